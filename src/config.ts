@@ -1,0 +1,85 @@
+// Environment parsed once into a typed Config, then passed down. Nothing else reads process.env.
+import { z } from 'zod';
+
+const optionalUrl = z.string().url().optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  TANDEM_HOME: z.string().default('.tandem'),
+  TANDEM_PUBLIC_URL: optionalUrl,
+  TANDEM_SECRET_KEY: z.string().optional(),
+  TANDEM_BOOTSTRAP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TANDEM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  TANDEM_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  TANDEM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  TANDEM_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
+  HINT_API_URL: optionalUrl,
+  HINT_PARTNER_API_KEY: z.string().optional(),
+  HINT_WEBHOOK_SECRET: z.string().optional(),
+  HEALTHENGINE_API_URL: optionalUrl,
+  HEALTHENGINE_API_KEY: z.string().optional(),
+  HEALTHENGINE_USER_AGENT: z.string().optional(),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  databaseUrl: string | undefined;
+  port: number;
+  host: string;
+  home: string;
+  publicUrl: string | undefined;
+  secretKey: string | undefined;
+  bootstrapToken: string | undefined;
+  logLevel: string;
+  workerConcurrency: number;
+  bodyLimitBytes: number;
+  sandbox: 'auto' | 'on' | 'off';
+  hint: { apiUrl: string; partnerApiKey: string | undefined; webhookSecret: string | undefined };
+  healthengine: { apiUrl: string; apiKey: string | undefined; userAgent: string };
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.TANDEM_SECRET_KEY) {
+    throw new ConfigError('Invalid configuration:\n  TANDEM_SECRET_KEY: required when NODE_ENV=production');
+  }
+  return {
+    env: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
+    host: e.HOST,
+    home: e.TANDEM_HOME,
+    publicUrl: e.TANDEM_PUBLIC_URL,
+    secretKey: e.TANDEM_SECRET_KEY,
+    bootstrapToken: e.TANDEM_BOOTSTRAP_TOKEN,
+    logLevel: e.TANDEM_LOG_LEVEL,
+    workerConcurrency: e.TANDEM_WORKER_CONCURRENCY,
+    bodyLimitBytes: e.TANDEM_BODY_LIMIT_BYTES,
+    sandbox: e.TANDEM_SANDBOX,
+    hint: {
+      apiUrl: e.HINT_API_URL ?? 'https://api.hint.com',
+      partnerApiKey: e.HINT_PARTNER_API_KEY,
+      webhookSecret: e.HINT_WEBHOOK_SECRET,
+    },
+    healthengine: {
+      apiUrl: e.HEALTHENGINE_API_URL ?? 'https://healthengine.com.au/pms-api/v1',
+      apiKey: e.HEALTHENGINE_API_KEY,
+      userAgent: e.HEALTHENGINE_USER_AGENT ?? 'Tandem (support@tandem.local) development',
+    },
+  };
+}
+
+/** The public base URL Tandem is reachable at (for web links written into other systems). */
+export function publicUrl(config: Config, boundPort: number): string {
+  return config.publicUrl ?? `http://127.0.0.1:${boundPort}`;
+}

