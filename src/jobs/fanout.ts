@@ -1,0 +1,17 @@
+// Fan-out of domain events (the outbox) to the connected spokes. Each connector registers a
+// target: which entity kinds it cares about, and how to enqueue its own job for one change.
+import type { Tx } from '../db/pool.ts';
+
+export interface DomainEvent {
+  id: number; practiceId: string; entityKind: string; entityId: string;
+  action: 'created' | 'updated' | 'deleted'; version: number | null; origin: string; changedFields: string[];
+}
+
+export interface ConnectionRef { id: string; practiceId: string; system: string; status: string; settings: Record<string, unknown> }
+
+export interface FanOutTarget {
+  system: string;
+  entityKinds: string[];
+  /** Enqueue this connection's job for the event, inside the dispatcher's transaction. */
+  enqueue(tx: Tx, event: DomainEvent, connection: ConnectionRef): Promise<void>;
+}

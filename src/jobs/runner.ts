@@ -1,0 +1,105 @@
+// Runs the job workers (graphile-worker): typed handlers, retries with exponential backoff plus
+// jitter, permanent failures, crash recovery of jobs locked by dead processes.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import { Logger as WorkerLogger, run, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
+import type { Db } from '../db/pool.ts';
+import type { Logger } from '../logger.ts';
+import { enqueue } from './queue.ts';
+import { PermanentJobError, type JobName, type TaskContext, type TaskHandlers } from './types.ts';
+
+export interface WorkerOptions {
+  db: Db;
+  connectionString: string;
+  logger: Logger;
+  concurrency: number;
+  handlers: TaskHandlers;
+  /** Extra crontab lines, e.g. "*\/5 * * * * hint:reconcile". */
+  crontab?: string[];
+  pollIntervalMs?: number;
+}
+
+export interface RunningWorkers { stop(): Promise<void>; isRunning(): boolean; nodeId: string }
+
+const HEARTBEAT_MS = 10_000;
+const DEAD_AFTER_SECONDS = 45;
+
+/** Extra delay before a retry: random, up to half of graphile-worker's exp(attempts) seconds. */
+export function retryJitterSeconds(attempt: number, random = Math.random): number {
+  return random() * Math.exp(Math.min(attempt, 10)) * 0.5;
+}
+
+function wrap(name: JobName, handler: NonNullable<TaskHandlers[JobName]>, opts: WorkerOptions): Task {
+  return async (payload, helpers) => {
+    const ctx: TaskContext = {
+      db: opts.db, logger: opts.logger.child({ job: name, jobId: helpers.job.id }), jobId: helpers.job.id,
+      attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts,
+      enqueue: (n, p, o) => enqueue(opts.db, n, p, o),
+    };
+    try {
+      await (handler as (p: unknown, c: TaskContext) => Promise<void>)(payload, ctx);
+    } catch (error) {
+      // graphile-worker sets run_at = greatest(now(), run_at) + exp(attempts) s after we throw;
+      // moving run_at first adds jitter, so retries of many failed jobs do not arrive in lockstep.
+      const permanent = error instanceof PermanentJobError;
+      await opts.db.query(
+        `UPDATE graphile_worker._private_jobs SET run_at = now() + make_interval(secs => $2),
+           max_attempts = CASE WHEN $3 THEN attempts ELSE max_attempts END WHERE id = $1`,
+        [helpers.job.id, retryJitterSeconds(helpers.job.attempts), permanent]).catch(() => {});
+      throw error;
+    }
+  };
+}
+
+export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
+  const nodeId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const workerIds = new Set<string>();
+  const events: WorkerEvents = new EventEmitter() as WorkerEvents;
+  events.on('worker:create', ({ worker }) => { workerIds.add(worker.workerId); void heartbeat(); });
+  const heartbeat = () => opts.db.query(
+    `INSERT INTO worker_nodes (node_id, worker_ids) VALUES ($1, $2)
+     ON CONFLICT (node_id) DO UPDATE SET worker_ids = $2, heartbeat_at = now()`, [nodeId, [...workerIds]]).catch(() => {});
+  await heartbeat();
+  await releaseJobsOfDeadNodes(opts.db);
+  const timer = setInterval(() => { void heartbeat().then(() => releaseJobsOfDeadNodes(opts.db)); }, HEARTBEAT_MS);
+  timer.unref();
+
+  const taskList: TaskList = {};
+  for (const [name, handler] of Object.entries(opts.handlers)) {
+    if (handler) taskList[name] = wrap(name as JobName, handler as NonNullable<TaskHandlers[JobName]>, opts);
+  }
+  const workerLogger = new WorkerLogger(() => (level, message) => {
+    if (level === 'error') opts.logger.error({ component: 'jobs' }, message);
+    else if (level === 'warning') opts.logger.warn({ component: 'jobs' }, message);
+  });
+  let runner: Runner | undefined = await run({
+    connectionString: opts.connectionString, concurrency: opts.concurrency, taskList, events,
+    crontab: (opts.crontab ?? []).join('\n'), noHandleSignals: true, pollInterval: opts.pollIntervalMs ?? 1000,
+    logger: workerLogger,
+  });
+  const done = runner.promise.catch(() => {}).finally(() => { runner = undefined; });
+  return {
+    nodeId,
+    isRunning: () => runner !== undefined,
+    async stop() {
+      clearInterval(timer);
+      await runner?.stop();
+      await done;
+      await opts.db.query('DELETE FROM worker_nodes WHERE node_id = $1', [nodeId]).catch(() => {});
+    },
+  };
+}
+
+/** Unlocks jobs held by workers whose process stopped heartbeating (killed, crashed). */
+export async function releaseJobsOfDeadNodes(db: Db): Promise<number> {
+  const { rows } = await db.query<{ locked_by: string }>(
+    `SELECT DISTINCT j.locked_by FROM graphile_worker._private_jobs j
+     WHERE j.locked_by IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM worker_nodes n WHERE j.locked_by = ANY(n.worker_ids)
+         AND n.heartbeat_at > now() - make_interval(secs => $1))`, [DEAD_AFTER_SECONDS]);
+  const dead = rows.map((r) => r.locked_by);
+  if (dead.length > 0) await db.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [dead]);
+  await db.query(`DELETE FROM worker_nodes WHERE heartbeat_at < now() - interval '1 day'`).catch(() => {});
+  return dead.length;
+}

@@ -1,0 +1,64 @@
+// Composition root: configuration → database → migrations → workers → HTTP. Everything is
+// created here and passed down; `stop()` takes it all down in reverse order.
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, publicUrl, type Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrate, migrationsCurrent } from './db/migrate.ts';
+import { ensureDefaultPractice } from './db/practices.ts';
+import { buildApp } from './http/app.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { listenToOutbox } from './jobs/outbox-listener.ts';
+import { startWorkers } from './jobs/runner.ts';
+import { dispatchEvents } from './jobs/tasks/dispatch-events.ts';
+import { echo } from './jobs/tasks/echo.ts';
+import type { TaskHandlers } from './jobs/types.ts';
+import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
+
+export interface RunningTandem { url: string; app: FastifyInstance; config: Config; stop(): Promise<void> }
+
+export async function startTandem(config: Config = loadConfig(), logger: Logger = createLogger(config.logLevel)): Promise<RunningTandem> {
+  const started = Date.now();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+  logger.info({ embedded: database.embedded, ms: Date.now() - started }, database.embedded ? `embedded PostgreSQL ready under ${config.home}/pg` : 'connected to DATABASE_URL');
+  const applied = await migrate(database.db, database.url);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const secrets = new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home));
+  void secrets; // handed to connectors as they are composed in
+  const defaultPractice = await ensureDefaultPractice(database.db);
+
+  const handlers: TaskHandlers = { 'dispatch-events': dispatchEvents([]), echo };
+  const workers = await startWorkers({
+    db: database.db, connectionString: database.url, logger, concurrency: config.workerConcurrency, handlers,
+    crontab: ['* * * * * dispatch-events ?max=3'],
+  });
+  const outbox = await listenToOutbox(database.db, database.url);
+
+  const app = await buildApp({
+    config, db: database.db, logger,
+    bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
+    health: async () => {
+      const problems: string[] = [];
+      const dbOk = await database.db.query('SELECT 1').then(() => true, () => false);
+      if (!dbOk) problems.push('database unreachable');
+      else if (!(await migrationsCurrent(database.db))) problems.push('migrations not applied');
+      if (!workers.isRunning()) problems.push('job workers not running');
+      return { ok: problems.length === 0, problems };
+    },
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host}:${port}`;
+  logger.info({ url, publicUrl: publicUrl(config, port), ms: Date.now() - started }, `Tandem listening on ${url}`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url, app, config,
+    stop: () => (stopping ??= (async () => {
+      await app.close();
+      await outbox.stop();
+      await workers.stop();
+      await database.close();
+    })()),
+  };
+}
