@@ -1,0 +1,50 @@
+// Blocking keys: strings two records of one person are likely to share. A pair is compared
+// when it shares *any* key, so several independent keys keep recall near 1: a new
+// surname still shares the date of birth, a typo in the date still shares the phonetic
+// surname and birth year, a new address still shares the phone, and so on.
+// The hub stores these per patient and fetches candidates by them (see docs/matching.md).
+import { phoneticKey } from './compare/phonetic.ts';
+import { phoneTail } from './normalize/phones.ts';
+import { prepareRecord, type PreparedRecord } from './prepare.ts';
+import type { MatchRecord, NormalizeOptions } from './types.ts';
+
+/** Keys of a prepared record. Each key starts with a short kind prefix ("d:", "ly:"…). */
+export function preparedBlockingKeys(r: PreparedRecord): string[] {
+  const keys: string[] = [];
+  const year = r.dob === 0 ? 0 : Math.floor(r.dob / 10000);
+  if (r.dob !== 0) {
+    // Day and month in sorted order so a transposed date shares the key.
+    const m = Math.floor(r.dob / 100) % 100;
+    const d = r.dob % 100;
+    keys.push(`d:${year}-${Math.min(m, d)}-${Math.max(m, d)}`);
+  }
+  const first = r.first?.phonetic ?? '';
+  const last = r.last?.phonetic ?? '';
+  if (last !== '' && year !== 0) keys.push(`ly:${last}:${year}`);
+  if (first !== '' && year !== 0) keys.push(`fy:${first}:${year}`);
+  // Sorted, so first and last names swapped on one side share the key.
+  if (first !== '' && last !== '') keys.push(`fl:${first < last ? `${first}:${last}` : `${last}:${first}`}`);
+  for (const phone of r.phones) keys.push(`p:${phoneTail(phone)}`);
+  for (const email of r.emails) keys.push(`e:${email}`);
+  const initial = r.first?.key[0];
+  if (r.postcode !== null && initial !== undefined) keys.push(`pc:${r.postcode}:${initial}`);
+  // Household keys: a surname in a postcode, a house number on a street. They find a person
+  // whose first name and birth date were both mistyped or swapped for another's.
+  if (r.postcode !== null && last !== '') keys.push(`lp:${last}:${r.postcode}`);
+  if (r.city !== null && last !== '') keys.push(`lc:${last}:${r.city}`);
+  const streetWord = r.address1?.street.split(' ')[0] ?? '';
+  if (r.address1?.number && streetWord !== '') keys.push(`ad:${r.address1.number}:${phoneticKey(streetWord)}`);
+  if (r.medicare) keys.push(`m:${r.medicare.card}`);
+  keys.push(`i:${r.normalizedId}`);
+  if (r.integrationRecordId !== null && r.integrationRecordId !== r.normalizedId) keys.push(`i:${r.integrationRecordId}`);
+  return keys;
+}
+
+/**
+ * Blocking keys of a record: store them with each patient, and fetch as candidates for an
+ * incoming person every patient sharing at least one key with it. `i:<id>` lets a record
+ * carrying an integration_record_id find the patient with that id.
+ */
+export function blockingKeys(record: MatchRecord, options: NormalizeOptions = {}): string[] {
+  return preparedBlockingKeys(prepareRecord(record, options));
+}

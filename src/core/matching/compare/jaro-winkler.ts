@@ -1,0 +1,75 @@
+// Jaro–Winkler similarity, written out because it sits in the innermost loop: scratch
+// flag arrays are reused across calls instead of allocated per comparison.
+
+let flagsA = new Uint8Array(64);
+let flagsB = new Uint8Array(64);
+
+function ensureScratch(n: number): void {
+  if (flagsA.length < n) {
+    flagsA = new Uint8Array(n * 2);
+    flagsB = new Uint8Array(n * 2);
+  }
+}
+
+/** Jaro similarity in [0, 1]; 1 for two equal strings, 0 when either is empty. */
+export function jaro(a: string, b: string): number {
+  if (a === b) return a.length === 0 ? 0 : 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  ensureScratch(Math.max(la, lb));
+  flagsA.fill(0, 0, la);
+  flagsB.fill(0, 0, lb);
+  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(lb - 1, i + window);
+    const c = a.charCodeAt(i);
+    for (let j = lo; j <= hi; j++) {
+      if (flagsB[j] === 0 && b.charCodeAt(j) === c) {
+        flagsA[i] = 1;
+        flagsB[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  let k = 0;
+  for (let i = 0; i < la; i++) {
+    if (flagsA[i] === 0) continue;
+    while (flagsB[k] === 0) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
+    k++;
+  }
+  const t = transpositions / 2;
+  return (matches / la + matches / lb + (matches - t) / matches) / 3;
+}
+
+/** Jaro–Winkler: Jaro boosted by a shared prefix of up to 4 characters (scale 0.1). */
+export function jaroWinkler(a: string, b: string): number {
+  const j = jaro(a, b);
+  if (j === 0 || j === 1) return j;
+  const max = Math.min(4, a.length, b.length);
+  let prefix = 0;
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return j + prefix * 0.1 * (1 - j);
+}
+
+/** True when a and b differ by at most one substitution, insertion, deletion or adjacent
+ *  transposition (Damerau distance ≤ 1), decided without building a matrix. */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}

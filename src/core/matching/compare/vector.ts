@@ -1,0 +1,46 @@
+// One pair → its comparison vector (a level per field). Names are also tried crosswise,
+// because first and last names swapped on one side is a common data-entry error.
+import type { PreparedRecord } from '../prepare.ts';
+import { F, FIELD_COUNT, MISSING } from './fields.ts';
+import {
+  compareAddresses, compareDates, compareEmails, compareExact, compareFirstNames, compareLastNames,
+  compareMedicare, compareNamesCrossed, comparePhones, comparePostcodes, compareText,
+} from './levels.ts';
+
+export function newVector(): Int8Array {
+  return new Int8Array(FIELD_COUNT);
+}
+
+/** Rank of a level for choosing between straight and crossed names (missing is neutral). */
+function rank(level: number): number {
+  return level === MISSING ? 2.5 : level;
+}
+
+/** Fills `out` with the pair's levels; returns true when the names matched crosswise. */
+export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Array): boolean {
+  const first = compareFirstNames(a.first, b.first, a.firstAliases, b.firstAliases);
+  const last = compareLastNames(a.last, b.last);
+  let swapped = false;
+  out[F.first] = first;
+  out[F.last] = last;
+  if (first > 1 && last > 1) {
+    const crossFirst = compareNamesCrossed(a.first, b.last);
+    const crossLast = compareNamesCrossed(a.last, b.first);
+    if (crossFirst !== MISSING && crossLast !== MISSING && rank(crossFirst) + rank(crossLast) < rank(first) + rank(last)) {
+      out[F.first] = crossFirst;
+      out[F.last] = crossLast;
+      swapped = true;
+    }
+  }
+  out[F.dob] = compareDates(a.dob, b.dob);
+  out[F.sex] = compareExact(a.sex, b.sex);
+  out[F.email] = compareEmails(a.emails, b.emails);
+  out[F.phone] = comparePhones(a.phones, b.phones);
+  out[F.address1] = compareAddresses(a.address1, b.address1);
+  out[F.address2] = compareText(a.address2, b.address2);
+  out[F.city] = compareText(a.city, b.city);
+  out[F.postcode] = comparePostcodes(a.postcode, b.postcode);
+  out[F.state] = compareExact(a.state, b.state);
+  out[F.medicare] = compareMedicare(a.medicare, b.medicare);
+  return swapped;
+}

@@ -1,0 +1,100 @@
+// Thresholds → match / review / new, for one pair and for one incoming person against
+// its candidates.
+import { assessPair, probabilityToWeight, type PairAssessment } from './explain.ts';
+import { defaultModel, PatternScorer, type MatchModel } from './model.ts';
+import { prepareRecord, type PreparedRecord } from './prepare.ts';
+import type { MatchRecord, MatchResult, NormalizeOptions, ScoredCandidate, Thresholds } from './types.ts';
+
+/** Defaults: a match needs a posterior probability of 0.99; a review 0.01 (one chance in
+ *  a hundred is worth a human look before creating a possible duplicate). */
+export const DEFAULT_THRESHOLDS: Thresholds = { match: 0.99, review: 0.01 };
+
+/** Thresholds as match weights (log2 odds), the unit scores are computed in. */
+export interface WeightThresholds { match: number; review: number }
+
+export type PairDecision = 'match' | 'review' | 'new';
+
+export interface DecisionPolicy {
+  thresholds: WeightThresholds;
+  /** Apply the guards (twins, same-card family, parent/child): see explain.ts. */
+  guards: boolean;
+}
+
+/** The decision for one assessed pair, before any one-to-one or ambiguity rule. */
+export function decidePair(assessment: PairAssessment, policy: DecisionPolicy): PairDecision {
+  const { explanation } = assessment;
+  if (explanation.identifier === 'integration_record_id') return 'match';
+  const guarded = policy.guards && explanation.guards.length > 0;
+  if (policy.guards && assessment.clearlyDifferent) return 'new';
+  if (!guarded && (explanation.identifier === 'medicare' || explanation.score >= policy.thresholds.match)) return 'match';
+  return explanation.score >= policy.thresholds.review ? 'review' : 'new';
+}
+
+export function resolveThresholds(partial?: Partial<Thresholds>): WeightThresholds {
+  const t = { ...DEFAULT_THRESHOLDS, ...partial };
+  for (const [name, p] of Object.entries(t)) {
+    if (!(p > 0 && p < 1)) throw new RangeError(`thresholds.${name} must be a probability strictly between 0 and 1, got ${p}`);
+  }
+  if (t.review > t.match) throw new RangeError('thresholds.review must not exceed thresholds.match');
+  return { match: probabilityToWeight(t.match), review: probabilityToWeight(t.review) };
+}
+
+/** Scorers are cached per model object: building the weight tables is cheap but not free. */
+const scorers = new WeakMap<MatchModel, PatternScorer>();
+const DEFAULT_MODEL = defaultModel();
+
+export function scorerFor(model: MatchModel = DEFAULT_MODEL): PatternScorer {
+  let scorer = scorers.get(model);
+  if (!scorer) {
+    scorer = new PatternScorer(model);
+    scorers.set(model, scorer);
+  }
+  return scorer;
+}
+
+export interface MatchOptions {
+  /** A model trained by EM on the practice's population (trainModel); defaults otherwise. */
+  model?: MatchModel;
+  thresholds?: Partial<Thresholds>;
+  /** How many patients the hub holds: the prior odds that a given candidate is the person
+   *  are 1 : population. Default 100,000 (conservative for a single practice). */
+  population?: number;
+  /** Guards against twins, family members and parent/child (default true here). */
+  guards?: boolean;
+  normalize?: NormalizeOptions;
+  /** At most this many candidates in a review result. Default 5. */
+  maxReviewCandidates?: number;
+}
+
+function toCandidate(record: PreparedRecord, assessment: PairAssessment): ScoredCandidate {
+  return { id: record.id, score: assessment.explanation.score, explanation: assessment.explanation };
+}
+
+/**
+ * One incoming person against the existing patients that share a blocking key with it.
+ * Exactly one candidate at match level → match; two or more (the hub holds duplicates,
+ * or the evidence cannot tell them apart) → review of them all; otherwise the candidates
+ * at review level → review; otherwise new (with the best candidate, for the record).
+ */
+export function matchOne(incoming: MatchRecord, candidates: readonly MatchRecord[], options: MatchOptions = {}): MatchResult {
+  const policy = { thresholds: resolveThresholds(options.thresholds), guards: options.guards ?? true };
+  const scorer = scorerFor(options.model);
+  const priorWeight = -Math.log2(Math.max(1, options.population ?? 100_000));
+  const person = prepareRecord(incoming, options.normalize);
+  const scored = candidates.map((candidate) => {
+    const prepared = prepareRecord(candidate, options.normalize);
+    const assessment = assessPair(person, prepared, scorer, priorWeight);
+    return { candidate: toCandidate(prepared, assessment), decision: decidePair(assessment, policy) };
+  }).sort((x, y) => y.candidate.score - x.candidate.score);
+  const byIdentifier = scored.filter((s) => s.candidate.explanation.identifier === 'integration_record_id');
+  const matches = byIdentifier.length > 0 ? byIdentifier : scored.filter((s) => s.decision === 'match');
+  if (matches.length === 1) {
+    const only = (matches[0] as (typeof matches)[number]).candidate;
+    return { kind: 'match', id: only.id, score: only.score, explanation: only.explanation };
+  }
+  const limit = options.maxReviewCandidates ?? 5;
+  const reviews = matches.length > 1 ? matches : scored.filter((s) => s.decision === 'review');
+  if (reviews.length > 0) return { kind: 'review', candidates: reviews.slice(0, Math.max(limit, matches.length)).map((s) => s.candidate) };
+  const best = scored[0]?.candidate;
+  return best ? { kind: 'new', best } : { kind: 'new' };
+}

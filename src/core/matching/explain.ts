@@ -1,0 +1,82 @@
+// Scores one prepared pair and says why: each field's level and weight, the identifier
+// that decided it (if any), and the guards that stop an automatic match.
+import { F, FIELD_COUNT, FIELDS, MISSING } from './compare/fields.ts';
+import { compareRecords, newVector } from './compare/vector.ts';
+import type { PatternScorer } from './model.ts';
+import type { PreparedRecord } from './prepare.ts';
+import type { Explanation, FieldExplanation } from './types.ts';
+
+/** Same person by construction: one record carries the other's id as its integration id. */
+export function integrationIdAgrees(a: PreparedRecord, b: PreparedRecord): boolean {
+  if (a.integrationRecordId !== null && (a.integrationRecordId === b.normalizedId || a.integrationRecordId === b.integrationRecordId)) return true;
+  return b.integrationRecordId !== null && b.integrationRecordId === a.normalizedId;
+}
+
+/**
+ * Rules that keep a pair out of automatic matching whatever its score, because they
+ * describe *other* people who share most details: twins (same surname, birthday and
+ * address, different first name), a family on one Medicare card, parent and child of the
+ * same name (different dates of birth).
+ */
+export function guardsFor(levels: ArrayLike<number>, namesSwapped: boolean): string[] {
+  const guards: string[] = [];
+  if (levels[F.first] === 4 && !namesSwapped) guards.push('first name differs');
+  if (levels[F.dob] === 3) guards.push('date of birth differs');
+  if (levels[F.sex] === 1) guards.push('sex differs');
+  if (levels[F.medicare] === 2) guards.push('different person on the same Medicare card');
+  return guards;
+}
+
+/** Both core identity fields disagree outright: a different person, never even a review
+ *  (spouses and housemates share a surname, address and phone, not a name and a birthday). */
+export function isClearlyDifferent(levels: ArrayLike<number>, namesSwapped: boolean): boolean {
+  return !namesSwapped && levels[F.first] === 4 && levels[F.dob] === 3;
+}
+
+export function fieldExplanations(levels: ArrayLike<number>, scorer: PatternScorer): FieldExplanation[] {
+  const fields: FieldExplanation[] = [];
+  for (let f = 0; f < FIELD_COUNT; f++) {
+    const level = levels[f] as number;
+    const spec = FIELDS[f] as (typeof FIELDS)[number];
+    fields.push(level === MISSING
+      ? { field: spec.name, level: 'missing', weight: 0 }
+      : { field: spec.name, level: spec.labels[level] as string, weight: round((scorer.weights[f] as Float64Array)[level] as number) });
+  }
+  return fields;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+export interface PairAssessment {
+  levels: Int8Array;
+  explanation: Explanation;
+  /** Different in name and date of birth: not even worth a review. */
+  clearlyDifferent: boolean;
+}
+
+/** Posterior probability from a match weight (log2 odds). */
+export function weightToProbability(weight: number): number {
+  return 1 / (1 + 2 ** -weight);
+}
+
+/** Match weight (log2 odds) at which the posterior probability is p. */
+export function probabilityToWeight(p: number): number {
+  return Math.log2(p / (1 - p));
+}
+
+/** Compares, scores and explains one pair; priorWeight is log2 of the prior odds. */
+export function assessPair(a: PreparedRecord, b: PreparedRecord, scorer: PatternScorer, priorWeight: number): PairAssessment {
+  const levels = newVector();
+  const namesSwapped = compareRecords(a, b, levels);
+  const weight = priorWeight + scorer.scoreLevels(levels);
+  const guards = guardsFor(levels, namesSwapped);
+  const explanation: Explanation = {
+    score: round(weight), probability: weightToProbability(weight), priorWeight: round(priorWeight),
+    fields: fieldExplanations(levels, scorer), namesSwapped, guards,
+  };
+  if (integrationIdAgrees(a, b)) explanation.identifier = 'integration_record_id';
+  else if (levels[F.medicare] === 0 && guards.length === 0) explanation.identifier = 'medicare';
+  return { levels, explanation, clearlyDifferent: isClearlyDifferent(levels, namesSwapped) };
+}

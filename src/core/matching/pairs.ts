@@ -1,0 +1,91 @@
+// Candidate pairs for batch linking: an inverted index over blocking keys, walked record
+// by record with a "last seen" stamp per target so a pair sharing several keys is compared
+// once, with no set of pairs held in memory. Each comparison is kept as three integers.
+import { encodePattern } from './compare/fields.ts';
+import { compareRecords, newVector } from './compare/vector.ts';
+import { preparedBlockingKeys } from './blocking.ts';
+import type { PreparedRecord } from './prepare.ts';
+
+/** Compared pairs as parallel typed arrays (index into left, index into right, pattern). */
+export class PairBuffer {
+  left = new Int32Array(1 << 16);
+  right = new Int32Array(1 << 16);
+  pattern = new Int32Array(1 << 16);
+  length = 0;
+
+  push(left: number, right: number, pattern: number): void {
+    if (this.length === this.left.length) this.grow();
+    this.left[this.length] = left;
+    this.right[this.length] = right;
+    this.pattern[this.length] = pattern;
+    this.length++;
+  }
+
+  private grow(): void {
+    const size = this.left.length * 2;
+    for (const key of ['left', 'right', 'pattern'] as const) {
+      const next = new Int32Array(size);
+      next.set(this[key]);
+      this[key] = next;
+    }
+  }
+
+  /** Distinct patterns with how often each occurs: the input EM needs. */
+  patternCounts(): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < this.length; i++) {
+      const p = this.pattern[i] as number;
+      counts.set(p, (counts.get(p) ?? 0) + 1);
+    }
+    return counts;
+  }
+}
+
+export interface ProgressEvent { phase: 'prepare' | 'compare' | 'train' | 'decide'; done: number; total: number }
+export type ProgressListener = (event: ProgressEvent) => void;
+
+export interface CollectOptions {
+  /** Dedupe: left and right are the same list; only pairs i < j are compared. */
+  sameSet?: boolean;
+  /** Keys shared by more records than this (a clinic's phone, a placeholder birth date)
+   *  are skipped: they would cost much and tell little. Default 1000. */
+  maxBucketSize?: number;
+  onProgress?: ProgressListener;
+}
+
+/** Inverted index: blocking key → indices of the records carrying it. */
+export function indexByKeys(records: readonly PreparedRecord[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  records.forEach((record, i) => {
+    for (const key of preparedBlockingKeys(record)) {
+      const bucket = index.get(key);
+      if (bucket) bucket.push(i);
+      else index.set(key, [i]);
+    }
+  });
+  return index;
+}
+
+export function collectPairs(left: readonly PreparedRecord[], right: readonly PreparedRecord[], options: CollectOptions = {}): PairBuffer {
+  const { sameSet = false, maxBucketSize = 1000, onProgress } = options;
+  const index = indexByKeys(right);
+  const lastSeen = new Int32Array(right.length).fill(-1);
+  const vector = newVector();
+  const pairs = new PairBuffer();
+  const step = Math.max(1, Math.floor(left.length / 20));
+  for (let i = 0; i < left.length; i++) {
+    const record = left[i] as PreparedRecord;
+    for (const key of preparedBlockingKeys(record)) {
+      const bucket = index.get(key);
+      if (!bucket || bucket.length > maxBucketSize) continue;
+      for (const j of bucket) {
+        if (lastSeen[j] === i || (sameSet && j <= i)) continue;
+        lastSeen[j] = i;
+        compareRecords(record, right[j] as PreparedRecord, vector);
+        pairs.push(i, j, encodePattern(vector));
+      }
+    }
+    if (onProgress && (i + 1) % step === 0) onProgress({ phase: 'compare', done: i + 1, total: left.length });
+  }
+  return pairs;
+}

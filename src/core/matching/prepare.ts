@@ -1,0 +1,106 @@
+// Normalises a MatchRecord once into the form every comparison reads, so the pair loop
+// does no parsing: folded names with their phonetic keys and nickname groups, the date as
+// an integer, phones in E.164, and so on.
+import { phoneticKey } from './compare/phonetic.ts';
+import { normalizeAddress, normalizeCountry, normalizePostcode, normalizeState, type NormalizedAddress } from './normalize/addresses.ts';
+import { dateCode, parseDate } from './normalize/dates.ts';
+import { normalizeEmail } from './normalize/emails.ts';
+import { normalizeIdentifier, normalizeMedicare, type MedicareCard } from './normalize/identifiers.ts';
+import { normalizeName } from './normalize/names.ts';
+import { normalizePhone } from './normalize/phones.ts';
+import { foldText } from './normalize/text.ts';
+import { nicknameGroups } from './nicknames.ts';
+import type { MatchRecord, NormalizeOptions } from './types.ts';
+
+export interface PreparedName {
+  /** Tokens joined with nothing ("smithjones"): what exact and Jaro–Winkler compare. */
+  key: string;
+  tokens: string[];
+  phonetic: string;
+}
+
+export interface PreparedRecord {
+  id: string;
+  first: PreparedName | null;
+  /** Nickname groups of the first name's first token, plus preferred and middle names. */
+  firstAliases: Set<string>;
+  last: PreparedName | null;
+  /** YYYYMMDD integer, 0 when missing. */
+  dob: number;
+  sex: 'm' | 'f' | 'x' | null;
+  emails: string[];
+  phones: string[];
+  address1: NormalizedAddress | null;
+  address2: string | null;
+  city: string | null;
+  state: string | null;
+  postcode: string | null;
+  medicare: MedicareCard | null;
+  integrationRecordId: string | null;
+  normalizedId: string;
+}
+
+function prepareName(raw: string | null | undefined): PreparedName | null {
+  const name = normalizeName(raw);
+  if (!name) return null;
+  return { key: name.key, tokens: name.tokens, phonetic: phoneticKey(name.key) };
+}
+
+/** Forms that identify the same given name: nickname groups ("g:12") and the literal
+ *  tokens of the preferred and middle names ("n:liz"). */
+function firstAliases(record: MatchRecord, first: PreparedName | null): Set<string> {
+  const aliases = new Set<string>();
+  const add = (token: string) => {
+    aliases.add(`n:${token}`);
+    for (const g of nicknameGroups(token)) aliases.add(`g:${g}`);
+  };
+  if (first) for (const token of first.tokens) add(token);
+  for (const raw of [record.preferredName, record.middleName]) {
+    const name = normalizeName(raw);
+    if (name) for (const token of name.tokens) if (token.length > 1) add(token);
+  }
+  return aliases;
+}
+
+function normalizeSex(raw: string | null | undefined): 'm' | 'f' | 'x' | null {
+  const text = raw ? foldText(raw) : '';
+  if (text === 'm' || text === 'male' || text === 'man' || text === 'boy') return 'm';
+  if (text === 'f' || text === 'female' || text === 'woman' || text === 'girl' || text === 'w') return 'f';
+  if (text === 'x' || text === 'other' || text === 'intersex' || text === 'non binary' || text === 'nonbinary') return 'x';
+  return null;
+}
+
+function unique<T>(values: (T | null)[]): T[] {
+  return [...new Set(values.filter((v): v is T => v !== null))];
+}
+
+export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {}): PreparedRecord {
+  const country = normalizeCountry(record.country);
+  const region = country ?? options.defaultCountry ?? 'AU';
+  const dateOrder = options.dateOrder ?? (country === 'US' ? 'MDY' : country ? 'DMY' : region === 'US' ? 'MDY' : 'DMY');
+  const first = prepareName(record.firstName);
+  const dob = parseDate(record.dob, dateOrder);
+  const address1 = normalizeAddress(record.addressLine1);
+  return {
+    id: record.id,
+    first,
+    firstAliases: firstAliases(record, first),
+    last: prepareName(record.lastName),
+    dob: dob ? dateCode(dob) : 0,
+    sex: normalizeSex(record.sex),
+    emails: unique([record.email ?? null, ...(record.emails ?? [])].map(normalizeEmail)),
+    phones: unique([record.phone ?? null, ...(record.phones ?? [])].map((p) => normalizePhone(p, region))),
+    address1: address1 && address1.text !== '' ? address1 : null,
+    address2: nonEmpty(record.addressLine2 ? foldText(record.addressLine2) : null),
+    city: nonEmpty(record.city ? foldText(record.city) : null),
+    state: normalizeState(record.state),
+    postcode: normalizePostcode(record.postcode),
+    medicare: normalizeMedicare(record.medicareNumber, record.medicareIrn),
+    integrationRecordId: normalizeIdentifier(record.integrationRecordId),
+    normalizedId: normalizeIdentifier(record.id) ?? '',
+  };
+}
+
+function nonEmpty(text: string | null): string | null {
+  return text === '' ? null : text;
+}
