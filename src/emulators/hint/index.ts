@@ -1,6 +1,16 @@
-// Placeholder until the hint emulator lands (being built now); replaced wholesale.
-import type { StartEmulator } from '../shared/types.ts';
+// `tandem emulate hint` and sandbox mode start the Hint emulator through startEmulator.
+import type { RunningEmulator } from '../shared/types.ts';
+import { buildHintEmulator, type HintEmulatorOptions } from './app.ts';
 
-export const startEmulator: StartEmulator = async () => {
-  throw new Error('the hint emulator is not built yet');
-};
+export { buildHintEmulator } from './app.ts';
+export type { HintEmulator, HintEmulatorOptions } from './app.ts';
+export { sign as signWebhookBody } from './webhooks.ts';
+
+export async function startEmulator(options: HintEmulatorOptions = {}): Promise<RunningEmulator> {
+  const { app } = buildHintEmulator(options);
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return { url: `http://${host}:${port}`, app, close: () => app.close() };
+}

@@ -1,0 +1,161 @@
+// The test harness under /_emulator/ (no auth; a local sandbox): credentials, acting as a
+// practice user in Hint's UI, InstantOn codes, partner settings, faults, clock, deliveries,
+// config, reset and seed.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { faultSchema } from '../shared/faults.ts';
+import { configSchema } from './config.ts';
+import type { HintContext } from './context.ts';
+import { HintError, notFound, parseWith } from './errors.ts';
+import { issueCode } from './instanton.ts';
+import { createPatient, destroyPatient, updatePatient } from './patient-service.ts';
+import { setIntegrationStatus, setPartnerWebhookUrl } from './routes/partner.ts';
+import { createPractice } from './seed-practice.ts';
+import { patientView } from './views/patient.ts';
+
+type PracticeParams = { Params: { practiceId: string } };
+type PatientParams = { Params: { practiceId: string; id: string } };
+
+export function credentials(ctx: HintContext) {
+  const { state } = ctx;
+  const partners = [...state.data.partners.values()].map((partner) => ({
+    id: partner.id, name: partner.name, apiKey: partner.apiKey, webhookSecret: partner.webhookSecret,
+    redirectUrl: partner.redirectUrl, webhookUrl: partner.webhookUrl,
+    practices: [...state.data.practices.values()].map((practice) => {
+      const integration = state.integrationFor(partner.id, practice.id);
+      const key = integration?.apiKeys.find((k) => k.deactivatedAt === null);
+      return {
+        id: practice.id, name: practice.name, integrationId: integration?.id ?? null,
+        status: integration?.status ?? 'not_connected', accessToken: key?.token ?? null,
+      };
+    }),
+  }));
+  const primary = partners[0];
+  return {
+    partnerApiKey: primary?.apiKey ?? null,
+    webhookSecret: primary?.webhookSecret ?? null,
+    practices: (primary?.practices ?? []).map((p) => ({ id: p.id, name: p.name, accessToken: p.accessToken })),
+    partners,
+  };
+}
+
+const partnerPatch = z.object({
+  partnerId: z.string().optional(),
+  redirectUrl: z.string().min(1).optional(),
+  webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+});
+
+const clockPatch = z.object({
+  advanceMs: z.number().int().min(0).optional(),
+  now: z.string().optional(),
+  timeScale: z.number().positive().optional(),
+  frozen: z.boolean().optional(),
+});
+
+export function harnessRoutes(app: FastifyInstance, ctx: HintContext): void {
+  const { state } = ctx;
+  const primaryPartnerId = () => [...state.data.partners.keys()][0] ?? '';
+  const partnerOf = (id: string | undefined) => {
+    const partnerId = id ?? primaryPartnerId();
+    if (!state.data.partners.has(partnerId)) throw notFound('Partner');
+    return partnerId;
+  };
+  const practiceOf = (practiceId: string) => {
+    if (!state.data.practices.has(practiceId)) throw notFound('Practice');
+    return practiceId;
+  };
+  const patientIn = (practiceId: string, id: string) => {
+    const patient = state.data.patients.get(id);
+    if (!patient || patient.practiceId !== practiceOf(practiceId)) throw notFound('Patient');
+    return patient;
+  };
+  const asSeenBy = (query: unknown) => partnerOf((query as { partner?: string }).partner);
+
+  app.get('/_emulator/credentials', async () => credentials(ctx));
+
+  for (const path of ['/_emulator/reset', '/_emulator/seed']) {
+    app.post(path, async (request) => {
+      const input = parseWith(z.object({ seed: z.number().int().min(0).max(100_000).optional() }), request.body);
+      ctx.reset(input.seed ?? (path === '/_emulator/reset' ? ctx.currentSeed() : undefined));
+      return credentials(ctx);
+    });
+  }
+
+  app.post('/_emulator/practices', async (request) => {
+    const input = parseWith(z.object({ name: z.string().trim().min(1) }), request.body);
+    const practice = createPractice(state, input.name);
+    return { id: practice.id, name: practice.name };
+  });
+
+  app.post<PracticeParams>('/_emulator/practices/:practiceId/patients', async (request) => {
+    const patient = createPatient(ctx, practiceOf(request.params.practiceId), request.body);
+    return patientView(state, asSeenBy(request.query), patient);
+  });
+
+  app.patch<PatientParams>('/_emulator/practices/:practiceId/patients/:id', async (request) => {
+    const patient = updatePatient(ctx, patientIn(request.params.practiceId, request.params.id), request.body);
+    return patientView(state, asSeenBy(request.query), patient);
+  });
+
+  app.delete<PatientParams>('/_emulator/practices/:practiceId/patients/:id', async (request, reply) => {
+    destroyPatient(ctx, patientIn(request.params.practiceId, request.params.id));
+    return reply.code(204).send();
+  });
+
+  app.post<PracticeParams>('/_emulator/practices/:practiceId/instanton-code', async (request) => {
+    const input = parseWith(z.object({ partnerId: z.string().optional() }), request.body);
+    return issueCode(ctx, practiceOf(request.params.practiceId), partnerOf(input.partnerId));
+  });
+
+  app.post<PracticeParams>('/_emulator/practices/:practiceId/disconnect', async (request) => {
+    const input = parseWith(z.object({ partnerId: z.string().optional() }), request.body);
+    const integration = state.integrationFor(partnerOf(input.partnerId), practiceOf(request.params.practiceId));
+    if (!integration) throw new HintError(404, 'Integration not found');
+    setIntegrationStatus(ctx, integration, 'inactive');
+    return { id: integration.id, status: integration.status };
+  });
+
+  app.patch('/_emulator/partner', async (request) => {
+    const input = parseWith(partnerPatch, request.body);
+    const partner = state.data.partners.get(partnerOf(input.partnerId));
+    if (!partner) throw notFound('Partner');
+    if (input.redirectUrl !== undefined) partner.redirectUrl = input.redirectUrl;
+    if (input.webhookUrl !== undefined) setPartnerWebhookUrl(ctx, partner.id, input.webhookUrl);
+    return { id: partner.id, name: partner.name, redirectUrl: partner.redirectUrl, webhookUrl: partner.webhookUrl };
+  });
+
+  app.get('/_emulator/faults', async () => ctx.faults.list());
+  app.post('/_emulator/faults', async (request) => ctx.faults.add(parseWith(faultSchema, request.body)));
+  app.delete('/_emulator/faults', async (_request, reply) => { ctx.faults.clear(); return reply.code(204).send(); });
+
+  app.get('/_emulator/clock', async () => ctx.clock.state());
+  app.post('/_emulator/clock', async (request) => {
+    const input = parseWith(clockPatch, request.body);
+    const now = input.now === undefined ? undefined : Date.parse(input.now);
+    if (now !== undefined && Number.isNaN(now)) throw new HintError(422, 'Validation failed: Now is not a timestamp');
+    if (now !== undefined || input.timeScale !== undefined || input.frozen !== undefined) {
+      ctx.clock.configure({ now, timeScale: input.timeScale, frozen: input.frozen });
+    }
+    if (input.advanceMs) ctx.clock.advance(input.advanceMs);
+    return ctx.clock.state();
+  });
+
+  app.get('/_emulator/deliveries', async (request) => {
+    const query = request.query as { endpoint?: string; type?: string; event?: string };
+    return ctx.webhookStore.attempts.filter((a) => (!query.endpoint || a.endpointId === query.endpoint)
+      && (!query.type || a.eventType === query.type) && (!query.event || a.eventId === query.event))
+      .map((a) => ({ ...a, at: new Date(a.at).toISOString() }));
+  });
+
+  app.get('/_emulator/endpoints', async () => [...ctx.webhookStore.endpoints.values()].map((e) => ({
+    id: e.id, partnerId: e.partnerId, integrationId: e.integrationId, url: e.url, failing: e.failing,
+    mutedUntil: e.mutedUntil === null ? null : new Date(e.mutedUntil).toISOString(),
+  })));
+
+  app.get('/_emulator/config', async () => state.config);
+  app.patch('/_emulator/config', async (request) => {
+    const input = parseWith(configSchema.partial().strict(), request.body);
+    Object.assign(state.config, input);
+    return state.config;
+  });
+}
