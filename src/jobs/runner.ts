@@ -91,8 +91,24 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   };
 }
 
-/** Unlocks jobs held by workers whose process stopped heartbeating (killed, crashed). */
+function processIsAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/** Nodes on this host whose process is gone are dead at once, without waiting for the heartbeat to age. */
+async function forgetDeadLocalNodes(db: Db): Promise<void> {
+  const prefix = `${os.hostname()}-`;
+  const { rows } = await db.query<{ node_id: string }>('SELECT node_id FROM worker_nodes WHERE starts_with(node_id, $1)', [prefix]);
+  const dead = rows.map((r) => r.node_id).filter((id) => {
+    const pid = Number(id.slice(prefix.length).split('-')[0]);
+    return Number.isInteger(pid) && pid !== process.pid && !processIsAlive(pid);
+  });
+  if (dead.length > 0) await db.query('DELETE FROM worker_nodes WHERE node_id = ANY($1)', [dead]);
+}
+
+/** Unlocks jobs held by workers whose process died (killed, crashed) or stopped heartbeating. */
 export async function releaseJobsOfDeadNodes(db: Db): Promise<number> {
+  await forgetDeadLocalNodes(db);
   const { rows } = await db.query<{ locked_by: string }>(
     `SELECT DISTINCT j.locked_by FROM graphile_worker._private_jobs j
      WHERE j.locked_by IS NOT NULL AND NOT EXISTS (

@@ -10,7 +10,7 @@ CREATE TABLE practices (
   time_zone   text NOT NULL DEFAULT 'UTC',
   country     text NOT NULL DEFAULT 'AU',        -- default region for phone numbers without a country code
   is_default  boolean NOT NULL DEFAULT false,
-  created_at  timestamptz NOT NULL DEFAULT now()
+  created_at  timestamptz(3) NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX practices_one_default ON practices (is_default) WHERE is_default;
 
@@ -19,7 +19,7 @@ CREATE TABLE api_tokens (
   practice_id  uuid NOT NULL REFERENCES practices(id) ON DELETE CASCADE,
   name         text NOT NULL,
   token_hash   bytea NOT NULL UNIQUE,           -- sha256 of the token; the token itself is never stored
-  created_at   timestamptz NOT NULL DEFAULT now(),
+  created_at   timestamptz(3) NOT NULL DEFAULT now(),
   last_used_at timestamptz,
   revoked_at   timestamptz
 );
@@ -36,8 +36,8 @@ CREATE TABLE practitioners (
   specialties  text[] NOT NULL DEFAULT '{}',
   active       boolean NOT NULL DEFAULT true,
   version      integer NOT NULL DEFAULT 1,
-  created_at   timestamptz NOT NULL DEFAULT now(),
-  updated_at   timestamptz NOT NULL DEFAULT now(),
+  created_at   timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at   timestamptz(3) NOT NULL DEFAULT now(),
   deleted_at   timestamptz,
   UNIQUE (practice_id, id)
 );
@@ -66,8 +66,8 @@ CREATE TABLE patients (
   insurance           jsonb,                         -- US insurance: payer, memberId, groupNumber, ...
   practitioner_id     uuid,
   version             integer NOT NULL DEFAULT 1,
-  created_at          timestamptz NOT NULL DEFAULT now(),
-  updated_at          timestamptz NOT NULL DEFAULT now(),
+  created_at          timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at          timestamptz(3) NOT NULL DEFAULT now(),
   deleted_at          timestamptz,
   UNIQUE (practice_id, id),
   FOREIGN KEY (practice_id, practitioner_id) REFERENCES practitioners (practice_id, id)
@@ -90,8 +90,8 @@ CREATE TABLE locations (
   postcode       text,
   country        text,
   version        integer NOT NULL DEFAULT 1,
-  created_at     timestamptz NOT NULL DEFAULT now(),
-  updated_at     timestamptz NOT NULL DEFAULT now(),
+  created_at     timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at     timestamptz(3) NOT NULL DEFAULT now(),
   deleted_at     timestamptz,
   UNIQUE (practice_id, id)
 );
@@ -107,8 +107,8 @@ CREATE TABLE resources (
   name             text NOT NULL,
   active           boolean NOT NULL DEFAULT true,
   version          integer NOT NULL DEFAULT 1,
-  created_at       timestamptz NOT NULL DEFAULT now(),
-  updated_at       timestamptz NOT NULL DEFAULT now(),
+  created_at       timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at       timestamptz(3) NOT NULL DEFAULT now(),
   deleted_at       timestamptz,
   UNIQUE (practice_id, id),
   FOREIGN KEY (practice_id, location_id) REFERENCES locations (practice_id, id),
@@ -127,8 +127,8 @@ CREATE TABLE appointment_types (
   resource_ids      uuid[] NOT NULL DEFAULT '{}',   -- the resources that offer this type (checked on write)
   active            boolean NOT NULL DEFAULT true,
   version           integer NOT NULL DEFAULT 1,
-  created_at        timestamptz NOT NULL DEFAULT now(),
-  updated_at        timestamptz NOT NULL DEFAULT now(),
+  created_at        timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at        timestamptz(3) NOT NULL DEFAULT now(),
   deleted_at        timestamptz,
   UNIQUE (practice_id, id)
 );
@@ -145,8 +145,8 @@ CREATE TABLE schedules (
   exceptions    jsonb NOT NULL DEFAULT '[]',
   time_off      jsonb NOT NULL DEFAULT '[]',
   version       integer NOT NULL DEFAULT 1,
-  created_at    timestamptz NOT NULL DEFAULT now(),
-  updated_at    timestamptz NOT NULL DEFAULT now(),
+  created_at    timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at    timestamptz(3) NOT NULL DEFAULT now(),
   deleted_at    timestamptz,
   UNIQUE (practice_id, id),
   FOREIGN KEY (practice_id, resource_id) REFERENCES resources (practice_id, id)
@@ -159,16 +159,16 @@ CREATE TABLE appointments (
   resource_id          uuid NOT NULL,
   appointment_type_id  uuid,
   patient_id           uuid NOT NULL,
-  starts_at            timestamptz NOT NULL,
-  ends_at              timestamptz NOT NULL,
+  starts_at            timestamptz(3) NOT NULL,
+  ends_at              timestamptz(3) NOT NULL,
   status               text NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'cancelled', 'attended', 'did_not_attend')),
   source               text NOT NULL DEFAULT 'api',
   notes                text,
   reason               text,
   external             jsonb NOT NULL DEFAULT '{}',  -- e.g. telehealth links, a platform's booking ids
   version              integer NOT NULL DEFAULT 1,
-  created_at           timestamptz NOT NULL DEFAULT now(),
-  updated_at           timestamptz NOT NULL DEFAULT now(),
+  created_at           timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at           timestamptz(3) NOT NULL DEFAULT now(),
   deleted_at           timestamptz,
   UNIQUE (practice_id, id),
   FOREIGN KEY (practice_id, resource_id) REFERENCES resources (practice_id, id),
@@ -193,8 +193,8 @@ CREATE TABLE connections (
   credentials_encrypted  text,                             -- AES-256-GCM envelope, see src/db/crypto.ts
   settings               jsonb NOT NULL DEFAULT '{}',
   health                 jsonb NOT NULL DEFAULT '{}',
-  created_at             timestamptz NOT NULL DEFAULT now(),
-  updated_at             timestamptz NOT NULL DEFAULT now(),
+  created_at             timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at             timestamptz(3) NOT NULL DEFAULT now(),
   UNIQUE (practice_id, id)
 );
 
@@ -213,8 +213,8 @@ CREATE TABLE links (
   written_hash       text,                   -- hash of the values we last wrote to the remote (echo suppression)
   read_hash          text,                   -- hash of the values we last read from the remote
   remote_data        jsonb NOT NULL DEFAULT '{}', -- read-only facts shown to staff (membership, plan, balance, ...)
-  created_at         timestamptz NOT NULL DEFAULT now(),
-  updated_at         timestamptz NOT NULL DEFAULT now(),
+  created_at         timestamptz(3) NOT NULL DEFAULT now(),
+  updated_at         timestamptz(3) NOT NULL DEFAULT now(),
   FOREIGN KEY (practice_id, connection_id) REFERENCES connections (practice_id, id) ON DELETE CASCADE,
   UNIQUE (connection_id, entity_kind, local_id),
   UNIQUE (connection_id, entity_kind, remote_id)
@@ -230,7 +230,7 @@ CREATE TABLE inbox (
   payload          jsonb NOT NULL,
   status           text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'processed', 'ignored', 'failed')),
   error            text,
-  received_at      timestamptz NOT NULL DEFAULT now(),
+  received_at      timestamptz(3) NOT NULL DEFAULT now(),
   processed_at     timestamptz,
   FOREIGN KEY (practice_id, connection_id) REFERENCES connections (practice_id, id) ON DELETE CASCADE,
   UNIQUE (connection_id, source_event_id)
@@ -247,7 +247,7 @@ CREATE TABLE domain_events (
   version        integer,
   origin         text NOT NULL,         -- 'api', 'cli', or 'connection:<id>' so a spoke never hears its own change
   changed_fields text[] NOT NULL DEFAULT '{}',
-  created_at     timestamptz NOT NULL DEFAULT now(),
+  created_at     timestamptz(3) NOT NULL DEFAULT now(),
   dispatched_at  timestamptz
 );
 CREATE INDEX domain_events_undispatched ON domain_events (id) WHERE dispatched_at IS NULL;
@@ -266,7 +266,7 @@ CREATE TABLE batches (
   counts           jsonb NOT NULL DEFAULT '{}',
   error            text,
   params           jsonb NOT NULL DEFAULT '{}',
-  created_at       timestamptz NOT NULL DEFAULT now(),
+  created_at       timestamptz(3) NOT NULL DEFAULT now(),
   started_at       timestamptz,
   finished_at      timestamptz,
   UNIQUE (practice_id, id),
@@ -282,7 +282,7 @@ CREATE TABLE batch_items (
   local_id     uuid,
   action       text NOT NULL,   -- link|create_local|create_remote|review|skip|error|...
   message      text,
-  created_at   timestamptz NOT NULL DEFAULT now(),
+  created_at   timestamptz(3) NOT NULL DEFAULT now(),
   FOREIGN KEY (practice_id, batch_id) REFERENCES batches (practice_id, id) ON DELETE CASCADE
 );
 CREATE INDEX batch_items_batch ON batch_items (batch_id, id);
@@ -298,7 +298,7 @@ CREATE TABLE match_reviews (
   candidates      jsonb NOT NULL,        -- [{id, score, explanation}]
   status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
   resolution      jsonb,
-  created_at      timestamptz NOT NULL DEFAULT now(),
+  created_at      timestamptz(3) NOT NULL DEFAULT now(),
   resolved_at     timestamptz,
   resolved_by     text,
   FOREIGN KEY (practice_id, connection_id) REFERENCES connections (practice_id, id) ON DELETE CASCADE
@@ -314,7 +314,7 @@ CREATE TABLE log_entries (
   entity_kind    text,
   entity_id      text,
   context        jsonb NOT NULL DEFAULT '{}',
-  created_at     timestamptz NOT NULL DEFAULT now()
+  created_at     timestamptz(3) NOT NULL DEFAULT now()
 );
 CREATE INDEX log_entries_practice ON log_entries (practice_id, id);
 
@@ -326,6 +326,6 @@ CREATE TABLE audit_events (
   entity_kind  text NOT NULL,
   entity_id    text NOT NULL,
   fields       text[] NOT NULL DEFAULT '{}',   -- names of the fields changed, never their values
-  created_at   timestamptz NOT NULL DEFAULT now()
+  created_at   timestamptz(3) NOT NULL DEFAULT now()
 );
 CREATE INDEX audit_events_entity ON audit_events (practice_id, entity_kind, entity_id);
