@@ -42,7 +42,7 @@ export function createBooking(state: EmulatorState, practice: Practice, input: N
 function autoConfirm(state: EmulatorState, booking: Booking): void {
   if (booking.insert !== 'pending' || booking.status !== 'Requested') return;
   booking.status = 'Confirmed';
-  booking.autoConfirmedAt = state.clock.now();
+  booking.autoConfirmedAt = booking.bookedAt + state.config.bookingRejectWindowMs;   // when it fell due, even if the clock jumped past it
   note(state, booking, 'auto-confirmed', { reason: 'no reject within the 20-second window' });
 }
 
