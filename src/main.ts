@@ -7,7 +7,7 @@ import { migrate, migrationsCurrent } from './db/migrate.ts';
 import { ensureDefaultPractice } from './db/practices.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { listenToOutbox } from './jobs/outbox-listener.ts';
+import { wakeDispatcherOnWrites } from './jobs/outbox.ts';
 import { startWorkers } from './jobs/runner.ts';
 import { dispatchEvents } from './jobs/tasks/dispatch-events.ts';
 import { echo } from './jobs/tasks/echo.ts';
@@ -31,7 +31,7 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
     db: database.db, connectionString: database.url, logger, concurrency: config.workerConcurrency, handlers,
     crontab: ['* * * * * dispatch-events ?max=3'],
   });
-  const outbox = await listenToOutbox(database.db, database.url);
+  const outbox = wakeDispatcherOnWrites(database.db);
 
   const app = await buildApp({
     config, db: database.db, logger,
@@ -56,7 +56,7 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
     url, app, config,
     stop: () => (stopping ??= (async () => {
       await app.close();
-      await outbox.stop();
+      outbox.stop();
       await workers.stop();
       await database.close();
     })()),

@@ -62,7 +62,7 @@ describe('practice records API', () => {
   });
 
   it('serves an OpenAPI document and a reference page', async () => {
-    const doc = await fetch(`${hub.url}/api/docs/openapi.json`).then((r) => r.json());
+    const doc = await fetch(`${hub.url}/api/docs/openapi.json`).then((r) => r.json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/patients', '/api/v1/appointments/{id}']));
     expect(doc.components.schemas.PatientCreate.required).toEqual(['firstName', 'lastName']);

@@ -3,7 +3,7 @@
 // in the same transaction, so a change and its fan-out can never disagree.
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../../core/errors.ts';
 import { inTransaction, type Db, type Queryable, type Tx } from '../pool.ts';
-import { recordChange, type ChangeOrigin } from '../events.ts';
+import { changeCtes, outboxWritten, recordChange, type ChangeOrigin } from '../events.ts';
 import { fromRow, toColumns, type RecordDefinition } from './definition.ts';
 import { translateDbError } from './db-errors.ts';
 
@@ -53,19 +53,18 @@ export async function listRecords(db: Queryable, practiceId: string, def: Record
 export interface WriteContext { practiceId: string; actor: string; origin: ChangeOrigin }
 
 export async function createRecord(db: Db, ctx: WriteContext, def: RecordDefinition, input: Json, tx?: Tx): Promise<Json> {
-  const run = async (client: Tx) => {
-    await checkRules(client, ctx.practiceId, def, input, input);
-    const columns = toColumns(def, input);
-    const names = ['practice_id', ...columns.keys()];
-    const values = [ctx.practiceId, ...columns.values()];
-    const { rows } = await client.query(
-      `INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`, values)
-      .catch((e: unknown) => translateDbError(e, def));
-    const created = fromRow(def, rows[0]);
-    await recordChange(client, ctx, def.kind, String(created.id), 'created', 1, Object.keys(input));
-    return created;
-  };
-  return tx ? run(tx) : inTransaction(db, run);
+  const client: Queryable = tx ?? db;
+  await checkRules(client, ctx.practiceId, def, input, input);
+  const columns = toColumns(def, input);
+  const names = ['practice_id', ...columns.keys()];
+  const params: unknown[] = [ctx.practiceId, ...columns.values()];
+  // One statement writes the record, its domain event and its audit event: atomic, one round trip.
+  const sql = `WITH rec AS (INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *),
+    ${changeCtes('rec', params, ctx, def.kind, 'created', Object.keys(input))}
+    SELECT * FROM rec`;
+  const { rows } = await client.query(sql, params).catch((e: unknown) => translateDbError(e, def));
+  outboxWritten();
+  return fromRow(def, rows[0]);
 }
 
 export async function updateRecord(db: Db, ctx: WriteContext, def: RecordDefinition, id: string, patch: Json, expectedVersion?: number, tx?: Tx): Promise<Json> {

@@ -40,7 +40,20 @@ async function schemasFor(db: Db, def: RecordDefinition, practiceId: string) {
     cached = { country: practice?.country ?? 'AU', until: Date.now() + 60_000 };
     regionCache.set(practiceId, cached);
   }
-  return def.schemas({ defaultCountry: cached.country });
+  return compiledSchemas(def, cached.country);
+}
+
+// zod compiles a schema on first use; building one per request would pay that every time.
+const schemaCache = new Map<string, ReturnType<RecordDefinition['schemas']>>();
+
+function compiledSchemas(def: RecordDefinition, country: string) {
+  const key = `${def.kind}:${country}`;
+  let schemas = schemaCache.get(key);
+  if (!schemas) {
+    schemas = def.schemas({ defaultCountry: country });
+    schemaCache.set(key, schemas);
+  }
+  return schemas;
 }
 
 export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: RecordRoutesOptions): Promise<void> {

@@ -1,0 +1,28 @@
+// Wakes the dispatcher soon after a change: every outbox write calls outboxWritten(), and a
+// burst of them becomes one dispatch job (deduplicated by job key) a few milliseconds later.
+// The wake-up runs after the writer's transaction has had time to commit; a dispatch that runs
+// too early simply finds nothing, and the cron sweep (every minute) catches anything missed,
+// including changes written by other processes such as the CLI.
+import { setOutboxListener } from '../db/events.ts';
+import type { Db } from '../db/pool.ts';
+import { enqueue } from './queue.ts';
+
+export interface OutboxWaker { stop(): void }
+
+export function wakeDispatcherOnWrites(db: Db, debounceMs = 20): OutboxWaker {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const wake = () => enqueue(db, 'dispatch-events', {}, { jobKey: 'dispatch-events', jobKeyMode: 'preserve_run_at', maxAttempts: 5 }).catch(() => {});
+  setOutboxListener(() => {
+    if (timer || stopped) return;
+    timer = setTimeout(() => { timer = undefined; void wake(); }, debounceMs);
+  });
+  void wake();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      setOutboxListener(() => {});
+    },
+  };
+}
