@@ -12,6 +12,11 @@ import { startWorkers } from './jobs/runner.ts';
 import { dispatchEvents } from './jobs/tasks/dispatch-events.ts';
 import { echo } from './jobs/tasks/echo.ts';
 import type { TaskHandlers } from './jobs/types.ts';
+import { loadConnectors } from './connectors/registry.ts';
+import type { ConnectorDeps, RunningSandbox } from './connectors/types.ts';
+import { connectionRoutes } from './http/routes/connections.ts';
+import { sandboxRoutes } from './http/routes/sandbox.ts';
+import { startSandboxes } from './sandbox.ts';
 import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
 
 export interface RunningTandem { url: string; app: FastifyInstance; config: Config; stop(): Promise<void> }
@@ -23,19 +28,32 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
   const applied = await migrate(database.db, database.url);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const secrets = new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home));
-  void secrets; // handed to connectors as they are composed in
   const defaultPractice = await ensureDefaultPractice(database.db);
 
-  const handlers: TaskHandlers = { 'dispatch-events': dispatchEvents([]), echo };
+  // The public URL is known once the server listens (PORT may be 0); connectors ask lazily.
+  let boundPort = config.port;
+  const connectorDeps: ConnectorDeps = { config, db: database.db, logger, secrets, publicUrl: () => publicUrl(config, boundPort) };
+  const connectors = await loadConnectors(connectorDeps);
+  const handlers: TaskHandlers = { 'dispatch-events': dispatchEvents(connectors.flatMap((c) => c.fanOut)), echo };
+  for (const c of connectors) Object.assign(handlers, c.tasks);
   const workers = await startWorkers({
     db: database.db, connectionString: database.url, logger, concurrency: config.workerConcurrency, handlers,
-    crontab: ['* * * * * dispatch-events ?max=3'],
+    crontab: ['* * * * * dispatch-events ?max=3', ...connectors.flatMap((c) => c.crontab ?? [])],
   });
   const outbox = wakeDispatcherOnWrites(database.db);
 
+  let sandboxes: RunningSandbox[] = [];
   const app = await buildApp({
     config, db: database.db, logger,
     bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
+    extensions: {
+      api: async (api) => {
+        await api.register(connectionRoutes, { db: database.db });
+        await api.register(sandboxRoutes, { sandboxes: () => sandboxes });
+        for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
+      },
+      public: async (app) => { for (const c of connectors) if (c.publicRoutes) await app.register(async (scope) => c.publicRoutes!(scope)); },
+    },
     health: async () => {
       const problems: string[] = [];
       const dbOk = await database.db.query('SELECT 1').then(() => true, () => false);
@@ -48,7 +66,10 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  boundPort = port;
   const url = `http://${config.host}:${port}`;
+  sandboxes = await startSandboxes(config, connectors, { ...connectorDeps, defaultPractice }, logger);
+  for (const c of connectors) await c.afterListen?.();
   logger.info({ url, publicUrl: publicUrl(config, port), ms: Date.now() - started }, `Tandem listening on ${url}`);
 
   let stopping: Promise<void> | undefined;

@@ -1,4 +1,5 @@
 // Links between a canonical record and its twin on a connected system.
+import type { QueryResultRow } from 'pg';
 import type { Queryable } from './pool.ts';
 
 export interface LinkSummary {
@@ -33,4 +34,56 @@ export async function linksFor(db: Queryable, practiceId: string, entityKind: st
     out.set(r.local_id, list);
   }
   return out;
+}
+
+export type LinkStatus = 'synced' | 'unsynced' | 'errored' | 'enabled';
+
+export interface Link {
+  id: string; practiceId: string; connectionId: string; entityKind: string; localId: string; remoteId: string;
+  status: LinkStatus; remoteState: string | null; errorMessage: string | null; lastSyncedAt: string | null;
+  remoteVersion: string | null; writtenHash: string | null; readHash: string | null; remoteData: Record<string, unknown>;
+}
+
+const toLink = (r: QueryResultRow): Link => ({
+  id: r.id, practiceId: r.practice_id, connectionId: r.connection_id, entityKind: r.entity_kind, localId: r.local_id,
+  remoteId: r.remote_id, status: r.status, remoteState: r.remote_state, errorMessage: r.error_message,
+  lastSyncedAt: r.last_synced_at ? r.last_synced_at.toISOString() : null, remoteVersion: r.remote_version,
+  writtenHash: r.written_hash, readHash: r.read_hash, remoteData: r.remote_data,
+});
+
+export async function findLink(db: Queryable, practiceId: string, connectionId: string, entityKind: string, by: { localId: string } | { remoteId: string }): Promise<Link | undefined> {
+  const [column, value] = 'localId' in by ? ['local_id', by.localId] : ['remote_id', by.remoteId];
+  const { rows } = await db.query(
+    `SELECT * FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND ${column} = $4`,
+    [practiceId, connectionId, entityKind, value]);
+  return rows[0] ? toLink(rows[0]) : undefined;
+}
+
+export type LinkPatch = Partial<Pick<Link, 'status' | 'remoteState' | 'errorMessage' | 'remoteVersion' | 'writtenHash' | 'readHash' | 'remoteData'>> & { synced?: boolean };
+
+/** Creates the link or updates it; only the fields given change. */
+export async function upsertLink(db: Queryable, key: { practiceId: string; connectionId: string; entityKind: string; localId: string; remoteId: string }, patch: LinkPatch = {}): Promise<Link> {
+  const has = (k: keyof LinkPatch) => k in patch;
+  const { rows } = await db.query(
+    `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status, remote_state, error_message,
+                        remote_version, written_hash, read_hash, remote_data, last_synced_at)
+     VALUES ($1, $2, $3, $4, $5, coalesce($6, 'enabled'), $8, $10, $12, $14, $16, coalesce($18::jsonb, '{}'), CASE WHEN $19 THEN now() END)
+     ON CONFLICT (connection_id, entity_kind, local_id) DO UPDATE SET
+       remote_id = EXCLUDED.remote_id,
+       status = coalesce($6, links.status),
+       remote_state = CASE WHEN $7 THEN $8 ELSE links.remote_state END,
+       error_message = CASE WHEN $9 THEN $10 ELSE links.error_message END,
+       remote_version = CASE WHEN $11 THEN $12 ELSE links.remote_version END,
+       written_hash = CASE WHEN $13 THEN $14 ELSE links.written_hash END,
+       read_hash = CASE WHEN $15 THEN $16 ELSE links.read_hash END,
+       remote_data = CASE WHEN $17 THEN links.remote_data || $18::jsonb ELSE links.remote_data END,
+       last_synced_at = CASE WHEN $19 THEN now() ELSE links.last_synced_at END,
+       updated_at = now()
+     RETURNING *`,
+    [key.practiceId, key.connectionId, key.entityKind, key.localId, key.remoteId, patch.status ?? null,
+      has('remoteState'), patch.remoteState ?? null, has('errorMessage'), patch.errorMessage ?? null,
+      has('remoteVersion'), patch.remoteVersion ?? null, has('writtenHash'), patch.writtenHash ?? null,
+      has('readHash'), patch.readHash ?? null, has('remoteData'), patch.remoteData ? JSON.stringify(patch.remoteData) : null,
+      patch.synced ?? false]);
+  return toLink(rows[0]);
 }

@@ -1,0 +1,23 @@
+// Sandbox mode: for every platform with no real credentials configured (or all of them with
+// TANDEM_SANDBOX=on), its emulator starts in-process, seeded, and the default practice is
+// connected to it, so a newcomer sees sync happening with no account and no network.
+import type { Config } from './config.ts';
+import type { Connector, RunningSandbox, SandboxDeps } from './connectors/types.ts';
+import type { Logger } from './logger.ts';
+
+export async function startSandboxes(config: Config, connectors: Connector[], deps: SandboxDeps, logger: Logger): Promise<RunningSandbox[]> {
+  if (config.sandbox === 'off') return [];
+  const running: RunningSandbox[] = [];
+  for (const connector of connectors) {
+    if (!connector.startSandbox) continue;
+    if (config.sandbox === 'auto' && connector.hasRealCredentials()) continue;
+    try {
+      const sandbox = await connector.startSandbox(deps);
+      running.push(sandbox);
+      logger.info({ sandbox: sandbox.name, url: sandbox.url }, `SANDBOX MODE: ${sandbox.name} emulator at ${sandbox.url} (no real ${sandbox.name} credentials configured)`);
+    } catch (error) {
+      logger.error({ err: error, system: connector.system }, `could not start the ${connector.system} sandbox`);
+    }
+  }
+  return running;
+}
