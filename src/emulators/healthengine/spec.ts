@@ -64,6 +64,12 @@ function applyOverlays(doc: Json): void {
   const patient = (schemas.Patient?.properties ?? {}) as Record<string, Json>;
   if (patient.dob) patient.dob.format = 'he-dob';
   schemas.ClientId = { ...schemas.ClientId, nullable: true };
+  // The callbacks show `target: null` for pmsResources / pmsAppointmentTypes ("no endpoint to call").
+  const payloadData = (schemas.SubscriptionPayloadData?.properties ?? {}) as Record<string, Json>;
+  if (payloadData.target) makeNullable(payloadData.target);
+  // Healthengine's own Postman collection sends `updatedAt: null` for a never-updated document.
+  const documentMeta = (schemas.DocumentMetadata?.properties ?? {}) as Record<string, Json>;
+  if (documentMeta.updatedAt) makeNullable(documentMeta.updatedAt);
 }
 
 function makeNullable(prop: Json): void {

@@ -25,7 +25,7 @@ describe('auth and consent', () => {
     expect(unknown.status).toBe(403);
     const missing = await fetch(`${t.url}/features`, { headers: { 'api-key': t.apiKey, 'practice-id': t.practiceId } });
     expect(missing.status).toBe(403);
-    expect((await missing.json()).error).toMatch(/practice-key/);
+    expect(((await missing.json()) as { error: string }).error).toMatch(/practice-key/);
   });
 
   it('answers 403 while consent is revoked and 200 again once restored', async () => {
@@ -57,13 +57,13 @@ describe('bodies and validation', () => {
     const headers = { 'api-key': t.apiKey, 'practice-id': t.practiceId, 'practice-key': t.practiceKey, 'content-type': 'application/json' };
     const badGzip = await fetch(`${t.url}/config/pmsResources/snapshot`, { method: 'POST', headers: { ...headers, 'content-encoding': 'gzip' }, body: 'not gzip' });
     expect(badGzip.status).toBe(400);
-    expect((await badGzip.json()).error).toMatch(/gzip/);
+    expect(((await badGzip.json()) as { error: string }).error).toMatch(/gzip/);
     const badJson = await fetch(`${t.url}/config/pmsResources/snapshot`, { method: 'POST', headers, body: '[{' });
     expect(badJson.status).toBe(400);
-    expect((await badJson.json()).error).toMatch(/JSON/);
+    expect(((await badJson.json()) as { error: string }).error).toMatch(/JSON/);
     const gzJson = await fetch(`${t.url}/config/pmsResources/snapshot`, { method: 'POST', headers: { ...headers, 'content-encoding': 'gzip' }, body: gzipSync('[{"pmsResourceId":1,"pmsResourceName":"n"}]') });
     expect(gzJson.status).toBe(400);
-    expect((await gzJson.json()).error).toBe('body[0].pmsResourceId must be of type string');
+    expect(((await gzJson.json()) as { error: string }).error).toBe('body[0].pmsResourceId must be of type string');
     const missing = await t.api('POST', '/config/pmsResources/snapshot', [{ pmsResourceId: 'a' }]);
     expect(missing).toMatchObject({ status: 400, body: { error: 'body[0].pmsResourceName is required' } });
     const noBody = await t.api('POST', '/bookings/1/confirmInsert');

@@ -1,0 +1,82 @@
+// The harness and the entry points: credentials, seeds, practices, clock, faults, reset, startEmulator.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../../src/emulators/healthengine/index.ts';
+import { validateAgainstSpec } from '../../../src/emulators/healthengine/spec.ts';
+import { startHealthengine, type TestEmulator } from './helpers.ts';
+
+let t: TestEmulator;
+beforeAll(async () => { t = await startHealthengine(); });
+afterAll(async () => { await t.close(); });
+
+describe('entry points', () => {
+  it('startEmulator listens on 127.0.0.1, seeds deterministically, and closes', async () => {
+    const a = await startEmulator({ port: 0, seed: 7 });
+    const b = await startEmulator({ port: 0, seed: 7 });
+    const c = await startEmulator({ port: 0 });
+    try {
+      expect(a.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      type Creds = { apiKey: string; practices: Array<{ timezone: string }> };
+      const creds = async (url: string) => (await (await fetch(`${url}/_emulator/credentials`)).json()) as Creds;
+      const ca = await creds(a.url), cb = await creds(b.url), cc = await creds(c.url);
+      expect(ca).toEqual(cb);
+      expect(ca.practices).toHaveLength(2);
+      expect(cc.practices).toHaveLength(1);
+      expect(['Australia/Perth', 'Australia/Sydney']).toContain(cc.practices[0].timezone);
+      expect(ca.apiKey).not.toBe(cc.apiKey);
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('validateAgainstSpec checks a connector request against openapi.yaml', () => {
+    expect(validateAgainstSpec('POST', '/bookings/12/confirmInsert', { pmsAppointmentIds: ['1'], pmsPatientId: 'p' })).toEqual({ ok: true });
+    expect(validateAgainstSpec('POST', '/bookings/12/confirmInsert', { pmsAppointmentIds: [1], pmsPatientId: 'p' })).toEqual({ ok: false, error: 'pmsAppointmentIds[0] must be of type string' });
+    expect(validateAgainstSpec('GET', '/nope')).toMatchObject({ ok: false });
+  });
+});
+
+describe('harness', () => {
+  it('adds a practice with consent that can call the API at once', async () => {
+    const res = await t.harness('POST', '/practices', { timezone: 'Australia/Sydney', name: 'Test Clinic' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ timezone: 'Australia/Sydney', consentActive: true });
+    const call = await t.api('GET', '/requests', undefined, { practice: res.body });
+    expect(call.status).toBe(200);
+    expect((await t.harness('POST', '/practices', { practiceId: res.body.practiceId })).status).toBe(409);
+    expect((await t.harness('POST', '/practices', { timezone: 'Mars/Olympus' })).body.error).toMatch(/^timezone/);
+    expect((await t.harness('GET', '/credentials')).body.practices).toHaveLength(2);
+  });
+
+  it('moves the clock and reports it', async () => {
+    const before = (await t.harness('GET', '/clock')).body;
+    expect(before).toMatchObject({ now: '2026-03-02T01:00:00.000Z', frozen: true });
+    const after = await t.harness('POST', '/clock', { advanceSeconds: 90 });
+    expect(after.body.now).toBe('2026-03-02T01:01:30.000Z');
+    expect((await t.harness('POST', '/clock', { advanceMs: -1 })).status).toBe(400);
+  });
+
+  it('injects faults on API routes only', async () => {
+    expect((await t.harness('POST', '/faults', { status: 503, count: 1, path: '/requests' })).status).toBe(201);
+    const failed = await fetch(`${t.url}/requests`);
+    expect(failed.status).toBe(503);
+    expect((await t.api('GET', '/requests')).status).toBe(200);
+    expect((await t.harness('POST', '/faults', { count: 1 })).status).toBe(400);
+  });
+
+  it('validates configuration changes', async () => {
+    expect((await t.harness('POST', '/config', { perPage: 0 })).status).toBe(400);
+    expect((await t.harness('POST', '/config', { nonsense: true })).status).toBe(400);
+    expect((await t.harness('POST', '/config', { dobFormat: 'YYYY-MM-DD' })).body.dobFormat).toBe('YYYY-MM-DD');
+  });
+
+  it('reset restores the seeded state', async () => {
+    const reset = await t.harness('POST', '/reset', {});
+    expect(reset.body.practices).toHaveLength(1);
+    expect(reset.body.practices[0].practiceId).toBe(t.practiceId);
+    expect((await t.harness('GET', '/config')).body.dobFormat).toBe('DD-MM-YYYY');
+  });
+
+  it('404s unknown practices', async () => {
+    expect((await t.harness('GET', '/practices/nope/health')).status).toBe(404);
+  });
+});
