@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHint, type Harness } from './support.ts';
+import { startHint, type Harness, request } from './support.ts';
 
 describe('Hint emulator: auth and rate limits', () => {
   let h: Harness;
@@ -65,7 +65,7 @@ describe('Hint emulator: rate limit', () => {
   });
 
   it('can be turned off at runtime through the harness', async () => {
-    await fetch(`${h.url}/_emulator/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rateLimit: 0 }) });
+    await request(`${h.url}/_emulator/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rateLimit: 0 }) });
     const responses = await Promise.all(Array.from({ length: 30 }, () => h.call('GET', '/api/provider/practice')));
     expect(responses.every((r) => r.status === 200)).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHint, type Harness } from './support.ts';
+import { startHint, type Harness, request } from './support.ts';
 
 describe('Hint emulator: integration data per partner', () => {
   let h: Harness;
@@ -61,7 +61,7 @@ describe('Hint emulator: integration data per partner', () => {
     expect(synced.integration_sync_status).toBe('synced');
     h.clock.advance(60_000);
     // a practice user edits the patient in Hint's UI
-    await fetch(`${h.url}/_emulator/practices/${h.creds.practices[0]?.id}/patients/${p.id}`, {
+    await request(`${h.url}/_emulator/practices/${h.creds.practices[0]?.id}/patients/${p.id}`, {
       method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'changed@example.com' }),
     });
     expect((await (await h.call('GET', `/api/provider/patients/${p.id}`)).json()).integration_sync_status).toBe('unsynced');
@@ -75,11 +75,11 @@ describe('Hint emulator: integration data per partner', () => {
 
   it('can report "enabled" always, as every recorded Hint example does', async () => {
     const p = await newPatient({ integration_record_id: 'emr-static' });
-    await fetch(`${h.url}/_emulator/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ syncStatusRules: 'always-enabled' }) });
+    await request(`${h.url}/_emulator/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ syncStatusRules: 'always-enabled' }) });
     try {
       expect((await (await h.call('GET', `/api/provider/patients/${p.id}`)).json()).integration_sync_status).toBe('enabled');
     } finally {
-      await fetch(`${h.url}/_emulator/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ syncStatusRules: 'inferred' }) });
+      await request(`${h.url}/_emulator/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ syncStatusRules: 'inferred' }) });
     }
   });
 

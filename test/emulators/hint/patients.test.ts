@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHint, type Harness } from './support.ts';
+import { startHint, type Harness, request } from './support.ts';
 
 describe('Hint emulator: patients', () => {
   let h: Harness;
@@ -43,7 +43,7 @@ describe('Hint emulator: patients', () => {
       expect(Object.keys(err).sort()).toEqual(['message', 'status']);
       expect(err.message).toMatch(message);
     }
-    const malformed = await fetch(`${h.url}/api/provider/patients`, {
+    const malformed = await request(`${h.url}/api/provider/patients`, {
       method: 'POST', headers: { authorization: `Bearer ${h.token}`, 'content-type': 'application/json' }, body: '{"first_name":',
     });
     expect(malformed.status).toBe(400);

@@ -13,11 +13,14 @@ export interface Credentials {
   partners: { id: string; name: string; apiKey: string; webhookSecret: string; practices: { id: string; integrationId: string | null; accessToken: string | null }[] }[];
 }
 
+/** A fetch Response whose json() is loosely typed: tests assert on the shapes themselves. */
+export type HintResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 export interface Harness extends HintEmulator {
   url: string;
   creds: Credentials;
   token: string;          // practice 1, primary partner
-  call(method: string, path: string, token?: string | null, body?: unknown): Promise<Response & { json(): Promise<any> }>;
+  call(method: string, path: string, token?: string | null, body?: unknown): Promise<HintResponse>;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,7 @@ export async function startHint(options: HintEmulatorOptions = {}): Promise<Harn
     const headers: Record<string, string> = {};
     if (auth) headers.authorization = `Bearer ${auth}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }) as Promise<HintResponse>;
   };
   return {
     ...emulator, url, creds, token, call,
@@ -81,14 +84,17 @@ export class Receiver {
 }
 
 /** Polls until the condition holds (short waits only: deliveries are real HTTP). */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<NonNullable<T>> {
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value) return value as NonNullable<T>;
+    if (value) return value as Exclude<T, false | 0 | '' | null | undefined>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** fetch for the harness and receivers, with the same loosely typed json(). */
+export const request = (url: string, init?: RequestInit) => fetch(url, init) as Promise<HintResponse>;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

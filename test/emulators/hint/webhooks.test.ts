@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Receiver, startHint, waitFor, type Harness } from './support.ts';
+import { Receiver, startHint, waitFor, type Harness, request } from './support.ts';
 
 const HOUR = 3_600_000;
 
@@ -10,7 +10,7 @@ describe('Hint emulator: webhooks', () => {
   let endpointId: string;
 
   const harness = (method: string, path: string, body?: unknown) =>
-    fetch(`${h.url}/_emulator${path}`, {
+    request(`${h.url}/_emulator${path}`, {
       method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
     });
   const addPatientInHint = async (first = 'Web', last = 'Hook') =>
@@ -196,7 +196,7 @@ describe('Hint emulator: muting failing endpoints', () => {
   let rx: Receiver;
   let practiceId: string;
   const harness = (method: string, path: string, body?: unknown) =>
-    fetch(`${h.url}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+    request(`${h.url}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
 
   beforeAll(async () => {
     h = await startHint({ config: { retryScheduleMs: [] } });
@@ -212,14 +212,14 @@ describe('Hint emulator: muting failing endpoints', () => {
     for (let i = 0; i < 99; i++) await harness('PATCH', `/practices/${practiceId}/patients/${patient.id}`, { middle_name: `m${i}` });
     await waitFor(() => rx.received.length === 100, '100 failed attempts', 15_000);
     const endpoints = await waitFor(async () => {
-      const list = await (await fetch(`${h.url}/_emulator/endpoints`)).json();
+      const list = await (await request(`${h.url}/_emulator/endpoints`)).json();
       return list[0]?.mutedUntil && list;
     }, 'muted');
     expect(endpoints[0].failing).toBe(true);
     rx.status = 200;
     await harness('PATCH', `/practices/${practiceId}/patients/${patient.id}`, { middle_name: 'while-muted' });
     const muted = await waitFor(async () => {
-      const list = await (await fetch(`${h.url}/_emulator/deliveries`)).json();
+      const list = await (await request(`${h.url}/_emulator/deliveries`)).json();
       return list.find((d: any) => d.outcome === 'muted');
     }, 'muted skip');
     expect(muted.statusCode).toBeNull();
@@ -228,7 +228,7 @@ describe('Hint emulator: muting failing endpoints', () => {
     h.clock.advance(3_600_000);
     await harness('PATCH', `/practices/${practiceId}/patients/${patient.id}`, { middle_name: 'after-hour' });
     await waitFor(() => rx.received.length === 101, 'attempt after the hour');
-    const after = await (await fetch(`${h.url}/_emulator/endpoints`)).json();
+    const after = await (await request(`${h.url}/_emulator/endpoints`)).json();
     expect(after[0]).toMatchObject({ failing: false, mutedUntil: null });
   });
 
@@ -236,13 +236,13 @@ describe('Hint emulator: muting failing endpoints', () => {
     rx.status = 500;
     const patient = await (await harness('POST', `/practices/${practiceId}/patients`, { first_name: 'Again', last_name: 'Muted' })).json();
     for (let i = 0; i < 99; i++) await harness('PATCH', `/practices/${practiceId}/patients/${patient.id}`, { middle_name: `n${i}` });
-    await waitFor(async () => (await (await fetch(`${h.url}/_emulator/endpoints`)).json())[0]?.mutedUntil, 'muted again', 15_000);
+    await waitFor(async () => (await (await request(`${h.url}/_emulator/endpoints`)).json())[0]?.mutedUntil, 'muted again', 15_000);
     h.clock.advance(3_600_000);
     const count = rx.received.length;
     await harness('PATCH', `/practices/${practiceId}/patients/${patient.id}`, { middle_name: 'still-failing' });
     await waitFor(() => rx.received.length === count + 1, 'one attempt after the hour');
     const list = await waitFor(async () => {
-      const l = await (await fetch(`${h.url}/_emulator/endpoints`)).json();
+      const l = await (await request(`${h.url}/_emulator/endpoints`)).json();
       return l[0]?.mutedUntil && l;
     }, 're-muted');
     expect(Date.parse(list[0].mutedUntil)).toBe(h.clock.now() + 3_600_000);

@@ -93,6 +93,15 @@ function addMonths(date: string, months: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+function upcomingBill(date: string, rate: number, months: number) {
+  return {
+    amount_in_cents: rate * months, charges_amount_in_cents: 0, coupon_discount_in_cents: 0, coupon_discount_months: null,
+    coupon_percent_off: null, date, end_date: addMonths(date, months), list_price_in_cents: rate,
+    membership_amount_in_cents: rate * months, period_in_months: months, rate_in_cents: rate, registration_fee_in_cents: null,
+    start_date: date, customer_invoice: null,
+  };
+}
+
 export function membershipView(state: HintState, partnerId: string, m: Membership) {
   const plan = state.data.plans.get(m.planId);
   const rate = plan?.rateInCents ?? 0;
@@ -133,6 +142,9 @@ export function membershipView(state: HintState, partnerId: string, m: Membershi
     coupon: null,
     membership_patients: m.members.map((member) => ({
       id: member.id,
+      enrollment_requested_on: member.start_date,
+      enrollment_status: m.enrollment_status,
+      status: m.status,
       member_type: member.member_type,
       fixed_period_rate_in_cents: null,
       list_price_in_cents: rate,
@@ -146,6 +158,6 @@ export function membershipView(state: HintState, partnerId: string, m: Membershi
     owner: patientOrNull(state, partnerId, m.ownerId),
     plan: plan ? planView(plan) : null,
     sponsorship: null,
-    upcoming_bills: [],
+    upcoming_bills: m.status === 'ended' ? [] : [upcomingBill(nextBill, rate, m.period_in_months)],
   };
 }
