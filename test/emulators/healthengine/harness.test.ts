@@ -21,7 +21,7 @@ describe('entry points', () => {
       expect(ca).toEqual(cb);
       expect(ca.practices).toHaveLength(2);
       expect(cc.practices).toHaveLength(1);
-      expect(['Australia/Perth', 'Australia/Sydney']).toContain(cc.practices[0].timezone);
+      expect(['Australia/Perth', 'Australia/Sydney']).toContain(cc.practices[0]?.timezone);
       expect(ca.apiKey).not.toBe(cc.apiKey);
     } finally {
       await Promise.all([a.close(), b.close(), c.close()]);
