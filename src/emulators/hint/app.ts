@@ -90,6 +90,9 @@ export function buildHintEmulator(options: HintEmulatorOptions = {}): HintEmulat
   installParsersAndErrors(app);
   faults.install(app, (status) => errorBody(status, messageFor(status)));
   installAuth(app, state);
+  app.addHook('onRequest', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') state.invalidateViews();
+  });
   patientRoutes(app, context);
   practiceRoutes(app, context);
   billingRoutes(app, context);

@@ -51,6 +51,8 @@ export function addToIndex(index: Map<string, Set<string>>, key: string, value: 
 export class HintState {
   data = new HintData();
   random: Random;
+  /** Rendered views, valid until the next write (see invalidateViews). */
+  private views = new Map<string, unknown>();
   /** token → who holds it; rebuilt from partners and integrations. */
   private tokens = new Map<string, TokenGrant>();
 
@@ -60,6 +62,21 @@ export class HintState {
 
   now(): number { return this.clock.now(); }
 
+  /**
+   * Reads dominate benchmarks; a view is rebuilt only after a write. Every non-GET request
+   * invalidates all views (coarse, so no dependency can be missed).
+   */
+  cachedView<T>(key: string, build: () => T): T {
+    const hit = this.views.get(key);
+    if (hit !== undefined) return hit as T;
+    const view = build();
+    if (this.views.size > 50_000) this.views.clear();
+    this.views.set(key, view);
+    return view;
+  }
+
+  invalidateViews(): void { this.views.clear(); }
+
   id(prefix: string): string { return newId(this.random, prefix); }
 
   token(): string { return newToken(this.random); }
@@ -67,6 +84,7 @@ export class HintState {
   replace(data: HintData, random: Random): void {
     this.data = data;
     this.random = random;
+    this.invalidateViews();
     this.reindexTokens();
   }
 

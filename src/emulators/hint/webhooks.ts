@@ -2,6 +2,7 @@
 // on the configured schedule in emulated time; an endpoint whose whole recent window failed
 // is muted; deleting an endpoint cancels what is pending for it.
 import { createHmac } from 'node:crypto';
+import { WebhookPoster } from './http-post.ts';
 import type { Integration } from './model.ts';
 import type { HintState } from './state.ts';
 import { formatTimestamp } from './time.ts';
@@ -26,6 +27,7 @@ export class WebhookDispatcher {
   private inFlight = 0;
   private queue: WebhookRequest[] = [];
   private closed = false;
+  private poster = new WebhookPoster();
 
   constructor(private readonly state: HintState, readonly store: WebhookStore) {}
 
@@ -60,6 +62,7 @@ export class WebhookDispatcher {
 
   close(): void {
     this.closed = true;
+    this.poster.close();
     for (const request of this.store.requests.values()) this.state.clock.clearTimeout(request.timer);
     this.queue = [];
   }
@@ -125,21 +128,10 @@ export class WebhookDispatcher {
 
   private async post(url: string, request: WebhookRequest) {
     const started = performance.now();
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        body: request.body,
-        redirect: 'manual',
-        headers: { 'content-type': 'application/json', 'x-hint-signature': request.signature, 'user-agent': 'Hint-Webhooks (tandem emulator)' },
-        signal: AbortSignal.timeout(this.state.config.deliveryTimeoutMs),
-      });
-      const responseText = (await response.text()).slice(0, 1000);
-      return { statusCode: response.status, responseText, error: null, durationMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      const message = timedOut ? `timeout after ${this.state.config.deliveryTimeoutMs} ms` : `connection failed: ${(error as Error).message}`;
-      return { statusCode: null, responseText: null, error: message, durationMs: Math.round(performance.now() - started) };
-    }
+    const result = await this.poster.post(url, request.body, {
+      'content-type': 'application/json', 'x-hint-signature': request.signature, 'user-agent': 'Hint-Webhooks (tandem emulator)',
+    }, this.state.config.deliveryTimeoutMs);
+    return { ...result, durationMs: Math.round(performance.now() - started) };
   }
 
   private scheduleRetry(request: WebhookRequest): void {

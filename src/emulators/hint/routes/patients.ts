@@ -46,13 +46,16 @@ function matches(patient: Patient, q: z.infer<typeof matchingSchema>): boolean {
 
 export function patientRoutes(app: FastifyInstance, ctx: HintContext): void {
   const { state } = ctx;
-  const view = (request: FastifyRequest, patient: Patient) => patientView(state, practiceAuth(request).partnerId, patient);
+  const view = (request: FastifyRequest, patient: Patient) => {
+    const { partnerId } = practiceAuth(request);
+    return state.cachedView(`patient|${partnerId}|${patient.id}`, () => patientView(state, partnerId, patient));
+  };
 
   app.get('/api/provider/patients', async (request, reply) => {
     const auth = practiceAuth(request);
     const options = parseListOptions(request, state.config);
     const own = [...state.data.patients.values()].filter((p) => p.practiceId === auth.practiceId);
-    return listOf(reply, own, options, (p) => patientView(state, auth.partnerId, p));
+    return listOf(reply, own, options, (p) => state.cachedView(`patient|${auth.partnerId}|${p.id}`, () => patientView(state, auth.partnerId, p)));
   });
 
   app.post('/api/provider/patients', async (request) => {
