@@ -16,6 +16,7 @@ import { loadConnectors } from './connectors/registry.ts';
 import type { ConnectorDeps, RunningSandbox } from './connectors/types.ts';
 import { connectionRoutes } from './http/routes/connections.ts';
 import { sandboxRoutes } from './http/routes/sandbox.ts';
+import { matchReviewRoutes } from './http/routes/match-reviews.ts';
 import { startSandboxes } from './sandbox.ts';
 import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
 
@@ -50,6 +51,7 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
       api: async (api) => {
         await api.register(connectionRoutes, { db: database.db });
         await api.register(sandboxRoutes, { sandboxes: () => sandboxes });
+        await api.register(matchReviewRoutes, { db: database.db, taskNames: new Set(Object.keys(handlers)) });
         for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
       },
       public: async (app) => { for (const c of connectors) if (c.publicRoutes) await app.register(async (scope) => c.publicRoutes!(scope)); },

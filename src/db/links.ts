@@ -7,6 +7,9 @@ export interface LinkSummary {
   errorMessage: string | null; lastSyncedAt: string | null;
 }
 
+/** A link summary plus the read-only facts the remote system holds (shown to staff). */
+export interface LinkWithData extends LinkSummary { remoteData: Record<string, unknown> }
+
 /** Resolves "<system>:<remoteId>" (e.g. hint:pat-ab12C345DeF6) to a local id within the practice. */
 export async function findLocalIdByAlias(db: Queryable, practiceId: string, entityKind: string, alias: string): Promise<string | undefined> {
   const colon = alias.indexOf(':');
@@ -19,18 +22,18 @@ export async function findLocalIdByAlias(db: Queryable, practiceId: string, enti
   return rows[0]?.local_id;
 }
 
-export async function linksFor(db: Queryable, practiceId: string, entityKind: string, localIds: string[]): Promise<Map<string, LinkSummary[]>> {
-  const out = new Map<string, LinkSummary[]>();
+export async function linksFor(db: Queryable, practiceId: string, entityKind: string, localIds: string[]): Promise<Map<string, LinkWithData[]>> {
+  const out = new Map<string, LinkWithData[]>();
   if (localIds.length === 0) return out;
   const { rows } = await db.query(
-    `SELECT l.local_id, c.system, l.connection_id, l.remote_id, l.status, l.error_message, l.last_synced_at
+    `SELECT l.local_id, c.system, l.connection_id, l.remote_id, l.status, l.error_message, l.last_synced_at, l.remote_data
      FROM links l JOIN connections c ON c.id = l.connection_id
      WHERE l.practice_id = $1 AND l.entity_kind = $2 AND l.local_id = ANY($3::uuid[]) ORDER BY l.created_at`,
     [practiceId, entityKind, localIds]);
   for (const r of rows) {
     const list = out.get(r.local_id) ?? [];
     list.push({ system: r.system, connectionId: r.connection_id, remoteId: r.remote_id, status: r.status,
-      errorMessage: r.error_message, lastSyncedAt: r.last_synced_at ? r.last_synced_at.toISOString() : null });
+      errorMessage: r.error_message, lastSyncedAt: r.last_synced_at ? r.last_synced_at.toISOString() : null, remoteData: r.remote_data });
     out.set(r.local_id, list);
   }
   return out;

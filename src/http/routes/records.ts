@@ -92,7 +92,7 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
     const input = parseOrThrow(create, request.body ?? {}) as Json;
     const created = await createRecord(db, writeContext(request), def, input);
     // A record just created has no links yet: decorate without asking the database.
-    const [record] = decorate ? [{ ...created, links: [] }] : [created];
+    const [record] = decorate ? [{ ...created, links: [], hint: null }] : [created];
     return reply.code(201).header('location', `/api/v1/${def.path}/${created.id}`).header('etag', `"${created.version}"`).send(record);
   });
 
@@ -112,8 +112,15 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
   });
 }
 
-/** A patient also shows its links to every connected system. */
+const HINT_SUMMARY_KEYS = ['webLink', 'membershipStatus', 'planName', 'balanceCents', 'employerName', 'practitionerName'] as const;
+
+/** A patient also shows its links to every connected system and, when linked to Hint, what Hint knows. */
 export const decoratePatients: Decorate = async (db, practiceId, records) => {
   const links = await linksFor(db, practiceId, 'patient', records.map((r) => String(r.id)));
-  for (const record of records) record.links = links.get(String(record.id)) ?? [];
+  for (const record of records) {
+    const own = links.get(String(record.id)) ?? [];
+    record.links = own.map(({ remoteData: _data, ...summary }) => summary);
+    const hint = own.find((l) => l.system === 'hint');
+    record.hint = hint ? Object.fromEntries(HINT_SUMMARY_KEYS.map((k) => [k, hint.remoteData[k] ?? null])) : null;
+  }
 };

@@ -1,0 +1,82 @@
+// The review queue: uncertain matches wait here for a person. Accepting links the remote
+// record to the chosen patient (and, when a provisional patient was created meanwhile, merges
+// that one into the chosen one); rejecting records that they are different people.
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
+import { recordChange, type ChangeContext } from './events.ts';
+import { inTransaction, type Db, type Queryable, type Tx } from './pool.ts';
+import { upsertLink } from './links.ts';
+
+export interface MatchReview {
+  id: string; connectionId: string | null; system: string | null; entityKind: string; remoteId: string | null; localId: string | null;
+  incoming: unknown; candidates: { id: string; score: number; explanation: unknown }[];
+  status: 'pending' | 'accepted' | 'rejected'; resolution: unknown; createdAt: string; resolvedAt: string | null; resolvedBy: string | null;
+}
+
+const SELECT = `SELECT r.*, c.system FROM match_reviews r LEFT JOIN connections c ON c.id = r.connection_id`;
+
+function toReview(r: Record<string, unknown>): MatchReview {
+  return {
+    id: r.id as string, connectionId: r.connection_id as string | null, system: r.system as string | null, entityKind: r.entity_kind as string,
+    remoteId: r.remote_id as string | null, localId: r.local_id as string | null, incoming: r.incoming, candidates: r.candidates as MatchReview['candidates'],
+    status: r.status as MatchReview['status'], resolution: r.resolution, createdAt: (r.created_at as Date).toISOString(),
+    resolvedAt: r.resolved_at ? (r.resolved_at as Date).toISOString() : null, resolvedBy: r.resolved_by as string | null,
+  };
+}
+
+export async function listMatchReviews(db: Queryable, practiceId: string, status: string, limit: number): Promise<MatchReview[]> {
+  const { rows } = await db.query(`${SELECT} WHERE r.practice_id = $1 AND r.status = $2 ORDER BY r.created_at LIMIT $3`, [practiceId, status, limit]);
+  return rows.map(toReview);
+}
+
+export async function getMatchReview(db: Queryable, practiceId: string, id: string): Promise<MatchReview> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('match review');
+  const { rows: [row] } = await db.query(`${SELECT} WHERE r.practice_id = $1 AND r.id = $2`, [practiceId, id]);
+  if (!row) throw new NotFoundError('match review');
+  return toReview(row);
+}
+
+async function lockPending(tx: Tx, ctx: ChangeContext, id: string): Promise<MatchReview> {
+  const review = await getMatchReview(tx, ctx.practiceId, id);
+  await tx.query('SELECT 1 FROM match_reviews WHERE id = $1 FOR UPDATE', [id]);
+  if (review.status !== 'pending') throw new ConflictError(`this review was already ${review.status}`);
+  return review;
+}
+
+/** Moves everything of a provisional duplicate onto the chosen patient, then deletes the duplicate. */
+async function mergePatient(tx: Tx, ctx: ChangeContext, duplicateId: string, survivorId: string): Promise<void> {
+  await tx.query('UPDATE appointments SET patient_id = $3, updated_at = now(), version = version + 1 WHERE practice_id = $1 AND patient_id = $2', [ctx.practiceId, duplicateId, survivorId]);
+  // A link of the duplicate moves over unless the survivor already has one on that connection.
+  await tx.query(
+    `UPDATE links l SET local_id = $3, updated_at = now() WHERE l.practice_id = $1 AND l.entity_kind = 'patient' AND l.local_id = $2
+       AND NOT EXISTS (SELECT 1 FROM links s WHERE s.connection_id = l.connection_id AND s.entity_kind = 'patient' AND s.local_id = $3)`,
+    [ctx.practiceId, duplicateId, survivorId]);
+  const { rows: [dup] } = await tx.query(
+    `UPDATE patients SET deleted_at = now(), version = version + 1, updated_at = now() WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING version`,
+    [ctx.practiceId, duplicateId]);
+  if (dup) await recordChange(tx, ctx, 'patient', duplicateId, 'deleted', dup.version, ['mergedInto']);
+}
+
+export async function acceptMatchReview(db: Db, ctx: ChangeContext, id: string, patientId: string): Promise<MatchReview> {
+  return inTransaction(db, async (tx) => {
+    const review = await lockPending(tx, ctx, id);
+    const { rows: [patient] } = await tx.query('SELECT id FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [ctx.practiceId, patientId]);
+    if (!patient) throw new ValidationError([{ field: 'patientId', message: 'refers to a patient that does not exist in this practice' }]);
+    if (review.localId && review.localId !== patientId) await mergePatient(tx, ctx, review.localId, patientId);
+    if (review.connectionId && review.remoteId) {
+      await tx.query(`DELETE FROM links WHERE connection_id = $1 AND entity_kind = $2 AND remote_id = $3 AND local_id <> $4`,
+        [review.connectionId, review.entityKind, review.remoteId, patientId]);
+      await upsertLink(tx, { practiceId: ctx.practiceId, connectionId: review.connectionId, entityKind: review.entityKind, localId: patientId, remoteId: review.remoteId });
+    }
+    await tx.query(`UPDATE match_reviews SET status = 'accepted', resolution = $2, resolved_at = now(), resolved_by = $3 WHERE id = $1`,
+      [id, JSON.stringify({ patientId, merged: review.localId && review.localId !== patientId ? review.localId : null }), ctx.actor]);
+    return getMatchReview(tx, ctx.practiceId, id);
+  });
+}
+
+export async function rejectMatchReview(db: Db, ctx: ChangeContext, id: string): Promise<MatchReview> {
+  return inTransaction(db, async (tx) => {
+    await lockPending(tx, ctx, id);
+    await tx.query(`UPDATE match_reviews SET status = 'rejected', resolution = '{"differentPeople": true}', resolved_at = now(), resolved_by = $2 WHERE id = $1`, [id, ctx.actor]);
+    return getMatchReview(tx, ctx.practiceId, id);
+  });
+}

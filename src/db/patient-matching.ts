@@ -1,0 +1,78 @@
+// Finds the canonical patient an incoming person is, with the pure matcher (src/core/matching):
+// candidates are fetched by several blocking keys (dob and its day/month swap, surname, email,
+// any phone, Medicare number, the hub id the remote holds), so one changed field does not hide
+// a true match; the matcher then scores and decides. Uncertain results become match reviews.
+import type { QueryResultRow } from 'pg';
+import { matchOne, type MatchOptions, type MatchRecord, type MatchResult, type ScoredCandidate } from '../core/matching/index.ts';
+import { formatDate, parseDate } from '../core/matching/normalize/dates.ts';
+import { normalizeEmail } from '../core/matching/normalize/emails.ts';
+import { normalizePhone } from '../core/matching/normalize/phones.ts';
+import { digitsOnly } from '../core/matching/normalize/text.ts';
+import type { Queryable } from './pool.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_CANDIDATES = 200;
+
+export function patientToMatchRecord(r: QueryResultRow): MatchRecord {
+  return {
+    id: r.id, firstName: r.first_name, middleName: r.middle_name, lastName: r.last_name, preferredName: r.preferred_name,
+    dob: r.dob, sex: r.sex, email: r.email, phones: (r.phones as { number: string }[]).map((p) => p.number),
+    addressLine1: r.address_line1, addressLine2: r.address_line2, city: r.city, state: r.state, postcode: r.postcode,
+    country: r.country, medicareNumber: r.medicare_number, medicareIrn: r.medicare_irn,
+  };
+}
+
+/** The blocking keys of one incoming person, as SQL-ready values. */
+function keysOf(incoming: MatchRecord, region: string) {
+  const dob = incoming.dob ? parseDate(incoming.dob, region === 'US' ? 'MDY' : 'DMY') : null;
+  const dobs = dob ? [formatDate(dob), ...(dob.d <= 12 && dob.d !== dob.m ? [formatDate({ y: dob.y, m: dob.d, d: dob.m })] : [])] : [];
+  const phones = [incoming.phone, ...(incoming.phones ?? [])].map((p) => normalizePhone(p, region)).filter((p): p is string => !!p);
+  const emails = [incoming.email, ...(incoming.emails ?? [])].map((e) => normalizeEmail(e)).filter((e): e is string => !!e);
+  const medicare = incoming.medicareNumber ? digitsOnly(incoming.medicareNumber).slice(0, 10) : null;
+  const hubId = incoming.integrationRecordId && UUID.test(incoming.integrationRecordId) ? incoming.integrationRecordId : null;
+  return { dobs, phones, emails, medicare, hubId, lastName: incoming.lastName?.trim().toLowerCase() || null };
+}
+
+export async function findPatientCandidates(db: Queryable, practiceId: string, incoming: MatchRecord, region = 'AU'): Promise<MatchRecord[]> {
+  const k = keysOf(incoming, region);
+  const phoneDocs = k.phones.map((number) => JSON.stringify([{ number }]));
+  const { rows } = await db.query(
+    `SELECT * FROM patients WHERE practice_id = $1 AND deleted_at IS NULL AND (
+       dob = ANY($2::date[]) OR lower(last_name) = $3 OR lower(email) = ANY($4::text[])
+       OR phones @> ANY($5::jsonb[]) OR medicare_number = $6 OR id = $7::uuid)
+     LIMIT $8`,
+    [practiceId, k.dobs, k.lastName, k.emails, phoneDocs, k.medicare, k.hubId, MAX_CANDIDATES]);
+  return rows.map(patientToMatchRecord);
+}
+
+export async function matchPatient(db: Queryable, practiceId: string, incoming: MatchRecord, options: MatchOptions & { region?: string } = {}): Promise<MatchResult> {
+  const region = options.region ?? 'AU';
+  const candidates = await findPatientCandidates(db, practiceId, incoming, region);
+  const { rows: [count] } = await db.query('SELECT count(*)::int AS n FROM patients WHERE practice_id = $1 AND deleted_at IS NULL', [practiceId]);
+  return matchOne(incoming, candidates, {
+    population: Math.max(1000, count.n), normalize: { defaultCountry: region, dateOrder: region === 'US' ? 'MDY' : 'DMY' }, ...options,
+  });
+}
+
+export interface NewMatchReview {
+  practiceId: string; connectionId: string | null; entityKind?: string; remoteId: string | null; localId?: string | null;
+  /** What the matcher saw. Stored in the database (which holds PHI anyway), never logged. */
+  incoming: MatchRecord; candidates: ScoredCandidate[];
+}
+
+/** Queues an uncertain match for a person to decide; one pending review per remote record. */
+export async function createMatchReview(db: Queryable, review: NewMatchReview): Promise<string> {
+  if (review.connectionId && review.remoteId) {
+    const { rows: [existing] } = await db.query(
+      `UPDATE match_reviews SET incoming = $4, candidates = $5, local_id = coalesce($6, local_id)
+       WHERE connection_id = $1 AND entity_kind = $2 AND remote_id = $3 AND status = 'pending' RETURNING id`,
+      [review.connectionId, review.entityKind ?? 'patient', review.remoteId, JSON.stringify(review.incoming), JSON.stringify(review.candidates), review.localId ?? null]);
+    if (existing) return existing.id;
+  }
+  const { rows: [row] } = await db.query(
+    `INSERT INTO match_reviews (practice_id, connection_id, entity_kind, remote_id, local_id, incoming, candidates)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [review.practiceId, review.connectionId, review.entityKind ?? 'patient', review.remoteId, review.localId ?? null,
+      JSON.stringify(review.incoming), JSON.stringify(review.candidates)]);
+  return row.id;
+}
