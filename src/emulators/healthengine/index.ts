@@ -4,7 +4,7 @@ import type { StartEmulator } from '../shared/types.ts';
 import { buildHealthengineEmulator } from './app.ts';
 
 export { buildHealthengineEmulator, type HealthengineEmulator, type HealthengineOptions } from './app.ts';
-export { validateAgainstSpec, validateResponseAgainstSpec, validateComponent } from './spec.ts';
+export { validateAgainstSpec, validateComponent, validateResponseAgainstSpec, validateWebhookPayload } from './spec.ts';
 
 export const startEmulator: StartEmulator = async (options) => {
   const emulator = buildHealthengineEmulator({

@@ -67,9 +67,25 @@ function applyOverlays(doc: Json): void {
   // The callbacks show `target: null` for pmsResources / pmsAppointmentTypes ("no endpoint to call").
   const payloadData = (schemas.SubscriptionPayloadData?.properties ?? {}) as Record<string, Json>;
   if (payloadData.target) makeNullable(payloadData.target);
+  widenCallbackTargets(doc);
   // Healthengine's own Postman collection sends `updatedAt: null` for a never-updated document.
   const documentMeta = (schemas.DocumentMetadata?.properties ?? {}) as Record<string, Json>;
   if (documentMeta.updatedAt) makeNullable(documentMeta.updatedAt);
+}
+
+/** Callback payloads: `data.target` is null for pmsResources / pmsAppointmentTypes (the spec's own example). */
+function widenCallbackTargets(doc: Json): void {
+  const callbacks = ((((doc.paths as Json)['/subscription'] as Json).post as Json).callbacks ?? {}) as Record<string, Json>;
+  for (const [topic, callback] of Object.entries(callbacks)) {
+    const schema = callbackSchema(callback, topic);
+    const data = ((schema?.properties as Json | undefined)?.data as Json | undefined)?.properties as Record<string, Json> | undefined;
+    if (data?.target) makeNullable(data.target);
+  }
+}
+
+function callbackSchema(callback: Json, topic: string): Json | undefined {
+  const post = (callback[topic] as Json | undefined)?.post as Json | undefined;
+  return (((post?.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined;
 }
 
 function makeNullable(prop: Json): void {
@@ -246,4 +262,13 @@ export function validateComponent(name: string, value: unknown): SpecCheck {
   const validate = validatorAt(`/components/schemas/${name}`);
   if (!validate) return { ok: false, error: `no schema ${name}` };
   return validate(value) ? { ok: true } : { ok: false, error: describeError(validate.errors?.[0], name) };
+}
+
+/** For tests of webhook receivers: is this a payload the spec's callback for its topic describes? */
+export function validateWebhookPayload(payload: unknown): SpecCheck {
+  const requestType = ((payload as Json | null)?.data as Json | undefined)?.requestType;
+  const topic = `requests.${String(requestType)}`;
+  const validate = validatorAt(`/paths/~1subscription/post/callbacks/${escapePointer(topic)}/${escapePointer(topic)}/post/requestBody/content/application~1json/schema`);
+  if (!validate) return { ok: false, error: `no callback is declared for ${topic}` };
+  return validate(payload) ? { ok: true } : { ok: false, error: describeError(validate.errors?.[0], 'payload') };
 }

@@ -28,6 +28,31 @@ describe('entry points', () => {
     }
   });
 
+  it('--time-scale runs emulated time faster: the 20-s auto-confirm comes after ~20 ms at 1000×', async () => {
+    const running = await startEmulator({ port: 0, timeScale: 1000 });
+    try {
+      const creds = (await (await fetch(`${running.url}/_emulator/credentials`)).json()) as { apiKey: string; practices: Array<{ practiceId: string; practiceKey: string }> };
+      const p = creds.practices[0];
+      if (!p) throw new Error('no practice');
+      const headers = { 'api-key': creds.apiKey, 'practice-id': p.practiceId, 'practice-key': p.practiceKey, 'content-type': 'application/json' };
+      const post = (path: string, body: unknown) => fetch(`${running.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      await fetch(`${running.url}/_emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pollGapRule: false }) });
+      await post('/config/pmsResources/snapshot', [{ pmsResourceId: 'r1', pmsResourceName: 'R' }]);
+      const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      await post('/availability/snapshot', { date, pmsResourceId: 'r1', availability: [{ start: '09:00', end: '10:00', slotLength: 900 }] });
+      const booked = await fetch(`${running.url}/_emulator/practices/${p.practiceId}/bookings`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pmsResourceId: 'r1', start: `${date} 09:00:00`, patient: { firstname: 'A', lastname: 'B', dob: '1990-01-01' } }),
+      });
+      const { bookingId } = (await booked.json()) as { bookingId: number };
+      await new Promise((r) => setTimeout(r, 300));
+      const state = (await (await fetch(`${running.url}/_emulator/practices/${p.practiceId}/bookings/${bookingId}`)).json()) as { bookingStatus: string; pending: boolean };
+      expect(state).toMatchObject({ bookingStatus: 'Confirmed', pending: true });
+    } finally {
+      await running.close();
+    }
+  });
+
   it('validateAgainstSpec checks a connector request against openapi.yaml', () => {
     expect(validateAgainstSpec('POST', '/bookings/12/confirmInsert', { pmsAppointmentIds: ['1'], pmsPatientId: 'p' })).toEqual({ ok: true });
     expect(validateAgainstSpec('POST', '/bookings/12/confirmInsert', { pmsAppointmentIds: [1], pmsPatientId: 'p' })).toEqual({ ok: false, error: 'pmsAppointmentIds[0] must be of type string' });

@@ -1,6 +1,7 @@
 // Request webhooks: subscriptions by topic or requests.*, within start/expiry, skinny payloads,
 // retries after 10, 100 and 1000 s (fake clock), every failed attempt in the error log.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { validateWebhookPayload } from '../../../src/emulators/healthengine/spec.ts';
 import { book, configurePractice, settle, startHealthengine, startReceiver, TOMORROW, type TestEmulator } from './helpers.ts';
 
 let t: TestEmulator;
@@ -46,6 +47,8 @@ describe('deliveries', () => {
     await settle(t.emulator);
     const bodies = receiver.received.map((r) => r.body);
     expect(bodies).toHaveLength(4);
+    for (const body of bodies) expect(validateWebhookPayload(body)).toEqual({ ok: true });
+    expect(validateWebhookPayload({ ...bodies[0], data: { ...bodies[0].data, bookingId: 'x' } })).toMatchObject({ ok: false });
     expect(bodies[0]).toEqual({ timestamp: '2026-03-02 01:00:00', id: sub.body.id, clientId: 'c-1', topic: 'requests.*', data: { target: '/requests/bookings', requestType: 'bookings', bookingId: booking } });
     expect(bodies[1].data).toEqual({ target: null, requestType: 'pmsResources', requestId: expect.any(Number) });
     expect(bodies.slice(2).map((b) => b.data)).toEqual([
