@@ -44,32 +44,36 @@ function resolve(state: HintState, token: string): AuthContext {
   return { kind: 'practice', partnerId: grant.partnerId, practiceId: integration.practiceId, integrationId: integration.id };
 }
 
-/** Fixed one-second windows in real time (a time-scaled clock must not loosen the limit). */
+/** Fixed windows in real time (a time-scaled clock must not loosen the limit): per second and per UTC day. */
 class RateLimiter {
-  private windows = new Map<string, { second: number; count: number }>();
+  private windows = new Map<string, { window: number; count: number }>();
 
-  allow(token: string, perSecond: number): boolean {
-    if (perSecond <= 0) return true;
-    const second = Math.floor(Date.now() / 1000);
-    const window = this.windows.get(token);
-    if (!window || window.second !== second) {
+  allow(key: string, limit: number, windowMs: number): boolean {
+    if (limit <= 0) return true;
+    const window = Math.floor(Date.now() / windowMs);
+    const current = this.windows.get(key);
+    if (!current || current.window !== window) {
       if (this.windows.size > 10_000) this.windows.clear();
-      this.windows.set(token, { second, count: 1 });
+      this.windows.set(key, { window, count: 1 });
       return true;
     }
-    window.count += 1;
-    return window.count <= perSecond;
+    current.count += 1;
+    return current.count <= limit;
   }
 }
 
+const DAY_MS = 86_400_000;
+
 export function installAuth(app: FastifyInstance, state: HintState): void {
   const limiter = new RateLimiter();
+  const daily = new RateLimiter();
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
     const token = bearer(request);
     if (!token) throw new HintError(401, 'Unauthorized');
     const auth = resolve(state, token);
-    if (!limiter.allow(token, state.config.rateLimit)) throw new HintError(429, 'Enhance your calm');
+    if (!limiter.allow(token, state.config.rateLimit, 1000)) throw new HintError(429, 'Enhance your calm');
+    if (!daily.allow(token, state.config.dailyLimit, DAY_MS)) throw new HintError(429, 'Enhance your calm');
     const isProvider = request.url.startsWith('/api/provider/') || request.url === '/api/provider';
     if (isProvider && auth.kind === 'partner') throw new HintError(428, 'This action requires a Practice');
     if (!isProvider && auth.kind === 'practice') throw new HintError(403, 'This action requires a Partner API key');

@@ -23,6 +23,10 @@ export const configSchema = z.object({
   integrationRecordsVisibility: z.enum(['own', 'all']),
   /** Deliver events caused by a partner's own API writes back to that partner (unmute_self_webhooks). */
   selfWebhooks: z.boolean(),
+  /** Archived patients by id: 'hidden' answers 404 (Hint: "404 … may just mean archived"); 'visible' serves them. */
+  archivedPatientsById: z.enum(['hidden', 'visible']),
+  /** Requests per UTC day per token; 0 = off. Hint documents 500k/day, reset at 00:00 UTC. */
+  dailyLimit: z.number().int().min(0),
   /** InstantOn codes expire after this many emulated ms. */
   codeTtlMs: z.number().int().min(1),
   /** Most deliveries in flight at once (all endpoints), so a burst cannot exhaust sockets. */
@@ -42,6 +46,8 @@ export function defaultConfig(overrides: Partial<HintConfig> = {}): HintConfig {
     limitAbove100: 'clamp',
     integrationRecordsVisibility: 'own',
     selfWebhooks: true,
+    archivedPatientsById: 'hidden',
+    dailyLimit: 500_000,
     codeTtlMs: 10 * 60_000,
     maxConcurrentDeliveries: 128,
     ...overrides,

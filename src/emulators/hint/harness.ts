@@ -8,9 +8,11 @@ import { configSchema } from './config.ts';
 import type { HintContext } from './context.ts';
 import { HintError, notFound, parseWith } from './errors.ts';
 import { issueCode } from './instanton.ts';
+import { createMembership, updateMembership } from './membership-service.ts';
 import { createPatient, destroyPatient, updatePatient } from './patient-service.ts';
 import { setIntegrationStatus, setPartnerWebhookUrl } from './routes/partner.ts';
 import { createPractice } from './seed-practice.ts';
+import { membershipView } from './views/billing.ts';
 import { patientView } from './views/patient.ts';
 
 type PracticeParams = { Params: { practiceId: string } };
@@ -101,6 +103,12 @@ export function harnessRoutes(app: FastifyInstance, ctx: HintContext): void {
     destroyPatient(ctx, patientIn(request.params.practiceId, request.params.id));
     return reply.code(204).send();
   });
+
+  app.post<PracticeParams>('/_emulator/practices/:practiceId/memberships', async (request) =>
+    membershipView(state, asSeenBy(request.query), createMembership(ctx, practiceOf(request.params.practiceId), request.body)));
+
+  app.patch<PatientParams>('/_emulator/practices/:practiceId/memberships/:id', async (request) =>
+    membershipView(state, asSeenBy(request.query), updateMembership(ctx, practiceOf(request.params.practiceId), request.params.id, request.body)));
 
   app.post<PracticeParams>('/_emulator/practices/:practiceId/instanton-code', async (request) => {
     const input = parseWith(z.object({ partnerId: z.string().optional() }), request.body);

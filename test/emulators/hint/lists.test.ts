@@ -57,6 +57,20 @@ describe('Hint emulator: list conventions', () => {
     expect(all.total).toBe(live.total + archived.total);
   });
 
+  it('answers 404 for an archived patient by id ("may just mean archived"), unless configured visible', async () => {
+    const [archived] = (await list('?filter=archived')).body;
+    expect((await h.call('GET', `/api/provider/patients/${archived.id}`)).status).toBe(404);
+    const setVisible = (value: string) => fetch(`${h.url}/_emulator/config`, {
+      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ archivedPatientsById: value }),
+    });
+    await setVisible('visible');
+    try {
+      const res = await h.call('GET', `/api/provider/patients/${archived.id}`);
+      expect(res.status).toBe(200);
+      expect((await res.json()).membership_status).toBe('archived');
+    } finally { await setVisible('hidden'); }
+  });
+
   it('filters created_at / updated_at in JSON-object and bracket forms', async () => {
     const all = (await list('?filter=all&limit=100&sort=created_at')).body;
     const pivot = all[40].created_at as string;

@@ -183,6 +183,23 @@ describe('Hint emulator: webhooks', () => {
     expect(rx.ofType('customer_invoice.paid')[0]?.body.object).toMatchObject({ id: inv.id, status: 'paid', due_in_cents: 0, paid_in_cents: 5000 });
   });
 
+  it('fires membership.* and patient.updated when a practice user enrols or ends a membership', async () => {
+    const patient = await addPatientInHint('Member', 'Ship');
+    const companies = await (await h.call('GET', '/api/provider/companies')).json();
+    const created = await (await harness('POST', `/practices/${practiceId}/memberships`, { patient: { id: patient.id }, company: { id: companies[0].id } })).json();
+    expect(created).toMatchObject({ status: 'active', plan: { plan_type: 'company' }, owner: { id: patient.id } });
+    const seen = await (await h.call('GET', `/api/provider/patients/${patient.id}`)).json();
+    expect(seen).toMatchObject({ membership_status: 'active', company: { id: companies[0].id } });
+    expect(seen.memberships[0].plan.plan_type).toBe('company');
+    await harness('PATCH', `/practices/${practiceId}/memberships/${created.id}`, { status: 'ended' });
+    await waitFor(() => rx.ofType('membership.updated').length === 1, 'membership.updated');
+    await waitFor(() => rx.ofType('patient.updated').filter((r) => r.body.object.id === patient.id).length === 2, 'two patient.updated');
+    expect(rx.ofType('membership.created')[0]?.body.object.id).toBe(created.id);
+    expect(rx.ofType('membership.updated')[0]?.body.object).toMatchObject({ status: 'ended', enrollment_status: 'inactive' });
+    expect((await (await h.call('GET', `/api/provider/patients/${patient.id}`)).json().then((p: any) => p.membership_status))).toBe('inactive');
+    expect((await harness('POST', `/practices/${practiceId}/memberships`, { patient: { id: 'pat-nope' } })).status).toBe(422);
+  });
+
   it('lists the event registry', async () => {
     const events = await (await h.call('GET', '/api/partner/webhook_events', h.creds.partnerApiKey)).json();
     expect(events).toContain('patient.created');

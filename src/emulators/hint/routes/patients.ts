@@ -17,6 +17,7 @@ export function findPatient(ctx: HintContext, auth: PracticeAuth, id: string): P
   const patientId = resolveAlias(ctx.state, auth.partnerId, auth.practiceId, 'patient', id);
   const patient = ctx.state.data.patients.get(patientId);
   if (!patient || patient.practiceId !== auth.practiceId) throw notFound('Patient');
+  if (patient.archivedAt !== null && ctx.state.config.archivedPatientsById === 'hidden') throw notFound('Patient');
   return patient;
 }
 
