@@ -55,8 +55,9 @@ export function replaceAppointmentTypes(state: EmulatorState, practice: Practice
 export function livenessProblem(liveHours: Record<string, Range[] | undefined>): string | undefined {
   for (const [day, ranges] of Object.entries(liveHours)) {
     for (const [i, r] of (ranges ?? []).entries()) {
+      if (!r.start) return `liveHours.${day}[${i}].start is required`;
+      if (!r.end) return `liveHours.${day}[${i}].end is required`;
       if (minutesOf(r.end, true) <= minutesOf(r.start)) return `liveHours.${day}[${i}].end must be after start`;
-      if (!r.start || !r.end) return `liveHours.${day}[${i}] needs start and end`;
     }
   }
   return undefined;

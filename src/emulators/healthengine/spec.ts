@@ -258,10 +258,10 @@ function resolvePointer(pointer: string): Json | undefined {
 }
 
 /** Validates any component schema by name (e.g. a webhook payload part). */
-export function validateComponent(name: string, value: unknown): SpecCheck {
+export function validateComponent(name: string, value: unknown, root = name): SpecCheck {
   const validate = validatorAt(`/components/schemas/${name}`);
   if (!validate) return { ok: false, error: `no schema ${name}` };
-  return validate(value) ? { ok: true } : { ok: false, error: describeError(validate.errors?.[0], name) };
+  return validate(value) ? { ok: true } : { ok: false, error: describeError(validate.errors?.[0], root) };
 }
 
 /** For tests of webhook receivers: is this a payload the spec's callback for its topic describes? */

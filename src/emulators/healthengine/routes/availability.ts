@@ -27,8 +27,8 @@ export function registerAvailabilityRoutes(app: FastifyInstance, context: Emulat
     const result = { created: [] as string[], existing: [] as string[], failed: [] as string[], errors: [] as Array<{ snapshot: string; error: string }> };
     body.forEach((item: unknown, index) => {
       const ref = item && typeof item === 'object' && typeof (item as SnapshotInput).id === 'string' ? String((item as SnapshotInput).id) : String(index);
-      const check = validateComponent('AvailabilitySnapshot', item);
-      const problem = check.ok ? snapshotProblem(state, practice, item as SnapshotInput) : check.error.replace(/^AvailabilitySnapshot\.?/, '');
+      const check = validateComponent('AvailabilitySnapshot', item, 'snapshot');
+      const problem = check.ok ? snapshotProblem(state, practice, item as SnapshotInput) : check.error;
       if (problem) {
         result.failed.push(ref);
         result.errors.push({ snapshot: ref, error: problem });

@@ -46,8 +46,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
   app.put('/subscription/:id', async (request, reply) => {
     const existing = requestPractice(request).subscriptions.get(stringParam(request, 'id'));
     if (!existing) return reply.code(404).send({ error: 'subscription not found' });
-    const check = validateComponent('Subscription', request.body);
-    if (!check.ok) return badRequest(reply, check.error.replace(/^Subscription\.?/, '') || 'invalid subscription');
+    const check = validateComponent('Subscription', request.body, 'body');
+    if (!check.ok) return badRequest(reply, check.error);
     return save(context, request, reply, existing, 200);
   });
   app.get('/subscription/:id', async (request, reply) => {
