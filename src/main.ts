@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, publicUrl, type Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
-import { migrate, migrationsCurrent } from './db/migrate.ts';
+import { migrate } from './db/migrate.ts';
 import { ensureDefaultPractice } from './db/practices.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -16,6 +16,7 @@ import { loadConnectors } from './connectors/registry.ts';
 import type { ConnectorDeps, RunningSandbox } from './connectors/types.ts';
 import { connectionRoutes } from './http/routes/connections.ts';
 import { sandboxRoutes } from './http/routes/sandbox.ts';
+import { createHealthProbe } from './http/routes/health.ts';
 import { matchReviewRoutes } from './http/routes/match-reviews.ts';
 import { startSandboxes } from './sandbox.ts';
 import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
@@ -56,14 +57,7 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
       },
       public: async (app) => { for (const c of connectors) if (c.publicRoutes) await app.register(async (scope) => c.publicRoutes!(scope)); },
     },
-    health: async () => {
-      const problems: string[] = [];
-      const dbOk = await database.db.query('SELECT 1').then(() => true, () => false);
-      if (!dbOk) problems.push('database unreachable');
-      else if (!(await migrationsCurrent(database.db))) problems.push('migrations not applied');
-      if (!workers.isRunning()) problems.push('job workers not running');
-      return { ok: problems.length === 0, problems };
-    },
+    health: createHealthProbe(database.db, () => workers.isRunning()),
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

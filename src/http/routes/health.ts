@@ -1,8 +1,22 @@
 // GET /health: 200 {"status":"ok"} only when the database answers, migrations are current
 // and the workers run; 503 with the reasons otherwise.
 import type { FastifyInstance } from 'fastify';
+import { migrationsCurrent } from '../../db/migrate.ts';
+import type { Db } from '../../db/pool.ts';
 
 export type HealthProbe = () => Promise<{ ok: boolean; problems: string[] }>;
+
+/** Healthy = the database answers, every migration is applied, and the job workers run. */
+export function createHealthProbe(db: Db, workersRunning: () => boolean): HealthProbe {
+  return async () => {
+    const problems: string[] = [];
+    const dbOk = await db.query('SELECT 1').then(() => true, () => false);
+    if (!dbOk) problems.push('database unreachable');
+    else if (!(await migrationsCurrent(db))) problems.push('migrations not applied');
+    if (!workersRunning()) problems.push('job workers not running');
+    return { ok: problems.length === 0, problems };
+  };
+}
 
 export async function healthRoutes(app: FastifyInstance, { probe }: { probe: HealthProbe }): Promise<void> {
   app.get('/health', async (_request, reply) => {
