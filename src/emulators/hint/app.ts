@@ -10,6 +10,7 @@ import type { HintContext } from './context.ts';
 import { errorBody, HintError, messageFor } from './errors.ts';
 import { harnessRoutes } from './harness.ts';
 import { instantOnRoutes } from './instanton.ts';
+import { loadState, saveState, StateSaver } from './persist.ts';
 import { mulberry32 } from './random.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { interactionRoutes } from './routes/interactions.ts';
@@ -25,6 +26,8 @@ import { WebhookDispatcher } from './webhooks.ts';
 export interface HintEmulatorOptions extends EmulatorOptions {
   config?: Partial<HintConfig>;
   clock?: EmulatorClock;
+  /** Keep the sandbox in this JSON file: loaded at start when present, saved after writes and on close. */
+  stateFile?: string;
 }
 
 export interface HintEmulator {
@@ -60,6 +63,14 @@ function installParsersAndErrors(app: FastifyInstance): void {
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody(404, 'Not Found')));
 }
 
+function persistence(file: string, context: HintContext, getSeed: () => number | undefined, setSeed: (seed: number | undefined) => void): StateSaver {
+  const loaded = loadState(file, context.state, context.webhookStore);
+  if (loaded) setSeed(loaded.seed);
+  const saver = new StateSaver(() => saveState(file, context.state, context.webhookStore, getSeed()));
+  if (!loaded) saveState(file, context.state, context.webhookStore, getSeed());
+  return saver;
+}
+
 export function buildHintEmulator(options: HintEmulatorOptions = {}): HintEmulator {
   const clock = options.clock ?? new EmulatorClock({ timeScale: options.timeScale ?? 1 });
   const config = defaultConfig({ ...options.config, ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}) });
@@ -85,13 +96,16 @@ export function buildHintEmulator(options: HintEmulatorOptions = {}): HintEmulat
     currentSeed: () => seed,
   };
   context.reset(seed);
+  const saver = options.stateFile ? persistence(options.stateFile, context, () => seed, (s) => { seed = s; }) : undefined;
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 });
   installParsersAndErrors(app);
   faults.install(app, (status) => errorBody(status, messageFor(status)));
   installAuth(app, state);
   app.addHook('onRequest', async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') state.invalidateViews();
+    if (request.method === 'GET' || request.method === 'HEAD') return;
+    state.invalidateViews();
+    saver?.markDirty();
   });
   patientRoutes(app, context);
   practiceRoutes(app, context);
@@ -102,6 +116,7 @@ export function buildHintEmulator(options: HintEmulatorOptions = {}): HintEmulat
   instantOnRoutes(app, context);
   harnessRoutes(app, context);
   app.addHook('onClose', async () => {
+    saver?.flush();
     webhooks.close();
     if (!options.clock) clock.stop();
   });

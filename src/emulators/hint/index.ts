@@ -7,7 +7,9 @@ export type { HintEmulator, HintEmulatorOptions } from './app.ts';
 export { sign as signWebhookBody } from './webhooks.ts';
 
 export async function startEmulator(options: HintEmulatorOptions = {}): Promise<RunningEmulator> {
-  const { app } = buildHintEmulator(options);
+  // The CLI has no flag for it yet: HINT_EMULATOR_STATE_FILE turns persistence on.
+  const stateFile = options.stateFile ?? process.env.HINT_EMULATOR_STATE_FILE;
+  const { app } = buildHintEmulator({ ...options, stateFile });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
