@@ -80,3 +80,18 @@ describe('poll-gap rule', () => {
     expect(await health()).toMatchObject({ healthy: true, live: false });
   });
 });
+
+describe('practice time zone', () => {
+  it('judges live hours in each practice\'s own zone (Perth 09:00 is Sydney 12:00 in March)', async () => {
+    const sydney = (await t.harness('POST', '/practices', { timezone: 'Australia/Sydney' })).body;
+    const contract = { liveHours: { monday: [{ start: '11:00', end: '13:00' }] } };
+    await t.api('POST', '/config/livenessContract', contract);
+    await t.api('POST', '/config/livenessContract', contract, { practice: sydney });
+    expect(await health()).toMatchObject({ live: false });
+    const sydneyHealth = (await t.harness('GET', `/practices/${sydney.practiceId}/health`)).body;
+    expect(sydneyHealth).toMatchObject({ live: true, healthy: true });
+    await t.advance(10 * MIN);
+    expect((await t.harness('GET', `/practices/${sydney.practiceId}/health`)).body).toMatchObject({ healthy: false, reasons: [{ rule: 'not-polled' }] });
+    expect(await health()).toMatchObject({ healthy: true });
+  });
+});
