@@ -2,7 +2,7 @@
 //  1. availability snapshot items/s accepted through POST /availability/snapshots (100 per
 //     call, every snapshot new content so each one is validated, hashed and stored: "created");
 //  2. booking requests/s generated through the harness (a patient booking a free published
-//     slot: slot lookup, booking, queue item, 20-s timer).
+//     slot: slot lookup, booking, queue item).
 // The emulator runs in its own child process on 127.0.0.1; both phases are bounded in time
 // and the child is stopped at the end.
 import { fork, type ChildProcess } from 'node:child_process';

@@ -1,4 +1,5 @@
 // Wire shapes of what the emulator holds, as the spec's schemas describe them.
+import { applyAutoConfirm } from './bookings.ts';
 import type { Booking, EmulatorState, PatientDetails, Practice, QueueItem, Subscription } from './state.ts';
 import { formatUtc, hhmm } from './time.ts';
 
@@ -16,6 +17,7 @@ export function appointmentTime(booking: Booking): string {
 }
 
 export function bookingView(state: EmulatorState, booking: Booking): Record<string, unknown> {
+  applyAutoConfirm(state, booking);
   return {
     bookingId: booking.bookingId,
     pmsResourceId: booking.pmsResourceId,
