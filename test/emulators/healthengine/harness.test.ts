@@ -53,6 +53,18 @@ describe('entry points', () => {
     }
   });
 
+  it('--rate-limit answers 429 {"error"} beyond N requests per second (off by default)', async () => {
+    const running = await startEmulator({ port: 0, rateLimit: 2 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(`${running.url}/requests`)).status);
+      expect(statuses.slice(0, 2)).toEqual([401, 401]);
+      expect(statuses[2]).toBe(429);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('validateAgainstSpec checks a connector request against openapi.yaml', () => {
     expect(validateAgainstSpec('POST', '/bookings/12/confirmInsert', { pmsAppointmentIds: ['1'], pmsPatientId: 'p' })).toEqual({ ok: true });
     expect(validateAgainstSpec('POST', '/bookings/12/confirmInsert', { pmsAppointmentIds: [1], pmsPatientId: 'p' })).toEqual({ ok: false, error: 'pmsAppointmentIds[0] must be of type string' });
