@@ -53,7 +53,8 @@ export function validationError(error: z.ZodError): HintError {
 }
 
 export function parseWith<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input ?? {});
+  // No body at all is an empty object; an explicit JSON null is not.
+  const result = schema.safeParse(input === undefined ? {} : input);
   if (!result.success) throw validationError(result.error);
   return result.data;
 }
