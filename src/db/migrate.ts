@@ -14,6 +14,9 @@ export interface Migration { id: number; name: string; sql: string }
 
 export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort();
+  const numbers = files.map((f) => f.slice(0, 3));
+  const clash = files.filter((f, i) => numbers.indexOf(f.slice(0, 3)) !== i);
+  if (clash.length > 0) throw new Error(`two migrations share a number: ${clash.join(', ')} — renumber one`);
   return Promise.all(files.map(async (file) => ({
     id: Number(file.slice(0, 3)),
     name: file.replace(/\.sql$/, ''),

@@ -49,3 +49,9 @@ export async function findTokenOwner(db: Queryable, token: string): Promise<Toke
     'SELECT id, practice_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(token)]);
   return rows[0] ? { tokenId: rows[0].id, practiceId: rows[0].practice_id } : undefined;
 }
+
+/** Deletes a practice and everything it owns (records cascade; the append-only logs are cleared here). */
+export async function deletePractice(db: Queryable, id: string): Promise<void> {
+  await db.query(`WITH a AS (DELETE FROM domain_events WHERE practice_id = $1), b AS (DELETE FROM audit_events WHERE practice_id = $1),
+    c AS (DELETE FROM log_entries WHERE practice_id = $1) DELETE FROM practices WHERE id = $1`, [id]);
+}
