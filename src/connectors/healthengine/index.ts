@@ -1,0 +1,26 @@
+// The Healthengine connector: Tandem as the practice's PMS towards Healthengine's PMS API.
+// Publishes configuration and availability, takes bookings into the appointment book,
+// answers every request type the go-live checklist names. See docs/healthengine.md.
+import type { ConnectorFactory } from '../types.ts';
+import { fanOutTargets } from './fanout.ts';
+import { connectorTasks } from './jobs.ts';
+import { startPoller } from './poller.ts';
+import { healthengineApiRoutes } from './routes.ts';
+import { webhookRoutes } from './webhooks.ts';
+
+const factory: ConnectorFactory = (deps) => {
+  let poller: { stop(): void } | undefined;
+  return {
+    system: 'healthengine',
+    tasks: connectorTasks(deps),
+    fanOut: fanOutTargets,
+    crontab: ['* * * * * healthengine:maintain ?max=1&jobKey=healthengine-maintain'],
+    apiRoutes: (api) => healthengineApiRoutes(api, deps),
+    publicRoutes: (app) => webhookRoutes(app, deps),
+    hasRealCredentials: () => deps.config.healthengine.apiKey !== undefined && deps.config.healthengine.apiKey !== '',
+    async afterListen() { poller = startPoller(deps.db); },
+    async stop() { poller?.stop(); },
+  };
+};
+
+export default factory;
