@@ -7,6 +7,7 @@ import { faultSchema } from '../shared/faults.ts';
 import { configSchema } from './config.ts';
 import type { HintContext } from './context.ts';
 import { HintError, notFound, parseWith } from './errors.ts';
+import { performHandshake } from './handshake.ts';
 import { issueCode } from './instanton.ts';
 import { createMembership, updateMembership } from './membership-service.ts';
 import { createPatient, destroyPatient, updatePatient } from './patient-service.ts';
@@ -41,9 +42,12 @@ export function credentials(ctx: HintContext) {
   };
 }
 
+const httpUrl = z.url({ protocol: /^https?$/ });
 const partnerPatch = z.object({
   partnerId: z.string().optional(),
   redirectUrl: z.string().min(1).optional(),
+  handshakeUrl: httpUrl.nullable().optional(),
+  surfaceUrl: httpUrl.nullable().optional(),
   webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
 });
 
@@ -115,6 +119,11 @@ export function harnessRoutes(app: FastifyInstance, ctx: HintContext): void {
     return issueCode(ctx, practiceOf(request.params.practiceId), partnerOf(input.partnerId));
   });
 
+  app.post<PracticeParams>('/_emulator/practices/:practiceId/handshake', async (request) => {
+    const partnerId = partnerOf((request.body as { partnerId?: string } | undefined)?.partnerId);
+    return performHandshake(ctx, practiceOf(request.params.practiceId), partnerId, request.body);
+  });
+
   app.post<PracticeParams>('/_emulator/practices/:practiceId/disconnect', async (request) => {
     const input = parseWith(z.object({ partnerId: z.string().optional() }), request.body);
     const integration = state.integrationFor(partnerOf(input.partnerId), practiceOf(request.params.practiceId));
@@ -129,7 +138,12 @@ export function harnessRoutes(app: FastifyInstance, ctx: HintContext): void {
     if (!partner) throw notFound('Partner');
     if (input.redirectUrl !== undefined) partner.redirectUrl = input.redirectUrl;
     if (input.webhookUrl !== undefined) setPartnerWebhookUrl(ctx, partner.id, input.webhookUrl);
-    return { id: partner.id, name: partner.name, redirectUrl: partner.redirectUrl, webhookUrl: partner.webhookUrl };
+    if (input.handshakeUrl !== undefined) partner.handshakeUrl = input.handshakeUrl;
+    if (input.surfaceUrl !== undefined) partner.surfaceUrl = input.surfaceUrl;
+    return {
+      id: partner.id, name: partner.name, redirectUrl: partner.redirectUrl, webhookUrl: partner.webhookUrl,
+      handshakeUrl: partner.handshakeUrl, surfaceUrl: partner.surfaceUrl,
+    };
   });
 
   app.get('/_emulator/faults', async () => ctx.faults.list());

@@ -19,6 +19,8 @@ export interface Partner {
   webhookSecret: string;
   redirectUrl: string;
   webhookUrl: string | null;   // legacy partner-level URL (PATCH /partner), delivered like a global endpoint
+  handshakeUrl: string | null; // the app's handshake_url (marketplace app)
+  surfaceUrl: string | null;   // the app surface loaded in Hint's iframe with ?session_key=
   productId: string;
   productName: string;
   productSlug: string;

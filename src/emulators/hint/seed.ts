@@ -22,7 +22,7 @@ function digits(random: Random, n: number): string {
 function seedPartners(data: HintData, random: Random): Partner[] {
   const make = (name: string, slug: string, redirectUrl: string): Partner => ({
     id: newId(random, 'ptr'), name, email: `dev@${slug}.example.com`, apiKey: newToken(random), webhookSecret: newToken(random),
-    redirectUrl, webhookUrl: null, productId: newId(random, 'ppro'), productName: name, productSlug: slug, backendId: newId(random, 'pbnd'),
+    redirectUrl, webhookUrl: null, handshakeUrl: null, surfaceUrl: null, productId: newId(random, 'ppro'), productName: name, productSlug: slug, backendId: newId(random, 'pbnd'),
   });
   const partners = [
     make('Tandem', 'tandem', 'http://127.0.0.1:8080/connect/hint/callback?code='),
