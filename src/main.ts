@@ -73,6 +73,8 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
     url, app, config,
     stop: () => (stopping ??= (async () => {
       await app.close();
+      for (const c of connectors) await c.stop?.();
+      for (const s of sandboxes) await s.stop().catch(() => {});
       outbox.stop();
       await workers.stop();
       await database.close();
