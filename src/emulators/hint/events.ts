@@ -58,6 +58,10 @@ export function integrationEvent(ctx: HintContext, type: 'activated' | 'deactiva
   });
 }
 
+export function installationEvent(ctx: HintContext, type: 'activated' | 'deactivated', integration: Integration, render: () => unknown): void {
+  ctx.webhooks.publish({ type: `installation.${type}`, practiceId: integration.practiceId, onlyIntegration: integration, render });
+}
+
 /** The registry GET /partner/webhook_events returns, ordered by resource then action. */
 export const WEBHOOK_EVENT_TYPES = [
   'company.created', 'company.updated', 'company.destroyed',

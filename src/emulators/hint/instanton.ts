@@ -43,19 +43,30 @@ const exchangeSchema = z.object({
   activate: z.boolean().optional(),
 });
 
-function connect(ctx: HintContext, partnerId: string, practiceId: string, activate: boolean): { integration: Integration; token: string } {
+/** Checks and consumes a code (single-use); failed checks leave it usable. */
+export function redeemCode(ctx: HintContext, partnerId: string, code: string): string {
+  const entry = ctx.state.data.codes.get(code);
+  if (!entry || entry.partnerId !== partnerId) throw new HintError(422, 'Invalid authorization code');
+  if (entry.used) throw new HintError(422, 'Authorization code has already been used');
+  if (entry.expiresAt < ctx.state.now()) throw new HintError(422, 'Authorization code has expired');
+  entry.used = true;
+  return entry.practiceId;
+}
+
+export function connect(ctx: HintContext, partnerId: string, practiceId: string, activate: boolean): { integration: Integration; token: string } {
   const { state } = ctx;
   const partner = state.data.partners.get(partnerId);
   let integration = state.integrationFor(partnerId, practiceId);
   if (!integration) {
     const now = state.now();
     integration = {
-      id: state.id('int'), partnerId, practiceId, status: 'pending', apiKeys: [], webhookUrlOverride: null, createdAt: now, updatedAt: now,
+      id: state.id('int'), installationId: state.id('inst'), partnerId, practiceId, status: 'pending', apiKeys: [],
+      webhookUrlOverride: null, createdAt: now, updatedAt: now,
     };
     state.data.integrations.set(integration.id, integration);
   }
   const token = state.token();
-  integration.apiKeys.push({ token, description: partner?.productName ?? '', createdAt: state.now(), lastUsedAt: null, deactivatedAt: null });
+  integration.apiKeys.push({ id: state.id('key'), token, description: partner?.productName ?? '', createdAt: state.now(), lastUsedAt: null, deactivatedAt: null });
   state.addPracticeToken(integration, token);
   if (activate) setIntegrationStatus(ctx, integration, 'active');
   return { integration, token };
@@ -79,12 +90,8 @@ export function instantOnRoutes(app: FastifyInstance, ctx: HintContext): void {
   app.post('/api/oauth/tokens', async (request) => {
     const { partnerId } = partnerAuth(request);
     const input = parseWith(exchangeSchema, request.body);
-    const code = state.data.codes.get(input.code);
-    if (!code || code.partnerId !== partnerId) throw new HintError(422, 'Invalid authorization code');
-    if (code.used) throw new HintError(422, 'Authorization code has already been used');
-    if (code.expiresAt < state.now()) throw new HintError(422, 'Authorization code has expired');
-    code.used = true;
-    const { integration, token } = connect(ctx, partnerId, code.practiceId, input.activate ?? true);
+    const practiceId = redeemCode(ctx, partnerId, input.code);
+    const { integration, token } = connect(ctx, partnerId, practiceId, input.activate ?? true);
     return integrationWithTokenView(state, integration, token);
   });
 }

@@ -4,6 +4,7 @@
 export interface Phone { number: string; type: string; us_formattable: boolean }
 
 export interface ApiKey {
+  id: string;
   token: string;
   description: string;
   createdAt: number;
@@ -56,6 +57,8 @@ export interface Integration {
   status: IntegrationStatus;
   apiKeys: ApiKey[];
   webhookUrlOverride: string | null;
+  /** The same connection's id on the newer /partner/installations surface. */
+  installationId: string;
   createdAt: number;
   updatedAt: number;
 }

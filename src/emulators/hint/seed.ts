@@ -48,8 +48,8 @@ export function addPractice(data: HintData, random: Random, name: string, now: n
 
 export function connect(data: HintData, random: Random, partner: Partner, practice: Practice, now: number): Integration {
   const integration: Integration = {
-    id: newId(random, 'int'), partnerId: partner.id, practiceId: practice.id, status: 'active', webhookUrlOverride: null,
-    apiKeys: [{ token: newToken(random), description: partner.productName, createdAt: now, lastUsedAt: null, deactivatedAt: null }],
+    id: newId(random, 'int'), installationId: newId(random, 'inst'), partnerId: partner.id, practiceId: practice.id, status: 'active', webhookUrlOverride: null,
+    apiKeys: [{ id: newId(random, 'key'), token: newToken(random), description: partner.productName, createdAt: now, lastUsedAt: null, deactivatedAt: null }],
     createdAt: now, updatedAt: now,
   };
   data.integrations.set(integration.id, integration);

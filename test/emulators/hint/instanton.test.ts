@@ -101,6 +101,26 @@ describe('Hint emulator: InstantOn', () => {
     expect(shown).toMatchObject({ id: integration.id, status: 'inactive', practice: { id: other } });
   });
 
+  it('also connects through the newer /partner/installations surface', async () => {
+    const clinic = (await (await harness('POST', '/practices', { name: 'Install Clinic' })).json()).id;
+    const { code } = await (await harness('POST', `/practices/${clinic}/instanton-code`)).json();
+    const res = await h.call('POST', '/api/partner/installations/connect', h.creds.partnerApiKey, { code });
+    expect(res.status).toBe(200);
+    const installation = await res.json();
+    expect(installation).toMatchObject({ id: expect.stringMatching(/^inst-/), status: 'active', practice: { id: clinic }, product: { id: expect.stringMatching(/^ppro-/) } });
+    const token = installation.api_keys[0].token as string;
+    expect(token).toMatch(/^[0-9A-Za-z]{36}$/);
+    expect((await h.call('GET', '/api/provider/practice', token)).status).toBe(200);
+    const shown = await (await h.call('GET', `/api/partner/installations/${installation.id}`, h.creds.partnerApiKey)).json();
+    expect(shown.api_keys[0].token).toBeNull();   // only shown on create
+    const listed = await h.call('GET', '/api/partner/installations?status=active', h.creds.partnerApiKey);
+    expect((await listed.json()).map((i: { id: string }) => i.id)).toContain(installation.id);
+    const off = await (await h.call('POST', `/api/partner/installations/${installation.id}/deactivate`, h.creds.partnerApiKey)).json();
+    expect(off.status).toBe('deactivated');
+    await waitFor(() => rx.ofType('installation.deactivated').some((r) => r.body.object.id === installation.id), 'installation.deactivated');
+    expect((await h.call('GET', '/api/partner/installations?status=bogus', h.creds.partnerApiKey)).status).toBe(400);
+  });
+
   it('lets a practice admin disconnect from Hint\'s side', async () => {
     const res = await harness('POST', `/practices/${practiceId}/disconnect`, {});
     expect((await res.json()).status).toBe('inactive');

@@ -6,12 +6,13 @@ import { z } from 'zod';
 import { partnerAuth } from '../auth.ts';
 import type { HintContext } from '../context.ts';
 import { notFound, parseWith } from '../errors.ts';
-import { integrationEvent, WEBHOOK_EVENT_TYPES } from '../events.ts';
+import { installationEvent, integrationEvent, WEBHOOK_EVENT_TYPES } from '../events.ts';
 import { listOf, parseListOptions } from '../lists.ts';
 import type { Integration, IntegrationStatus } from '../model.ts';
 import { formatTimestamp } from '../time.ts';
-import { integrationView, partnerView } from '../views/partner.ts';
+import { installationView, integrationView, partnerView } from '../views/partner.ts';
 import type { WebhookRequest } from '../webhook-store.ts';
+import { installationRoutes } from './installations.ts';
 import { webhookEndpointRoutes } from './webhook-endpoints.ts';
 
 type IdParams = { Params: { id: string } };
@@ -25,8 +26,10 @@ export function setIntegrationStatus(ctx: HintContext, integration: Integration,
   integration.status = status;
   integration.updatedAt = ctx.state.now();
   if (before === status) return;
-  if (status === 'active') integrationEvent(ctx, 'activated', integration);
-  if (before === 'active') integrationEvent(ctx, 'deactivated', integration);
+  const change = status === 'active' ? 'activated' : before === 'active' ? 'deactivated' : undefined;
+  if (!change) return;
+  integrationEvent(ctx, change, integration);
+  installationEvent(ctx, change, integration, () => installationView(ctx.state, integration));
 }
 
 function requestView(ctx: HintContext, r: WebhookRequest) {
@@ -43,7 +46,9 @@ function requestView(ctx: HintContext, r: WebhookRequest) {
 export function partnerRoutes(app: FastifyInstance, ctx: HintContext): void {
   const { state } = ctx;
   const findIntegration = (partnerId: string, id: string): Integration => {
-    const integration = state.data.integrations.get(id);
+    // Installations (inst-…) are the newer name for the same connection.
+    const integration = state.data.integrations.get(id)
+      ?? [...state.data.integrations.values()].find((i) => i.installationId === id);
     if (!integration || integration.partnerId !== partnerId) throw notFound('Integration');
     return integration;
   };
@@ -112,6 +117,7 @@ export function partnerRoutes(app: FastifyInstance, ctx: HintContext): void {
   });
 
   webhookEndpointRoutes(app, ctx, findIntegration);
+  installationRoutes(app, ctx, findIntegration);
 }
 
 /** The legacy partner-level URL behaves as one more global endpoint (not listed as such). */

@@ -50,7 +50,8 @@ export function webhookEndpointRoutes(
     return endpoint;
   };
 
-  const bases = ['/api/global_webhook_endpoints', '/api/partner/webhook_endpoints', '/api/integrations/:integrationId/webhook_endpoints'];
+  const bases = ['/api/global_webhook_endpoints', '/api/partner/webhook_endpoints', '/api/integrations/:integrationId/webhook_endpoints',
+    '/api/partner/installations/:integrationId/webhook_endpoints'];
   for (const base of bases) {
     app.get<Params>(base, async (request, reply) => {
       const scope = scopeOf(request);

@@ -43,6 +43,28 @@ export function integrationWithTokenView(state: HintState, integration: Integrat
   };
 }
 
+const installationStatus = { active: 'active', pending: 'pending', inactive: 'deactivated' } as const;
+
+/** The newer Installation shape; the full token is shown only when it is created. */
+export function installationView(state: HintState, integration: Integration, revealToken?: string) {
+  const partner = state.data.partners.get(integration.partnerId);
+  const practice = state.practice(integration.practiceId);
+  const fmt = (ms: number | null) => (ms === null ? null : formatTimestamp(ms, practice.offsetMinutes));
+  return {
+    id: integration.installationId,
+    status: installationStatus[integration.status],
+    auto_grant_partner_app_access: true,
+    default_partner_app_admin_role: 'admin',
+    default_partner_app_non_admin_role: 'member',
+    api_keys: integration.apiKeys.map((k) => ({
+      id: k.id, created_at: fmt(k.createdAt), deactivated_at: fmt(k.deactivatedAt), label: k.description,
+      last_used_at: fmt(k.lastUsedAt), token: k.token === revealToken ? k.token : null,
+    })),
+    practice: { id: practice.id, name: practice.name },
+    product: partner ? { id: partner.productId, name: partner.productName, slug: partner.productSlug } : null,
+  };
+}
+
 export function webhookEndpointView(state: HintState, endpoint: WebhookEndpoint) {
   const partner = state.data.partners.get(endpoint.partnerId);
   const fmt = (ms: number) => formatTimestamp(ms, 0);
