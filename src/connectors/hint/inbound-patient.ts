@@ -1,0 +1,119 @@
+// Hint → Tandem for one patient, whatever brought it (webhook, reconciliation, initial sync,
+// the answer to our own write): find or make the link, drop stale and echoed versions, merge
+// field by field into the canonical patient, refresh what staff see.
+import { findLink, upsertLink, type Link } from '../../db/links.ts';
+import { patients } from '../../db/records/kinds.ts';
+import { getRecord, updateRecord, type Json } from '../../db/records/repository.ts';
+import { enqueue } from '../../jobs/queue.ts';
+import { NotFoundError, ConflictError } from '../../core/errors.ts';
+import { getPatient } from './api.ts';
+import { markErrored } from './link-state.ts';
+import { linkUnlinkedPatient, writeBackIds, type LinkOutcome } from './link-patient.ts';
+import { canonicalPatch, canonicalWire, decodeWire, hintWire, staffFacts, type Wire } from './mapping.ts';
+import { hashValues, mergeInbound, type Snapshot } from './merge.ts';
+import { practitionerResolver } from './resolver.ts';
+import { writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
+import type { FieldRule } from './fields.ts';
+import type { HintPatient } from './schemas.ts';
+import { readSnapshot, writeSnapshot } from './store.ts';
+import { checkPatient } from './validate.ts';
+
+export type AbsorbSource = 'webhook' | 'reconcile' | 'initial' | 'write' | 'review';
+export type AbsorbResult = 'stale' | 'unchanged' | 'merged' | 'errored' | Exclude<LinkOutcome['kind'], 'linked'>;
+
+export interface AbsorbOptions { source: AbsorbSource; allowCreate?: boolean; allowReview?: boolean; reread?: boolean }
+
+const time = (s: string | null | undefined) => (s ? Date.parse(s) : Number.NaN);
+
+export function hintValues(rules: FieldRule[], p: HintPatient): Map<FieldRule, Wire> {
+  return new Map(rules.map((r) => [r, hintWire(r, p)]));
+}
+
+export function snapshotOf(values: Map<FieldRule, Wire>): Snapshot {
+  return Object.fromEntries([...values].map(([r, v]) => [r.hint, v]));
+}
+
+export async function absorbPatient(rt: HintRuntime, hc: HintConn, p: HintPatient, options: AbsorbOptions): Promise<AbsorbResult> {
+  const { db } = rt.deps;
+  let link = await findLink(db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
+  if (!link) {
+    const outcome = await linkUnlinkedPatient(rt, hc, p, { create: options.allowCreate ?? hc.settings.createInTandem, review: options.allowReview ?? true });
+    if (outcome.kind !== 'linked') return outcome.kind;
+    link = outcome.link;
+    if (outcome.created) return 'merged';
+  }
+  const remoteTime = time(p.updated_at);
+  const knownTime = time(link.remoteVersion);
+  if (remoteTime < knownTime) return 'stale';
+  const rules = hc.settings.fieldMapping;
+  const incoming = hintValues(rules, p);
+  const hash = hashValues(snapshotOf(incoming));
+  const facts = { ...staffFacts(p) };
+  if (hash === link.writtenHash || hash === link.readHash) {
+    // Our own write coming back, or a change to fields we do not map: nothing to merge.
+    await upsertLink(db, keyOf(hc, link), { remoteVersion: p.updated_at ?? link.remoteVersion, remoteData: facts, remoteState: stateOf(p) });
+    return 'unchanged';
+  }
+  if (remoteTime === knownTime && options.source === 'webhook' && !options.reread) {
+    // Same timestamp, different values: the event cannot be ordered; the record itself can.
+    const fresh = await getPatient(rt, hc, p.id);
+    return fresh ? absorbPatient(rt, hc, fresh, { ...options, reread: true }) : 'stale';
+  }
+  return mergeIntoCanonical(rt, hc, link, p, incoming, facts);
+}
+
+async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: HintPatient, incoming: Map<FieldRule, Wire>, facts: Json): Promise<AbsorbResult> {
+  const { db } = rt.deps;
+  let canonical: Json;
+  try {
+    canonical = await getRecord(db, hc.practiceId, patients, link.localId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return 'unchanged';   // deleted in Tandem: Hint keeps its record
+    throw error;
+  }
+  const rules = hc.settings.fieldMapping;
+  const resolver = await practitionerResolver(db, hc, [canonical.practitionerId], [p.practitioner?.id]);
+  const tandem = new Map(rules.map((r) => [r, canonicalWire(r, canonical, resolver)]));
+  const merge = mergeInbound({
+    rules, snapshot: await readSnapshot(db, link.id), hint: incoming, tandem, policy: hc.settings.conflictPolicy,
+    hintIsNewer: time(p.updated_at) >= time(String(canonical.updatedAt)),
+  });
+  if (merge.toTandem.size > 0) {
+    const decoded = new Map([...merge.toTandem].map(([r, w]) => [r, decodeWire(r, w, resolver)]));
+    const checked = await checkPatient(db, hc.practiceId, canonicalPatch(decoded, canonical), 'patch');
+    if (!checked.ok) {
+      await markErrored(rt, hc, { link, localId: link.localId, remoteId: p.id }, checked.reason);
+      return 'errored';
+    }
+    try {
+      await updateRecord(db, writeContextOf(hc), patients, link.localId, checked.value, Number(canonical.version));
+    } catch (error) {
+      // Changed in Tandem meanwhile: retry the job, which merges against the newer version.
+      if (error instanceof ConflictError) throw new Error('canonical patient changed during merge; retrying');
+      throw error;
+    }
+  }
+  await writeSnapshot(db, hc.practiceId, link.id, merge.snapshot);
+  await upsertLink(db, keyOf(hc, link), {
+    status: 'synced', errorMessage: null, readHash: hashValues(merge.snapshot), remoteVersion: p.updated_at ?? null,
+    remoteData: facts, remoteState: stateOf(p), synced: true,
+  });
+  // Ids and web link on the Hint record, and a cleared error once the record syncs again.
+  await writeBackIds(rt, hc, p, link.localId);
+  if (merge.needsPush) await enqueuePush(db, hc, link.localId, link.remoteId);
+  return 'merged';
+}
+
+export function keyOf(hc: HintConn, link: Pick<Link, 'localId' | 'remoteId'>) {
+  return { practiceId: hc.practiceId, connectionId: hc.id, entityKind: 'patient', localId: link.localId, remoteId: link.remoteId };
+}
+
+export function stateOf(p: HintPatient): string {
+  return p.membership_status === 'archived' ? 'inactive' : 'active';
+}
+
+export async function enqueuePush(db: Parameters<typeof enqueue>[0], hc: Pick<HintConn, 'practiceId' | 'id'>, localId: string, remoteId: string | null): Promise<void> {
+  await enqueue(db, 'hint:push-patient', { practiceId: hc.practiceId, connectionId: hc.id, patientId: localId }, {
+    queue: `hint:${hc.id}:${remoteId ?? localId}`, jobKey: `hint:push:${hc.id}:${localId}`,
+  });
+}

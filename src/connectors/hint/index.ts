@@ -1,0 +1,37 @@
+// The Hint connector: activation (InstantOn, headless, code, pasted token), two-way patient
+// and practitioner sync with echo suppression and field-level merge, errors surfaced on both
+// sides, staff facts, initial sync as a batch, reconciliation, and sandbox mode.
+import type { ConnectorFactory, RunningSandbox } from '../types.ts';
+import { batchRoutes } from '../../http/routes/batches.ts';
+import { apiRoutes } from './api-routes.ts';
+import { hintFanOut, hintTasks } from './jobs.ts';
+import { publicRoutes } from './public-routes.ts';
+import { createRuntime } from './runtime.ts';
+import { startHintSandbox } from './sandbox.ts';
+
+const createHintConnector: ConnectorFactory = (deps) => {
+  const rt = createRuntime(deps);
+  const sandboxes: RunningSandbox[] = [];
+  return {
+    system: 'hint',
+    tasks: hintTasks(rt),
+    fanOut: hintFanOut,
+    crontab: ['* * * * * hint:reconcile ?max=1'],
+    async apiRoutes(api) {
+      await api.register(apiRoutes(rt));
+      // Generic batch routes live here until the hub hosts them (Salesforce CSV sync reuses them).
+      await api.register(batchRoutes, { db: deps.db });
+    },
+    publicRoutes: async (app) => publicRoutes(rt)(app),
+    async startSandbox(sandboxDeps) {
+      const sandbox = await startHintSandbox(rt, sandboxDeps);
+      sandboxes.push(sandbox);
+      return sandbox;
+    },
+    // Any Hint setting given (including HINT_API_URL pointing somewhere else) means: no sandbox.
+    hasRealCredentials: () => Boolean(deps.config.hint.partnerApiKey || deps.config.hint.webhookSecret || deps.config.hint.apiUrl !== 'https://api.hint.com'),
+    async stop() { await Promise.all(sandboxes.map((s) => s.stop())); },
+  };
+};
+
+export default createHintConnector;

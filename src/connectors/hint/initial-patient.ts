@@ -1,0 +1,68 @@
+// One Hint patient during the initial sync: classified (dry run) or linked / created /
+// reviewed / skipped, with a report line naming ids and the action only.
+import type { BatchItem } from '../../db/batches.ts';
+import { findLink } from '../../db/links.ts';
+import { matchPatient } from '../../db/patient-matching.ts';
+import { absorbPatient } from './inbound-patient.ts';
+import { linkUnlinkedPatient, matchRecordOf } from './link-patient.ts';
+import type { Run } from './initial-sync.ts';
+import type { HintPatient } from './schemas.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchItem> {
+  const { rt, hc } = run;
+  const item = (action: string, localId: string | null = null, message: string | null = null): BatchItem => ({ entityKind: 'patient', remoteId: p.id, localId, action, message });
+  const existing = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
+  if (existing) {
+    const result = await absorbPatient(rt, hc, p, { source: 'initial', allowCreate: false });
+    return item(result === 'errored' ? 'error' : 'already_linked', existing.localId);
+  }
+  const policy = hc.settings.initialSync;
+  const outcome = await linkUnlinkedPatient(rt, hc, p, { create: policy.unmatchedHint === 'create' && hc.settings.createInTandem, review: policy.uncertain === 'review' });
+  switch (outcome.kind) {
+    case 'linked': {
+      if (outcome.created) return item('create_local', outcome.link.localId);
+      const merged = await absorbPatient(rt, hc, p, { source: 'initial', allowCreate: false });
+      return item(merged === 'errored' ? 'error' : 'link', outcome.link.localId);
+    }
+    case 'review': return item('review');
+    case 'skipped': return item('skip');
+    default: {
+      const _never: never = outcome;
+      return _never;
+    }
+  }
+}
+
+/** What syncOnePatient would do, without writing anything. */
+export async function classifyPatient(run: Run, p: HintPatient): Promise<BatchItem> {
+  const { rt, hc } = run;
+  const item = (action: string, localId: string | null = null): BatchItem => ({ entityKind: 'patient', remoteId: p.id, localId, action });
+  const existing = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
+  if (existing) { run.claimed.add(existing.localId); return item('already_linked', existing.localId); }
+  const recordId = p.integration_record_id;
+  if (recordId && UUID.test(recordId) && !run.claimed.has(recordId)) {
+    const { rows } = await rt.deps.db.query('SELECT 1 FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [hc.practiceId, recordId]);
+    if (rows.length > 0) { run.claimed.add(recordId); return item('link', recordId); }
+  }
+  const policy = hc.settings.initialSync;
+  const result = await matchPatient(rt.deps.db, hc.practiceId, matchRecordOf(p), { region: 'US' });
+  switch (result.kind) {
+    case 'match': {
+      const taken = run.claimed.has(result.id) || (await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: result.id }));
+      if (!taken) { run.claimed.add(result.id); return item('link', result.id); }
+      if (policy.uncertain === 'review') { run.inReview.add(result.id); return item('review'); }
+      return item('skip');
+    }
+    case 'review':
+      if (policy.uncertain !== 'review') return item('skip');
+      for (const c of result.candidates) run.inReview.add(c.id);
+      return item('review');
+    case 'new': return item(policy.unmatchedHint === 'create' && hc.settings.createInTandem ? 'create_local' : 'skip');
+    default: {
+      const _never: never = result;
+      return _never;
+    }
+  }
+}

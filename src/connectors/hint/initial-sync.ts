@@ -1,0 +1,119 @@
+// Initial sync as a batch: page through Hint's practitioners and patients within the rate
+// limit, link each to its canonical twin (integration_record_id, then the matcher), create on
+// the missing side, send uncertain pairs to review, or skip — per the connection's policy —
+// then create in Hint the Tandem patients still unlinked. Re-running links nothing twice.
+// A dry run walks the same path and reports what would happen, writing nothing.
+import { ConflictError } from '../../core/errors.ts';
+import { addToTotal, createBatch, finishBatch, recordItems, startBatch, type BatchItem } from '../../db/batches.ts';
+import type { Connection } from '../../db/connections.ts';
+import { findLink } from '../../db/links.ts';
+import { writeLog } from '../../db/logs.ts';
+import { batchView } from '../../http/routes/batches.ts';
+import { enqueue } from '../../jobs/queue.ts';
+import type { TaskHandler } from '../../jobs/types.ts';
+import { listPatients, listPractitioners, type Page } from './api.ts';
+import { classifyPatient, syncOnePatient } from './initial-patient.ts';
+import { pushPatient } from './outbound-patient.ts';
+import { absorbPractitioner } from './practitioners.ts';
+import { loadConn, type HintConn, type HintRuntime } from './runtime.ts';
+
+const PAGE = 100;
+
+export async function startInitialSync(rt: HintRuntime, connection: Connection, dryRun: boolean) {
+  if (connection.status !== 'active') throw new ConflictError('the Hint connection is not active', [{ field: 'status', message: `is ${connection.status}` }]);
+  const batch = await createBatch(rt.deps.db, { practiceId: connection.practiceId, connectionId: connection.id, kind: 'hint:initial-sync', dryRun });
+  await enqueue(rt.deps.db, 'hint:initial-sync', { practiceId: connection.practiceId, connectionId: connection.id, batchId: batch.id },
+    { queue: `hint:initial-sync:${connection.id}`, maxAttempts: 5 });
+  return batchView(batch);
+}
+
+export function initialSyncTask(rt: HintRuntime): TaskHandler<'hint:initial-sync'> {
+  return async (payload, ctx) => runInitialSync(rt, payload, ctx.attempt >= ctx.maxAttempts);
+}
+
+/** The shared state of one run: what it has seen and how it reports. */
+export interface Run { rt: HintRuntime; hc: HintConn; batchId: string; dryRun: boolean; claimed: Set<string>; inReview: Set<string> }
+
+export async function runInitialSync(rt: HintRuntime, p: { practiceId: string; connectionId: string; batchId: string }, lastAttempt = true): Promise<void> {
+  const { db } = rt.deps;
+  const hc = await loadConn(rt, p.practiceId, p.connectionId);
+  if (!hc) { await finishBatch(db, p.practiceId, p.batchId, 'failed', 'the Hint connection is not active'); return; }
+  const batch = await startBatch(db, p.practiceId, p.batchId);
+  if (!batch) return;   // aborted before it started
+  const run: Run = { rt, hc, batchId: batch.id, dryRun: batch.dryRun, claimed: new Set(), inReview: new Set() };
+  try {
+    const aborted = (await practitionersPhase(run)) || (await patientsPhase(run)) || (await unlinkedTandemPhase(run));
+    await finishBatch(db, p.practiceId, p.batchId, aborted ? 'aborted' : 'completed');
+    await writeLog(db, p.practiceId, { level: 'debug', message: `Hint initial sync ${aborted ? 'aborted' : 'completed'}`, connectionId: hc.id, context: { batchId: batch.id, dryRun: batch.dryRun } });
+  } catch (error) {
+    // A retried attempt starts over; re-running is idempotent. The last one marks the batch failed.
+    if (lastAttempt) await finishBatch(db, p.practiceId, p.batchId, 'failed', error instanceof Error ? error.message.slice(0, 300) : 'failed');
+    throw error;
+  }
+}
+
+const record = (run: Run, items: BatchItem[]) => recordItems(run.rt.deps.db, run.hc.practiceId, run.batchId, items);
+
+/** Pages through a Hint list (offset paging, sorted by creation), fetching the next page while this one is processed. */
+async function walk<T>(run: Run, fetchPage: (offset: number) => Promise<Page<T>>, handle: (items: T[]) => Promise<boolean>): Promise<boolean> {
+  let next = fetchPage(0);
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await next;
+    if (offset === 0) await addToTotal(run.rt.deps.db, run.hc.practiceId, run.batchId, page.total ?? page.items.length);
+    if (page.items.length === PAGE) next = fetchPage(offset + PAGE);
+    if (page.items.length > 0 && (await handle(page.items))) return true;
+    if (page.items.length < PAGE) return false;
+  }
+}
+
+async function practitionersPhase(run: Run): Promise<boolean> {
+  const { rt, hc } = run;
+  return walk(run, (offset) => listPractitioners(rt, hc, { limit: PAGE, offset, sort: 'created_at' }), async (items) => {
+    const results: BatchItem[] = [];
+    for (const p of items) {
+      const linked = await findLink(rt.deps.db, hc.practiceId, hc.id, 'practitioner', { remoteId: p.id });
+      const action = run.dryRun ? (linked ? 'already_linked' : 'link_or_create') : await absorbPractitioner(rt, hc, p);
+      results.push({ entityKind: 'practitioner', remoteId: p.id, localId: linked?.localId ?? null, action: linked ? 'already_linked' : action });
+    }
+    return record(run, results);
+  });
+}
+
+async function patientsPhase(run: Run): Promise<boolean> {
+  const { rt, hc } = run;
+  return walk(run, (offset) => listPatients(rt, hc, { limit: PAGE, offset, sort: 'created_at' }), async (items) => {
+    const results: BatchItem[] = [];
+    for (const p of items) results.push(run.dryRun ? await classifyPatient(run, p) : await syncOnePatient(run, p));
+    return record(run, results);
+  });
+}
+
+/** Tandem patients no Hint patient matched: created in Hint, or skipped, per policy. */
+async function unlinkedTandemPhase(run: Run): Promise<boolean> {
+  const { rt, hc } = run;
+  const create = hc.settings.initialSync.unmatchedTandem === 'create' && hc.settings.createInHint;
+  let after = '00000000-0000-0000-0000-000000000000';
+  let first = true;
+  for (;;) {
+    const { rows } = await rt.deps.db.query(
+      `SELECT p.id, count(*) OVER () AS total FROM patients p
+       WHERE p.practice_id = $1 AND p.deleted_at IS NULL AND p.id > $3
+         AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'patient' AND l.local_id = p.id)
+         AND NOT EXISTS (SELECT 1 FROM match_reviews r WHERE r.connection_id = $2 AND r.status = 'pending'
+                           AND r.candidates @> jsonb_build_array(jsonb_build_object('id', p.id::text)))
+       ORDER BY p.id LIMIT 500`, [hc.practiceId, hc.id, after]);
+    const ids = rows.map((r) => r.id as string).filter((id) => !run.claimed.has(id) && !run.inReview.has(id));
+    if (first) { await addToTotal(rt.deps.db, hc.practiceId, run.batchId, Number(rows[0]?.total ?? 0)); first = false; }
+    const results: BatchItem[] = [];
+    for (const id of ids) {
+      if (!create) { results.push({ entityKind: 'patient', localId: id, action: 'skip', message: 'no match in Hint; policy: skip' }); continue; }
+      if (run.dryRun) { results.push({ entityKind: 'patient', localId: id, action: 'create_remote' }); continue; }
+      const outcome = await pushPatient(rt, hc, id);
+      const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: id });
+      results.push({ entityKind: 'patient', localId: id, remoteId: link?.remoteId ?? null, action: outcome === 'created' ? 'create_remote' : outcome === 'errored' ? 'error' : outcome, message: outcome === 'errored' ? link?.errorMessage ?? 'see the log' : null });
+    }
+    if (results.length > 0 && (await record(run, results))) return true;
+    if (rows.length < 500) return false;
+    after = rows.at(-1)!.id;
+  }
+}

@@ -1,0 +1,125 @@
+// Tandem → Hint for one canonical patient: create it in Hint (with integration_record_id =
+// Tandem's id and integration_web_link = its page in Tandem) or PATCH only the fields Tandem
+// changed since both sides last agreed. The written values' hash is kept on the link, so the
+// webhook Hint sends back for this write is recognised and causes no write anywhere.
+import { NotFoundError } from '../../core/errors.ts';
+import { findLink, upsertLink, type Link } from '../../db/links.ts';
+import { writeLog } from '../../db/logs.ts';
+import { patients } from '../../db/records/kinds.ts';
+import { getRecord, type Json } from '../../db/records/repository.ts';
+import { createPatient, getPatient, patchPatient } from './api.ts';
+import { HintApiError } from './client.ts';
+import { absorbPatient, keyOf, stateOf } from './inbound-patient.ts';
+import { markErrored, reasonFromHint } from './link-state.ts';
+import { canonicalWire, getPath, hintBody, staffFacts, type Wire } from './mapping.ts';
+import { hashValues, planOutbound, type Snapshot } from './merge.ts';
+import { practitionerResolver } from './resolver.ts';
+import { webLinkOf, type HintConn, type HintRuntime } from './runtime.ts';
+import type { FieldRule } from './fields.ts';
+import type { HintPatient } from './schemas.ts';
+import { readSnapshot, writeSnapshot } from './store.ts';
+
+export type PushResult = 'created' | 'updated' | 'unchanged' | 'errored' | 'skipped';
+
+/** Fields Hint (or this practice's use of it) requires, named in the reason when missing. */
+function missingRequired(hc: HintConn, canonical: Json): string | undefined {
+  const required = ['firstName', 'lastName', ...hc.settings.hintRequiredFields];
+  const missing = required.filter((f) => { const v = getPath(canonical, f); return v === null || v === undefined || v === ''; });
+  return missing.length ? `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} required by Hint` : undefined;
+}
+
+export async function pushPatient(rt: HintRuntime, hc: HintConn, patientId: string): Promise<PushResult> {
+  const { db } = rt.deps;
+  let canonical: Json;
+  try {
+    canonical = await getRecord(db, hc.practiceId, patients, patientId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return 'skipped';   // deleted in Tandem: the Hint record stays (Hint holds billing)
+    throw error;
+  }
+  const link = await findLink(db, hc.practiceId, hc.id, 'patient', { localId: patientId });
+  if (link?.remoteState === 'destroyed') return 'skipped';
+  const missing = missingRequired(hc, canonical);
+  if (missing) {
+    await markErrored(rt, hc, { link, localId: patientId, remoteId: link?.remoteId ?? null }, missing);
+    return 'errored';
+  }
+  const rules = hc.settings.fieldMapping;
+  const resolver = await practitionerResolver(db, hc, [canonical.practitionerId], []);
+  const tandem = new Map(rules.map((r) => [r, canonicalWire(r, canonical, resolver)]));
+  if (!link) return createInHint(rt, hc, patientId, tandem);
+  return updateInHint(rt, hc, link, tandem);
+}
+
+async function createInHint(rt: HintRuntime, hc: HintConn, patientId: string, tandem: Map<FieldRule, Wire | undefined>): Promise<PushResult> {
+  if (!hc.settings.createInHint) return 'skipped';
+  // A create that succeeded before a crash is found by its integration_record_id (Hint's id alias).
+  const existing = await getPatient(rt, hc, patientId);
+  if (existing && existing.integration_record_id === patientId) {
+    const link = await upsertLink(rt.deps.db, keyOf(hc, { localId: patientId, remoteId: existing.id }), { status: 'unsynced' });
+    return absorbThenPush(rt, hc, link, existing);
+  }
+  const values = planOutbound(hc.settings.fieldMapping, null, tandem);
+  const body = { ...hintBody(hc.settings.fieldMapping, values), ...integrationFields(rt, patientId) };
+  let created: HintPatient;
+  try {
+    created = await createPatient(rt, hc, body);
+  } catch (error) {
+    if (error instanceof HintApiError && !error.retryable) {
+      await markErrored(rt, hc, { localId: patientId, remoteId: null }, reasonFromHint(error));
+      return 'errored';
+    }
+    throw error;
+  }
+  const snapshot: Snapshot = Object.fromEntries([...values].map(([r, v]) => [r.hint, v]));
+  await remember(rt, hc, { localId: patientId, remoteId: created.id }, snapshot, created);
+  await absorbPatient(rt, hc, created, { source: 'write' });
+  return 'created';
+}
+
+async function absorbThenPush(rt: HintRuntime, hc: HintConn, link: Link, existing: HintPatient): Promise<PushResult> {
+  await absorbPatient(rt, hc, existing, { source: 'write' });
+  const fresh = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: link.localId });
+  return fresh ? pushPatient(rt, hc, fresh.localId) : 'skipped';
+}
+
+async function updateInHint(rt: HintRuntime, hc: HintConn, link: Link, tandem: Map<FieldRule, Wire | undefined>): Promise<PushResult> {
+  const { db } = rt.deps;
+  const snapshot = await readSnapshot(db, link.id);
+  const values = planOutbound(hc.settings.fieldMapping, snapshot, tandem);
+  const needsIds = link.status !== 'synced' || snapshot === null;
+  if (values.size === 0 && !needsIds) return 'unchanged';
+  let updated: HintPatient;
+  try {
+    updated = await patchPatient(rt, hc, link.remoteId, { ...hintBody(hc.settings.fieldMapping, values), ...integrationFields(rt, link.localId) });
+  } catch (error) {
+    if (error instanceof HintApiError && error.status === 404) {
+      await upsertLink(db, keyOf(hc, link), { remoteState: 'destroyed' });
+      await writeLog(db, hc.practiceId, { level: 'error', message: 'patient no longer exists in Hint', connectionId: hc.id, entityKind: 'patient', entityId: link.localId });
+      return 'skipped';
+    }
+    if (error instanceof HintApiError && !error.retryable) {
+      await markErrored(rt, hc, { link, localId: link.localId, remoteId: link.remoteId }, reasonFromHint(error));
+      return 'errored';
+    }
+    throw error;
+  }
+  const written: Snapshot = { ...(snapshot ?? {}), ...Object.fromEntries([...values].map(([r, v]) => [r.hint, v])) };
+  await remember(rt, hc, link, written, updated);
+  // The answer may carry changes made in Hint meanwhile: merge them now (Tandem's own are equal).
+  await absorbPatient(rt, hc, updated, { source: 'write' });
+  return 'updated';
+}
+
+function integrationFields(rt: HintRuntime, patientId: string): Json {
+  return { integration_record_id: patientId, integration_web_link: webLinkOf(rt, patientId), integration_error_message: null };
+}
+
+/** What Hint now holds (as far as we wrote it), its version, and the hash that marks the echo. */
+async function remember(rt: HintRuntime, hc: HintConn, ids: { localId: string; remoteId: string }, snapshot: Snapshot, answer: HintPatient): Promise<void> {
+  const link = await upsertLink(rt.deps.db, keyOf(hc, ids), {
+    status: 'synced', errorMessage: null, writtenHash: hashValues(snapshot), remoteVersion: answer.updated_at ?? null,
+    remoteData: { ...staffFacts(answer) }, remoteState: stateOf(answer), synced: true,
+  });
+  await writeSnapshot(rt.deps.db, hc.practiceId, link.id, snapshot);
+}

@@ -1,0 +1,41 @@
+// Sandbox mode for Hint: the emulator runs in-process (seeded), and the default practice is
+// connected to it through the real InstantOn flow — the emulator's marketplace "Connect"
+// click, its redirect with ?code=, and the code exchange — so a newcomer sees sync happen.
+// The emulator is loaded by path at run time: connector code never imports it statically.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import type { RunningSandbox, SandboxDeps } from '../types.ts';
+import type { HintRuntime } from './runtime.ts';
+
+const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/hint/index.ts');
+
+const credentialsSchema = z.object({
+  partnerApiKey: z.string(), webhookSecret: z.string(),
+  partners: z.array(z.object({ id: z.string() }).loose()),
+  practices: z.array(z.object({ id: z.string() }).loose()),
+}).loose();
+
+interface Emulator { url: string; close(): Promise<void> }
+
+export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Promise<RunningSandbox> {
+  const { startEmulator } = (await import(pathToFileURL(EMULATOR).href)) as { startEmulator(o: { seed?: number }): Promise<Emulator> };
+  const emulator = await startEmulator({ seed: 25 });
+  const harness = (p: string, init?: RequestInit) => fetch(`${emulator.url}/_emulator${p}`, init);
+  const creds = credentialsSchema.parse(await (await harness('/credentials')).json());
+  rt.env.apiUrl = emulator.url;
+  rt.env.partnerApiKey = creds.partnerApiKey;
+  rt.env.webhookSecret = creds.webhookSecret;
+  const callback = `${deps.publicUrl()}/connect/hint/callback?code=`;
+  await harness('/partner', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirectUrl: callback }) });
+  // The practice admin clicks Connect in Hint's marketplace; the browser follows the redirect.
+  const click = await fetch(`${emulator.url}/marketplace/connect`, {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ practice: creds.practices[0]?.id ?? '', partner: creds.partners[0]?.id ?? '' }).toString(),
+  });
+  const location = click.headers.get('location');
+  if (!location) throw new Error(`Hint sandbox: the marketplace did not redirect (${click.status})`);
+  const landed = await fetch(location);
+  if (!landed.ok) throw new Error(`Hint sandbox: InstantOn callback answered ${landed.status}`);
+  return { name: 'hint', url: emulator.url, stop: () => emulator.close() };
+}

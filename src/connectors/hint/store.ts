@@ -1,0 +1,50 @@
+// The Hint connector's own SQL: the merge snapshot per link, InstantOn sessions, and the
+// one-statement webhook ingest (inbox row + its processing job, one round trip).
+import type { Queryable } from '../../db/pool.ts';
+import { DEFAULT_MAX_ATTEMPTS } from '../../jobs/queue.ts';
+import type { Snapshot } from './merge.ts';
+
+export async function readSnapshot(db: Queryable, linkId: string): Promise<Snapshot | null> {
+  const { rows } = await db.query('SELECT snapshot FROM hint_sync_state WHERE link_id = $1', [linkId]);
+  return rows[0] ? (rows[0].snapshot as Snapshot) : null;
+}
+
+export async function writeSnapshot(db: Queryable, practiceId: string, linkId: string, snapshot: Snapshot): Promise<void> {
+  await db.query(
+    `INSERT INTO hint_sync_state (link_id, practice_id, snapshot) VALUES ($1, $2, $3)
+     ON CONFLICT (link_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = now()`,
+    [linkId, practiceId, JSON.stringify(snapshot)]);
+}
+
+export async function createConnectSession(db: Queryable, practiceId: string, ttlMinutes = 30): Promise<{ id: string; expiresAt: string }> {
+  const { rows } = await db.query(
+    `INSERT INTO hint_connect_sessions (practice_id, expires_at) VALUES ($1, now() + make_interval(mins => $2)) RETURNING id, expires_at`,
+    [practiceId, ttlMinutes]);
+  return { id: rows[0].id, expiresAt: rows[0].expires_at.toISOString() };
+}
+
+/** The practice a live, unused session belongs to; the session is used up. */
+export async function useConnectSession(db: Queryable, id: string): Promise<string | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const { rows } = await db.query(
+    `UPDATE hint_connect_sessions SET used_at = now() WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING practice_id`, [id]);
+  return rows[0]?.practice_id;
+}
+
+export interface IngestedEvent { practiceId: string; connectionId: string; eventId: string; eventType: string; payload: string; queue: string }
+
+/**
+ * Stores the event in the inbox and enqueues its processing job in one statement, so a
+ * webhook costs one round trip. Returns false when the event id was already stored.
+ */
+export async function ingestEvent(db: Queryable, e: IngestedEvent): Promise<boolean> {
+  const { rows } = await db.query(
+    `WITH ins AS (
+       INSERT INTO inbox (practice_id, connection_id, source_event_id, event_type, payload)
+       VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (connection_id, source_event_id) DO NOTHING RETURNING id)
+     SELECT graphile_worker.add_job('hint:process-event',
+       json_build_object('practiceId', $1::text, 'connectionId', $2::text, 'inboxId', ins.id),
+       queue_name => $6, max_attempts => $7) IS NOT NULL AS queued FROM ins`,
+    [e.practiceId, e.connectionId, e.eventId, e.eventType, e.payload, e.queue, DEFAULT_MAX_ATTEMPTS]);
+  return rows.length > 0;
+}

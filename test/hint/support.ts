@@ -1,0 +1,77 @@
+// End-to-end support for the Hint connector: the Hint emulator on a free port (real HTTP),
+// the real Tandem composition on a fresh database pointed at it, and helpers to act as a
+// Hint user (the emulator's harness) and to wait for asynchronous effects.
+import { startEmulator } from '../../src/emulators/hint/index.ts';
+import type { RunningEmulator } from '../../src/emulators/shared/types.ts';
+import { startTestHub, type TestHub } from '../support/hub.ts';
+
+export interface HintCreds { partnerApiKey: string; webhookSecret: string; practices: { id: string; name: string; accessToken: string | null }[] }
+
+export interface HintWorld {
+  hub: TestHub;
+  emulator: RunningEmulator;
+  creds: HintCreds;
+  hintPracticeId: string;
+  /** The emulator's harness (no auth). */
+  harness(method: string, path: string, body?: unknown): Promise<any>;
+  /** Hint's API with a practice token. */
+  hint(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
+  connect(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startHintWorld(options: { seed?: number; rateLimit?: number; env?: Record<string, string> } = {}): Promise<HintWorld> {
+  const emulator = await startEmulator({ seed: options.seed, rateLimit: options.rateLimit ?? 50 });
+  const harness = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${emulator.url}/_emulator${path}`, {
+      method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return text ? JSON.parse(text) : undefined;
+  };
+  const creds = (await harness('GET', '/credentials')) as HintCreds;
+  const hub = await startTestHub({
+    HINT_API_URL: emulator.url, HINT_PARTNER_API_KEY: creds.partnerApiKey, HINT_WEBHOOK_SECRET: creds.webhookSecret, ...options.env,
+  });
+  const hintPracticeId = creds.practices[0]!.id;
+  const hint: HintWorld['hint'] = async (method, path, body, token = creds.practices[0]!.accessToken ?? '') => {
+    const res = await fetch(`${emulator.url}/api${path}`, {
+      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    hub, emulator, creds, hintPracticeId, harness, hint,
+    /** Connects the test practice with a code typed in through Tandem's API; returns the connection id. */
+    async connect() {
+      const { code } = await harness('POST', `/practices/${hintPracticeId}/instanton-code`, {});
+      const res = await hub.api('POST', '/api/v1/hint/connections', { code });
+      if (res.status !== 201) throw new Error(`connect failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.id as string;
+    },
+    async stop() { await hub.stop(); await emulator.close(); },
+  };
+}
+
+/** Polls until the probe returns something truthy; generous timeout for a loaded 2-core machine. */
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value as NonNullable<T>;
+      last = value;
+    } catch (error) { last = error; }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The Tandem patient linked to a Hint patient, via the alias route. */
+export async function tandemPatientOf(world: HintWorld, hintId: string): Promise<any> {
+  const res = await world.hub.api('GET', `/api/v1/patients/hint:${hintId}`);
+  return res.status === 200 ? res.body : undefined;
+}
