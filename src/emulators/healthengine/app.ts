@@ -11,6 +11,7 @@ import { registerHarness } from './harness/index.ts';
 import { registerApiRoutes } from './routes/index.ts';
 import { checkParameters, checkRequestBody, findOperation } from './spec.ts';
 import { createState, type EmulatorState } from './state.ts';
+import { PatientTraffic } from './traffic.ts';
 import { RequestWebhooks } from './webhooks.ts';
 
 export interface HealthengineOptions {
@@ -42,13 +43,14 @@ export function buildHealthengineEmulator(options: HealthengineOptions = {}): He
     clock, faults: new FaultInjector(), seed: options.seed,
     webhooks: new RequestWebhooks(() => holder.state, clock),
     bookingWebhooks: new BookingWebhooks(() => holder.state, clock),
+    traffic: new PatientTraffic(() => holder.state, clock),
   };
   wireHooks(context);
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 32 * 1024 * 1024 });
   installJson(app);
   context.faults.install(app, (status) => (status === 401 ? undefined : { error: `injected fault ${status}` }));
   installApiGate(app, context, rateLimiter(options.rateLimit, () => Date.now()));
-  app.addHook('onClose', async () => { context.webhooks.close(); context.bookingWebhooks.close(); });
+  app.addHook('onClose', async () => { context.traffic.stopAll(); context.webhooks.close(); context.bookingWebhooks.close(); });
   registerApiRoutes(app, context);
   registerHarness(app, context);
   return { app, context, clock, get state() { return holder.state; } };

@@ -4,6 +4,7 @@ import type { EmulatorClock } from '../shared/clock.ts';
 import type { FaultInjector } from '../shared/faults.ts';
 import type { BookingWebhooks } from './booking-webhooks.ts';
 import type { EmulatorState } from './state.ts';
+import type { PatientTraffic } from './traffic.ts';
 import type { RequestWebhooks } from './webhooks.ts';
 
 export interface EmulatorContext {
@@ -12,6 +13,7 @@ export interface EmulatorContext {
   faults: FaultInjector;
   webhooks: RequestWebhooks;
   bookingWebhooks: BookingWebhooks;
+  traffic: PatientTraffic;
   seed: number | undefined;
 }
 

@@ -113,6 +113,22 @@ describe('harness', () => {
     expect((await t.harness('GET', '/config')).body.dobFormat).toBe('DD-MM-YYYY');
   });
 
+  it('simulated patient traffic books free published slots at the set rate, and stops', async () => {
+    await t.harness('POST', '/reset', {});
+    await t.api('POST', '/config/pmsResources/snapshot', [{ pmsResourceId: 'r1', pmsResourceName: 'R' }]);
+    await t.api('POST', '/availability/snapshot', { date: '2026-03-03', pmsResourceId: 'r1', availability: [{ start: '09:00', end: '17:00', slotLength: 900 }] });
+    expect((await t.harness('PUT', `/practices/${t.practiceId}/traffic`, { bookingsPerHour: 60 })).status).toBe(200);
+    await t.advance(5 * 60_000);
+    const traffic = (await t.harness('GET', `/practices/${t.practiceId}/traffic`)).body.traffic;
+    expect(traffic, JSON.stringify(traffic)).toMatchObject({ booked: 5, missed: 0 });
+    const pending = await t.api('GET', '/requests/bookings');
+    expect(pending.body.page.total).toBe(5);
+    expect(new Set(pending.body.data.map((b: { pmsAppointmentTime: string }) => b.pmsAppointmentTime)).size).toBe(5);
+    expect((await t.harness('DELETE', `/practices/${t.practiceId}/traffic`)).status).toBe(204);
+    await t.advance(5 * 60_000);
+    expect((await t.api('GET', '/requests/bookings')).body.page.total).toBe(5);
+  });
+
   it('404s unknown practices', async () => {
     expect((await t.harness('GET', '/practices/nope/health')).status).toBe(404);
   });

@@ -111,6 +111,27 @@ export function registerHarnessBookings(app: FastifyInstance, context: EmulatorC
     return { date, published: health.healthy, slots };
   });
 
+  const trafficSchema = z.object({
+    bookingsPerHour: z.number().min(0).max(36_000), cancellationsPerHour: z.number().min(0).max(36_000).default(0),
+  }).strict();
+  app.put('/_emulator/practices/:practiceId/traffic', async (request, reply) => {
+    const practice = practiceParam(context, request, reply);
+    const body = practice && parseBody(trafficSchema, request, reply);
+    if (!practice || !body) return reply;
+    context.traffic.start(practice, body);
+    return context.traffic.status(practice.practiceId);
+  });
+  app.get('/_emulator/practices/:practiceId/traffic', async (request, reply) => {
+    const practice = practiceParam(context, request, reply);
+    return practice ? { traffic: context.traffic.status(practice.practiceId) } : reply;
+  });
+  app.delete('/_emulator/practices/:practiceId/traffic', async (request, reply) => {
+    const practice = practiceParam(context, request, reply);
+    if (!practice) return reply;
+    context.traffic.stop(practice.practiceId);
+    return reply.code(204).send();
+  });
+
   app.get('/_emulator/practices/:practiceId/health', async (request, reply) => {
     const practice = practiceParam(context, request, reply);
     if (!practice) return reply;

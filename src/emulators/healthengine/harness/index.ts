@@ -96,6 +96,7 @@ export function registerHarness(app: FastifyInstance, context: EmulatorContext):
     context.state.baseUrl = baseUrl;
     wireHooks(context);
     context.faults.clear();
+    context.traffic.stopAll();
     context.webhooks.deliveries.length = 0;
     context.bookingWebhooks.subscriptions.clear();
     context.bookingWebhooks.deliveries.clear();
