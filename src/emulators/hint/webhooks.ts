@@ -111,6 +111,7 @@ export class WebhookDispatcher {
     request.attempts += 1;
     request.lastAttemptedAt = startedAt;
     const result = await this.post(endpoint.url, request);
+    if (this.closed) return;   // the emulator stopped meanwhile: schedule nothing more
     if (request.status !== 'pending' && request.status !== 'retrying') return;   // cancelled meanwhile
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     request.lastStatusCode = result.statusCode;

@@ -72,8 +72,13 @@ export function patientRoutes(app: FastifyInstance, ctx: HintContext): void {
     return candidates.map((p) => view(request, p));
   });
 
-  app.get<IdParams>('/api/provider/patients/:id', async (request) =>
-    view(request, findPatient(ctx, practiceAuth(request), request.params.id)));
+  // The hottest route: the serialized body itself is cached until the next write.
+  app.get<IdParams>('/api/provider/patients/:id', async (request, reply) => {
+    const auth = practiceAuth(request);
+    const patient = findPatient(ctx, auth, request.params.id);
+    const body = state.cachedView(`patient-json|${auth.partnerId}|${patient.id}`, () => JSON.stringify(view(request, patient)));
+    return reply.type('application/json; charset=utf-8').send(body);
+  });
 
   const update = async (request: FastifyRequest<IdParams>) => {
     const auth = practiceAuth(request);
