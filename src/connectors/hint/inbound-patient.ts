@@ -16,7 +16,7 @@ import { writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
 import type { FieldRule } from './fields.ts';
 import type { HintPatient } from './schemas.ts';
 import { readSnapshot, writeSnapshot } from './store.ts';
-import { checkPatient } from './validate.ts';
+import { checkPatientFields } from './validate.ts';
 
 export type AbsorbSource = 'webhook' | 'reconcile' | 'initial' | 'write' | 'review';
 export type AbsorbResult = 'stale' | 'unchanged' | 'merged' | 'errored' | Exclude<LinkOutcome['kind'], 'linked'>;
@@ -78,26 +78,39 @@ async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: 
     rules, snapshot: await readSnapshot(db, link.id), hint: incoming, tandem, policy: hc.settings.conflictPolicy,
     hintIsNewer: time(p.updated_at) >= time(String(canonical.updatedAt)),
   });
+  const snapshotBefore = await readSnapshot(db, link.id);
+  let refused: string | null = null;
   if (merge.toTandem.size > 0) {
     const decoded = new Map([...merge.toTandem].map(([r, w]) => [r, decodeWire(r, w, resolver)]));
-    const checked = await checkPatient(db, hc.practiceId, canonicalPatch(decoded, canonical), 'patch');
-    if (!checked.ok) {
-      await markErrored(rt, hc, { link, localId: link.localId, remoteId: p.id }, checked.reason);
-      return 'errored';
+    const checked = await checkPatientFields(db, hc.practiceId, canonicalPatch(decoded, canonical), 'patch');
+    if (checked.refused.length > 0) {
+      refused = checked.reason;
+      // Refused fields keep their old base, so they count as changed in Hint until fixed there.
+      for (const rule of rules) {
+        if (!checked.refused.includes(rule.canonical.split('.')[0]!)) continue;
+        if (snapshotBefore && rule.hint in snapshotBefore) merge.snapshot[rule.hint] = snapshotBefore[rule.hint]!;
+        else delete merge.snapshot[rule.hint];
+      }
     }
-    try {
-      await updateRecord(db, writeContextOf(hc), patients, link.localId, checked.value, Number(canonical.version));
-    } catch (error) {
-      // Changed in Tandem meanwhile: retry the job, which merges against the newer version.
-      if (error instanceof ConflictError) throw new Error('canonical patient changed during merge; retrying');
-      throw error;
+    if (checked.value && Object.keys(checked.value).length > 0) {
+      try {
+        await updateRecord(db, writeContextOf(hc), patients, link.localId, checked.value, Number(canonical.version));
+      } catch (error) {
+        // Changed in Tandem meanwhile: retry the job, which merges against the newer version.
+        if (error instanceof ConflictError) throw new Error('canonical patient changed during merge; retrying');
+        throw error;
+      }
     }
   }
   await writeSnapshot(db, hc.practiceId, link.id, merge.snapshot);
   await upsertLink(db, keyOf(hc, link), {
-    status: 'synced', errorMessage: null, readHash: hashValues(merge.snapshot), remoteVersion: p.updated_at ?? null,
-    remoteData: facts, remoteState: stateOf(p), synced: true,
+    status: refused ? 'errored' : 'synced', errorMessage: refused, readHash: hashValues(merge.snapshot), remoteVersion: p.updated_at ?? null,
+    remoteData: facts, remoteState: stateOf(p), synced: !refused,
   });
+  if (refused) {
+    await markErrored(rt, hc, { link, localId: link.localId, remoteId: p.id }, refused);
+    return 'errored';
+  }
   // Ids and web link on the Hint record, and a cleared error once the record syncs again.
   await writeBackIds(rt, hc, p, link.localId);
   if (merge.needsPush) await enqueuePush(db, hc, link.localId, link.remoteId);

@@ -93,17 +93,16 @@ async function unlinkedTandemPhase(run: Run): Promise<boolean> {
   const { rt, hc } = run;
   const create = hc.settings.initialSync.unmatchedTandem === 'create' && hc.settings.createInHint;
   let after = '00000000-0000-0000-0000-000000000000';
-  let first = true;
   for (;;) {
     const { rows } = await rt.deps.db.query(
-      `SELECT p.id, count(*) OVER () AS total FROM patients p
+      `SELECT p.id FROM patients p
        WHERE p.practice_id = $1 AND p.deleted_at IS NULL AND p.id > $3
          AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'patient' AND l.local_id = p.id)
          AND NOT EXISTS (SELECT 1 FROM match_reviews r WHERE r.connection_id = $2 AND r.status = 'pending'
                            AND r.candidates @> jsonb_build_array(jsonb_build_object('id', p.id::text)))
        ORDER BY p.id LIMIT 500`, [hc.practiceId, hc.id, after]);
     const ids = rows.map((r) => r.id as string).filter((id) => !run.claimed.has(id) && !run.inReview.has(id));
-    if (first) { await addToTotal(rt.deps.db, hc.practiceId, run.batchId, Number(rows[0]?.total ?? 0)); first = false; }
+    if (ids.length > 0) await addToTotal(rt.deps.db, hc.practiceId, run.batchId, ids.length);
     const results: BatchItem[] = [];
     for (const id of ids) {
       if (!create) { results.push({ entityKind: 'patient', localId: id, action: 'skip', message: 'no match in Hint; policy: skip' }); continue; }

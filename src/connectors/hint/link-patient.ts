@@ -16,7 +16,8 @@ import { practitionerResolver } from './resolver.ts';
 import { webLinkOf, writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
 import type { HintPatient } from './schemas.ts';
 import { writeSnapshot } from './store.ts';
-import { checkPatient } from './validate.ts';
+import { checkPatientFields } from './validate.ts';
+import { markErrored } from './link-state.ts';
 import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient.ts';
 import { staffFacts } from './mapping.ts';
 
@@ -97,23 +98,28 @@ async function createFromHint(rt: HintRuntime, hc: HintConn, p: HintPatient): Pr
   const incoming = hintValues(rules, p);
   const resolver = await practitionerResolver(db, hc, [], [p.practitioner?.id]);
   const input = canonicalPatch(new Map([...incoming].map(([r, w]) => [r, decodeWire(r, w, resolver)])), {});
-  const checked = await checkPatient(db, hc.practiceId, input, 'create');
-  if (!checked.ok) {
+  const checked = await checkPatientFields(db, hc.practiceId, input, 'create');
+  if (!checked.value) {
     // No Tandem record to link: the reason goes onto the Hint record and into the log.
     await patchPatient(rt, hc, p.id, { integration_error_message: checked.reason }).catch(() => {});
     await writeLog(db, hc.practiceId, { level: 'error', message: `Hint patient not created in Tandem: ${checked.reason}`, connectionId: hc.id, entityKind: 'patient', context: { hintId: p.id } });
     return { kind: 'skipped' };
   }
+  const value = checked.value;
   const snapshot = snapshotOf(hintValues(hc.settings.fieldMapping, p));
+  // Refused fields stay out of the base: they count as changed in Hint until fixed there.
+  for (const rule of hc.settings.fieldMapping) if (checked.refused.includes(rule.canonical.split('.')[0]!)) delete snapshot[rule.hint];
   const link = await inTransaction(db, async (tx) => {
-    const created = await createRecord(db, writeContextOf(hc), patients, checked.value, tx);
+    const created = await createRecord(db, writeContextOf(hc), patients, value, tx);
     const linked = await upsertLink(tx, keyOf(hc, { localId: String(created.id), remoteId: p.id }), {
-      status: 'synced', readHash: hashValues(snapshot), remoteVersion: p.updated_at ?? null, remoteData: { ...staffFacts(p) }, remoteState: stateOf(p), synced: true,
+      status: checked.reason ? 'errored' : 'synced', errorMessage: checked.reason, readHash: hashValues(snapshot),
+      remoteVersion: p.updated_at ?? null, remoteData: { ...staffFacts(p) }, remoteState: stateOf(p), synced: !checked.reason,
     });
     await writeSnapshot(tx, hc.practiceId, linked.id, snapshot);
     return linked;
   });
   await writeBackIds(rt, hc, p, link.localId);
+  if (checked.reason) await markErrored(rt, hc, { link, localId: link.localId, remoteId: p.id }, checked.reason);
   return { kind: 'linked', link, created: true };
 }
 
