@@ -1,6 +1,6 @@
 // Plans, companies (employers) and memberships: enough for realistic membership_status,
 // plan, employer and balance on patients.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { practiceAuth, type PracticeAuth } from '../auth.ts';
 import type { HintContext } from '../context.ts';
@@ -70,7 +70,7 @@ export function billingRoutes(app: FastifyInstance, ctx: HintContext): void {
     return companyView(state, company);
   });
 
-  app.patch<IdParams>('/api/provider/companies/:id', async (request) => {
+  const updateCompany = async (request: FastifyRequest<IdParams>) => {
     const auth = practiceAuth(request);
     const company = findCompany(auth, request.params.id);
     const input = parseWith(updateCompanySchema, request.body);
@@ -82,7 +82,9 @@ export function billingRoutes(app: FastifyInstance, ctx: HintContext): void {
     state.touch(company);
     companyEvent(ctx, 'updated', auth.practiceId, () => companyView(state, company), auth.partnerId);
     return companyView(state, company);
-  });
+  };
+  app.patch<IdParams>('/api/provider/companies/:id', updateCompany);
+  app.put<IdParams>('/api/provider/companies/:id', updateCompany);
 
   app.post<IdParams>('/api/provider/companies/:id/deactivate', async (request) => {
     const auth = practiceAuth(request);

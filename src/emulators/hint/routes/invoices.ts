@@ -13,6 +13,7 @@ import { addToIndex } from '../state.ts';
 import { formatDate } from '../time.ts';
 import { chargeView, invoiceView, paymentView } from '../views/billing.ts';
 import { dueInCents } from '../views/invoice-math.ts';
+import { membershipsOf } from '../views/patient.ts';
 
 type IdParams = { Params: { id: string } };
 type ChargeParams = { Params: { id: string; chargeId: string } };
@@ -49,6 +50,10 @@ export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
     if (!patient || patient.practiceId !== auth.practiceId) throw new HintError(422, `Validation failed: ${field} ${id} not found`);
     return patient.id;
   };
+  const payerOf = (patientId: string) => {
+    const current = membershipsOf(state, patientId).find((m) => m.status !== 'ended');
+    return current?.ownerId ?? patientId;
+  };
   const expand = (request: FastifyRequest) => String((request.query as Record<string, unknown>).expand ?? '').split(',').includes('charges');
   const respond = (request: FastifyRequest, invoice: CustomerInvoice) =>
     invoiceView(state, practiceAuth(request).partnerId, invoice, expand(request));
@@ -72,7 +77,8 @@ export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
     const auth = practiceAuth(request);
     const input = parseWith(createSchema, request.body);
     const patientId = input.patient ? patientIn(auth, input.patient.id, 'Patient') : null;
-    const ownerId = input.owner ? patientIn(auth, input.owner.id, 'Owner') : (patientId ?? '');
+    // Without an owner Hint bills the patient's payer (the owner of their membership), else the patient.
+    const ownerId = input.owner ? patientIn(auth, input.owner.id, 'Owner') : payerOf(patientId ?? '');
     assertRecordIdFree(state, auth.partnerId, auth.practiceId, 'customer_invoice', input.integration_record_id);
     const now = state.now();
     const invoice: CustomerInvoice = {

@@ -111,7 +111,8 @@ export function partnerRoutes(app: FastifyInstance, ctx: HintContext): void {
     const own = [...ctx.webhookStore.requests.values()].filter((r) => r.partnerId === partnerId
       && (query.status === undefined || r.status === query.status)
       && (query.event_type === undefined || r.eventType === query.event_type)
-      && (query.webhook_endpoint === undefined || r.endpointId === query.webhook_endpoint))
+      && (query.webhook_endpoint === undefined || r.endpointId === query.webhook_endpoint)
+      && (query.attempts === undefined || String(r.attempts) === query.attempts))
       .map((r) => ({ ...r, updatedAt: r.lastAttemptedAt ?? r.createdAt }));
     return listOf(reply, own, options, (r) => requestView(ctx, r));
   });

@@ -52,7 +52,7 @@ export function practiceRoutes(app: FastifyInstance, ctx: HintContext): void {
     return practiceView(state, auth.partnerId, state.practice(auth.practiceId));
   });
 
-  app.patch('/api/provider/practice', async (request) => {
+  const updatePractice = async (request: FastifyRequest) => {
     const auth = practiceAuth(request);
     const input = parseWith(practiceSchema, request.body);
     const practice = state.practice(auth.practiceId);
@@ -67,7 +67,9 @@ export function practiceRoutes(app: FastifyInstance, ctx: HintContext): void {
     }
     recordPartnerWrite(state, auth.partnerId, 'practice', obj, { integration_record_id });
     return practiceView(state, auth.partnerId, practice);
-  });
+  };
+  app.patch('/api/provider/practice', updatePractice);
+  app.put('/api/provider/practice', updatePractice);
 
   locationRoutes(app, ctx);
   practitionerRoutes(app, ctx);
@@ -114,7 +116,7 @@ function locationRoutes(app: FastifyInstance, ctx: HintContext): void {
     return locationView(state, auth.partnerId, location);
   });
 
-  app.patch<IdParams>('/api/provider/locations/:id', async (request) => {
+  const updateLocation = async (request: FastifyRequest<IdParams>) => {
     const auth = practiceAuth(request);
     const location = find(auth, request.params.id);
     const input = parseWith(updateLocationSchema, request.body);
@@ -124,7 +126,9 @@ function locationRoutes(app: FastifyInstance, ctx: HintContext): void {
     state.touch(location);
     locationEvent(ctx, 'updated', location, auth.partnerId);
     return locationView(state, auth.partnerId, location);
-  });
+  };
+  app.patch<IdParams>('/api/provider/locations/:id', updateLocation);
+  app.put<IdParams>('/api/provider/locations/:id', updateLocation);
 
   app.delete<IdParams>('/api/provider/locations/:id', async (request, reply) => {
     const auth = practiceAuth(request);

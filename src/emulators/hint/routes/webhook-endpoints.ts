@@ -57,7 +57,7 @@ export function webhookEndpointRoutes(
       const scope = scopeOf(request);
       const own = [...ctx.webhookStore.endpoints.values()].filter((e) =>
         !e.legacyPartnerUrl && e.partnerId === scope.partnerId && e.integrationId === scope.integrationId);
-      return listOf(reply, own, parseListOptions(request, state.config, ['webhook_url', 'backend']), (e) => webhookEndpointView(state, e));
+      return listOf(reply, own, parseListOptions(request, state.config, ['backend', 'last_delivered_at']), (e) => webhookEndpointView(state, e));
     });
     app.post<Params>(base, async (request) => {
       const scope = scopeOf(request);
