@@ -4,7 +4,9 @@
 import type { Slot } from './availability.ts';
 import { pendingOf, raiseRequest, resolveWhere } from './queue.ts';
 import type { Booking, EmulatorState, PatientDetails, Practice } from './state.ts';
+import { applyAutoConfirm } from './auto-confirm.ts';
 import { formatUtc } from './time.ts';
+import { bookingRefs } from './views.ts';
 
 export type Outcome = { status: 200 } | { status: 400 | 404; error: string };
 const OK: Outcome = { status: 200 };
@@ -35,22 +37,6 @@ export function createBooking(state: EmulatorState, practice: Practice, input: N
   note(state, booking, 'requested');
   raiseRequest(state, practice, 'bookings', {}, booking.bookingId);
   state.hooks.bookingEvent(practice, 'booking-submitted', booking);
-  return booking;
-}
-
-/**
- * The 20-second rule, applied whenever a booking is looked at rather than by a timer per
- * booking: exact under any clock jump, and free with thousands of pending bookings.
- */
-export function applyAutoConfirm(state: EmulatorState, booking: Booking): Booking {
-  if (booking.insert !== 'pending' || booking.status !== 'Requested') return booking;
-  const due = booking.bookedAt + state.config.bookingRejectWindowMs;
-  if (state.clock.now() <= due) return booking;
-  booking.status = 'Confirmed';
-  booking.autoConfirmedAt = due;
-  const entry = { at: new Date(due).toISOString(), event: 'auto-confirmed', detail: { reason: 'no reject within the 20-second window' } };
-  const after = booking.history.findIndex((h) => h.at > entry.at);
-  booking.history.splice(after === -1 ? booking.history.length : after, 0, entry);
   return booking;
 }
 
@@ -109,9 +95,10 @@ export function rejectInsert(state: EmulatorState, practice: Practice, bookingId
 
 /** The patient cancels on the website: HE raises a bookingUpdates request. */
 export function patientCancel(state: EmulatorState, practice: Practice, booking: Booking): number {
+  applyAutoConfirm(state, booking);
   Object.assign(booking, { status: 'Cancelled', cancelledAt: state.clock.now(), cancelledBy: 'patient' });
   const item = raiseRequest(state, practice, 'bookingUpdates', {
-    bookingId: booking.bookingId, pmsAppointmentIds: booking.pmsAppointmentIds, pmsPatientId: booking.pmsPatientId,
+    ...bookingRefs(booking),
     updatedAt: formatUtc(state.clock.now()), bookingStatus: 'Cancelled',
   }, booking.bookingId);
   note(state, booking, 'cancelled-by-patient', { requestId: item.requestId });

@@ -1,5 +1,5 @@
 // Wire shapes of what the emulator holds, as the spec's schemas describe them.
-import { applyAutoConfirm } from './bookings.ts';
+import { applyAutoConfirm } from './auto-confirm.ts';
 import type { Booking, EmulatorState, PatientDetails, Practice, QueueItem, Subscription } from './state.ts';
 import { formatUtc, hhmm } from './time.ts';
 
@@ -14,6 +14,17 @@ export function patientView(state: EmulatorState, p: PatientDetails): Record<str
 
 export function appointmentTime(booking: Booking): string {
   return `${booking.date} ${hhmm(booking.startMinute)}:00`;
+}
+
+/**
+ * bookingId, pmsAppointmentIds and pmsPatientId as request items carry them. Only Booking says
+ * pmsPatientId "can be null"; elsewhere an unknown patient is left out rather than null.
+ */
+export function bookingRefs(booking: Booking): Record<string, unknown> {
+  return {
+    bookingId: booking.bookingId, pmsAppointmentIds: booking.pmsAppointmentIds,
+    ...(booking.pmsPatientId === null ? {} : { pmsPatientId: booking.pmsPatientId }),
+  };
 }
 
 export function bookingView(state: EmulatorState, booking: Booking): Record<string, unknown> {

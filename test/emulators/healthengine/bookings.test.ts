@@ -139,6 +139,14 @@ describe('booking updates and PMS-side changes', () => {
     expect(await bookingState(b)).toMatchObject({ bookingStatus: 'Confirmed', didNotAttend: true });
   });
 
+  it('a patient may cancel before the PMS confirmed: the update names no pmsPatientId yet', async () => {
+    const { body } = await book(t, `${TOMORROW} 10:30:00`);
+    const cancel = await t.harness('POST', `/practices/${t.practiceId}/bookings/${body.bookingId}/cancel`);
+    const updates = (await t.api('GET', '/requests/bookingUpdates')).body.data;
+    expect(updates).toEqual([{ requestId: cancel.body.requestId, bookingId: body.bookingId, pmsAppointmentIds: [], updatedAt: '2026-03-02 01:00:00', bookingStatus: 'Cancelled' }]);
+    expect((await t.api('GET', '/requests/bookings')).body.data[0]).toMatchObject({ bookingId: body.bookingId, bookingStatus: 'Cancelled' });
+  });
+
   it('a PMS cancel of a booking still pending insert is refused', async () => {
     const { body } = await book(t, `${TOMORROW} 10:00:00`);
     const res = await t.api('POST', `/bookings/${body.bookingId}/cancel`, { reason: null });

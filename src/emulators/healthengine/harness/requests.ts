@@ -9,6 +9,7 @@ import { featureOfType, raiseRequest } from '../queue.ts';
 import { isRealDate } from '../spec.ts';
 import { formatUtc } from '../time.ts';
 import type { Practice, RequestType } from '../state.ts';
+import { bookingRefs } from '../views.ts';
 import { iso, parseBody, practiceParam } from './common.ts';
 
 const date = z.string().refine(isRealDate, 'must be a date YYYY-MM-DD');
@@ -34,9 +35,9 @@ const bookingEventSchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
 }).strict();
 
-function bookingRefs(practice: Practice, bookingId: number) {
+function refsOf(practice: Practice, bookingId: number) {
   const b = practice.bookings.get(bookingId);
-  return b ? { bookingId, pmsAppointmentIds: b.pmsAppointmentIds, pmsPatientId: b.pmsPatientId } : undefined;
+  return b ? bookingRefs(b) : { bookingId };
 }
 
 /** Raises one request as HE would; returns an error text when it cannot exist. */
@@ -49,15 +50,15 @@ function raise(context: EmulatorContext, practice: Practice, input: RaiseInput):
     case 'bookingUpdates': {
       const booking = practice.bookings.get(input.bookingId);
       if (booking && input.bookingStatus === 'Cancelled' && booking.status !== 'Cancelled') return { requestId: patientCancel(state, practice, booking) };
-      const body = { ...bookingRefs(practice, input.bookingId), updatedAt: formatUtc(state.clock.now()), bookingStatus: input.bookingStatus };
+      const body = { ...refsOf(practice, input.bookingId), updatedAt: formatUtc(state.clock.now()), bookingStatus: input.bookingStatus };
       return { requestId: raiseRequest(state, practice, 'bookingUpdates', body, input.bookingId).requestId };
     }
     case 'availability':
       return { requestId: raiseRequest(state, practice, 'availability', input.pmsResourceId ? { day: input.day, pmsResourceId: input.pmsResourceId, pms_resource_id: input.pmsResourceId } : { day: input.day }).requestId };
     case 'pmsAppointmentChanges': case 'availableDocuments':
-      return { requestId: raiseRequest(state, practice, input.type, { ...bookingRefs(practice, input.bookingId) }, input.bookingId).requestId };
+      return { requestId: raiseRequest(state, practice, input.type, { ...refsOf(practice, input.bookingId) }, input.bookingId).requestId };
     case 'uploadDocuments':
-      return { requestId: raiseRequest(state, practice, 'uploadDocuments', { ...bookingRefs(practice, input.bookingId), pmsDocumentId: input.pmsDocumentId }, input.bookingId).requestId };
+      return { requestId: raiseRequest(state, practice, 'uploadDocuments', { ...refsOf(practice, input.bookingId), pmsDocumentId: input.pmsDocumentId }, input.bookingId).requestId };
     case 'clientSnapshots':
       return { requestId: raiseRequest(state, practice, 'clientSnapshots', { date: input.date, dateType: input.dateType }).requestId };
     case 'attachDocuments':
