@@ -20,7 +20,7 @@ beforeAll(async () => {
   connectionId = (await link(env, clinic, he)).id;
   await waitActive(env, connectionId);
 });
-afterAll(async () => { await env?.stop(); });
+afterAll(async () => { await env?.stop(); }, 120_000);
 
 describe('Healthengine linking and configuration', () => {
   it('scenario 01: entering a practice id and key starts sending the practice configuration', async () => {
@@ -68,5 +68,169 @@ describe('Healthengine linking and configuration', () => {
     const patched = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${conn.id}`, revoked);
     expect(patched.status).toBe(200);
     await waitActive(env, conn.id);
+  });
+
+  it('scenario 03: a multi-location account enters several id/key pairs, each mapped to one or more locations', async () => {
+    const north = await seedClinic(env.hub, 1, 'North Clinic');
+    const south = await seedClinic(env.hub, 1, 'South Clinic');
+    const east = await seedClinic(env.hub, 2, 'East Clinic');
+    const heA = await newHePractice(env);
+    const heB = await newHePractice(env, 'Australia/Perth');
+    const a = (await env.hub.api('POST', '/api/v1/healthengine/connections', { ...heA, locationIds: [north.locationId, south.locationId] })).body;
+    const b = await link(env, east, heB);
+    await waitActive(env, a.id);
+    await waitActive(env, b.id);
+    const pa = await hePractice(env, heA.practiceId);
+    const pb = await hePractice(env, heB.practiceId);
+    expect(pa.resources.map((r: any) => r.pmsResourceId).sort()).toEqual([...north.resourceIds, ...south.resourceIds].sort());
+    expect(pb.resources.map((r: any) => r.pmsResourceId).sort()).toEqual([...east.resourceIds].sort());
+    const list = (await env.hub.api('GET', '/api/v1/healthengine/connections')).body.data;
+    expect(list.map((c: any) => c.practiceId)).toEqual(expect.arrayContaining([heA.practiceId, heB.practiceId]));
+    const bad = await env.hub.api('POST', '/api/v1/healthengine/connections', { ...heA, locationIds: ['00000000-0000-4000-8000-000000000000'] });
+    expect(bad.status).toBe(422);
+    expect(bad.body.details[0].field).toBe('locationIds.0');
+  });
+
+  it('scenario 04: changing the practice id/key configures the new practice and stops all traffic to the old one', async () => {
+    const moving = await seedClinic(env.hub, 1, 'Moving Clinic');
+    const oldHe = await newHePractice(env);
+    const newHe = await newHePractice(env);
+    const c = await link(env, moving, oldHe);
+    await waitActive(env, c.id);
+    expect((await hePractice(env, oldHe.practiceId)).subscriptions ?? []).toBeDefined();
+    const changed = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${c.id}`, newHe);
+    expect(changed.status).toBe(200);
+    await waitFor('new practice configured', async () => (await hePractice(env, newHe.practiceId)).resources.length === 1);
+    const subscriptionsOld = (await env.harness('GET', `/_emulator/requests-log?practiceId=${oldHe.practiceId}&path=/subscription&method=DELETE`)).body;
+    expect(subscriptionsOld.length).toBe(1);
+    const oldCount = (await env.harness('GET', `/_emulator/requests-log?practiceId=${oldHe.practiceId}`)).body.length;
+    await env.hub.api('POST', `/api/v1/schedules`, { resourceId: moving.resourceIds[0], weeklyHours: [] }).catch(() => undefined);
+    await env.hub.api('POST', `/api/v1/healthengine/connections/${c.id}/resync`, {});
+    await waitFor('resync reaches the new practice', async () => (await env.harness('GET', `/_emulator/requests-log?practiceId=${newHe.practiceId}&path=/config/pmsResources`)).body.length >= 2);
+    await new Promise((r) => setTimeout(r, 6000));
+    expect((await env.harness('GET', `/_emulator/requests-log?practiceId=${oldHe.practiceId}`)).body.length).toBe(oldCount);
+    expect((await connectionOf(env, c.id)).practiceId).toBe(newHe.practiceId);
+  });
+
+  it('scenario 06: changed liveness hours are sent promptly', async () => {
+    const liveHours = {
+      monday: [{ start: '07:00', end: '19:00' }], tuesday: [{ start: '07:00', end: '19:00' }], wednesday: [{ start: '07:00', end: '19:00' }],
+      thursday: [{ start: '07:00', end: '19:00' }], friday: [{ start: '07:00', end: '19:00' }], saturday: [], sunday: [], publicHolidays: [],
+    };
+    const r = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, { settings: { liveHours, pollOutsideLiveHours: true } });
+    expect(r.status).toBe(200);
+    await waitFor('new contract', async () => JSON.stringify((await hePractice(env, he.practiceId)).livenessContract.liveHours.saturday) === '[]');
+    expect((await hePractice(env, he.practiceId)).livenessContract.liveHours.monday).toEqual([{ start: '07:00', end: '19:00' }]);
+    const bad = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, { settings: { liveHours: { monday: [{ start: '7am', end: '19:00' }] } } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.details[0].field).toMatch(/^settings\.liveHours/);
+  });
+
+  it('scenario 07: a resource added, changed or removed sends the full resource snapshot promptly', async () => {
+    const p = await env.hub.api('POST', '/api/v1/practitioners', { title: 'Dr', firstName: 'Sam', lastName: 'Added' });
+    const added = await env.hub.api('POST', '/api/v1/resources', { locationId: clinic.locationId, kind: 'practitioner', practitionerId: p.body.id, specialty: 'Physiotherapy', name: 'Dr Sam Added (Physio)' });
+    await waitFor('resource added', async () => (await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === added.body.id));
+    await env.hub.api('PATCH', `/api/v1/resources/${added.body.id}`, { name: 'Dr Sam Added (Physiotherapy)' });
+    await waitFor('resource renamed', async () => (await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceName === 'Dr Sam Added (Physiotherapy)'));
+    await env.hub.api('DELETE', `/api/v1/resources/${added.body.id}`);
+    await waitFor('resource removed', async () => !(await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === added.body.id));
+    expect((await hePractice(env, he.practiceId)).resources).toHaveLength(2);
+  });
+
+  it('scenario 08: an appointment type added, changed or removed sends the full appointment-type snapshot promptly', async () => {
+    const t = await env.hub.api('POST', '/api/v1/appointment-types', { name: 'Skin check', durationMinutes: 20, resourceIds: [clinic.resourceIds[0]] });
+    const composite = `${t.body.id}:${clinic.resourceIds[0]}`;
+    await waitFor('type added', async () => (await hePractice(env, he.practiceId)).appointmentTypes.some((x: any) => x.pmsAppointmentTypeId === composite && x.pmsResourceId === clinic.resourceIds[0]));
+    await env.hub.api('PATCH', `/api/v1/appointment-types/${t.body.id}`, { durationMinutes: 40 });
+    await waitFor('type changed', async () => (await hePractice(env, he.practiceId)).appointmentTypes.some((x: any) => x.pmsAppointmentTypeId === composite && x.pmsAppointmentLength === 40));
+    await env.hub.api('PATCH', `/api/v1/appointment-types/${t.body.id}`, { active: false });
+    await waitFor('type removed', async () => !(await hePractice(env, he.practiceId)).appointmentTypes.some((x: any) => x.pmsAppointmentTypeId === composite));
+  });
+
+  it('scenario 09: a manual configuration resync exists (API and CLI)', async () => {
+    const before = (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length;
+    const r = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { config: true });
+    expect(r.status).toBe(202);
+    expect(r.body.queued).toEqual(['healthengine:publish-config']);
+    await waitFor('config resent', async () => (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length > before);
+    const bad = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { config: 'yes' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.details[0].field).toBe('config');
+  });
+
+  it('scenario 11: a practitioner with several specialties is one resource per practitioner × specialty', async () => {
+    const p = await env.hub.api('POST', '/api/v1/practitioners', { title: 'Dr', firstName: 'Multi', lastName: 'Specialty', specialties: ['GP', 'Skin'] });
+    const ids: string[] = [];
+    for (const specialty of ['GP', 'Skin']) {
+      ids.push((await env.hub.api('POST', '/api/v1/resources', { locationId: clinic.locationId, kind: 'practitioner', practitionerId: p.body.id, specialty, name: `Dr Multi Specialty (${specialty})` })).body.id);
+    }
+    const resources = await waitFor('two resources', async () => {
+      const list = (await hePractice(env, he.practiceId)).resources.filter((r: any) => ids.includes(r.pmsResourceId));
+      return list.length === 2 ? list : undefined;
+    });
+    expect(resources.map((r: any) => r.pmsPractitionerLastname)).toEqual(['Specialty', 'Specialty']);
+    expect(new Set(resources.map((r: any) => r.pmsResourceName)).size).toBe(2);
+    for (const id of ids) await env.hub.api('DELETE', `/api/v1/resources/${id}`);
+    await waitFor('removed again', async () => (await hePractice(env, he.practiceId)).resources.length === 2);
+  });
+
+  it('scenario 13: a manual availability resync resends every resource for the whole window', async () => {
+    const before = (await calls(he.practiceId, '/availability/snapshots')).length;
+    const r = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { availability: true });
+    expect(r.status).toBe(202);
+    const sent = await waitFor('availability resent', async () => {
+      const log = await calls(he.practiceId, '/availability/snapshots');
+      const fresh = log.slice(before).flatMap((e: any) => e.body ?? []);
+      return fresh.length >= 2 * 30 ? fresh : undefined;
+    });
+    for (const id of clinic.resourceIds) expect(sent.filter((s: any) => s.pmsResourceId === id)).toHaveLength(30);
+  });
+
+  it('scenarios 10, 14, 17 and 21: re-enabling resends configuration and availability, then resolves outstanding requests', async () => {
+    const disabled = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/disable`);
+    expect(disabled.body.status).toBe('disabled');
+    const configBefore = (await calls(he.practiceId, '/config/pmsResources/snapshot')).length;
+    const availabilityBefore = (await calls(he.practiceId, '/availability/snapshots')).length;
+    // While disabled, Healthengine asks for a day's availability: nobody answers.
+    const day = (await hePractice(env, he.practiceId)).availability[3].date;
+    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'availability', day });
+    await new Promise((r) => setTimeout(r, 3000));
+    let pending = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body.pending;
+    expect(pending.some((i: any) => i.requestId === raised.body.requestId)).toBe(true);
+    const enabled = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/enable`);
+    expect(enabled.status).toBe(202);
+    await waitActive(env, connectionId);
+    await waitFor('request resolved', async () => {
+      pending = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body.pending;
+      return !pending.some((i: any) => i.requestId === raised.body.requestId);
+    });
+    expect((await calls(he.practiceId, '/config/pmsResources/snapshot')).length).toBeGreaterThan(configBefore);   // scenario 10
+    const resent = (await calls(he.practiceId, '/availability/snapshots')).slice(availabilityBefore).flatMap((e: any) => e.body ?? []);
+    for (const id of clinic.resourceIds) expect(resent.filter((s: any) => s.pmsResourceId === id).length).toBeGreaterThanOrEqual(30);   // scenario 14
+  });
+
+  it('scenario 12: a new practice id/key is checked for leftover requests from a previous integration', async () => {
+    // A previous PMS integration of this practice published a resource Tandem does not have; a patient booked it.
+    const leftover = await newHePractice(env);
+    const heCall = (method: string, path: string, body?: unknown) => fetch(`${env.emulator.url}${path}`, {
+      method, headers: { 'api-key': env.apiKey, 'practice-id': leftover.practiceId, 'practice-key': leftover.practiceKey, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    await heCall('POST', '/config/pmsResources/snapshot', [{ pmsResourceId: 'old-pms-1', pmsResourceName: 'Old PMS doctor' }]);
+    const { body: avail } = await hePractice(env, he.practiceId).then((p) => ({ body: p.availability[5] }));
+    await heCall('POST', '/availability/snapshot', { date: avail.date, pmsResourceId: 'old-pms-1', availability: [{ start: '09:00', end: '12:00', slotLength: 900 }] });
+    const booked = await env.harness('POST', `/_emulator/practices/${leftover.practiceId}/bookings`, {
+      pmsResourceId: 'old-pms-1', start: `${avail.date} 09:15:00`, patient: { firstname: 'Left', lastname: 'Over', dob: '1990-01-01' },
+    });
+    expect(booked.status).toBe(201);
+    const fresh = await seedClinic(env.hub, 1, 'Fresh Clinic');
+    const c = await link(env, fresh, leftover);
+    await waitActive(env, c.id);
+    const b = await waitFor('leftover booking answered', async () => {
+      const x = (await env.harness('GET', `/_emulator/practices/${leftover.practiceId}/bookings/${booked.body.bookingId}`)).body;
+      return x.insert !== 'pending' ? x : undefined;
+    });
+    expect(b.insert).toBe('rejected');
+    expect(b.rejectedLate).toBe(false);
   });
 });

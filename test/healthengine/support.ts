@@ -31,7 +31,8 @@ export async function startEnv(env: Record<string, string> = {}): Promise<HeEnv>
   const hub = await startTestHub({ HEALTHENGINE_API_URL: emulator.url, HEALTHENGINE_API_KEY: credentials.apiKey, HEALTHENGINE_USER_AGENT: USER_AGENT, ...env });
   return {
     hub, emulator, apiKey: credentials.apiKey, harness,
-    async stop() { await hub.stop(); await emulator.close(); },
+    // The emulator first: jobs still talking to it fail fast instead of holding the hub's shutdown.
+    async stop() { await emulator.close(); await hub.stop(); },
   };
 }
 
