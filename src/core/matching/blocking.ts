@@ -4,7 +4,6 @@
 // surname and birth year, a new address still shares the phone, and so on.
 // The hub stores these per patient and fetches candidates by them (see docs/matching.md).
 import { phoneticKey } from './compare/phonetic.ts';
-import { phoneTail } from './normalize/phones.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import type { MatchRecord, NormalizeOptions } from './types.ts';
 
@@ -21,19 +20,27 @@ export function preparedBlockingKeys(r: PreparedRecord): string[] {
   const first = r.first?.phonetic ?? '';
   const last = r.last?.phonetic ?? '';
   if (last !== '' && year !== 0) keys.push(`ly:${last}:${year}`);
-  if (first !== '' && year !== 0) keys.push(`fy:${first}:${year}`);
+  if (first !== '' && year !== 0) {
+    // A new surname *and* a mistyped day or month: the first name and the rest of the date.
+    const m = Math.floor(r.dob / 100) % 100;
+    keys.push(`fm:${first}:${year}-${m}`, `fd:${first}:${year}--${r.dob % 100}`);
+  }
   // Sorted, so first and last names swapped on one side share the key.
   if (first !== '' && last !== '') keys.push(`fl:${first < last ? `${first}:${last}` : `${last}:${first}`}`);
-  for (const phone of r.phones) keys.push(`p:${phoneTail(phone)}`);
+  for (const tail of r.phoneTails) keys.push(`p:${tail}`);
   for (const email of r.emails) keys.push(`e:${email}`);
-  const initial = r.first?.key[0];
-  if (r.postcode !== null && initial !== undefined) keys.push(`pc:${r.postcode}:${initial}`);
   // Household keys: a surname in a postcode, a house number on a street. They find a person
   // whose first name and birth date were both mistyped or swapped for another's.
   if (r.postcode !== null && last !== '') keys.push(`lp:${last}:${r.postcode}`);
   if (r.city !== null && last !== '') keys.push(`lc:${last}:${r.city}`);
-  const streetWord = r.address1?.street.split(' ')[0] ?? '';
-  if (r.address1?.number && streetWord !== '') keys.push(`ad:${r.address1.number}:${phoneticKey(streetWord)}`);
+  const number = r.address1?.number ?? null;
+  const street = r.address1?.street ?? '';
+  if (number !== null && street !== '') {
+    // By sound and by spelling: typos and run-together words ("pearsonstreet") defeat one or the other.
+    keys.push(`ad:${number}:${phoneticKey(street.split(' ')[0] as string)}`);
+    keys.push(`an:${number}:${street.slice(0, 3)}`);
+  }
+  if (number !== null && first !== '') keys.push(`fn:${first}:${number}`);
   if (r.medicare) keys.push(`m:${r.medicare.card}`);
   keys.push(`i:${r.normalizedId}`);
   if (r.integrationRecordId !== null && r.integrationRecordId !== r.normalizedId) keys.push(`i:${r.integrationRecordId}`);

@@ -10,7 +10,7 @@ export interface EmOptions {
   maxIterations?: number;
   /** Stop when no parameter moves more than this. */
   tolerance?: number;
-  /** Pseudo-counts pulling each field's estimates towards the starting model, so that a
+  /** Pseudo-counts (default 50) pulling each field's estimates towards the starting model, so a
    *  level never seen among matches does not get m = 0 (an infinite penalty). */
   priorStrength?: number;
 }
@@ -86,7 +86,7 @@ function maxChange(a: number[][], b: number[][]): number {
 
 /** Estimates m (and lambda, and u unless fixed) from unlabelled comparison patterns. */
 export function runEm(data: PatternCounts, start: MatchModel, options: EmOptions = {}): MatchModel & { iterations: number } {
-  const { fixU = true, maxIterations = 100, tolerance = 1e-6, priorStrength = 1 } = options;
+  const { fixU = true, maxIterations = 100, tolerance = 1e-6, priorStrength = 50 } = options;
   const n = data.patterns.length;
   const levels = decodeLevels(data.patterns);
   const posterior = new Float64Array(n);

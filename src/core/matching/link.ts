@@ -4,7 +4,7 @@ import { assessPair, integrationIdAgrees } from './explain.ts';
 import type { MatchModel } from './model.ts';
 import { collectPairs, type PairBuffer, type ProgressListener } from './pairs.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
-import { trainOnPairs, type TrainOptions } from './train.ts';
+import { trainOnRecords, type TrainOptions } from './train.ts';
 import type { LinkedPair, MatchRecord, NormalizeOptions, Thresholds } from './types.ts';
 
 export interface LinkOptions {
@@ -103,11 +103,11 @@ function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, option
   const sameSet = b === null;
   const pairs = collectPairs(left, right, { sameSet, maxBucketSize: options.maxBucketSize, onProgress: options.onProgress });
   options.onProgress?.({ phase: 'train', done: 0, total: 1 });
-  const trained = options.model ? { model: options.model, emIterations: 0 } : trainOnPairs(pairs, left, right, sameSet, options.training);
+  const trained = options.model ? { model: options.model, emIterations: 0 } : trainOnRecords(left, right, sameSet, { ...options.training, maxBucketSize: options.maxBucketSize });
   options.onProgress?.({ phase: 'train', done: 1, total: 1 });
   const possiblePairs = sameSet ? (left.length * (left.length - 1)) / 2 : left.length * right.length;
   const fallbackMatches = sameSet ? left.length * 0.05 : Math.min(left.length, right.length) / 2;
-  const emMatches = trained.model.source === 'em' ? trained.model.lambda * pairs.length : fallbackMatches;
+  const emMatches = trained.model.source === 'em' ? trained.model.lambda * possiblePairs : fallbackMatches;
   const priorWeight = priorWeightFor(options.expectedMatches ?? emMatches, possiblePairs);
   const candidates = decideAll(pairs, left, right, trained.model, priorWeight, policy);
   options.onProgress?.({ phase: 'decide', done: 1, total: 1 });

@@ -9,7 +9,7 @@ export interface MatchModel {
   m: number[][];
   /** u[field][level] */
   u: number[][];
-  /** Share of compared (blocked) pairs that are matches, as EM estimated it. */
+  /** Share of all possible pairs that are matches, as training estimated it (the prior). */
   lambda: number;
   /** Where the numbers came from, for the docs and for callers who persist a model. */
   source: 'defaults' | 'em';
@@ -39,12 +39,8 @@ export function defaultModel(): MatchModel {
   u[F.address1] = [0.0005, 0.0005, 0.003, 0.996];
   m[F.address2] = [0.6, 0.1, 0.3];
   u[F.address2] = [0.01, 0.01, 0.98];
-  m[F.city] = [0.8, 0.05, 0.15];
-  u[F.city] = [0.02, 0.01, 0.97];
-  m[F.postcode] = [0.8, 0.05, 0.15];
-  u[F.postcode] = [0.01, 0.04, 0.95];
-  m[F.state] = [0.95, 0.05];
-  u[F.state] = [0.3, 0.7];
+  m[F.locality] = [0.75, 0.06, 0.04, 0.05, 0.1];
+  u[F.locality] = [0.005, 0.001, 0.003, 0.2, 0.791];
   m[F.medicare] = [0.9, 0.05, 0.005, 0.045];
   u[F.medicare] = [0.0000001, 0.000001, 0.00001, 0.999989];
   return { m, u, lambda: 0.001, source: 'defaults' };

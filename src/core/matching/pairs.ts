@@ -1,7 +1,7 @@
 // Candidate pairs for batch linking: an inverted index over blocking keys, walked record
 // by record with a "last seen" stamp per target so a pair sharing several keys is compared
 // once, with no set of pairs held in memory. Each comparison is kept as three integers.
-import { encodePattern } from './compare/fields.ts';
+import { encodePattern, MISSING } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
 import { preparedBlockingKeys } from './blocking.ts';
 import type { PreparedRecord } from './prepare.ts';
@@ -51,13 +51,22 @@ export interface CollectOptions {
    *  are skipped: they would cost much and tell little. Default 1000. */
   maxBucketSize?: number;
   onProgress?: ProgressListener;
+  /** Only blocking keys of these kinds (e.g. ["d:"]): used to train on pairs chosen by one rule. */
+  keyKinds?: readonly string[];
+  /** Fields recorded as missing in the patterns (those the chosen keys force to agree). */
+  maskedFields?: readonly number[];
+}
+
+function keysOf(record: PreparedRecord, kinds: readonly string[] | undefined): string[] {
+  const keys = preparedBlockingKeys(record);
+  return kinds ? keys.filter((key) => kinds.some((kind) => key.startsWith(kind))) : keys;
 }
 
 /** Inverted index: blocking key → indices of the records carrying it. */
-export function indexByKeys(records: readonly PreparedRecord[]): Map<string, number[]> {
+export function indexByKeys(records: readonly PreparedRecord[], kinds?: readonly string[]): Map<string, number[]> {
   const index = new Map<string, number[]>();
   records.forEach((record, i) => {
-    for (const key of preparedBlockingKeys(record)) {
+    for (const key of keysOf(record, kinds)) {
       const bucket = index.get(key);
       if (bucket) bucket.push(i);
       else index.set(key, [i]);
@@ -67,21 +76,22 @@ export function indexByKeys(records: readonly PreparedRecord[]): Map<string, num
 }
 
 export function collectPairs(left: readonly PreparedRecord[], right: readonly PreparedRecord[], options: CollectOptions = {}): PairBuffer {
-  const { sameSet = false, maxBucketSize = 1000, onProgress } = options;
-  const index = indexByKeys(right);
+  const { sameSet = false, maxBucketSize = 1000, onProgress, keyKinds, maskedFields = [] } = options;
+  const index = indexByKeys(right, keyKinds);
   const lastSeen = new Int32Array(right.length).fill(-1);
   const vector = newVector();
   const pairs = new PairBuffer();
   const step = Math.max(1, Math.floor(left.length / 20));
   for (let i = 0; i < left.length; i++) {
     const record = left[i] as PreparedRecord;
-    for (const key of preparedBlockingKeys(record)) {
+    for (const key of keysOf(record, keyKinds)) {
       const bucket = index.get(key);
       if (!bucket || bucket.length > maxBucketSize) continue;
       for (const j of bucket) {
         if (lastSeen[j] === i || (sameSet && j <= i)) continue;
         lastSeen[j] = i;
         compareRecords(record, right[j] as PreparedRecord, vector);
+        for (const f of maskedFields) vector[f] = MISSING;
         pairs.push(i, j, encodePattern(vector));
       }
     }

@@ -1,10 +1,10 @@
 // Training the model on the data at hand, no labels: u from random pairs (almost all of
 // which are different people), then m and the match share by EM over the blocked pairs.
-import { FIELD_COUNT, LEVEL_COUNTS, MISSING } from './compare/fields.ts';
+import { F, FIELD_COUNT, LEVEL_COUNTS, MISSING } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
 import { runEm, toPatternCounts, type EmOptions } from './em.ts';
 import { defaultModel, type MatchModel } from './model.ts';
-import { collectPairs, type PairBuffer } from './pairs.ts';
+import { collectPairs } from './pairs.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import { seededRandom } from './random.ts';
 import type { MatchRecord, NormalizeOptions } from './types.ts';
@@ -13,7 +13,7 @@ export interface TrainOptions extends EmOptions {
   /** Random pairs compared to estimate u. Default 200,000 (fewer if the data is small). */
   uSamples?: number;
   seed?: number;
-  /** Below this many blocked pairs EM is not attempted and the defaults are returned. Default 500. */
+  /** Below this many training pairs EM is not attempted and the defaults are used. Default 200. */
   minPairs?: number;
 }
 
@@ -49,19 +49,45 @@ export function estimateU(left: readonly PreparedRecord[], right: readonly Prepa
 
 export interface TrainedModel { model: MatchModel; emIterations: number }
 
-/** EM over already-collected pairs; falls back to the defaults when data is too thin. */
-export function trainOnPairs(pairs: PairBuffer, left: readonly PreparedRecord[], right: readonly PreparedRecord[], sameSet: boolean, options: TrainOptions = {}): TrainedModel {
-  const defaults = defaultModel();
-  const minPairs = options.minPairs ?? 500;
+interface Pass { m: number[][]; lambda: number; pairs: number; iterations: number }
+
+/**
+ * One EM pass over the pairs that share one kind of blocking key, with the fields that key
+ * forces to agree masked out (they would say nothing about m). Pairs chosen by a person's
+ * own attributes (birth date, name) are mostly strangers when they are not the same
+ * person, so they fit the model's two classes; pairs chosen by household attributes
+ * (address, phone) would put relatives in the "different" class and distort it.
+ */
+function emPass(left: readonly PreparedRecord[], right: readonly PreparedRecord[], sameSet: boolean, kind: string, masked: number[], start: MatchModel, options: TrainOptions & { maxBucketSize?: number }): Pass | null {
+  const pairs = collectPairs(left, right, { sameSet, keyKinds: [kind], maskedFields: masked, maxBucketSize: options.maxBucketSize });
+  if (pairs.length < (options.minPairs ?? 200)) return null;
   const population = Math.min(left.length, right.length);
-  if (pairs.length < minPairs || population < 50) return { model: defaults, emIterations: 0 };
-  const samples = Math.min(options.uSamples ?? 200_000, left.length * right.length);
-  const u = estimateU(left, right, sameSet, samples, options.seed ?? 1);
-  // Start by assuming at most half the smaller side has a partner among the compared pairs.
   const lambda = Math.min(0.5, Math.max(1e-6, (population * 0.5) / pairs.length));
-  const trained = runEm(toPatternCounts(pairs.patternCounts()), { m: defaults.m, u, lambda, source: 'em' }, options);
-  const { iterations, ...model } = trained;
-  return { model, emIterations: iterations };
+  const result = runEm(toPatternCounts(pairs.patternCounts()), { ...start, lambda }, options);
+  return { m: result.m, lambda: result.lambda, pairs: pairs.length, iterations: result.iterations };
+}
+
+/**
+ * Trains on the data at hand. u: random pairs. m: EM on pairs sharing a birth date (for
+ * every field but the date) and on pairs sharing a phonetic name (for the date). The prior
+ * (model.lambda, the share of all possible pairs that are matches) follows from the first
+ * pass's match count divided by how often a true pair keeps its birth date.
+ */
+export function trainOnRecords(left: readonly PreparedRecord[], right: readonly PreparedRecord[], sameSet: boolean, options: TrainOptions & { maxBucketSize?: number } = {}): TrainedModel {
+  const defaults = defaultModel();
+  if (Math.min(left.length, right.length) < 50) return { model: defaults, emIterations: 0 };
+  const possiblePairs = sameSet ? (left.length * (left.length - 1)) / 2 : left.length * right.length;
+  const u = estimateU(left, right, sameSet, Math.min(options.uSamples ?? 200_000, possiblePairs), options.seed ?? 1);
+  const start: MatchModel = { m: defaults.m, u, lambda: 0.1, source: 'em' };
+  const byDate = emPass(left, right, sameSet, 'd:', [F.dob], start, options);
+  if (!byDate) return { model: defaults, emIterations: 0 };
+  const byName = emPass(left, right, sameSet, 'fl:', [F.first, F.last], start, options);
+  const m = byDate.m.map((row, f) => (f === F.dob ? (byName?.m[f] ?? defaults.m[f] ?? row) : row));
+  const dateKept = (m[F.dob]?.[0] ?? 0.9) + (m[F.dob]?.[1] ?? 0);
+  const maxMatches = sameSet ? left.length : Math.min(left.length, right.length);
+  const expectedMatches = Math.min(maxMatches, (byDate.lambda * byDate.pairs) / Math.max(0.05, dateKept));
+  const lambda = Math.max(1, expectedMatches) / possiblePairs;
+  return { model: { m, u, lambda, source: 'em' }, emIterations: byDate.iterations + (byName?.iterations ?? 0) };
 }
 
 /**
@@ -72,6 +98,5 @@ export function trainModel(a: readonly MatchRecord[], b?: readonly MatchRecord[]
   const left = a.map((r) => prepareRecord(r, options.normalize));
   const right = b ? b.map((r) => prepareRecord(r, options.normalize)) : left;
   const sameSet = b === undefined;
-  const pairs = collectPairs(left, right, { sameSet, maxBucketSize: options.maxBucketSize });
-  return trainOnPairs(pairs, left, right, sameSet, options).model;
+  return trainOnRecords(left, right, sameSet, options).model;
 }

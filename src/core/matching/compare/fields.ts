@@ -15,9 +15,9 @@ export const FIELDS = [
   { name: 'phone', labels: ['exact', 'one digit off', 'different'] },
   { name: 'address_line1', labels: ['exact', 'same number, street jaro-winkler >= 0.90', 'street similar (number differs or street jaro-winkler >= 0.75)', 'different'] },
   { name: 'address_line2', labels: ['exact', 'jaro-winkler >= 0.88', 'different'] },
-  { name: 'city', labels: ['exact', 'jaro-winkler >= 0.88', 'different'] },
-  { name: 'postcode', labels: ['exact', 'one character off', 'different'] },
-  { name: 'state', labels: ['same', 'different'] },
+  // Postcode, suburb and state are one piece of evidence (where someone lives), compared
+  // together: scored apart, three agreeing fields would count one fact three times.
+  { name: 'locality', labels: ['postcode and suburb agree', 'one agrees, the other close or missing', 'one agrees, the other differs; or both close', 'one close, or same state only', 'different'] },
   { name: 'medicare', labels: ['same card and IRN', 'same card, IRN unknown', 'same card, different IRN', 'different'] },
 ] as const satisfies readonly FieldSpec[];
 
@@ -27,7 +27,7 @@ export const FIELD_COUNT = FIELDS.length;
 
 /** Index of each field in comparison vectors. */
 export const F = {
-  first: 0, last: 1, dob: 2, sex: 3, email: 4, phone: 5, address1: 6, address2: 7, city: 8, postcode: 9, state: 10, medicare: 11,
+  first: 0, last: 1, dob: 2, sex: 3, email: 4, phone: 5, address1: 6, address2: 7, locality: 8, medicare: 9,
 } as const;
 
 /** Level that stands for "either side missing" (weight 0, not estimated). */

@@ -11,9 +11,13 @@ function ensureScratch(n: number): void {
   }
 }
 
-/** Jaro similarity in [0, 1]; 1 for two equal strings, 0 when either is empty. */
-export function jaro(a: string, b: string): number {
-  if (a === b) return a.length === 0 ? 0 : 1;
+/** Jaro similarity in [0, 1]; 1 for two equal strings, 0 when either is empty.
+ *  The greedy character matching depends on argument order in rare cases, so the
+ *  arguments are put in a fixed order: scores must be symmetric. */
+export function jaro(x: string, y: string): number {
+  if (x === y) return x.length === 0 ? 0 : 1;
+  const a = x < y ? x : y;
+  const b = x < y ? y : x;
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
@@ -68,8 +72,15 @@ export function withinOneEdit(a: string, b: string): boolean {
   let i = 0;
   while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   if (la === lb) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    if (sameFrom(a, i + 1, b, i + 1)) return true;
+    return a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameFrom(a, i + 2, b, i + 2);
   }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return la > lb ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1);
+}
+
+/** a from i equals b from j (to their ends), without allocating substrings. */
+function sameFrom(a: string, i: number, b: string, j: number): boolean {
+  if (a.length - i !== b.length - j) return false;
+  for (; i < a.length; i++, j++) if (a.charCodeAt(i) !== b.charCodeAt(j)) return false;
+  return true;
 }

@@ -3,23 +3,20 @@
 // run once per candidate pair.
 import type { NormalizedAddress } from '../normalize/addresses.ts';
 import type { MedicareCard } from '../normalize/identifiers.ts';
-import { phoneTail } from '../normalize/phones.ts';
-import { emailLocal } from '../normalize/emails.ts';
-import type { PreparedName } from '../prepare.ts';
+import type { PreparedName, PreparedRecord } from '../prepare.ts';
 import { MISSING } from './fields.ts';
 import { jaroWinkler, withinOneEdit } from './jaro-winkler.ts';
 
-function setsIntersect(a: Set<string>, b: Set<string>): boolean {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const value of small) if (large.has(value)) return true;
+function intersects(a: readonly string[], b: readonly string[]): boolean {
+  for (const value of a) if (b.includes(value)) return true;
   return false;
 }
 
 /** Given names: exact, nickname/alias, close spelling, sounds alike or initial, different. */
-export function compareFirstNames(a: PreparedName | null, b: PreparedName | null, aliasesA: Set<string>, aliasesB: Set<string>): number {
+export function compareFirstNames(a: PreparedName | null, b: PreparedName | null, aliasesA: readonly string[], aliasesB: readonly string[]): number {
   if (!a || !b) return MISSING;
   if (a.key === b.key) return 0;
-  if (setsIntersect(aliasesA, aliasesB)) return 1;
+  if (intersects(aliasesA, aliasesB)) return 1;
   const short = a.key.length === 1 ? a.key : b.key.length === 1 ? b.key : null;
   if (short !== null) return (a.key.length === 1 ? b.key : a.key).startsWith(short) ? 3 : 4;
   const jw = jaroWinkler(a.key, b.key);
@@ -63,23 +60,20 @@ export function compareExact<T>(a: T | null, b: T | null): number {
   return a === b ? 0 : 1;
 }
 
-/** Emails: any shared address; else the same mailbox name or a close spelling. */
-export function compareEmails(a: readonly string[], b: readonly string[]): number {
+/** Emails: any shared address; else the same mailbox name (another provider) or a close
+ *  spelling of it. Takes the addresses and their mailbox names (prepared once). */
+export function compareEmails(a: readonly string[], b: readonly string[], localsA: readonly string[], localsB: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return MISSING;
   for (const x of a) if (b.includes(x)) return 0;
-  for (const x of a) {
-    for (const y of b) {
-      if (emailLocal(x) === emailLocal(y) || jaroWinkler(x, y) >= 0.92) return 1;
-    }
-  }
+  for (const x of localsA) for (const y of localsB) if (x === y || jaroWinkler(x, y) >= 0.92) return 1;
   return 2;
 }
 
-/** Phones compared on their national tail so +61 412… and 0412… agree. */
+/** Phones compared on their national tails (prepared once) so +61 412… and 0412… agree. */
 export function comparePhones(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return MISSING;
-  for (const x of a) for (const y of b) if (x === y || phoneTail(x) === phoneTail(y)) return 0;
-  for (const x of a) for (const y of b) if (withinOneEdit(phoneTail(x), phoneTail(y))) return 1;
+  for (const x of a) if (b.includes(x)) return 0;
+  for (const x of a) for (const y of b) if (withinOneEdit(x, y)) return 1;
   return 2;
 }
 
@@ -118,4 +112,18 @@ export function compareMedicare(a: MedicareCard | null, b: MedicareCard | null):
   if (a.card !== b.card) return 3;
   if (a.irn === null || b.irn === null) return 1;
   return a.irn === b.irn ? 0 : 2;
+}
+
+/** Where someone lives, from postcode, suburb/city and state together (see fields.ts). */
+export function compareLocality(a: PreparedRecord, b: PreparedRecord): number {
+  const postcode = comparePostcodes(a.postcode, b.postcode);
+  const city = compareText(a.city, b.city);
+  const state = compareExact(a.state, b.state);
+  if (postcode === MISSING && city === MISSING && state === MISSING) return MISSING;
+  if (postcode === 0 && city === 0) return 0;
+  const closeOrMissing = (level: number) => level === 1 || level === MISSING;
+  if ((postcode === 0 && closeOrMissing(city)) || (city === 0 && closeOrMissing(postcode))) return 1;
+  if (postcode === 0 || city === 0 || (postcode === 1 && city === 1)) return 2;
+  if (postcode === 1 || city === 1 || state === 0) return 3;
+  return 4;
 }

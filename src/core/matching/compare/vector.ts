@@ -4,7 +4,7 @@ import type { PreparedRecord } from '../prepare.ts';
 import { F, FIELD_COUNT, MISSING } from './fields.ts';
 import {
   compareAddresses, compareDates, compareEmails, compareExact, compareFirstNames, compareLastNames,
-  compareMedicare, compareNamesCrossed, comparePhones, comparePostcodes, compareText,
+  compareLocality, compareMedicare, compareNamesCrossed, comparePhones, compareText,
 } from './levels.ts';
 
 export function newVector(): Int8Array {
@@ -16,6 +16,12 @@ function rank(level: number): number {
   return level === MISSING ? 2.5 : level;
 }
 
+function crossedInitialAgrees(a: PreparedRecord, b: PreparedRecord): boolean {
+  const af = a.first?.key.charCodeAt(0), al = a.last?.key.charCodeAt(0);
+  const bf = b.first?.key.charCodeAt(0), bl = b.last?.key.charCodeAt(0);
+  return (af !== undefined && af === bl) || (al !== undefined && al === bf);
+}
+
 /** Fills `out` with the pair's levels; returns true when the names matched crosswise. */
 export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Array): boolean {
   const first = compareFirstNames(a.first, b.first, a.firstAliases, b.firstAliases);
@@ -23,7 +29,9 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Ar
   let swapped = false;
   out[F.first] = first;
   out[F.last] = last;
-  if (first > 1 && last > 1) {
+  // Crossed names are tried only when an initial agrees crosswise: a swap keeps the names'
+  // spelling, and the two extra comparisons would otherwise run for every stranger.
+  if (first > 1 && last > 1 && crossedInitialAgrees(a, b)) {
     const crossFirst = compareNamesCrossed(a.first, b.last);
     const crossLast = compareNamesCrossed(a.last, b.first);
     if (crossFirst !== MISSING && crossLast !== MISSING && rank(crossFirst) + rank(crossLast) < rank(first) + rank(last)) {
@@ -34,13 +42,11 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Ar
   }
   out[F.dob] = compareDates(a.dob, b.dob);
   out[F.sex] = compareExact(a.sex, b.sex);
-  out[F.email] = compareEmails(a.emails, b.emails);
-  out[F.phone] = comparePhones(a.phones, b.phones);
+  out[F.email] = compareEmails(a.emails, b.emails, a.emailLocals, b.emailLocals);
+  out[F.phone] = comparePhones(a.phoneTails, b.phoneTails);
   out[F.address1] = compareAddresses(a.address1, b.address1);
   out[F.address2] = compareText(a.address2, b.address2);
-  out[F.city] = compareText(a.city, b.city);
-  out[F.postcode] = comparePostcodes(a.postcode, b.postcode);
-  out[F.state] = compareExact(a.state, b.state);
+  out[F.locality] = compareLocality(a, b);
   out[F.medicare] = compareMedicare(a.medicare, b.medicare);
   return swapped;
 }

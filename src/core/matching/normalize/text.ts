@@ -7,8 +7,9 @@ const SPECIAL_RE = /[ßæøœłđðþı]/g;
 
 /** Lower case, accents removed, every run of non-alphanumerics turned into one space. */
 export function foldText(raw: string): string {
-  return raw
-    .normalize('NFKD')
+  // Plain ASCII (most input) needs no Unicode decomposition.
+  const decomposed = /^[\x00-\x7f]*$/.test(raw) ? raw : raw.normalize('NFKD');
+  return decomposed
     .replace(COMBINING_MARKS, '')
     .toLowerCase()
     .replace(SPECIAL_RE, (c) => SPECIAL_LETTERS[c] ?? c)

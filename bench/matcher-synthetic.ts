@@ -1,0 +1,32 @@
+// Synthetic scale benchmark: link N × N generated records (default 100,000 each side) and
+// report time, peak RSS and quality against the generator's ground truth.
+// Run: npx tsx bench/matcher-synthetic.ts [N]
+import { linkSources } from '../src/core/matching/index.ts';
+import { generateLinkData } from './matcher-synthetic-data.ts';
+
+const n = Number(process.argv[2] ?? 100_000);
+const t0 = performance.now();
+const { a, b, truth } = generateLinkData(n);
+const t1 = performance.now();
+const cpu0 = process.cpuUsage();
+let lastPhase = '';
+const result = linkSources(a, b, {
+  onProgress: (e) => {
+    const label = `${e.phase} ${e.done}/${e.total}`;
+    if (e.phase !== lastPhase || e.done === e.total) process.stderr.write(`  [${((performance.now() - t1) / 1000).toFixed(1)} s] ${label}\n`);
+    lastPhase = e.phase;
+  },
+});
+const t2 = performance.now();
+const cpu = process.cpuUsage(cpu0);
+const matches = result.pairs.filter((p) => p.decision === 'match');
+const tp = matches.filter((p) => truth.get(p.bId) === p.aId).length;
+const reviews = result.pairs.length - matches.length;
+const reviewTp = result.pairs.filter((p) => p.decision === 'review' && truth.get(p.bId) === p.aId).length;
+const precision = tp / Math.max(1, matches.length);
+const recall = tp / truth.size;
+const f1 = (2 * precision * recall) / (precision + recall);
+const rssMb = process.resourceUsage().maxRSS / 1024;
+console.log(`synthetic ${n} x ${n}: generate ${((t1 - t0) / 1000).toFixed(1)} s, link ${((t2 - t1) / 1000).toFixed(1)} s wall (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU), peak RSS ${rssMb.toFixed(0)} MB`);
+console.log(`comparisons ${result.stats.comparisons}, EM iterations ${result.stats.emIterations}, prior weight ${result.stats.priorWeight.toFixed(2)}`);
+console.log(`match: precision ${(precision * 100).toFixed(3)}% recall ${(recall * 100).toFixed(2)}% F1 ${f1.toFixed(4)} (${tp}/${matches.length}, ${truth.size} true); reviews ${reviews} (${reviewTp} true)`);
