@@ -181,10 +181,31 @@ export function sendPage<V>(reply: FastifyReply, items: V[], options: ListOption
   return page;
 }
 
-/** The common path: filter stored records, render, match, sort, page. */
-export function listOf<T extends Listable, V extends Record<string, unknown>>(
+const RECORD_SORTS: Record<string, (r: Listable & { id?: string }) => number | string> = {
+  created_at: (r) => r.createdAt, updated_at: (r) => r.updatedAt, id: (r) => r.id ?? '',
+};
+
+/**
+ * The common path: filter stored records, render, match, sort, page. When no attribute
+ * match or view-only sort is asked for, only the page is rendered: paging through
+ * thousands of patients while writing back between pages must stay linear.
+ */
+export function listOf<T extends Listable & { id?: string }, V extends Record<string, unknown>>(
   reply: FastifyReply, records: Iterable<T>, options: ListOptions, render: (record: T) => V,
 ): V[] {
-  const views = filterRecords(records, options).map(render);
+  const filtered = filterRecords(records, options);
+  const recordSort = options.sort ? RECORD_SORTS[options.sort.field] : undefined;
+  if (options.matches.size === 0 && (!options.sort || recordSort)) {
+    if (options.sort && recordSort) {
+      const direction = options.sort.descending ? -1 : 1;
+      filtered.sort((a, b) => {
+        const x = recordSort(a);
+        const y = recordSort(b);
+        return (x < y ? -1 : x > y ? 1 : 0) * direction;
+      });
+    }
+    return sendPage(reply, filtered, options).map(render);
+  }
+  const views = filtered.map(render);
   return sendPage(reply, matchAndSort(views, options), options);
 }
