@@ -9,6 +9,7 @@ import { defaultConfig, type HintConfig } from './config.ts';
 import type { HintContext } from './context.ts';
 import { errorBody, HintError, messageFor } from './errors.ts';
 import { harnessRoutes } from './harness.ts';
+import { sdkRoutes } from './sdk.ts';
 import { instantOnRoutes } from './instanton.ts';
 import { loadState, saveState, StateSaver } from './persist.ts';
 import { mulberry32 } from './random.ts';
@@ -115,6 +116,7 @@ export function buildHintEmulator(options: HintEmulatorOptions = {}): HintEmulat
   partnerRoutes(app, context);
   instantOnRoutes(app, context);
   harnessRoutes(app, context);
+  sdkRoutes(app, context);
   app.addHook('onClose', async () => {
     saver?.flush();
     webhooks.close();
