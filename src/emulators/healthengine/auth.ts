@@ -3,6 +3,7 @@
 // 403 {"error"} (the digest's reading of suggested-testing.md, §9.4). The User-Agent and body
 // of every call are recorded for tests that assert what the connector sent.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { findOperation } from './spec.ts';
 import type { EmulatorState, LoggedRequest, Practice } from './state.ts';
 
 const practiceOfRequest = new WeakMap<FastifyRequest, Practice>();
@@ -48,6 +49,7 @@ export function logRequest(state: EmulatorState, request: FastifyRequest): void 
   const entry: LoggedRequest = {
     at: new Date(state.clock.now()).toISOString(), method: request.method, path: request.url,
     practiceId: header(request, 'practice-id') ?? null, userAgent: header(request, 'user-agent') ?? null, body: undefined,
+    operationId: findOperation(request.method, request.url)?.op.operationId ?? null,
   };
   state.requestLog.push(entry);
   if (state.requestLog.length > state.config.requestLogLimit) state.requestLog.splice(0, state.requestLog.length - state.config.requestLogLimit);

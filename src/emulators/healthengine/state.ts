@@ -103,6 +103,7 @@ export interface Practice {
 export interface LoggedRequest {
   at: string; method: string; path: string; practiceId: string | null; userAgent: string | null;
   body: unknown; status?: number;
+  operationId: string | null;   // the spec operation called; null when the call is not in openapi.yaml
 }
 
 export interface EmulatorState {

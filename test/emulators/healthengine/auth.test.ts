@@ -42,7 +42,7 @@ describe('auth and consent', () => {
     await t.api('POST', '/config/pmsResources/snapshot', [{ pmsResourceId: 'x', pmsResourceName: 'X' }], { headers: { 'user-agent': 'Acme PMS (it@acme.example) UAT' } });
     const log = await t.harness('GET', `/requests-log?practiceId=${t.practiceId}&path=/config`);
     expect(log.body).toHaveLength(1);
-    expect(log.body[0]).toMatchObject({ method: 'POST', userAgent: 'Acme PMS (it@acme.example) UAT', status: 200, body: [{ pmsResourceId: 'x', pmsResourceName: 'X' }] });
+    expect(log.body[0]).toMatchObject({ method: 'POST', operationId: 'uploadPmsResources', userAgent: 'Acme PMS (it@acme.example) UAT', status: 200, body: [{ pmsResourceId: 'x', pmsResourceName: 'X' }] });
   });
 });
 
