@@ -27,11 +27,12 @@ export class BookingWebhooks {
   constructor(private readonly getState: () => EmulatorState, private readonly clock: EmulatorClock) {}
 
   /** Sets the practice's URL and posts the subscription-confirmation message to it. */
-  configure(practice: Practice, url: string): BookingWebhookSubscription {
+  /** `baseUrl`: where the receiver can reach this emulator (the harness call's own Host). */
+  configure(practice: Practice, url: string, baseUrl = this.getState().baseUrl): BookingWebhookSubscription {
     const state = this.getState();
     const sub = { url, token: randomHex(state.random, 40), createdAt: this.clock.now(), confirmed: false };
     this.subscriptions.set(practice.practiceId, sub);
-    const confirmationUrl = `${state.baseUrl}/_emulator/booking-webhooks/confirm?id=${practice.practiceId}&signature=${sub.token}`;
+    const confirmationUrl = `${baseUrl}/_emulator/booking-webhooks/confirm?id=${practice.practiceId}&signature=${sub.token}`;
     this.deliver(practice.practiceId, sub, 'subscription-confirmation', { confirmation_url: confirmationUrl });
     return sub;
   }

@@ -135,7 +135,8 @@ function registerBookingWebhookHarness(app: FastifyInstance, context: EmulatorCo
     if (!practice || !body) return reply;
     const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(body.url);
     if (!body.url.startsWith('https://') && !loopback) return reply.code(400).send({ error: 'url: booking webhooks are HTTPS only (http allowed for loopback testing)' });
-    const sub = context.bookingWebhooks.configure(practice, body.url);
+    const host = request.headers.host;
+    const sub = context.bookingWebhooks.configure(practice, body.url, host ? `${request.protocol}://${host}` : undefined);
     return { url: sub.url, confirmed: sub.confirmed };
   });
   app.get('/_emulator/practices/:practiceId/booking-webhook', async (request, reply) => {
