@@ -3,7 +3,7 @@
 // real PostgreSQL. One hub and one emulator for the file; each test books its own times.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appointmentsOf, book, bookingOf, connectionOf, hePractice, link, newHePractice, nextMonday, patient, seedClinic, startEnv,
+  appointmentsOf, book, bookingOf, connectionOf, link, newHePractice, nextMonday, patient, seedClinic, startEnv,
   waitActive, waitBooking, waitFor, type Clinic, type HeEnv,
 } from './support.ts';
 

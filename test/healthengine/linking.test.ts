@@ -147,7 +147,7 @@ describe('Healthengine linking and configuration', () => {
     await waitFor('type removed', async () => !(await hePractice(env, he.practiceId)).appointmentTypes.some((x: any) => x.pmsAppointmentTypeId === composite));
   });
 
-  it('scenario 09: a manual configuration resync exists (API and CLI)', async () => {
+  it('scenario 09: a manual configuration resync exists (API; the CLI enqueues the same jobs)', async () => {
     const before = (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length;
     const r = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { config: true });
     expect(r.status).toBe(202);
@@ -186,27 +186,53 @@ describe('Healthengine linking and configuration', () => {
     for (const id of clinic.resourceIds) expect(sent.filter((s: any) => s.pmsResourceId === id)).toHaveLength(30);
   });
 
-  it('scenarios 10, 14, 17 and 21: re-enabling resends configuration and availability, then resolves outstanding requests', async () => {
+  const cycle = async (whileDisabled: () => Promise<void> = async () => undefined) => {
     const disabled = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/disable`);
     expect(disabled.body.status).toBe('disabled');
-    const configBefore = (await calls(he.practiceId, '/config/pmsResources/snapshot')).length;
-    const availabilityBefore = (await calls(he.practiceId, '/availability/snapshots')).length;
-    // While disabled, Healthengine asks for a day's availability: nobody answers.
-    const day = (await hePractice(env, he.practiceId)).availability[3].date;
-    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'availability', day });
-    await new Promise((r) => setTimeout(r, 3000));
-    let pending = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body.pending;
-    expect(pending.some((i: any) => i.requestId === raised.body.requestId)).toBe(true);
+    await whileDisabled();
     const enabled = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/enable`);
     expect(enabled.status).toBe(202);
-    await waitActive(env, connectionId);
-    await waitFor('request resolved', async () => {
-      pending = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body.pending;
-      return !pending.some((i: any) => i.requestId === raised.body.requestId);
+    await waitFor('re-linked', async () => { const c = await connectionOf(env, connectionId); return c.status === 'active' && Date.parse(c.lastFullPublishAt) > Date.parse(disabled.body.updatedAt); }, 45_000);
+  };
+  const pendingIds = async (practiceId: string) => (await env.harness('GET', `/_emulator/practices/${practiceId}/requests`)).body.pending.map((i: any) => i.requestId);
+
+  it('scenario 10: re-enabling the integration resends the configuration', async () => {
+    const before = (await calls(he.practiceId, '/config/pmsResources/snapshot')).length;
+    const beforeLiveness = (await calls(he.practiceId, '/config/livenessContract')).length;
+    await cycle();
+    await waitFor('config resent', async () => (await calls(he.practiceId, '/config/pmsResources/snapshot')).length > before);
+    expect((await calls(he.practiceId, '/config/livenessContract')).length).toBeGreaterThan(beforeLiveness);
+  });
+
+  it('scenario 14: re-enabling the integration sends availability for all resources', async () => {
+    const before = (await calls(he.practiceId, '/availability/snapshots')).length;
+    await cycle();
+    const resent = (await calls(he.practiceId, '/availability/snapshots')).slice(before).flatMap((e: any) => e.body ?? []);
+    for (const id of clinic.resourceIds) expect(resent.filter((s: any) => s.pmsResourceId === id).length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('scenario 17: re-enabling the integration checks /requests for outstanding requests', async () => {
+    const date = (await hePractice(env, he.practiceId)).availability[3].date;
+    let requestId = 0;
+    await cycle(async () => {
+      requestId = (await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'availability', day: date })).body.requestId;
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await pendingIds(he.practiceId)).toContain(requestId);    // nobody answers while disabled
     });
-    expect((await calls(he.practiceId, '/config/pmsResources/snapshot')).length).toBeGreaterThan(configBefore);   // scenario 10
-    const resent = (await calls(he.practiceId, '/availability/snapshots')).slice(availabilityBefore).flatMap((e: any) => e.body ?? []);
-    for (const id of clinic.resourceIds) expect(resent.filter((s: any) => s.pmsResourceId === id).length).toBeGreaterThanOrEqual(30);   // scenario 14
+    await waitFor('request resolved', async () => !(await pendingIds(he.practiceId)).includes(requestId));
+  });
+
+  it('scenario 21: re-enabling the integration re-subscribes to webhooks and resolves what was raised meanwhile', async () => {
+    const before = (await connectionOf(env, connectionId)).subscription.id;
+    expect(before).toEqual(expect.any(String));
+    let requestId = 0;
+    await cycle(async () => {
+      expect((await connectionOf(env, connectionId)).subscription.id).toBeNull();
+      requestId = (await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'pmsResources' })).body.requestId;
+    });
+    await waitFor('request resolved', async () => !(await pendingIds(he.practiceId)).includes(requestId));
+    const after = await waitFor('subscribed again', async () => (await connectionOf(env, connectionId)).subscription.id);
+    expect(after).not.toBe(before);
   });
 
   it('scenario 12: a new practice id/key is checked for leftover requests from a previous integration', async () => {

@@ -99,7 +99,7 @@ export async function connectionOf(env: HeEnv, id: string): Promise<any> {
 }
 
 export async function waitActive(env: HeEnv, id: string): Promise<any> {
-  return waitFor('connection active', async () => { const c = await connectionOf(env, id); return c.status === 'active' && c.lastFullPublishAt ? c : undefined; });
+  return waitFor('connection active', async () => { const c = await connectionOf(env, id); return c.status === 'active' && c.lastFullPublishAt ? c : undefined; }, 45_000);
 }
 
 export async function hePractice(env: HeEnv, practiceId: string): Promise<any> {

@@ -13,7 +13,7 @@ import { loadPublishedConfig } from './data.ts';
 import { refreshHealth } from './health.ts';
 import { appointmentChangesRequestSchema, availabilityRequestSchema, bookingSchema, bookingUpdateSchema, type WireAvailabilityRequest } from './schemas.ts';
 import { markGone, markInboxProcessed, markResolved, markSeen, setState } from './store.ts';
-import type { HealthengineClient } from './client.ts';
+import { HealthengineConsentError, type HealthengineClient } from './client.ts';
 
 type Enqueue = TaskContext['enqueue'];
 
@@ -36,11 +36,19 @@ export async function processBookings(deps: ConnectorDeps, client: HealthengineC
   if (bookings.length === 0) return 0;
   const config = await loadPublishedConfig(deps.db, loaded.connection.practiceId, loaded.settings.locationIds);
   // Oldest first: a patient who booked earlier gets the slot.
+  // One booking failing (Healthengine down mid-confirm) does not hold up the others; the pass fails afterwards and is retried.
+  let failure: unknown;
   for (const b of bookings.sort((x, y) => String(x.bookedTime ?? '').localeCompare(String(y.bookedTime ?? '')) || x.bookingId - y.bookingId)) {
-    const outcome = await handleBooking(deps.db, client, loaded, config, b);
-    await markResolved(deps.db, loaded.connection.id, `booking:${b.bookingId}`, outcome.kind);
-    await republish(enqueue, loaded, outcome.resourceId, outcome.date || undefined);
+    try {
+      const outcome = await handleBooking(deps.db, client, loaded, config, b);
+      await markResolved(deps.db, loaded.connection.id, `booking:${b.bookingId}`, outcome.kind);
+      await republish(enqueue, loaded, outcome.resourceId, outcome.date || undefined);
+    } catch (e) {
+      if (e instanceof HealthengineConsentError) throw e;
+      failure ??= e;
+    }
   }
+  if (failure) throw failure;
   return bookings.length;
 }
 
@@ -86,6 +94,15 @@ async function processConfigRequests(deps: ConnectorDeps, client: HealthengineCl
 }
 
 export async function processRequests(deps: ConnectorDeps, loaded: LoadedConnection, enqueue: Enqueue): Promise<void> {
+  try {
+    await processPass(deps, loaded, enqueue);
+  } finally {
+    // Even when Healthengine or a write fails half-way, the figures (and the alert) stay current.
+    await refreshHealth(deps, loaded).catch(() => undefined);
+  }
+}
+
+async function processPass(deps: ConnectorDeps, loaded: LoadedConnection, enqueue: Enqueue): Promise<void> {
   const client = clientFor(deps, loaded.credentials);
   const startedAt = new Date();
   const types = new Set(await client.requestTypes());
@@ -104,5 +121,4 @@ export async function processRequests(deps: ConnectorDeps, loaded: LoadedConnect
   if (configTypes.length > 0) await processConfigRequests(deps, client, loaded, configTypes);
   for (const type of ['bookingUpdates', 'pmsAppointmentChanges', 'availability']) if (!types.has(type)) await track(deps, loaded, type, [], String);
   await markInboxProcessed(deps.db, loaded.connection.practiceId, loaded.connection.id, startedAt);
-  await refreshHealth(deps, loaded);
 }

@@ -1,0 +1,131 @@
+// Go-live scenarios 15, 20 and 25, and the rest of issue 7's checks: polling without webhooks,
+// a missed webhook caught by polling, bookings before updates, a removed resource, two
+// bookings racing for one slot, the 2-minute alert, and emulator faults during publication.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  appointmentsOf, book, bookingOf, connectionOf, link, newHePractice, nextMonday, seedClinic, startEnv, waitActive, waitBooking, waitFor, type HeEnv,
+} from './support.ts';
+
+let env: HeEnv;
+const day = nextMonday(4);
+
+beforeAll(async () => { env = await startEnv(); });
+afterAll(async () => { await env?.stop(); }, 120_000);
+
+async function linked(name: string, settings: Record<string, unknown> = {}) {
+  const clinic = await seedClinic(env.hub, 1, name);
+  const he = await newHePractice(env);
+  const connection = await link(env, clinic, he, { settings });
+  await waitActive(env, connection.id);
+  return { clinic, he, connectionId: connection.id as string };
+}
+
+const bookOn = (x: { clinic: { resourceIds: string[]; typeIds: string[] }; he: { practiceId: string } }, time: string) =>
+  book(env, x.he.practiceId, { pmsResourceId: x.clinic.resourceIds[0], pmsAppointmentTypeId: x.clinic.typeIds[0], start: `${day} ${time}:00` });
+
+describe('Healthengine requests without webhooks, races and faults', () => {
+  // First: the emulator's faults match any practice, so no other connection may be publishing.
+  it('emulator faults during publication: nothing lost, each retry waits (backoff)', async () => {
+    await env.harness('POST', '/_emulator/faults', { status: 503, path: '/availability/snapshots', count: 2 });
+    const x = await linked('Faulty Clinic');
+    expect((await env.harness('GET', '/_emulator/faults')).body).toEqual([]);
+    const practice = (await env.harness('GET', `/_emulator/practices/${x.he.practiceId}`)).body;
+    expect(practice.availability.filter((s: any) => s.pmsResourceId === x.clinic.resourceIds[0])).toHaveLength(30);
+    // Each attempt of the link job starts with the liveness contract: three attempts, spaced by the backoff.
+    const attempts = (await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/config/livenessContract`)).body.map((e: any) => Date.parse(e.at));
+    expect(attempts).toHaveLength(3);
+    expect(attempts[1] - attempts[0]).toBeGreaterThanOrEqual(1000);
+    expect(attempts[2] - attempts[1]).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('scenario 15: without webhooks, /requests is polled every few seconds during liveness hours and bookings still arrive', async () => {
+    const x = await linked('Polling Clinic', { webhooks: false });
+    expect((await connectionOf(env, x.connectionId)).subscription.id).toBeNull();
+    const { bookingId } = await bookOn(x, '09:00');
+    await waitBooking(env, x.he.practiceId, bookingId!, 'confirmed');
+    expect((await env.harness('GET', `/_emulator/webhooks?practiceId=${x.he.practiceId}`)).body).toEqual([]);
+    const polls = (await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/requests&method=GET`)).body.filter((e: any) => e.path === '/requests');
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    expect((await env.harness('GET', `/_emulator/practices/${x.he.practiceId}/health`)).body.healthy).toBe(true);
+  });
+
+  it('scenario 20: a payload missed after its retries is caught by the periodic /requests poll', async () => {
+    const x = await linked('Missed Clinic', { pollSecondsWithWebhook: 5 });
+    const subscriptionId = (await connectionOf(env, x.connectionId)).subscription.id;
+    // Healthengine loses the subscription: the payload is never delivered.
+    await fetch(`${env.emulator.url}/subscription/${subscriptionId}`, { method: 'DELETE', headers: { 'api-key': env.apiKey, 'practice-id': x.he.practiceId, 'practice-key': x.he.practiceKey } });
+    const { bookingId } = await bookOn(x, '09:00');
+    await waitBooking(env, x.he.practiceId, bookingId!, 'confirmed');
+    const deliveries = (await env.harness('GET', `/_emulator/webhooks?practiceId=${x.he.practiceId}`)).body.filter((d: any) => d.payload.data.bookingId === bookingId);
+    expect(deliveries).toEqual([]);
+  });
+
+  it('scenario 25: with bookings and booking updates both pending, the bookings are handled first', async () => {
+    const x = await linked('Order Clinic');
+    await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/disable`);
+    const { bookingId } = await bookOn(x, '10:00');
+    await env.harness('POST', `/_emulator/practices/${x.he.practiceId}/bookings/${bookingId}/cancel`);
+    const pending = (await env.harness('GET', `/_emulator/practices/${x.he.practiceId}/requests`)).body.pending.map((i: any) => i.type);
+    expect(pending).toEqual(['bookings', 'bookingUpdates']);
+    await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/enable`);
+    const b = await waitFor('update answered', async () => { const v = await bookingOf(env, x.he.practiceId, bookingId!); return v.history.some((h: any) => h.event.startsWith('update-')) ? v : undefined; });
+    expect(b.insert).toBe('confirmed');
+    expect(b.history.map((h: any) => h.event)).toContain('update-confirmed');
+    const events = b.history.map((h: any) => h.event);
+    expect(events.indexOf('insert-confirmed')).toBeLessThan(events.indexOf('update-confirmed'));
+    const appointment = (await appointmentsOf(env)).find((a) => a.external?.healthengine?.bookingId === bookingId);
+    expect(appointment.status).toBe('cancelled');
+  });
+
+  it('a booking whose resource was removed before it was processed is rejected within the 20-second window', async () => {
+    const x = await linked('Removed Clinic');
+    await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/disable`);
+    const { bookingId } = await bookOn(x, '11:00');
+    await env.hub.api('DELETE', `/api/v1/schedules/${x.clinic.scheduleIds[0]}`);
+    await env.hub.api('DELETE', `/api/v1/resources/${x.clinic.resourceIds[0]}`);
+    await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/enable`);
+    const b = await waitBooking(env, x.he.practiceId, bookingId!, 'rejected');
+    expect(b.pmsResourceId).toBeNull();
+    expect(b.rejectedLate).toBe(false);
+    expect(b.rejectReason).toBe('The booked resource is no longer offered by the practice');
+    expect(b.rejectReason).not.toContain('Jordan');
+  });
+
+  it('two bookings racing for the same slot: one confirmed, one rejected within 20 s, no double booking', async () => {
+    const clinic = await seedClinic(env.hub, 1, 'Race Clinic');
+    const heA = await newHePractice(env);
+    const heB = await newHePractice(env);
+    const a = await link(env, clinic, heA);
+    const b = await link(env, clinic, heB);
+    await waitActive(env, a.id);
+    await waitActive(env, b.id);
+    const body = { pmsResourceId: clinic.resourceIds[0], pmsAppointmentTypeId: clinic.typeIds[0], start: `${day} 14:00:00` };
+    const [first, second] = await Promise.all([book(env, heA.practiceId, body), book(env, heB.practiceId, { ...body, patient: { firstname: 'Other', lastname: 'Patient', dob: '1970-01-01' } })]);
+    const results = await Promise.all([[heA, first], [heB, second]].map(([h, r]: any) => waitFor('answered', async () => {
+      const v = await bookingOf(env, h.practiceId, r.bookingId); return v.insert !== 'pending' ? v : undefined;
+    })));
+    expect(results.map((r) => r.insert).sort()).toEqual(['confirmed', 'rejected']);
+    expect(results.find((r) => r.insert === 'rejected').rejectedLate).toBe(false);
+    const atThatTime = (await appointmentsOf(env, `&resourceId=${clinic.resourceIds[0]}`)).filter((x) => x.status !== 'cancelled');
+    expect(atThatTime).toHaveLength(1);
+  });
+
+  it('health: a request unresolved for over 2 minutes raises the alert state and logs an error; it clears once resolved', async () => {
+    const x = await linked('Alert Clinic', { pollSecondsWithWebhook: 5 });
+    await env.harness('POST', '/_emulator/faults', { status: 500, path: '/confirmInsert', count: 1000 });
+    const { bookingId } = await bookOn(x, '15:00');
+    await waitFor('request tracked', async () => (await connectionOf(env, x.connectionId)).health.oldestUnresolvedRequest?.type === 'bookings');
+    // Two minutes pass (Tandem runs on real time; the first sighting is moved back instead of waiting).
+    await env.hub.database.db.query(`UPDATE healthengine_requests SET first_seen_at = now() - interval '3 minutes' WHERE connection_id = $1`, [x.connectionId]);
+    const alerted = await waitFor('alert', async () => { const c = await connectionOf(env, x.connectionId); return c.health.alert ? c : undefined; });
+    expect(alerted.health.alertMessage).toContain('unresolved');
+    expect(alerted.health.oldestUnresolvedRequest.ageSeconds).toBeGreaterThan(120);
+    const logs = (await env.hub.database.db.query(`SELECT message FROM log_entries WHERE connection_id = $1 AND level = 'error'`, [x.connectionId])).rows;
+    expect(logs.some((l) => l.message.includes('unresolved'))).toBe(true);
+    await env.harness('DELETE', '/_emulator/faults');
+    await waitBooking(env, x.he.practiceId, bookingId!, 'confirmed', 30_000);
+    await waitFor('alert cleared', async () => (await connectionOf(env, x.connectionId)).health.alert === false, 30_000);
+    expect((await appointmentsOf(env, `&resourceId=${x.clinic.resourceIds[0]}`)).filter((a) => a.external?.healthengine?.bookingId === bookingId)).toHaveLength(1);
+  });
+
+});
