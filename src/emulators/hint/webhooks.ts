@@ -43,7 +43,9 @@ export class WebhookDispatcher {
         id: eventId, created_at: createdAt, type: event.type, practice_id: event.practiceId,
         object: event.render(integration.partnerId),
       });
-      for (const endpoint of endpoints) this.enqueue(this.newRequest(eventId, event, endpoint, body));
+      const partner = this.state.data.partners.get(integration.partnerId);
+      const signature = sign(partner?.webhookSecret ?? '', body);   // one body per partner, so one signature
+      for (const endpoint of endpoints) this.enqueue(this.newRequest(eventId, event, endpoint, body, signature));
     }
     return eventId;
   }
@@ -67,11 +69,10 @@ export class WebhookDispatcher {
     this.queue = [];
   }
 
-  private newRequest(eventId: string, event: HintEvent, endpoint: WebhookEndpoint, body: string): WebhookRequest {
-    const partner = this.state.data.partners.get(endpoint.partnerId);
+  private newRequest(eventId: string, event: HintEvent, endpoint: WebhookEndpoint, body: string, signature: string): WebhookRequest {
     const request: WebhookRequest = {
       id: this.state.id('whr'), eventId, eventType: event.type, endpointId: endpoint.id, partnerId: endpoint.partnerId,
-      practiceId: event.practiceId, body, signature: sign(partner?.webhookSecret ?? '', body), status: 'pending',
+      practiceId: event.practiceId, body, signature, status: 'pending',
       attempts: 0, createdAt: this.state.now(), deliveredAt: null, lastAttemptedAt: null, lastResponse: null,
       lastStatusCode: null, timer: undefined,
     };

@@ -90,6 +90,11 @@ describe('Hint emulator: webhooks', () => {
     expect(rx.received).toHaveLength(1);
     h.clock.advance(1_000);
     await waitFor(() => rx.received.length === 2, 'second attempt');
+    // Advance only once the emulator has seen the failure and scheduled the next retry.
+    await waitFor(async () => {
+      const [r] = await requests(`&webhook_endpoint=${endpointId}`);
+      return r?.status === 'retrying' && r.attempts === 2;
+    }, 'second retry scheduled');
     h.clock.advance(120_000);
     await waitFor(() => rx.received.length === 3, 'third attempt');
     const [final] = await waitFor(async () => {
