@@ -53,10 +53,12 @@ describe('Hint emulator: rate limit', () => {
   afterAll(async () => { await h.close(); });
 
   it('answers 429 "Enhance your calm" past the per-token limit, without Retry-After', async () => {
-    const responses = await Promise.all(Array.from({ length: 15 }, () => h.call('GET', '/api/provider/practice')));
+    const started = Date.now();
+    const responses = await Promise.all(Array.from({ length: 30 }, () => h.call('GET', '/api/provider/practice')));
+    const seconds = Math.ceil((Date.now() - started) / 1000) + 1;   // one-second windows the burst touched
     const limited = responses.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
-    expect(responses.filter((r) => r.status === 200).length).toBeLessThanOrEqual(10);   // at most two 1-s windows
+    expect(responses.filter((r) => r.status === 200).length).toBeLessThanOrEqual(5 * seconds);
     expect(await limited[0]?.json()).toEqual({ status: 429, message: 'Enhance your calm' });
     expect(limited[0]?.headers.get('retry-after')).toBeNull();
     // Limits are per token: the other practice's token is unaffected in the same second.
