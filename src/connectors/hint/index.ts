@@ -1,7 +1,7 @@
 // The Hint connector: activation (InstantOn, headless, code, pasted token), two-way patient
 // and practitioner sync with echo suppression and field-level merge, errors surfaced on both
 // sides, staff facts, initial sync as a batch, reconciliation, and sandbox mode.
-import type { ConnectorFactory, RunningSandbox } from '../types.ts';
+import type { ConnectorFactory } from '../types.ts';
 import { batchRoutes } from '../../http/routes/batches.ts';
 import { apiRoutes } from './api-routes.ts';
 import { hintFanOut, hintTasks } from './jobs.ts';
@@ -11,7 +11,6 @@ import { startHintSandbox } from './sandbox.ts';
 
 const createHintConnector: ConnectorFactory = (deps) => {
   const rt = createRuntime(deps);
-  const sandboxes: RunningSandbox[] = [];
   return {
     system: 'hint',
     tasks: hintTasks(rt),
@@ -23,14 +22,10 @@ const createHintConnector: ConnectorFactory = (deps) => {
       await api.register(batchRoutes, { db: deps.db });
     },
     publicRoutes: async (app) => publicRoutes(rt)(app),
-    async startSandbox(sandboxDeps) {
-      const sandbox = await startHintSandbox(rt, sandboxDeps);
-      sandboxes.push(sandbox);
-      return sandbox;
-    },
+    // main.ts stops the sandbox it started.
+    startSandbox: (sandboxDeps) => startHintSandbox(rt, sandboxDeps),
     // Any Hint setting given (including HINT_API_URL pointing somewhere else) means: no sandbox.
     hasRealCredentials: () => Boolean(deps.config.hint.partnerApiKey || deps.config.hint.webhookSecret || deps.config.hint.apiUrl !== 'https://api.hint.com'),
-    async stop() { await Promise.all(sandboxes.map((s) => s.stop())); },
   };
 };
 

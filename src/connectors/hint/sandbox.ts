@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
+import { listConnections } from '../../db/connections.ts';
+import { startInitialSync } from './initial-sync.ts';
 import type { HintRuntime } from './runtime.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/hint/index.ts');
@@ -37,5 +39,8 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   if (!location) throw new Error(`Hint sandbox: the marketplace did not redirect (${click.status})`);
   const landed = await fetch(location);
   if (!landed.ok) throw new Error(`Hint sandbox: InstantOn callback answered ${landed.status}`);
+  // Bring the seeded Hint patients and practitioners in, as a practice would on day one.
+  const [connection] = await listConnections(deps.db, deps.defaultPractice.id, 'hint');
+  if (connection) await startInitialSync(rt, connection, false);
   return { name: 'hint', url: emulator.url, stop: () => emulator.close() };
 }
