@@ -1,5 +1,7 @@
 // Go-live scenarios A–E (linking, configuration, availability, requests on re-enable) against
 // the Healthengine emulator over real HTTP, with Tandem on a real PostgreSQL.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectionOf, hePractice, link, newHePractice, seedClinic, startEnv, USER_AGENT, waitActive, waitFor, type Clinic, type HeEnv,
@@ -147,12 +149,18 @@ describe('Healthengine linking and configuration', () => {
     await waitFor('type removed', async () => !(await hePractice(env, he.practiceId)).appointmentTypes.some((x: any) => x.pmsAppointmentTypeId === composite));
   });
 
-  it('scenario 09: a manual configuration resync exists (API; the CLI enqueues the same jobs)', async () => {
+  it('scenario 09: a manual configuration resync exists (API and CLI)', async () => {
     const before = (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length;
     const r = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { config: true });
     expect(r.status).toBe(202);
     expect(r.body.queued).toEqual(['healthengine:publish-config']);
     await waitFor('config resent', async () => (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length > before);
+    // The CLI: `tandem healthengine resync --connection <id> --config` against the same database.
+    const cliBefore = (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length;
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/tandem.js', 'healthengine', 'resync', '--connection', connectionId, '--config'],
+      { env: { ...process.env, DATABASE_URL: env.hub.database.url } });
+    expect(stdout).toContain('healthengine:publish-config');
+    await waitFor('config resent by the CLI', async () => (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length > cliBefore);
     const bad = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { config: 'yes' });
     expect(bad.status).toBe(422);
     expect(bad.body.details[0].field).toBe('config');

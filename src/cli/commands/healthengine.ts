@@ -1,0 +1,42 @@
+// `tandem healthengine resync --connection <id> [--config|--availability]` and
+// `tandem healthengine list [--practice <id>] [--json]`. The resync is queued as jobs; the
+// running Tandem's workers send it (configuration, and/or every day of the availability window).
+import { getConnectionById, listConnections } from '../../db/connections.ts';
+import { requestResync } from '../../connectors/healthengine/sync.ts';
+import { parseFlags } from '../args.ts';
+import { print, withDatabase } from '../context.ts';
+import { CliError } from '../errors.ts';
+
+export const usage = `Usage:
+  tandem healthengine resync --connection <id> [--config | --availability]
+      resend the configuration and/or the whole availability window (both when neither flag is given)
+  tandem healthengine list --practice <id> [--json]
+      the practice's Healthengine connections with status and health`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {
+    connection: { type: 'string' }, config: { type: 'boolean' }, availability: { type: 'boolean' },
+    practice: { type: 'string' }, json: { type: 'boolean' },
+  }, usage);
+  const [action] = positionals;
+  if (action === 'resync') {
+    if (!values.connection) throw new CliError(`--connection is required\n\n${usage}`);
+    const both = !values.config && !values.availability;
+    const queued = await withDatabase(async ({ db }) => {
+      const connection = await getConnectionById(db, values.connection!);
+      if (!connection || connection.system !== 'healthengine') throw new CliError(`--connection: no Healthengine connection ${values.connection}`);
+      if (connection.status !== 'active') throw new CliError(`--connection: the connection is ${connection.status}; enable it (or fix consent) first`, 1);
+      return requestResync(db, connection.practiceId, connection.id, { config: both || values.config === true, availability: both || values.availability === true });
+    });
+    print(`queued: ${queued.join(', ')}`, false);
+    return 0;
+  }
+  if (action === 'list') {
+    if (!values.practice || !/^[0-9a-f-]{36}$/i.test(values.practice)) throw new CliError(`--practice: name the practice id (a UUID)\n\n${usage}`);
+    const connections = await withDatabase(({ db }) => listConnections(db, values.practice!, 'healthengine'));
+    if (values.json) print(connections, true);
+    else for (const c of connections) print(`${c.id}  ${c.remoteAccountId ?? '-'}  ${c.status}  ${c.name}`, false);
+    return 0;
+  }
+  throw new CliError(usage);
+}
