@@ -60,7 +60,7 @@ function base(random: Random, prefix: string, practiceId: string, createdAt: num
   return { id: newId(random, prefix), practiceId, createdAt, updatedAt: createdAt, version: 1 };
 }
 
-function seedPlaces(data: HintData, random: Random, practice: Practice, now: number) {
+function seedPlaces(data: HintData, random: Random, practice: Practice) {
   const created = practice.createdAt;
   const group = { ...base(random, 'prg', practice.id, created), name: `${practice.name} Locations` };
   data.locationGroups.set(group.id, group);
@@ -98,7 +98,6 @@ function seedPlaces(data: HintData, random: Random, practice: Practice, now: num
     };
   });
   for (const c of companies) data.companies.set(c.id, c);
-  void now;
   return { locations, practitioners, plans, companies };
 }
 
@@ -134,7 +133,7 @@ function makePatient(data: HintData, random: Random, practice: Practice, places:
 }
 
 function seedPractice(data: HintData, random: Random, practice: Practice, patients: number, now: number): void {
-  const places = seedPlaces(data, random, practice, now);
+  const places = seedPlaces(data, random, practice);
   for (let i = 0; i < patients; i++) {
     const patient = makePatient(data, random, practice, places, now);
     const membership: Membership | undefined = seedBilling(data, random, patient, places, now);

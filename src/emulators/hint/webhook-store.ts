@@ -55,7 +55,7 @@ export interface DeliveryAttempt {
   outcome: 'delivered' | 'failed' | 'muted' | 'cancelled';
 }
 
-const MAX_REQUESTS = 50_000;
+const MAX_REQUESTS = 20_000;   // each keeps its signed body (a few KB)
 const MAX_ATTEMPTS = 50_000;
 
 export class WebhookStore {

@@ -119,6 +119,10 @@ describe('Hint emulator: seeded data is deterministic', () => {
   it('creates one practice with a handful of patients when no seed is given', async () => {
     const h = await startHint();
     try {
+      // docs/emulators/hint.md quotes these; change both together.
+      expect(h.creds.partnerApiKey).toBe('wuaCt3EQ1QwzN9hGt3yNUAE96iHU60aDH3Jf');
+      expect(h.creds.webhookSecret).toBe('jB37I9A8OM1aji0S9GYdhRq1Li4ariiLgoT2');
+      expect(h.creds.practices).toEqual([{ id: 'pra-ZvssmgFGA7Zu', name: 'Sunrise Direct Primary Care', accessToken: 'VVe59X1AaeNMl8O4a7krXusATUsMaqZgzqib' }]);
       expect(h.creds.practices).toHaveLength(1);
       const res = await h.call('GET', '/api/provider/patients?filter=all');
       expect(Number(res.headers.get('x-total-count'))).toBe(5);
