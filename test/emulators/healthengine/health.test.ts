@@ -54,6 +54,24 @@ describe('10-minute pending rule', () => {
   });
 });
 
+describe('configurable readings', () => {
+  it('feature requests left pending count only when featureRequestsAffectHealth is on', async () => {
+    await t.api('POST', '/features/clientSnapshots/enable');
+    await t.harness('POST', `/practices/${t.practiceId}/requests`, { type: 'clientSnapshots', date: TOMORROW });
+    for (let i = 0; i < 3; i++) { await t.advance(4 * MIN); await poll(); }
+    expect((await health()).healthy).toBe(true);
+    await t.harness('POST', '/config', { featureRequestsAffectHealth: true });
+    expect(await health()).toMatchObject({ healthy: false, reasons: [{ rule: 'request-pending', type: 'clientSnapshots' }] });
+  });
+
+  it('without a liveness contract the practice is always live, or never (withoutLivenessContract)', async () => {
+    expect((await health()).live).toBe(true);
+    await t.harness('POST', '/config', { withoutLivenessContract: 'never-live' });
+    await t.advance(60 * MIN);
+    expect(await health()).toMatchObject({ live: false, healthy: true });
+  });
+});
+
 describe('poll-gap rule', () => {
   it('no GET /requests for 10 live minutes makes the practice unhealthy; a poll makes it healthy again', async () => {
     await t.advance(10 * MIN);
