@@ -42,6 +42,25 @@ function pathsFor(def: RecordDefinition): Record<string, Schema> {
   };
 }
 
+const ok = (description: string) => ({ 200: { description } });
+const op = (tag: string, summary: string, extra: Record<string, unknown> = {}) => ({ tags: [tag], summary, ...extra });
+const idIn = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+
+/** The hub's routes beyond the record kinds. */
+const hubPaths: Record<string, Schema> = {
+  '/health': { get: { ...op('operations', 'Health: 200 when the database answers, migrations are applied and workers run; 503 with problems otherwise'), security: [], responses: { ...ok('{"status":"ok"}'), 503: { description: '{status, problems[]}' } } } },
+  '/api/v1/connections': { get: op('connections', 'List connections with status and health (never credentials)', { parameters: [{ name: 'system', in: 'query', schema: { type: 'string', enum: ['hint', 'healthengine', 'salesforce'] } }], responses: { ...ok('{data}'), ...errors(401, 422) } }) },
+  '/api/v1/connections/{id}': { get: op('connections', 'Read a connection', { parameters: idIn, responses: { ...ok('connection'), ...errors(401, 404) } }) },
+  '/api/v1/match-reviews': { get: op('match reviews', 'List match reviews (default: pending), with candidates, scores and explanations', { parameters: [{ name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'accepted', 'rejected'] } }, { name: 'limit', in: 'query', schema: { type: 'integer' } }], responses: { ...ok('{data}'), ...errors(401, 422) } }) },
+  '/api/v1/match-reviews/{id}': { get: op('match reviews', 'Read a match review', { parameters: idIn, responses: { ...ok('review'), ...errors(401, 404) } }) },
+  '/api/v1/match-reviews/{id}/accept': { post: op('match reviews', 'Accept: link the remote record to this patient (merging a provisional patient into it)', { parameters: idIn, requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['patientId'], properties: { patientId: { type: 'string', format: 'uuid' } } } } } }, responses: { ...ok('review'), ...errors(401, 404, 409, 422) } }) },
+  '/api/v1/match-reviews/{id}/reject': { post: op('match reviews', 'Reject: different people', { parameters: idIn, responses: { ...ok('review'), ...errors(401, 404, 409) } }) },
+  '/api/v1/jobs/failed': { get: op('operations', "This practice's jobs that used up their attempts", { responses: { ...ok('{data}'), ...errors(401) } }) },
+  '/api/v1/jobs/{id}/retry': { post: op('operations', 'Run a failed job again with fresh attempts', { parameters: idIn, responses: { 202: { description: 'queued' }, ...errors(401, 404) } }) },
+  '/api/v1/logs': { get: op('operations', 'The sync log (no PHI), at a level and above', { parameters: ['level', 'afterId', 'limit', 'entityId'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })), responses: { ...ok('{data}'), ...errors(401, 422) } }) },
+  '/api/v1/sandbox': { get: op('operations', 'Emulators started by sandbox mode, e.g. {"hint": {"url": …}}', { responses: { ...ok('sandboxes'), ...errors(401, 404) } }) },
+};
+
 export function buildOpenApi(extraPaths: Record<string, Schema> = {}): Schema {
   const schemas: Record<string, Schema> = { Error: errorSchema };
   const paths: Record<string, Schema> = {};
@@ -57,6 +76,6 @@ export function buildOpenApi(extraPaths: Record<string, Schema> = {}): Schema {
     info: { title: 'Tandem REST API', version: '1', description: 'The practice\'s canonical records. Authenticate with "Authorization: Bearer <token>"; every call is scoped to the token\'s practice.' },
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
-    paths: { ...paths, ...extraPaths },
+    paths: { ...paths, ...hubPaths, ...extraPaths },
   };
 }
