@@ -6,6 +6,7 @@ import { fanOutTargets } from './fanout.ts';
 import { connectorTasks } from './jobs.ts';
 import { startPoller } from './poller.ts';
 import { healthengineApiRoutes } from './routes.ts';
+import { startHealthengineSandbox } from './sandbox.ts';
 import { webhookRoutes } from './webhooks.ts';
 
 const factory: ConnectorFactory = (deps) => {
@@ -17,6 +18,7 @@ const factory: ConnectorFactory = (deps) => {
     crontab: ['* * * * * healthengine:maintain ?max=1&jobKey=healthengine-maintain'],
     apiRoutes: (api) => healthengineApiRoutes(api, deps),
     publicRoutes: (app) => webhookRoutes(app, deps),
+    startSandbox: (sandboxDeps) => startHealthengineSandbox(sandboxDeps),
     hasRealCredentials: () => deps.config.healthengine.apiKey !== undefined && deps.config.healthengine.apiKey !== '',
     async afterListen() { poller = startPoller(deps.db); },
     async stop() { poller?.stop(); },
