@@ -26,6 +26,16 @@ describe('Hint ↔ Tandem patient sync', () => {
     expect(inHint).toMatchObject({ integration_record_id: patient.id, integration_web_link: `${w.hub.url}/patients/${patient.id}`, integration_sync_status: 'synced' });
   });
 
+  it('links the practitioner a Hint patient names, creating it in Tandem when new', async () => {
+    const [practitioner] = (await w.hint('GET', '/provider/practitioners')).body;
+    const created = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, { first_name: 'Pia', last_name: 'Doc', practitioner: { id: practitioner.id } });
+    const patient = await waitFor(() => tandemPatientOf(w, created.id), 'the patient in Tandem');
+    expect(patient.practitionerId).toBeTruthy();
+    expect(patient.hint.practitionerName).toBe(practitioner.name);
+    const local = (await w.hub.api('GET', `/api/v1/practitioners/${patient.practitionerId}`)).body;
+    expect(local).toMatchObject({ title: 'Dr.', lastName: practitioner.name.split(' ').at(-1) });
+  });
+
   it('creates a patient made through Tandem\'s API in Hint, then PATCHes edits', async () => {
     const res = await w.hub.api('POST', '/api/v1/patients', { firstName: 'Theo', lastName: 'Marsh', dob: '1990-07-01', email: 'theo@example.com' });
     expect(res.status).toBe(201);

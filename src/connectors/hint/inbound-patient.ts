@@ -11,7 +11,7 @@ import { markErrored } from './link-state.ts';
 import { linkUnlinkedPatient, writeBackIds, type LinkOutcome } from './link-patient.ts';
 import { canonicalPatch, canonicalWire, decodeWire, hintWire, staffFacts, type Wire } from './mapping.ts';
 import { hashValues, mergeInbound, type Snapshot } from './merge.ts';
-import { practitionerResolver } from './resolver.ts';
+import { resolverForHintPatient } from './resolver.ts';
 import { writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
 import type { FieldRule } from './fields.ts';
 import type { HintPatient } from './schemas.ts';
@@ -72,7 +72,7 @@ async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: 
     throw error;
   }
   const rules = hc.settings.fieldMapping;
-  const resolver = await practitionerResolver(db, hc, [canonical.practitionerId], [p.practitioner?.id]);
+  const resolver = await resolverForHintPatient(rt, hc, [canonical.practitionerId], p.practitioner?.id);
   const tandem = new Map(rules.map((r) => [r, canonicalWire(r, canonical, resolver)]));
   const merge = mergeInbound({
     rules, snapshot: await readSnapshot(db, link.id), hint: incoming, tandem, policy: hc.settings.conflictPolicy,
@@ -82,6 +82,12 @@ async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: 
   let refused: string | null = null;
   if (merge.toTandem.size > 0) {
     const decoded = new Map([...merge.toTandem].map(([r, w]) => [r, decodeWire(r, w, resolver)]));
+    // A value with no Tandem equivalent yet (an unknown practitioner) keeps its old base: retried next time.
+    for (const [rule, value] of decoded) {
+      if (value !== undefined) continue;
+      if (snapshotBefore && rule.hint in snapshotBefore) merge.snapshot[rule.hint] = snapshotBefore[rule.hint]!;
+      else delete merge.snapshot[rule.hint];
+    }
     const checked = await checkPatientFields(db, hc.practiceId, canonicalPatch(decoded, canonical), 'patch');
     if (checked.refused.length > 0) {
       refused = checked.reason;

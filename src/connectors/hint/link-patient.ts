@@ -12,7 +12,7 @@ import { patchPatient } from './api.ts';
 import { canonicalPatch, decodeWire } from './mapping.ts';
 import { readsFromHint } from './fields.ts';
 import { hashValues } from './merge.ts';
-import { practitionerResolver } from './resolver.ts';
+import { resolverForHintPatient } from './resolver.ts';
 import { webLinkOf, writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
 import type { HintPatient } from './schemas.ts';
 import { writeSnapshot } from './store.ts';
@@ -96,7 +96,7 @@ async function createFromHint(rt: HintRuntime, hc: HintConn, p: HintPatient): Pr
   const { db } = rt.deps;
   const rules = hc.settings.fieldMapping.filter((r) => readsFromHint(r.direction));
   const incoming = hintValues(rules, p);
-  const resolver = await practitionerResolver(db, hc, [], [p.practitioner?.id]);
+  const resolver = await resolverForHintPatient(rt, hc, [], p.practitioner?.id);
   const input = canonicalPatch(new Map([...incoming].map(([r, w]) => [r, decodeWire(r, w, resolver)])), {});
   const checked = await checkPatientFields(db, hc.practiceId, input, 'create');
   if (!checked.value) {

@@ -1,7 +1,9 @@
 // Prefetches the practitioner links one patient needs, so mapping stays pure.
 import type { Queryable } from '../../db/pool.ts';
 import type { PractitionerResolver } from './mapping.ts';
-import type { HintConn } from './runtime.ts';
+import type { HintConn, HintRuntime } from './runtime.ts';
+import { getPractitioner } from './api.ts';
+import { absorbPractitioner } from './practitioners.ts';
 
 export async function practitionerResolver(db: Queryable, hc: HintConn, localIds: unknown[], hintIds: unknown[]): Promise<PractitionerResolver> {
   const locals = localIds.filter((v): v is string => typeof v === 'string');
@@ -15,4 +17,13 @@ export async function practitionerResolver(db: Queryable, hc: HintConn, localIds
     for (const r of rows) { byLocal.set(r.local_id, r.remote_id); byRemote.set(r.remote_id, r.local_id); }
   }
   return { hintIdOf: (id) => byLocal.get(id), localIdOf: (id) => byRemote.get(id) };
+}
+
+/** As practitionerResolver, first linking (or creating) the Hint practitioner a patient names, when new to us. */
+export async function resolverForHintPatient(rt: HintRuntime, hc: HintConn, localIds: unknown[], hintPractitionerId: string | null | undefined): Promise<PractitionerResolver> {
+  const resolver = await practitionerResolver(rt.deps.db, hc, localIds, [hintPractitionerId]);
+  if (!hintPractitionerId || resolver.localIdOf(hintPractitionerId)) return resolver;
+  const practitioner = await getPractitioner(rt, hc, hintPractitionerId);
+  if (practitioner) await absorbPractitioner(rt, hc, practitioner);
+  return practitionerResolver(rt.deps.db, hc, localIds, [hintPractitionerId]);
 }
