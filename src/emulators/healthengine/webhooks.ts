@@ -78,6 +78,7 @@ export class RequestWebhooks {
       id: randomUuid(this.getState().random), subscriptionId: sub.id, subscriptionTopic: sub.topic, clientId: sub.clientId,
       callbackUrl: sub.callbackUrl, payload, attempt, errorType: result.errorType, errorMessage: result.errorMessage, at: this.clock.now(),
     });
+    if (practice.errorLog.length > 10_000) practice.errorLog.splice(0, practice.errorLog.length - 10_000);
     const delay = config.webhookRetryDelaysSeconds[attempt - 1];
     if (delay === undefined) return;
     this.clock.setTimeout(() => {
