@@ -4,11 +4,13 @@
 import { z } from 'zod';
 import type { HintContext } from './context.ts';
 import { HintError, notFound, parseWith } from './errors.ts';
-import { patientEvent } from './events.ts';
+import { invoiceEvent, patientEvent } from './events.ts';
 import type { Membership } from './model.ts';
+import { addInvoice } from './seed-billing.ts';
 import { addToIndex } from './state.ts';
 import { formatDate } from './time.ts';
 import { membershipView } from './views/billing.ts';
+import { dueInCents } from './views/invoice-math.ts';
 
 const STATUS = z.enum(['pending', 'unconfirmed', 'active', 'unpaid', 'ended']);
 const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -44,6 +46,34 @@ function announce(ctx: HintContext, membership: Membership, type: 'created' | 'u
   }
 }
 
+/**
+ * Billing follows the status a practice user sets: becoming unpaid means a membership fee
+ * went unpaid (an issued invoice, so account.past_due_in_cents grows); becoming active
+ * again settles the owner's open invoices.
+ */
+function settleBilling(ctx: HintContext, membership: Membership, before: Membership['status']): void {
+  const { state } = ctx;
+  const owner = state.data.patients.get(membership.ownerId);
+  const plan = state.data.plans.get(membership.planId);
+  if (!owner || !plan || before === membership.status) return;
+  if (membership.status === 'unpaid') {
+    const invoice = addInvoice(state.data, state.random, owner, plan, 'issued', state.now());
+    invoiceEvent(ctx, 'created', invoice);
+    invoiceEvent(ctx, 'issued', invoice);
+  } else if (before === 'unpaid' && membership.status === 'active') {
+    for (const id of state.data.invoicesByOwner.get(owner.id) ?? []) {
+      const invoice = state.data.invoices.get(id);
+      if (!invoice || (invoice.status !== 'issued' && invoice.status !== 'sent')) continue;
+      const now = state.now();
+      invoice.payments.push({ id: state.id('pmt'), amount_in_cents: dueInCents(invoice), status: 'paid', memo: null, paidAt: now, sourceType: 'Card', sourceId: state.id('card') });
+      invoice.status = 'paid';
+      invoice.paidAt = now;
+      state.touch(invoice);
+      invoiceEvent(ctx, 'paid', invoice);
+    }
+  }
+}
+
 function planIn(ctx: HintContext, practiceId: string, planId: string) {
   const plan = ctx.state.data.plans.get(planId);
   if (!plan || plan.practiceId !== practiceId) throw new HintError(422, `Validation failed: Plan ${planId} not found`);
@@ -71,6 +101,7 @@ export function createMembership(ctx: HintContext, practiceId: string, body: unk
   };
   state.data.memberships.set(membership.id, membership);
   addToIndex(state.data.membershipsByPatient, patient.id, membership.id);
+  settleBilling(ctx, membership, 'pending');
   announce(ctx, membership, 'created');
   return membership;
 }
@@ -81,6 +112,7 @@ export function updateMembership(ctx: HintContext, practiceId: string, id: strin
   if (!membership || membership.practiceId !== practiceId) throw notFound('Membership');
   const input = parseWith(updateSchema, body);
   const plan = input.plan ? planIn(ctx, practiceId, input.plan.id) : undefined;
+  const before = membership.status;
   if (plan) membership.planId = plan.id;
   if (input.status !== undefined) {
     membership.status = input.status;
@@ -89,6 +121,7 @@ export function updateMembership(ctx: HintContext, practiceId: string, id: strin
   }
   if (input.end_date !== undefined) membership.end_date = input.end_date;
   state.touch(membership);
+  settleBilling(ctx, membership, before);
   announce(ctx, membership, 'updated');
   return membership;
 }

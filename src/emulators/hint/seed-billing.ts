@@ -27,7 +27,8 @@ function enrollmentFor(status: Status): Membership['enrollment_status'] {
   return status;
 }
 
-function addInvoice(data: HintData, random: Random, patient: Patient, plan: Plan, status: 'issued' | 'paid', at: number): void {
+/** A membership fee invoice, issued (owed) or already paid. */
+export function addInvoice(data: HintData, random: Random, patient: Patient, plan: Plan, status: 'issued' | 'paid', at: number): CustomerInvoice {
   const number = (data.invoiceCounters.get(patient.practiceId) ?? 0) + 1;
   data.invoiceCounters.set(patient.practiceId, number);
   const date = formatDate(at, -480);
@@ -44,6 +45,7 @@ function addInvoice(data: HintData, random: Random, patient: Patient, plan: Plan
   };
   data.invoices.set(invoice.id, invoice);
   addToIndex(data.invoicesByOwner, patient.id, invoice.id);
+  return invoice;
 }
 
 /** ~85% of patients get a membership; a third of those through an employer; unpaid ones owe money. */

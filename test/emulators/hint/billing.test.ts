@@ -108,6 +108,25 @@ describe('Hint emulator: plans, companies, memberships, locations, interactions'
     expect((await h.call('GET', '/api/provider/memberships/mem-nope')).status).toBe(404);
   });
 
+  it('bills through membership status set in Hint: unpaid owes the fee, active again settles it', async () => {
+    const practiceId = h.creds.practices[0]?.id;
+    const harness = (method: string, path: string, body: unknown) => fetch(`${h.url}/_emulator/practices/${practiceId}${path}`, {
+      method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<any>);
+    const patient = await harness('POST', '/patients', { first_name: 'Late', last_name: 'Payer' });
+    const membership = await harness('POST', '/memberships', { patient: { id: patient.id } });
+    const balance = async () => (await (await h.call('GET', `/api/provider/patients/${patient.id}`)).json()).account.past_due_in_cents;
+    expect(await balance()).toBe(0);
+    await harness('PATCH', `/memberships/${membership.id}`, { status: 'unpaid' });
+    const owed = await balance();
+    expect(owed).toBe(membership.rate_in_cents);
+    expect((await (await h.call('GET', `/api/provider/patients/${patient.id}`)).json().then((p: any) => p.membership_status))).toBe('unpaid');
+    const invoices = await (await h.call('GET', '/api/provider/customer_invoices?limit=100')).json();
+    expect(invoices.filter((i: any) => i.owner.id === patient.id && i.status === 'issued')).toHaveLength(1);
+    await harness('PATCH', `/memberships/${membership.id}`, { status: 'active' });
+    expect(await balance()).toBe(0);
+  });
+
   it('creates, updates and deactivates companies, validating references', async () => {
     const company = await (await h.call('POST', '/api/provider/companies', h.token, { name: 'Acme Corp' })).json();
     expect(company).toMatchObject({ name: 'Acme Corp', status: 'active', id: expect.stringMatching(/^com-/) });
