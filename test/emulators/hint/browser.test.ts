@@ -27,7 +27,7 @@ function partnerApp(hintUrl: string): Server {
   });
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('Hint emulator: embedded app and hint-sdk.js', () => {
+describe.skipIf(!existsSync(CHROMIUM))('Hint emulator in a browser: InstantOn, embedded app, hint-sdk.js', () => {
   let h: Harness;
   let app: Server;
   let browser: Browser;
@@ -47,6 +47,22 @@ describe.skipIf(!existsSync(CHROMIUM))('Hint emulator: embedded app and hint-sdk
     app.closeAllConnections();
     await new Promise((r) => app.close(r));
     await h.close();
+  });
+
+  it('InstantOn in a browser: the admin clicks Connect and lands on the partner with a working code', async () => {
+    const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    await request(`${h.url}/_emulator/partner`, {
+      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirectUrl: `${base}/connected?code=` }),
+    });
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${h.url}/marketplace/connect?practice=${h.creds.practices[0]?.id}`);
+      await Promise.all([page.waitForURL(/\/connected\?code=/), page.click(`button[data-partner="${h.creds.partners[0]?.id}"]`)]);
+      const code = new URL(page.url()).searchParams.get('code');
+      const res = await h.call('POST', '/api/oauth/tokens', h.creds.partnerApiKey, { grant_type: 'authorization_code', code });
+      expect(res.status).toBe(200);
+      expect((await res.json()).practice.id).toBe(h.creds.practices[0]?.id);
+    } finally { await page.close(); }
   });
 
   it('serves the SDK script', async () => {
