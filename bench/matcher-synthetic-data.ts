@@ -106,7 +106,8 @@ export function toRecordB(p: Person, id: string, r: Random): MatchRecord {
   if (maybe(0.08)) first = typo(r, first);
   let last = maybe(0.07) ? typo(r, p.last) : p.last;
   if (p.sex === 'F' && maybe(0.05)) last = pickZipf(r, COMMON_SURNAMES);
-  let [y, m, d] = p.dob;
+  const y = p.dob[0];
+  let [, m, d] = p.dob;
   if (maybe(0.02) && d <= 12) [m, d] = [d, m];
   else if (maybe(0.03)) d = Math.min(28, Math.max(1, d + (r() < 0.5 ? 1 : -1) * (1 + Math.floor(r() * 9))));
   const moved = maybe(0.12);

@@ -7,6 +7,19 @@ import { phoneticKey } from './compare/phonetic.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import type { MatchRecord, NormalizeOptions } from './types.ts';
 
+/**
+ * Broad keys: worth comparing on in a spread-out population, useless where one key is
+ * shared by hundreds (a clinic's home suburb, a popular name in one birth year). Batch
+ * linking skips a broad key shared by more than BROAD_KEY_LIMIT records of the other
+ * side; the hub should do the same when fetching candidates.
+ */
+export const BROAD_KEY_KINDS: readonly string[] = ['pc:', 'fy:'];
+export const BROAD_KEY_LIMIT = 10;
+
+export function isBroadKey(key: string): boolean {
+  return key.startsWith('pc:') || key.startsWith('fy:');
+}
+
 /** Keys of a prepared record. Each key starts with a short kind prefix ("d:", "ly:"…). */
 export function preparedBlockingKeys(r: PreparedRecord): string[] {
   const keys: string[] = [];
@@ -23,7 +36,7 @@ export function preparedBlockingKeys(r: PreparedRecord): string[] {
   if (first !== '' && year !== 0) {
     // A new surname *and* a mistyped day or month: the first name and the rest of the date.
     const m = Math.floor(r.dob / 100) % 100;
-    keys.push(`fm:${first}:${year}-${m}`, `fd:${first}:${year}--${r.dob % 100}`);
+    keys.push(`fm:${first}:${year}-${m}`, `fd:${first}:${year}--${r.dob % 100}`, `fy:${first}:${year}`);
   }
   // Sorted, so first and last names swapped on one side share the key.
   if (first !== '' && last !== '') keys.push(`fl:${first < last ? `${first}:${last}` : `${last}:${first}`}`);
@@ -33,14 +46,14 @@ export function preparedBlockingKeys(r: PreparedRecord): string[] {
   // whose first name and birth date were both mistyped or swapped for another's.
   if (r.postcode !== null && last !== '') keys.push(`lp:${last}:${r.postcode}`);
   if (r.city !== null && last !== '') keys.push(`lc:${last}:${r.city}`);
+  const initial = r.first?.key[0];
+  if (r.postcode !== null && initial !== undefined) keys.push(`pc:${r.postcode}:${initial}`);
   const number = r.address1?.number ?? null;
   const street = r.address1?.street ?? '';
   if (number !== null && street !== '') {
-    // By sound and by spelling: typos and run-together words ("pearsonstreet") defeat one or the other.
-    keys.push(`ad:${number}:${phoneticKey(street.split(' ')[0] as string)}`);
-    keys.push(`an:${number}:${street.slice(0, 3)}`);
+    // Classic 4-character Soundex length, so run-together words ("pearsonstreet") still agree.
+    keys.push(`ad:${number}:${phoneticKey(street.split(' ')[0] as string).slice(0, 4)}`);
   }
-  if (number !== null && first !== '') keys.push(`fn:${first}:${number}`);
   if (r.medicare) keys.push(`m:${r.medicare.card}`);
   keys.push(`i:${r.normalizedId}`);
   if (r.integrationRecordId !== null && r.integrationRecordId !== r.normalizedId) keys.push(`i:${r.integrationRecordId}`);

@@ -1,4 +1,5 @@
 // Batch linking of two sources (one-to-one) and deduplication of one list.
+import { F, patternLevel } from './compare/fields.ts';
 import { decidePair, resolveThresholds, scorerFor, type DecisionPolicy } from './decide.ts';
 import { assessPair, integrationIdAgrees } from './explain.ts';
 import type { MatchModel } from './model.ts';
@@ -56,9 +57,10 @@ function decideAll(pairs: PairBuffer, left: readonly PreparedRecord[], right: re
   for (let k = 0; k < pairs.length; k++) {
     const a = left[pairs.left[k] as number] as PreparedRecord;
     const b = right[pairs.right[k] as number] as PreparedRecord;
+    const pattern = pairs.pattern[k] as number;
     const identifier = integrationIdAgrees(a, b);
     // Medicare agreement can decide a pair on its own, so it cannot be filtered by score.
-    if (!identifier && priorWeight + scorer.scorePattern(pairs.pattern[k] as number) < policy.thresholds.review && !(a.medicare && b.medicare)) continue;
+    if (!identifier && priorWeight + scorer.scorePattern(pattern) < policy.thresholds.review && patternLevel(pattern, F.medicare) !== 0) continue;
     const assessment = assessPair(a, b, scorer, priorWeight);
     const decision = decidePair(assessment, policy);
     if (decision === 'new') continue;

@@ -3,7 +3,7 @@
 // once, with no set of pairs held in memory. Each comparison is kept as three integers.
 import { encodePattern, MISSING } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
-import { preparedBlockingKeys } from './blocking.ts';
+import { BROAD_KEY_LIMIT, isBroadKey, preparedBlockingKeys } from './blocking.ts';
 import type { PreparedRecord } from './prepare.ts';
 
 /** Compared pairs as parallel typed arrays (index into left, index into right, pattern). */
@@ -62,18 +62,22 @@ function keysOf(record: PreparedRecord, kinds: readonly string[] | undefined): s
   return kinds ? keys.filter((key) => kinds.some((kind) => key.startsWith(kind))) : keys;
 }
 
-/** Inverted index: blocking key → indices of the records carrying it. */
-export function indexByKeys(records: readonly PreparedRecord[], kinds?: readonly string[]): Map<string, number[]> {
-  const index = new Map<string, number[]>();
+/** Inverted index: blocking key → the record carrying it, or the records (most keys are
+ *  carried by one record; a bare number instead of a one-element array saves memory). */
+export function indexByKeys(records: readonly PreparedRecord[], kinds?: readonly string[]): Map<string, number | number[]> {
+  const index = new Map<string, number | number[]>();
   records.forEach((record, i) => {
     for (const key of keysOf(record, kinds)) {
       const bucket = index.get(key);
-      if (bucket) bucket.push(i);
-      else index.set(key, [i]);
+      if (bucket === undefined) index.set(key, i);
+      else if (typeof bucket === 'number') index.set(key, [bucket, i]);
+      else bucket.push(i);
     }
   });
   return index;
 }
+
+const single = [0];
 
 export function collectPairs(left: readonly PreparedRecord[], right: readonly PreparedRecord[], options: CollectOptions = {}): PairBuffer {
   const { sameSet = false, maxBucketSize = 1000, onProgress, keyKinds, maskedFields = [] } = options;
@@ -85,8 +89,14 @@ export function collectPairs(left: readonly PreparedRecord[], right: readonly Pr
   for (let i = 0; i < left.length; i++) {
     const record = left[i] as PreparedRecord;
     for (const key of keysOf(record, keyKinds)) {
-      const bucket = index.get(key);
-      if (!bucket || bucket.length > maxBucketSize) continue;
+      const entry = index.get(key);
+      if (entry === undefined) continue;
+      let bucket: number[];
+      if (typeof entry === 'number') {
+        single[0] = entry;
+        bucket = single;
+      } else bucket = entry;
+      if (bucket.length > maxBucketSize || (bucket.length > BROAD_KEY_LIMIT && isBroadKey(key))) continue;
       for (const j of bucket) {
         if (lastSeen[j] === i || (sameSet && j <= i)) continue;
         lastSeen[j] = i;

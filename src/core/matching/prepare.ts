@@ -10,6 +10,7 @@ import { normalizeName } from './normalize/names.ts';
 import { normalizePhone, phoneTail } from './normalize/phones.ts';
 import { foldText } from './normalize/text.ts';
 import { nicknameGroups } from './nicknames.ts';
+import { intern, internOrNull, NONE } from './intern.ts';
 import type { MatchRecord, NormalizeOptions } from './types.ts';
 
 export interface PreparedName {
@@ -24,17 +25,17 @@ export interface PreparedRecord {
   first: PreparedName | null;
   /** Nickname groups ("g:12") and literal tokens ("n:liz") of the first, preferred and
    *  middle names. A short array, not a Set: there are 200,000 of these in a big run. */
-  firstAliases: string[];
+  firstAliases: readonly string[];
   last: PreparedName | null;
   /** YYYYMMDD integer, 0 when missing. */
   dob: number;
   sex: 'm' | 'f' | 'x' | null;
-  emails: string[];
-  phones: string[];
+  emails: readonly string[];
+  phones: readonly string[];
   /** The phones' national tails (see phoneTail), what comparisons and keys use. */
-  phoneTails: string[];
+  phoneTails: readonly string[];
   /** The emails' mailbox names (before the @). */
-  emailLocals: string[];
+  emailLocals: readonly string[];
   address1: NormalizedAddress | null;
   address2: string | null;
   city: string | null;
@@ -48,12 +49,14 @@ export interface PreparedRecord {
 function prepareName(raw: string | null | undefined): PreparedName | null {
   const name = normalizeName(raw);
   if (!name) return null;
-  return { key: name.key, tokens: name.tokens, phonetic: phoneticKey(name.key) };
+  const key = intern(name.key);
+  const tokens = name.tokens.length === 1 ? [key] : name.tokens.map(intern);
+  return { key, tokens, phonetic: intern(phoneticKey(key)) };
 }
 
 /** Forms that identify the same given name: nickname groups ("g:12") and the literal
  *  tokens of the preferred and middle names ("n:liz"). */
-function firstAliases(record: MatchRecord, first: PreparedName | null): string[] {
+function firstAliases(record: MatchRecord, first: PreparedName | null): readonly string[] {
   const aliases: string[] = [];
   const add = (token: string) => {
     aliases.push(`n:${token}`);
@@ -64,7 +67,7 @@ function firstAliases(record: MatchRecord, first: PreparedName | null): string[]
     const name = normalizeName(raw);
     if (name) for (const token of name.tokens) if (token.length > 1) add(token);
   }
-  return [...new Set(aliases)];
+  return aliases.length === 0 ? NONE : [...new Set(aliases.map(intern))];
 }
 
 function normalizeSex(raw: string | null | undefined): 'm' | 'f' | 'x' | null {
@@ -75,8 +78,9 @@ function normalizeSex(raw: string | null | undefined): 'm' | 'f' | 'x' | null {
   return null;
 }
 
-function unique<T>(values: (T | null)[]): T[] {
-  return [...new Set(values.filter((v): v is T => v !== null))];
+function unique(values: (string | null)[]): readonly string[] {
+  const present = values.filter((v): v is string => v !== null);
+  return present.length === 0 ? NONE : [...new Set(present)];
 }
 
 export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {}): PreparedRecord {
@@ -96,14 +100,14 @@ export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {
     dob: dob ? dateCode(dob) : 0,
     sex: normalizeSex(record.sex),
     emails,
-    emailLocals: emails.map(emailLocal),
+    emailLocals: emails.length === 0 ? NONE : emails.map(emailLocal),
     phones,
     phoneTails: unique(phones.map(phoneTail)),
-    address1: address1 && address1.text !== '' ? address1 : null,
-    address2: nonEmpty(record.addressLine2 ? foldText(record.addressLine2) : null),
-    city: nonEmpty(record.city ? foldText(record.city) : null),
-    state: normalizeState(record.state),
-    postcode: normalizePostcode(record.postcode),
+    address1: address1 && address1.text !== '' ? { ...address1, street: intern(address1.street) } : null,
+    address2: internOrNull(nonEmpty(record.addressLine2 ? foldText(record.addressLine2) : null)),
+    city: internOrNull(nonEmpty(record.city ? foldText(record.city) : null)),
+    state: internOrNull(normalizeState(record.state)),
+    postcode: internOrNull(normalizePostcode(record.postcode)),
     medicare: normalizeMedicare(record.medicareNumber, record.medicareIrn),
     integrationRecordId: normalizeIdentifier(record.integrationRecordId),
     normalizedId: normalizeIdentifier(record.id) ?? '',

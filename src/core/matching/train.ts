@@ -10,9 +10,12 @@ import { seededRandom } from './random.ts';
 import type { MatchRecord, NormalizeOptions } from './types.ts';
 
 export interface TrainOptions extends EmOptions {
-  /** Random pairs compared to estimate u. Default 200,000 (fewer if the data is small). */
+  /** Random pairs compared to estimate u. Default 100,000 (fewer if the data is small). */
   uSamples?: number;
   seed?: number;
+  /** Linking: EM passes use at most this many records of the first source (an even
+   *  spread), which is plenty to estimate a few dozen parameters. Default 25,000. */
+  maxTrainingRecords?: number;
   /** Below this many training pairs EM is not attempted and the defaults are used. Default 200. */
   minPairs?: number;
 }
@@ -47,6 +50,13 @@ export function estimateU(left: readonly PreparedRecord[], right: readonly Prepa
   });
 }
 
+/** Every k-th record, so that at most `max` remain (deterministic). */
+function evenSample<T>(records: readonly T[], max: number): readonly T[] {
+  if (records.length <= max) return records;
+  const step = records.length / max;
+  return Array.from({ length: max }, (_, i) => records[Math.floor(i * step)] as T);
+}
+
 export interface TrainedModel { model: MatchModel; emIterations: number }
 
 interface Pass { m: number[][]; lambda: number; pairs: number; iterations: number }
@@ -77,15 +87,18 @@ export function trainOnRecords(left: readonly PreparedRecord[], right: readonly 
   const defaults = defaultModel();
   if (Math.min(left.length, right.length) < 50) return { model: defaults, emIterations: 0 };
   const possiblePairs = sameSet ? (left.length * (left.length - 1)) / 2 : left.length * right.length;
-  const u = estimateU(left, right, sameSet, Math.min(options.uSamples ?? 200_000, possiblePairs), options.seed ?? 1);
+  const u = estimateU(left, right, sameSet, Math.min(options.uSamples ?? 100_000, possiblePairs), options.seed ?? 1);
   const start: MatchModel = { m: defaults.m, u, lambda: 0.1, source: 'em' };
-  const byDate = emPass(left, right, sameSet, 'd:', [F.dob], start, options);
+  // Dedupe pairs a list with itself, so it cannot be thinned on one side only.
+  const sample = sameSet ? left : evenSample(left, options.maxTrainingRecords ?? 25_000);
+  const byDate = emPass(sample, right, sameSet, 'd:', [F.dob], start, options);
   if (!byDate) return { model: defaults, emIterations: 0 };
-  const byName = emPass(left, right, sameSet, 'fl:', [F.first, F.last], start, options);
+  const byName = emPass(sample, right, sameSet, 'fl:', [F.first, F.last], start, options);
   const m = byDate.m.map((row, f) => (f === F.dob ? (byName?.m[f] ?? defaults.m[f] ?? row) : row));
   const dateKept = (m[F.dob]?.[0] ?? 0.9) + (m[F.dob]?.[1] ?? 0);
   const maxMatches = sameSet ? left.length : Math.min(left.length, right.length);
-  const expectedMatches = Math.min(maxMatches, (byDate.lambda * byDate.pairs) / Math.max(0.05, dateKept));
+  const scale = left.length / sample.length;
+  const expectedMatches = Math.min(maxMatches, (scale * byDate.lambda * byDate.pairs) / Math.max(0.05, dateKept));
   const lambda = Math.max(1, expectedMatches) / possiblePairs;
   return { model: { m, u, lambda, source: 'em' }, emIterations: byDate.iterations + (byName?.iterations ?? 0) };
 }
