@@ -5,6 +5,8 @@ import { buildHintEmulator, type HintEmulatorOptions } from './app.ts';
 export { buildHintEmulator } from './app.ts';
 export type { HintEmulator, HintEmulatorOptions } from './app.ts';
 export { sign as signWebhookBody } from './webhooks.ts';
+/** The same answer as GET /_emulator/credentials, for in-process users: hintCredentials(emulator.context). */
+export { credentials as hintCredentials } from './harness.ts';
 
 export async function startEmulator(options: HintEmulatorOptions = {}): Promise<RunningEmulator> {
   // The CLI has no flag for it yet: HINT_EMULATOR_STATE_FILE turns persistence on.
