@@ -68,7 +68,8 @@ export function installAuth(app: FastifyInstance, state: HintState): void {
   const limiter = new RateLimiter();
   const daily = new RateLimiter();
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    // File links carry their own account_token instead of a Bearer token.
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/files/')) return;
     const token = bearer(request);
     if (!token) throw new HintError(401, 'Unauthorized');
     const auth = resolve(state, token);

@@ -70,6 +70,31 @@ describe('Hint emulator: customer invoices, charges and payments', () => {
     expect((await h.call('GET', `/api/provider/customer_invoices/${draft.id}`)).status).toBe(404);
   });
 
+  it('gives a PDF link valid for 15 minutes, and emails only owners with an address', async () => {
+    const inv = await newInvoice();
+    await h.call('POST', `/api/provider/customer_invoices/${inv.id}/charges`, h.token, { name: 'Visit', quantity: 1, price_in_cents: 1234 });
+    const { url } = await (await h.call('POST', `/api/provider/customer_invoices/${inv.id}/pdf`)).json();
+    expect(url).toMatch(/\/api\/files\/[0-9A-Za-z]+\?account_token=[0-9A-Za-z]{36}$/);
+    const pdf = await fetch(url);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await fetch(url.replace(/account_token=.*/, 'account_token=wrong'))).status).toBe(404);
+    h.clock.advance(16 * 60_000);
+    expect((await fetch(url)).status).toBe(404);
+
+    expect((await h.call('POST', `/api/provider/customer_invoices/${inv.id}/send_email`)).status).toBe(422);   // still a draft
+    await h.call('POST', `/api/provider/customer_invoices/${inv.id}/issue`);
+    const noEmail = await h.call('POST', `/api/provider/customer_invoices/${inv.id}/send_email`);
+    expect(noEmail.status).toBe(422);
+    expect((await noEmail.json()).message).toMatch(/email/);
+    await h.call('PATCH', `/api/provider/patients/${patientId}`, h.token, { email: 'inv@example.com' });
+    const sent = await (await h.call('POST', `/api/provider/customer_invoices/${inv.id}/send_email`)).json();
+    expect(sent.status).toBe('sent');
+    expect(sent.last_sent_at).not.toBeNull();
+    expect(sent.due_in_cents).toBe(1234);
+  });
+
   it('lists invoices with count headers, date filters and expand=charges', async () => {
     const res = await h.call('GET', '/api/provider/customer_invoices?limit=100&expand=charges');
     const list = await res.json();

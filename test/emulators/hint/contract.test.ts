@@ -65,6 +65,7 @@ const steps: [string, Step, (body: any, f: Fixtures) => void][] = [
   }), (b, f) => { f.payment = b.id; }],
   ['CustomerInvoicePayment.ListAllPayments', (h, f) => provider(h, 'GET', `/api/provider/customer_invoices/${f.invoice}/payments`), () => {}],
   ['CustomerInvoicePayment.ShowPayment', (h, f) => provider(h, 'GET', `/api/provider/customer_invoices/${f.invoice}/payments/${f.payment}`), () => {}],
+  ['CustomerInvoice.CreatePDF', (h, f) => provider(h, 'POST', `/api/provider/customer_invoices/${f.invoice}/pdf`), () => {}],
   ['CustomerInvoice.VoidCustomerInvoice', (h, f) => provider(h, 'POST', `/api/provider/customer_invoices/${f.invoice}/void`), () => {}],
   ['PartnerInteraction.CreatePartnerInteraction', (h, f) => provider(h, 'POST', `/api/provider/patients/${f.patient}/interactions/partner`, {
     status: 'draft', title: 'Lab #123456', body: 'This is a test body',

@@ -12,6 +12,7 @@ import type { CustomerInvoice } from '../model.ts';
 import { addToIndex } from '../state.ts';
 import { formatDate } from '../time.ts';
 import { chargeView, invoiceView, paymentView } from '../views/billing.ts';
+import { invoiceDocumentRoutes } from './invoice-documents.ts';
 import { dueInCents } from '../views/invoice-math.ts';
 import { membershipsOf } from '../views/patient.ts';
 
@@ -148,6 +149,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
   });
 
   chargeRoutes(app, ctx, find, patientIn, changed);
+  invoiceDocumentRoutes(app, ctx, find);
 
   app.get<IdParams>('/api/provider/customer_invoices/:id/payments', async (request, reply) => {
     const invoice = find(practiceAuth(request), request.params.id);
