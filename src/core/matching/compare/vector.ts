@@ -34,9 +34,11 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Ar
   if (first > 1 && last > 1 && crossedInitialAgrees(a, b)) {
     const crossFirst = compareNamesCrossed(a.first, b.last);
     const crossLast = compareNamesCrossed(a.last, b.first);
+    // Crosswise wins when it agrees better overall. The better level goes to the first name
+    // whichever side is which, so that a against b scores what b against a scores.
     if (crossFirst !== MISSING && crossLast !== MISSING && rank(crossFirst) + rank(crossLast) < rank(first) + rank(last)) {
-      out[F.first] = crossFirst;
-      out[F.last] = crossLast;
+      out[F.first] = Math.min(crossFirst, crossLast);
+      out[F.last] = Math.max(crossFirst, crossLast);
       swapped = true;
     }
   }

@@ -3,7 +3,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { digitsOnly } from './text.ts';
 
-/** E.164 (+61412345678) or, when the number cannot be read as valid, its bare digits
+/** E.164 (+61412345678) or, when the number cannot be read as valid, its digits
  *  (still useful for exact and near comparison); null when there are too few digits. */
 export function normalizePhone(raw: string | null | undefined, region: string): string | null {
   if (!raw) return null;
@@ -13,7 +13,8 @@ export function normalizePhone(raw: string | null | undefined, region: string): 
   if (fast !== null) return fast;
   const parsed = parsePhoneNumberFromString(raw, region as CountryCode);
   if (parsed && parsed.isValid()) return parsed.number;
-  return digits;
+  // Keep the + of an unreadable international number, so normalising twice changes nothing.
+  return raw.trimStart().startsWith('+') ? `+${digits}` : digits;
 }
 
 /**

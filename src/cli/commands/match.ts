@@ -1,0 +1,95 @@
+// `tandem match --a A.csv --b B.csv [--out pairs.csv] [--explain]` links two files;
+// `tandem match --dedupe F.csv [...]` finds duplicates within one. Pure matching lives in
+// src/core/matching; this file reads, reports progress and writes.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { numberFlag, parseFlags } from '../args.ts';
+import { CliError } from '../errors.ts';
+import { dedupe, linkSources, type LinkOptions, type LinkResult, type ProgressEvent } from '../../core/matching/index.ts';
+import { pairRow, pairsHeader, recordsFromCsv, INPUT_COLUMNS } from '../match/records.ts';
+
+export const usage = `Usage: tandem match --a A.csv --b B.csv [--out pairs.csv] [options]
+       tandem match --dedupe F.csv [--out pairs.csv] [options]
+
+Links the people in two CSV files (one-to-one), or finds duplicates within one file.
+Input columns (any subset, "id" required, names exactly):
+  ${INPUT_COLUMNS.join(', ')}
+Output CSV (stdout unless --out): a_id, b_id, score, decision (match | review),
+  score being the match weight (log2 of the posterior odds).
+
+Options:
+  --explain                 add probability, guards and each field's level and weight
+  --match-threshold P       posterior probability for an automatic match (default 0.99)
+  --review-threshold P      posterior probability for a review (default 0.01)
+  --country AU|US           region for phones without a country code (default AU)
+  --date-order DMY|MDY      how to read an ambiguous date such as 03/04/1980 (default DMY)
+  --guards                  never auto-match pairs that look like twins or relatives
+  --quiet                   no progress on stderr`;
+
+function readInput(file: string) {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = recordsFromCsv(text, file);
+  if (parsed.ignoredColumns.length > 0) process.stderr.write(`${file}: ignoring unknown columns: ${parsed.ignoredColumns.join(', ')}\n`);
+  return parsed.records;
+}
+
+function probabilityFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const p = numberFlag(value, name, 0.5);
+  if (p >= 1) throw new CliError(`--${name} must be a probability between 0 and 1, got "${value}"`);
+  return p;
+}
+
+function progressReporter(quiet: boolean, started: number) {
+  if (quiet) return undefined;
+  return (e: ProgressEvent) => {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stderr.write(`[${seconds} s] ${e.phase} ${e.done}/${e.total}\n`);
+  };
+}
+
+function writeOutput(result: LinkResult, out: string | undefined, explain: boolean): void {
+  const lines = [pairsHeader(explain), ...result.pairs.map((p) => pairRow(p, explain))];
+  if (out) writeFileSync(out, lines.join(''));
+  else process.stdout.write(lines.join(''));
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    a: { type: 'string' }, b: { type: 'string' }, dedupe: { type: 'string' }, out: { type: 'string' },
+    explain: { type: 'boolean' }, 'match-threshold': { type: 'string' }, 'review-threshold': { type: 'string' },
+    country: { type: 'string' }, 'date-order': { type: 'string' }, guards: { type: 'boolean' }, quiet: { type: 'boolean' },
+  }, usage);
+  const linking = values.a !== undefined || values.b !== undefined;
+  if (linking === (values.dedupe !== undefined)) throw new CliError(`give either --a and --b, or --dedupe\n\n${usage}`);
+  if (linking && (!values.a || !values.b)) throw new CliError(`--a and --b go together\n\n${usage}`);
+  const dateOrder = values['date-order']?.toUpperCase();
+  if (dateOrder !== undefined && dateOrder !== 'DMY' && dateOrder !== 'MDY') throw new CliError(`--date-order must be DMY or MDY, got "${values['date-order']}"`);
+  const started = performance.now();
+  const options: LinkOptions = {
+    thresholds: { match: probabilityFlag(values['match-threshold'], 'match-threshold'), review: probabilityFlag(values['review-threshold'], 'review-threshold') },
+    normalize: { defaultCountry: values.country?.toUpperCase() ?? 'AU', dateOrder },
+    guards: values.guards ?? false,
+    onProgress: progressReporter(values.quiet ?? false, started),
+  };
+  if (options.thresholds) for (const key of ['match', 'review'] as const) if (options.thresholds[key] === undefined) delete options.thresholds[key];
+  let result: LinkResult;
+  try {
+    result = values.dedupe !== undefined
+      ? dedupe(readInput(values.dedupe), options)
+      : linkSources(readInput(values.a as string), readInput(values.b as string), options);
+  } catch (error) {
+    if (error instanceof RangeError) throw new CliError(error.message);
+    throw error;
+  }
+  writeOutput(result, values.out, values.explain ?? false);
+  const matches = result.pairs.filter((p) => p.decision === 'match').length;
+  if (!values.quiet) {
+    process.stderr.write(`${result.stats.comparisons} comparisons, ${matches} matches, ${result.pairs.length - matches} reviews in ${((performance.now() - started) / 1000).toFixed(1)} s${values.out ? ` → ${values.out}` : ''}\n`);
+  }
+  return 0;
+}

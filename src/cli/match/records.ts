@@ -1,0 +1,54 @@
+// CSV rows ↔ matcher records for `tandem match`.
+import { CliError } from '../errors.ts';
+import type { LinkedPair, MatchRecord } from '../../core/matching/index.ts';
+import { csvObjects, formatCsvRow } from './csv.ts';
+
+/** Input columns (any subset; `id` required), named exactly as in the docs. */
+export const INPUT_COLUMNS = [
+  'id', 'first_name', 'middle_name', 'last_name', 'dob', 'sex', 'email', 'phone', 'address_line1', 'address_line2',
+  'city', 'state', 'postcode', 'country', 'medicare_number',
+] as const;
+
+export interface ParsedInput { records: MatchRecord[]; ignoredColumns: string[] }
+
+/** Parses a CSV file's text into records; errors name the file and the problem. */
+export function recordsFromCsv(text: string, file: string): ParsedInput {
+  const { header, records: rows } = csvObjects(text);
+  if (!header.includes('id')) throw new CliError(`${file}: no "id" column (columns must be named exactly: ${INPUT_COLUMNS.join(', ')})`);
+  const known = new Set<string>(INPUT_COLUMNS);
+  const ignoredColumns = header.filter((h) => !known.has(h));
+  const seen = new Set<string>();
+  const records = rows.map((row, i) => {
+    const id = row.id ?? '';
+    if (id === '') throw new CliError(`${file}: row ${i + 2}: empty id`);
+    if (seen.has(id)) throw new CliError(`${file}: row ${i + 2}: duplicate id "${id}"`);
+    seen.add(id);
+    const value = (column: string) => (row[column] === '' ? null : (row[column] ?? null));
+    return {
+      id, firstName: value('first_name'), middleName: value('middle_name'), lastName: value('last_name'), dob: value('dob'),
+      sex: value('sex'), email: value('email'), phone: value('phone'), addressLine1: value('address_line1'),
+      addressLine2: value('address_line2'), city: value('city'), state: value('state'), postcode: value('postcode'),
+      country: value('country'), medicareNumber: value('medicare_number'),
+    } satisfies MatchRecord;
+  });
+  return { records, ignoredColumns };
+}
+
+const FIELD_COLUMNS = ['first_name', 'last_name', 'dob', 'sex', 'email', 'phone', 'address_line1', 'address_line2', 'locality', 'medicare'];
+
+export function pairsHeader(explain: boolean): string {
+  const base = ['a_id', 'b_id', 'score', 'decision'];
+  return formatCsvRow(explain ? [...base, 'probability', 'guards', ...FIELD_COLUMNS] : base);
+}
+
+/** One output row; with explain, each field as "level (weight)". */
+export function pairRow(pair: LinkedPair, explain: boolean): string {
+  const base: (string | number)[] = [pair.aId, pair.bId, pair.score.toFixed(2), pair.decision];
+  if (!explain) return formatCsvRow(base);
+  const byField = new Map(pair.explanation.fields.map((f) => [f.field, f]));
+  const fields = FIELD_COLUMNS.map((name) => {
+    const f = byField.get(name);
+    return !f || f.level === 'missing' ? 'missing' : `${f.level} (${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(2)})`;
+  });
+  return formatCsvRow([...base, pair.explanation.probability.toFixed(6), pair.explanation.guards.join('; '), ...fields]);
+}
