@@ -131,6 +131,9 @@ describe('Hint emulator: plans, companies, memberships, locations, interactions'
       expect(patient.memberships[0].company.id).toBe(patient.company.id);
     }
     expect((await h.call('GET', '/api/provider/memberships/mem-nope')).status).toBe(404);
+    const template = await (await h.call('GET', `/api/provider/memberships/new?owner=${employer.owner.id}`)).json();
+    expect(template).toMatchObject({ id: null, status: 'pending', owner: { id: employer.owner.id }, plan: { plan_type: 'retail' } });
+    expect((await h.call('GET', '/api/provider/memberships/new')).status).toBe(422);
   });
 
   it('bills through membership status set in Hint: unpaid owes the fee, active again settles it', async () => {

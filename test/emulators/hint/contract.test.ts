@@ -47,6 +47,7 @@ const steps: [string, Step, (body: any, f: Fixtures) => void][] = [
   ['Company.UpdateCompany', (h, f) => provider(h, 'PATCH', `/api/provider/companies/${f.company}`, { name: 'Schmoogle LLC' }), () => {}],
   ['Company.DeactivateCompany', (h, f) => provider(h, 'POST', `/api/provider/companies/${f.company}/deactivate`), () => {}],
   ['Membership.ListAllMemberships', (h) => provider(h, 'GET', '/api/provider/memberships'), (b, f) => { f.membership = b[0].id; }],
+  ['Membership.NewMembership', (h, f) => provider(h, 'GET', `/api/provider/memberships/new?owner=${f.patient}`), () => {}],
   ['Membership.ShowMembership', (h, f) => provider(h, 'GET', `/api/provider/memberships/${f.membership}`), () => {}],
   ['CustomerInvoice.CreateCustomerInvoice', (h, f) => provider(h, 'POST', '/api/provider/customer_invoices', { patient: { id: f.patient }, integration_record_id: 'INV-1' }),
     (b, f) => { f.invoice = b.id; }],
@@ -138,6 +139,23 @@ describe('Hint emulator: contract with Hint\'s OpenAPI and recorded examples', (
     if (example) expect(shapeDifferences(example.example, body), `${id} vs recorded example`).toEqual([]);
     if (Array.isArray(body)) expect(body.length, `${id} should list something`).toBeGreaterThan(0);
     keep(body, fixtures);
+  });
+
+  it('covers every operation of the reference that the emulator serves', async () => {
+    const probe = await startHint();
+    try {
+      const served: string[] = [];
+      for (const op of contract.operations.values()) {
+        const url = `/api${op.path.replace(/\{[^}]+\}/g, 'x')}`;
+        const token = /^\/(provider)\//.test(op.path) ? probe.token : probe.creds.partnerApiKey;
+        const res = await probe.app.inject({ method: op.method as 'GET', url, headers: { authorization: `Bearer ${token}` } });
+        // The router's own miss says exactly "Not Found"; a served route says what it could not find.
+        if (!(res.statusCode === 404 && res.json().message === 'Not Found')) served.push(op.operationId);
+      }
+      const covered = new Set(steps.map(([id]) => id));
+      expect(served.filter((id) => !covered.has(id))).toEqual([]);
+      expect(served.length).toBeGreaterThanOrEqual(60);
+    } finally { await probe.close(); }
   });
 
   it('list operations send X-Count and X-Total-Count', async () => {

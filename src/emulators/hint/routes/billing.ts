@@ -7,7 +7,8 @@ import type { HintContext } from '../context.ts';
 import { HintError, notFound, parseWith } from '../errors.ts';
 import { companyEvent } from '../events.ts';
 import { listOf, parseListOptions } from '../lists.ts';
-import type { Company } from '../model.ts';
+import type { Company, Membership } from '../model.ts';
+import { formatDate } from '../time.ts';
 import { membershipView } from '../views/billing.ts';
 import { companyView, planView } from '../views/common.ts';
 
@@ -99,6 +100,24 @@ export function billingRoutes(app: FastifyInstance, ctx: HintContext): void {
     const auth = practiceAuth(request);
     const own = ofPractice(state.data.memberships.values(), auth);
     return listOf(reply, own, parseListOptions(request, state.config), (m) => membershipView(state, auth.partnerId, m));
+  });
+
+  // A template for a membership not yet created (unsaved, so its id is null).
+  app.get<{ Querystring: { owner?: string } }>('/api/provider/memberships/new', async (request) => {
+    const auth = practiceAuth(request);
+    const ownerId = request.query.owner;
+    if (!ownerId) throw new HintError(422, "Validation failed: Owner can't be blank");
+    const owner = state.data.patients.get(ownerId);
+    if (!owner || owner.practiceId !== auth.practiceId) throw new HintError(422, `Validation failed: Owner ${ownerId} not found`);
+    const plan = [...state.data.plans.values()].find((p) => p.practiceId === auth.practiceId && p.plan_type === 'retail');
+    const today = formatDate(state.now(), state.offsetOf(auth.practiceId));
+    const template: Membership = {
+      id: '', practiceId: auth.practiceId, createdAt: state.now(), updatedAt: state.now(), version: 0, planId: plan?.id ?? '',
+      ownerId: owner.id, companyId: null, status: 'pending', enrollment_status: 'pending', start_date: today, end_date: null,
+      period_in_months: 1, members: [{ id: '', patientId: owner.id, member_type: 'employee', start_date: today, end_date: null }],
+    };
+    const view = membershipView(state, auth.partnerId, template);
+    return { ...view, id: null, membership_patients: view.membership_patients.map((m) => ({ ...m, id: null })) };
   });
 
   app.get<IdParams>('/api/provider/memberships/:id', async (request) => {
