@@ -31,6 +31,7 @@ const steps: [string, Step, (body: any, f: Fixtures) => void][] = [
   ['Practitioner.ProviderPractitioners', (h) => provider(h, 'GET', '/api/provider/practitioners'), () => {}],
   ['Practitioner.ShowPractitioner', (h, f) => provider(h, 'GET', `/api/provider/practitioners/${f.practitioner}`), () => {}],
   ['Practitioner.UpdatePractitioner', (h, f) => provider(h, 'PATCH', `/api/provider/practitioners/${f.practitioner}`, { bio: 'Bio' }), () => {}],
+  ['User.ListUsers', (h) => provider(h, 'GET', '/api/provider/users'), () => {}],
   ['Practice.GetPractice', (h) => provider(h, 'GET', '/api/provider/practice'), () => {}],
   ['Practice.UpdatePractice', (h) => provider(h, 'PATCH', '/api/provider/practice', { email: 'clinic@example.com' }), () => {}],
   ['Location.CreateLocation', (h) => provider(h, 'POST', '/api/provider/locations', { name: 'Uptown', address_city: 'New York', phone_number: '5553050019' }),

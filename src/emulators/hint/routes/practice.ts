@@ -71,6 +71,18 @@ export function practiceRoutes(app: FastifyInstance, ctx: HintContext): void {
   app.patch('/api/provider/practice', updatePractice);
   app.put('/api/provider/practice', updatePractice);
 
+  // Staff logins (not practitioners): the emulated practice has its admin.
+  app.get('/api/provider/users', async (request, reply) => {
+    const practice = state.practice(practiceAuth(request).practiceId);
+    const [first, ...rest] = practice.admin.name.split(' ');
+    const users = [{
+      id: practice.admin.id, email: practice.admin.email, first_name: first ?? null, last_name: rest.join(' ') || null,
+      name: practice.admin.name, phones: [], product_users: [],
+    }];
+    reply.header('x-count', String(users.length)).header('x-total-count', String(users.length));
+    return users;
+  });
+
   locationRoutes(app, ctx);
   practitionerRoutes(app, ctx);
 }
