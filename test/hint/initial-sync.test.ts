@@ -37,6 +37,8 @@ beforeAll(async () => {
     expect(res.status).toBe(201);
   }
   for (let i = 0; i < 5; i++) await w.hub.api('POST', '/api/v1/patients', { firstName: `Only${i}`, lastName: 'Tandem', dob: `1970-01-0${i + 1}` });
+  // Those creations are fanned out before the connection exists (else they would be pushed to Hint).
+  await waitFor(async () => (await db().query('SELECT count(*)::int AS n FROM domain_events WHERE dispatched_at IS NULL')).rows[0].n === 0, 'the outbox dispatched');
   connectionId = await w.connect();
 });
 afterAll(async () => { await w?.stop(); });

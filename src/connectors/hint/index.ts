@@ -8,6 +8,7 @@ import { hintFanOut, hintTasks } from './jobs.ts';
 import { publicRoutes } from './public-routes.ts';
 import { createRuntime } from './runtime.ts';
 import { startHintSandbox } from './sandbox.ts';
+import { wakeDrainer } from './inbox-drain.ts';
 
 const createHintConnector: ConnectorFactory = (deps) => {
   const rt = createRuntime(deps);
@@ -25,6 +26,11 @@ const createHintConnector: ConnectorFactory = (deps) => {
     // main.ts stops the sandbox it started.
     startSandbox: (sandboxDeps) => startHintSandbox(rt, sandboxDeps),
     // Any Hint setting given (including HINT_API_URL pointing somewhere else) means: no sandbox.
+    // Events stored by a process that died before waking its drainer are picked up at start.
+    async afterListen() {
+      const { rows } = await deps.db.query(`SELECT id, practice_id FROM connections WHERE system = 'hint' AND status = 'active'`);
+      for (const r of rows) await wakeDrainer(deps.db, r.practice_id, r.id);
+    },
     hasRealCredentials: () => Boolean(deps.config.hint.partnerApiKey || deps.config.hint.webhookSecret || deps.config.hint.apiUrl !== 'https://api.hint.com'),
   };
 };

@@ -7,6 +7,7 @@ import { enqueue } from '../../jobs/queue.ts';
 import { getPatient } from './api.ts';
 import { absorbPatient, enqueuePush } from './inbound-patient.ts';
 import { processEvent } from './inbound.ts';
+import { drainInboxTask } from './inbox-drain.ts';
 import { initialSyncTask } from './initial-sync.ts';
 import { pushPatient } from './outbound-patient.ts';
 import { pushPractitioner } from './practitioners.ts';
@@ -16,6 +17,7 @@ import { loadConn, type HintRuntime } from './runtime.ts';
 declare module '../../jobs/types.ts' {
   interface JobPayloads {
     'hint:process-event': { practiceId: string; connectionId: string; inboxId: number };
+    'hint:drain-inbox': { practiceId: string; connectionId: string };
     'hint:push-patient': { practiceId: string; connectionId: string; patientId: string };
     'hint:push-practitioner': { practiceId: string; connectionId: string; practitionerId: string };
     'hint:review-accepted': { practiceId: string; connectionId: string; reviewId: string; patientId: string; remoteId: string };
@@ -27,6 +29,7 @@ declare module '../../jobs/types.ts' {
 export function hintTasks(rt: HintRuntime): TaskHandlers {
   return {
     'hint:process-event': processEvent(rt),
+    'hint:drain-inbox': drainInboxTask(rt.deps.db),
     'hint:push-patient': async ({ practiceId, connectionId, patientId }) => {
       const hc = await loadConn(rt, practiceId, connectionId);
       if (hc) await pushPatient(rt, hc, patientId);

@@ -1,14 +1,15 @@
 // Public routes: the webhook receiver and InstantOn activation (redirect and headless).
 // The receiver verifies X-Hint-Signature over the raw bytes before anything else, learns
 // the practice from the connection its practice_id belongs to, stores the event in the
-// inbox with its processing job in one statement, and answers 2xx at once.
+// inbox (one statement), wakes the drainer that turns it into a job, and answers 2xx at once.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ValidationError } from '../../core/errors.ts';
 import { findConnectionByRemoteAccount, type Connection } from '../../db/connections.ts';
 import { activateWithCode, WEBHOOK_PATH } from './activation.ts';
 import type { HintRuntime } from './runtime.ts';
 import { ingestEvent, useConnectSession } from './store.ts';
-import { objectIdOf, parseWebhook, verifySignature } from './webhooks.ts';
+import { parseWebhook, verifySignature } from './webhooks.ts';
+import { drainerWaker } from './inbox-drain.ts';
 
 export const SESSION_COOKIE = 'tandem_hint_connect';
 const CODE = /^[0-9A-Za-z_-]{4,200}$/;
@@ -36,6 +37,7 @@ function cookie(header: string | undefined, name: string): string | undefined {
 
 export function publicRoutes(rt: HintRuntime) {
   const connectionsOf = connectionCache(rt);
+  const wake = drainerWaker(rt.deps.db);
   return async (app: FastifyInstance): Promise<void> => {
     // Keep the raw bytes: the signature covers them exactly.
     app.removeContentTypeParser('application/json');
@@ -56,9 +58,9 @@ export function publicRoutes(rt: HintRuntime) {
       const payload = raw.toString('utf8');
       let stored = false;
       for (const c of connections) {
-        stored = (await ingestEvent(rt.deps.db, {
-          practiceId: c.practiceId, connectionId: c.id, eventId: e.id, eventType: e.type, payload, queue: `hint:${c.id}:${objectIdOf(e)}`,
-        })) || stored;
+        const fresh = await ingestEvent(rt.deps.db, { practiceId: c.practiceId, connectionId: c.id, eventId: e.id, eventType: e.type, payload });
+        if (fresh) wake(c.practiceId, c.id);
+        stored = fresh || stored;
       }
       return reply.code(200).send({ received: true, duplicate: !stored });
     });

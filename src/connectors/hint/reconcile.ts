@@ -4,6 +4,7 @@
 // already seen costs a hash comparison, nothing more.
 import { updateConnection } from '../../db/connections.ts';
 import { enqueue } from '../../jobs/queue.ts';
+import { wakeDrainer } from './inbox-drain.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { listPatients, listPractitioners, type Page } from './api.ts';
 import { absorbPatient } from './inbound-patient.ts';
@@ -31,6 +32,8 @@ export function reconcileTask(rt: HintRuntime): TaskHandler<'hint:reconcile'> {
 async function enqueueDue(rt: HintRuntime): Promise<void> {
   const { rows } = await rt.deps.db.query(`SELECT id, practice_id, settings, health FROM connections WHERE system = 'hint' AND status = 'active'`);
   for (const r of rows) {
+    // Any inbox row whose wake-up was lost (a process died in between) is picked up here.
+    await wakeDrainer(rt.deps.db, r.practice_id, r.id);
     const every = Number((r.settings as { reconcileEveryMinutes?: number }).reconcileEveryMinutes ?? 5);
     const last = Date.parse((r.health as { reconcile?: ReconcileHealth }).reconcile?.lastRunAt ?? '') || 0;
     if (Date.now() - last < every * 60_000 - 5_000) continue;

@@ -1,7 +1,6 @@
 // The Hint connector's own SQL: the merge snapshot per link, InstantOn sessions, and the
-// one-statement webhook ingest (inbox row + its processing job, one round trip).
+// one-statement webhook ingest (the inbox row; inbox-drain.ts turns rows into jobs).
 import type { Queryable } from '../../db/pool.ts';
-import { DEFAULT_MAX_ATTEMPTS } from '../../jobs/queue.ts';
 import type { Snapshot } from './merge.ts';
 
 export async function readSnapshot(db: Queryable, linkId: string): Promise<Snapshot | null> {
@@ -31,20 +30,13 @@ export async function useConnectSession(db: Queryable, id: string): Promise<stri
   return rows[0]?.practice_id;
 }
 
-export interface IngestedEvent { practiceId: string; connectionId: string; eventId: string; eventType: string; payload: string; queue: string }
+export interface IngestedEvent { practiceId: string; connectionId: string; eventId: string; eventType: string; payload: string }
 
-/**
- * Stores the event in the inbox and enqueues its processing job in one statement, so a
- * webhook costs one round trip. Returns false when the event id was already stored.
- */
+/** Stores the event in the inbox (one statement, no NOTIFY). False when the event id was already stored. */
 export async function ingestEvent(db: Queryable, e: IngestedEvent): Promise<boolean> {
   const { rows } = await db.query(
-    `WITH ins AS (
-       INSERT INTO inbox (practice_id, connection_id, source_event_id, event_type, payload)
-       VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (connection_id, source_event_id) DO NOTHING RETURNING id)
-     SELECT graphile_worker.add_job('hint:process-event',
-       json_build_object('practiceId', $1::text, 'connectionId', $2::text, 'inboxId', ins.id),
-       queue_name => $6, max_attempts => $7) IS NOT NULL AS queued FROM ins`,
-    [e.practiceId, e.connectionId, e.eventId, e.eventType, e.payload, e.queue, DEFAULT_MAX_ATTEMPTS]);
+    `INSERT INTO inbox (practice_id, connection_id, source_event_id, event_type, payload)
+     VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (connection_id, source_event_id) DO NOTHING RETURNING id`,
+    [e.practiceId, e.connectionId, e.eventId, e.eventType, e.payload]);
   return rows.length > 0;
 }

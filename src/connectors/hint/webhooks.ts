@@ -26,9 +26,3 @@ export function parseWebhook(raw: Buffer): ParsedWebhook {
   if (!parsed.success) return { ok: false, reason: `not a Hint event: ${parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ')}` };
   return { ok: true, envelope: parsed.data };
 }
-
-/** The id of the record an event is about, for per-record job ordering. */
-export function objectIdOf(envelope: WebhookEnvelope): string {
-  const object = envelope.object as { id?: unknown } | null;
-  return object && typeof object.id === 'string' ? object.id.slice(0, 100) : 'none';
-}
