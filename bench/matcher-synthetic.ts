@@ -1,12 +1,28 @@
 // Synthetic scale benchmark: link N × N generated records (default 100,000 each side) and
 // report time, peak RSS and quality against the generator's ground truth.
 // Run: npx tsx bench/matcher-synthetic.ts [N]
-import { linkSources } from '../src/core/matching/index.ts';
+//      npx tsx bench/matcher-synthetic.ts [N] --csv DIR   (only write DIR/a.csv, DIR/b.csv, DIR/truth.csv
+//                                                         for timing `tandem match` itself)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { formatCsvRow } from '../src/cli/match/csv.ts';
+import { linkSources, type MatchRecord } from '../src/core/matching/index.ts';
 import { generateLinkData } from './matcher-synthetic-data.ts';
 
 const n = Number(process.argv[2] ?? 100_000);
 const t0 = performance.now();
 const { a, b, truth } = generateLinkData(n);
+const csvDir = process.argv.indexOf('--csv') > 0 ? process.argv[process.argv.indexOf('--csv') + 1] : undefined;
+if (csvDir) {
+  const columns = ['id', 'first_name', 'middle_name', 'last_name', 'dob', 'sex', 'email', 'phone', 'address_line1', 'city', 'state', 'postcode', 'country', 'medicare_number'];
+  const row = (r: MatchRecord) => formatCsvRow([r.id, r.firstName, r.middleName, r.lastName, r.dob, r.sex, r.email, r.phone ?? r.phones?.[0], r.addressLine1, r.city, r.state, r.postcode, r.country, r.medicareNumber].map((v) => v ?? ''));
+  mkdirSync(csvDir, { recursive: true });
+  writeFileSync(path.join(csvDir, 'a.csv'), formatCsvRow(columns) + a.map(row).join(''));
+  writeFileSync(path.join(csvDir, 'b.csv'), formatCsvRow(columns) + b.map(row).join(''));
+  writeFileSync(path.join(csvDir, 'truth.csv'), formatCsvRow(['b_id', 'a_id']) + [...truth].map((t) => formatCsvRow(t)).join(''));
+  console.log(`wrote ${a.length} + ${b.length} records to ${csvDir}`);
+  process.exit(0);
+}
 const t1 = performance.now();
 const cpu0 = process.cpuUsage();
 let lastPhase = '';
