@@ -1,7 +1,6 @@
 // Webhook endpoints, requests (one per event × endpoint, as in GET /partner/webhook_requests)
 // and the log of every HTTP attempt (GET /_emulator/deliveries). Bounded, so long runs and
 // benchmarks cannot grow memory without limit.
-import type { TimerHandle } from '../shared/clock.ts';
 
 export interface WebhookEndpoint {
   id: string;
@@ -37,7 +36,6 @@ export interface WebhookRequest {
   lastAttemptedAt: number | null;
   lastResponse: string | null;
   lastStatusCode: number | null;
-  timer: TimerHandle | undefined;
 }
 
 export interface DeliveryAttempt {

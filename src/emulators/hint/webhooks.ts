@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { WebhookPoster } from './http-post.ts';
 import type { Integration } from './model.ts';
+import { RetryQueue } from './retry-queue.ts';
 import type { HintState } from './state.ts';
 import { formatTimestamp } from './time.ts';
 import type { DeliveryAttempt, WebhookEndpoint, WebhookRequest, WebhookStore } from './webhook-store.ts';
@@ -28,8 +29,11 @@ export class WebhookDispatcher {
   private queue: WebhookRequest[] = [];
   private closed = false;
   private poster = new WebhookPoster();
+  private retries: RetryQueue<WebhookRequest>;
 
-  constructor(private readonly state: HintState, readonly store: WebhookStore) {}
+  constructor(private readonly state: HintState, readonly store: WebhookStore) {
+    this.retries = new RetryQueue(state.clock, (request) => this.enqueue(request));
+  }
 
   publish(event: HintEvent): string {
     const eventId = this.state.id('evt');
@@ -55,17 +59,17 @@ export class WebhookDispatcher {
     for (const request of this.store.requests.values()) {
       if (request.endpointId !== endpointId) continue;
       if (request.status !== 'pending' && request.status !== 'retrying') continue;
-      this.state.clock.clearTimeout(request.timer);
       request.status = 'failed';
       request.lastResponse = 'cancelled: webhook endpoint deleted';
-      this.queue = this.queue.filter((r) => r !== request);
     }
+    this.queue = this.queue.filter((r) => r.endpointId !== endpointId);
+    this.retries.remove((r) => r.endpointId === endpointId);
   }
 
   close(): void {
     this.closed = true;
     this.poster.close();
-    for (const request of this.store.requests.values()) this.state.clock.clearTimeout(request.timer);
+    this.retries.clear();
     this.queue = [];
   }
 
@@ -74,7 +78,7 @@ export class WebhookDispatcher {
       id: this.state.id('whr'), eventId, eventType: event.type, endpointId: endpoint.id, partnerId: endpoint.partnerId,
       practiceId: event.practiceId, body, signature, status: 'pending',
       attempts: 0, createdAt: this.state.now(), deliveredAt: null, lastAttemptedAt: null, lastResponse: null,
-      lastStatusCode: null, timer: undefined,
+      lastStatusCode: null,
     };
     this.store.addRequest(request);
     return request;
@@ -143,10 +147,7 @@ export class WebhookDispatcher {
       return;
     }
     request.status = 'retrying';
-    request.timer = this.state.clock.setTimeout(() => {
-      request.timer = undefined;
-      this.enqueue(request);
-    }, delay);
+    this.retries.schedule(request, delay);
   }
 
   /** All of the last N attempts failed → muted for the configured hour; once failing, one more failure re-mutes. */
