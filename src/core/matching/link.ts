@@ -42,7 +42,7 @@ export interface LinkResult {
   stats: LinkStats;
 }
 
-interface Candidate { left: number; right: number; pair: LinkedPair; identifier: boolean }
+interface Candidate { left: number; right: number; pair: LinkedPair; identifier: boolean; household: boolean }
 
 function prepareAll(records: readonly MatchRecord[], options: LinkOptions): PreparedRecord[] {
   const prepared = records.map((r) => prepareRecord(r, options.normalize));
@@ -65,7 +65,7 @@ function decideAll(pairs: PairBuffer, left: readonly PreparedRecord[], right: re
     const decision = decidePair(assessment, policy);
     if (decision === 'new') continue;
     kept.push({
-      left: pairs.left[k] as number, right: pairs.right[k] as number, identifier,
+      left: pairs.left[k] as number, right: pairs.right[k] as number, identifier, household: assessment.clearlyDifferent,
       pair: { aId: a.id, bId: b.id, score: assessment.explanation.score, decision, explanation: assessment.explanation },
     });
   }
@@ -73,7 +73,9 @@ function decideAll(pairs: PairBuffer, left: readonly PreparedRecord[], right: re
 }
 
 /** Greedy one-to-one: best pairs first; a match whose record is already taken becomes a
- *  review (it points at duplicates on one side); reviews of taken records are dropped. */
+ *  review (it points at duplicates on one side) unless first name and birth date both
+ *  differ — then it is the matched person's relative, not a duplicate, and is dropped.
+ *  Reviews of taken records are dropped. */
 function enforceOneToOne(candidates: Candidate[]): LinkedPair[] {
   const takenLeft = new Set<number>();
   const takenRight = new Set<number>();
@@ -81,7 +83,9 @@ function enforceOneToOne(candidates: Candidate[]): LinkedPair[] {
   const pending: Candidate[] = [];
   for (const c of candidates) {
     if (c.pair.decision !== 'match') pending.push(c);
-    else if (takenLeft.has(c.left) || takenRight.has(c.right)) result.push({ ...c.pair, decision: 'review' });
+    else if (takenLeft.has(c.left) || takenRight.has(c.right)) {
+      if (!c.household) result.push({ ...c.pair, decision: 'review' });
+    }
     else {
       takenLeft.add(c.left);
       takenRight.add(c.right);
