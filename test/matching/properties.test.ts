@@ -77,3 +77,22 @@ describe('scoring', () => {
     }), { numRuns: 5000 });
   });
 });
+
+describe('robustness', () => {
+  const junk = fc.option(fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('', ' ', '0000-00-00', '31/31/1999', '+', '@', 'Unit / -')), { nil: null });
+  const record = fc.record({
+    id: fc.uuid(), firstName: junk, middleName: junk, lastName: junk, preferredName: junk, dob: junk, sex: junk, email: junk,
+    phone: junk, phones: fc.option(fc.array(fc.string({ maxLength: 12 }), { maxLength: 3 }), { nil: null }), addressLine1: junk,
+    addressLine2: junk, city: junk, state: junk, postcode: junk, country: junk, medicareNumber: junk, medicareIrn: junk, integrationRecordId: junk,
+  });
+
+  it('decides on any input without throwing', async () => {
+    const { matchOne, linkSources, dedupe, blockingKeys } = await import('../../src/core/matching/index.ts');
+    fc.assert(fc.property(record, fc.array(record, { maxLength: 6 }), (incoming, candidates) => {
+      expect(['match', 'review', 'new']).toContain(matchOne(incoming, candidates).kind);
+      expect(blockingKeys(incoming).every((k) => typeof k === 'string')).toBe(true);
+      linkSources([incoming], candidates);
+      dedupe([incoming, ...candidates]);
+    }), { numRuns: 300 });
+  });
+});
