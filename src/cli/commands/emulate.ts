@@ -3,9 +3,9 @@ import { intFlag, numberFlag, parseFlags } from '../args.ts';
 import { CliError } from '../errors.ts';
 import type { StartEmulator } from '../../emulators/shared/types.ts';
 
-export const usage = `Usage: tandem emulate <hint|healthengine> [--port N] [--host H] [--seed N] [--rate-limit N] [--time-scale K]
+export const usage = `Usage: tandem emulate <hint|healthengine> [--port N] [--host H] [--seed N] [--rate-limit N] [--time-scale K] [--state FILE]
 
-Starts a platform's local sandbox. Default ports: hint 4010, healthengine 4020.
+Starts a platform's local sandbox. Default ports: hint 4010, healthengine 4020. --state keeps the Hint sandbox's data in FILE across restarts.
 Credentials for the seeded accounts: GET <url>/_emulator/credentials`;
 
 const emulators: Record<string, { port: number; load: () => Promise<{ startEmulator: StartEmulator }> }> = {
@@ -16,7 +16,7 @@ const emulators: Record<string, { port: number; load: () => Promise<{ startEmula
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' },
-    'rate-limit': { type: 'string' }, 'time-scale': { type: 'string' },
+    'rate-limit': { type: 'string' }, 'time-scale': { type: 'string' }, state: { type: 'string' },
   }, usage);
   const name = positionals[0];
   const emulator = name ? emulators[name] : undefined;
@@ -29,6 +29,7 @@ export async function run(args: string[]): Promise<number> {
     rateLimit: values['rate-limit'] === undefined ? undefined : intFlag(values['rate-limit'], 'rate-limit', 20),
     timeScale: numberFlag(values['time-scale'], 'time-scale', 1),
     logger: false,
+    stateFile: values.state,
   });
   process.stdout.write(`${name} emulator listening on ${running.url}\ncredentials: ${running.url}/_emulator/credentials\n`);
   await new Promise<void>((resolve) => {

@@ -9,7 +9,7 @@ export { sign as signWebhookBody } from './webhooks.ts';
 export { credentials as hintCredentials } from './harness.ts';
 
 export async function startEmulator(options: HintEmulatorOptions = {}): Promise<RunningEmulator> {
-  // The CLI has no flag for it yet: HINT_EMULATOR_STATE_FILE turns persistence on.
+  // `tandem emulate hint --state FILE`, or HINT_EMULATOR_STATE_FILE, turns persistence on.
   const stateFile = options.stateFile ?? process.env.HINT_EMULATOR_STATE_FILE;
   const { app } = buildHintEmulator({ ...options, stateFile });
   const host = options.host ?? '127.0.0.1';

@@ -8,6 +8,8 @@ export interface EmulatorOptions {
   timeScale?: number;
   rateLimit?: number;     // requests per second per token; 0 = off
   logger?: boolean;
+  /** Keep state in this JSON file across restarts (emulators that support it; in memory otherwise). */
+  stateFile?: string;
 }
 
 export interface RunningEmulator {
