@@ -92,15 +92,28 @@ export function trainOnRecords(left: readonly PreparedRecord[], right: readonly 
   // Dedupe pairs a list with itself, so it cannot be thinned on one side only.
   const sample = sameSet ? left : evenSample(left, options.maxTrainingRecords ?? 25_000);
   const byDate = emPass(sample, right, sameSet, 'd:', [F.dob], start, options);
-  if (!byDate) return { model: defaults, emIterations: 0 };
   const byName = emPass(sample, right, sameSet, 'fl:', [F.first, F.last], start, options);
-  const m = byDate.m.map((row, f) => (f === F.dob ? (byName?.m[f] ?? defaults.m[f] ?? row) : row));
-  const dateKept = (m[F.dob]?.[0] ?? 0.9) + (m[F.dob]?.[1] ?? 0);
+  // Data without birth dates still trains on name pairs (names then keep their defaults).
+  const main = byDate ?? byName;
+  if (!main) return { model: defaults, emIterations: 0 };
+  const m = main.m.map((row, f) => {
+    if (f === F.dob) return byName?.m[f] ?? defaults.m[f] ?? row;
+    if (!byDate && (f === F.first || f === F.last)) return defaults.m[f] ?? row;
+    return row;
+  });
+  // The pass's matches over the share of true pairs its key finds.
+  const found = byDate
+    ? levelShare(m, F.dob, [0, 1])
+    : levelShare(m, F.first, [0, 1, 2, 3]) * levelShare(m, F.last, [0, 1, 2, 3]);
   const maxMatches = sameSet ? left.length : Math.min(left.length, right.length);
   const scale = left.length / sample.length;
-  const expectedMatches = Math.min(maxMatches, (scale * byDate.lambda * byDate.pairs) / Math.max(0.05, dateKept));
+  const expectedMatches = Math.min(maxMatches, (scale * main.lambda * main.pairs) / Math.max(0.05, found));
   const lambda = Math.max(1, expectedMatches) / possiblePairs;
-  return { model: { m, u, lambda, source: 'em' }, emIterations: byDate.iterations + (byName?.iterations ?? 0) };
+  return { model: { m, u, lambda, source: 'em' }, emIterations: (byDate?.iterations ?? 0) + (byName?.iterations ?? 0) };
+}
+
+function levelShare(m: number[][], field: number, levels: number[]): number {
+  return levels.reduce((sum, l) => sum + (m[field]?.[l] ?? 0), 0);
 }
 
 /**
