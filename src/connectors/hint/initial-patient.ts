@@ -16,7 +16,8 @@ export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchIte
   const existing = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
   if (existing) {
     const result = await absorbPatient(rt, hc, p, { source: 'initial', allowCreate: false });
-    return item(result === 'errored' ? 'error' : 'already_linked', existing.localId);
+    const after = result === 'errored' ? await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id }) : undefined;
+    return item('already_linked', existing.localId, after?.errorMessage ?? null);
   }
   const policy = hc.settings.initialSync;
   const outcome = await linkUnlinkedPatient(rt, hc, p, { create: policy.unmatchedHint === 'create' && hc.settings.createInTandem, review: policy.uncertain === 'review' });
@@ -24,7 +25,10 @@ export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchIte
     case 'linked': {
       if (outcome.created) return item('create_local', outcome.link.localId);
       const merged = await absorbPatient(rt, hc, p, { source: 'initial', allowCreate: false });
-      return item(merged === 'errored' ? 'error' : 'link', outcome.link.localId);
+      if (merged !== 'errored') return item('link', outcome.link.localId);
+      // Linked; some field could not be taken: the link (and the Hint record) say which.
+      const linked = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
+      return item('link', outcome.link.localId, linked?.errorMessage ?? 'linked with an error');
     }
     case 'review': return item('review');
     case 'skipped': return item('skip');

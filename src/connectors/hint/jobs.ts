@@ -5,6 +5,8 @@ import type { TaskHandlers } from '../../jobs/types.ts';
 import type { FanOutTarget } from '../../jobs/fanout.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { getPatient } from './api.ts';
+import { findLink } from '../../db/links.ts';
+import { createFromHint } from './link-patient.ts';
 import { absorbPatient, enqueuePush } from './inbound-patient.ts';
 import { processEvent } from './inbound.ts';
 import { drainInboxTask } from './inbox-drain.ts';
@@ -21,6 +23,7 @@ declare module '../../jobs/types.ts' {
     'hint:push-patient': { practiceId: string; connectionId: string; patientId: string };
     'hint:push-practitioner': { practiceId: string; connectionId: string; practitionerId: string };
     'hint:review-accepted': { practiceId: string; connectionId: string; reviewId: string; patientId: string; remoteId: string };
+    'hint:review-rejected': { practiceId: string; connectionId: string; reviewId: string; remoteId: string };
     'hint:reconcile': { practiceId?: string; connectionId?: string };
     'hint:initial-sync': { practiceId: string; connectionId: string; batchId: string };
   }
@@ -43,6 +46,12 @@ export function hintTasks(rt: HintRuntime): TaskHandlers {
       const hc = await loadConn(rt, practiceId, connectionId);
       const p = hc ? await getPatient(rt, hc, remoteId) : undefined;
       if (hc && p) await absorbPatient(rt, hc, p, { source: 'review' });
+    },
+    // Different people: the Hint patient gets its own Tandem record, when the policy creates.
+    'hint:review-rejected': async ({ practiceId, connectionId, remoteId }) => {
+      const hc = await loadConn(rt, practiceId, connectionId);
+      const p = hc?.settings.createInTandem ? await getPatient(rt, hc, remoteId) : undefined;
+      if (hc && p && !(await findLink(rt.deps.db, practiceId, connectionId, 'patient', { remoteId }))) await createFromHint(rt, hc, p);
     },
     'hint:reconcile': reconcileTask(rt),
     'hint:initial-sync': initialSyncTask(rt),

@@ -92,7 +92,7 @@ export async function writeBackIds(rt: HintRuntime, hc: HintConn, p: HintPatient
   await patchPatient(rt, hc, p.id, { integration_record_id: localId, integration_web_link: webLink, integration_error_message: null });
 }
 
-async function createFromHint(rt: HintRuntime, hc: HintConn, p: HintPatient): Promise<LinkOutcome> {
+export async function createFromHint(rt: HintRuntime, hc: HintConn, p: HintPatient): Promise<LinkOutcome> {
   const { db } = rt.deps;
   const rules = hc.settings.fieldMapping.filter((r) => readsFromHint(r.direction));
   const incoming = hintValues(rules, p);

@@ -9,6 +9,8 @@ import type { Wire } from './mapping.ts';
 export type Snapshot = Record<string, Wire>;
 export type ConflictPolicy = 'latest' | 'hint' | 'tandem';
 
+const isEmpty = (v: Wire | undefined) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+
 export const same = (a: Wire | undefined, b: Wire | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** A stable hash of wire values, to recognise our own writes coming back. */
@@ -70,6 +72,9 @@ export function mergeInbound(input: InboundMergeInput): InboundMergeResult {
       if (!same(t, h)) toTandem.set(rule, h);
       continue;
     }
+    // First meeting (no base yet): an empty value never erases a filled one; each fills the other's gap.
+    if (!known && isEmpty(h)) { if (writesToHint(rule.direction)) needsPush = true; continue; }
+    if (!known && isEmpty(t)) { toTandem.set(rule, h); continue; }
     conflicts.push(rule.canonical);
     if (hintWins(rule, input)) toTandem.set(rule, h);
     else if (writesToHint(rule.direction)) needsPush = true;
