@@ -10,7 +10,8 @@ const { values } = parseArgs({ options: { seconds: { type: 'string', default: '2
 const seconds = Math.min(Number(values.seconds), 120);
 const connections = Math.min(Number(values.connections), 500);
 
-const tandem = await startTandemProcess();
+// Sandbox mode off: the benchmark measures the API, not the demo's background sync.
+const tandem = await startTandemProcess({ TANDEM_SANDBOX: 'off' });
 try {
   let n = 0;
   const body = () => JSON.stringify({
