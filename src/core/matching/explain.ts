@@ -4,6 +4,7 @@ import { F, FIELD_COUNT, FIELDS, MISSING } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
 import type { PatternScorer } from './model.ts';
 import type { PreparedRecord } from './prepare.ts';
+import { tfAdjustment, type TermFrequencies } from './tf.ts';
 import type { Explanation, FieldExplanation } from './types.ts';
 
 /** Same person by construction: one record carries the other's id as its integration id. */
@@ -45,6 +46,12 @@ export function fieldExplanations(levels: ArrayLike<number>, scorer: PatternScor
   return fields;
 }
 
+function adjustField(field: FieldExplanation | undefined, bits: number): void {
+  if (!field) return;
+  field.weight = round(field.weight + bits);
+  field.level = `${field.level} (${bits < 0 ? 'common' : 'rare'} value)`;
+}
+
 function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
@@ -66,15 +73,30 @@ export function probabilityToWeight(p: number): number {
   return Math.log2(p / (1 - p));
 }
 
+/** Term-frequency adjustments for exact name agreements (not when names were swapped). */
+function nameAdjustments(a: PreparedRecord, levels: Int8Array, namesSwapped: boolean, scorer: PatternScorer, tf?: TermFrequencies): [number, number] {
+  if (!tf || namesSwapped) return [0, 0];
+  const uFirst = scorer.model.u[F.first]?.[0] ?? 0.01;
+  const uLast = scorer.model.u[F.last]?.[0] ?? 0.01;
+  return [
+    levels[F.first] === 0 ? tfAdjustment(tf.first, a.first?.key, uFirst) : 0,
+    levels[F.last] === 0 ? tfAdjustment(tf.last, a.last?.key, uLast) : 0,
+  ];
+}
+
 /** Compares, scores and explains one pair; priorWeight is log2 of the prior odds. */
-export function assessPair(a: PreparedRecord, b: PreparedRecord, scorer: PatternScorer, priorWeight: number): PairAssessment {
+export function assessPair(a: PreparedRecord, b: PreparedRecord, scorer: PatternScorer, priorWeight: number, tf?: TermFrequencies): PairAssessment {
   const levels = newVector();
   const namesSwapped = compareRecords(a, b, levels);
-  const weight = priorWeight + scorer.scoreLevels(levels);
+  const [adjustFirst, adjustLast] = nameAdjustments(a, levels, namesSwapped, scorer, tf);
+  const weight = priorWeight + scorer.scoreLevels(levels) + adjustFirst + adjustLast;
   const guards = guardsFor(levels, namesSwapped);
+  const fields = fieldExplanations(levels, scorer);
+  if (adjustFirst !== 0) adjustField(fields[F.first], adjustFirst);
+  if (adjustLast !== 0) adjustField(fields[F.last], adjustLast);
   const explanation: Explanation = {
     score: round(weight), probability: weightToProbability(weight), priorWeight: round(priorWeight),
-    fields: fieldExplanations(levels, scorer), namesSwapped, guards,
+    fields, namesSwapped, guards,
   };
   if (integrationIdAgrees(a, b)) explanation.identifier = 'integration_record_id';
   else if (levels[F.medicare] === 0 && guards.length === 0) explanation.identifier = 'medicare';

@@ -5,6 +5,7 @@ import { assessPair, integrationIdAgrees } from './explain.ts';
 import type { MatchModel } from './model.ts';
 import { collectPairs, type PairBuffer, type ProgressListener } from './pairs.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
+import { termFrequencies, tfAdjustment, type TermFrequencies } from './tf.ts';
 import { trainOnRecords, type TrainOptions } from './train.ts';
 import type { LinkedPair, MatchRecord, NormalizeOptions, Thresholds } from './types.ts';
 
@@ -21,6 +22,8 @@ export interface LinkOptions {
   normalize?: NormalizeOptions;
   training?: TrainOptions;
   maxBucketSize?: number;
+  /** Weigh exact name agreements by how common the name is in this data (default true). */
+  termFrequencies?: boolean;
   /** linkSources only: each record in at most one match (default true). */
   oneToOne?: boolean;
   onProgress?: ProgressListener;
@@ -51,17 +54,25 @@ function prepareAll(records: readonly MatchRecord[], options: LinkOptions): Prep
 }
 
 /** Scores every compared pair and keeps those at review level or above, explained. */
-function decideAll(pairs: PairBuffer, left: readonly PreparedRecord[], right: readonly PreparedRecord[], model: MatchModel, priorWeight: number, policy: DecisionPolicy): Candidate[] {
+function decideAll(pairs: PairBuffer, left: readonly PreparedRecord[], right: readonly PreparedRecord[], model: MatchModel, priorWeight: number, policy: DecisionPolicy, tf?: TermFrequencies): Candidate[] {
   const scorer = scorerFor(model);
   const kept: Candidate[] = [];
+  // Upper bounds of each record's name adjustments, so the cheap filter never drops a pair
+  // that its adjusted score would keep.
+  const boost = (table: Map<string, number> | undefined, value: string | undefined, f: number) =>
+    table ? Math.max(0, tfAdjustment(table, value, model.u[f]?.[0] ?? 0.01)) : 0;
+  const firstBoost = Float64Array.from(left, (r) => boost(tf?.first, r.first?.key, F.first));
+  const lastBoost = Float64Array.from(left, (r) => boost(tf?.last, r.last?.key, F.last));
   for (let k = 0; k < pairs.length; k++) {
     const a = left[pairs.left[k] as number] as PreparedRecord;
     const b = right[pairs.right[k] as number] as PreparedRecord;
     const pattern = pairs.pattern[k] as number;
     const identifier = integrationIdAgrees(a, b);
     // Medicare agreement can decide a pair on its own, so it cannot be filtered by score.
-    if (!identifier && priorWeight + scorer.scorePattern(pattern) < policy.thresholds.review && patternLevel(pattern, F.medicare) !== 0) continue;
-    const assessment = assessPair(a, b, scorer, priorWeight);
+    const i = pairs.left[k] as number;
+    const bound = priorWeight + scorer.scorePattern(pattern) + (firstBoost[i] as number) + (lastBoost[i] as number);
+    if (!identifier && bound < policy.thresholds.review && patternLevel(pattern, F.medicare) !== 0) continue;
+    const assessment = assessPair(a, b, scorer, priorWeight, tf);
     const decision = decidePair(assessment, policy);
     if (decision === 'new') continue;
     kept.push({
@@ -115,7 +126,8 @@ function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, option
   const fallbackMatches = sameSet ? left.length * 0.05 : Math.min(left.length, right.length) / 2;
   const emMatches = trained.model.source === 'em' ? trained.model.lambda * possiblePairs : fallbackMatches;
   const priorWeight = priorWeightFor(options.expectedMatches ?? emMatches, possiblePairs);
-  const candidates = decideAll(pairs, left, right, trained.model, priorWeight, policy);
+  const tf = options.termFrequencies === false ? undefined : termFrequencies(sameSet ? [left] : [left, right]);
+  const candidates = decideAll(pairs, left, right, trained.model, priorWeight, policy, tf);
   options.onProgress?.({ phase: 'decide', done: 1, total: 1 });
   const stats = { recordsA: left.length, recordsB: right.length, comparisons: pairs.length, emIterations: trained.emIterations, priorWeight };
   return { model: trained.model, stats, candidates };
