@@ -112,3 +112,13 @@ describe('matchOne', () => {
     expect(result.kind === 'match' ? result.id : result.kind).toBe(aId);
   });
 });
+
+describe('matchOne for US records (Hint)', () => {
+  it('reads dates month-first and phones as US numbers when the country says US', () => {
+    const existing = { id: 'h1', firstName: 'Jennifer', lastName: 'Lopez', dob: '1979-03-04', phone: '+1 415 555 2671', country: 'US' };
+    const incoming = { id: 'hint-7', firstName: 'Jen', lastName: 'Lopez', dob: '03/04/1979', phone: '(415) 555-2671', country: 'USA' };
+    const result = matchOne(incoming, [existing]);
+    expect(result.kind).toBe('match');
+    if (result.kind === 'match') expect(result.explanation.fields.find((f) => f.field === 'dob')?.level).toBe('exact');
+  });
+});
