@@ -16,6 +16,7 @@ describe.skipIf(!existsSync(path.join(FEBRL4_DIR, 'dataset4a.csv')))('FEBRL4', (
     expect(quality.precision).toBeGreaterThanOrEqual(0.999);
     expect(quality.f1).toBeGreaterThanOrEqual(0.995);
     expect(result.model.source).toBe('em');
+    expect(result.stats.guards).toBe(false); // no households in FEBRL
     // One-to-one: no record in two matches.
     const matches = result.pairs.filter((p) => p.decision === 'match');
     expect(new Set(matches.map((p) => p.aId)).size).toBe(matches.length);

@@ -30,6 +30,18 @@ describe('linkSources', () => {
   });
 });
 
+describe('households', () => {
+  it('switches the guards on when the data has households, so relatives are not merged', () => {
+    const { a, b, truth } = generateLinkData(3000, 0.5, 5);
+    const result = dedupe([...a, ...b]);
+    expect(result.stats.guards).toBe(true);
+    const matches = result.pairs.filter((p) => p.decision === 'match');
+    const correct = matches.filter((p) => truth.get(p.bId) === p.aId || truth.get(p.aId) === p.bId).length;
+    expect(correct / matches.length).toBeGreaterThanOrEqual(0.99);
+    expect(correct / truth.size).toBeGreaterThanOrEqual(0.98);
+  });
+});
+
 describe('dedupe', () => {
   it('finds duplicates within one list and clusters them', () => {
     const records: MatchRecord[] = [

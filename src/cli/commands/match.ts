@@ -23,6 +23,7 @@ Options:
   --country AU|US           region for phones without a country code (default AU)
   --date-order DMY|MDY      how to read an ambiguous date such as 03/04/1980 (default DMY)
   --guards                  never auto-match pairs that look like twins or relatives
+                            (default: on by itself when the files contain households)
   --quiet                   no progress on stderr`;
 
 function readInput(file: string) {
@@ -73,7 +74,8 @@ export async function run(args: string[]): Promise<number> {
   const options: LinkOptions = {
     thresholds: { match: probabilityFlag(values['match-threshold'], 'match-threshold'), review: probabilityFlag(values['review-threshold'], 'review-threshold') },
     normalize: { defaultCountry: values.country?.toUpperCase() ?? 'AU', dateOrder },
-    guards: values.guards ?? false,
+    // Unset: the matcher switches the guards on by itself when the data has households.
+    guards: values.guards ? true : undefined,
     onProgress: progressReporter(values.quiet ?? false, started),
   };
   if (options.thresholds) for (const key of ['match', 'review'] as const) if (options.thresholds[key] === undefined) delete options.thresholds[key];

@@ -18,6 +18,8 @@ export interface DecisionPolicy {
   thresholds: WeightThresholds;
   /** Apply the guards (twins, same-card family, parent/child): see explain.ts. */
   guards: boolean;
+  /** Only the strongest guard: first name *and* birth date differ → new (relatives). */
+  relatives?: boolean;
 }
 
 /** The decision for one assessed pair, before any one-to-one or ambiguity rule. */
@@ -25,7 +27,7 @@ export function decidePair(assessment: PairAssessment, policy: DecisionPolicy): 
   const { explanation } = assessment;
   if (explanation.identifier === 'integration_record_id') return 'match';
   const guarded = policy.guards && explanation.guards.length > 0;
-  if (policy.guards && assessment.clearlyDifferent) return 'new';
+  if ((policy.guards || policy.relatives) && assessment.clearlyDifferent) return 'new';
   if (!guarded && (explanation.identifier === 'medicare' || explanation.score >= policy.thresholds.match)) return 'match';
   return explanation.score >= policy.thresholds.review ? 'review' : 'new';
 }

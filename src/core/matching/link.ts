@@ -13,8 +13,9 @@ export interface LinkOptions {
   /** Use this model instead of training one by EM on the data. */
   model?: MatchModel;
   thresholds?: Partial<Thresholds>;
-  /** Guards against twins and family members (default false in batch: the EM-trained
-   *  weights already say how much a differing first name or birth date counts here). */
+  /** Guards against twins and family members. Default: on when the data shows households
+   *  (countHouseholdPairs); otherwise off, the EM-trained weights then say how much a
+   *  differing first name or birth date counts in this data. */
   guards?: boolean;
   /** Expected number of true pairs, for the prior. Default: EM's estimate; with a given
    *  model, half the smaller side (linking) or 5% of the records (dedupe). */
@@ -22,6 +23,9 @@ export interface LinkOptions {
   normalize?: NormalizeOptions;
   training?: TrainOptions;
   maxBucketSize?: number;
+  /** Treat pairs differing in first name and birth date as relatives (never a match).
+   *  Default: on when the data shows households (see countHouseholdPairs). */
+  relatives?: boolean;
   /** Weigh exact name agreements by how common the name is in this data (default true). */
   termFrequencies?: boolean;
   /** linkSources only: each record in at most one match (default true). */
@@ -36,6 +40,10 @@ export interface LinkStats {
   emIterations: number;
   /** log2 prior odds that a random pair is a match, used in every score. */
   priorWeight: number;
+  /** Compared pairs that look like relatives (see countHouseholdPairs). */
+  householdPairs: number;
+  /** Whether the guards applied (asked for, or switched on because the data has households). */
+  guards: boolean;
 }
 
 export interface LinkResult {
@@ -107,6 +115,31 @@ function enforceOneToOne(candidates: Candidate[]): LinkedPair[] {
   return result.sort((x, y) => y.score - x.score);
 }
 
+/**
+ * Pairs that differ in first name and birth date but share the surname and the address or
+ * phone: relatives, in data that has households. Fellegi–Sunter cannot tell them from a
+ * badly corrupted true pair (its fields are assumed independent), but their *number* can:
+ * corrupted true pairs are a small share of the matches, relatives are as many as the
+ * households. Above HOUSEHOLD_SHARE of the expected matches, the guards switch on.
+ */
+export function countHouseholdPairs(pairs: PairBuffer): number {
+  const memo = new Map<number, boolean>();
+  let count = 0;
+  for (let k = 0; k < pairs.length; k++) {
+    const pattern = pairs.pattern[k] as number;
+    let household = memo.get(pattern);
+    if (household === undefined) {
+      household = patternLevel(pattern, F.first) === 4 && patternLevel(pattern, F.dob) === 3 && patternLevel(pattern, F.last) === 0
+        && (patternLevel(pattern, F.address1) === 0 || patternLevel(pattern, F.phone) === 0);
+      memo.set(pattern, household);
+    }
+    if (household) count++;
+  }
+  return count;
+}
+
+const HOUSEHOLD_SHARE = 0.02;
+
 /** log2 prior odds that a random pair among all possible pairs is a match. */
 function priorWeightFor(expectedMatches: number, possiblePairs: number): number {
   const matches = Math.min(Math.max(expectedMatches, 1), possiblePairs / 2);
@@ -114,7 +147,7 @@ function priorWeightFor(expectedMatches: number, possiblePairs: number): number 
 }
 
 function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, options: LinkOptions): { candidates: Candidate[]; model: MatchModel; stats: LinkStats } {
-  const policy = { thresholds: resolveThresholds(options.thresholds), guards: options.guards ?? false };
+  const thresholds = resolveThresholds(options.thresholds);
   const left = prepareAll(a, options);
   const right = b === null ? left : prepareAll(b, options);
   const sameSet = b === null;
@@ -125,11 +158,18 @@ function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, option
   const possiblePairs = sameSet ? (left.length * (left.length - 1)) / 2 : left.length * right.length;
   const fallbackMatches = sameSet ? left.length * 0.05 : Math.min(left.length, right.length) / 2;
   const emMatches = trained.model.source === 'em' ? trained.model.lambda * possiblePairs : fallbackMatches;
-  const priorWeight = priorWeightFor(options.expectedMatches ?? emMatches, possiblePairs);
+  const expectedMatches = options.expectedMatches ?? emMatches;
+  const priorWeight = priorWeightFor(expectedMatches, possiblePairs);
+  const householdPairs = countHouseholdPairs(pairs);
+  const households = householdPairs > HOUSEHOLD_SHARE * expectedMatches;
+  const policy: DecisionPolicy = { thresholds, guards: options.guards ?? households, relatives: options.relatives ?? households };
   const tf = options.termFrequencies === false ? undefined : termFrequencies(sameSet ? [left] : [left, right]);
   const candidates = decideAll(pairs, left, right, trained.model, priorWeight, policy, tf);
   options.onProgress?.({ phase: 'decide', done: 1, total: 1 });
-  const stats = { recordsA: left.length, recordsB: right.length, comparisons: pairs.length, emIterations: trained.emIterations, priorWeight };
+  const stats = {
+    recordsA: left.length, recordsB: right.length, comparisons: pairs.length, emIterations: trained.emIterations, priorWeight,
+    householdPairs, guards: policy.guards,
+  };
   return { model: trained.model, stats, candidates };
 }
 
