@@ -17,7 +17,7 @@ export const BROAD_KEY_KINDS: readonly string[] = ['pc:', 'fy:'];
 export const BROAD_KEY_LIMIT = 10;
 
 export function isBroadKey(key: string): boolean {
-  return key.startsWith('pc:') || key.startsWith('fy:');
+  return BROAD_KEY_KINDS.some((kind) => key.startsWith(kind));
 }
 
 /** Keys of a prepared record. Each key starts with a short kind prefix ("d:", "ly:"…). */
@@ -55,7 +55,7 @@ export function preparedBlockingKeys(r: PreparedRecord): string[] {
     keys.push(`ad:${number}:${phoneticKey(street.split(' ')[0] as string).slice(0, 4)}`);
   }
   if (r.medicare) keys.push(`m:${r.medicare.card}`);
-  keys.push(`i:${r.normalizedId}`);
+  if (r.normalizedId !== '') keys.push(`i:${r.normalizedId}`);
   if (r.integrationRecordId !== null && r.integrationRecordId !== r.normalizedId) keys.push(`i:${r.integrationRecordId}`);
   return keys;
 }
