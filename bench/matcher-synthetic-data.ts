@@ -2,7 +2,7 @@
 // address and landline, so twins, spouses and siblings are in the data), Zipf-distributed
 // names, and a second source in which half the people reappear with realistic errors —
 // typos, nicknames, surname changes, moves, new phones, transposed dates, other formats.
-import { seededRandom } from '../src/core/matching/random.ts';
+import { seededRandom } from '../src/core/random.ts';
 import type { MatchRecord } from '../src/core/matching/index.ts';
 
 type Random = () => number;

@@ -4,7 +4,7 @@ import { encodePattern, FIELD_COUNT, LEVEL_COUNTS, MISSING } from '../../src/cor
 import { runEm, toPatternCounts } from '../../src/core/matching/em.ts';
 import { blockingKeys, defaultModel, type MatchRecord } from '../../src/core/matching/index.ts';
 import { prepareRecord } from '../../src/core/matching/prepare.ts';
-import { seededRandom } from '../../src/core/matching/random.ts';
+import { seededRandom } from '../../src/core/random.ts';
 import { termFrequencies, tfAdjustment } from '../../src/core/matching/tf.ts';
 
 const shared = (a: MatchRecord, b: MatchRecord) => blockingKeys(a).filter((k) => blockingKeys(b).includes(k));

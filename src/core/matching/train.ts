@@ -6,7 +6,7 @@ import { runEm, toPatternCounts, type EmOptions } from './em.ts';
 import { defaultModel, type MatchModel } from './model.ts';
 import { collectPairs } from './pairs.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../random.ts';
 import type { MatchRecord, NormalizeOptions } from './types.ts';
 
 export interface TrainOptions extends EmOptions {

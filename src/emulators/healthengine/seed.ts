@@ -1,15 +1,8 @@
 // Deterministic demo data: practice ids and keys derived from the seed with mulberry32, so
 // `--seed 7` gives the same credentials on every machine.
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from '../../core/random.ts';
+
+export { mulberry32 };
 
 const HEX = '0123456789abcdef';
 
