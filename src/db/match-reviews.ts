@@ -1,10 +1,12 @@
 // The review queue: uncertain matches wait here for a person. Accepting links the remote
-// record to the chosen patient (and, when a provisional patient was created meanwhile, merges
-// that one into the chosen one); rejecting records that they are different people.
+// record to the chosen candidate (and, when a provisional patient was created meanwhile, merges
+// that one into the chosen one); rejecting records that they are different people. The rules
+// (only an offered candidate, only an open review) are the matcher's: applyReviewDecision.
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { recordChange, type ChangeContext } from './events.ts';
 import { inTransaction, type Db, type Queryable, type Tx } from './pool.ts';
 import { upsertLink } from './links.ts';
+import { applyReviewDecision, type ReviewDecision, type ScoredCandidate } from '../core/matching/index.ts';
 
 export interface MatchReview {
   id: string; connectionId: string | null; system: string | null; entityKind: string; remoteId: string | null; localId: string | null;
@@ -56,26 +58,42 @@ async function mergePatient(tx: Tx, ctx: ChangeContext, duplicateId: string, sur
   if (dup) await recordChange(tx, ctx, 'patient', duplicateId, 'deleted', dup.version, ['mergedInto']);
 }
 
+/** The core's view of a stored review: the incoming record is the provisional patient if one was made. */
+function decide(review: MatchReview, decision: ReviewDecision) {
+  const application = applyReviewDecision({
+    incomingId: review.localId ?? review.remoteId ?? review.id, status: review.status === 'pending' ? 'open' : review.status,
+    candidates: review.candidates as ScoredCandidate[],
+  }, decision);
+  if (!application.ok) throw new ValidationError([{ field: 'patientId', message: application.error }]);
+  return application.outcome;
+}
+
 export async function acceptMatchReview(db: Db, ctx: ChangeContext, id: string, patientId: string): Promise<MatchReview> {
   return inTransaction(db, async (tx) => {
     const review = await lockPending(tx, ctx, id);
+    const outcome = decide(review, { kind: 'accept', candidateId: patientId, action: review.localId ? 'merge' : 'link' });
     const { rows: [patient] } = await tx.query('SELECT id FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [ctx.practiceId, patientId]);
-    if (!patient) throw new ValidationError([{ field: 'patientId', message: 'refers to a patient that does not exist in this practice' }]);
-    if (review.localId && review.localId !== patientId) await mergePatient(tx, ctx, review.localId, patientId);
+    if (!patient) throw new ValidationError([{ field: 'patientId', message: 'refers to a patient that no longer exists in this practice' }]);
+    switch (outcome.kind) {
+      case 'merge': if (outcome.mergeId !== outcome.keepId) await mergePatient(tx, ctx, outcome.mergeId, outcome.keepId); break;
+      case 'link': break;
+      case 'create': throw new Error('accepting a review never creates a patient');
+      default: { const unreachable: never = outcome; throw unreachable; }
+    }
     if (review.connectionId && review.remoteId) {
       await tx.query(`DELETE FROM links WHERE connection_id = $1 AND entity_kind = $2 AND remote_id = $3 AND local_id <> $4`,
         [review.connectionId, review.entityKind, review.remoteId, patientId]);
       await upsertLink(tx, { practiceId: ctx.practiceId, connectionId: review.connectionId, entityKind: review.entityKind, localId: patientId, remoteId: review.remoteId });
     }
     await tx.query(`UPDATE match_reviews SET status = 'accepted', resolution = $2, resolved_at = now(), resolved_by = $3 WHERE id = $1`,
-      [id, JSON.stringify({ patientId, merged: review.localId && review.localId !== patientId ? review.localId : null }), ctx.actor]);
+      [id, JSON.stringify({ patientId, merged: outcome.kind === 'merge' && outcome.mergeId !== outcome.keepId ? outcome.mergeId : null }), ctx.actor]);
     return getMatchReview(tx, ctx.practiceId, id);
   });
 }
 
 export async function rejectMatchReview(db: Db, ctx: ChangeContext, id: string): Promise<MatchReview> {
   return inTransaction(db, async (tx) => {
-    await lockPending(tx, ctx, id);
+    decide(await lockPending(tx, ctx, id), { kind: 'reject' });
     await tx.query(`UPDATE match_reviews SET status = 'rejected', resolution = '{"differentPeople": true}', resolved_at = now(), resolved_by = $2 WHERE id = $1`, [id, ctx.actor]);
     return getMatchReview(tx, ctx.practiceId, id);
   });

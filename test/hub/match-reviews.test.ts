@@ -47,6 +47,9 @@ describe('patient matching against the hub', () => {
     const bad = await hub.api('POST', `/api/v1/match-reviews/${reviewId}/accept`, { patientId: 'nope' });
     expect(bad.status).toBe(422);
     expect(bad.body.details[0].field).toBe('patientId');
+    const notOffered = await hub.api('POST', `/api/v1/match-reviews/${reviewId}/accept`, { patientId: provisional.id });
+    expect(notOffered.status).toBe(422);
+    expect(notOffered.body.details[0].message).toContain('not one of this review');
 
     const accepted = await hub.api('POST', `/api/v1/match-reviews/${reviewId}/accept`, { patientId: real.id });
     expect(accepted.status).toBe(200);
