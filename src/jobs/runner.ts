@@ -57,6 +57,9 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const workerIds = new Set<string>();
   const events: WorkerEvents = new EventEmitter() as WorkerEvents;
   events.on('worker:create', ({ worker }) => { workerIds.add(worker.workerId); void heartbeat(); });
+  // graphile-worker 0.17 locks jobs with the pool's id (batchGetJobs), not a worker's: without
+  // it here, every job running longer than a heartbeat was taken for a dead node's and re-run.
+  events.on('pool:create', ({ workerPool }) => { workerIds.add(workerPool.id); void heartbeat(); });
   // Heartbeats run one after another, so the last write always carries every worker id.
   let beating: Promise<unknown> = Promise.resolve();
   const heartbeat = () => (beating = beating.then(() => opts.db.query(
