@@ -10,7 +10,7 @@ import { writeLog } from '../../db/logs.ts';
 import { ensureDefaultPractice } from '../../db/practices.ts';
 import { deactivateIntegration, deleteWebhookEndpoint, ensureWebhookEndpoint, exchangeCode, findIntegration, getPractice } from './api.ts';
 import { HintApiError } from './client.ts';
-import type { HintConn, HintRuntime } from './runtime.ts';
+import { forgetConn, type HintConn, type HintRuntime } from './runtime.ts';
 
 export const WEBHOOK_PATH = '/webhooks/hint';
 
@@ -70,6 +70,7 @@ async function activate(rt: HintRuntime, practiceId: string, a: Activation): Pro
     });
   }
   connection = await registerWebhook(rt, connection);
+  forgetConn(connection.id);
   await writeLog(db, practiceId, { level: 'debug', message: 'Hint connection activated', connectionId: connection.id, context: { hintPracticeId: a.hintPracticeId } });
   return connection;
 }
@@ -96,6 +97,7 @@ async function registerWebhook(rt: HintRuntime, connection: Connection): Promise
 export async function deactivate(rt: HintRuntime, hc: HintConn, reason: string, tellHint: boolean): Promise<Connection> {
   const { integrationId, webhookEndpointId } = hc.connection.settings as { integrationId?: string; webhookEndpointId?: string };
   const connection = (await updateConnection(rt.deps.db, hc.practiceId, hc.id, { status: 'deactivated', statusMessage: reason }))!;
+  forgetConn(hc.id);
   if (tellHint && integrationId && rt.env.partnerApiKey) {
     if (webhookEndpointId) await deleteWebhookEndpoint(rt, integrationId, webhookEndpointId).catch(() => {});
     await deactivateIntegration(rt, integrationId).catch(() => {});

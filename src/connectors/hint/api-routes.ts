@@ -9,7 +9,7 @@ import { parseOrThrow } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { activateWithCode, activateWithToken, deactivate, integrationPageUrl, WEBHOOK_PATH } from './activation.ts';
 import { SESSION_COOKIE } from './public-routes.ts';
-import { loadConn, type HintRuntime } from './runtime.ts';
+import { forgetConn, loadConn, type HintRuntime } from './runtime.ts';
 import { applySettingsPatch, readSettings, settingsPatchSchema } from './settings.ts';
 import { createConnectSession } from './store.ts';
 import { startInitialSync } from './initial-sync.ts';
@@ -72,6 +72,7 @@ export function apiRoutes(rt: HintRuntime) {
       const patch = parseOrThrow(settingsPatchSchema, request.body ?? {});
       const next = applySettingsPatch(readSettings(c.settings), patch);
       await updateConnection(rt.deps.db, c.practiceId, c.id, { settings: { ...c.settings, ...next } });
+      forgetConn(c.id);
       return next;
     });
 

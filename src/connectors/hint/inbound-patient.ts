@@ -51,7 +51,8 @@ export async function absorbPatient(rt: HintRuntime, hc: HintConn, p: HintPatien
   const facts = { ...staffFacts(p) };
   if (hash === link.writtenHash || hash === link.readHash) {
     // Our own write coming back, or a change to fields we do not map: nothing to merge.
-    await upsertLink(db, keyOf(hc, link), { remoteVersion: p.updated_at ?? link.remoteVersion, remoteData: facts, remoteState: stateOf(p) });
+    const fresh = (p.updated_at ?? null) !== link.remoteVersion || JSON.stringify(facts) !== JSON.stringify(pick(link.remoteData, facts)) || stateOf(p) !== link.remoteState;
+    if (fresh) await upsertLink(db, keyOf(hc, link), { remoteVersion: p.updated_at ?? link.remoteVersion, remoteData: facts, remoteState: stateOf(p) });
     return 'unchanged';
   }
   if (remoteTime === knownTime && options.source === 'webhook' && !options.reread) {
@@ -59,8 +60,17 @@ export async function absorbPatient(rt: HintRuntime, hc: HintConn, p: HintPatien
     const fresh = await getPatient(rt, hc, p.id);
     return fresh ? absorbPatient(rt, hc, fresh, { ...options, reread: true }) : 'stale';
   }
-  return mergeIntoCanonical(rt, hc, link, p, incoming, facts);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mergeIntoCanonical(rt, hc, link, p, incoming, facts);
+    } catch (error) {
+      if (!(error instanceof MergeRace) || attempt >= 5) throw error;
+    }
+  }
 }
+
+/** The canonical patient changed between reading and writing it. */
+class MergeRace extends Error { constructor() { super('canonical patient changed during merge'); } }
 
 async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: HintPatient, incoming: Map<FieldRule, Wire>, facts: Json): Promise<AbsorbResult> {
   const { db } = rt.deps;
@@ -102,8 +112,8 @@ async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: 
       try {
         await updateRecord(db, writeContextOf(hc), patients, link.localId, checked.value, Number(canonical.version));
       } catch (error) {
-        // Changed in Tandem meanwhile: retry the job, which merges against the newer version.
-        if (error instanceof ConflictError) throw new Error('canonical patient changed during merge; retrying');
+        // Changed in Tandem meanwhile: merge again against the newer version.
+        if (error instanceof ConflictError) throw new MergeRace();
         throw error;
       }
     }
@@ -121,6 +131,10 @@ async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: 
   await writeBackIds(rt, hc, p, link.localId);
   if (merge.needsPush) await enqueuePush(db, hc, link.localId, link.remoteId);
   return 'merged';
+}
+
+function pick(data: Json, like: Json): Json {
+  return Object.fromEntries(Object.keys(like).map((k) => [k, data[k] ?? null]));
 }
 
 export function keyOf(hc: HintConn, link: Pick<Link, 'localId' | 'remoteId'>) {

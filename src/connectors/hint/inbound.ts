@@ -13,7 +13,7 @@ import { getPatient } from './api.ts';
 import { absorbPatient, keyOf } from './inbound-patient.ts';
 import { staffFacts } from './mapping.ts';
 import { absorbPractitioner } from './practitioners.ts';
-import { loadConn, writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
+import { forgetConn, loadConn, writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
 import { hintInvoiceSchema, hintMembershipSchema, hintPatientSchema, hintPractitionerSchema, type WebhookEnvelope } from './schemas.ts';
 
 type Outcome = 'processed' | 'ignored';
@@ -99,6 +99,7 @@ async function integrationEvent(rt: HintRuntime, practiceId: string, connectionI
   }
   if (e.type.endsWith('.activated') && hc.connection.status === 'deactivated') {
     await updateConnection(rt.deps.db, practiceId, connectionId, { status: 'active', statusMessage: null });
+    forgetConn(connectionId);
     return 'processed';
   }
   return 'ignored';

@@ -16,6 +16,7 @@ import { classifyPatient, syncOnePatient } from './initial-patient.ts';
 import { pushPatient } from './outbound-patient.ts';
 import { absorbPractitioner } from './practitioners.ts';
 import { loadConn, type HintConn, type HintRuntime } from './runtime.ts';
+import { HintApiError } from './client.ts';
 
 const PAGE = 100;
 
@@ -47,8 +48,23 @@ export async function runInitialSync(rt: HintRuntime, p: { practiceId: string; c
     await writeLog(db, p.practiceId, { level: 'debug', message: `Hint initial sync ${aborted ? 'aborted' : 'completed'}`, connectionId: hc.id, context: { batchId: batch.id, dryRun: batch.dryRun } });
   } catch (error) {
     // A retried attempt starts over; re-running is idempotent. The last one marks the batch failed.
+    await writeLog(db, p.practiceId, { level: 'exception', message: `Hint initial sync attempt failed: ${error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'failed'}`, connectionId: hc.id, context: { batchId: batch.id } });
     if (lastAttempt) await finishBatch(db, p.practiceId, p.batchId, 'failed', error instanceof Error ? error.message.slice(0, 300) : 'failed');
     throw error;
+  }
+}
+
+/**
+ * One record's failure is one report line, not the end of the batch; Hint being unreachable
+ * (after the client's retries) ends the attempt instead, and the job's retry starts it over.
+ */
+async function oneRecord(id: { remoteId?: string; localId?: string }, work: () => Promise<BatchItem>): Promise<BatchItem> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof HintApiError && error.retryable) throw error;
+    const reason = error instanceof HintApiError ? `Hint ${error.status}` : error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'failed';
+    return { entityKind: 'patient', remoteId: id.remoteId ?? null, localId: id.localId ?? null, action: 'error', message: reason };
   }
 }
 
@@ -83,7 +99,7 @@ async function patientsPhase(run: Run): Promise<boolean> {
   const { rt, hc } = run;
   return walk(run, (offset) => listPatients(rt, hc, { limit: PAGE, offset, sort: 'created_at' }), async (items) => {
     const results: BatchItem[] = [];
-    for (const p of items) results.push(run.dryRun ? await classifyPatient(run, p) : await syncOnePatient(run, p));
+    for (const p of items) results.push(await oneRecord({ remoteId: p.id }, () => (run.dryRun ? classifyPatient(run, p) : syncOnePatient(run, p))));
     return record(run, results);
   });
 }
@@ -107,9 +123,11 @@ async function unlinkedTandemPhase(run: Run): Promise<boolean> {
     for (const id of ids) {
       if (!create) { results.push({ entityKind: 'patient', localId: id, action: 'skip', message: 'no match in Hint; policy: skip' }); continue; }
       if (run.dryRun) { results.push({ entityKind: 'patient', localId: id, action: 'create_remote' }); continue; }
-      const outcome = await pushPatient(rt, hc, id);
-      const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: id });
-      results.push({ entityKind: 'patient', localId: id, remoteId: link?.remoteId ?? null, action: outcome === 'created' ? 'create_remote' : outcome === 'errored' ? 'error' : outcome, message: outcome === 'errored' ? link?.errorMessage ?? 'see the log' : null });
+      results.push(await oneRecord({ localId: id }, async () => {
+        const outcome = await pushPatient(rt, hc, id);
+        const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: id });
+        return { entityKind: 'patient', localId: id, remoteId: link?.remoteId ?? null, action: outcome === 'created' ? 'create_remote' : outcome === 'errored' ? 'error' : outcome, message: outcome === 'errored' ? link?.errorMessage ?? 'see the log' : null };
+      }));
     }
     if (results.length > 0 && (await record(run, results))) return true;
     if (rows.length < 500) return false;

@@ -9,7 +9,7 @@ import { patients } from '../../db/records/kinds.ts';
 import { getRecord, type Json } from '../../db/records/repository.ts';
 import { createPatient, getPatient, patchPatient } from './api.ts';
 import { HintApiError } from './client.ts';
-import { absorbPatient, keyOf, stateOf } from './inbound-patient.ts';
+import { absorbPatient, hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient.ts';
 import { markErrored, reasonFromHint } from './link-state.ts';
 import { canonicalWire, getPath, hintBody, staffFacts, type Wire } from './mapping.ts';
 import { hashValues, planOutbound, type Snapshot } from './merge.ts';
@@ -53,12 +53,6 @@ export async function pushPatient(rt: HintRuntime, hc: HintConn, patientId: stri
 
 async function createInHint(rt: HintRuntime, hc: HintConn, patientId: string, tandem: Map<FieldRule, Wire | undefined>): Promise<PushResult> {
   if (!hc.settings.createInHint) return 'skipped';
-  // A create that succeeded before a crash is found by its integration_record_id (Hint's id alias).
-  const existing = await getPatient(rt, hc, patientId);
-  if (existing && existing.integration_record_id === patientId) {
-    const link = await upsertLink(rt.deps.db, keyOf(hc, { localId: patientId, remoteId: existing.id }), { status: 'unsynced' });
-    return absorbThenPush(rt, hc, link, existing);
-  }
   const values = planOutbound(hc.settings.fieldMapping, null, tandem);
   const body = { ...hintBody(hc.settings.fieldMapping, values), ...integrationFields(rt, patientId) };
   let created: HintPatient;
@@ -66,6 +60,13 @@ async function createInHint(rt: HintRuntime, hc: HintConn, patientId: string, ta
     created = await createPatient(rt, hc, body);
   } catch (error) {
     if (error instanceof HintApiError && !error.retryable) {
+      // Hint keeps integration_record_id unique: a create that succeeded before (a lost answer,
+      // a crash) is refused, and found by its id alias instead of being made twice.
+      const existing = error.status === 422 ? await getPatient(rt, hc, patientId) : undefined;
+      if (existing && existing.integration_record_id === patientId) {
+        const link = await upsertLink(rt.deps.db, keyOf(hc, { localId: patientId, remoteId: existing.id }), { status: 'unsynced' });
+        return absorbThenPush(rt, hc, link, existing);
+      }
       await markErrored(rt, hc, { localId: patientId, remoteId: null }, reasonFromHint(error));
       return 'errored';
     }
@@ -107,7 +108,7 @@ async function updateInHint(rt: HintRuntime, hc: HintConn, link: Link, tandem: M
   const written: Snapshot = { ...(snapshot ?? {}), ...Object.fromEntries([...values].map(([r, v]) => [r.hint, v])) };
   await remember(rt, hc, link, written, updated);
   // The answer may carry changes made in Hint meanwhile: merge them now (Tandem's own are equal).
-  await absorbPatient(rt, hc, updated, { source: 'write' });
+  if (hashValues(snapshotOf(hintValues(hc.settings.fieldMapping, updated))) !== hashValues(written)) await absorbPatient(rt, hc, updated, { source: 'write' });
   return 'updated';
 }
 

@@ -21,10 +21,29 @@ export function createRuntime(deps: ConnectorDeps): HintRuntime {
 }
 
 /** The connection, ready to talk to Hint; undefined unless it is active with a token. */
+// Connections (with their opened token) cached for a second: every job needs one, and a
+// change of status or settings is seen within that second.
+const CONN_CACHE_MS = 1000;
+const connCache = new Map<string, { at: number; hc: HintConn }>();
+
 export async function loadConn(rt: HintRuntime, practiceId: string, connectionId: string, options: { anyStatus?: boolean } = {}): Promise<HintConn | undefined> {
+  const cached = connCache.get(connectionId);
+  if (cached && cached.hc.practiceId === practiceId && Date.now() - cached.at < CONN_CACHE_MS && (options.anyStatus || cached.hc.connection.status === 'active')) return cached.hc;
+  const hc = await readConn(rt, practiceId, connectionId);
+  if (hc) {
+    if (connCache.size > 1000) connCache.clear();
+    connCache.set(connectionId, { at: Date.now(), hc });
+  } else connCache.delete(connectionId);
+  if (!hc || (!options.anyStatus && hc.connection.status !== 'active')) return undefined;
+  return hc;
+}
+
+/** Forgets a cached connection at once (after this process changed its status or settings). */
+export function forgetConn(connectionId: string): void { connCache.delete(connectionId); }
+
+async function readConn(rt: HintRuntime, practiceId: string, connectionId: string): Promise<HintConn | undefined> {
   const connection = await getConnection(rt.deps.db, practiceId, connectionId);
   if (!connection || connection.system !== 'hint') return undefined;
-  if (!options.anyStatus && connection.status !== 'active') return undefined;
   const creds = await readCredentials<HintCredentials>(rt.deps.db, rt.deps.secrets, practiceId, connectionId);
   if (!creds?.accessToken) return undefined;
   return { connection, settings: readSettings(connection.settings), token: creds.accessToken, practiceId, id: connectionId };
