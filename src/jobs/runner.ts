@@ -18,6 +18,8 @@ export interface WorkerOptions {
   /** Extra crontab lines, e.g. "*\/5 * * * * hint:reconcile". */
   crontab?: string[];
   pollIntervalMs?: number;
+  /** How often this node heartbeats and sweeps for dead nodes' jobs. Default 10 s. */
+  heartbeatMs?: number;
 }
 
 export interface RunningWorkers { stop(): Promise<void>; isRunning(): boolean; nodeId: string }
@@ -67,7 +69,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
      ON CONFLICT (node_id) DO UPDATE SET worker_ids = $2, heartbeat_at = now()`, [nodeId, [...workerIds]]).catch(() => {})));
   await heartbeat();
   await releaseJobsOfDeadNodes(opts.db);
-  const timer = setInterval(() => { void heartbeat().then(() => releaseJobsOfDeadNodes(opts.db)); }, HEARTBEAT_MS);
+  const timer = setInterval(() => { void heartbeat().then(() => releaseJobsOfDeadNodes(opts.db)); }, opts.heartbeatMs ?? HEARTBEAT_MS);
   timer.unref();
 
   const taskList: TaskList = {};
