@@ -38,6 +38,17 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     expect(attempts[2] - attempts[1]).toBeGreaterThanOrEqual(1000);
   });
 
+  it('Healthengine answering 429 with Retry-After: the job comes back no earlier than it said', async () => {
+    const x = await linked('Throttled Clinic');
+    const marker = async () => (await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/config/livenessContract`)).body.map((e: any) => Date.parse(e.at));
+    const before = (await marker()).length;
+    await env.harness('POST', '/_emulator/faults', { status: 429, retryAfterSeconds: 3, path: '/config/pmsResources/snapshot', count: 1 });
+    await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/resync`, { config: true });
+    const attempts = await waitFor('retried', async () => { const m = (await marker()).slice(before); return m.length >= 2 ? m : undefined; }, 30_000);
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(3000);
+    expect((await env.harness('GET', '/_emulator/faults')).body).toEqual([]);
+  });
+
   it('scenario 15: without webhooks, /requests is polled every few seconds during liveness hours and bookings still arrive', async () => {
     const x = await linked('Polling Clinic', { webhooks: false });
     expect((await connectionOf(env, x.connectionId)).subscription.id).toBeNull();

@@ -14,7 +14,7 @@ const factory: ConnectorFactory = (deps) => {
   return {
     system: 'healthengine',
     tasks: connectorTasks(deps),
-    fanOut: fanOutTargets,
+    fanOut: fanOutTargets(deps.db),
     crontab: ['* * * * * healthengine:maintain ?max=1&jobKey=healthengine-maintain'],
     apiRoutes: (api) => healthengineApiRoutes(api, deps),
     publicRoutes: (app) => webhookRoutes(app, deps),

@@ -1,9 +1,9 @@
 // The connector's jobs. Every job loads its connection afresh (credentials may have changed),
 // does nothing for a connection that is gone or not active, and turns 401/403 into "consent
 // needed" instead of a retry loop. Other Healthengine failures throw: the job retries with backoff.
-import type { TaskContext, TaskHandler, TaskHandlers } from '../../jobs/types.ts';
+import type { EnqueueOptions, JobPayloads, TaskContext, TaskHandler, TaskHandlers } from '../../jobs/types.ts';
 import type { ConnectorDeps } from '../types.ts';
-import { HealthengineConsentError } from './client.ts';
+import { HealthengineConsentError, HealthengineError } from './client.ts';
 import { clientFor, ConnectionGoneError, loadConnection, type LoadedConnection } from './connection.ts';
 import { publishAvailability } from './availability-publish.ts';
 import { pushAppointmentChange } from './booking-changes.ts';
@@ -27,10 +27,18 @@ declare module '../../jobs/types.ts' {
   }
 }
 
-type Handler<P extends ConnectionJob> = (payload: P, loaded: LoadedConnection, ctx: TaskContext) => Promise<void>;
+type ConnectionJobName = 'healthengine:link' | 'healthengine:publish-config' | 'healthengine:publish-availability' | 'healthengine:process-requests' | 'healthengine:push-appointment';
+type Handler<N extends ConnectionJobName> = (payload: JobPayloads[N], loaded: LoadedConnection, ctx: TaskContext) => Promise<void>;
+
+/** Where a job of each kind runs: publication and requests each in their own serial queue per connection. */
+function queueOptions(name: ConnectionJobName, connectionId: string): EnqueueOptions {
+  if (name === 'healthengine:process-requests') return processOptions(connectionId);
+  if (name === 'healthengine:push-appointment') return { queue: `healthengine-requests:${connectionId}` };
+  return { queue: `healthengine-publish:${connectionId}` };
+}
 
 /** Loads the connection and applies the shared rules around a handler. */
-function forConnection<P extends ConnectionJob>(deps: ConnectorDeps, handler: Handler<P>, options: { whenPending?: boolean } = {}): (payload: P, ctx: TaskContext) => Promise<void> {
+function forConnection<N extends ConnectionJobName>(deps: ConnectorDeps, name: N, handler: Handler<N>, options: { whenPending?: boolean } = {}): TaskHandler<N> {
   return async (payload, ctx) => {
     let loaded: LoadedConnection;
     try {
@@ -45,33 +53,38 @@ function forConnection<P extends ConnectionJob>(deps: ConnectorDeps, handler: Ha
       await handler(payload, loaded, ctx);
     } catch (e) {
       if (e instanceof HealthengineConsentError) return markConsentNeeded(deps, loaded, e);
+      // Healthengine said when to come back (429/503 with Retry-After): the same job, no earlier than that.
+      if (e instanceof HealthengineError && (e.status === 429 || e.status === 503) && e.retryAfterSeconds !== undefined) {
+        ctx.logger.warn({ connectionId: payload.connectionId, status: e.status, retryAfterSeconds: e.retryAfterSeconds }, 'healthengine asked to retry later');
+        return ctx.enqueue(name, payload, { ...queueOptions(name, payload.connectionId), runAt: new Date(Date.now() + e.retryAfterSeconds * 1000) });
+      }
       throw e;
     }
   };
 }
 
 export function connectorTasks(deps: ConnectorDeps): TaskHandlers {
-  const link: TaskHandler<'healthengine:link'> = forConnection(deps, async (p, loaded, ctx) => {
+  const link = forConnection(deps, 'healthengine:link', async (p, loaded, ctx) => {
     await linkConnection(deps, loaded);
     // Leftovers from a previous integration (or requests raised while disabled).
     await ctx.enqueue('healthengine:process-requests', p, processOptions(p.connectionId));
   }, { whenPending: true });
 
-  const publishConfig: TaskHandler<'healthengine:publish-config'> = forConnection(deps, async (_p, loaded) => {
+  const publishConfig = forConnection(deps, 'healthengine:publish-config', async (_p, loaded) => {
     const config = await loadPublishedConfig(deps.db, loaded.connection.practiceId, loaded.settings.locationIds);
     await publishConfiguration(clientFor(deps, loaded.credentials), loaded.settings, config);
   });
 
-  const publish: TaskHandler<'healthengine:publish-availability'> = forConnection(deps, async (p, loaded) => {
+  const publish = forConnection(deps, 'healthengine:publish-availability', async (p, loaded) => {
     await publishAvailability(deps.db, clientFor(deps, loaded.credentials), loaded, { resourceIds: p.resourceIds, dates: p.dates, force: p.force });
     if (p.full) await setState(deps.db, p.practiceId, p.connectionId, { lastFullPublishAt: new Date().toISOString() });
   });
 
-  const process: TaskHandler<'healthengine:process-requests'> = forConnection(deps, async (_p, loaded, ctx) => {
+  const process = forConnection(deps, 'healthengine:process-requests', async (_p, loaded, ctx) => {
     await processRequests(deps, loaded, ctx.enqueue);
   });
 
-  const push: TaskHandler<'healthengine:push-appointment'> = forConnection(deps, async (p, loaded, ctx) => {
+  const push = forConnection(deps, 'healthengine:push-appointment', async (p, loaded, ctx) => {
     await pushAppointmentChange(deps.db, clientFor(deps, loaded.credentials), loaded, p.appointmentId);
     await republish(ctx.enqueue, loaded, undefined, undefined);
   });
@@ -90,7 +103,8 @@ const DAY_MS = 86_400_000;
 
 /** Every minute: subscriptions renewed, the daily full republish, health figures refreshed. */
 function maintain(deps: ConnectorDeps): TaskHandler<'healthengine:maintain'> {
-  const perConnection = forConnection(deps, async (_p: ConnectionJob, loaded, ctx) => {
+  // Named as a requests pass: if Healthengine answers 429 with Retry-After, a pass is what runs later.
+  const perConnection = forConnection(deps, 'healthengine:process-requests', async (_p, loaded, ctx) => {
     const state = await getState(deps.db, loaded.connection.id);
     if (!state.lastFullPublishAt || Date.now() - Date.parse(state.lastFullPublishAt) > DAY_MS) {
       await ctx.enqueue('healthengine:publish-availability', { practiceId: loaded.connection.practiceId, connectionId: loaded.connection.id, full: true },
