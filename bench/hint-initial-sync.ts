@@ -64,12 +64,6 @@ try {
   await world.api('PATCH', `/api/v1/hint/connections/${connection.id}/settings`, { rateLimitPerSecond: RATE });
   await sleep(1500);   // the connection's cached settings expire
 
-  if (process.env.HINT_BENCH_DEBUG) {
-    const linked = (await world.api('GET', '/api/v1/patients?limit=500')).data.filter((p: any) => p.links.length > 0).length;
-    const hintTotal = (await fetch(`${world.emulatorUrl}/api/provider/patients?limit=1`, { headers: { authorization: `Bearer ${hintPractice.accessToken}` } })).headers.get('x-total-count');
-    const tandemTotal = (await world.api('GET', '/api/v1/patients?limit=500')).data.length;
-    console.error({ before: { linked, hintTotal, tandemTotal } });
-  }
   counting = true;
   const started = performance.now();
   const batch = await world.api('POST', `/api/v1/hint/connections/${connection.id}/sync`, { dryRun: false });
@@ -84,14 +78,6 @@ try {
   const status = await readFile(`/proc/${world.tandem.child.pid}/status`, 'utf8').catch(() => '');
   const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
   const minimumS = counts.total / RATE;
-  if (process.env.HINT_BENCH_DEBUG) {
-    const csv = await (await fetch(`${world.tandem.url}/api/v1/batches/${batch.id}/report.csv`, { headers: { authorization: `Bearer ${world.tandem.token}` } })).text();
-    await import('node:fs/promises').then((fs) => fs.writeFile('/tmp/hint-bench-report.csv', csv));
-    const batches = await world.api('GET', `/api/v1/batches/${batch.id}`);
-    console.error(JSON.stringify({ total: batches.total, startedAt: batches.startedAt, createdAt: batches.createdAt }));
-    const logs = await world.api('GET', '/api/v1/logs?level=debug&limit=500');
-    await import('node:fs/promises').then((fs) => fs.writeFile('/tmp/hint-bench-logs.json', JSON.stringify(logs, null, 1)));
-  }
   console.log(JSON.stringify({
     benchmark: 'hint-initial-sync', date: new Date().toISOString(), machine: machine(), hintPatients: N, tandemPatients: M, overlap: K, rateLimit: RATE,
     batch: { status: done.status, processed: done.processed, counts: done.counts }, requests: counts,
