@@ -106,6 +106,13 @@ describe('Healthengine bookings', () => {
     const { rows } = await env.hub.database.db.query(`SELECT local_id, status, candidates FROM match_reviews WHERE connection_id = $1 AND remote_id = $2`, [connectionId, `booking:${second.bookingId}`]);
     expect(rows[0]).toMatchObject({ local_id: c.pmsPatientId, status: 'pending' });
     expect(rows[0].candidates.map((x: any) => x.id).sort()).toEqual([twinA, twinB].sort());
+
+    // Configured otherwise: an ambiguous patient's booking is rejected instead.
+    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, { settings: { ambiguousPatients: 'reject-booking' } });
+    const third = await bookAt('15:00', { patient: patient({ firstname: 'Casey', lastname: 'Twin', dob: '09-09-1995', email: 'casey@third.com', phone: '0416 000 008', address: '', suburb: '' }) });
+    const r = await waitBooking(env, he.practiceId, third.bookingId!, 'rejected');
+    expect(r.rejectReason).toContain('could not be identified unambiguously');
+    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, { settings: { ambiguousPatients: 'new-patient-for-review' } });
   });
 
   it('a cancellation on Healthengine cancels the appointment (confirmUpdate); Tandem-side cancellation and DNA are pushed at once; pmsAppointmentChanges is answered from the state', async () => {

@@ -87,7 +87,7 @@ describe('Healthengine linking and configuration', () => {
     expect(pa.resources.map((r: any) => r.pmsResourceId).sort()).toEqual([...north.resourceIds, ...south.resourceIds].sort());
     expect(pb.resources.map((r: any) => r.pmsResourceId).sort()).toEqual([...east.resourceIds].sort());
     const list = (await env.hub.api('GET', '/api/v1/healthengine/connections')).body.data;
-    expect(list.map((c: any) => c.practiceId)).toEqual(expect.arrayContaining([heA.practiceId, heB.practiceId]));
+    expect(list.map((c: any) => c.healthenginePracticeId)).toEqual(expect.arrayContaining([heA.practiceId, heB.practiceId]));
     const bad = await env.hub.api('POST', '/api/v1/healthengine/connections', { ...heA, locationIds: ['00000000-0000-4000-8000-000000000000'] });
     expect(bad.status).toBe(422);
     expect(bad.body.details[0].field).toBe('locationIds.0');
@@ -111,7 +111,7 @@ describe('Healthengine linking and configuration', () => {
     await waitFor('resync reaches the new practice', async () => (await env.harness('GET', `/_emulator/requests-log?practiceId=${newHe.practiceId}&path=/config/pmsResources`)).body.length >= 2);
     await new Promise((r) => setTimeout(r, 6000));
     expect((await env.harness('GET', `/_emulator/requests-log?practiceId=${oldHe.practiceId}`)).body.length).toBe(oldCount);
-    expect((await connectionOf(env, c.id)).practiceId).toBe(newHe.practiceId);
+    expect((await connectionOf(env, c.id))).toMatchObject({ healthenginePracticeId: newHe.practiceId, remoteAccountId: newHe.practiceId });
   });
 
   it('scenario 06: changed liveness hours are sent promptly', async () => {

@@ -32,9 +32,9 @@ describe('Healthengine sandbox mode', () => {
     expect(n).toBeGreaterThanOrEqual(300);
 
     const day = nextMonday(3);
-    const { body: published } = await fetch(`${url}/_emulator/practices/${connection.practiceId}/availability?date=${day}`).then(async (r) => ({ body: await r.json() as any }));
+    const { body: published } = await fetch(`${url}/_emulator/practices/${connection.healthenginePracticeId}/availability?date=${day}`).then(async (r) => ({ body: await r.json() as any }));
     const slot = published.slots[0];
-    const booked = await fetch(`${url}/_emulator/practices/${connection.practiceId}/bookings`, {
+    const booked = await fetch(`${url}/_emulator/practices/${connection.healthenginePracticeId}/bookings`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ pmsResourceId: slot.pmsResourceId, start: slot.start, pmsAppointmentTypeId: slot.pmsAppointmentTypeIds?.[0], patient: patient({ firstname: 'Newcomer', lastname: 'Sandbox' }) }),
     }).then(async (r) => ({ status: r.status, body: await r.json() as any }));

@@ -112,6 +112,9 @@ export async function handleBooking(db: Db, client: HealthengineClient, loaded: 
   if (!('start' in u)) return reject(db, client, loaded, b, u.reason, u.resourceId, u.date);
   if (!(await slotIsFree(db, connection.practiceId, config, u))) return reject(db, client, loaded, b, 'The slot is no longer free in the practice', u.resourceId, u.date);
   const match = await findPatient(db, loaded, b, u);
+  if (match.kind === 'review' && loaded.settings.ambiguousPatients === 'reject-booking') {
+    return reject(db, client, loaded, b, 'The patient could not be identified unambiguously; the practice asks them to call', u.resourceId, u.date);
+  }
   let ids: { appointmentId: string; patientId: string };
   try {
     ids = await insert(db, loaded, b, u, match);

@@ -28,8 +28,8 @@ export const settingsSchema = z.object({
   pollSecondsWithoutWebhook: z.number().int().min(1).max(3600).default(5),
   pollSecondsWithWebhook: z.number().int().min(5).max(3600).default(300),
   webhooks: z.boolean().default(true),
-  /** An ambiguous match: create a new patient flagged for review (default), or take the best candidate if it is a unique review. */
-  ambiguousPatients: z.enum(['new-patient-for-review']).default('new-patient-for-review'),
+  /** An ambiguous match is never linked: a new patient flagged for review (default), or the booking is rejected (the patient calls the practice). */
+  ambiguousPatients: z.enum(['new-patient-for-review', 'reject-booking']).default('new-patient-for-review'),
 }).strict();
 export type HealthengineSettings = z.infer<typeof settingsSchema>;
 

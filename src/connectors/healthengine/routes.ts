@@ -39,7 +39,7 @@ async function checkPracticeUnused(deps: ConnectorDeps, practiceId: string, heId
 async function view(deps: ConnectorDeps, loaded: LoadedConnection) {
   const state = await getState(deps.db, loaded.connection.id);
   return {
-    ...loaded.connection, practiceId: loaded.credentials.practiceId, settings: loaded.settings,
+    ...loaded.connection, healthenginePracticeId: loaded.credentials.practiceId, settings: loaded.settings,
     subscription: { id: state.subscriptionId, expiresAt: state.subscriptionExpiresAt },
     lastFullPublishAt: state.lastFullPublishAt, lastPollAt: state.lastPollAt,
   };
