@@ -55,7 +55,7 @@ describe('Healthengine bookings', () => {
     });
   });
 
-  it('scenario 19: repeated deliveries of a payload are each acknowledged and processed once', async () => {
+  it('scenario 19: a payload is acknowledged within three attempts (a failed first attempt, then the retry); repeats are processed once', async () => {
     const url = `${env.hub.url}/webhooks/healthengine/${connectionId}`;
     const { body: [delivery] } = await env.harness('GET', `/_emulator/webhooks?practiceId=${he.practiceId}`);
     const secretUrl = delivery.callbackUrl as string;
@@ -68,6 +68,17 @@ describe('Healthengine bookings', () => {
     expect(rows[0].n).toBe(1);
     const wrong = await fetch(`${url}/not-the-secret`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(delivery.payload) });
     expect(wrong.status).toBe(404);
+
+    // Healthengine's first attempt fails (it times out); its retry 10 s later (emulator clock) is acknowledged.
+    await env.harness('POST', '/_emulator/config', { webhookTimeoutMs: 1 });
+    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'availability', day, pmsResourceId: clinic.resourceIds[0] });
+    const forRequest = async () => (await env.harness('GET', `/_emulator/webhooks?practiceId=${he.practiceId}`)).body.filter((d: any) => d.payload.data.requestId === raised.body.requestId);
+    await waitFor('first attempt failed', async () => (await forRequest()).some((d: any) => d.attempt === 1 && !d.ok));
+    await env.harness('POST', '/_emulator/config', { webhookTimeoutMs: 5000 });
+    await env.harness('POST', '/_emulator/clock', { advanceSeconds: 10 });
+    const second = await waitFor('second attempt', async () => (await forRequest()).find((d: any) => d.attempt === 2));
+    expect(second).toMatchObject({ ok: true, status: 200 });
+    await waitFor('request resolved', async () => !(await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body.pending.some((i: any) => i.requestId === raised.body.requestId));
   });
 
   it('scenario 22: a patient who already exists is matched, not duplicated', async () => {
