@@ -74,4 +74,19 @@ describe('Hint activation', () => {
     const again = await w.hub.api('GET', `/api/v1/patients/${created.body.id}`, undefined, {}, token);
     expect(again.body.links).toEqual([]);
   });
+
+  it('deactivates from Tandem: status, the integration in Hint, and its webhook endpoint', async () => {
+    const other = await w.harness('POST', '/practices', { name: 'Paused Clinic' });
+    const { token } = await w.hub.newPractice('Paused practice');
+    const { code } = await w.harness('POST', `/practices/${other.id}/instanton-code`, {});
+    const res = await w.hub.api('POST', '/api/v1/hint/connections', { code }, {}, token);
+    const off = await w.hub.api('POST', `/api/v1/hint/connections/${res.body.id}/deactivate`, undefined, {}, token);
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ status: 'deactivated', statusMessage: 'deactivated in Tandem' });
+    const integrations = (await w.hint('GET', '/integrations', undefined, w.creds.partnerApiKey)).body;
+    expect(integrations.find((i: any) => i.practice.id === other.id).status).toBe('inactive');
+    const hooks = (await w.hint('GET', `/integrations/${res.body.integrationId}/webhook_endpoints`, undefined, w.creds.partnerApiKey)).body;
+    expect(hooks).toEqual([]);
+    expect((await w.hub.api('POST', `/api/v1/hint/connections/${res.body.id}/sync`, {}, {}, token)).status).toBe(409);
+  });
 });

@@ -117,4 +117,23 @@ describe('Hint ↔ Tandem patient sync', () => {
     await waitFor(async () => { const p = await hintPatient(link.remoteId); return p.integration_error_message === null && p.dob === '1970-01-02'; }, 'fixed in Hint');
     await w.hub.api('PATCH', `/api/v1/hint/connections/${connectionId}/settings`, { hintRequiredFields: [] });
   });
+
+  it('shows a patient destroyed in Hint on the link and keeps the Tandem record', async () => {
+    const res = await w.hub.api('POST', '/api/v1/patients', { firstName: 'Gone', lastName: 'Away', dob: '1950-05-05' });
+    const link = await waitFor(async () => (await w.hub.api('GET', `/api/v1/patients/${res.body.id}`)).body.links[0], 'a Hint link');
+    await w.harness('DELETE', `/practices/${w.hintPracticeId}/patients/${link.remoteId}`);
+    await waitFor(async () => (await w.hub.database.db.query(`SELECT remote_state FROM links WHERE local_id = $1`, [res.body.id])).rows[0]?.remote_state === 'destroyed', 'the link marked destroyed');
+    expect((await w.hub.api('GET', `/api/v1/patients/${res.body.id}`)).status).toBe(200);
+    // Tandem no longer writes to a record Hint destroyed.
+    await w.hub.api('PATCH', `/api/v1/patients/${res.body.id}`, { lastName: 'Still-Here' });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await w.hub.api('GET', `/api/v1/patients/${res.body.id}`)).body.lastName).toBe('Still-Here');
+  });
+
+  it('creates a practitioner made in Tandem in Hint with integration_record_id', async () => {
+    const res = await w.hub.api('POST', '/api/v1/practitioners', { title: 'Dr.', firstName: 'Nia', lastName: 'Oduya', email: 'nia@clinic.example.com', npi: '1234567893' });
+    expect(res.status).toBe(201);
+    const inHint = await waitFor(async () => (await w.hint('GET', '/provider/practitioners?limit=100')).body.find((p: any) => p.integration_record_id === res.body.id), 'the practitioner in Hint');
+    expect(inHint).toMatchObject({ name: 'Dr. Nia Oduya', email: 'nia@clinic.example.com' });
+  });
 });
