@@ -7,7 +7,7 @@ import { migrate } from './db/migrate.ts';
 import { ensureDefaultPractice } from './db/practices.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { wakeDispatcherOnWrites } from './jobs/outbox.ts';
+import { DISPATCH_QUEUE, wakeDispatcherOnWrites } from './jobs/outbox.ts';
 import { startWorkers } from './jobs/runner.ts';
 import { dispatchEvents } from './jobs/tasks/dispatch-events.ts';
 import { echo } from './jobs/tasks/echo.ts';
@@ -40,7 +40,7 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
   for (const c of connectors) Object.assign(handlers, c.tasks);
   const workers = await startWorkers({
     db: database.db, connectionString: database.url, logger, concurrency: config.workerConcurrency, handlers,
-    crontab: ['* * * * * dispatch-events ?max=3', ...connectors.flatMap((c) => c.crontab ?? [])],
+    crontab: [`* * * * * dispatch-events ?max=3&queue=${DISPATCH_QUEUE}`, ...connectors.flatMap((c) => c.crontab ?? [])],
   });
   const outbox = wakeDispatcherOnWrites(database.db);
 
