@@ -45,8 +45,6 @@ export const settingsSchema = z.object({
   }).strict(),
   reconcileEveryMinutes: z.number().int().min(1).max(1440),
   rateLimitPerSecond: z.number().min(0.1).max(1000),
-  /** Who bills: 'hint' (Hint's invoices stand alone) or 'practice' (invoices carry the practice system's id). */
-  billing: z.enum(['hint', 'practice']),
 }).strict();
 
 export type HintSettings = z.infer<typeof settingsSchema>;
@@ -61,7 +59,6 @@ export const DEFAULT_SETTINGS: HintSettings = {
   initialSync: { unmatchedHint: 'create', unmatchedTandem: 'create', uncertain: 'review' },
   reconcileEveryMinutes: 5,
   rateLimitPerSecond: 20,
-  billing: 'hint',
 };
 
 /** The partial form API clients send: any top-level key; nested initialSync merges too. */
