@@ -27,7 +27,7 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
   const started = Date.now();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
   logger.info({ embedded: database.embedded, ms: Date.now() - started }, database.embedded ? `embedded PostgreSQL ready under ${config.home}/pg` : 'connected to DATABASE_URL');
-  const applied = await migrate(database.db, database.url);
+  const applied = await migrate(database.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const secrets = new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home));
   const defaultPractice = await ensureDefaultPractice(database.db);

@@ -10,7 +10,7 @@ export async function withDatabase<T>(fn: (ctx: CliContext) => Promise<T>): Prom
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, poolSize: 4 });
   try {
-    await migrate(database.db, database.url);
+    await migrate(database.db);
     return await fn({ config, db: database.db, url: database.url });
   } finally {
     await database.close();

@@ -25,7 +25,7 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 }
 
 /** Applies pending migrations; returns the names applied. */
-export async function migrate(db: Db, connectionString: string): Promise<string[]> {
+export async function migrate(db: Db): Promise<string[]> {
   const migrations = await loadMigrations();
   const applied = await inTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
@@ -40,7 +40,8 @@ export async function migrate(db: Db, connectionString: string): Promise<string[
     }
     return names;
   });
-  await runWorkerMigrations({ connectionString });
+  // Our pool (which handles idle-connection errors), not one graphile-worker would open for itself.
+  await runWorkerMigrations({ pgPool: db });
   return applied;
 }
 

@@ -12,6 +12,7 @@ import { decoratePatients, recordRoutes } from './routes/records.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { batchRoutes } from './routes/batches.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'bodyLimitBytes'>;
@@ -40,6 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(recordRoutes, { db: deps.db, def, decorate: def === patients ? decoratePatients : undefined });
     }
     await api.register(adminRoutes, { db: deps.db });
+    await api.register(batchRoutes, { db: deps.db });
     if (deps.extensions?.api) await deps.extensions.api(api);
   }, { prefix: '/api/v1' });
   if (deps.extensions?.public) await deps.extensions.public(app);

@@ -9,7 +9,7 @@ afterAll(async () => { await t.drop(); });
 describe('migrations', () => {
   it('are applied in the cloned database and re-running them applies nothing', async () => {
     expect(await migrationsCurrent(t.db)).toBe(true);
-    const [again1, again2] = await Promise.all([migrate(t.db, t.url), migrate(t.db, t.url)]);
+    const [again1, again2] = await Promise.all([migrate(t.db), migrate(t.db)]);
     expect(again1).toEqual([]);
     expect(again2).toEqual([]);
   });

@@ -30,7 +30,7 @@ export async function setup(project: TestProject): Promise<void> {
   await admin.end();
   const templateUrl = await ensureDatabase(serverUrl, TEMPLATE_DB);
   const pool = createPool(templateUrl, 2);
-  await migrate(pool, templateUrl);
+  await migrate(pool);
   await pool.end();
   project.provide('dbServerUrl', serverUrl);
   project.provide('dbTemplate', TEMPLATE_DB);

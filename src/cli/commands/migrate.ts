@@ -11,7 +11,7 @@ export async function run(): Promise<number> {
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, poolSize: 2 });
   try {
-    const applied = await migrate(database.db, database.url);
+    const applied = await migrate(database.db);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'up to date\n');
   } finally {
     await database.close();

@@ -2,7 +2,6 @@
 // and practitioner sync with echo suppression and field-level merge, errors surfaced on both
 // sides, staff facts, initial sync as a batch, reconciliation, and sandbox mode.
 import type { ConnectorFactory } from '../types.ts';
-import { batchRoutes } from '../../http/routes/batches.ts';
 import { apiRoutes } from './api-routes.ts';
 import { hintFanOut, hintTasks } from './jobs.ts';
 import { publicRoutes } from './public-routes.ts';
@@ -19,8 +18,6 @@ const createHintConnector: ConnectorFactory = (deps) => {
     crontab: ['* * * * * hint:reconcile ?max=1'],
     async apiRoutes(api) {
       await api.register(apiRoutes(rt));
-      // Generic batch routes live here until the hub hosts them (Salesforce CSV sync reuses them).
-      await api.register(batchRoutes, { db: deps.db });
     },
     publicRoutes: async (app) => publicRoutes(rt)(app),
     // main.ts stops the sandbox it started.
