@@ -1,8 +1,13 @@
 // The inbox: every inbound event stored first, keyed by the source's event id, then processed
 // by a job. A duplicate delivery finds its row already there and is acknowledged, not re-run.
+import { Coalescer } from './coalesce.ts';
 import type { Queryable } from './pool.ts';
 
-export interface InboundEvent { practiceId: string; connectionId: string; sourceEventId: string; eventType: string; payload: unknown }
+export interface InboundEvent {
+  practiceId: string; connectionId: string; sourceEventId: string; eventType: string; payload: unknown;
+  /** The payload as received, when it is already JSON text (a webhook's verified raw body): stored as is. */
+  rawJson?: string;
+}
 
 /** Returns the new row's id, or undefined when this event id was already stored (a duplicate). */
 export async function storeInbound(db: Queryable, e: InboundEvent): Promise<number | undefined> {
@@ -11,6 +16,38 @@ export async function storeInbound(db: Queryable, e: InboundEvent): Promise<numb
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection_id, source_event_id) DO NOTHING RETURNING id`,
     [e.practiceId, e.connectionId, e.sourceEventId, e.eventType, JSON.stringify(e.payload)]);
   return rows[0]?.id;
+}
+
+const eventKey = (e: InboundEvent) => `${e.connectionId}\u0000${e.sourceEventId}`;
+
+/**
+ * Stores webhooks as they arrive, many per statement under load (see coalesce.ts). store()
+ * resolves true for a new event, false for one already in the inbox — including the second of
+ * two copies that arrived in the same batch.
+ */
+export class InboxWriter {
+  private readonly coalescer: Coalescer<InboundEvent, boolean>;
+
+  constructor(db: Queryable) {
+    this.coalescer = new Coalescer(async (batch) => {
+      const params: unknown[] = [];
+      const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+      const values = batch.map((e) => `(${p(e.practiceId)}::uuid, ${p(e.connectionId)}::uuid, ${p(e.sourceEventId)}, ${p(e.eventType)}, ${p(e.rawJson ?? JSON.stringify(e.payload))}::jsonb)`);
+      const { rows } = await db.query(
+        `INSERT INTO inbox (practice_id, connection_id, source_event_id, event_type, payload) VALUES ${values.join(', ')}
+         ON CONFLICT (connection_id, source_event_id) DO NOTHING RETURNING connection_id, source_event_id`, params);
+      const inserted = new Set(rows.map((r) => `${r.connection_id}\u0000${r.source_event_id}`));
+      const seen = new Set<string>();
+      return batch.map((e) => {
+        const key = eventKey(e);
+        const fresh = inserted.has(key) && !seen.has(key);
+        seen.add(key);
+        return fresh;
+      });
+    });
+  }
+
+  store(event: InboundEvent): Promise<boolean> { return this.coalescer.submit(event); }
 }
 
 export interface StoredEvent { id: number; practiceId: string; connectionId: string; sourceEventId: string; eventType: string; payload: unknown; status: string }

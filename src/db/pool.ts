@@ -14,7 +14,10 @@ export type Queryable = Pick<pg.Pool, 'query'>;
 export function createPool(connectionString: string, max = 20): Db {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A checked-out client's failure reaches its caller as a rejected query; the 'error' event a
+  // client also emits is handled here so it cannot crash the process either.
   pool.on('error', () => {});
+  pool.on('connect', (client) => { client.on('error', () => {}); });
   return pool;
 }
 

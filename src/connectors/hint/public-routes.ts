@@ -7,7 +7,8 @@ import { ValidationError } from '../../core/errors.ts';
 import { findConnectionByRemoteAccount, type Connection } from '../../db/connections.ts';
 import { activateWithCode, WEBHOOK_PATH } from './activation.ts';
 import type { HintRuntime } from './runtime.ts';
-import { ingestEvent, useConnectSession } from './store.ts';
+import { useConnectSession } from './store.ts';
+import { InboxWriter } from '../../db/inbox.ts';
 import { parseWebhook, verifySignature } from './webhooks.ts';
 import { drainerWaker } from './inbox-drain.ts';
 
@@ -38,6 +39,8 @@ function cookie(header: string | undefined, name: string): string | undefined {
 export function publicRoutes(rt: HintRuntime) {
   const connectionsOf = connectionCache(rt);
   const wake = drainerWaker(rt.deps.db);
+  // Webhooks arriving together are stored together: one statement for many inbox rows.
+  const inbox = new InboxWriter(rt.deps.db);
   return async (app: FastifyInstance): Promise<void> => {
     // Keep the raw bytes: the signature covers them exactly.
     app.removeContentTypeParser('application/json');
@@ -58,7 +61,7 @@ export function publicRoutes(rt: HintRuntime) {
       const payload = raw.toString('utf8');
       let stored = false;
       for (const c of connections) {
-        const fresh = await ingestEvent(rt.deps.db, { practiceId: c.practiceId, connectionId: c.id, eventId: e.id, eventType: e.type, payload });
+        const fresh = await inbox.store({ practiceId: c.practiceId, connectionId: c.id, sourceEventId: e.id, eventType: e.type, payload: null, rawJson: payload });
         if (fresh) wake(c.practiceId, c.id);
         stored = fresh || stored;
       }

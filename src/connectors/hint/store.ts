@@ -1,5 +1,5 @@
-// The Hint connector's own SQL: the merge snapshot per link, InstantOn sessions, and the
-// one-statement webhook ingest (the inbox row; inbox-drain.ts turns rows into jobs).
+// The Hint connector's own SQL: the merge snapshot per link and InstantOn sessions. Webhooks
+// are stored by the hub's InboxWriter; inbox-drain.ts turns inbox rows into jobs.
 import type { Queryable } from '../../db/pool.ts';
 import type { Snapshot } from './merge.ts';
 
@@ -28,15 +28,4 @@ export async function useConnectSession(db: Queryable, id: string): Promise<stri
   const { rows } = await db.query(
     `UPDATE hint_connect_sessions SET used_at = now() WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING practice_id`, [id]);
   return rows[0]?.practice_id;
-}
-
-export interface IngestedEvent { practiceId: string; connectionId: string; eventId: string; eventType: string; payload: string }
-
-/** Stores the event in the inbox (one statement, no NOTIFY). False when the event id was already stored. */
-export async function ingestEvent(db: Queryable, e: IngestedEvent): Promise<boolean> {
-  const { rows } = await db.query(
-    `INSERT INTO inbox (practice_id, connection_id, source_event_id, event_type, payload)
-     VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (connection_id, source_event_id) DO NOTHING RETURNING id`,
-    [e.practiceId, e.connectionId, e.eventId, e.eventType, e.payload]);
-  return rows.length > 0;
 }

@@ -1,10 +1,9 @@
-// Coalesces concurrent creates of one record kind into a single multi-row statement (the
-// records, their domain events and audit events — still one atomic statement each batch).
-// PostgreSQL takes many rows per statement far faster than one statement per row, so under
-// load this multiplies create throughput; alone, a create waits one event-loop turn at most.
-// Ids are generated here, so each caller gets its own row back whatever order RETURNING uses.
-// If a batch fails (one bad row), each of its creates is retried alone, so only that one fails.
+// Concurrent creates of one record kind become one multi-row statement that writes the
+// records, their domain events and their audit events (still atomic per statement), through
+// the generic Coalescer. Ids are generated here, so each caller gets its own row back
+// whatever order RETURNING uses.
 import { randomUUID } from 'node:crypto';
+import { Coalescer } from '../coalesce.ts';
 import { outboxWritten, type ChangeContext } from '../events.ts';
 import type { Db } from '../pool.ts';
 import { fromRow, toColumns, type RecordDefinition } from './definition.ts';
@@ -12,48 +11,28 @@ import { translateDbError } from './db-errors.ts';
 
 type Json = Record<string, unknown>;
 
-interface PendingCreate {
-  ctx: ChangeContext; input: Json; id: string; columns: Map<string, unknown>;
-  resolve(record: Json): void; reject(error: unknown): void;
-}
-
-const MAX_BATCH = 200;
+interface PendingCreate { ctx: ChangeContext; input: Json; id: string; columns: Map<string, unknown> }
 
 export class CreateBatcher {
-  private readonly queues = new Map<RecordDefinition, PendingCreate[]>();
+  private readonly coalescers = new Map<RecordDefinition, Coalescer<PendingCreate, Json>>();
 
   constructor(private readonly db: Db) {}
 
   create(def: RecordDefinition, ctx: ChangeContext, input: Json): Promise<Json> {
-    return new Promise((resolve, reject) => {
-      const id = randomUUID();
-      const columns = toColumns(def, input);
-      const queue = this.queues.get(def) ?? [];
-      if (queue.length === 0) { this.queues.set(def, queue); setImmediate(() => this.flush(def)); }
-      queue.push({ ctx, input, id, columns, resolve, reject });
-      if (queue.length >= MAX_BATCH) this.flush(def);
-    });
-  }
-
-  private flush(def: RecordDefinition): void {
-    const batch = this.queues.get(def);
-    if (!batch || batch.length === 0) return;
-    this.queues.set(def, []);
-    void this.write(def, batch).then(async (rows) => {
-      const byId = new Map(rows.map((r) => [String(r.id), r]));
-      for (const item of batch) item.resolve(fromRow(def, byId.get(item.id)!));
-      outboxWritten();
-    }, async (error: unknown) => {
-      if (batch.length === 1) return batch[0]!.reject(error);
-      for (const item of batch) await this.write(def, [item]).then((rows) => item.resolve(fromRow(def, rows[0]!)), item.reject);
-      outboxWritten();
-    });
+    let coalescer = this.coalescers.get(def);
+    if (!coalescer) {
+      coalescer = new Coalescer((batch) => this.write(def, batch));
+      this.coalescers.set(def, coalescer);
+    }
+    return coalescer.submit({ ctx, input, id: randomUUID(), columns: toColumns(def, input) });
   }
 
   private async write(def: RecordDefinition, batch: PendingCreate[]): Promise<Json[]> {
     const { sql, params } = batchStatement(def, batch);
     const { rows } = await this.db.query(sql, params).catch((e: unknown) => translateDbError(e, def));
-    return rows;
+    outboxWritten();
+    const byId = new Map(rows.map((r) => [String(r.id), r]));
+    return batch.map((item) => fromRow(def, byId.get(item.id)!));
   }
 }
 
