@@ -80,7 +80,7 @@ describe('Hint sync under stress', () => {
     await waitFor(async () => (await hintPatient(hintSide.id)).integration_record_id === arrived.id, 'our id written back', 60_000);
     const dupes = await w.hub.database.db.query(`SELECT count(*)::int AS n FROM patients WHERE first_name IN ('Outage', 'During')`);
     expect(dupes.rows[0].n).toBe(2);
-  });
+  }, 150_000); // retries back off exponentially (e^attempt s): on a loaded machine a third attempt lands past 30 s
 
   it('catches by reconciliation what webhooks missed', async () => {
     const endpoints = (await w.hint('GET', '/integrations', undefined, w.creds.partnerApiKey)).body;
