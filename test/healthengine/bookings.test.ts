@@ -3,8 +3,8 @@
 // real PostgreSQL. One hub and one emulator for the file; each test books its own times.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appointmentsOf, book, bookingOf, connectionOf, link, newHePractice, nextMonday, patient, seedClinic, startEnv,
-  waitActive, waitBooking, waitFor, type Clinic, type HeEnv,
+  appointmentsOf, book, bookingOf, connectionOf, nextMonday, patient, startLinkedClinic, waitBooking, waitFor,
+  type Clinic, type HeEnv,
 } from './support.ts';
 
 let env: HeEnv;
@@ -27,11 +27,7 @@ async function appointmentFor(bookingId: number): Promise<any> {
 }
 
 beforeAll(async () => {
-  env = await startEnv();
-  clinic = await seedClinic(env.hub, 2);
-  he = await newHePractice(env);
-  connectionId = (await link(env, clinic, he)).id;
-  await waitActive(env, connectionId);
+  ({ env, clinic, he, connectionId } = await startLinkedClinic());
 });
 afterAll(async () => { await env?.stop(); }, 120_000);
 

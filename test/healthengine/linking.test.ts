@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  connectionOf, hePractice, link, newHePractice, seedClinic, startEnv, USER_AGENT, waitActive, waitFor, type Clinic, type HeEnv,
+  connectionOf, hePractice, link, newHePractice, seedClinic, startLinkedClinic, USER_AGENT, waitActive, waitFor, type Clinic, type HeEnv,
 } from './support.ts';
 
 let env: HeEnv;
@@ -16,11 +16,7 @@ const calls = async (practiceId: string, path: string, method = 'POST') =>
   (await env.harness('GET', `/_emulator/requests-log?practiceId=${practiceId}&path=${encodeURIComponent(path)}&method=${method}`)).body as any[];
 
 beforeAll(async () => {
-  env = await startEnv();
-  clinic = await seedClinic(env.hub, 2);
-  he = await newHePractice(env);
-  connectionId = (await link(env, clinic, he)).id;
-  await waitActive(env, connectionId);
+  ({ env, clinic, he, connectionId } = await startLinkedClinic());
 });
 afterAll(async () => { await env?.stop(); }, 120_000);
 

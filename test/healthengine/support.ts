@@ -134,3 +134,13 @@ export async function publishedFor(env: HeEnv, practiceId: string, resourceId: s
   const p = await hePractice(env, practiceId);
   return p.availability.find((s: any) => s.pmsResourceId === resourceId && s.date === date);
 }
+
+/** A hub and emulator with a seeded clinic linked to a fresh Healthengine practice, waiting until active. */
+export async function startLinkedClinic(resources = 2): Promise<{ env: HeEnv; clinic: Clinic; he: { practiceId: string; practiceKey: string }; connectionId: string }> {
+  const env = await startEnv();
+  const clinic = await seedClinic(env.hub, resources);
+  const he = await newHePractice(env);
+  const connectionId = (await link(env, clinic, he)).id as string;
+  await waitActive(env, connectionId);
+  return { env, clinic, he, connectionId };
+}
