@@ -82,6 +82,16 @@ describe('Hint sync under stress', () => {
     expect(dupes.rows[0].n).toBe(2);
   }, 150_000); // retries back off exponentially (e^attempt s): on a loaded machine a third attempt lands past 30 s
 
+  it('writes our ids back on a later attempt when Hint refused the first write-back', async () => {
+    // Every PATCH fails for a while: more than the client's own retries, so the job fails and
+    // graphile-worker retries it; by then the patient and link exist in Tandem already.
+    await w.harness('POST', '/faults', { status: 503, count: 6, method: 'PATCH', path: '/api/provider/patients/' });
+    const created = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, { first_name: 'Refused', last_name: 'Writeback', dob: '1962-02-02' });
+    const arrived = await waitFor(() => tandemPatientOf(w, created.id), 'the Hint patient in Tandem', 60_000);
+    await waitFor(async () => (await hintPatient(created.id)).integration_record_id === arrived.id, 'our id written back on a retry', 60_000);
+    expect((await hintPatient(created.id)).integration_web_link).toContain(arrived.id);
+  }, 150_000);
+
   it('catches by reconciliation what webhooks missed', async () => {
     const endpoints = (await w.hint('GET', '/integrations', undefined, w.creds.partnerApiKey)).body;
     const integration = endpoints.find((i: any) => i.practice.id === w.hintPracticeId);

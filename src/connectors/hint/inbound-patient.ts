@@ -53,6 +53,9 @@ export async function absorbPatient(rt: HintRuntime, hc: HintConn, p: HintPatien
     // Our own write coming back, or a change to fields we do not map: nothing to merge.
     const fresh = (p.updated_at ?? null) !== link.remoteVersion || JSON.stringify(facts) !== JSON.stringify(pick(link.remoteData, facts)) || stateOf(p) !== link.remoteState;
     if (fresh) await upsertLink(db, keyOf(hc, link), { remoteVersion: p.updated_at ?? link.remoteVersion, remoteData: facts, remoteState: stateOf(p) });
+    // A retry after the write-back of our ids failed (Hint down) lands here: write them now.
+    // (A no-op when Hint already holds them; an errored link keeps its error message.)
+    if (link.status !== 'errored') await writeBackIds(rt, hc, p, link.localId);
     return 'unchanged';
   }
   if (remoteTime === knownTime && options.source === 'webhook' && !options.reread) {
