@@ -19,7 +19,8 @@ export class EmulatorClock {
   constructor(options: { timeScale?: number; startAt?: number; frozen?: boolean } = {}) {
     this.scale = options.timeScale ?? 1;
     if (options.startAt !== undefined) this.offsetMs = options.startAt - this.realStart;
-    if (options.frozen) this.frozenAt = this.now();
+    // Frozen at exactly startAt: reading now() here could already be a millisecond later.
+    if (options.frozen) this.frozenAt = options.startAt ?? this.now();
   }
 
   now(): number {
