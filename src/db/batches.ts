@@ -2,6 +2,7 @@
 // and a per-record results report. Generic: any connector records items the same way.
 import type { QueryResultRow } from 'pg';
 import type { Queryable } from './pool.ts';
+import { isUuid } from '../core/ids.ts';
 
 export type BatchStatus = 'queued' | 'running' | 'completed' | 'aborted' | 'failed';
 
@@ -29,7 +30,7 @@ export async function createBatch(db: Queryable, b: { practiceId: string; connec
 }
 
 export async function getBatch(db: Queryable, practiceId: string, id: string): Promise<Batch | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const { rows } = await db.query('SELECT * FROM batches WHERE practice_id = $1 AND id = $2', [practiceId, id]);
   return rows[0] ? toBatch(rows[0]) : undefined;
 }

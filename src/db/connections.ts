@@ -3,6 +3,7 @@
 import type { QueryResultRow } from 'pg';
 import type { SecretBox } from '../security/secrets.ts';
 import type { Queryable } from './pool.ts';
+import { isUuid } from '../core/ids.ts';
 
 export type System = 'hint' | 'healthengine' | 'salesforce';
 export type ConnectionStatus = 'pending' | 'active' | 'consent_needed' | 'error' | 'disabled' | 'deactivated';
@@ -34,14 +35,14 @@ export async function createConnection(db: Queryable, secrets: SecretBox, c: New
 }
 
 export async function getConnection(db: Queryable, practiceId: string, id: string): Promise<Connection | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const { rows } = await db.query('SELECT * FROM connections WHERE practice_id = $1 AND id = $2', [practiceId, id]);
   return rows[0] ? toConnection(rows[0]) : undefined;
 }
 
 /** For webhook receivers, which learn the practice from the connection (never from the payload). */
 export async function getConnectionById(db: Queryable, id: string): Promise<Connection | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const { rows } = await db.query('SELECT * FROM connections WHERE id = $1', [id]);
   return rows[0] ? toConnection(rows[0]) : undefined;
 }

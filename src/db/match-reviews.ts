@@ -7,6 +7,7 @@ import { recordChange, type ChangeContext } from './events.ts';
 import { inTransaction, type Db, type Queryable, type Tx } from './pool.ts';
 import { upsertLink } from './links.ts';
 import { applyReviewDecision, type ReviewDecision, type ScoredCandidate } from '../core/matching/index.ts';
+import { isUuid } from '../core/ids.ts';
 
 export interface MatchReview {
   id: string; connectionId: string | null; system: string | null; entityKind: string; remoteId: string | null; localId: string | null;
@@ -31,7 +32,7 @@ export async function listMatchReviews(db: Queryable, practiceId: string, status
 }
 
 export async function getMatchReview(db: Queryable, practiceId: string, id: string): Promise<MatchReview> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('match review');
+  if (!isUuid(id)) throw new NotFoundError('match review');
   const { rows: [row] } = await db.query(`${SELECT} WHERE r.practice_id = $1 AND r.id = $2`, [practiceId, id]);
   if (!row) throw new NotFoundError('match review');
   return toReview(row);

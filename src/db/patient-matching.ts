@@ -9,8 +9,8 @@ import { normalizeEmail } from '../core/matching/normalize/emails.ts';
 import { normalizePhone } from '../core/matching/normalize/phones.ts';
 import { digitsOnly } from '../core/matching/normalize/text.ts';
 import type { Queryable } from './pool.ts';
+import { isUuid } from '../core/ids.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_CANDIDATES = 200;
 
 export function patientToMatchRecord(r: QueryResultRow): MatchRecord {
@@ -29,7 +29,7 @@ function keysOf(incoming: MatchRecord, region: string) {
   const phones = [incoming.phone, ...(incoming.phones ?? [])].map((p) => normalizePhone(p, region)).filter((p): p is string => !!p);
   const emails = [incoming.email, ...(incoming.emails ?? [])].map((e) => normalizeEmail(e)).filter((e): e is string => !!e);
   const medicare = incoming.medicareNumber ? digitsOnly(incoming.medicareNumber).slice(0, 10) : null;
-  const hubId = incoming.integrationRecordId && UUID.test(incoming.integrationRecordId) ? incoming.integrationRecordId : null;
+  const hubId = incoming.integrationRecordId && isUuid(incoming.integrationRecordId) ? incoming.integrationRecordId : null;
   return { dobs, phones, emails, medicare, hubId, lastName: incoming.lastName?.trim().toLowerCase() || null };
 }
 

@@ -4,6 +4,7 @@ import type { Db } from '../../db/pool.ts';
 import { parseFlags } from '../args.ts';
 import { print, withDatabase } from '../context.ts';
 import { CliError } from '../errors.ts';
+import { isUuid } from '../../core/ids.ts';
 
 export const usage = `Usage:
   tandem batch show <id> [--json]   status, live progress and counts
@@ -11,7 +12,7 @@ export const usage = `Usage:
   tandem batch report <id>          the per-record results as CSV on stdout`;
 
 async function find(db: Db, id: string): Promise<Batch> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new CliError(`"${id}" is not a batch id`);
+  if (!isUuid(id)) throw new CliError(`"${id}" is not a batch id`);
   const { rows } = await db.query('SELECT practice_id FROM batches WHERE id = $1', [id]);
   const batch = rows[0] ? await getBatch(db, rows[0].practice_id, id) : undefined;
   if (!batch) throw new CliError(`no batch ${id}`, 1);

@@ -6,6 +6,7 @@ import { requestResync } from '../../connectors/healthengine/sync.ts';
 import { parseFlags } from '../args.ts';
 import { print, withDatabase } from '../context.ts';
 import { CliError } from '../errors.ts';
+import { isUuid } from '../../core/ids.ts';
 
 export const usage = `Usage:
   tandem healthengine resync --connection <id> [--config | --availability]
@@ -32,7 +33,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   if (action === 'list') {
-    if (!values.practice || !/^[0-9a-f-]{36}$/i.test(values.practice)) throw new CliError(`--practice: name the practice id (a UUID)\n\n${usage}`);
+    if (!values.practice || !isUuid(values.practice)) throw new CliError(`--practice: name the practice id (a UUID)\n\n${usage}`);
     const connections = await withDatabase(({ db }) => listConnections(db, values.practice!, 'healthengine'));
     if (values.json) print(connections, true);
     else for (const c of connections) print(`${c.id}  ${c.remoteAccountId ?? '-'}  ${c.status}  ${c.name}`, false);

@@ -7,8 +7,8 @@ import { absorbPatient } from './inbound-patient.ts';
 import { linkUnlinkedPatient, matchRecordOf } from './link-patient.ts';
 import type { Run } from './initial-sync.ts';
 import type { HintPatient } from './schemas.ts';
+import { isUuid } from '../../core/ids.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchItem> {
   const { rt, hc } = run;
@@ -46,7 +46,7 @@ export async function classifyPatient(run: Run, p: HintPatient): Promise<BatchIt
   const existing = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
   if (existing) { run.claimed.add(existing.localId); return item('already_linked', existing.localId); }
   const recordId = p.integration_record_id;
-  if (recordId && UUID.test(recordId) && !run.claimed.has(recordId)) {
+  if (recordId && isUuid(recordId) && !run.claimed.has(recordId)) {
     const { rows } = await rt.deps.db.query('SELECT 1 FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [hc.practiceId, recordId]);
     if (rows.length > 0) { run.claimed.add(recordId); return item('link', recordId); }
   }

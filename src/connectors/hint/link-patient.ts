@@ -20,13 +20,13 @@ import { checkPatientFields } from './validate.ts';
 import { markErrored } from './link-state.ts';
 import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient.ts';
 import { staffFacts } from './mapping.ts';
+import { isUuid } from '../../core/ids.ts';
 
 export type LinkOutcome =
   | { kind: 'linked'; link: Link; created: boolean }
   | { kind: 'review' }
   | { kind: 'skipped' };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function matchRecordOf(p: HintPatient): MatchRecord {
   return {
@@ -40,7 +40,7 @@ export function matchRecordOf(p: HintPatient): MatchRecord {
 /** A local patient this Hint patient points at, that no other Hint patient is linked to yet. */
 async function claimedPatient(rt: HintRuntime, hc: HintConn, p: HintPatient): Promise<string | undefined> {
   const id = p.integration_record_id;
-  if (!id || !UUID.test(id)) return undefined;
+  if (!id || !isUuid(id)) return undefined;
   const { rows } = await rt.deps.db.query(
     `SELECT p.id FROM patients p WHERE p.practice_id = $1 AND p.id = $2 AND p.deleted_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $3 AND l.entity_kind = 'patient' AND l.local_id = p.id)`,

@@ -2,6 +2,7 @@
 // are stored by the hub's InboxWriter; inbox-drain.ts turns inbox rows into jobs.
 import type { Queryable } from '../../db/pool.ts';
 import type { Snapshot } from './merge.ts';
+import { isUuid } from '../../core/ids.ts';
 
 export async function readSnapshot(db: Queryable, linkId: string): Promise<Snapshot | null> {
   const { rows } = await db.query('SELECT snapshot FROM hint_sync_state WHERE link_id = $1', [linkId]);
@@ -24,7 +25,7 @@ export async function createConnectSession(db: Queryable, practiceId: string, tt
 
 /** The practice a live, unused session belongs to; the session is used up. */
 export async function useConnectSession(db: Queryable, id: string): Promise<string | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const { rows } = await db.query(
     `UPDATE hint_connect_sessions SET used_at = now() WHERE id = $1 AND used_at IS NULL AND expires_at > now() RETURNING practice_id`, [id]);
   return rows[0]?.practice_id;

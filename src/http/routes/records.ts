@@ -9,8 +9,8 @@ import { findLocalIdByAlias, linksFor } from '../../db/links.ts';
 import type { RecordDefinition } from '../../db/records/definition.ts';
 import { createRecord, deleteRecord, getRecord, listRecords, updateRecord, type Json, type WriteContext } from '../../db/records/repository.ts';
 import { parseOrThrow } from '../errors.ts';
+import { isUuid } from '../../core/ids.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Extra fields shown on a record kind (e.g. a patient's links to other systems). */
 export type Decorate = (db: Db, practiceId: string, records: Json[]) => Promise<void>;
@@ -68,7 +68,7 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
 
   /** Accepts the record's own id, or "<system>:<remoteId>" once a link exists. */
   const resolveId = async (practiceId: string, raw: string): Promise<string> => {
-    if (UUID.test(raw)) return raw;
+    if (isUuid(raw)) return raw;
     const local = await findLocalIdByAlias(db, practiceId, def.kind, raw);
     if (!local) throw new NotFoundError(def.kind);
     return local;
