@@ -6,37 +6,37 @@ export type ChangeOrigin = 'api' | 'cli' | 'system' | `connection:${string}`;
 
 export interface ChangeContext { practiceId: string; actor: string; origin: ChangeOrigin }
 
-export async function recordChange(
-  db: Queryable, ctx: ChangeContext, entityKind: string, entityId: string,
-  action: 'created' | 'updated' | 'deleted', version: number, fields: string[],
-): Promise<void> {
-  // Field names only, never values: the audit trail and the outbox carry no PHI.
-  await db.query(
-    `WITH e AS (
-       INSERT INTO domain_events (practice_id, entity_kind, entity_id, action, version, origin, changed_fields)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-     )
-     INSERT INTO audit_events (practice_id, actor, action, entity_kind, entity_id, fields)
-     VALUES ($1, $8, $2 || '.' || $4, $2, $3, $7)`,
-    [ctx.practiceId, entityKind, entityId, action, version, ctx.origin, fields, ctx.actor]);
-  // No NOTIFY here: PostgreSQL serialises committing transactions that notify, which caps
-  // write throughput. The writing process wakes its dispatcher itself (see jobs/outbox.ts).
-  outboxWritten();
+export type ChangeAction = 'created' | 'updated' | 'deleted';
+
+/** One change to one record, as the outbox and the audit trail record it. */
+export interface Change extends ChangeContext {
+  entityKind: string; entityId: string; action: ChangeAction; version: number;
+  /** Field names only, never values: the audit trail and the outbox carry no PHI. */
+  fields: string[];
 }
 
 /**
- * The same two inserts as recordChange, as CTEs to attach to the statement that writes the
- * record (one round trip, one atomic statement). `source` is the CTE returning the record's row.
+ * CTEs `ev` and `au` inserting a domain event and an audit event per change, with their
+ * parameters appended to `params`. Attached to the statement that writes the records, they
+ * make the change and its events one atomic statement; every writer of events uses this.
  */
-export function changeCtes(source: string, params: unknown[], ctx: ChangeContext, entityKind: string,
-  action: 'created' | 'updated' | 'deleted', fields: string[]): string {
-  const at = params.length;
-  params.push(ctx.practiceId, entityKind, action, ctx.origin, fields, ctx.actor);
-  const [practice, kind, act, origin, changed, actor] = [1, 2, 3, 4, 5, 6].map((i) => `$${at + i}`);
-  return `ev AS (INSERT INTO domain_events (practice_id, entity_kind, entity_id, action, version, origin, changed_fields)
-      SELECT ${practice}, ${kind}, id, ${act}, version, ${origin}, ${changed} FROM ${source}),
-    au AS (INSERT INTO audit_events (practice_id, actor, action, entity_kind, entity_id, fields)
-      SELECT ${practice}, ${actor}, ${kind} || '.' || ${act}, ${kind}, id, ${changed} FROM ${source})`;
+export function changeCtes(changes: Change[], params: unknown[]): string {
+  const p = (value: unknown) => { params.push(value); return `$${params.length}`; };
+  const events = changes.map((c) => `(${p(c.practiceId)}::uuid, ${p(c.entityKind)}, ${p(c.entityId)}::uuid, ${p(c.action)}, ${p(c.version)}::int, ${p(c.origin)}, ${p(c.fields)}::text[])`);
+  const audits = changes.map((c) => `(${p(c.practiceId)}::uuid, ${p(c.actor)}, ${p(`${c.entityKind}.${c.action}`)}, ${p(c.entityKind)}, ${p(c.entityId)}, ${p(c.fields)}::text[])`);
+  return `ev AS (INSERT INTO domain_events (practice_id, entity_kind, entity_id, action, version, origin, changed_fields) VALUES ${events.join(', ')}),
+    au AS (INSERT INTO audit_events (practice_id, actor, action, entity_kind, entity_id, fields) VALUES ${audits.join(', ')})`;
+}
+
+/** Writes one change's events on their own (inside the caller's transaction). */
+export async function recordChange(
+  db: Queryable, ctx: ChangeContext, entityKind: string, entityId: string, action: ChangeAction, version: number, fields: string[],
+): Promise<void> {
+  const params: unknown[] = [];
+  await db.query(`WITH ${changeCtes([{ ...ctx, entityKind, entityId, action, version, fields }], params)} SELECT 1`, params);
+  // No NOTIFY here: PostgreSQL serialises committing transactions that notify, which caps
+  // write throughput. The writing process wakes its dispatcher itself (see jobs/outbox.ts).
+  outboxWritten();
 }
 
 let onOutboxWritten: () => void = () => {};

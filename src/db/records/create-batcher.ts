@@ -4,7 +4,7 @@
 // whatever order RETURNING uses.
 import { randomUUID } from 'node:crypto';
 import { Coalescer } from '../coalesce.ts';
-import { outboxWritten, type ChangeContext } from '../events.ts';
+import { changeCtes, outboxWritten, type ChangeContext } from '../events.ts';
 import type { Db } from '../pool.ts';
 import { fromRow, toColumns, type RecordDefinition } from './definition.ts';
 import { translateDbError } from './db-errors.ts';
@@ -41,11 +41,9 @@ function batchStatement(def: RecordDefinition, batch: PendingCreate[]): { sql: s
   const p = (value: unknown) => { params.push(value); return `$${params.length}`; };
   const names = [...new Set(batch.flatMap((b) => [...b.columns.keys()]))];
   const records = batch.map((b) => `(${[p(b.id), p(b.ctx.practiceId), ...names.map((n) => (b.columns.has(n) ? p(b.columns.get(n)) : 'DEFAULT'))].join(', ')})`);
-  const events = batch.map((b) => `(${p(b.ctx.practiceId)}::uuid, ${p(def.kind)}, ${p(b.id)}::uuid, 'created', 1, ${p(b.ctx.origin)}, ${p(Object.keys(b.input))}::text[])`);
-  const audits = batch.map((b) => `(${p(b.ctx.practiceId)}::uuid, ${p(b.ctx.actor)}, ${p(`${def.kind}.created`)}, ${p(def.kind)}, ${p(b.id)}, ${p(Object.keys(b.input))}::text[])`);
+  const changes = batch.map((b) => ({ ...b.ctx, entityKind: def.kind, entityId: b.id, action: 'created' as const, version: 1, fields: Object.keys(b.input) }));
   const sql = `WITH rec AS (INSERT INTO ${def.table} (id, practice_id${names.map((n) => `, ${n}`).join('')}) VALUES ${records.join(', ')} RETURNING *),
-    ev AS (INSERT INTO domain_events (practice_id, entity_kind, entity_id, action, version, origin, changed_fields) VALUES ${events.join(', ')}),
-    au AS (INSERT INTO audit_events (practice_id, actor, action, entity_kind, entity_id, fields) VALUES ${audits.join(', ')})
+    ${changeCtes(changes, params)}
     SELECT * FROM rec`;
   return { sql, params };
 }

@@ -1,6 +1,7 @@
 // Generic create / read / list / update / delete for the canonical record kinds. Every query is
 // scoped by practice_id; every change writes its domain event (the outbox) and an audit event
 // in the same transaction, so a change and its fan-out can never disagree.
+import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../../core/errors.ts';
 import { inTransaction, type Db, type Queryable, type Tx } from '../pool.ts';
 import { changeCtes, outboxWritten, recordChange, type ChangeOrigin } from '../events.ts';
@@ -66,11 +67,13 @@ export async function createRecord(db: Db, ctx: WriteContext, def: RecordDefinit
     if (!batcher) { batcher = new CreateBatcher(db); batchers.set(db, batcher); }
     return batcher.create(def, ctx, input);
   }
+  const id = randomUUID();
   const columns = toColumns(def, input);
-  const names = ['practice_id', ...columns.keys()];
-  const params: unknown[] = [ctx.practiceId, ...columns.values()];
-  const sql = `WITH rec AS (INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *),
-    ${changeCtes('rec', params, ctx, def.kind, 'created', Object.keys(input))}
+  const names = ['id', 'practice_id', ...columns.keys()];
+  const params: unknown[] = [id, ctx.practiceId, ...columns.values()];
+  const values = params.map((_, i) => `$${i + 1}`).join(', ');
+  const sql = `WITH rec AS (INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${values}) RETURNING *),
+    ${changeCtes([{ ...ctx, entityKind: def.kind, entityId: id, action: 'created', version: 1, fields: Object.keys(input) }], params)}
     SELECT * FROM rec`;
   const { rows } = await tx.query(sql, params).catch((e: unknown) => translateDbError(e, def));
   outboxWritten();
