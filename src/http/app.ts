@@ -4,11 +4,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Config } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logger.ts';
-import { recordKinds, patients } from '../db/records/kinds.ts';
+import { invoices, recordKinds, patients } from '../db/records/kinds.ts';
 import { requireAuth, type AuthOptions } from './auth.ts';
 import { installErrorHandler } from './errors.ts';
 import { installSecurityHeaders } from './security-headers.ts';
-import { decoratePatients, recordRoutes } from './routes/records.ts';
+import { decorateLinks, decoratePatients, recordRoutes } from './routes/records.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -38,7 +38,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (api) => {
     requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap });
     for (const def of recordKinds) {
-      await api.register(recordRoutes, { db: deps.db, def, decorate: def === patients ? decoratePatients : undefined });
+      const decorate = def === patients ? decoratePatients : def === invoices ? decorateLinks('invoice') : undefined;
+      await api.register(recordRoutes, { db: deps.db, def, decorate });
     }
     await api.register(adminRoutes, { db: deps.db });
     await api.register(batchRoutes, { db: deps.db });

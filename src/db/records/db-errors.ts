@@ -19,8 +19,10 @@ export function translateDbError(error: unknown, def: RecordDefinition): never {
     }
     case '23514': // check constraint
       throw new ValidationError([{ field: fieldFor(def, e.column), message: `violates rule ${e.constraint ?? ''}`.trim() }]);
-    case '23505':
-      throw new ConflictError('a record with the same unique value exists', [{ field: fieldFor(def, e.column), message: 'must be unique' }]);
+    case '23505': { // unique index: "Key (practice_id, number)=(...)"; the column is named, never the value
+      const column = e.column ?? /^Key \((?:practice_id, )?(\w+)\)/.exec(e.detail ?? '')?.[1];
+      throw new ConflictError('a record with the same unique value exists', [{ field: fieldFor(def, column), message: 'must be unique in this practice' }]);
+    }
     case '23502':
       throw new ValidationError([{ field: fieldFor(def, e.column), message: 'is required' }]);
     case '22P02': case '22007': case '22008':

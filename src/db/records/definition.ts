@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { RecordContext } from '../../core/records/patient.ts';
 
-export type RecordKind = 'patient' | 'practitioner' | 'location' | 'resource' | 'appointmentType' | 'schedule' | 'appointment';
+export type RecordKind = 'patient' | 'practitioner' | 'location' | 'resource' | 'appointmentType' | 'schedule' | 'appointment' | 'invoice';
 
 export interface ColumnMap {
   path: string;               // 'firstName' or 'address.city'
@@ -32,7 +32,8 @@ export interface RecordDefinition {
   orderBy: string;
   /** Cross-field rules checked on the merged record before writing; returns [field, message] pairs. */
   check?(merged: Record<string, unknown>): [string, string][];
-  /** Referenced ids that must exist in the practice: field → table. */
+  /** Referenced ids that must exist in the practice: field → table. A field inside an array of
+   *  objects is named with `*`, e.g. 'lines.*.practitionerId'. */
   references?: Record<string, string>;
 }
 

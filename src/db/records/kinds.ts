@@ -1,10 +1,11 @@
-// The seven canonical record kinds, described as data for the generic repository and routes.
+// The eight canonical record kinds, described as data for the generic repository and routes.
 import { z } from 'zod';
 import { patientCreateSchema, patientPatchSchema } from '../../core/records/patient.ts';
 import {
   appointmentShape, appointmentStatuses, appointmentTypeShape, locationShape, practitionerShape,
   resourceShape, scheduleShape, schemasFor,
 } from '../../core/records/practice-records.ts';
+import { invoiceProblems, invoiceShape, invoiceStatuses } from '../../core/records/invoice.ts';
 import type { ColumnMap, RecordDefinition } from './definition.ts';
 
 const uuidParam = z.uuid({ message: 'must be a UUID' });
@@ -134,4 +135,24 @@ export const appointments: RecordDefinition = {
   references: { resourceId: 'resources', patientId: 'patients', appointmentTypeId: 'appointment_types' },
 };
 
-export const recordKinds: RecordDefinition[] = [patients, practitioners, locations, resources, appointmentTypes, schedules, appointments];
+export const invoices: RecordDefinition = {
+  kind: 'invoice', table: 'invoices', path: 'invoices',
+  columns: [
+    { path: 'patientId', column: 'patient_id' }, { path: 'number', column: 'number' }, { path: 'status', column: 'status' },
+    { path: 'issuedOn', column: 'issued_on' }, { path: 'currency', column: 'currency' }, { path: 'lines', column: 'lines', json: true },
+    { path: 'totalCents', column: 'total_cents', readOnly: true }, { path: 'paidCents', column: 'paid_cents' },
+    { path: 'dueCents', column: 'due_cents', readOnly: true }, { path: 'paidAt', column: 'paid_at', timestamp: true },
+  ],
+  schemas: () => schemasFor(invoiceShape()),
+  filters: {
+    patientId: { condition: 'patient_id = $n', schema: uuidParam },
+    status: { condition: 'status = $n', schema: z.enum(invoiceStatuses) },
+    updatedSince: { condition: 'updated_at >= $n', schema: dateTimeParam },
+  },
+  search: 'lower(coalesce(number, \'\')) LIKE $n',
+  orderBy: 'created_at, id',
+  check: invoiceProblems,
+  references: { patientId: 'patients', 'lines.*.practitionerId': 'practitioners' },
+};
+
+export const recordKinds: RecordDefinition[] = [patients, practitioners, locations, resources, appointmentTypes, schedules, appointments, invoices];

@@ -124,14 +124,27 @@ export async function deleteRecord(db: Db, ctx: WriteContext, def: RecordDefinit
 async function checkRules(db: Queryable, practiceId: string, def: RecordDefinition, written: Json, merged: Json): Promise<void> {
   const problems: FieldProblem[] = (def.check?.(merged) ?? []).map(([field, message]) => ({ field, message }));
   for (const [field, table] of Object.entries(def.references ?? {})) {
-    const value = written[field];
-    if (value === null || value === undefined) continue;
-    const ids = Array.isArray(value) ? [...new Set(value as string[])] : [value as string];
-    if (ids.length === 0) continue;
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE practice_id = $1 AND id = ANY($2::uuid[]) AND ${live}`, [practiceId, ids]);
-    if (rows[0].n !== ids.length) problems.push({ field, message: 'refers to a record that does not exist in this practice' });
+    const refs = referencedIds(written, field);
+    if (refs.length === 0) continue;
+    const ids = [...new Set(refs.map((r) => r.id))];
+    const { rows } = await db.query(`SELECT id FROM ${table} WHERE practice_id = $1 AND id = ANY($2::uuid[]) AND ${live}`, [practiceId, ids]);
+    const found = new Set(rows.map((r) => String(r.id)));
+    const missing = new Set(refs.filter((r) => !found.has(r.id)).map((r) => r.field));
+    for (const f of missing) problems.push({ field: f, message: 'refers to a record that does not exist in this practice' });
   }
   if (problems.length > 0) throw new ValidationError(problems);
+}
+
+/** The ids a reference field holds, each with the exact field it sits in ('lines.2.practitionerId'). */
+function referencedIds(written: Json, field: string): { field: string; id: string }[] {
+  const [head, star, ...rest] = field.split('.');
+  const value = written[head!];
+  if (star === '*') {
+    if (!Array.isArray(value)) return [];
+    return value.flatMap((item, i) => (item && typeof item === 'object' ? referencedIds(item as Json, rest.join('.')).map((r) => ({ ...r, field: `${head}.${i}.${r.field}` })) : []));
+  }
+  if (value === null || value === undefined) return [];
+  return (Array.isArray(value) ? (value as string[]) : [value as string]).map((id) => ({ field, id }));
 }
 
 function encodeCursor(values: unknown[]): string {

@@ -92,7 +92,7 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
     const input = parseOrThrow(create, request.body ?? {}) as Json;
     const created = await createRecord(db, writeContext(request), def, input);
     // A record just created has no links yet: decorate without asking the database.
-    const [record] = decorate ? [{ ...created, links: [], hint: null }] : [created];
+    const [record] = decorate ? [{ ...created, links: [], ...(def.kind === 'patient' ? { hint: null } : {}) }] : [created];
     return reply.code(201).header('location', `/api/v1/${def.path}/${created.id}`).header('etag', `"${created.version}"`).send(record);
   });
 
@@ -111,6 +111,12 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
     return reply.code(204).send();
   });
 }
+
+/** A record of another kind (an invoice) shows its links to every connected system. */
+export const decorateLinks = (kind: string): Decorate => async (db, practiceId, records) => {
+  const links = await linksFor(db, practiceId, kind, records.map((r) => String(r.id)));
+  for (const record of records) record.links = (links.get(String(record.id)) ?? []).map(({ remoteData: _data, ...summary }) => summary);
+};
 
 const HINT_SUMMARY_KEYS = ['webLink', 'membershipStatus', 'planName', 'balanceCents', 'employerName', 'practitionerName'] as const;
 
