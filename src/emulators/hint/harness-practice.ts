@@ -10,7 +10,8 @@ import { createMembership, updateMembership } from './membership-service.ts';
 import { createPatient, destroyPatient, updatePatient } from './patient-service.ts';
 import { setIntegrationStatus } from './routes/partner.ts';
 import { createPractice } from './seed-practice.ts';
-import { membershipView } from './views/billing.ts';
+import { recordPayment } from './invoice-service.ts';
+import { invoiceView, membershipView, paymentView } from './views/billing.ts';
 import { patientView } from './views/patient.ts';
 
 type PracticeParams = { Params: { practiceId: string } };
@@ -68,6 +69,14 @@ export function practiceUserRoutes(app: FastifyInstance, ctx: HintContext): void
 
   app.patch<PatientParams>('/_emulator/practices/:practiceId/memberships/:id', async (request) =>
     membershipView(state, asSeenBy(request.query), updateMembership(ctx, practiceOf(request.params.practiceId), request.params.id, request.body)));
+
+  // A practice user taking a payment in Hint (card on file, cash…): customer_invoice.paid or .updated to every partner.
+  app.post<PatientParams>('/_emulator/practices/:practiceId/customer_invoices/:id/payments', async (request) => {
+    const invoice = state.data.invoices.get(request.params.id);
+    if (!invoice || invoice.practiceId !== practiceOf(request.params.practiceId)) throw notFound('Customer invoice');
+    const payment = recordPayment(ctx, invoice, request.body ?? {});
+    return { payment: paymentView(state, invoice, payment), invoice: invoiceView(state, asSeenBy(request.query), invoice, true) };
+  });
 
   app.post<PracticeParams>('/_emulator/practices/:practiceId/instanton-code', async (request) => {
     const input = parseWith(z.object({ partnerId: z.string().optional() }), request.body);

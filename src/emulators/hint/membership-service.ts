@@ -27,6 +27,8 @@ const createSchema = z.object({
 const updateSchema = z.object({
   status: STATUS.optional(),
   plan: z.object({ id: z.string() }).optional(),
+  /** The employer sponsoring it (null: none), shown on members as their company. */
+  company: z.object({ id: z.string() }).nullable().optional(),
   end_date: DATE.nullable().optional(),
 });
 
@@ -80,13 +82,18 @@ function planIn(ctx: HintContext, practiceId: string, planId: string) {
   return plan;
 }
 
+function companyIn(ctx: HintContext, practiceId: string, companyId: string) {
+  const company = ctx.state.data.companies.get(companyId);
+  if (!company || company.practiceId !== practiceId) throw new HintError(422, `Validation failed: Company ${companyId} not found`);
+  return company;
+}
+
 export function createMembership(ctx: HintContext, practiceId: string, body: unknown): Membership {
   const { state } = ctx;
   const input = parseWith(createSchema, body);
   const patient = state.data.patients.get(input.patient.id);
   if (!patient || patient.practiceId !== practiceId) throw new HintError(422, `Validation failed: Patient ${input.patient.id} not found`);
-  const company = input.company ? state.data.companies.get(input.company.id) : undefined;
-  if (input.company && (!company || company.practiceId !== practiceId)) throw new HintError(422, `Validation failed: Company ${input.company.id} not found`);
+  const company = input.company ? companyIn(ctx, practiceId, input.company.id) : undefined;
   const defaultPlan = [...state.data.plans.values()].find((p) => p.practiceId === practiceId && p.plan_type === (company ? 'company' : 'retail'));
   const plan = input.plan ? planIn(ctx, practiceId, input.plan.id) : defaultPlan;
   if (!plan) throw new HintError(422, "Validation failed: Plan can't be blank");
@@ -112,8 +119,10 @@ export function updateMembership(ctx: HintContext, practiceId: string, id: strin
   if (!membership || membership.practiceId !== practiceId) throw notFound('Membership');
   const input = parseWith(updateSchema, body);
   const plan = input.plan ? planIn(ctx, practiceId, input.plan.id) : undefined;
+  const company = input.company ? companyIn(ctx, practiceId, input.company.id) : input.company;
   const before = membership.status;
   if (plan) membership.planId = plan.id;
+  if (company !== undefined) membership.companyId = company?.id ?? null;
   if (input.status !== undefined) {
     membership.status = input.status;
     membership.enrollment_status = enrollmentFor(input.status);

@@ -13,7 +13,7 @@ import { addToIndex } from '../state.ts';
 import { formatDate } from '../time.ts';
 import { chargeView, invoiceView, paymentView } from '../views/billing.ts';
 import { invoiceDocumentRoutes } from './invoice-documents.ts';
-import { dueInCents } from '../views/invoice-math.ts';
+import { recordPayment } from '../invoice-service.ts';
 import { membershipsOf } from '../views/patient.ts';
 
 type IdParams = { Params: { id: string } };
@@ -33,12 +33,6 @@ const chargeShape = {
 };
 const chargeSchema = z.object(chargeShape);
 const chargeUpdateSchema = z.object(chargeShape).partial();
-const paymentSchema = z.object({
-  amount_in_cents: z.number().int().min(1).optional(), external: z.boolean().optional(), process: z.boolean().optional(),
-  memo: z.string().nullable().optional(), paid_at: z.string().optional(),
-  source: z.object({ id: z.string(), type: z.enum(['Card', 'BankAccount']).optional() }).nullable().optional(),
-});
-
 export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
   const { state } = ctx;
   const find = (auth: PracticeAuth, id: string): CustomerInvoice => {
@@ -169,22 +163,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
   app.post<IdParams>('/api/provider/customer_invoices/:id/payments', async (request) => {
     const auth = practiceAuth(request);
     const invoice = find(auth, request.params.id);
-    const input = parseWith(paymentSchema, request.body);
-    requireStatus(invoice, ['issued', 'sent'], 'pay');
-    const due = dueInCents(invoice);
-    const amount = input.amount_in_cents ?? due;
-    if (amount > due) throw new HintError(422, `Validation failed: Amount in cents must be at most ${due}`);
-    const paidAt = input.paid_at ? Date.parse(input.paid_at) : state.now();
-    if (Number.isNaN(paidAt)) throw new HintError(422, 'Validation failed: Paid at is invalid');
-    const payment = {
-      id: state.id('pmt'), amount_in_cents: amount, status: 'paid' as const, memo: input.memo ?? null, paidAt,
-      sourceType: input.source ? (input.source.type ?? 'Card') : null, sourceId: input.source?.id ?? null,
-    };
-    invoice.payments.push(payment);
-    const paidInFull = dueInCents(invoice) === 0;
-    if (paidInFull) { invoice.status = 'paid'; invoice.paidAt = paidAt; }
-    changed(invoice, auth, ...(paidInFull ? ['paid' as const] : ['updated' as const]));
-    return paymentView(state, invoice, payment);
+    return paymentView(state, invoice, recordPayment(ctx, invoice, request.body, auth.partnerId));
   });
 }
 
