@@ -1,6 +1,7 @@
 // Processes one stored webhook (job 'hint:process-event'): patient and practitioner changes
 // merge into the hub; destroyed / inactive patients show on the link; membership and invoice
-// events refresh what staff see; integration.* switch the connection on and off.
+// events refresh what staff see (and, when the practice bills, invoices take Hint's payment
+// facts); integration.* switch the connection on and off.
 import { upsertLink, findLink } from '../../db/links.ts';
 import { getInbound, markInbound } from '../../db/inbox.ts';
 import { deleteRecord } from '../../db/records/repository.ts';
@@ -10,6 +11,7 @@ import { writeLog } from '../../db/logs.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { deactivate } from './activation.ts';
 import { getPatient } from './api.ts';
+import { absorbInvoice } from './inbound-invoice.ts';
 import { absorbPatient, keyOf } from './inbound-patient.ts';
 import { staffFacts } from './mapping.ts';
 import { absorbPractitioner } from './practitioners.ts';
@@ -53,7 +55,10 @@ async function dispatch(rt: HintRuntime, hc: HintConn, e: WebhookEnvelope): Prom
     case 'customer_invoice': {
       const inv = hintInvoiceSchema.safeParse(e.object);
       if (!inv.success) return 'ignored';
-      return refreshPatients(rt, hc, [inv.data.owner?.id, inv.data.patient?.id]);
+      // An invoice billed through Tandem takes Hint's payment facts; any invoice may change the balance staff see.
+      const linked = hc.settings.billing === 'practice' ? await absorbInvoice(rt, hc, inv.data, action === 'destroyed') : 'unlinked';
+      const refreshed = await refreshPatients(rt, hc, [inv.data.owner?.id, inv.data.patient?.id]);
+      return linked !== 'unlinked' ? 'processed' : refreshed;
     }
     default: return 'ignored';   // Hint adds event types without notice: unknown ones are fine
   }

@@ -12,6 +12,8 @@ import { processEvent } from './inbound.ts';
 import { drainInboxTask } from './inbox-drain.ts';
 import { initialSyncTask } from './initial-sync.ts';
 import { pushPatient } from './outbound-patient.ts';
+import { enqueueInvoicePush } from './invoice-fanout.ts';
+import { pushInvoice } from './outbound-invoice.ts';
 import { pushPractitioner } from './practitioners.ts';
 import { reconcileTask } from './reconcile.ts';
 import { loadConn, type HintRuntime } from './runtime.ts';
@@ -22,6 +24,7 @@ declare module '../../jobs/types.ts' {
     'hint:drain-inbox': { practiceId: string; connectionId: string };
     'hint:push-patient': { practiceId: string; connectionId: string; patientId: string };
     'hint:push-practitioner': { practiceId: string; connectionId: string; practitionerId: string };
+    'hint:push-invoice': { practiceId: string; connectionId: string; invoiceId: string };
     'hint:review-accepted': { practiceId: string; connectionId: string; reviewId: string; patientId: string; remoteId: string };
     'hint:review-rejected': { practiceId: string; connectionId: string; reviewId: string; remoteId: string };
     'hint:reconcile': { practiceId?: string; connectionId?: string };
@@ -40,6 +43,10 @@ export function hintTasks(rt: HintRuntime): TaskHandlers {
     'hint:push-practitioner': async ({ practiceId, connectionId, practitionerId }) => {
       const hc = await loadConn(rt, practiceId, connectionId);
       if (hc) await pushPractitioner(rt, hc, practitionerId);
+    },
+    'hint:push-invoice': async ({ practiceId, connectionId, invoiceId }) => {
+      const hc = await loadConn(rt, practiceId, connectionId);
+      if (hc) await pushInvoice(rt, hc, invoiceId);
     },
     // A person chose the twin: merge the Hint record into it and write our ids back.
     'hint:review-accepted': async ({ practiceId, connectionId, remoteId }) => {
@@ -60,8 +67,9 @@ export function hintTasks(rt: HintRuntime): TaskHandlers {
 
 export const hintFanOut: FanOutTarget[] = [{
   system: 'hint',
-  entityKinds: ['patient', 'practitioner'],
+  entityKinds: ['patient', 'practitioner', 'invoice'],
   async enqueue(tx, event, connection) {
+    if (event.entityKind === 'invoice') return enqueueInvoicePush(tx, event, connection);
     // A record deleted in Tandem stays in Hint, which holds its memberships and billing.
     if (event.action === 'deleted') return;
     const hc = { practiceId: event.practiceId, id: connection.id };

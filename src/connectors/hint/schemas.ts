@@ -47,12 +47,22 @@ export const hintPractitionerSchema = z.object({
 }).loose();
 export type HintPractitioner = z.infer<typeof hintPractitionerSchema>;
 
+export const hintChargeSchema = z.object({
+  id: z.string(), name: nullableString, quantity: z.number(), price_in_cents: z.number(), service_date: nullableString,
+}).loose();
+
 export const hintInvoiceSchema = z.object({
   id: z.string(),
   owner: ref.nullable().optional(),
   patient: ref.nullable().optional(),
   integration_record_id: nullableString,
+  status: nullableString, invoice_number: z.union([z.string(), z.number()]).transform(String).nullable().optional(),
+  date: nullableString, paid_in_cents: z.number().nullable().optional(), paid_at: nullableString,
+  payments_count: z.number().nullable().optional(), provider_web_link: nullableString,
+  charges: z.array(hintChargeSchema).nullable().optional(),
+  updated_at: z.string().optional(),
 }).loose();
+export type HintInvoice = z.infer<typeof hintInvoiceSchema>;
 
 export const hintMembershipSchema = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 // A Hint connection's settings, as data in connections.settings: the field mapping (which
 // canonical field ↔ which Hint field, and in which direction), what creates what, the
-// conflict policy, initial-sync policy, reconciliation interval and the rate limit.
+// conflict policy, initial-sync policy, reconciliation interval, who bills, and the rate limit.
 // Stored partially; read through `readSettings`, which fills in the defaults.
 import { z } from 'zod';
 import { CANONICAL_PATIENT_FIELDS, DEFAULT_PATIENT_MAPPING, HINT_PATIENT_FIELDS, type CanonicalField, type HintField } from './fields.ts';
@@ -44,6 +44,9 @@ export const settingsSchema = z.object({
     uncertain: z.enum(['review', 'skip']),
   }).strict(),
   reconcileEveryMinutes: z.number().int().min(1).max(1440),
+  /** Who bills: 'hint' (Hint's invoices only refresh what staff see) or 'practice' (the
+   *  practice's system bills through Tandem: canonical invoices become Hint customer invoices). */
+  billing: z.enum(['hint', 'practice']),
   rateLimitPerSecond: z.number().min(0.1).max(1000),
 }).strict();
 
@@ -58,6 +61,7 @@ export const DEFAULT_SETTINGS: HintSettings = {
   hintRequiredFields: [],
   initialSync: { unmatchedHint: 'create', unmatchedTandem: 'create', uncertain: 'review' },
   reconcileEveryMinutes: 5,
+  billing: 'hint',
   rateLimitPerSecond: 20,
 };
 

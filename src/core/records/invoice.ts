@@ -43,7 +43,7 @@ export function invoiceProblems(merged: Record<string, unknown>): [string, strin
   const lines = Array.isArray(merged.lines) ? (merged.lines as InvoiceLine[]) : [];
   const status = merged.status as InvoiceStatus | undefined;
   // Billing platforms (Hint among them) refuse to issue an invoice with nothing on it.
-  if ((status === 'issued' || status === 'paid') && lines.length === 0) problems.push(['lines', `must not be empty for a ${status} invoice`]);
+  if ((status === 'issued' || status === 'paid') && lines.length === 0) problems.push(['lines', `must not be empty when the invoice is ${status}`]);
   if (Math.abs(linesTotal(lines)) > MAX_CENTS) problems.push(['lines', `add up to more than ${MAX_CENTS} cents`]);
   if (typeof merged.paidCents === 'number' && merged.paidCents > Math.max(0, linesTotal(lines))) problems.push(['paidCents', 'must not exceed the total of the lines']);
   return problems;

@@ -1,0 +1,93 @@
+// The initial sync's invoice phase (invoicesPhase), called as initial-sync.ts calls its phases:
+// Hint customer invoices carrying our invoice id are linked and take Hint's payment facts;
+// canonical invoices still unlinked are created in Hint; a dry run writes nothing; re-running
+// links nothing twice.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBatch } from '../../src/db/batches.ts';
+import { createLogger } from '../../src/logger.ts';
+import { loadOrCreateSecretKey, SecretBox } from '../../src/security/secrets.ts';
+import { invoicesPhase } from '../../src/connectors/hint/initial-invoices.ts';
+import type { Run } from '../../src/connectors/hint/initial-sync.ts';
+import { createRuntime, loadConn, type HintRuntime } from '../../src/connectors/hint/runtime.ts';
+import { startHintWorld, waitFor, type HintWorld } from './support.ts';
+
+let w: HintWorld;
+let rt: HintRuntime;
+let connectionId: string;
+let patientId: string;
+let hintPatientId: string;
+beforeAll(async () => {
+  w = await startHintWorld();
+  connectionId = await w.connect();
+  const { config } = w.hub.tandem;
+  const secrets = new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home));
+  rt = createRuntime({ config, db: w.hub.database.db, logger: createLogger('silent'), secrets, publicUrl: () => w.hub.url });
+  const res = await w.hub.api('POST', '/api/v1/patients', { firstName: 'Ines', lastName: 'Moss', dob: '1969-09-19' });
+  patientId = res.body.id;
+  hintPatientId = (await waitFor(async () => (await w.hub.api('GET', `/api/v1/patients/${patientId}`)).body.links[0], 'patient linked')).remoteId;
+});
+afterAll(async () => { await w?.stop(); });
+
+const db = () => w.hub.database.db;
+const lines = [{ description: 'Consult', quantityInt: 1, unitPriceCents: 12000 }];
+const getInvoice = async (id: string) => (await w.hub.api('GET', `/api/v1/invoices/${id}`)).body;
+const idle = () => waitFor(async () => (await db().query(`SELECT count(*)::int AS n FROM inbox WHERE status = 'pending'`)).rows[0].n === 0
+  && (await db().query('SELECT count(*)::int AS n FROM domain_events WHERE dispatched_at IS NULL')).rows[0].n === 0, 'webhooks handled');
+
+async function run(dryRun: boolean): Promise<{ aborted: boolean; items: { action: string; local_id: string | null; remote_id: string | null }[] }> {
+  const hc = (await loadConn(rt, w.hub.practiceId, connectionId))!;
+  const batch = await createBatch(db(), { practiceId: w.hub.practiceId, connectionId, kind: 'hint:initial-sync', dryRun });
+  const r: Run = { rt, hc, batchId: batch.id, dryRun, claimed: new Set(), inReview: new Set() };
+  const aborted = await invoicesPhase(r);
+  const { rows } = await db().query('SELECT action, local_id, remote_id FROM batch_items WHERE batch_id = $1 ORDER BY id', [batch.id]);
+  return { aborted, items: rows };
+}
+
+describe('initial sync: invoices', () => {
+  let inHintAlready: string;
+  let onlyInTandem: string;
+  let remoteId: string;
+
+  beforeAll(async () => {
+    // While Hint bills, the practice's invoices stay in Tandem; one was also keyed into Hint by hand with our id, and paid there.
+    inHintAlready = (await w.hub.api('POST', '/api/v1/invoices', { patientId, status: 'issued', lines })).body.id;
+    onlyInTandem = (await w.hub.api('POST', '/api/v1/invoices', { patientId, lines })).body.id;
+    const created = await w.hint('POST', '/provider/customer_invoices', { integration_record_id: inHintAlready, patient: { id: hintPatientId } });
+    remoteId = created.body.id;
+    await w.hint('POST', `/provider/customer_invoices/${remoteId}/charges`, { name: 'Consult', quantity: 1, price_in_cents: 12000 });
+    await w.hint('POST', `/provider/customer_invoices/${remoteId}/issue`);
+    await w.harness('POST', `/practices/${w.hintPracticeId}/customer_invoices/${remoteId}/payments`, {});
+    await idle();
+    expect((await getInvoice(inHintAlready)).links).toEqual([]);
+  });
+
+  it('does nothing while Hint bills', async () => {
+    expect(await run(false)).toEqual({ aborted: false, items: [] });
+  });
+
+  it('reports in a dry run what it would link and create, writing nothing', async () => {
+    await w.hub.api('PATCH', `/api/v1/hint/connections/${connectionId}/settings`, { billing: 'practice' });
+    const { items } = await run(true);
+    expect(items).toEqual(expect.arrayContaining([
+      { action: 'invoice_link', local_id: inHintAlready, remote_id: remoteId },
+      { action: 'invoice_create_remote', local_id: onlyInTandem, remote_id: null },
+    ]));
+    expect((await db().query(`SELECT count(*)::int AS n FROM links WHERE entity_kind = 'invoice'`)).rows[0].n).toBe(0);
+  });
+
+  it('links by integration_record_id, takes Hint\'s payment, creates the rest in Hint; re-running links nothing twice', async () => {
+    const first = await run(false);
+    expect(first.items).toEqual(expect.arrayContaining([
+      { action: 'invoice_link', local_id: inHintAlready, remote_id: remoteId },
+      expect.objectContaining({ action: 'invoice_create_remote', local_id: onlyInTandem }),
+    ]));
+    expect(await getInvoice(inHintAlready)).toMatchObject({ status: 'paid', paidCents: 12000, dueCents: 0, links: [expect.objectContaining({ remoteId })] });
+    const created = (await getInvoice(onlyInTandem)).links[0];
+    const remote = (await w.hint('GET', `/provider/customer_invoices/${created.remoteId}?expand=charges`)).body;
+    expect(remote).toMatchObject({ integration_record_id: onlyInTandem, status: 'draft', charges: [expect.objectContaining({ name: 'Consult', price_in_cents: 12000 })] });
+    const again = await run(false);
+    expect(again.items.map((i) => i.action).sort()).toEqual(['invoice_already_linked', 'invoice_already_linked']);
+    const ours = ((await w.hint('GET', '/provider/customer_invoices?limit=100')).body as any[]).filter((i) => i.integration_record_id === onlyInTandem);
+    expect(ours).toHaveLength(1);
+  });
+});
