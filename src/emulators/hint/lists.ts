@@ -185,25 +185,52 @@ const RECORD_SORTS: Record<string, (r: Listable & { id?: string }) => number | s
   created_at: (r) => r.createdAt, updated_at: (r) => r.updatedAt, id: (r) => r.id ?? '',
 };
 
+function sortRecords<T extends Listable & { id?: string }>(records: T[], key: (r: T) => number | string, descending: boolean): T[] {
+  const direction = descending ? -1 : 1;
+  return records.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return (x < y ? -1 : x > y ? 1 : 0) * direction;
+  });
+}
+
+/** Sorts that never change for a record: an index by them stays valid until records come or go. */
+const STABLE_SORTS = new Set(['created_at', 'id']);
+
+/**
+ * Records kept sorted by a stable key (created_at, id) until `version` changes: with 100,000
+ * patients a list page is then a filter and a slice, not a sort of the whole practice.
+ */
+export class SortedIndex<T extends Listable & { id?: string }> {
+  private readonly entries = new Map<string, { version: unknown[]; sorted: T[] }>();
+
+  /** Sorted as asked (ties in stored order, as a fresh sort would), or undefined when the sort is not stable. */
+  get(key: string, sort: { field: string; descending: boolean }, version: unknown[], records: () => T[]): T[] | undefined {
+    const sortKey = RECORD_SORTS[sort.field];
+    if (!STABLE_SORTS.has(sort.field) || !sortKey) return undefined;
+    const cacheKey = `${key}|${sort.field}|${sort.descending}`;
+    const hit = this.entries.get(cacheKey);
+    if (hit && hit.version.length === version.length && hit.version.every((v, i) => v === version[i])) return hit.sorted;
+    const sorted = sortRecords(records(), sortKey, sort.descending);
+    if (this.entries.size > 100) this.entries.clear();
+    this.entries.set(cacheKey, { version, sorted });
+    return sorted;
+  }
+}
+
 /**
  * The common path: filter stored records, render, match, sort, page. When no attribute
  * match or view-only sort is asked for, only the page is rendered: paging through
  * thousands of patients while writing back between pages must stay linear.
+ * `presorted`: the records are already in the requested order (SortedIndex).
  */
 export function listOf<T extends Listable & { id?: string }, V extends Record<string, unknown>>(
-  reply: FastifyReply, records: Iterable<T>, options: ListOptions, render: (record: T) => V,
+  reply: FastifyReply, records: Iterable<T>, options: ListOptions, render: (record: T) => V, presorted = false,
 ): V[] {
   const filtered = filterRecords(records, options);
   const recordSort = options.sort ? RECORD_SORTS[options.sort.field] : undefined;
   if (options.matches.size === 0 && (!options.sort || recordSort)) {
-    if (options.sort && recordSort) {
-      const direction = options.sort.descending ? -1 : 1;
-      filtered.sort((a, b) => {
-        const x = recordSort(a);
-        const y = recordSort(b);
-        return (x < y ? -1 : x > y ? 1 : 0) * direction;
-      });
-    }
+    if (options.sort && recordSort && !presorted) sortRecords(filtered, recordSort, options.sort.descending);
     return sendPage(reply, filtered, options).map(render);
   }
   const views = filtered.map(render);

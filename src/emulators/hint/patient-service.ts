@@ -18,6 +18,7 @@ export function createPatient(ctx: HintContext, practiceId: string, body: unknow
   const patient = newPatient(ctx.state, practiceId);
   apply(patient);
   ctx.state.data.patients.set(patient.id, patient);
+  ctx.state.data.patientSetVersion += 1;
   if (partnerId) recordPartnerWrite(ctx.state, partnerId, 'patient', patient, input);
   patientEvent(ctx, 'created', patient, partnerId);
   return patient;
@@ -45,5 +46,6 @@ export function updatePatient(ctx: HintContext, patient: Patient, body: unknown,
 export function destroyPatient(ctx: HintContext, patient: Patient, partnerId?: string): void {
   patientEvent(ctx, 'destroyed', patient, partnerId);
   ctx.state.data.patients.delete(patient.id);
+  ctx.state.data.patientSetVersion += 1;
   forgetIntegrationData(ctx.state, 'patient', patient);
 }

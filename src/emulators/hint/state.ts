@@ -40,6 +40,8 @@ export class HintData {
   /** patient id → ids of memberships they belong to; owner id → ids of invoices they owe. */
   membershipsByPatient = new Map<string, Set<string>>();
   invoicesByOwner = new Map<string, Set<string>>();
+  /** Bumped whenever a patient is added or removed: list indexes sorted by creation stay valid until then. */
+  patientSetVersion = 0;
 }
 
 export function addToIndex(index: Map<string, Set<string>>, key: string, value: string): void {

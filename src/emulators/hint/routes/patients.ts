@@ -6,7 +6,7 @@ import { practiceAuth, type PracticeAuth } from '../auth.ts';
 import type { HintContext } from '../context.ts';
 import { notFound, parseWith } from '../errors.ts';
 import { partnersWithRecords, resolveAlias } from '../integration-data.ts';
-import { listOf, parseListOptions } from '../lists.ts';
+import { listOf, parseListOptions, SortedIndex } from '../lists.ts';
 import type { Patient } from '../model.ts';
 import { createPatient, destroyPatient, updatePatient } from '../patient-service.ts';
 import { patientView } from '../views/patient.ts';
@@ -52,11 +52,16 @@ export function patientRoutes(app: FastifyInstance, ctx: HintContext): void {
     return state.cachedView(`patient|${partnerId}|${patient.id}`, () => patientView(state, partnerId, patient));
   };
 
+  const byCreation = new SortedIndex<Patient>();
   app.get('/api/provider/patients', async (request, reply) => {
     const auth = practiceAuth(request);
     const options = parseListOptions(request, state.config);
-    const own = [...state.data.patients.values()].filter((p) => p.practiceId === auth.practiceId);
-    return listOf(reply, own, options, (p) => state.cachedView(`patient|${auth.partnerId}|${p.id}`, () => patientView(state, auth.partnerId, p)));
+    const own = () => [...state.data.patients.values()].filter((p) => p.practiceId === auth.practiceId);
+    const render = (p: Patient) => state.cachedView(`patient|${auth.partnerId}|${p.id}`, () => patientView(state, auth.partnerId, p));
+    // Paging a large practice by creation: the sorted order is kept until a patient comes or goes.
+    const sorted = options.sort && options.matches.size === 0
+      ? byCreation.get(auth.practiceId, options.sort, [state.data, state.data.patientSetVersion], own) : undefined;
+    return sorted ? listOf(reply, sorted, options, render, true) : listOf(reply, own(), options, render);
   });
 
   app.post('/api/provider/patients', async (request) => {
