@@ -36,21 +36,40 @@ function keysOf(incoming: MatchRecord, region: string) {
 export async function findPatientCandidates(db: Queryable, practiceId: string, incoming: MatchRecord, region = 'AU'): Promise<MatchRecord[]> {
   const k = keysOf(incoming, region);
   const phoneDocs = k.phones.map((number) => JSON.stringify([{ number }]));
+  // Strong keys first, the surname block after: in a large practice thousands share a
+  // surname, and an unordered LIMIT over both would drop the twin that shares the dob.
   const { rows } = await db.query(
-    `SELECT * FROM patients WHERE practice_id = $1 AND deleted_at IS NULL AND (
-       dob = ANY($2::date[]) OR lower(last_name) = $3 OR lower(email) = ANY($4::text[])
-       OR phones @> ANY($5::jsonb[]) OR medicare_number = $6 OR id = $7::uuid)
-     LIMIT $8`,
+    `(SELECT *, 0 AS block FROM patients WHERE practice_id = $1 AND deleted_at IS NULL AND (
+        dob = ANY($2::date[]) OR lower(email) = ANY($4::text[]) OR phones @> ANY($5::jsonb[]) OR medicare_number = $6 OR id = $7::uuid)
+      LIMIT $8)
+     UNION ALL
+     (SELECT *, 1 AS block FROM patients WHERE practice_id = $1 AND deleted_at IS NULL AND lower(last_name) = $3 LIMIT $8)
+     ORDER BY block`,
     [practiceId, k.dobs, k.lastName, k.emails, phoneDocs, k.medicare, k.hubId, MAX_CANDIDATES]);
-  return rows.map(patientToMatchRecord);
+  const byId = new Map<string, QueryResultRow>();
+  for (const r of rows) if (byId.size < MAX_CANDIDATES && !byId.has(r.id)) byId.set(r.id, r);
+  return [...byId.values()].map(patientToMatchRecord);
+}
+
+/** The practice's size, a prior of the matcher: counted at most every few seconds, not per record. */
+const POPULATION_TTL_MS = 5_000;
+const populations = new Map<string, { n: number; at: number }>();
+
+async function populationOf(db: Queryable, practiceId: string): Promise<number> {
+  const cached = populations.get(practiceId);
+  if (cached && Date.now() - cached.at < POPULATION_TTL_MS) return cached.n;
+  const { rows: [count] } = await db.query('SELECT count(*)::int AS n FROM patients WHERE practice_id = $1 AND deleted_at IS NULL', [practiceId]);
+  if (populations.size > 1000) populations.clear();
+  populations.set(practiceId, { n: count.n, at: Date.now() });
+  return count.n;
 }
 
 export async function matchPatient(db: Queryable, practiceId: string, incoming: MatchRecord, options: MatchOptions & { region?: string } = {}): Promise<MatchResult> {
   const region = options.region ?? 'AU';
   const candidates = await findPatientCandidates(db, practiceId, incoming, region);
-  const { rows: [count] } = await db.query('SELECT count(*)::int AS n FROM patients WHERE practice_id = $1 AND deleted_at IS NULL', [practiceId]);
+  const population = options.population ?? await populationOf(db, practiceId);
   return matchOne(incoming, candidates, {
-    population: Math.max(1000, count.n), normalize: { defaultCountry: region, dateOrder: region === 'US' ? 'MDY' : 'DMY' }, ...options,
+    population: Math.max(1000, population), normalize: { defaultCountry: region, dateOrder: region === 'US' ? 'MDY' : 'DMY' }, ...options,
   });
 }
 
