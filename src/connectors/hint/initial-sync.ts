@@ -3,6 +3,8 @@
 // the missing side, send uncertain pairs to review, or skip — per the connection's policy —
 // then create in Hint the Tandem patients still unlinked. Re-running links nothing twice.
 // A dry run walks the same path and reports what would happen, writing nothing.
+// Records run concurrently (LanePool), so the rate limiter, not Tandem's own per-record work,
+// is what paces the sync.
 import { ConflictError } from '../../core/errors.ts';
 import { addToTotal, createBatch, finishBatch, recordItems, startBatch, type BatchItem } from '../../db/batches.ts';
 import type { Connection } from '../../db/connections.ts';
@@ -12,13 +14,24 @@ import { batchView } from '../../http/routes/batches.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { listPatients, listPractitioners, type Page } from './api.ts';
-import { classifyPatient, syncOnePatient } from './initial-patient.ts';
+import { classifyPatient, laneKeysOf, syncOnePatient } from './initial-patient.ts';
+import { LanePool } from './lane-pool.ts';
 import { pushPatient } from './outbound-patient.ts';
 import { absorbPractitioner } from './practitioners.ts';
 import { loadConn, type HintConn, type HintRuntime } from './runtime.ts';
 import { HintApiError } from './client.ts';
 
 const PAGE = 100;
+const TANDEM_PAGE = 500;
+
+/**
+ * Records in flight at once. Each costs about one request plus its own database work, so
+ * a fifth of the per-second limit in flight keeps ~200 ms of that work hidden behind the
+ * limiter; bounded below for slow links and above for the database pool.
+ */
+export function concurrencyFor(rateLimitPerSecond: number): number {
+  return Math.min(32, Math.max(4, Math.ceil(rateLimitPerSecond / 5)));
+}
 
 export async function startInitialSync(rt: HintRuntime, connection: Connection, dryRun: boolean) {
   if (connection.status !== 'active') throw new ConflictError('the Hint connection is not active', [{ field: 'status', message: `is ${connection.status}` }]);
@@ -33,7 +46,16 @@ export function initialSyncTask(rt: HintRuntime): TaskHandler<'hint:initial-sync
 }
 
 /** The shared state of one run: what it has seen and how it reports. */
-export interface Run { rt: HintRuntime; hc: HintConn; batchId: string; dryRun: boolean; claimed: Set<string>; inReview: Set<string> }
+export interface Run {
+  rt: HintRuntime; hc: HintConn; batchId: string; dryRun: boolean;
+  /** Records in flight at once; by default from the connection's rate limit (concurrencyFor). */
+  concurrency?: number;
+  /** Local patients a record of this run has taken (test-and-set, see claim()). */
+  claimed: Set<string>; inReview: Set<string>;
+}
+
+/** The phases, in order; each returns true when an abort was asked for. */
+const PHASES: ((run: Run) => Promise<boolean>)[] = [practitionersPhase, patientsPhase, unlinkedTandemPhase];
 
 export async function runInitialSync(rt: HintRuntime, p: { practiceId: string; connectionId: string; batchId: string }, lastAttempt = true): Promise<void> {
   const { db } = rt.deps;
@@ -41,9 +63,12 @@ export async function runInitialSync(rt: HintRuntime, p: { practiceId: string; c
   if (!hc) { await finishBatch(db, p.practiceId, p.batchId, 'failed', 'the Hint connection is not active'); return; }
   const batch = await startBatch(db, p.practiceId, p.batchId);
   if (!batch) return;   // aborted before it started
-  const run: Run = { rt, hc, batchId: batch.id, dryRun: batch.dryRun, claimed: new Set(), inReview: new Set() };
+  const run: Run = {
+    rt, hc, batchId: batch.id, dryRun: batch.dryRun, concurrency: concurrencyFor(hc.settings.rateLimitPerSecond), claimed: new Set(), inReview: new Set(),
+  };
   try {
-    const aborted = (await practitionersPhase(run)) || (await patientsPhase(run)) || (await unlinkedTandemPhase(run));
+    let aborted = false;
+    for (const phase of PHASES) if ((aborted = await phase(run))) break;
     await finishBatch(db, p.practiceId, p.batchId, aborted ? 'aborted' : 'completed');
     await writeLog(db, p.practiceId, { level: 'debug', message: `Hint initial sync ${aborted ? 'aborted' : 'completed'}`, connectionId: hc.id, context: { batchId: batch.id, dryRun: batch.dryRun } });
   } catch (error) {
@@ -54,6 +79,9 @@ export async function runInitialSync(rt: HintRuntime, p: { practiceId: string; c
   }
 }
 
+/** A unique link key taken meanwhile (a concurrent record or webhook linked that side first). */
+const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === '23505';
+
 /**
  * One record's failure is one report line, not the end of the batch; Hint being unreachable
  * (after the client's retries) ends the attempt instead, and the job's retry starts it over.
@@ -63,51 +91,88 @@ async function oneRecord(id: { remoteId?: string; localId?: string }, work: () =
     return await work();
   } catch (error) {
     if (error instanceof HintApiError && error.retryable) throw error;
+    const line = { entityKind: 'patient', remoteId: id.remoteId ?? null, localId: id.localId ?? null };
+    if (isUniqueViolation(error)) return { ...line, action: 'skip', message: 'linked meanwhile by another record' };
     const reason = error instanceof HintApiError ? `Hint ${error.status}` : error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'failed';
-    return { entityKind: 'patient', remoteId: id.remoteId ?? null, localId: id.localId ?? null, action: 'error', message: reason };
+    return { ...line, action: 'error', message: reason };
   }
 }
 
 const record = (run: Run, items: BatchItem[]) => recordItems(run.rt.deps.db, run.hc.practiceId, run.batchId, items);
 
-/** Pages through a Hint list (offset paging, sorted by creation), fetching the next page while this one is processed. */
-async function walk<T>(run: Run, fetchPage: (offset: number) => Promise<Page<T>>, handle: (items: T[]) => Promise<boolean>): Promise<boolean> {
-  let next = fetchPage(0);
+/** Marks a promise handled now (it is awaited later): a failure meanwhile must not crash the process. */
+function later<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** Pages of a Hint list (offset paging, sorted by creation), the next page fetched while this one is worked on. */
+async function* hintPages<T>(run: Run, fetchPage: (offset: number) => Promise<Page<T>>): AsyncGenerator<T[]> {
+  let next = later(fetchPage(0));
   for (let offset = 0; ; offset += PAGE) {
     const page = await next;
     if (offset === 0) await addToTotal(run.rt.deps.db, run.hc.practiceId, run.batchId, page.total ?? page.items.length);
-    if (page.items.length === PAGE) next = fetchPage(offset + PAGE);
-    if (page.items.length > 0 && (await handle(page.items))) return true;
-    if (page.items.length < PAGE) return false;
+    if (page.items.length === PAGE) next = later(fetchPage(offset + PAGE));
+    if (page.items.length > 0) yield page.items;
+    if (page.items.length < PAGE) return;
+  }
+}
+
+/**
+ * Works through pages with bounded concurrency: a page's records go into the pool while the
+ * previous page is still finishing, so the pool never drains between pages; each page is
+ * recorded whole, in order, one line per record. At most two pages are held, whatever the size
+ * of the practice. An abort is seen when a page is recorded; the page in flight then finishes.
+ */
+async function throughPool<T>(run: Run, pages: AsyncIterable<T[]>, keysOf: (item: T) => string[], work: (item: T) => Promise<BatchItem>): Promise<boolean> {
+  const pool = new LanePool(run.concurrency ?? concurrencyFor(run.hc.settings.rateLimitPerSecond));
+  let previous: Promise<BatchItem[]> | undefined;
+  try {
+    for await (const items of pages) {
+      const current = later(Promise.all(items.map((item) => pool.run(keysOf(item), () => work(item)))));
+      if (previous && (await record(run, await previous))) {
+        await record(run, await current);
+        return true;
+      }
+      previous = current;
+    }
+    return previous ? await record(run, await previous) : false;
+  } catch (error) {
+    pool.cancelWaiting(error instanceof Error ? error : new Error('initial sync attempt failed'));
+    throw error;
+  } finally {
+    await pool.idle();   // nothing of this attempt keeps writing once it has ended
   }
 }
 
 async function practitionersPhase(run: Run): Promise<boolean> {
   const { rt, hc } = run;
-  return walk(run, (offset) => listPractitioners(rt, hc, { limit: PAGE, offset, sort: 'created_at' }), async (items) => {
+  // Few, and a practitioner may be created on either side: one at a time.
+  for await (const items of hintPages(run, (offset) => listPractitioners(rt, hc, { limit: PAGE, offset, sort: 'created_at' }))) {
     const results: BatchItem[] = [];
     for (const p of items) {
       const linked = await findLink(rt.deps.db, hc.practiceId, hc.id, 'practitioner', { remoteId: p.id });
-      const action = run.dryRun ? (linked ? 'already_linked' : 'link_or_create') : await absorbPractitioner(rt, hc, p);
+      const action = run.dryRun || linked ? 'link_or_create' : await absorbPractitioner(rt, hc, p).catch((error: unknown) => {
+        // Linked meanwhile (a webhook, another run): its transaction rolled back, nothing was made twice.
+        if (isUniqueViolation(error)) return 'already_linked';
+        throw error;
+      });
       results.push({ entityKind: 'practitioner', remoteId: p.id, localId: linked?.localId ?? null, action: linked ? 'already_linked' : action });
     }
-    return record(run, results);
-  });
+    if (await record(run, results)) return true;
+  }
+  return false;
 }
 
 async function patientsPhase(run: Run): Promise<boolean> {
   const { rt, hc } = run;
-  return walk(run, (offset) => listPatients(rt, hc, { limit: PAGE, offset, sort: 'created_at' }), async (items) => {
-    const results: BatchItem[] = [];
-    for (const p of items) results.push(await oneRecord({ remoteId: p.id }, () => (run.dryRun ? classifyPatient(run, p) : syncOnePatient(run, p))));
-    return record(run, results);
-  });
+  return throughPool(run, hintPages(run, (offset) => listPatients(rt, hc, { limit: PAGE, offset, sort: 'created_at' })), laneKeysOf,
+    (p) => oneRecord({ remoteId: p.id }, () => (run.dryRun ? classifyPatient(run, p) : syncOnePatient(run, p))));
 }
 
-/** Tandem patients no Hint patient matched: created in Hint, or skipped, per policy. */
-async function unlinkedTandemPhase(run: Run): Promise<boolean> {
+/** Pages of Tandem patients no Hint patient matched (keyset paging by id: memory stays bounded). */
+async function* unlinkedTandemPages(run: Run): AsyncGenerator<string[]> {
   const { rt, hc } = run;
-  const create = hc.settings.initialSync.unmatchedTandem === 'create' && hc.settings.createInHint;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
     const { rows } = await rt.deps.db.query(
@@ -116,21 +181,28 @@ async function unlinkedTandemPhase(run: Run): Promise<boolean> {
          AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'patient' AND l.local_id = p.id)
          AND NOT EXISTS (SELECT 1 FROM match_reviews r WHERE r.connection_id = $2 AND r.status = 'pending'
                            AND r.candidates @> jsonb_build_array(jsonb_build_object('id', p.id::text)))
-       ORDER BY p.id LIMIT 500`, [hc.practiceId, hc.id, after]);
+       ORDER BY p.id LIMIT ${TANDEM_PAGE}`, [hc.practiceId, hc.id, after]);
     const ids = rows.map((r) => r.id as string).filter((id) => !run.claimed.has(id) && !run.inReview.has(id));
-    if (ids.length > 0) await addToTotal(rt.deps.db, hc.practiceId, run.batchId, ids.length);
-    const results: BatchItem[] = [];
-    for (const id of ids) {
-      if (!create) { results.push({ entityKind: 'patient', localId: id, action: 'skip', message: 'no match in Hint; policy: skip' }); continue; }
-      if (run.dryRun) { results.push({ entityKind: 'patient', localId: id, action: 'create_remote' }); continue; }
-      results.push(await oneRecord({ localId: id }, async () => {
-        const outcome = await pushPatient(rt, hc, id);
-        const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: id });
-        return { entityKind: 'patient', localId: id, remoteId: link?.remoteId ?? null, action: outcome === 'created' ? 'create_remote' : outcome === 'errored' ? 'error' : outcome, message: outcome === 'errored' ? link?.errorMessage ?? 'see the log' : null };
-      }));
+    if (ids.length > 0) {
+      await addToTotal(rt.deps.db, hc.practiceId, run.batchId, ids.length);
+      yield ids;
     }
-    if (results.length > 0 && (await record(run, results))) return true;
-    if (rows.length < 500) return false;
+    if (rows.length < TANDEM_PAGE) return;
     after = rows.at(-1)!.id;
   }
+}
+
+/** Tandem patients no Hint patient matched: created in Hint, or skipped, per policy. */
+async function unlinkedTandemPhase(run: Run): Promise<boolean> {
+  const { rt, hc } = run;
+  const create = hc.settings.initialSync.unmatchedTandem === 'create' && hc.settings.createInHint;
+  return throughPool(run, unlinkedTandemPages(run), () => [], async (id): Promise<BatchItem> => {
+    if (!create) return { entityKind: 'patient', localId: id, action: 'skip', message: 'no match in Hint; policy: skip' };
+    if (run.dryRun) return { entityKind: 'patient', localId: id, action: 'create_remote' };
+    return oneRecord({ localId: id }, async () => {
+      const outcome = await pushPatient(rt, hc, id);
+      const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: id });
+      return { entityKind: 'patient', localId: id, remoteId: link?.remoteId ?? null, action: outcome === 'created' ? 'create_remote' : outcome === 'errored' ? 'error' : outcome, message: outcome === 'errored' ? link?.errorMessage ?? 'see the log' : null };
+    });
+  });
 }

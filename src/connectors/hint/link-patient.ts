@@ -23,7 +23,8 @@ import { staffFacts } from './mapping.ts';
 import { isUuid } from '../../core/ids.ts';
 
 export type LinkOutcome =
-  | { kind: 'linked'; link: Link; created: boolean }
+  /** `remote`: the Hint record as Hint answered our id write-back, when one was made. */
+  | { kind: 'linked'; link: Link; created: boolean; remote?: HintPatient }
   | { kind: 'review' }
   | { kind: 'skipped' };
 
@@ -53,14 +54,26 @@ async function alreadyLinked(rt: HintRuntime, hc: HintConn, localId: string): Pr
   return rows.length > 0;
 }
 
-export async function linkUnlinkedPatient(rt: HintRuntime, hc: HintConn, p: HintPatient, policy: { create: boolean; review: boolean }): Promise<LinkOutcome> {
+export interface LinkPolicy {
+  create: boolean; review: boolean;
+  /** Reserves a local patient for this record within a concurrent run; false: another record has it. */
+  claim?: (localId: string) => boolean;
+}
+
+export async function linkUnlinkedPatient(rt: HintRuntime, hc: HintConn, p: HintPatient, policy: LinkPolicy): Promise<LinkOutcome> {
+  const claim = policy.claim ?? (() => true);
   const claimed = await claimedPatient(rt, hc, p);
-  if (claimed) return { kind: 'linked', link: await linkTo(rt, hc, p, claimed), created: false };
+  if (claimed && claim(claimed)) {
+    const linked = await linkTo(rt, hc, p, claimed);
+    if (linked) return { kind: 'linked', ...linked, created: false };
+  }
   const result = await matchPatient(rt.deps.db, hc.practiceId, matchRecordOf(p), { region: 'US' });
   switch (result.kind) {
-    case 'match':
-      if (!(await alreadyLinked(rt, hc, result.id))) return { kind: 'linked', link: await linkTo(rt, hc, p, result.id), created: false };
+    case 'match': {
+      const linked = !(await alreadyLinked(rt, hc, result.id)) && claim(result.id) ? await linkTo(rt, hc, p, result.id) : undefined;
+      if (linked) return { kind: 'linked', ...linked, created: false };
       return review(rt, hc, p, [{ id: result.id, score: result.score, explanation: result.explanation }], policy);
+    }
     case 'review':
       return review(rt, hc, p, result.candidates, policy);
     case 'new':
@@ -79,17 +92,30 @@ async function review(rt: HintRuntime, hc: HintConn, p: HintPatient, candidates:
   return { kind: 'review' };
 }
 
-async function linkTo(rt: HintRuntime, hc: HintConn, p: HintPatient, localId: string): Promise<Link> {
-  const link = await upsertLink(rt.deps.db, keyOf(hc, { localId, remoteId: p.id }), { status: 'unsynced', remoteData: { ...staffFacts(p) }, remoteState: stateOf(p) });
-  await writeBackIds(rt, hc, p, localId);
-  return link;
+/**
+ * Links the pair unless either side got linked meanwhile (a concurrent record, a webhook):
+ * the insert takes the link only when both unique keys are free, so a race ends in
+ * "taken" (undefined), never in a stolen link or a crash.
+ */
+async function linkTo(rt: HintRuntime, hc: HintConn, p: HintPatient, localId: string): Promise<{ link: Link; remote?: HintPatient } | undefined> {
+  const key = keyOf(hc, { localId, remoteId: p.id });
+  const { rows } = await rt.deps.db.query(
+    `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status) VALUES ($1, $2, $3, $4, $5, 'unsynced')
+     ON CONFLICT DO NOTHING RETURNING id`, [key.practiceId, key.connectionId, key.entityKind, key.localId, key.remoteId]);
+  if (rows.length === 0) return undefined;
+  const link = await upsertLink(rt.deps.db, key, { status: 'unsynced', remoteData: { ...staffFacts(p) }, remoteState: stateOf(p) });
+  return { link, remote: await writeBackIds(rt, hc, p, localId) };
 }
 
-/** integration_record_id and integration_web_link on the Hint record (integration fields: no webhook, no echo). */
-export async function writeBackIds(rt: HintRuntime, hc: HintConn, p: HintPatient, localId: string): Promise<void> {
+/**
+ * integration_record_id and integration_web_link on the Hint record (integration fields: no
+ * webhook, no echo). Returns Hint's answer when it wrote, so a merge that follows sees the ids
+ * there and does not write them a second time.
+ */
+export async function writeBackIds(rt: HintRuntime, hc: HintConn, p: HintPatient, localId: string): Promise<HintPatient | undefined> {
   const webLink = webLinkOf(rt, localId);
-  if (p.integration_record_id === localId && p.integration_web_link === webLink && !p.integration_error_message) return;
-  await patchPatient(rt, hc, p.id, { integration_record_id: localId, integration_web_link: webLink, integration_error_message: null });
+  if (p.integration_record_id === localId && p.integration_web_link === webLink && !p.integration_error_message) return undefined;
+  return patchPatient(rt, hc, p.id, { integration_record_id: localId, integration_web_link: webLink, integration_error_message: null });
 }
 
 export async function createFromHint(rt: HintRuntime, hc: HintConn, p: HintPatient): Promise<LinkOutcome> {
