@@ -14,7 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startHintBench } from './support/hint-world.ts';
-import { machine } from './support/tandem-process.ts';
+import { writeTransactionsSoFar, machine } from './support/tandem-process.ts';
 
 const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '100' }, seconds: { type: 'string', default: '10' }, patients: { type: 'string', default: '300' },
@@ -87,8 +87,13 @@ try {
     return { changes: mine().length, arrived: latencies.length, p50ms: Math.round(pct(latencies, 50)), p99ms: Math.round(pct(latencies, 99)), maxMs: Math.round(Math.max(...latencies)) };
   };
 
+  // Write transactions per change: PostgreSQL's transaction id counter around each direction,
+  // including echoes and background sweeps (a read-only transaction takes no id).
+  const perChange = async (before: number) => { await sleep(500); return Math.round(((await writeTransactionsSoFar(world.tandem)) - before) / (rate * seconds) * 10) / 10; };
+  let commits = await writeTransactionsSoFar(world.tandem);
   await drive('t', (p, tag) => world.api('PATCH', `/api/v1/patients/${p.id}`, { address: { line2: tag } }));
-  const tandemToHint = await outcome('t');
+  const tandemToHint = { ...(await outcome('t')), writeTransactionsPerChange: await perChange(commits) };
+  commits = await writeTransactionsSoFar(world.tandem);
 
   let since = new Date(Date.now() - 1000).toISOString();
   let polling = true;
@@ -103,7 +108,7 @@ try {
     }
   })();
   await drive('h', (p, tag) => world.harness('PATCH', `/practices/${world.creds.practices[0]!.id}/patients/${p.hintId}`, { address_line2: tag }));
-  const hintToTandem = await outcome('h');
+  const hintToTandem = { ...(await outcome('h')), writeTransactionsPerChange: await perChange(commits) };
   polling = false;
   await poller;
   console.log(JSON.stringify({ benchmark: 'hint-propagation', date: new Date().toISOString(), machine: machine(), rate, seconds, workerConcurrency: concurrency, linkedPatients: linked.length, tandemToHint, hintToTandem }, null, 2));

@@ -1,16 +1,19 @@
 // Starts `tandem start` as a child process for a benchmark (its own event loop, as in
 // production), on a fresh home directory and a free port, with a bootstrap token.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-export interface BenchTandem { url: string; token: string; child: ChildProcess; stop(): Promise<void> }
+export interface BenchTandem { url: string; token: string; home: string; child: ChildProcess; stop(): Promise<void> }
 
 export async function startTandemProcess(env: Record<string, string> = {}): Promise<BenchTandem> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'tandem-bench-'));
   const token = 'bench-bootstrap-token-0123456789';
-  const child = spawn(process.execPath, ['bin/tandem.js', 'start'], {
+  // TANDEM_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node flags for the
+  // Tandem child only, to profile it without profiling the benchmark itself.
+  const nodeArgs = (process.env.TANDEM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/tandem.js', 'start'], {
     env: { ...process.env, PORT: '0', TANDEM_HOME: home, TANDEM_BOOTSTRAP_TOKEN: token, TANDEM_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -25,11 +28,29 @@ export async function startTandemProcess(env: Record<string, string> = {}): Prom
   });
   child.stdout!.resume();
   return {
-    url, token, child,
+    url, token, home, child,
     stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }),
   };
 }
 
 export function machine(): string {
   return `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+}
+
+/** Write transactions begun so far in Tandem's embedded database (the next transaction id), for "write transactions per change". */
+export async function writeTransactionsSoFar(tandem: BenchTandem): Promise<number> {
+  const pg = (await import('pg')).default;
+  const port = (await readFile(path.join(tandem.home, 'pg.port'), 'utf8')).trim();
+  const client = new pg.Client({ connectionString: `postgres://tandem:tandem@127.0.0.1:${port}/postgres` });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS n');
+    return Number(rows[0].n);
+  } finally { await client.end(); }
+}
+
+/** Peak resident set size of a process (VmHWM), in MB; 0 when it cannot be read. */
+export async function peakRssMb(pid: number | undefined): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }

@@ -62,6 +62,14 @@ export async function findLink(db: Queryable, practiceId: string, connectionId: 
   return rows[0] ? toLink(rows[0]) : undefined;
 }
 
+/** The links of many remote records at once, by remote id. */
+export async function findLinksByRemoteId(db: Queryable, practiceId: string, connectionId: string, entityKind: string, remoteIds: string[]): Promise<Map<string, Link>> {
+  const { rows } = await db.query(
+    `SELECT * FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND remote_id = ANY($4::text[])`,
+    [practiceId, connectionId, entityKind, [...new Set(remoteIds)]]);
+  return new Map(rows.map((r) => [r.remote_id as string, toLink(r)]));
+}
+
 export type LinkPatch = Partial<Pick<Link, 'status' | 'remoteState' | 'errorMessage' | 'remoteVersion' | 'writtenHash' | 'readHash' | 'remoteData'>> & { synced?: boolean };
 
 /** Creates the link or updates it; only the fields given change. */

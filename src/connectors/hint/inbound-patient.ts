@@ -12,10 +12,10 @@ import { linkUnlinkedPatient, writeBackIds, type LinkOutcome } from './link-pati
 import { canonicalPatch, canonicalWire, decodeWire, hintWire, staffFacts, type Wire } from './mapping.ts';
 import { hashValues, mergeInbound, type Snapshot } from './merge.ts';
 import { resolverForHintPatient } from './resolver.ts';
-import { writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
+import { idsMissingIn, writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
 import type { FieldRule } from './fields.ts';
 import type { HintPatient } from './schemas.ts';
-import { readSnapshot, writeSnapshot } from './store.ts';
+import { readSnapshot, saveLinkState } from './store.ts';
 import { checkPatientFields } from './validate.ts';
 
 export type AbsorbSource = 'webhook' | 'reconcile' | 'initial' | 'write' | 'review';
@@ -47,12 +47,10 @@ export async function absorbPatient(rt: HintRuntime, hc: HintConn, p: HintPatien
   if (remoteTime < knownTime) return 'stale';
   const rules = hc.settings.fieldMapping;
   const incoming = hintValues(rules, p);
-  const hash = hashValues(snapshotOf(incoming));
   const facts = { ...staffFacts(p) };
-  if (hash === link.writtenHash || hash === link.readHash) {
+  if (isKnownState(link, incoming)) {
     // Our own write coming back, or a change to fields we do not map: nothing to merge.
-    const fresh = (p.updated_at ?? null) !== link.remoteVersion || JSON.stringify(facts) !== JSON.stringify(pick(link.remoteData, facts)) || stateOf(p) !== link.remoteState;
-    if (fresh) await upsertLink(db, keyOf(hc, link), { remoteVersion: p.updated_at ?? link.remoteVersion, remoteData: facts, remoteState: stateOf(p) });
+    if (factsChanged(link, p)) await upsertLink(db, keyOf(hc, link), { remoteVersion: p.updated_at ?? link.remoteVersion, remoteData: facts, remoteState: stateOf(p) });
     // A retry after the write-back of our ids failed (Hint down) lands here: write them now.
     // (A no-op when Hint already holds them; an errored link keeps its error message.)
     if (link.status !== 'errored') await writeBackIds(rt, hc, p, link.localId);
@@ -72,6 +70,29 @@ export async function absorbPatient(rt: HintRuntime, hc: HintConn, p: HintPatien
   }
 }
 
+/** The mapped values are the ones we last wrote to Hint, or last read from it. */
+function isKnownState(link: Link, incoming: Map<FieldRule, Wire>): boolean {
+  const hash = hashValues(snapshotOf(incoming));
+  return hash === link.writtenHash || hash === link.readHash;
+}
+
+/** What staff see (version, membership, plan, balance…, active or not) differs from the link's copy. */
+function factsChanged(link: Link, p: HintPatient): boolean {
+  const facts = { ...staffFacts(p) };
+  return (p.updated_at ?? null) !== link.remoteVersion || JSON.stringify(facts) !== JSON.stringify(pick(link.remoteData, facts)) || stateOf(p) !== link.remoteState;
+}
+
+/**
+ * Whether absorbPatient would write nothing at all for this version of a linked patient: an
+ * older version than the one known, or our own write coming back with nothing new for staff
+ * and our ids already on it. The inbox drain settles such events without a job each.
+ */
+export function changesNothing(rt: HintRuntime, hc: HintConn, link: Link, p: HintPatient): boolean {
+  if (time(p.updated_at) < time(link.remoteVersion)) return true;
+  if (!isKnownState(link, hintValues(hc.settings.fieldMapping, p)) || factsChanged(link, p)) return false;
+  return link.status === 'errored' || !idsMissingIn(rt, p, link.localId);
+}
+
 /** The canonical patient changed between reading and writing it. */
 class MergeRace extends Error { constructor() { super('canonical patient changed during merge'); } }
 
@@ -87,11 +108,11 @@ async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: 
   const rules = hc.settings.fieldMapping;
   const resolver = await resolverForHintPatient(rt, hc, [canonical.practitionerId], p.practitioner?.id);
   const tandem = new Map(rules.map((r) => [r, canonicalWire(r, canonical, resolver)]));
+  const snapshotBefore = await readSnapshot(db, link.id);
   const merge = mergeInbound({
-    rules, snapshot: await readSnapshot(db, link.id), hint: incoming, tandem, policy: hc.settings.conflictPolicy,
+    rules, snapshot: snapshotBefore, hint: incoming, tandem, policy: hc.settings.conflictPolicy,
     hintIsNewer: time(p.updated_at) >= time(String(canonical.updatedAt)),
   });
-  const snapshotBefore = await readSnapshot(db, link.id);
   let refused: string | null = null;
   if (merge.toTandem.size > 0) {
     const decoded = new Map([...merge.toTandem].map(([r, w]) => [r, decodeWire(r, w, resolver)]));
@@ -121,11 +142,10 @@ async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: 
       }
     }
   }
-  await writeSnapshot(db, hc.practiceId, link.id, merge.snapshot);
-  await upsertLink(db, keyOf(hc, link), {
+  await saveLinkState(db, keyOf(hc, link), {
     status: refused ? 'errored' : 'synced', errorMessage: refused, readHash: hashValues(merge.snapshot), remoteVersion: p.updated_at ?? null,
     remoteData: facts, remoteState: stateOf(p), synced: !refused,
-  });
+  }, merge.snapshot);
   if (refused) {
     await markErrored(rt, hc, { link, localId: link.localId, remoteId: p.id }, refused);
     return 'errored';

@@ -35,7 +35,7 @@ declare module '../../jobs/types.ts' {
 export function hintTasks(rt: HintRuntime): TaskHandlers {
   return {
     'hint:process-event': processEvent(rt),
-    'hint:drain-inbox': drainInboxTask(rt.deps.db),
+    'hint:drain-inbox': drainInboxTask(rt),
     'hint:push-patient': async ({ practiceId, connectionId, patientId }) => {
       const hc = await loadConn(rt, practiceId, connectionId);
       if (hc) await pushPatient(rt, hc, patientId);

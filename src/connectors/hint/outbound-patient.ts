@@ -17,7 +17,7 @@ import { practitionerResolver } from './resolver.ts';
 import { webLinkOf, type HintConn, type HintRuntime } from './runtime.ts';
 import type { FieldRule } from './fields.ts';
 import type { HintPatient } from './schemas.ts';
-import { readSnapshot, writeSnapshot } from './store.ts';
+import { readSnapshot, saveLinkState } from './store.ts';
 
 export type PushResult = 'created' | 'updated' | 'unchanged' | 'errored' | 'skipped';
 
@@ -118,9 +118,8 @@ function integrationFields(rt: HintRuntime, patientId: string): Json {
 
 /** What Hint now holds (as far as we wrote it), its version, and the hash that marks the echo. */
 async function remember(rt: HintRuntime, hc: HintConn, ids: { localId: string; remoteId: string }, snapshot: Snapshot, answer: HintPatient): Promise<void> {
-  const link = await upsertLink(rt.deps.db, keyOf(hc, ids), {
+  await saveLinkState(rt.deps.db, keyOf(hc, ids), {
     status: 'synced', errorMessage: null, writtenHash: hashValues(snapshot), remoteVersion: answer.updated_at ?? null,
     remoteData: { ...staffFacts(answer) }, remoteState: stateOf(answer), synced: true,
-  });
-  await writeSnapshot(rt.deps.db, hc.practiceId, link.id, snapshot);
+  }, snapshot);
 }

@@ -63,3 +63,8 @@ export function writeContextOf(hc: Pick<HintConn, 'practiceId' | 'id'>): WriteCo
 export function webLinkOf(rt: HintRuntime, patientId: string): string {
   return `${rt.deps.publicUrl()}/patients/${patientId}`;
 }
+
+/** Hint does not yet hold our id and web link on this patient, or still shows an error. */
+export function idsMissingIn(rt: HintRuntime, p: { integration_record_id?: string | null; integration_web_link?: string | null; integration_error_message?: string | null }, localId: string): boolean {
+  return p.integration_record_id !== localId || p.integration_web_link !== webLinkOf(rt, localId) || !!p.integration_error_message;
+}

@@ -1,6 +1,7 @@
 // The Hint connector's own SQL: the merge snapshot per link and InstantOn sessions. Webhooks
 // are stored by the hub's InboxWriter; inbox-drain.ts turns inbox rows into jobs.
-import type { Queryable } from '../../db/pool.ts';
+import { upsertLink, type Link, type LinkPatch } from '../../db/links.ts';
+import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
 import type { Snapshot } from './merge.ts';
 import { isUuid } from '../../core/ids.ts';
 
@@ -14,6 +15,18 @@ export async function writeSnapshot(db: Queryable, practiceId: string, linkId: s
     `INSERT INTO hint_sync_state (link_id, practice_id, snapshot) VALUES ($1, $2, $3)
      ON CONFLICT (link_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = now()`,
     [linkId, practiceId, JSON.stringify(snapshot)]);
+}
+
+/**
+ * The link's new state and the merge base it goes with, in one transaction: a crash between
+ * the two would leave a hash that does not match its snapshot, and a wrong base for the next merge.
+ */
+export async function saveLinkState(db: Db, key: Parameters<typeof upsertLink>[1], patch: LinkPatch, snapshot: Snapshot): Promise<Link> {
+  return inTransaction(db, async (tx) => {
+    const link = await upsertLink(tx, key, patch);
+    await writeSnapshot(tx, key.practiceId, link.id, snapshot);
+    return link;
+  });
 }
 
 export async function createConnectSession(db: Queryable, practiceId: string, ttlMinutes = 30): Promise<{ id: string; expiresAt: string }> {

@@ -38,12 +38,21 @@ export function patientShape(ctx: RecordContext) {
   };
 }
 
+// Building a zod schema (and its first compilation) costs far more than a parse: each is built
+// once per country and reused, by the API and by every connector that validates incoming records.
+const built = new Map<string, z.ZodType>();
+function once<T extends z.ZodType>(key: string, build: () => T): T {
+  let schema = built.get(key);
+  if (!schema) { schema = build(); built.set(key, schema); }
+  return schema as T;
+}
+
 export function patientCreateSchema(ctx: RecordContext) {
-  return z.object(patientShape(ctx)).strict();
+  return once(`create:${ctx.defaultCountry}`, () => z.object(patientShape(ctx)).strict());
 }
 
 export function patientPatchSchema(ctx: RecordContext) {
-  return z.object({ ...patientShape(ctx), version: z.number().int().min(1).optional() }).partial().strict();
+  return once(`patch:${ctx.defaultCountry}`, () => z.object({ ...patientShape(ctx), version: z.number().int().min(1).optional() }).partial().strict());
 }
 
 export type PatientInput = z.infer<ReturnType<typeof patientCreateSchema>>;
