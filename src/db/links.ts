@@ -3,7 +3,7 @@ import type { QueryResultRow } from 'pg';
 import type { Queryable } from './pool.ts';
 
 export interface LinkSummary {
-  system: string; connectionId: string; remoteId: string; status: string;
+  system: string; connectionId: string; remoteId: string | null; status: string;
   errorMessage: string | null; lastSyncedAt: string | null;
 }
 
@@ -41,25 +41,32 @@ export async function linksFor(db: Queryable, practiceId: string, entityKind: st
 
 export type LinkStatus = 'synced' | 'unsynced' | 'errored' | 'enabled';
 
-export interface Link {
-  id: string; practiceId: string; connectionId: string; entityKind: string; localId: string; remoteId: string;
+/** A row of the links table. remoteId is null only on an errored link whose remote record was never made. */
+export interface StoredLink {
+  id: string; practiceId: string; connectionId: string; entityKind: string; localId: string; remoteId: string | null;
   status: LinkStatus; remoteState: string | null; errorMessage: string | null; lastSyncedAt: string | null;
   remoteVersion: string | null; writtenHash: string | null; readHash: string | null; remoteData: Record<string, unknown>;
 }
 
-const toLink = (r: QueryResultRow): Link => ({
+/** A link to a record that exists on the remote system: what sync code works with. */
+export interface Link extends StoredLink { remoteId: string }
+
+export interface LinkKey { practiceId: string; connectionId: string; entityKind: string; localId: string; remoteId: string | null }
+
+const toLink = (r: QueryResultRow): StoredLink => ({
   id: r.id, practiceId: r.practice_id, connectionId: r.connection_id, entityKind: r.entity_kind, localId: r.local_id,
   remoteId: r.remote_id, status: r.status, remoteState: r.remote_state, errorMessage: r.error_message,
   lastSyncedAt: r.last_synced_at ? r.last_synced_at.toISOString() : null, remoteVersion: r.remote_version,
   writtenHash: r.written_hash, readHash: r.read_hash, remoteData: r.remote_data,
 });
 
+/** The link of a record to its twin; an errored link without a remote record is not one. */
 export async function findLink(db: Queryable, practiceId: string, connectionId: string, entityKind: string, by: { localId: string } | { remoteId: string }): Promise<Link | undefined> {
   const [column, value] = 'localId' in by ? ['local_id', by.localId] : ['remote_id', by.remoteId];
   const { rows } = await db.query(
-    `SELECT * FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND ${column} = $4`,
+    `SELECT * FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND ${column} = $4 AND remote_id IS NOT NULL`,
     [practiceId, connectionId, entityKind, value]);
-  return rows[0] ? toLink(rows[0]) : undefined;
+  return rows[0] ? (toLink(rows[0]) as Link) : undefined;
 }
 
 /** The links of many remote records at once, by remote id. */
@@ -67,13 +74,15 @@ export async function findLinksByRemoteId(db: Queryable, practiceId: string, con
   const { rows } = await db.query(
     `SELECT * FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND remote_id = ANY($4::text[])`,
     [practiceId, connectionId, entityKind, [...new Set(remoteIds)]]);
-  return new Map(rows.map((r) => [r.remote_id as string, toLink(r)]));
+  return new Map(rows.map((r) => [r.remote_id as string, toLink(r) as Link]));
 }
 
 export type LinkPatch = Partial<Pick<Link, 'status' | 'remoteState' | 'errorMessage' | 'remoteVersion' | 'writtenHash' | 'readHash' | 'remoteData'>> & { synced?: boolean };
 
 /** Creates the link or updates it; only the fields given change. */
-export async function upsertLink(db: Queryable, key: { practiceId: string; connectionId: string; entityKind: string; localId: string; remoteId: string }, patch: LinkPatch = {}): Promise<Link> {
+export async function upsertLink(db: Queryable, key: LinkKey & { remoteId: string }, patch?: LinkPatch): Promise<Link>;
+export async function upsertLink(db: Queryable, key: LinkKey, patch?: LinkPatch): Promise<StoredLink>;
+export async function upsertLink(db: Queryable, key: LinkKey, patch: LinkPatch = {}): Promise<StoredLink> {
   const has = (k: keyof LinkPatch) => k in patch;
   const { rows } = await db.query(
     `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status, remote_state, error_message,

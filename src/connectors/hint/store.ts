@@ -1,6 +1,6 @@
 // The Hint connector's own SQL: the merge snapshot per link and InstantOn sessions. Webhooks
 // are stored by the hub's InboxWriter; inbox-drain.ts turns inbox rows into jobs.
-import { upsertLink, type Link, type LinkPatch } from '../../db/links.ts';
+import { upsertLink, type Link, type LinkKey, type LinkPatch } from '../../db/links.ts';
 import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
 import type { Snapshot } from './merge.ts';
 import { isUuid } from '../../core/ids.ts';
@@ -21,7 +21,7 @@ export async function writeSnapshot(db: Queryable, practiceId: string, linkId: s
  * The link's new state and the merge base it goes with, in one transaction: a crash between
  * the two would leave a hash that does not match its snapshot, and a wrong base for the next merge.
  */
-export async function saveLinkState(db: Db, key: Parameters<typeof upsertLink>[1], patch: LinkPatch, snapshot: Snapshot): Promise<Link> {
+export async function saveLinkState(db: Db, key: LinkKey & { remoteId: string }, patch: LinkPatch, snapshot: Snapshot): Promise<Link> {
   return inTransaction(db, async (tx) => {
     const link = await upsertLink(tx, key, patch);
     await writeSnapshot(tx, key.practiceId, link.id, snapshot);
