@@ -115,19 +115,22 @@ try {
 
   const first = await runSync(connection.id);
   const peak = await peakRssMb(world.tandem.child.pid);
-  const rerun = values.rerun ? await runSync(connection.id) : undefined;
-  const hintTotal = Number((await fetch(`${world.emulatorUrl}/api/provider/patients?limit=1&filter=all`, { headers: { authorization: `Bearer ${hintPractice.accessToken}` } })).headers.get('x-total-count'));
+  const hintTotal = async () => Number((await fetch(`${world.emulatorUrl}/api/provider/patients?limit=1&filter=all`, { headers: { authorization: `Bearer ${hintPractice.accessToken}` } })).headers.get('x-total-count'));
+  const after = async () => ({
+    tandemPatients: await count('SELECT count(*) AS n FROM patients WHERE deleted_at IS NULL'),
+    patientLinks: await count(`SELECT count(*) AS n FROM links WHERE entity_kind = 'patient'`),
+    pendingReviews: await count(`SELECT count(*) AS n FROM match_reviews WHERE status = 'pending'`),
+    hintPatients: await hintTotal(),
+  });
+  // Printed at once: a long --rerun must not cost the first figure.
   console.log(JSON.stringify({
     benchmark: 'hint-initial-sync', date: new Date().toISOString(), machine: machine(), hintPatients: N, tandemPatients: M, overlap: K, rateLimit: RATE, seedS,
-    ...first, peakRssMb: peak,
-    after: {
-      tandemPatients: await count('SELECT count(*) AS n FROM patients WHERE deleted_at IS NULL'),
-      patientLinks: await count(`SELECT count(*) AS n FROM links WHERE entity_kind = 'patient'`),
-      pendingReviews: await count(`SELECT count(*) AS n FROM match_reviews WHERE status = 'pending'`),
-      hintPatients: hintTotal,
-    },
-    ...(rerun ? { rerun, peakRssMbAfterRerun: await peakRssMb(world.tandem.child.pid) } : {}),
+    ...first, peakRssMb: peak, after: await after(),
   }, null, 2));
+  if (values.rerun) {
+    const rerun = await runSync(connection.id);
+    console.log(JSON.stringify({ rerun, peakRssMb: await peakRssMb(world.tandem.child.pid), after: await after() }, null, 2));
+  }
 } finally {
   await db.end();
   await world.stop();
