@@ -14,4 +14,11 @@ export interface FanOutTarget {
   entityKinds: string[];
   /** Enqueue this connection's job for the event, inside the dispatcher's transaction. */
   enqueue(tx: Tx, event: DomainEvent, connection: ConnectionRef): Promise<void>;
+  /**
+   * Optional: every event of one dispatch for this target at once (in event order), so a
+   * burst of changes costs a few statements, not a few per change. Used instead of enqueue.
+   */
+  enqueueBatch?(tx: Tx, items: FanOutItem[]): Promise<void>;
 }
+
+export interface FanOutItem { event: DomainEvent; connection: ConnectionRef }

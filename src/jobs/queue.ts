@@ -12,3 +12,49 @@ export async function enqueue<N extends JobName>(db: Queryable, name: N, payload
     [name, JSON.stringify(payload), options.queue ?? null, options.runAt ?? null, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       options.jobKey ?? null, options.priority ?? null, options.jobKeyMode ?? 'replace']);
 }
+
+export interface JobToAdd<N extends JobName = JobName> { name: N; payload: JobPayloads[N]; options?: Omit<EnqueueOptions, 'jobKeyMode'> }
+
+/**
+ * Many jobs in a few statements (graphile_worker.add_jobs), leaving the table as the same
+ * enqueue calls in a row would: a later job with a key already given replaces the earlier one
+ * in its place. add_jobs does not insert in array order, so jobs sharing a queue go in
+ * successive statements (usually there is one job per queue, and so one statement).
+ */
+export async function enqueueMany(db: Queryable, jobs: JobToAdd[]): Promise<void> {
+  const specs: JobToAdd[] = [];
+  const placeOfKey = new Map<string, number>();
+  for (const job of jobs) {
+    const key = job.options?.jobKey;
+    const place = key === undefined ? undefined : placeOfKey.get(key);
+    if (place !== undefined) { specs[place] = job; continue; }
+    if (key !== undefined) placeOfKey.set(key, specs.length);
+    specs.push(job);
+  }
+  for (const round of roundsByQueue(specs)) await addJobs(db, round);
+}
+
+/** Round k holds the k-th job of every queue; jobs without a queue have no order and go first. */
+function roundsByQueue(specs: JobToAdd[]): JobToAdd[][] {
+  const rounds: JobToAdd[][] = [];
+  const seen = new Map<string, number>();
+  for (const job of specs) {
+    const queue = job.options?.queue;
+    const k = queue === undefined ? 0 : (seen.get(queue) ?? 0);
+    if (queue !== undefined) seen.set(queue, k + 1);
+    (rounds[k] ??= []).push(job);
+  }
+  return rounds;
+}
+
+async function addJobs(db: Queryable, specs: JobToAdd[]): Promise<void> {
+  await db.query(
+    `SELECT count(*) FROM graphile_worker.add_jobs(
+       (SELECT array_agg(ROW(s.name, s.payload, s.queue, s.run_at, s.max_attempts, s.job_key, s.priority, NULL)::graphile_worker.job_spec)
+        FROM jsonb_to_recordset($1::jsonb) AS s(name text, payload json, queue text, run_at timestamptz, max_attempts smallint, job_key text, priority smallint)),
+       false)`,
+    [JSON.stringify(specs.map((j) => ({
+      name: j.name, payload: j.payload, queue: j.options?.queue ?? null, run_at: j.options?.runAt ?? null,
+      max_attempts: j.options?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, job_key: j.options?.jobKey ?? null, priority: j.options?.priority ?? null,
+    })))]);
+}

@@ -4,7 +4,7 @@
 import { findLink, upsertLink, type Link } from '../../db/links.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { getRecord, updateRecord, type Json } from '../../db/records/repository.ts';
-import { enqueue } from '../../jobs/queue.ts';
+import { enqueue, type JobToAdd } from '../../jobs/queue.ts';
 import { NotFoundError, ConflictError } from '../../core/errors.ts';
 import { getPatient } from './api.ts';
 import { markErrored } from './link-state.ts';
@@ -168,8 +168,15 @@ export function stateOf(p: HintPatient): string {
   return p.membership_status === 'archived' ? 'inactive' : 'active';
 }
 
+/** The push of one patient: ordered per Hint record, and a burst of edits coalesces (one key per patient). */
+export function pushJob(hc: Pick<HintConn, 'practiceId' | 'id'>, localId: string, remoteId: string | null): JobToAdd<'hint:push-patient'> {
+  return {
+    name: 'hint:push-patient', payload: { practiceId: hc.practiceId, connectionId: hc.id, patientId: localId },
+    options: { queue: `hint:${hc.id}:${remoteId ?? localId}`, jobKey: `hint:push:${hc.id}:${localId}` },
+  };
+}
+
 export async function enqueuePush(db: Parameters<typeof enqueue>[0], hc: Pick<HintConn, 'practiceId' | 'id'>, localId: string, remoteId: string | null): Promise<void> {
-  await enqueue(db, 'hint:push-patient', { practiceId: hc.practiceId, connectionId: hc.id, patientId: localId }, {
-    queue: `hint:${hc.id}:${remoteId ?? localId}`, jobKey: `hint:push:${hc.id}:${localId}`,
-  });
+  const job = pushJob(hc, localId, remoteId);
+  await enqueue(db, job.name, job.payload, job.options);
 }

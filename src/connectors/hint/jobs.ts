@@ -2,12 +2,13 @@
 // that did not come from this connection becomes a push job, ordered per record and coalesced
 // (a burst of edits to one patient becomes one write of its latest state).
 import type { TaskHandlers } from '../../jobs/types.ts';
-import type { FanOutTarget } from '../../jobs/fanout.ts';
-import { enqueue } from '../../jobs/queue.ts';
+import type { FanOutItem, FanOutTarget } from '../../jobs/fanout.ts';
+import type { Tx } from '../../db/pool.ts';
+import { enqueueMany, type JobToAdd } from '../../jobs/queue.ts';
 import { getPatient } from './api.ts';
 import { findLink } from '../../db/links.ts';
 import { createFromHint } from './link-patient.ts';
-import { absorbPatient, enqueuePush } from './inbound-patient.ts';
+import { absorbPatient, pushJob } from './inbound-patient.ts';
 import { processEvent } from './inbound.ts';
 import { drainInboxTask } from './inbox-drain.ts';
 import { initialSyncTask } from './initial-sync.ts';
@@ -68,17 +69,31 @@ export function hintTasks(rt: HintRuntime): TaskHandlers {
 export const hintFanOut: FanOutTarget[] = [{
   system: 'hint',
   entityKinds: ['patient', 'practitioner', 'invoice'],
-  async enqueue(tx, event, connection) {
-    if (event.entityKind === 'invoice') return enqueueInvoicePush(tx, event, connection);
-    // A record deleted in Tandem stays in Hint, which holds its memberships and billing.
-    if (event.action === 'deleted') return;
-    const hc = { practiceId: event.practiceId, id: connection.id };
-    if (event.entityKind === 'patient') {
-      const { rows } = await tx.query(`SELECT remote_id FROM links WHERE connection_id = $1 AND entity_kind = 'patient' AND local_id = $2`, [connection.id, event.entityId]);
-      await enqueuePush(tx, hc, event.entityId, rows[0]?.remote_id ?? null);
-      return;
+  enqueue: (tx, event, connection) => hintFanOut[0]!.enqueueBatch!(tx, [{ event, connection }]),
+  // One statement for the links and one for the jobs, however many changes the dispatch holds.
+  async enqueueBatch(tx, items) {
+    const remoteIds = await patientRemoteIds(tx, items.filter((i) => i.event.entityKind === 'patient'));
+    const jobs: JobToAdd[] = [];
+    for (const { event, connection } of items) {
+      if (event.entityKind === 'invoice') { await enqueueInvoicePush(tx, event, connection); continue; }
+      // A record deleted in Tandem stays in Hint, which holds its memberships and billing.
+      if (event.action === 'deleted') continue;
+      const hc = { practiceId: event.practiceId, id: connection.id };
+      if (event.entityKind === 'patient') { jobs.push(pushJob(hc, event.entityId, remoteIds.get(`${connection.id}:${event.entityId}`) ?? null)); continue; }
+      jobs.push({ name: 'hint:push-practitioner', payload: { practiceId: event.practiceId, connectionId: connection.id, practitionerId: event.entityId },
+        options: { queue: `hint:${connection.id}:${event.entityId}`, jobKey: `hint:push-practitioner:${connection.id}:${event.entityId}` } });
     }
-    await enqueue(tx, 'hint:push-practitioner', { practiceId: event.practiceId, connectionId: connection.id, practitionerId: event.entityId },
-      { queue: `hint:${connection.id}:${event.entityId}`, jobKey: `hint:push-practitioner:${connection.id}:${event.entityId}` });
+    await enqueueMany(tx, jobs);
   },
 }];
+
+/** "<connectionId>:<localId>" → the Hint id of each linked patient among these changes. */
+async function patientRemoteIds(tx: Tx, items: FanOutItem[]): Promise<Map<string, string>> {
+  if (items.length === 0) return new Map();
+  const { rows } = await tx.query(
+    `SELECT l.connection_id, l.local_id, l.remote_id FROM links l
+     JOIN unnest($1::uuid[], $2::uuid[]) AS c(connection_id, local_id) USING (connection_id, local_id)
+     WHERE l.entity_kind = 'patient' AND l.remote_id IS NOT NULL`,
+    [items.map((i) => i.connection.id), items.map((i) => i.event.entityId)]);
+  return new Map(rows.map((r) => [`${r.connection_id}:${r.local_id}`, r.remote_id as string]));
+}

@@ -2,7 +2,7 @@
 // practice that cares about that kind of record — except the connection the change came from.
 // Marking and enqueueing happen in one transaction: an event is fanned out exactly once.
 import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
-import type { ConnectionRef, DomainEvent, FanOutTarget } from '../fanout.ts';
+import type { ConnectionRef, DomainEvent, FanOutItem, FanOutTarget } from '../fanout.ts';
 import type { TaskHandler } from '../types.ts';
 
 const BATCH = 500;
@@ -24,14 +24,20 @@ export async function dispatchBatch(db: Db, targets: FanOutTarget[]): Promise<nu
       version: r.version, origin: r.origin, changedFields: r.changed_fields,
     }));
     const connections = await activeConnections(tx, [...new Set(events.map((e) => e.practiceId))], targets);
+    const batches = new Map<FanOutTarget, FanOutItem[]>();
     for (const event of events) {
       for (const connection of connections.get(event.practiceId) ?? []) {
         if (event.origin === `connection:${connection.id}`) continue;
         for (const target of targets) {
-          if (target.system === connection.system && target.entityKinds.includes(event.entityKind)) await target.enqueue(tx, event, connection);
+          if (target.system !== connection.system || !target.entityKinds.includes(event.entityKind)) continue;
+          if (!target.enqueueBatch) { await target.enqueue(tx, event, connection); continue; }
+          const items = batches.get(target) ?? [];
+          items.push({ event, connection });
+          batches.set(target, items);
         }
       }
     }
+    for (const [target, items] of batches) await target.enqueueBatch!(tx, items);
     await tx.query('UPDATE domain_events SET dispatched_at = now() WHERE id = ANY($1::bigint[])', [events.map((e) => e.id)]);
     return rows.length;
   });
