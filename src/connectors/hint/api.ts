@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { HintApiError } from './client.ts';
 import type { HintConn, HintRuntime } from './runtime.ts';
 import {
-  hintPatientSchema, hintPracticeSchema, hintPractitionerSchema, integrationSchema, tokenExchangeSchema, webhookEndpointSchema,
-  type HintPatient, type HintPractitioner, type TokenExchange,
+  hintMembershipSchema, hintPatientSchema, hintPracticeSchema, hintPractitionerSchema, integrationSchema, tokenExchangeSchema,
+  webhookEndpointSchema, type HintMembership, type HintPatient, type HintPractitioner, type TokenExchange,
 } from './schemas.ts';
 
 const rate = (hc: HintConn) => hc.settings.rateLimitPerSecond;
@@ -35,6 +35,11 @@ export async function listPatients(rt: HintRuntime, hc: HintConn, query: Record<
 
 export async function listPractitioners(rt: HintRuntime, hc: HintConn, query: Record<string, string | number | undefined>): Promise<Page<HintPractitioner>> {
   const res = await rt.client.call('GET', '/provider/practitioners', { token: hc.token, query, schema: z.array(hintPractitionerSchema), ratePerSecond: rate(hc) });
+  return { items: res.data, total: res.totalCount };
+}
+
+export async function listMemberships(rt: HintRuntime, hc: HintConn, query: Record<string, string | number | undefined>): Promise<Page<HintMembership>> {
+  const res = await rt.client.call('GET', '/provider/memberships', { token: hc.token, query, schema: z.array(hintMembershipSchema), ratePerSecond: rate(hc) });
   return { items: res.data, total: res.totalCount };
 }
 

@@ -10,11 +10,11 @@ import { updateConnection } from '../../db/connections.ts';
 import { writeLog } from '../../db/logs.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { deactivate } from './activation.ts';
-import { getPatient } from './api.ts';
 import { absorbInvoice } from './inbound-invoice.ts';
 import { absorbPatient, keyOf } from './inbound-patient.ts';
 import { staffFacts } from './mapping.ts';
 import { absorbPractitioner } from './practitioners.ts';
+import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from './staff-facts.ts';
 import { forgetConn, loadConn, writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
 import { hintInvoiceSchema, hintMembershipSchema, hintPatientSchema, hintPractitionerSchema, type WebhookEnvelope } from './schemas.ts';
 
@@ -49,16 +49,15 @@ async function dispatch(rt: HintRuntime, hc: HintConn, e: WebhookEnvelope): Prom
     case 'membership': {
       const m = hintMembershipSchema.safeParse(e.object);
       if (!m.success) return 'ignored';
-      const ids = [m.data.owner?.id, ...[...(m.data.membership_patients ?? []), ...(m.data.members ?? [])].map((x) => x.patient?.id)];
-      return refreshPatients(rt, hc, ids);
+      return (await refreshLinkedPatients(rt, hc, patientsOfMembership(m.data))) > 0 ? 'processed' : 'ignored';
     }
     case 'customer_invoice': {
       const inv = hintInvoiceSchema.safeParse(e.object);
       if (!inv.success) return 'ignored';
       // An invoice billed through Tandem takes Hint's payment facts; any invoice may change the balance staff see.
       const linked = hc.settings.billing === 'practice' ? await absorbInvoice(rt, hc, inv.data, action === 'destroyed') : 'unlinked';
-      const refreshed = await refreshPatients(rt, hc, [inv.data.owner?.id, inv.data.patient?.id]);
-      return linked !== 'unlinked' ? 'processed' : refreshed;
+      const refreshed = await refreshLinkedPatients(rt, hc, patientsOfInvoice(inv.data));
+      return linked !== 'unlinked' || refreshed > 0 ? 'processed' : 'ignored';
     }
     default: return 'ignored';   // Hint adds event types without notice: unknown ones are fine
   }
@@ -81,18 +80,6 @@ async function patientEvent(rt: HintRuntime, hc: HintConn, e: WebhookEnvelope, a
   }
   await writeLog(rt.deps.db, hc.practiceId, { level: 'debug', message: `patient ${action} in Hint`, connectionId: hc.id, entityKind: 'patient', entityId: link.localId });
   return 'processed';
-}
-
-/** Re-reads linked patients, whose membership, plan, employer or balance may have changed. */
-async function refreshPatients(rt: HintRuntime, hc: HintConn, ids: (string | undefined)[]): Promise<Outcome> {
-  const unique = [...new Set(ids.filter((id): id is string => !!id))];
-  let refreshed = 0;
-  for (const id of unique) {
-    if (!(await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: id }))) continue;
-    const p = await getPatient(rt, hc, id);
-    if (p) { await absorbPatient(rt, hc, p, { source: 'reconcile', allowCreate: false }); refreshed += 1; }
-  }
-  return refreshed > 0 ? 'processed' : 'ignored';
 }
 
 async function integrationEvent(rt: HintRuntime, practiceId: string, connectionId: string, e: WebhookEnvelope): Promise<Outcome> {

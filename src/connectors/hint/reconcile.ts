@@ -1,13 +1,18 @@
 // Reconciliation: every few minutes (per connection, configurable) walk Hint's patients and
 // practitioners by an updated_at cursor and absorb each, catching whatever webhooks missed
 // (Hint mutes failing endpoints and never replays). Absorbing is idempotent: a version
-// already seen costs a hash comparison, nothing more.
-import { updateConnection } from '../../db/connections.ts';
+// already seen costs a hash comparison, nothing more. Memberships and customer invoices are
+// walked the same way: a change to one refreshes what staff see on the patients it concerns
+// (and, when the practice bills through Tandem, the invoice's payment facts).
+import { getConnection, updateConnection } from '../../db/connections.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { wakeDrainer } from './inbox-drain.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
-import { listPatients, listPractitioners, type Page } from './api.ts';
+import { listMemberships, listPatients, listPractitioners, type Page } from './api.ts';
+import { absorbInvoice } from './inbound-invoice.ts';
 import { absorbPatient } from './inbound-patient.ts';
+import { listInvoices } from './invoice-api.ts';
+import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from './staff-facts.ts';
 import { absorbPractitioner } from './practitioners.ts';
 import { loadConn, type HintConn, type HintRuntime } from './runtime.ts';
 
@@ -15,7 +20,12 @@ const PAGE = 100;
 /** Re-read a little before the cursor: a record saved in the same instant as the last one seen is not missed. */
 const OVERLAP_MS = 2000;
 
-interface ReconcileHealth { patientsCursor?: string; practitionersCursor?: string; lastRunAt?: string; lastChanged?: number }
+interface ReconcileHealth {
+  patientsCursor?: string; practitionersCursor?: string; membershipsCursor?: string; invoicesCursor?: string;
+  lastRunAt?: string;
+  /** Records merged, plus patients re-read because a membership or invoice of theirs changed. */
+  lastChanged?: number;
+}
 
 export function reconcileTask(rt: HintRuntime): TaskHandler<'hint:reconcile'> {
   return async (payload) => {
@@ -43,7 +53,9 @@ async function enqueueDue(rt: HintRuntime): Promise<void> {
 }
 
 export async function reconcileConnection(rt: HintRuntime, hc: HintConn): Promise<{ changed: number }> {
-  const health = ((hc.connection.health as { reconcile?: ReconcileHealth }).reconcile) ?? {};
+  // The cursors as the last run left them: the cached connection may predate that run.
+  const stored = await getConnection(rt.deps.db, hc.practiceId, hc.id);
+  const health = ((stored?.health ?? hc.connection.health) as { reconcile?: ReconcileHealth }).reconcile ?? {};
   const since = health.patientsCursor ?? hc.connection.createdAt;
   let changed = 0;
   const patients = await walkSince(since, (query) => listPatients(rt, hc, query), async (p) => {
@@ -56,7 +68,20 @@ export async function reconcileConnection(rt: HintRuntime, hc: HintConn): Promis
     if (result !== 'unchanged' && result !== 'stale') changed += 1;
     return p.updated_at;
   });
-  const reconcile: ReconcileHealth = { patientsCursor: patients, practitionersCursor: practitioners, lastRunAt: new Date().toISOString(), lastChanged: changed };
+  // After the patients: a refreshed patient read here is newer than any the walk above saw.
+  const memberships = await walkSince(health.membershipsCursor ?? hc.connection.createdAt, (query) => listMemberships(rt, hc, query), async (m) => {
+    changed += await refreshLinkedPatients(rt, hc, patientsOfMembership(m));
+    return m.updated_at ?? undefined;
+  });
+  const invoices = await walkSince(health.invoicesCursor ?? hc.connection.createdAt, (query) => listInvoices(rt, hc, query), async (inv) => {
+    if (hc.settings.billing === 'practice' && (await absorbInvoice(rt, hc, inv)) === 'merged') changed += 1;
+    changed += await refreshLinkedPatients(rt, hc, patientsOfInvoice(inv));
+    return inv.updated_at ?? undefined;
+  });
+  const reconcile: ReconcileHealth = {
+    patientsCursor: patients, practitionersCursor: practitioners, membershipsCursor: memberships, invoicesCursor: invoices,
+    lastRunAt: new Date().toISOString(), lastChanged: changed,
+  };
   await updateConnection(rt.deps.db, hc.practiceId, hc.id, { health: { reconcile } });
   return { changed };
 }

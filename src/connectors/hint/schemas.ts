@@ -69,7 +69,9 @@ export const hintMembershipSchema = z.object({
   owner: ref.nullable().optional(),
   membership_patients: z.array(z.object({ patient: ref.nullable().optional() }).loose()).nullable().optional(),
   members: z.array(z.object({ patient: ref.nullable().optional() }).loose()).nullable().optional(),
+  updated_at: nullableString,
 }).loose();
+export type HintMembership = z.infer<typeof hintMembershipSchema>;
 
 export const hintPracticeSchema = z.object({ id: z.string(), name: nullableString }).loose();
 
