@@ -1,27 +1,17 @@
-// The initial sync's invoice phase (invoicesPhase), called as initial-sync.ts calls its phases:
+// The initial sync's invoice phase, through the API as a practice runs it:
 // Hint customer invoices carrying our invoice id are linked and take Hint's payment facts;
 // canonical invoices still unlinked are created in Hint; a dry run writes nothing; re-running
 // links nothing twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatch } from '../../src/db/batches.ts';
-import { createLogger } from '../../src/logger.ts';
-import { loadOrCreateSecretKey, SecretBox } from '../../src/security/secrets.ts';
-import { invoicesPhase } from '../../src/connectors/hint/initial-invoices.ts';
-import type { Run } from '../../src/connectors/hint/initial-sync.ts';
-import { createRuntime, loadConn, type HintRuntime } from '../../src/connectors/hint/runtime.ts';
 import { startHintWorld, waitFor, type HintWorld } from './support.ts';
 
 let w: HintWorld;
-let rt: HintRuntime;
 let connectionId: string;
 let patientId: string;
 let hintPatientId: string;
 beforeAll(async () => {
   w = await startHintWorld();
   connectionId = await w.connect();
-  const { config } = w.hub.tandem;
-  const secrets = new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home));
-  rt = createRuntime({ config, db: w.hub.database.db, logger: createLogger('silent'), secrets, publicUrl: () => w.hub.url });
   const res = await w.hub.api('POST', '/api/v1/patients', { firstName: 'Ines', lastName: 'Moss', dob: '1969-09-19' });
   patientId = res.body.id;
   hintPatientId = (await waitFor(async () => (await w.hub.api('GET', `/api/v1/patients/${patientId}`)).body.links[0], 'patient linked')).remoteId;
@@ -34,13 +24,16 @@ const getInvoice = async (id: string) => (await w.hub.api('GET', `/api/v1/invoic
 const idle = () => waitFor(async () => (await db().query(`SELECT count(*)::int AS n FROM inbox WHERE status = 'pending'`)).rows[0].n === 0
   && (await db().query('SELECT count(*)::int AS n FROM domain_events WHERE dispatched_at IS NULL')).rows[0].n === 0, 'webhooks handled');
 
+/** The initial sync as a practice runs it (the API, a batch job); the invoice lines of its report. */
 async function run(dryRun: boolean): Promise<{ aborted: boolean; items: { action: string; local_id: string | null; remote_id: string | null }[] }> {
-  const hc = (await loadConn(rt, w.hub.practiceId, connectionId))!;
-  const batch = await createBatch(db(), { practiceId: w.hub.practiceId, connectionId, kind: 'hint:initial-sync', dryRun });
-  const r: Run = { rt, hc, batchId: batch.id, dryRun, claimed: new Set(), inReview: new Set() };
-  const aborted = await invoicesPhase(r);
-  const { rows } = await db().query('SELECT action, local_id, remote_id FROM batch_items WHERE batch_id = $1 ORDER BY id', [batch.id]);
-  return { aborted, items: rows };
+  const started = await w.hub.api('POST', `/api/v1/hint/connections/${connectionId}/sync`, { dryRun });
+  expect(started.status).toBe(202);
+  const batch = await waitFor(async () => {
+    const b = (await w.hub.api('GET', `/api/v1/batches/${started.body.id}`)).body;
+    return b.status === 'queued' || b.status === 'running' ? undefined : b;
+  }, 'the initial sync', 60_000);
+  const { rows } = await db().query(`SELECT action, local_id, remote_id FROM batch_items WHERE batch_id = $1 AND action LIKE 'invoice_%' ORDER BY id`, [batch.id]);
+  return { aborted: batch.status === 'aborted', items: rows };
 }
 
 describe('initial sync: invoices', () => {

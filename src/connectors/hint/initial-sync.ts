@@ -14,6 +14,7 @@ import { batchView } from '../../http/routes/batches.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { listPatients, listPractitioners, type Page } from './api.ts';
+import { invoicesPhase } from './initial-invoices.ts';
 import { classifyPatient, laneKeysOf, syncOnePatient } from './initial-patient.ts';
 import { LanePool } from './lane-pool.ts';
 import { pushPatient } from './outbound-patient.ts';
@@ -54,8 +55,8 @@ export interface Run {
   claimed: Set<string>; inReview: Set<string>;
 }
 
-/** The phases, in order; each returns true when an abort was asked for. */
-const PHASES: ((run: Run) => Promise<boolean>)[] = [practitionersPhase, patientsPhase, unlinkedTandemPhase];
+/** The phases, in order; each returns true when an abort was asked for. Invoices come last: they go through patients' links. */
+const PHASES: ((run: Run) => Promise<boolean>)[] = [practitionersPhase, patientsPhase, unlinkedTandemPhase, invoicesPhase];
 
 export async function runInitialSync(rt: HintRuntime, p: { practiceId: string; connectionId: string; batchId: string }, lastAttempt = true): Promise<void> {
   const { db } = rt.deps;
