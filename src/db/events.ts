@@ -32,8 +32,14 @@ export function changeCtes(changes: Change[], params: unknown[]): string {
 export async function recordChange(
   db: Queryable, ctx: ChangeContext, entityKind: string, entityId: string, action: ChangeAction, version: number, fields: string[],
 ): Promise<void> {
+  await recordChanges(db, [{ ...ctx, entityKind, entityId, action, version, fields }]);
+}
+
+/** Writes the events of many changes in one statement (inside the caller's transaction). */
+export async function recordChanges(db: Queryable, changes: Change[]): Promise<void> {
+  if (changes.length === 0) return;
   const params: unknown[] = [];
-  await db.query(`WITH ${changeCtes([{ ...ctx, entityKind, entityId, action, version, fields }], params)} SELECT 1`, params);
+  await db.query(`WITH ${changeCtes(changes, params)} SELECT 1`, params);
   // No NOTIFY here: PostgreSQL serialises committing transactions that notify, which caps
   // write throughput. The writing process wakes its dispatcher itself (see jobs/outbox.ts).
   outboxWritten();

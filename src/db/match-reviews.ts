@@ -3,7 +3,7 @@
 // that one into the chosen one); rejecting records that they are different people. The rules
 // (only an offered candidate, only an open review) are the matcher's: applyReviewDecision.
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.ts';
-import { recordChange, type ChangeContext } from './events.ts';
+import { recordChange, recordChanges, type ChangeContext } from './events.ts';
 import { inTransaction, type Db, type Queryable, type Tx } from './pool.ts';
 import { upsertLink } from './links.ts';
 import { applyReviewDecision, type ReviewDecision, type ScoredCandidate } from '../core/matching/index.ts';
@@ -47,7 +47,11 @@ async function lockPending(tx: Tx, ctx: ChangeContext, id: string): Promise<Matc
 
 /** Moves everything of a provisional duplicate onto the chosen patient, then deletes the duplicate. */
 async function mergePatient(tx: Tx, ctx: ChangeContext, duplicateId: string, survivorId: string): Promise<void> {
-  await tx.query('UPDATE appointments SET patient_id = $3, updated_at = now(), version = version + 1 WHERE practice_id = $1 AND patient_id = $2', [ctx.practiceId, duplicateId, survivorId]);
+  const { rows: moved } = await tx.query(
+    'UPDATE appointments SET patient_id = $3, updated_at = now(), version = version + 1 WHERE practice_id = $1 AND patient_id = $2 RETURNING id, version',
+    [ctx.practiceId, duplicateId, survivorId]);
+  // Each moved appointment is a change like any other: audited, and heard by the spokes.
+  await recordChanges(tx, moved.map((a) => ({ ...ctx, entityKind: 'appointment', entityId: a.id as string, action: 'updated' as const, version: a.version as number, fields: ['patientId'] })));
   // A link of the duplicate moves over unless the survivor already has one on that connection.
   await tx.query(
     `UPDATE links l SET local_id = $3, updated_at = now() WHERE l.practice_id = $1 AND l.entity_kind = 'patient' AND l.local_id = $2

@@ -37,6 +37,12 @@ describe('patient matching against the hub', () => {
     const real = await create({ firstName: 'Rob', lastName: 'Review', dob: '1970-05-05' });
     const provisional = await create({ firstName: 'Robert', lastName: 'Review', dob: '1970-05-05' });
     const appointmentOwner = provisional.id;
+    // The provisional patient already has an appointment (a booking came with it).
+    const post = async (path: string, body: unknown) => (await hub.api('POST', `/api/v1/${path}`, body)).body;
+    const location = await post('locations', { name: 'Review St', timeZone: 'Australia/Sydney' });
+    const resource = await post('resources', { locationId: location.id, kind: 'room', name: 'Room R' });
+    const type = await post('appointment-types', { name: 'Review consult', durationMinutes: 15, resourceIds: [resource.id] });
+    const appointment = await post('appointments', { resourceId: resource.id, appointmentTypeId: type.id, patientId: appointmentOwner, start: '2031-02-03T09:00:00+11:00', end: '2031-02-03T09:15:00+11:00' });
     const reviewId = await createMatchReview(hub.database.db, {
       practiceId: hub.practiceId, connectionId, remoteId: 'pat-review000001', localId: appointmentOwner,
       incoming: { id: 'pat-review000001', firstName: 'Robert', lastName: 'Review' }, candidates: [{ id: real.id, score: 3, explanation: {} as never }],
@@ -57,6 +63,11 @@ describe('patient matching against the hub', () => {
     const linked = await hub.api('GET', '/api/v1/patients/hint:pat-review000001');
     expect(linked.body.id).toBe(real.id);
     expect((await hub.api('GET', `/api/v1/patients/${provisional.id}`)).status).toBe(404);
+    // Its appointment moved to the chosen patient, as a change the spokes and the audit log see.
+    expect((await hub.api('GET', `/api/v1/appointments/${appointment.id}`)).body).toMatchObject({ patientId: real.id, version: appointment.version + 1 });
+    const { rows: events } = await hub.database.db.query(
+      `SELECT action, changed_fields FROM domain_events WHERE entity_kind = 'appointment' AND entity_id = $1 ORDER BY id`, [appointment.id]);
+    expect(events).toEqual([{ action: 'created', changed_fields: expect.any(Array) }, { action: 'updated', changed_fields: ['patientId'] }]);
     expect((await hub.api('POST', `/api/v1/match-reviews/${reviewId}/accept`, { patientId: real.id })).status).toBe(409);
 
     const secondId = await createMatchReview(hub.database.db, { practiceId: hub.practiceId, connectionId, remoteId: 'pat-review000002', incoming: { id: 'x' }, candidates: [] });
