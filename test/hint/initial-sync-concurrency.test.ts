@@ -122,6 +122,17 @@ describe('initial sync with many records in flight', () => {
     await expectRerunCreatesNothing(x);
     await expectOnePersonOneLink(x);
   });
+
+  it('leaves records under review to the reviewer on a re-run, even when the matcher would now call them new', async () => {
+    // The person the copies matched is gone from Tandem: matched again, each copy would be "new" and created.
+    expect((await x.w.hub.api('DELETE', `/api/v1/patients/${x.personId}`)).status).toBeLessThan(300);
+    const again = await runBatch(x);
+    expect(again.status).toBe('completed');
+    expect(again.counts.create_local ?? 0).toBe(0);
+    const report = await rows(x, `SELECT action FROM batch_items WHERE batch_id = $1 AND remote_id = ANY($2)`, [again.id, x.copies]);
+    expect(report.map((r) => r.action).sort()).toEqual(['already_linked', 'review', 'review', 'review']);
+    expect(await rows(x, `SELECT id FROM patients WHERE lower(email) = $1 AND deleted_at IS NULL`, [PERSON.email])).toEqual([]);
+  });
 });
 
 describe('two initial syncs of one connection at the same time', () => {

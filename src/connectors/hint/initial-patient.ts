@@ -40,6 +40,18 @@ export function laneKeysOf(p: HintPatient): string[] {
   return keys;
 }
 
+/**
+ * A person is deciding this record: a re-run neither links nor creates it. (The matcher's
+ * verdict can shift as the practice grows — its prior is the practice's size — so matching
+ * it again could create the very duplicate the review is there to prevent.)
+ */
+async function pendingReview(run: Run, remoteId: string): Promise<boolean> {
+  const { rows } = await run.rt.deps.db.query(
+    `SELECT 1 FROM match_reviews WHERE connection_id = $1 AND entity_kind = 'patient' AND remote_id = $2 AND status = 'pending' LIMIT 1`,
+    [run.hc.id, remoteId]);
+  return rows.length > 0;
+}
+
 export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchItem> {
   const { rt, hc } = run;
   const item = (action: string, localId: string | null = null, message: string | null = null): BatchItem => ({ entityKind: 'patient', remoteId: p.id, localId, action, message });
@@ -49,6 +61,7 @@ export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchIte
     const after = result === 'errored' ? await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id }) : undefined;
     return item('already_linked', existing.localId, after?.errorMessage ?? null);
   }
+  if (await pendingReview(run, p.id)) return item('review', null, 'a match review is pending');
   const policy = hc.settings.initialSync;
   const outcome = await linkUnlinkedPatient(rt, hc, p, {
     create: policy.unmatchedHint === 'create' && hc.settings.createInTandem, review: policy.uncertain === 'review', claim: (id) => claim(run, id),
@@ -78,6 +91,7 @@ export async function classifyPatient(run: Run, p: HintPatient): Promise<BatchIt
   const item = (action: string, localId: string | null = null): BatchItem => ({ entityKind: 'patient', remoteId: p.id, localId, action });
   const existing = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
   if (existing) { run.claimed.add(existing.localId); return item('already_linked', existing.localId); }
+  if (await pendingReview(run, p.id)) return item('review');
   const recordId = p.integration_record_id;
   if (recordId && isUuid(recordId) && !run.claimed.has(recordId)) {
     const { rows } = await rt.deps.db.query('SELECT 1 FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [hc.practiceId, recordId]);
