@@ -97,12 +97,21 @@ describe('Hint ↔ Tandem patient sync', () => {
     const inHint = await hintPatient(link.remoteId);
     expect(inHint.integration_error_message).toBe(errored.errorMessage);
     expect(inHint.integration_sync_status).toBe('errored');
+    // Another edit in Hint while the phone is still bad: it merges, and the same error is not
+    // written again (no second log line, Hint's message unchanged).
+    const errorLines = async () => (await w.hub.database.db.query(`SELECT count(*)::int AS n FROM log_entries WHERE level = 'error' AND entity_id = $1`, [id])).rows[0].n as number;
+    const linesBefore = await errorLines();
+    await w.harness('PATCH', `/practices/${w.hintPracticeId}/patients/${link.remoteId}`, { first_name: 'Evie' });
+    await waitFor(async () => (await w.hub.api('GET', `/api/v1/patients/${id}`)).body.firstName === 'Evie', 'the other edit merged');
+    expect((await w.hub.api('GET', `/api/v1/patients/${id}`)).body.links[0]).toMatchObject({ status: 'errored', errorMessage: errored.errorMessage });
+    expect(await errorLines()).toBe(linesBefore);
+    expect((await hintPatient(link.remoteId)).integration_error_message).toBe(errored.errorMessage);
     await w.harness('PATCH', `/practices/${w.hintPracticeId}/patients/${link.remoteId}`, { phones: [{ number: '4155550199', type: 'mobile' }] });
     await waitFor(async () => (await w.hub.api('GET', `/api/v1/patients/${id}`)).body.links[0].status === 'synced', 'the link synced again');
     await waitFor(async () => (await hintPatient(link.remoteId)).integration_error_message === null, 'the Hint error cleared');
     const logs = await w.hub.database.db.query(`SELECT message FROM log_entries WHERE level = 'error' AND entity_id = $1`, [id]);
     expect(logs.rows.length).toBeGreaterThan(0);
-    expect(logs.rows.map((r) => r.message).join(' ')).not.toMatch(/Eve|Brook|4155/);
+    expect(logs.rows.map((r) => r.message).join(' ')).not.toMatch(/Eve|Brook|4155/);   // (and not Evie)
   });
 
   it('refuses locally what Hint requires, naming the field, with the reason on the Hint record', async () => {

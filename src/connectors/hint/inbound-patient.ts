@@ -33,14 +33,17 @@ export function snapshotOf(values: Map<FieldRule, Wire>): Snapshot {
   return Object.fromEntries([...values].map(([r, v]) => [r.hint, v]));
 }
 
-export async function absorbPatient(rt: HintRuntime, hc: HintConn, p: HintPatient, options: AbsorbOptions): Promise<AbsorbResult> {
+export async function absorbPatient(rt: HintRuntime, hc: HintConn, given: HintPatient, options: AbsorbOptions): Promise<AbsorbResult> {
   const { db } = rt.deps;
+  let p = given;
   let link = await findLink(db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
   if (!link) {
     const outcome = await linkUnlinkedPatient(rt, hc, p, { create: options.allowCreate ?? hc.settings.createInTandem, review: options.allowReview ?? true });
     if (outcome.kind !== 'linked') return outcome.kind;
     link = outcome.link;
     if (outcome.created) return 'merged';
+    // Merge Hint's answer to the id write-back: it carries our ids, so they are not written twice.
+    if (outcome.remote) p = outcome.remote;
   }
   const remoteTime = time(p.updated_at);
   const knownTime = time(link.remoteVersion);
@@ -147,7 +150,7 @@ async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: 
     remoteData: facts, remoteState: stateOf(p), synced: !refused,
   }, merge.snapshot);
   if (refused) {
-    await markErrored(rt, hc, { link, localId: link.localId, remoteId: p.id }, refused);
+    await markErrored(rt, hc, { link, localId: link.localId, remoteId: p.id, hintShows: p.integration_error_message ?? null }, refused);
     return 'errored';
   }
   // Ids and web link on the Hint record, and a cleared error once the record syncs again.

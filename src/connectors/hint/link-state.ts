@@ -14,8 +14,15 @@ export function reasonFromHint(error: HintApiError): string {
   return `Hint refused the record (${error.status})`;
 }
 
-export async function markErrored(rt: HintRuntime, hc: HintConn, target: { link?: Link; localId: string; remoteId: string | null }, reason: string): Promise<void> {
+/**
+ * `hintShows` is the error message the Hint record carries now, when known: if it and the link
+ * already say this reason, nothing is written again (a re-sync of a record that still cannot
+ * sync costs no request and no log line).
+ */
+export async function markErrored(rt: HintRuntime, hc: HintConn, target: { link?: Link; localId: string; remoteId: string | null; hintShows?: string | null }, reason: string): Promise<void> {
   const { db } = rt.deps;
+  const known = target.link?.status === 'errored' && target.link.errorMessage === reason;
+  if (known && target.remoteId && target.hintShows === reason) return;
   if (target.remoteId) {
     await upsertLink(db, { practiceId: hc.practiceId, connectionId: hc.id, entityKind: 'patient', localId: target.localId, remoteId: target.remoteId },
       { status: 'errored', errorMessage: reason });
