@@ -3,7 +3,7 @@
 // canonical invoices still unlinked are created in Hint; a dry run writes nothing; re-running
 // links nothing twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHintWorld, waitFor, type HintWorld } from './support.ts';
+import { linkedTandemPatient, startHintWorld, waitFor, type HintWorld } from './support.ts';
 
 let w: HintWorld;
 let connectionId: string;
@@ -12,9 +12,7 @@ let hintPatientId: string;
 beforeAll(async () => {
   w = await startHintWorld();
   connectionId = await w.connect();
-  const res = await w.hub.api('POST', '/api/v1/patients', { firstName: 'Ines', lastName: 'Moss', dob: '1969-09-19' });
-  patientId = res.body.id;
-  hintPatientId = (await waitFor(async () => (await w.hub.api('GET', `/api/v1/patients/${patientId}`)).body.links[0], 'patient linked')).remoteId;
+  ({ patientId, hintPatientId } = await linkedTandemPatient(w, { firstName: 'Ines', lastName: 'Moss', dob: '1969-09-19' }));
 });
 afterAll(async () => { await w?.stop(); });
 

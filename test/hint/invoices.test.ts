@@ -2,7 +2,7 @@
 // 'practice'), as Hint customer invoices: created with integration_record_id and charges,
 // issued, paid in Hint and flowing back, with no echo writes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHintWorld, waitFor, type HintWorld } from './support.ts';
+import { linkedTandemPatient, startHintWorld, waitFor, type HintWorld } from './support.ts';
 
 let w: HintWorld;
 let connectionId: string;
@@ -11,9 +11,7 @@ let hintPatientId: string;
 beforeAll(async () => {
   w = await startHintWorld();
   connectionId = await w.connect();
-  const res = await w.hub.api('POST', '/api/v1/patients', { firstName: 'Cora', lastName: 'Lind', dob: '1975-05-05' });
-  patientId = res.body.id;
-  hintPatientId = (await waitFor(async () => (await w.hub.api('GET', `/api/v1/patients/${patientId}`)).body.links[0], 'patient linked')).remoteId;
+  ({ patientId, hintPatientId } = await linkedTandemPatient(w, { firstName: 'Cora', lastName: 'Lind', dob: '1975-05-05' }));
 });
 afterAll(async () => { await w?.stop(); });
 

@@ -75,3 +75,12 @@ export async function tandemPatientOf(world: HintWorld, hintId: string): Promise
   const res = await world.hub.api('GET', `/api/v1/patients/hint:${hintId}`);
   return res.status === 200 ? res.body : undefined;
 }
+
+/** A patient created through Tandem's API, once the connection has created and linked it in Hint. */
+export async function linkedTandemPatient(world: HintWorld, body: Record<string, unknown>): Promise<{ patientId: string; hintPatientId: string }> {
+  const res = await world.hub.api('POST', '/api/v1/patients', body);
+  if (res.status !== 201) throw new Error(`patient not created: ${res.status} ${JSON.stringify(res.body)}`);
+  const patientId = res.body.id as string;
+  const link = await waitFor(async () => (await world.hub.api('GET', `/api/v1/patients/${patientId}`)).body.links[0], 'patient linked');
+  return { patientId, hintPatientId: link.remoteId as string };
+}
