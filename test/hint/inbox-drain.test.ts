@@ -95,4 +95,20 @@ describe('Hint inbox drain', () => {
     ]);
     expect(await processJobs()).toBe(jobsBefore + 2);
   });
+
+  it('queues the events of one Hint record in their order, on the queue of that record', async () => {
+    const payload = await activeConnection('Order');
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { rows: [row] } = await database.db.query(insert, [payload.practiceId, payload.connectionId, `evt-order-${i}`, { object: { id: 'pat-dddddddddddd', first_name: `v${i}` } }]);
+      ids.push(Number(row.id));
+    }
+    await database.db.query(insert, [payload.practiceId, payload.connectionId, 'evt-other', { object: { id: 'pat-eeeeeeeeeeee' } }]);
+    await drainInboxTask(rt)(payload, {} as never);
+    const { rows } = await database.db.query(
+      `SELECT (j.payload->>'inboxId')::bigint AS inbox_id FROM graphile_worker._private_jobs j
+       JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id WHERE q.queue_name = $1 ORDER BY j.id`,
+      [`hint:${payload.connectionId}:pat-dddddddddddd`]);
+    expect(rows.map((r) => Number(r.inbox_id))).toEqual(ids);
+  });
 });
