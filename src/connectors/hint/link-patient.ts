@@ -13,7 +13,7 @@ import { canonicalPatch, decodeWire } from './mapping.ts';
 import { readsFromHint } from './fields.ts';
 import { hashValues } from './merge.ts';
 import { resolverForHintPatient } from './resolver.ts';
-import { webLinkOf, writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
+import { idsMissingIn, webLinkOf, writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
 import type { HintPatient } from './schemas.ts';
 import { writeSnapshot } from './store.ts';
 import { checkPatientFields } from './validate.ts';
@@ -113,9 +113,8 @@ async function linkTo(rt: HintRuntime, hc: HintConn, p: HintPatient, localId: st
  * there and does not write them a second time.
  */
 export async function writeBackIds(rt: HintRuntime, hc: HintConn, p: HintPatient, localId: string): Promise<HintPatient | undefined> {
-  const webLink = webLinkOf(rt, localId);
-  if (p.integration_record_id === localId && p.integration_web_link === webLink && !p.integration_error_message) return undefined;
-  return patchPatient(rt, hc, p.id, { integration_record_id: localId, integration_web_link: webLink, integration_error_message: null });
+  if (!idsMissingIn(rt, p, localId)) return undefined;
+  return patchPatient(rt, hc, p.id, { integration_record_id: localId, integration_web_link: webLinkOf(rt, localId), integration_error_message: null });
 }
 
 export async function createFromHint(rt: HintRuntime, hc: HintConn, p: HintPatient): Promise<LinkOutcome> {
