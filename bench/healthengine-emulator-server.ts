@@ -3,4 +3,6 @@ import { startEmulator } from '../src/emulators/healthengine/index.ts';
 
 const running = await startEmulator({ port: 0, host: '127.0.0.1', seed: 1 });
 process.send?.({ url: running.url });
-process.on('disconnect', () => { void running.close().then(() => process.exit(0)); });
+process.on('disconnect', () => {
+  void running.close().then(() => process.exit(0));
+});

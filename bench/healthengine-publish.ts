@@ -40,30 +40,63 @@ try {
   await b.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { availability: true });
   let resync = NaN;
   for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
-    const log = (await b.harness('GET', `/_emulator/requests-log?practiceId=${practiceId}&path=/availability/snapshots`)) as any[];
-    if (log.filter((e) => e.status === 200).flatMap((e) => e.body ?? []).length >= RESOURCES * DAYS) { resync = Date.now() - resyncAt; break; }
+    const log = (await b.harness(
+      'GET',
+      `/_emulator/requests-log?practiceId=${practiceId}&path=/availability/snapshots`,
+    )) as any[];
+    if (log.filter((e) => e.status === 200).flatMap((e) => e.body ?? []).length >= RESOURCES * DAYS) {
+      resync = Date.now() - resyncAt;
+      break;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   console.log(JSON.stringify({ phase: 'forced resync', snapshots: RESOURCES * DAYS, ms: resync }));
 
-  await new Promise((r) => setTimeout(r, 2000));    // let everything settle
-  const patient = await b.api('POST', '/api/v1/patients', { firstName: 'Bench', lastName: 'Patient', dob: '1980-01-01' });
+  await new Promise((r) => setTimeout(r, 2000)); // let everything settle
+  const patient = await b.api('POST', '/api/v1/patients', {
+    firstName: 'Bench',
+    lastName: 'Patient',
+    dob: '1980-01-01',
+  });
   const republish: number[] = [];
   const sentPerBooking: number[] = [];
   for (const [i, day] of weekdays(5, 10).entries()) {
     await b.harness('DELETE', '/_emulator/requests-log');
     const startMs = localToUtc(day, (9 + (i % 5)) * 60, 'Australia/Sydney');
     const at = Date.now();
-    await b.api('POST', '/api/v1/appointments', { resourceId: clinic.resourceIds[i]!, patientId: patient.id, start: new Date(startMs).toISOString(), end: new Date(startMs + 15 * 60_000).toISOString(), appointmentTypeId: clinic.typeId });
+    await b.api('POST', '/api/v1/appointments', {
+      resourceId: clinic.resourceIds[i]!,
+      patientId: patient.id,
+      start: new Date(startMs).toISOString(),
+      end: new Date(startMs + 15 * 60_000).toISOString(),
+      appointmentTypeId: clinic.typeId,
+    });
     const done = await waitForSnapshots(b, practiceId, at, 1);
     republish.push(done - at);
     await new Promise((r) => setTimeout(r, 500));
-    const log = (await b.harness('GET', `/_emulator/requests-log?practiceId=${practiceId}&path=/availability/snapshots`)) as any[];
+    const log = (await b.harness(
+      'GET',
+      `/_emulator/requests-log?practiceId=${practiceId}&path=/availability/snapshots`,
+    )) as any[];
     sentPerBooking.push(log.flatMap((e) => e.body ?? []).length);
   }
-  console.log(JSON.stringify({ phase: 'republish after one booking', runs: republish.length, ms: republish, snapshotsSent: sentPerBooking }));
-  console.log(`machine: ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`from scratch ${fromScratch} ms (target ≤ 10000); forced resync ${resync} ms; after one booking: max ${Math.max(...republish)} ms (target ≤ 1000), snapshots sent ${[...new Set(sentPerBooking)].join('/')}`);
+  console.log(
+    JSON.stringify({
+      phase: 'republish after one booking',
+      runs: republish.length,
+      ms: republish,
+      snapshotsSent: sentPerBooking,
+    }),
+  );
+  console.log(
+    `machine: ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    `from scratch ${fromScratch} ms (target ≤ 10000); forced resync ${resync} ms; after one booking: max ${Math.max(...republish)} ms (target ≤ 1000), snapshots sent ${[...new Set(sentPerBooking)].join('/')}`,
+  );
 } finally {
   await b.stop();
 }

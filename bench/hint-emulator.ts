@@ -16,11 +16,16 @@ const EDITS = Number(process.env.EDITS ?? 2000);
 const ENDPOINTS = Number(process.env.ENDPOINTS ?? 5);
 const DEADLINE_MS = 60_000;
 
-interface Credentials { partnerApiKey: string; webhookSecret: string; practices: { id: string; accessToken: string }[] }
+interface Credentials {
+  partnerApiKey: string;
+  webhookSecret: string;
+  practices: { id: string; accessToken: string }[];
+}
 
 async function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(new URL('./hint-emulator-server.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'], env: { ...process.env, HINT_BENCH_SEED: '500' },
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, HINT_BENCH_SEED: '500' },
   });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { url: string }).url));
@@ -41,25 +46,40 @@ async function benchReads(url: string, creds: Credentials): Promise<number> {
   const patients = await json<{ id: string }[]>(`${url}/api/provider/patients?limit=100`, { headers: auth });
   let i = 0;
   const result = await autocannon({
-    url, connections: 32, duration: READ_SECONDS, headers: auth,
-    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/provider/patients/${patients[i++ % patients.length]?.id}` }) }],
+    url,
+    connections: 32,
+    duration: READ_SECONDS,
+    headers: auth,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req) => ({ ...req, path: `/api/provider/patients/${patients[i++ % patients.length]?.id}` }),
+      },
+    ],
   });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`reads: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`reads: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }
 
-async function benchWebhooks(url: string, creds: Credentials): Promise<{ perSecond: number; deliveries: number; verified: number }> {
+async function benchWebhooks(
+  url: string,
+  creds: Credentials,
+): Promise<{ perSecond: number; deliveries: number; verified: number }> {
   const expected = EDITS * ENDPOINTS;
   let received = 0;
   let verified = 0;
   let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => { finish = resolve; });
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
   const receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received += 1;
-      if (received % 50 === 0) {   // verify a sample independently; every delivery costs the receiver otherwise
+      if (received % 50 === 0) {
+        // verify a sample independently; every delivery costs the receiver otherwise
         const hex = createHmac('sha256', creds.webhookSecret).update(Buffer.concat(chunks)).digest('hex');
         if (req.headers['x-hint-signature'] === `sha256=${hex}`) verified += 1;
       }
@@ -71,11 +91,17 @@ async function benchWebhooks(url: string, creds: Credentials): Promise<{ perSeco
   const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   const partnerAuth = { authorization: `Bearer ${creds.partnerApiKey}`, 'content-type': 'application/json' };
   for (let e = 0; e < ENDPOINTS; e++) {
-    await json(`${url}/api/global_webhook_endpoints`, { method: 'POST', headers: partnerAuth, body: JSON.stringify({ webhook_url: `${hookUrl}/${e}` }) });
+    await json(`${url}/api/global_webhook_endpoints`, {
+      method: 'POST',
+      headers: partnerAuth,
+      body: JSON.stringify({ webhook_url: `${hookUrl}/${e}` }),
+    });
   }
   const practiceId = creds.practices[0]?.id ?? '';
   const patient = await json<{ id: string }>(`${url}/_emulator/practices/${practiceId}/patients`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ first_name: 'Bench', last_name: 'Mark' }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ first_name: 'Bench', last_name: 'Mark' }),
   });
   // Let the creation's own deliveries land before counting.
   const settle = Date.now() + 5000;
@@ -84,8 +110,12 @@ async function benchWebhooks(url: string, creds: Credentials): Promise<{ perSeco
   verified = 0;
   const started = performance.now();
   const edits = await autocannon({
-    url: `${url}/_emulator/practices/${practiceId}/patients/${patient.id}`, method: 'PATCH', connections: 8, amount: EDITS,
-    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ middle_name: 'Load' }),
+    url: `${url}/_emulator/practices/${practiceId}/patients/${patient.id}`,
+    method: 'PATCH',
+    connections: 8,
+    amount: EDITS,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ middle_name: 'Load' }),
   });
   if (edits.non2xx > 0) throw new Error(`edits: ${edits.non2xx} non-2xx`);
   const timeout = setTimeout(finish, DEADLINE_MS);
@@ -104,12 +134,29 @@ try {
   const reads = await benchReads(url, creds);
   const hooks = await benchWebhooks(url, creds);
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(JSON.stringify({
-    date: new Date().toISOString(), machine: `${os.cpus().length} cores, ${cpu}`, node: process.version,
-    patientReadsPerSecond: Math.round(reads), readSeconds: READ_SECONDS,
-    webhookDeliveriesPerSecond: Math.round(hooks.perSecond), deliveries: hooks.deliveries, sampledSignaturesVerified: hooks.verified,
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: `${os.cpus().length} cores, ${cpu}`,
+        node: process.version,
+        patientReadsPerSecond: Math.round(reads),
+        readSeconds: READ_SECONDS,
+        webhookDeliveriesPerSecond: Math.round(hooks.perSecond),
+        deliveries: hooks.deliveries,
+        sampledSignaturesVerified: hooks.verified,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   child.send('stop');
-  await new Promise((resolve) => { child.once('exit', resolve); setTimeout(() => { child.kill(); resolve(undefined); }, 5000).unref(); });
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    setTimeout(() => {
+      child.kill();
+      resolve(undefined);
+    }, 5000).unref();
+  });
 }

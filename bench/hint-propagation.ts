@@ -16,15 +16,22 @@ import { parseArgs } from 'node:util';
 import { startHintBench } from './support/hint-world.ts';
 import { writeTransactionsSoFar, machine } from './support/tandem-process.ts';
 
-const { values } = parseArgs({ options: {
-  rate: { type: 'string', default: '100' }, seconds: { type: 'string', default: '10' }, patients: { type: 'string', default: '300' },
-  concurrency: { type: 'string', default: '20' },
-} });
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '10' },
+    patients: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '20' },
+  },
+});
 const rate = Math.min(Number(values.rate), 500);
 const seconds = Math.min(Number(values.seconds), 60);
 const patients = Math.min(Number(values.patients), 2000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
+};
 
 // Jobs mostly wait on Hint and PostgreSQL: more of them in flight than the default 5.
 const concurrency = Math.min(Number(values.concurrency), 100);
@@ -37,7 +44,9 @@ const receiver = createServer((req, res) => {
     try {
       const tag = JSON.parse(Buffer.concat(chunks).toString()).object?.address_line2;
       if (typeof tag === 'string' && sent.has(tag) && !arrived.has(tag)) arrived.set(tag, performance.now());
-    } catch { /* not ours */ }
+    } catch {
+      /* not ours */
+    }
   });
 });
 const sent = new Map<string, number>();
@@ -53,19 +62,26 @@ try {
   const linked: { id: string; hintId: string }[] = [];
   for (let cursor: string | null = null; ;) {
     const page: any = await world.api('GET', `/api/v1/patients?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
-    for (const p of page.data) { const l = p.links.find((x: any) => x.system === 'hint'); if (l) linked.push({ id: p.id, hintId: l.remoteId }); }
+    for (const p of page.data) {
+      const l = p.links.find((x: any) => x.system === 'hint');
+      if (l) linked.push({ id: p.id, hintId: l.remoteId });
+    }
     cursor = page.nextCursor;
     if (!cursor) break;
   }
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   await fetch(`${world.emulatorUrl}/api/global_webhook_endpoints`, {
-    method: 'POST', headers: { authorization: `Bearer ${world.creds.partnerApiKey}`, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { authorization: `Bearer ${world.creds.partnerApiKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ webhook_url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks` }),
   });
-  await sleep(2000);   // let the initial sync's echoes settle
+  await sleep(2000); // let the initial sync's echoes settle
 
   // Steady rate: one change every 1000/rate ms, round-robin over the linked patients.
-  const drive = async (prefix: string, change: (p: { id: string; hintId: string }, tag: string) => Promise<unknown>) => {
+  const drive = async (
+    prefix: string,
+    change: (p: { id: string; hintId: string }, tag: string) => Promise<unknown>,
+  ) => {
     const total = rate * seconds;
     const start = performance.now();
     const inflight: Promise<unknown>[] = [];
@@ -83,13 +99,24 @@ try {
     const deadline = performance.now() + 15_000;
     const mine = () => [...sent.keys()].filter((t) => t.startsWith(prefix));
     while (mine().some((t) => !arrived.has(t)) && performance.now() < deadline) await sleep(50);
-    const latencies = mine().filter((t) => arrived.has(t)).map((t) => arrived.get(t)! - sent.get(t)!);
-    return { changes: mine().length, arrived: latencies.length, p50ms: Math.round(pct(latencies, 50)), p99ms: Math.round(pct(latencies, 99)), maxMs: Math.round(Math.max(...latencies)) };
+    const latencies = mine()
+      .filter((t) => arrived.has(t))
+      .map((t) => arrived.get(t)! - sent.get(t)!);
+    return {
+      changes: mine().length,
+      arrived: latencies.length,
+      p50ms: Math.round(pct(latencies, 50)),
+      p99ms: Math.round(pct(latencies, 99)),
+      maxMs: Math.round(Math.max(...latencies)),
+    };
   };
 
   // Write transactions per change: PostgreSQL's transaction id counter around each direction,
   // including echoes and background sweeps (a read-only transaction takes no id).
-  const perChange = async (before: number) => { await sleep(500); return Math.round(((await writeTransactionsSoFar(world.tandem)) - before) / (rate * seconds) * 10) / 10; };
+  const perChange = async (before: number) => {
+    await sleep(500);
+    return Math.round((((await writeTransactionsSoFar(world.tandem)) - before) / (rate * seconds)) * 10) / 10;
+  };
   let commits = await writeTransactionsSoFar(world.tandem);
   await drive('t', (p, tag) => world.api('PATCH', `/api/v1/patients/${p.id}`, { address: { line2: tag } }));
   const tandemToHint = { ...(await outcome('t')), writeTransactionsPerChange: await perChange(commits) };
@@ -102,16 +129,37 @@ try {
       const started = new Date().toISOString();
       const page: any = await world.api('GET', `/api/v1/patients?limit=500&updatedSince=${encodeURIComponent(since)}`);
       const now = performance.now();
-      for (const p of page.data) { const tag = p.address?.line2; if (tag && sent.has(tag) && !arrived.has(tag)) arrived.set(tag, now); }
+      for (const p of page.data) {
+        const tag = p.address?.line2;
+        if (tag && sent.has(tag) && !arrived.has(tag)) arrived.set(tag, now);
+      }
       if (page.data.length < 500) since = new Date(Date.parse(started) - 1000).toISOString();
       await sleep(20);
     }
   })();
-  await drive('h', (p, tag) => world.harness('PATCH', `/practices/${world.creds.practices[0]!.id}/patients/${p.hintId}`, { address_line2: tag }));
+  await drive('h', (p, tag) =>
+    world.harness('PATCH', `/practices/${world.creds.practices[0]!.id}/patients/${p.hintId}`, { address_line2: tag }),
+  );
   const hintToTandem = { ...(await outcome('h')), writeTransactionsPerChange: await perChange(commits) };
   polling = false;
   await poller;
-  console.log(JSON.stringify({ benchmark: 'hint-propagation', date: new Date().toISOString(), machine: machine(), rate, seconds, workerConcurrency: concurrency, linkedPatients: linked.length, tandemToHint, hintToTandem }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'hint-propagation',
+        date: new Date().toISOString(),
+        machine: machine(),
+        rate,
+        seconds,
+        workerConcurrency: concurrency,
+        linkedPatients: linked.length,
+        tandemToHint,
+        hintToTandem,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   receiver.close();
   await world.stop();

@@ -9,7 +9,9 @@ import autocannon from 'autocannon';
 import { startHintBench } from './support/hint-world.ts';
 import { machine } from './support/tandem-process.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } },
+});
 const seconds = Math.min(Number(values.seconds), 60);
 const connections = Math.min(Number(values.connections), 200);
 
@@ -19,18 +21,55 @@ try {
   const secret = world.creds.webhookSecret;
   let n = 0;
   const signed = () => {
-    const body = JSON.stringify({ id: `evt-bench${process.pid}x${n++}`, created_at: new Date().toISOString(), type: 'company.updated', practice_id: practiceId,
-      object: { id: `com-bench${n % 50}`, name: 'Bench Co', status: 'active' } });
-    return { body, headers: { 'content-type': 'application/json', 'x-hint-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` } };
+    const body = JSON.stringify({
+      id: `evt-bench${process.pid}x${n++}`,
+      created_at: new Date().toISOString(),
+      type: 'company.updated',
+      practice_id: practiceId,
+      object: { id: `com-bench${n % 50}`, name: 'Bench Co', status: 'active' },
+    });
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-hint-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      },
+    };
   };
   const url = `${world.tandem.url}/webhooks/hint`;
-  await autocannon({ url, method: 'POST', connections: 10, amount: 2000, requests: [{ setupRequest: (req) => ({ ...req, ...signed() }) }] });
-  const result = await autocannon({ url, method: 'POST', connections, duration: seconds, requests: [{ setupRequest: (req) => ({ ...req, ...signed() }) }] });
-  console.log(JSON.stringify({
-    benchmark: 'hint-webhook-ingest', date: new Date().toISOString(), machine: machine(), seconds, connections,
-    eventsPerSecond: Math.round(result.requests.average), p50ms: result.latency.p50, p99ms: result.latency.p99,
-    total: result.requests.total, non2xx: result.non2xx, errors: result.errors,
-  }, null, 2));
+  await autocannon({
+    url,
+    method: 'POST',
+    connections: 10,
+    amount: 2000,
+    requests: [{ setupRequest: (req) => ({ ...req, ...signed() }) }],
+  });
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    requests: [{ setupRequest: (req) => ({ ...req, ...signed() }) }],
+  });
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'hint-webhook-ingest',
+        date: new Date().toISOString(),
+        machine: machine(),
+        seconds,
+        connections,
+        eventsPerSecond: Math.round(result.requests.average),
+        p50ms: result.latency.p50,
+        p99ms: result.latency.p99,
+        total: result.requests.total,
+        non2xx: result.non2xx,
+        errors: result.errors,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await world.stop();
 }

@@ -34,9 +34,21 @@ function entity(id: string): string {
   return id.replace(/-(org|dup-\d+)$/, '');
 }
 
-export interface Quality { truePairs: number; predicted: number; truePositives: number; precision: number; recall: number; f1: number }
+export interface Quality {
+  truePairs: number;
+  predicted: number;
+  truePositives: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
 
-export function evaluate(pairs: readonly LinkedPair[], a: readonly MatchRecord[], b: readonly MatchRecord[], decision: 'match' | 'match+review' = 'match'): Quality {
+export function evaluate(
+  pairs: readonly LinkedPair[],
+  a: readonly MatchRecord[],
+  b: readonly MatchRecord[],
+  decision: 'match' | 'match+review' = 'match',
+): Quality {
   const bEntities = new Set(b.map((r) => entity(r.id)));
   const truePairs = a.filter((r) => bEntities.has(entity(r.id))).length;
   const predicted = pairs.filter((p) => decision === 'match+review' || p.decision === 'match');

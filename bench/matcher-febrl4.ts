@@ -11,8 +11,16 @@ const linked = performance.now();
 const atMatch = evaluate(result.pairs, a, b, 'match');
 const withReview = evaluate(result.pairs, a, b, 'match+review');
 const pct = (x: number) => (x * 100).toFixed(2) + '%';
-console.log(`FEBRL4 ${a.length} x ${b.length}, comparisons ${result.stats.comparisons}, EM iterations ${result.stats.emIterations}`);
-console.log(`match:        precision ${pct(atMatch.precision)} recall ${pct(atMatch.recall)} F1 ${atMatch.f1.toFixed(4)} (TP ${atMatch.truePositives}/${atMatch.predicted} predicted, ${atMatch.truePairs} true)`);
-console.log(`match+review: precision ${pct(withReview.precision)} recall ${pct(withReview.recall)} F1 ${withReview.f1.toFixed(4)} (${withReview.predicted} pairs)`);
-console.log(`time: load ${((loaded - started) / 1000).toFixed(2)} s, link ${((linked - loaded) / 1000).toFixed(2)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+console.log(
+  `FEBRL4 ${a.length} x ${b.length}, comparisons ${result.stats.comparisons}, EM iterations ${result.stats.emIterations}`,
+);
+console.log(
+  `match:        precision ${pct(atMatch.precision)} recall ${pct(atMatch.recall)} F1 ${atMatch.f1.toFixed(4)} (TP ${atMatch.truePositives}/${atMatch.predicted} predicted, ${atMatch.truePairs} true)`,
+);
+console.log(
+  `match+review: precision ${pct(withReview.precision)} recall ${pct(withReview.recall)} F1 ${withReview.f1.toFixed(4)} (${withReview.predicted} pairs)`,
+);
+console.log(
+  `time: load ${((loaded - started) / 1000).toFixed(2)} s, link ${((linked - loaded) / 1000).toFixed(2)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+);
 if (process.argv.includes('--model')) console.log(JSON.stringify(result.model, null, 1));

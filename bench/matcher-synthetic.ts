@@ -14,12 +14,48 @@ const t0 = performance.now();
 const { a, b, truth } = generateLinkData(n);
 const csvDir = process.argv.indexOf('--csv') > 0 ? process.argv[process.argv.indexOf('--csv') + 1] : undefined;
 if (csvDir) {
-  const columns = ['id', 'first_name', 'middle_name', 'last_name', 'dob', 'sex', 'email', 'phone', 'address_line1', 'city', 'state', 'postcode', 'country', 'medicare_number'];
-  const row = (r: MatchRecord) => formatCsvRow([r.id, r.firstName, r.middleName, r.lastName, r.dob, r.sex, r.email, r.phone ?? r.phones?.[0], r.addressLine1, r.city, r.state, r.postcode, r.country, r.medicareNumber].map((v) => v ?? ''));
+  const columns = [
+    'id',
+    'first_name',
+    'middle_name',
+    'last_name',
+    'dob',
+    'sex',
+    'email',
+    'phone',
+    'address_line1',
+    'city',
+    'state',
+    'postcode',
+    'country',
+    'medicare_number',
+  ];
+  const row = (r: MatchRecord) =>
+    formatCsvRow(
+      [
+        r.id,
+        r.firstName,
+        r.middleName,
+        r.lastName,
+        r.dob,
+        r.sex,
+        r.email,
+        r.phone ?? r.phones?.[0],
+        r.addressLine1,
+        r.city,
+        r.state,
+        r.postcode,
+        r.country,
+        r.medicareNumber,
+      ].map((v) => v ?? ''),
+    );
   mkdirSync(csvDir, { recursive: true });
   writeFileSync(path.join(csvDir, 'a.csv'), formatCsvRow(columns) + a.map(row).join(''));
   writeFileSync(path.join(csvDir, 'b.csv'), formatCsvRow(columns) + b.map(row).join(''));
-  writeFileSync(path.join(csvDir, 'truth.csv'), formatCsvRow(['b_id', 'a_id']) + [...truth].map((t) => formatCsvRow(t)).join(''));
+  writeFileSync(
+    path.join(csvDir, 'truth.csv'),
+    formatCsvRow(['b_id', 'a_id']) + [...truth].map((t) => formatCsvRow(t)).join(''),
+  );
   console.log(`wrote ${a.length} + ${b.length} records to ${csvDir}`);
   process.exit(0);
 }
@@ -29,7 +65,8 @@ let lastPhase = '';
 const result = linkSources(a, b, {
   onProgress: (e) => {
     const label = `${e.phase} ${e.done}/${e.total}`;
-    if (e.phase !== lastPhase || e.done === e.total) process.stderr.write(`  [${((performance.now() - t1) / 1000).toFixed(1)} s] ${label}\n`);
+    if (e.phase !== lastPhase || e.done === e.total)
+      process.stderr.write(`  [${((performance.now() - t1) / 1000).toFixed(1)} s] ${label}\n`);
     lastPhase = e.phase;
   },
 });
@@ -43,6 +80,12 @@ const precision = tp / Math.max(1, matches.length);
 const recall = tp / truth.size;
 const f1 = (2 * precision * recall) / (precision + recall);
 const rssMb = process.resourceUsage().maxRSS / 1024;
-console.log(`synthetic ${n} x ${n}: generate ${((t1 - t0) / 1000).toFixed(1)} s, link ${((t2 - t1) / 1000).toFixed(1)} s wall (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU), peak RSS ${rssMb.toFixed(0)} MB`);
-console.log(`comparisons ${result.stats.comparisons}, EM iterations ${result.stats.emIterations}, prior weight ${result.stats.priorWeight.toFixed(2)}`);
-console.log(`match: precision ${(precision * 100).toFixed(3)}% recall ${(recall * 100).toFixed(2)}% F1 ${f1.toFixed(4)} (${tp}/${matches.length}, ${truth.size} true); reviews ${reviews} (${reviewTp} true)`);
+console.log(
+  `synthetic ${n} x ${n}: generate ${((t1 - t0) / 1000).toFixed(1)} s, link ${((t2 - t1) / 1000).toFixed(1)} s wall (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU), peak RSS ${rssMb.toFixed(0)} MB`,
+);
+console.log(
+  `comparisons ${result.stats.comparisons}, EM iterations ${result.stats.emIterations}, prior weight ${result.stats.priorWeight.toFixed(2)}`,
+);
+console.log(
+  `match: precision ${(precision * 100).toFixed(3)}% recall ${(recall * 100).toFixed(2)}% F1 ${f1.toFixed(4)} (${tp}/${matches.length}, ${truth.size} true); reviews ${reviews} (${reviewTp} true)`,
+);

@@ -6,9 +6,23 @@ import { redactPaths } from './logger.ts';
 describe('log redaction', () => {
   it('removes personal fields at any depth and keeps ids', () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const log = pino({ redact: { paths: redactPaths, censor: '[redacted]' } }, sink);
-    log.info({ patientId: 'p-1', firstName: 'Ann', patient: { dob: '1980-01-01' }, body: { email: 'a@b.c', phones: ['+61412345678'] }, req: { headers: { authorization: 'Bearer x' } } }, 'synced');
+    log.info(
+      {
+        patientId: 'p-1',
+        firstName: 'Ann',
+        patient: { dob: '1980-01-01' },
+        body: { email: 'a@b.c', phones: ['+61412345678'] },
+        req: { headers: { authorization: 'Bearer x' } },
+      },
+      'synced',
+    );
     const line = lines.join('');
     expect(line).toContain('p-1');
     for (const secret of ['Ann', '1980-01-01', 'a@b.c', '+61412345678', 'Bearer x']) expect(line).not.toContain(secret);

@@ -4,15 +4,53 @@
 import pino, { type Logger } from 'pino';
 
 const PHI_FIELDS = [
-  'firstName', 'lastName', 'middleName', 'preferredName', 'first_name', 'last_name', 'middle_name', 'preferred_name', 'chosen_name',
-  'name', 'dob', 'date_of_birth', 'email', 'phone', 'phones', 'phone_number', 'mobile', 'address', 'address_line1', 'address_line2',
-  'line1', 'line2', 'medicare', 'medicare_number', 'medicareNumber', 'insurance', 'firstname', 'lastname', 'patient',
+  'firstName',
+  'lastName',
+  'middleName',
+  'preferredName',
+  'first_name',
+  'last_name',
+  'middle_name',
+  'preferred_name',
+  'chosen_name',
+  'name',
+  'dob',
+  'date_of_birth',
+  'email',
+  'phone',
+  'phones',
+  'phone_number',
+  'mobile',
+  'address',
+  'address_line1',
+  'address_line2',
+  'line1',
+  'line2',
+  'medicare',
+  'medicare_number',
+  'medicareNumber',
+  'insurance',
+  'firstname',
+  'lastname',
+  'patient',
 ];
 
 export const redactPaths = [
-  ...PHI_FIELDS, ...PHI_FIELDS.map((f) => `*.${f}`), ...PHI_FIELDS.map((f) => `*.*.${f}`),
-  'req.headers.authorization', 'req.headers["x-hint-signature"]', 'req.headers["practice-key"]', 'req.headers["api-key"]',
-  'credentials', '*.credentials', 'accessToken', '*.accessToken', 'access_token', '*.access_token', 'token', '*.token',
+  ...PHI_FIELDS,
+  ...PHI_FIELDS.map((f) => `*.${f}`),
+  ...PHI_FIELDS.map((f) => `*.*.${f}`),
+  'req.headers.authorization',
+  'req.headers["x-hint-signature"]',
+  'req.headers["practice-key"]',
+  'req.headers["api-key"]',
+  'credentials',
+  '*.credentials',
+  'accessToken',
+  '*.accessToken',
+  'access_token',
+  '*.access_token',
+  'token',
+  '*.token',
 ];
 
 export function createLogger(level: string): Logger {
@@ -20,7 +58,11 @@ export function createLogger(level: string): Logger {
     level,
     redact: { paths: redactPaths, censor: '[redacted]' },
     serializers: {
-      req: (req: { method: string; url: string; id?: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+      req: (req: { method: string; url: string; id?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url.split('?')[0],
+      }),
       err: pino.stdSerializers.err,
     },
   });

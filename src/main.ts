@@ -21,12 +21,23 @@ import { matchReviewRoutes } from './http/routes/match-reviews.ts';
 import { startSandboxes } from './sandbox.ts';
 import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
 
-export interface RunningTandem { url: string; app: FastifyInstance; config: Config; stop(): Promise<void> }
+export interface RunningTandem {
+  url: string;
+  app: FastifyInstance;
+  config: Config;
+  stop(): Promise<void>;
+}
 
-export async function startTandem(config: Config = loadConfig(), logger: Logger = createLogger(config.logLevel)): Promise<RunningTandem> {
+export async function startTandem(
+  config: Config = loadConfig(),
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningTandem> {
   const started = Date.now();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
-  logger.info({ embedded: database.embedded, ms: Date.now() - started }, database.embedded ? `embedded PostgreSQL ready under ${config.home}/pg` : 'connected to DATABASE_URL');
+  logger.info(
+    { embedded: database.embedded, ms: Date.now() - started },
+    database.embedded ? `embedded PostgreSQL ready under ${config.home}/pg` : 'connected to DATABASE_URL',
+  );
   const applied = await migrate(database.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const secrets = new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home));
@@ -34,19 +45,34 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
 
   // The public URL is known once the server listens (PORT may be 0); connectors ask lazily.
   let boundPort = config.port;
-  const connectorDeps: ConnectorDeps = { config, db: database.db, logger, secrets, publicUrl: () => publicUrl(config, boundPort) };
+  const connectorDeps: ConnectorDeps = {
+    config,
+    db: database.db,
+    logger,
+    secrets,
+    publicUrl: () => publicUrl(config, boundPort),
+  };
   const connectors = await loadConnectors(connectorDeps);
   const handlers: TaskHandlers = { 'dispatch-events': dispatchEvents(connectors.flatMap((c) => c.fanOut)), echo };
   for (const c of connectors) Object.assign(handlers, c.tasks);
   const workers = await startWorkers({
-    db: database.db, connectionString: database.url, logger, concurrency: config.workerConcurrency, handlers,
-    crontab: [`* * * * * dispatch-events ?max=3&queue=${DISPATCH_QUEUE}`, ...connectors.flatMap((c) => c.crontab ?? [])],
+    db: database.db,
+    connectionString: database.url,
+    logger,
+    concurrency: config.workerConcurrency,
+    handlers,
+    crontab: [
+      `* * * * * dispatch-events ?max=3&queue=${DISPATCH_QUEUE}`,
+      ...connectors.flatMap((c) => c.crontab ?? []),
+    ],
   });
   const outbox = wakeDispatcherOnWrites(database.db);
 
   let sandboxes: RunningSandbox[] = [];
   const app = await buildApp({
-    config, db: database.db, logger,
+    config,
+    db: database.db,
+    logger,
     bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
     extensions: {
       api: async (api) => {
@@ -55,7 +81,9 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
         await api.register(matchReviewRoutes, { db: database.db, taskNames: new Set(Object.keys(handlers)) });
         for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
       },
-      public: async (app) => { for (const c of connectors) if (c.publicRoutes) await app.register(async (scope) => c.publicRoutes!(scope)); },
+      public: async (app) => {
+        for (const c of connectors) if (c.publicRoutes) await app.register(async (scope) => c.publicRoutes!(scope));
+      },
     },
     health: createHealthProbe(database.db, () => workers.isRunning()),
   });
@@ -70,14 +98,17 @@ export async function startTandem(config: Config = loadConfig(), logger: Logger 
 
   let stopping: Promise<void> | undefined;
   return {
-    url, app, config,
-    stop: () => (stopping ??= (async () => {
-      await app.close();
-      for (const c of connectors) await c.stop?.();
-      for (const s of sandboxes) await s.stop().catch(() => {});
-      outbox.stop();
-      await workers.stop();
-      await database.close();
-    })()),
+    url,
+    app,
+    config,
+    stop: () =>
+      (stopping ??= (async () => {
+        await app.close();
+        for (const c of connectors) await c.stop?.();
+        for (const s of sandboxes) await s.stop().catch(() => {});
+        outbox.stop();
+        await workers.stop();
+        await database.close();
+      })()),
   };
 }

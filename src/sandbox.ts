@@ -5,7 +5,12 @@ import type { Config } from './config.ts';
 import type { Connector, RunningSandbox, SandboxDeps } from './connectors/types.ts';
 import type { Logger } from './logger.ts';
 
-export async function startSandboxes(config: Config, connectors: Connector[], deps: SandboxDeps, logger: Logger): Promise<RunningSandbox[]> {
+export async function startSandboxes(
+  config: Config,
+  connectors: Connector[],
+  deps: SandboxDeps,
+  logger: Logger,
+): Promise<RunningSandbox[]> {
   if (config.sandbox === 'off') return [];
   const running: RunningSandbox[] = [];
   for (const connector of connectors) {
@@ -14,7 +19,10 @@ export async function startSandboxes(config: Config, connectors: Connector[], de
     try {
       const sandbox = await connector.startSandbox(deps);
       running.push(sandbox);
-      logger.info({ sandbox: sandbox.name, url: sandbox.url }, `SANDBOX MODE: ${sandbox.name} emulator at ${sandbox.url} (no real ${sandbox.name} credentials configured)`);
+      logger.info(
+        { sandbox: sandbox.name, url: sandbox.url },
+        `SANDBOX MODE: ${sandbox.name} emulator at ${sandbox.url} (no real ${sandbox.name} credentials configured)`,
+      );
     } catch (error) {
       logger.error({ err: error, system: connector.system }, `could not start the ${connector.system} sandbox`);
     }

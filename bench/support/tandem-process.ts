@@ -5,7 +5,13 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-export interface BenchTandem { url: string; token: string; home: string; child: ChildProcess; stop(): Promise<void> }
+export interface BenchTandem {
+  url: string;
+  token: string;
+  home: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 export async function startTandemProcess(env: Record<string, string> = {}): Promise<BenchTandem> {
   const home = await mkdtemp(path.join(os.tmpdir(), 'tandem-bench-'));
@@ -14,7 +20,14 @@ export async function startTandemProcess(env: Record<string, string> = {}): Prom
   // Tandem child only, to profile it without profiling the benchmark itself.
   const nodeArgs = (process.env.TANDEM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, 'bin/tandem.js', 'start'], {
-    env: { ...process.env, PORT: '0', TANDEM_HOME: home, TANDEM_BOOTSTRAP_TOKEN: token, TANDEM_LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      TANDEM_HOME: home,
+      TANDEM_BOOTSTRAP_TOKEN: token,
+      TANDEM_LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -28,8 +41,15 @@ export async function startTandemProcess(env: Record<string, string> = {}): Prom
   });
   child.stdout!.resume();
   return {
-    url, token, home, child,
-    stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }),
+    url,
+    token,
+    home,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -46,7 +66,9 @@ export async function writeTransactionsSoFar(tandem: BenchTandem): Promise<numbe
   try {
     const { rows } = await client.query('SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS n');
     return Number(rows[0].n);
-  } finally { await client.end(); }
+  } finally {
+    await client.end();
+  }
 }
 
 /** Peak resident set size of a process (VmHWM), in MB; 0 when it cannot be read. */

@@ -4,7 +4,11 @@ import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import type { Db } from '../db/pool.ts';
 
-export interface CliContext { config: Config; db: Db; url: string }
+export interface CliContext {
+  config: Config;
+  db: Db;
+  url: string;
+}
 
 export async function withDatabase<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
   const config = loadConfig();

@@ -11,14 +11,23 @@ const COMMANDS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'co
 
 /** Every file in ./commands is a command named after the file. */
 function listCommands(): string[] {
-  return readdirSync(COMMANDS_DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3)).sort();
+  return readdirSync(COMMANDS_DIR)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
 }
 
 const loadCommand = (name: string): Promise<Command> => import(path.join(COMMANDS_DIR, `${name}.ts`));
 
 function help(): string {
-  return ['Usage: tandem <command> [options]', '', 'Commands:', ...listCommands().map((c) => `  ${c}`),
-    '', 'Run `tandem <command> --help` for a command\'s options.'].join('\n');
+  return [
+    'Usage: tandem <command> [options]',
+    '',
+    'Commands:',
+    ...listCommands().map((c) => `  ${c}`),
+    '',
+    "Run `tandem <command> --help` for a command's options.",
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -40,13 +49,15 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { if (code !== 0) process.exitCode = code; },
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
   (error: unknown) => {
     if (error instanceof CliError) {
       process.stderr.write(`tandem: ${error.message}\n`);
       process.exitCode = error.exitCode;
     } else {
-      process.stderr.write(`tandem: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(`tandem: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;
     }
   },

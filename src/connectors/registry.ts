@@ -12,7 +12,13 @@ export async function loadConnectors(deps: ConnectorDeps): Promise<Connector[]> 
   const connectors: Connector[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const index = path.join(HERE, entry.name, 'index.ts');
-    if (!(await access(index).then(() => true, () => false))) continue;
+    if (
+      !(await access(index).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
     const module = (await import(pathToFileURL(index).href)) as { default?: ConnectorFactory };
     if (typeof module.default === 'function') connectors.push(module.default(deps));
   }

@@ -19,9 +19,15 @@ export interface ConnectorDeps {
   publicUrl(): string;
 }
 
-export interface SandboxDeps extends ConnectorDeps { defaultPractice: Practice }
+export interface SandboxDeps extends ConnectorDeps {
+  defaultPractice: Practice;
+}
 
-export interface RunningSandbox { name: string; url: string; stop(): Promise<void> }
+export interface RunningSandbox {
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
 
 export interface Connector {
   system: 'hint' | 'healthengine' | 'salesforce';

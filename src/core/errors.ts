@@ -1,17 +1,32 @@
 // Typed errors that every layer understands; the HTTP layer maps each to one status.
-export interface FieldProblem { field: string; message: string }
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
 
 export class ValidationError extends Error {
-  constructor(readonly details: FieldProblem[], message = 'The request has invalid fields') { super(message); }
+  constructor(
+    readonly details: FieldProblem[],
+    message = 'The request has invalid fields',
+  ) {
+    super(message);
+  }
 }
 
 export class NotFoundError extends Error {
-  constructor(readonly entity: string) { super(`${entity} not found`); }
+  constructor(readonly entity: string) {
+    super(`${entity} not found`);
+  }
 }
 
 /** A write based on a stale version, or a state that forbids the change. */
 export class ConflictError extends Error {
-  constructor(message: string, readonly details: FieldProblem[] = []) { super(message); }
+  constructor(
+    message: string,
+    readonly details: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
 }
 
 export class AuthError extends Error {}

@@ -7,25 +7,65 @@ import { isUuid } from '../core/ids.ts';
 export type BatchStatus = 'queued' | 'running' | 'completed' | 'aborted' | 'failed';
 
 export interface Batch {
-  id: string; practiceId: string; connectionId: string | null; kind: string; status: BatchStatus; dryRun: boolean;
-  abortRequested: boolean; total: number | null; processed: number; counts: Record<string, number>; error: string | null;
-  params: Record<string, unknown>; createdAt: string; startedAt: string | null; finishedAt: string | null;
+  id: string;
+  practiceId: string;
+  connectionId: string | null;
+  kind: string;
+  status: BatchStatus;
+  dryRun: boolean;
+  abortRequested: boolean;
+  total: number | null;
+  processed: number;
+  counts: Record<string, number>;
+  error: string | null;
+  params: Record<string, unknown>;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
 }
 
-export interface BatchItem { entityKind: string; remoteId?: string | null; localId?: string | null; action: string; message?: string | null }
+export interface BatchItem {
+  entityKind: string;
+  remoteId?: string | null;
+  localId?: string | null;
+  action: string;
+  message?: string | null;
+}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 const toBatch = (r: QueryResultRow): Batch => ({
-  id: r.id, practiceId: r.practice_id, connectionId: r.connection_id, kind: r.kind, status: r.status, dryRun: r.dry_run,
-  abortRequested: r.abort_requested, total: r.total, processed: r.processed, counts: r.counts, error: r.error, params: r.params,
-  createdAt: r.created_at.toISOString(), startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
+  id: r.id,
+  practiceId: r.practice_id,
+  connectionId: r.connection_id,
+  kind: r.kind,
+  status: r.status,
+  dryRun: r.dry_run,
+  abortRequested: r.abort_requested,
+  total: r.total,
+  processed: r.processed,
+  counts: r.counts,
+  error: r.error,
+  params: r.params,
+  createdAt: r.created_at.toISOString(),
+  startedAt: iso(r.started_at),
+  finishedAt: iso(r.finished_at),
 });
 
-export async function createBatch(db: Queryable, b: { practiceId: string; connectionId: string | null; kind: string; dryRun: boolean; params?: Record<string, unknown> }): Promise<Batch> {
+export async function createBatch(
+  db: Queryable,
+  b: {
+    practiceId: string;
+    connectionId: string | null;
+    kind: string;
+    dryRun: boolean;
+    params?: Record<string, unknown>;
+  },
+): Promise<Batch> {
   const { rows } = await db.query(
     `INSERT INTO batches (practice_id, connection_id, kind, dry_run, params) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-    [b.practiceId, b.connectionId, b.kind, b.dryRun, JSON.stringify(b.params ?? {})]);
+    [b.practiceId, b.connectionId, b.kind, b.dryRun, JSON.stringify(b.params ?? {})],
+  );
   return toBatch(rows[0]);
 }
 
@@ -40,12 +80,18 @@ export async function startBatch(db: Queryable, practiceId: string, id: string):
   await db.query('DELETE FROM batch_items WHERE practice_id = $1 AND batch_id = $2', [practiceId, id]);
   const { rows } = await db.query(
     `UPDATE batches SET status = 'running', started_at = coalesce(started_at, now()), processed = 0, counts = '{}', total = NULL
-     WHERE practice_id = $1 AND id = $2 AND status IN ('queued', 'running') RETURNING *`, [practiceId, id]);
+     WHERE practice_id = $1 AND id = $2 AND status IN ('queued', 'running') RETURNING *`,
+    [practiceId, id],
+  );
   return rows[0] ? toBatch(rows[0]) : undefined;
 }
 
 export async function addToTotal(db: Queryable, practiceId: string, id: string, n: number): Promise<void> {
-  await db.query('UPDATE batches SET total = coalesce(total, 0) + $3 WHERE practice_id = $1 AND id = $2', [practiceId, id, n]);
+  await db.query('UPDATE batches SET total = coalesce(total, 0) + $3 WHERE practice_id = $1 AND id = $2', [
+    practiceId,
+    id,
+    n,
+  ]);
 }
 
 /** Records results and advances progress in one statement; returns whether an abort was asked for. */
@@ -62,13 +108,38 @@ export async function recordItems(db: Queryable, practiceId: string, id: string,
                    SELECT k, sum(v::int) AS n FROM (SELECT * FROM jsonb_each_text(b.counts) UNION ALL SELECT * FROM jsonb_each_text($5::jsonb)) t(k, v)
                    GROUP BY k) s)
      WHERE practice_id = $1 AND id = $2 RETURNING abort_requested`,
-    [practiceId, id, JSON.stringify(items.map((i) => ({ entity_kind: i.entityKind, remote_id: i.remoteId ?? null, local_id: i.localId ?? null, action: i.action, message: i.message ?? null }))),
-      items.length, JSON.stringify(counts)]);
+    [
+      practiceId,
+      id,
+      JSON.stringify(
+        items.map((i) => ({
+          entity_kind: i.entityKind,
+          remote_id: i.remoteId ?? null,
+          local_id: i.localId ?? null,
+          action: i.action,
+          message: i.message ?? null,
+        })),
+      ),
+      items.length,
+      JSON.stringify(counts),
+    ],
+  );
   return rows[0]?.abort_requested ?? true;
 }
 
-export async function finishBatch(db: Queryable, practiceId: string, id: string, status: 'completed' | 'aborted' | 'failed', error?: string): Promise<void> {
-  await db.query(`UPDATE batches SET status = $3, error = $4, finished_at = now() WHERE practice_id = $1 AND id = $2`, [practiceId, id, status, error ?? null]);
+export async function finishBatch(
+  db: Queryable,
+  practiceId: string,
+  id: string,
+  status: 'completed' | 'aborted' | 'failed',
+  error?: string,
+): Promise<void> {
+  await db.query(`UPDATE batches SET status = $3, error = $4, finished_at = now() WHERE practice_id = $1 AND id = $2`, [
+    practiceId,
+    id,
+    status,
+    error ?? null,
+  ]);
 }
 
 /** Asks a running batch to stop at its next checkpoint; a queued one stops at once. */
@@ -77,29 +148,51 @@ export async function requestAbort(db: Queryable, practiceId: string, id: string
     `UPDATE batches SET abort_requested = true,
        status = CASE WHEN status = 'queued' THEN 'aborted' ELSE status END,
        finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END
-     WHERE practice_id = $1 AND id = $2 RETURNING *`, [practiceId, id]);
+     WHERE practice_id = $1 AND id = $2 RETURNING *`,
+    [practiceId, id],
+  );
   return rows[0] ? toBatch(rows[0]) : undefined;
 }
 
-export interface Progress { percent: number | null; perSecond: number | null; etaSeconds: number | null }
+export interface Progress {
+  percent: number | null;
+  perSecond: number | null;
+  etaSeconds: number | null;
+}
 
 export function progressOf(b: Batch, now = Date.now()): Progress {
   const elapsed = b.startedAt ? ((b.finishedAt ? Date.parse(b.finishedAt) : now) - Date.parse(b.startedAt)) / 1000 : 0;
   const perSecond = elapsed > 0 ? Math.round((b.processed / elapsed) * 10) / 10 : null;
   const percent = b.total ? Math.min(100, Math.round((b.processed / b.total) * 1000) / 10) : null;
   const remaining = b.total !== null ? Math.max(0, b.total - b.processed) : null;
-  const etaSeconds = b.status === 'running' && perSecond && remaining !== null ? Math.round(remaining / perSecond) : null;
+  const etaSeconds =
+    b.status === 'running' && perSecond && remaining !== null ? Math.round(remaining / perSecond) : null;
   return { percent, perSecond, etaSeconds };
 }
 
 /** The report, a page at a time (by id), so a large batch streams in bounded memory. */
-export async function* batchItems(db: Queryable, practiceId: string, id: string, pageSize = 5000): AsyncGenerator<BatchItem & { createdAt: string }> {
+export async function* batchItems(
+  db: Queryable,
+  practiceId: string,
+  id: string,
+  pageSize = 5000,
+): AsyncGenerator<BatchItem & { createdAt: string }> {
   let after = 0;
   for (;;) {
     const { rows } = await db.query(
       `SELECT id, entity_kind, remote_id, local_id, action, message, created_at FROM batch_items
-       WHERE practice_id = $1 AND batch_id = $2 AND id > $3 ORDER BY id LIMIT $4`, [practiceId, id, after, pageSize]);
-    for (const r of rows) yield { entityKind: r.entity_kind, remoteId: r.remote_id, localId: r.local_id, action: r.action, message: r.message, createdAt: r.created_at.toISOString() };
+       WHERE practice_id = $1 AND batch_id = $2 AND id > $3 ORDER BY id LIMIT $4`,
+      [practiceId, id, after, pageSize],
+    );
+    for (const r of rows)
+      yield {
+        entityKind: r.entity_kind,
+        remoteId: r.remote_id,
+        localId: r.local_id,
+        action: r.action,
+        message: r.message,
+        createdAt: r.created_at.toISOString(),
+      };
     if (rows.length < pageSize) return;
     after = rows.at(-1).id;
   }

@@ -9,7 +9,10 @@ export type BatchWriter<I, R> = (items: I[]) => Promise<R[]>;
 export class Coalescer<I, R> {
   private pending: { item: I; resolve(result: R): void; reject(error: unknown): void }[] = [];
 
-  constructor(private readonly write: BatchWriter<I, R>, private readonly maxBatch = 200) {}
+  constructor(
+    private readonly write: BatchWriter<I, R>,
+    private readonly maxBatch = 200,
+  ) {}
 
   submit(item: I): Promise<R> {
     return new Promise((resolve, reject) => {
@@ -28,6 +31,7 @@ export class Coalescer<I, R> {
       async (error: unknown) => {
         if (batch.length === 1) return batch[0]!.reject(error);
         for (const b of batch) await this.write([b.item]).then((results) => b.resolve(results[0] as R), b.reject);
-      });
+      },
+    );
   }
 }

@@ -9,28 +9,61 @@ export type System = 'hint' | 'healthengine' | 'salesforce';
 export type ConnectionStatus = 'pending' | 'active' | 'consent_needed' | 'error' | 'disabled' | 'deactivated';
 
 export interface Connection {
-  id: string; practiceId: string; system: System; name: string; status: ConnectionStatus;
-  statusMessage: string | null; remoteAccountId: string | null; settings: Record<string, unknown>;
-  health: Record<string, unknown>; hasCredentials: boolean; createdAt: string; updatedAt: string;
+  id: string;
+  practiceId: string;
+  system: System;
+  name: string;
+  status: ConnectionStatus;
+  statusMessage: string | null;
+  remoteAccountId: string | null;
+  settings: Record<string, unknown>;
+  health: Record<string, unknown>;
+  hasCredentials: boolean;
+  createdAt: string;
+  updatedAt: string;
 }
 
 const toConnection = (r: QueryResultRow): Connection => ({
-  id: r.id, practiceId: r.practice_id, system: r.system, name: r.name, status: r.status, statusMessage: r.status_message,
-  remoteAccountId: r.remote_account_id, settings: r.settings, health: r.health, hasCredentials: r.credentials_encrypted !== null,
-  createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  id: r.id,
+  practiceId: r.practice_id,
+  system: r.system,
+  name: r.name,
+  status: r.status,
+  statusMessage: r.status_message,
+  remoteAccountId: r.remote_account_id,
+  settings: r.settings,
+  health: r.health,
+  hasCredentials: r.credentials_encrypted !== null,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
 });
 
 export interface NewConnection {
-  practiceId: string; system: System; name: string; status?: ConnectionStatus; statusMessage?: string | null;
-  remoteAccountId?: string | null; settings?: Record<string, unknown>; credentials?: unknown;
+  practiceId: string;
+  system: System;
+  name: string;
+  status?: ConnectionStatus;
+  statusMessage?: string | null;
+  remoteAccountId?: string | null;
+  settings?: Record<string, unknown>;
+  credentials?: unknown;
 }
 
 export async function createConnection(db: Queryable, secrets: SecretBox, c: NewConnection): Promise<Connection> {
   const { rows } = await db.query(
     `INSERT INTO connections (practice_id, system, name, status, status_message, remote_account_id, settings, credentials_encrypted)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-    [c.practiceId, c.system, c.name, c.status ?? 'pending', c.statusMessage ?? null, c.remoteAccountId ?? null,
-      c.settings ?? {}, c.credentials === undefined ? null : secrets.sealJson(c.credentials)]);
+    [
+      c.practiceId,
+      c.system,
+      c.name,
+      c.status ?? 'pending',
+      c.statusMessage ?? null,
+      c.remoteAccountId ?? null,
+      c.settings ?? {},
+      c.credentials === undefined ? null : secrets.sealJson(c.credentials),
+    ],
+  );
   return toConnection(rows[0]);
 }
 
@@ -47,22 +80,39 @@ export async function getConnectionById(db: Queryable, id: string): Promise<Conn
   return rows[0] ? toConnection(rows[0]) : undefined;
 }
 
-export async function findConnectionByRemoteAccount(db: Queryable, system: System, remoteAccountId: string): Promise<Connection[]> {
+export async function findConnectionByRemoteAccount(
+  db: Queryable,
+  system: System,
+  remoteAccountId: string,
+): Promise<Connection[]> {
   const { rows } = await db.query(
-    `SELECT * FROM connections WHERE system = $1 AND remote_account_id = $2 ORDER BY created_at`, [system, remoteAccountId]);
+    `SELECT * FROM connections WHERE system = $1 AND remote_account_id = $2 ORDER BY created_at`,
+    [system, remoteAccountId],
+  );
   return rows.map(toConnection);
 }
 
 export async function listConnections(db: Queryable, practiceId: string, system?: System): Promise<Connection[]> {
   const { rows } = await db.query(
-    'SELECT * FROM connections WHERE practice_id = $1 AND ($2::text IS NULL OR system = $2) ORDER BY created_at', [practiceId, system ?? null]);
+    'SELECT * FROM connections WHERE practice_id = $1 AND ($2::text IS NULL OR system = $2) ORDER BY created_at',
+    [practiceId, system ?? null],
+  );
   return rows.map(toConnection);
 }
 
-export async function updateConnection(db: Queryable, practiceId: string, id: string, patch: {
-  status?: ConnectionStatus; statusMessage?: string | null; settings?: Record<string, unknown>; name?: string;
-  remoteAccountId?: string | null; health?: Record<string, unknown>;
-}): Promise<Connection | undefined> {
+export async function updateConnection(
+  db: Queryable,
+  practiceId: string,
+  id: string,
+  patch: {
+    status?: ConnectionStatus;
+    statusMessage?: string | null;
+    settings?: Record<string, unknown>;
+    name?: string;
+    remoteAccountId?: string | null;
+    health?: Record<string, unknown>;
+  },
+): Promise<Connection | undefined> {
   const { rows } = await db.query(
     `UPDATE connections SET
        status = coalesce($3, status),
@@ -73,18 +123,45 @@ export async function updateConnection(db: Queryable, practiceId: string, id: st
        health = coalesce(health || $10::jsonb, health),
        updated_at = now()
      WHERE practice_id = $1 AND id = $2 RETURNING *`,
-    [practiceId, id, patch.status ?? null, 'statusMessage' in patch, patch.statusMessage ?? null, patch.settings ?? null,
-      patch.name ?? null, 'remoteAccountId' in patch, patch.remoteAccountId ?? null, patch.health ? JSON.stringify(patch.health) : null]);
+    [
+      practiceId,
+      id,
+      patch.status ?? null,
+      'statusMessage' in patch,
+      patch.statusMessage ?? null,
+      patch.settings ?? null,
+      patch.name ?? null,
+      'remoteAccountId' in patch,
+      patch.remoteAccountId ?? null,
+      patch.health ? JSON.stringify(patch.health) : null,
+    ],
+  );
   return rows[0] ? toConnection(rows[0]) : undefined;
 }
 
-export async function setCredentials(db: Queryable, secrets: SecretBox, practiceId: string, id: string, credentials: unknown): Promise<void> {
-  await db.query('UPDATE connections SET credentials_encrypted = $3, updated_at = now() WHERE practice_id = $1 AND id = $2',
-    [practiceId, id, secrets.sealJson(credentials)]);
+export async function setCredentials(
+  db: Queryable,
+  secrets: SecretBox,
+  practiceId: string,
+  id: string,
+  credentials: unknown,
+): Promise<void> {
+  await db.query(
+    'UPDATE connections SET credentials_encrypted = $3, updated_at = now() WHERE practice_id = $1 AND id = $2',
+    [practiceId, id, secrets.sealJson(credentials)],
+  );
 }
 
-export async function readCredentials<T>(db: Queryable, secrets: SecretBox, practiceId: string, id: string): Promise<T | undefined> {
-  const { rows } = await db.query('SELECT credentials_encrypted FROM connections WHERE practice_id = $1 AND id = $2', [practiceId, id]);
+export async function readCredentials<T>(
+  db: Queryable,
+  secrets: SecretBox,
+  practiceId: string,
+  id: string,
+): Promise<T | undefined> {
+  const { rows } = await db.query('SELECT credentials_encrypted FROM connections WHERE practice_id = $1 AND id = $2', [
+    practiceId,
+    id,
+  ]);
   const sealed = rows[0]?.credentials_encrypted;
   return sealed ? secrets.openJson<T>(sealed) : undefined;
 }

@@ -2,9 +2,18 @@
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.ts';
 import { createPool, ensureDatabase, type Db } from './pool.ts';
 
-export interface OpenDatabase { db: Db; url: string; embedded: boolean; close(): Promise<void> }
+export interface OpenDatabase {
+  db: Db;
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
 
-export async function openDatabase(options: { databaseUrl?: string; home: string; poolSize?: number }): Promise<OpenDatabase> {
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  home: string;
+  poolSize?: number;
+}): Promise<OpenDatabase> {
   let embedded: EmbeddedDatabase | undefined;
   let url = options.databaseUrl;
   if (!url) {
@@ -13,7 +22,9 @@ export async function openDatabase(options: { databaseUrl?: string; home: string
   }
   const db = createPool(url, options.poolSize ?? 20);
   return {
-    db, url, embedded: embedded !== undefined,
+    db,
+    url,
+    embedded: embedded !== undefined,
     async close() {
       await db.end().catch(() => {});
       await embedded?.stop();

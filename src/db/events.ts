@@ -4,13 +4,20 @@ import type { Queryable } from './pool.ts';
 /** Where a change came from: the API, the CLI, or a connection (so that spoke is not told its own change). */
 export type ChangeOrigin = 'api' | 'cli' | 'system' | `connection:${string}`;
 
-export interface ChangeContext { practiceId: string; actor: string; origin: ChangeOrigin }
+export interface ChangeContext {
+  practiceId: string;
+  actor: string;
+  origin: ChangeOrigin;
+}
 
 export type ChangeAction = 'created' | 'updated' | 'deleted';
 
 /** One change to one record, as the outbox and the audit trail record it. */
 export interface Change extends ChangeContext {
-  entityKind: string; entityId: string; action: ChangeAction; version: number;
+  entityKind: string;
+  entityId: string;
+  action: ChangeAction;
+  version: number;
   /** Field names only, never values: the audit trail and the outbox carry no PHI. */
   fields: string[];
 }
@@ -21,16 +28,31 @@ export interface Change extends ChangeContext {
  * make the change and its events one atomic statement; every writer of events uses this.
  */
 export function changeCtes(changes: Change[], params: unknown[]): string {
-  const p = (value: unknown) => { params.push(value); return `$${params.length}`; };
-  const events = changes.map((c) => `(${p(c.practiceId)}::uuid, ${p(c.entityKind)}, ${p(c.entityId)}::uuid, ${p(c.action)}, ${p(c.version)}::int, ${p(c.origin)}, ${p(c.fields)}::text[])`);
-  const audits = changes.map((c) => `(${p(c.practiceId)}::uuid, ${p(c.actor)}, ${p(`${c.entityKind}.${c.action}`)}, ${p(c.entityKind)}, ${p(c.entityId)}, ${p(c.fields)}::text[])`);
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const events = changes.map(
+    (c) =>
+      `(${p(c.practiceId)}::uuid, ${p(c.entityKind)}, ${p(c.entityId)}::uuid, ${p(c.action)}, ${p(c.version)}::int, ${p(c.origin)}, ${p(c.fields)}::text[])`,
+  );
+  const audits = changes.map(
+    (c) =>
+      `(${p(c.practiceId)}::uuid, ${p(c.actor)}, ${p(`${c.entityKind}.${c.action}`)}, ${p(c.entityKind)}, ${p(c.entityId)}, ${p(c.fields)}::text[])`,
+  );
   return `ev AS (INSERT INTO domain_events (practice_id, entity_kind, entity_id, action, version, origin, changed_fields) VALUES ${events.join(', ')}),
     au AS (INSERT INTO audit_events (practice_id, actor, action, entity_kind, entity_id, fields) VALUES ${audits.join(', ')})`;
 }
 
 /** Writes one change's events on their own (inside the caller's transaction). */
 export async function recordChange(
-  db: Queryable, ctx: ChangeContext, entityKind: string, entityId: string, action: ChangeAction, version: number, fields: string[],
+  db: Queryable,
+  ctx: ChangeContext,
+  entityKind: string,
+  entityId: string,
+  action: ChangeAction,
+  version: number,
+  fields: string[],
 ): Promise<void> {
   await recordChanges(db, [{ ...ctx, entityKind, entityId, action, version, fields }]);
 }
@@ -48,6 +70,10 @@ export async function recordChanges(db: Queryable, changes: Change[]): Promise<v
 let onOutboxWritten: () => void = () => {};
 
 /** Called after every outbox write; the composition root points it at the dispatcher's wake-up. */
-export function outboxWritten(): void { onOutboxWritten(); }
+export function outboxWritten(): void {
+  onOutboxWritten();
+}
 
-export function setOutboxListener(listener: () => void): void { onOutboxWritten = listener; }
+export function setOutboxListener(listener: () => void): void {
+  onOutboxWritten = listener;
+}

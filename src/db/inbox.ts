@@ -4,7 +4,11 @@ import { Coalescer } from './coalesce.ts';
 import type { Queryable } from './pool.ts';
 
 export interface InboundEvent {
-  practiceId: string; connectionId: string; sourceEventId: string; eventType: string; payload: unknown;
+  practiceId: string;
+  connectionId: string;
+  sourceEventId: string;
+  eventType: string;
+  payload: unknown;
   /** The payload as received, when it is already JSON text (a webhook's verified raw body): stored as is. */
   rawJson?: string;
 }
@@ -14,7 +18,8 @@ export async function storeInbound(db: Queryable, e: InboundEvent): Promise<numb
   const { rows } = await db.query(
     `INSERT INTO inbox (practice_id, connection_id, source_event_id, event_type, payload)
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection_id, source_event_id) DO NOTHING RETURNING id`,
-    [e.practiceId, e.connectionId, e.sourceEventId, e.eventType, JSON.stringify(e.payload)]);
+    [e.practiceId, e.connectionId, e.sourceEventId, e.eventType, JSON.stringify(e.payload)],
+  );
   return rows[0]?.id;
 }
 
@@ -31,11 +36,19 @@ export class InboxWriter {
   constructor(db: Queryable) {
     this.coalescer = new Coalescer(async (batch) => {
       const params: unknown[] = [];
-      const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
-      const values = batch.map((e) => `(${p(e.practiceId)}::uuid, ${p(e.connectionId)}::uuid, ${p(e.sourceEventId)}, ${p(e.eventType)}, ${p(e.rawJson ?? JSON.stringify(e.payload))}::jsonb)`);
+      const p = (v: unknown) => {
+        params.push(v);
+        return `$${params.length}`;
+      };
+      const values = batch.map(
+        (e) =>
+          `(${p(e.practiceId)}::uuid, ${p(e.connectionId)}::uuid, ${p(e.sourceEventId)}, ${p(e.eventType)}, ${p(e.rawJson ?? JSON.stringify(e.payload))}::jsonb)`,
+      );
       const { rows } = await db.query(
         `INSERT INTO inbox (practice_id, connection_id, source_event_id, event_type, payload) VALUES ${values.join(', ')}
-         ON CONFLICT (connection_id, source_event_id) DO NOTHING RETURNING connection_id, source_event_id`, params);
+         ON CONFLICT (connection_id, source_event_id) DO NOTHING RETURNING connection_id, source_event_id`,
+        params,
+      );
       const inserted = new Set(rows.map((r) => `${r.connection_id}\u0000${r.source_event_id}`));
       const seen = new Set<string>();
       return batch.map((e) => {
@@ -47,18 +60,48 @@ export class InboxWriter {
     });
   }
 
-  store(event: InboundEvent): Promise<boolean> { return this.coalescer.submit(event); }
+  store(event: InboundEvent): Promise<boolean> {
+    return this.coalescer.submit(event);
+  }
 }
 
-export interface StoredEvent { id: number; practiceId: string; connectionId: string; sourceEventId: string; eventType: string; payload: unknown; status: string }
+export interface StoredEvent {
+  id: number;
+  practiceId: string;
+  connectionId: string;
+  sourceEventId: string;
+  eventType: string;
+  payload: unknown;
+  status: string;
+}
 
 export async function getInbound(db: Queryable, practiceId: string, id: number): Promise<StoredEvent | undefined> {
   const { rows } = await db.query('SELECT * FROM inbox WHERE practice_id = $1 AND id = $2', [practiceId, id]);
   const r = rows[0];
-  return r ? { id: r.id, practiceId: r.practice_id, connectionId: r.connection_id, sourceEventId: r.source_event_id, eventType: r.event_type, payload: r.payload, status: r.status } : undefined;
+  return r
+    ? {
+        id: r.id,
+        practiceId: r.practice_id,
+        connectionId: r.connection_id,
+        sourceEventId: r.source_event_id,
+        eventType: r.event_type,
+        payload: r.payload,
+        status: r.status,
+      }
+    : undefined;
 }
 
-export async function markInbound(db: Queryable, practiceId: string, id: number, status: 'processed' | 'ignored' | 'failed', error?: string): Promise<void> {
-  await db.query('UPDATE inbox SET status = $3, error = $4, processed_at = now() WHERE practice_id = $1 AND id = $2',
-    [practiceId, id, status, error ?? null]);
+export async function markInbound(
+  db: Queryable,
+  practiceId: string,
+  id: number,
+  status: 'processed' | 'ignored' | 'failed',
+  error?: string,
+): Promise<void> {
+  await db.query('UPDATE inbox SET status = $3, error = $4, processed_at = now() WHERE practice_id = $1 AND id = $2', [
+    practiceId,
+    id,
+    status,
+    error ?? null,
+  ]);
 }

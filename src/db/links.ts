@@ -3,37 +3,62 @@ import type { QueryResultRow } from 'pg';
 import type { Queryable } from './pool.ts';
 
 export interface LinkSummary {
-  system: string; connectionId: string; remoteId: string | null; status: string;
-  errorMessage: string | null; lastSyncedAt: string | null;
+  system: string;
+  connectionId: string;
+  remoteId: string | null;
+  status: string;
+  errorMessage: string | null;
+  lastSyncedAt: string | null;
 }
 
 /** A link summary plus the read-only facts the remote system holds (shown to staff). */
-export interface LinkWithData extends LinkSummary { remoteData: Record<string, unknown> }
+export interface LinkWithData extends LinkSummary {
+  remoteData: Record<string, unknown>;
+}
 
 /** Resolves "<system>:<remoteId>" (e.g. hint:pat-ab12C345DeF6) to a local id within the practice. */
-export async function findLocalIdByAlias(db: Queryable, practiceId: string, entityKind: string, alias: string): Promise<string | undefined> {
+export async function findLocalIdByAlias(
+  db: Queryable,
+  practiceId: string,
+  entityKind: string,
+  alias: string,
+): Promise<string | undefined> {
   const colon = alias.indexOf(':');
   if (colon <= 0) return undefined;
   const { rows } = await db.query(
     `SELECT l.local_id FROM links l JOIN connections c ON c.id = l.connection_id AND c.practice_id = l.practice_id
      WHERE l.practice_id = $1 AND l.entity_kind = $2 AND c.system = $3 AND l.remote_id = $4
      ORDER BY l.created_at LIMIT 1`,
-    [practiceId, entityKind, alias.slice(0, colon), alias.slice(colon + 1)]);
+    [practiceId, entityKind, alias.slice(0, colon), alias.slice(colon + 1)],
+  );
   return rows[0]?.local_id;
 }
 
-export async function linksFor(db: Queryable, practiceId: string, entityKind: string, localIds: string[]): Promise<Map<string, LinkWithData[]>> {
+export async function linksFor(
+  db: Queryable,
+  practiceId: string,
+  entityKind: string,
+  localIds: string[],
+): Promise<Map<string, LinkWithData[]>> {
   const out = new Map<string, LinkWithData[]>();
   if (localIds.length === 0) return out;
   const { rows } = await db.query(
     `SELECT l.local_id, c.system, l.connection_id, l.remote_id, l.status, l.error_message, l.last_synced_at, l.remote_data
      FROM links l JOIN connections c ON c.id = l.connection_id
      WHERE l.practice_id = $1 AND l.entity_kind = $2 AND l.local_id = ANY($3::uuid[]) ORDER BY l.created_at`,
-    [practiceId, entityKind, localIds]);
+    [practiceId, entityKind, localIds],
+  );
   for (const r of rows) {
     const list = out.get(r.local_id) ?? [];
-    list.push({ system: r.system, connectionId: r.connection_id, remoteId: r.remote_id, status: r.status,
-      errorMessage: r.error_message, lastSyncedAt: r.last_synced_at ? r.last_synced_at.toISOString() : null, remoteData: r.remote_data });
+    list.push({
+      system: r.system,
+      connectionId: r.connection_id,
+      remoteId: r.remote_id,
+      status: r.status,
+      errorMessage: r.error_message,
+      lastSyncedAt: r.last_synced_at ? r.last_synced_at.toISOString() : null,
+      remoteData: r.remote_data,
+    });
     out.set(r.local_id, list);
   }
   return out;
@@ -43,41 +68,86 @@ export type LinkStatus = 'synced' | 'unsynced' | 'errored' | 'enabled';
 
 /** A row of the links table. remoteId is null only on an errored link whose remote record was never made. */
 export interface StoredLink {
-  id: string; practiceId: string; connectionId: string; entityKind: string; localId: string; remoteId: string | null;
-  status: LinkStatus; remoteState: string | null; errorMessage: string | null; lastSyncedAt: string | null;
-  remoteVersion: string | null; writtenHash: string | null; readHash: string | null; remoteData: Record<string, unknown>;
+  id: string;
+  practiceId: string;
+  connectionId: string;
+  entityKind: string;
+  localId: string;
+  remoteId: string | null;
+  status: LinkStatus;
+  remoteState: string | null;
+  errorMessage: string | null;
+  lastSyncedAt: string | null;
+  remoteVersion: string | null;
+  writtenHash: string | null;
+  readHash: string | null;
+  remoteData: Record<string, unknown>;
 }
 
 /** A link to a record that exists on the remote system: what sync code works with. */
-export interface Link extends StoredLink { remoteId: string }
+export interface Link extends StoredLink {
+  remoteId: string;
+}
 
-export interface LinkKey { practiceId: string; connectionId: string; entityKind: string; localId: string; remoteId: string | null }
+export interface LinkKey {
+  practiceId: string;
+  connectionId: string;
+  entityKind: string;
+  localId: string;
+  remoteId: string | null;
+}
 
 const toLink = (r: QueryResultRow): StoredLink => ({
-  id: r.id, practiceId: r.practice_id, connectionId: r.connection_id, entityKind: r.entity_kind, localId: r.local_id,
-  remoteId: r.remote_id, status: r.status, remoteState: r.remote_state, errorMessage: r.error_message,
-  lastSyncedAt: r.last_synced_at ? r.last_synced_at.toISOString() : null, remoteVersion: r.remote_version,
-  writtenHash: r.written_hash, readHash: r.read_hash, remoteData: r.remote_data,
+  id: r.id,
+  practiceId: r.practice_id,
+  connectionId: r.connection_id,
+  entityKind: r.entity_kind,
+  localId: r.local_id,
+  remoteId: r.remote_id,
+  status: r.status,
+  remoteState: r.remote_state,
+  errorMessage: r.error_message,
+  lastSyncedAt: r.last_synced_at ? r.last_synced_at.toISOString() : null,
+  remoteVersion: r.remote_version,
+  writtenHash: r.written_hash,
+  readHash: r.read_hash,
+  remoteData: r.remote_data,
 });
 
 /** The link of a record to its twin; an errored link without a remote record is not one. */
-export async function findLink(db: Queryable, practiceId: string, connectionId: string, entityKind: string, by: { localId: string } | { remoteId: string }): Promise<Link | undefined> {
+export async function findLink(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  entityKind: string,
+  by: { localId: string } | { remoteId: string },
+): Promise<Link | undefined> {
   const [column, value] = 'localId' in by ? ['local_id', by.localId] : ['remote_id', by.remoteId];
   const { rows } = await db.query(
     `SELECT * FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND ${column} = $4 AND remote_id IS NOT NULL`,
-    [practiceId, connectionId, entityKind, value]);
+    [practiceId, connectionId, entityKind, value],
+  );
   return rows[0] ? (toLink(rows[0]) as Link) : undefined;
 }
 
 /** The links of many remote records at once, by remote id. */
-export async function findLinksByRemoteId(db: Queryable, practiceId: string, connectionId: string, entityKind: string, remoteIds: string[]): Promise<Map<string, Link>> {
+export async function findLinksByRemoteId(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  entityKind: string,
+  remoteIds: string[],
+): Promise<Map<string, Link>> {
   const { rows } = await db.query(
     `SELECT * FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND remote_id = ANY($4::text[])`,
-    [practiceId, connectionId, entityKind, [...new Set(remoteIds)]]);
+    [practiceId, connectionId, entityKind, [...new Set(remoteIds)]],
+  );
   return new Map(rows.map((r) => [r.remote_id as string, toLink(r) as Link]));
 }
 
-export type LinkPatch = Partial<Pick<Link, 'status' | 'remoteState' | 'errorMessage' | 'remoteVersion' | 'writtenHash' | 'readHash' | 'remoteData'>> & { synced?: boolean };
+export type LinkPatch = Partial<
+  Pick<Link, 'status' | 'remoteState' | 'errorMessage' | 'remoteVersion' | 'writtenHash' | 'readHash' | 'remoteData'>
+> & { synced?: boolean };
 
 /** Creates the link or updates it; only the fields given change. */
 export async function upsertLink(db: Queryable, key: LinkKey & { remoteId: string }, patch?: LinkPatch): Promise<Link>;
@@ -100,10 +170,27 @@ export async function upsertLink(db: Queryable, key: LinkKey, patch: LinkPatch =
        last_synced_at = CASE WHEN $19 THEN now() ELSE links.last_synced_at END,
        updated_at = now()
      RETURNING *`,
-    [key.practiceId, key.connectionId, key.entityKind, key.localId, key.remoteId, patch.status ?? null,
-      has('remoteState'), patch.remoteState ?? null, has('errorMessage'), patch.errorMessage ?? null,
-      has('remoteVersion'), patch.remoteVersion ?? null, has('writtenHash'), patch.writtenHash ?? null,
-      has('readHash'), patch.readHash ?? null, has('remoteData'), patch.remoteData ? JSON.stringify(patch.remoteData) : null,
-      patch.synced ?? false]);
+    [
+      key.practiceId,
+      key.connectionId,
+      key.entityKind,
+      key.localId,
+      key.remoteId,
+      patch.status ?? null,
+      has('remoteState'),
+      patch.remoteState ?? null,
+      has('errorMessage'),
+      patch.errorMessage ?? null,
+      has('remoteVersion'),
+      patch.remoteVersion ?? null,
+      has('writtenHash'),
+      patch.writtenHash ?? null,
+      has('readHash'),
+      patch.readHash ?? null,
+      has('remoteData'),
+      patch.remoteData ? JSON.stringify(patch.remoteData) : null,
+      patch.synced ?? false,
+    ],
+  );
   return toLink(rows[0]);
 }

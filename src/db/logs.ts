@@ -5,34 +5,72 @@ import type { Queryable } from './pool.ts';
 export type LogLevel = 'debug' | 'error' | 'exception';
 
 export interface LogEntry {
-  id: number; level: LogLevel; message: string; connectionId: string | null;
-  entityKind: string | null; entityId: string | null; context: Record<string, unknown>; createdAt: string;
+  id: number;
+  level: LogLevel;
+  message: string;
+  connectionId: string | null;
+  entityKind: string | null;
+  entityId: string | null;
+  context: Record<string, unknown>;
+  createdAt: string;
 }
 
 export interface NewLogEntry {
-  level: LogLevel; message: string; connectionId?: string | null; entityKind?: string | null;
-  entityId?: string | null; context?: Record<string, unknown>;
+  level: LogLevel;
+  message: string;
+  connectionId?: string | null;
+  entityKind?: string | null;
+  entityId?: string | null;
+  context?: Record<string, unknown>;
 }
 
 export async function writeLog(db: Queryable, practiceId: string, entry: NewLogEntry): Promise<void> {
   await db.query(
     `INSERT INTO log_entries (practice_id, level, message, connection_id, entity_kind, entity_id, context)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [practiceId, entry.level, entry.message, entry.connectionId ?? null, entry.entityKind ?? null, entry.entityId ?? null, entry.context ?? {}]);
+    [
+      practiceId,
+      entry.level,
+      entry.message,
+      entry.connectionId ?? null,
+      entry.entityKind ?? null,
+      entry.entityId ?? null,
+      entry.context ?? {},
+    ],
+  );
 }
 
 const levelsAtOrAbove: Record<LogLevel, LogLevel[]> = {
-  debug: ['debug', 'error', 'exception'], error: ['error', 'exception'], exception: ['exception'],
+  debug: ['debug', 'error', 'exception'],
+  error: ['error', 'exception'],
+  exception: ['exception'],
 };
 
-export async function readLogs(db: Queryable, practiceId: string | null, options: { level?: LogLevel; afterId?: number; limit?: number; entityId?: string }): Promise<LogEntry[]> {
+export async function readLogs(
+  db: Queryable,
+  practiceId: string | null,
+  options: { level?: LogLevel; afterId?: number; limit?: number; entityId?: string },
+): Promise<LogEntry[]> {
   const { rows } = await db.query(
     `SELECT * FROM log_entries
      WHERE ($1::uuid IS NULL OR practice_id = $1) AND level = ANY($2) AND id > $3 AND ($5::text IS NULL OR entity_id = $5)
      ORDER BY id DESC LIMIT $4`,
-    [practiceId, levelsAtOrAbove[options.level ?? 'debug'], options.afterId ?? 0, options.limit ?? 100, options.entityId ?? null]);
+    [
+      practiceId,
+      levelsAtOrAbove[options.level ?? 'debug'],
+      options.afterId ?? 0,
+      options.limit ?? 100,
+      options.entityId ?? null,
+    ],
+  );
   return rows.reverse().map((r) => ({
-    id: r.id, level: r.level, message: r.message, connectionId: r.connection_id, entityKind: r.entity_kind,
-    entityId: r.entity_id, context: r.context, createdAt: r.created_at.toISOString(),
+    id: r.id,
+    level: r.level,
+    message: r.message,
+    connectionId: r.connection_id,
+    entityKind: r.entity_kind,
+    entityId: r.entity_id,
+    context: r.context,
+    createdAt: r.created_at.toISOString(),
   }));
 }

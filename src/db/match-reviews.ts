@@ -10,30 +10,59 @@ import { applyReviewDecision, type ReviewDecision, type ScoredCandidate } from '
 import { isUuid } from '../core/ids.ts';
 
 export interface MatchReview {
-  id: string; connectionId: string | null; system: string | null; entityKind: string; remoteId: string | null; localId: string | null;
-  incoming: unknown; candidates: { id: string; score: number; explanation: unknown }[];
-  status: 'pending' | 'accepted' | 'rejected'; resolution: unknown; createdAt: string; resolvedAt: string | null; resolvedBy: string | null;
+  id: string;
+  connectionId: string | null;
+  system: string | null;
+  entityKind: string;
+  remoteId: string | null;
+  localId: string | null;
+  incoming: unknown;
+  candidates: { id: string; score: number; explanation: unknown }[];
+  status: 'pending' | 'accepted' | 'rejected';
+  resolution: unknown;
+  createdAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
 }
 
 const SELECT = `SELECT r.*, c.system FROM match_reviews r LEFT JOIN connections c ON c.id = r.connection_id`;
 
 function toReview(r: Record<string, unknown>): MatchReview {
   return {
-    id: r.id as string, connectionId: r.connection_id as string | null, system: r.system as string | null, entityKind: r.entity_kind as string,
-    remoteId: r.remote_id as string | null, localId: r.local_id as string | null, incoming: r.incoming, candidates: r.candidates as MatchReview['candidates'],
-    status: r.status as MatchReview['status'], resolution: r.resolution, createdAt: (r.created_at as Date).toISOString(),
-    resolvedAt: r.resolved_at ? (r.resolved_at as Date).toISOString() : null, resolvedBy: r.resolved_by as string | null,
+    id: r.id as string,
+    connectionId: r.connection_id as string | null,
+    system: r.system as string | null,
+    entityKind: r.entity_kind as string,
+    remoteId: r.remote_id as string | null,
+    localId: r.local_id as string | null,
+    incoming: r.incoming,
+    candidates: r.candidates as MatchReview['candidates'],
+    status: r.status as MatchReview['status'],
+    resolution: r.resolution,
+    createdAt: (r.created_at as Date).toISOString(),
+    resolvedAt: r.resolved_at ? (r.resolved_at as Date).toISOString() : null,
+    resolvedBy: r.resolved_by as string | null,
   };
 }
 
-export async function listMatchReviews(db: Queryable, practiceId: string, status: string, limit: number): Promise<MatchReview[]> {
-  const { rows } = await db.query(`${SELECT} WHERE r.practice_id = $1 AND r.status = $2 ORDER BY r.created_at LIMIT $3`, [practiceId, status, limit]);
+export async function listMatchReviews(
+  db: Queryable,
+  practiceId: string,
+  status: string,
+  limit: number,
+): Promise<MatchReview[]> {
+  const { rows } = await db.query(
+    `${SELECT} WHERE r.practice_id = $1 AND r.status = $2 ORDER BY r.created_at LIMIT $3`,
+    [practiceId, status, limit],
+  );
   return rows.map(toReview);
 }
 
 export async function getMatchReview(db: Queryable, practiceId: string, id: string): Promise<MatchReview> {
   if (!isUuid(id)) throw new NotFoundError('match review');
-  const { rows: [row] } = await db.query(`${SELECT} WHERE r.practice_id = $1 AND r.id = $2`, [practiceId, id]);
+  const {
+    rows: [row],
+  } = await db.query(`${SELECT} WHERE r.practice_id = $1 AND r.id = $2`, [practiceId, id]);
   if (!row) throw new NotFoundError('match review');
   return toReview(row);
 }
@@ -49,49 +78,109 @@ async function lockPending(tx: Tx, ctx: ChangeContext, id: string): Promise<Matc
 async function mergePatient(tx: Tx, ctx: ChangeContext, duplicateId: string, survivorId: string): Promise<void> {
   const { rows: moved } = await tx.query(
     'UPDATE appointments SET patient_id = $3, updated_at = now(), version = version + 1 WHERE practice_id = $1 AND patient_id = $2 RETURNING id, version',
-    [ctx.practiceId, duplicateId, survivorId]);
+    [ctx.practiceId, duplicateId, survivorId],
+  );
   // Each moved appointment is a change like any other: audited, and heard by the spokes.
-  await recordChanges(tx, moved.map((a) => ({ ...ctx, entityKind: 'appointment', entityId: a.id as string, action: 'updated' as const, version: a.version as number, fields: ['patientId'] })));
+  await recordChanges(
+    tx,
+    moved.map((a) => ({
+      ...ctx,
+      entityKind: 'appointment',
+      entityId: a.id as string,
+      action: 'updated' as const,
+      version: a.version as number,
+      fields: ['patientId'],
+    })),
+  );
   // A link of the duplicate moves over unless the survivor already has one on that connection.
   await tx.query(
     `UPDATE links l SET local_id = $3, updated_at = now() WHERE l.practice_id = $1 AND l.entity_kind = 'patient' AND l.local_id = $2
        AND NOT EXISTS (SELECT 1 FROM links s WHERE s.connection_id = l.connection_id AND s.entity_kind = 'patient' AND s.local_id = $3)`,
-    [ctx.practiceId, duplicateId, survivorId]);
-  const { rows: [dup] } = await tx.query(
+    [ctx.practiceId, duplicateId, survivorId],
+  );
+  const {
+    rows: [dup],
+  } = await tx.query(
     `UPDATE patients SET deleted_at = now(), version = version + 1, updated_at = now() WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING version`,
-    [ctx.practiceId, duplicateId]);
+    [ctx.practiceId, duplicateId],
+  );
   if (dup) await recordChange(tx, ctx, 'patient', duplicateId, 'deleted', dup.version, ['mergedInto']);
 }
 
 /** The core's view of a stored review: the incoming record is the provisional patient if one was made. */
 function decide(review: MatchReview, decision: ReviewDecision) {
-  const application = applyReviewDecision({
-    incomingId: review.localId ?? review.remoteId ?? review.id, status: review.status === 'pending' ? 'open' : review.status,
-    candidates: review.candidates as ScoredCandidate[],
-  }, decision);
+  const application = applyReviewDecision(
+    {
+      incomingId: review.localId ?? review.remoteId ?? review.id,
+      status: review.status === 'pending' ? 'open' : review.status,
+      candidates: review.candidates as ScoredCandidate[],
+    },
+    decision,
+  );
   if (!application.ok) throw new ValidationError([{ field: 'patientId', message: application.error }]);
   return application.outcome;
 }
 
-export async function acceptMatchReview(db: Db, ctx: ChangeContext, id: string, patientId: string): Promise<MatchReview> {
+export async function acceptMatchReview(
+  db: Db,
+  ctx: ChangeContext,
+  id: string,
+  patientId: string,
+): Promise<MatchReview> {
   return inTransaction(db, async (tx) => {
     const review = await lockPending(tx, ctx, id);
-    const outcome = decide(review, { kind: 'accept', candidateId: patientId, action: review.localId ? 'merge' : 'link' });
-    const { rows: [patient] } = await tx.query('SELECT id FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [ctx.practiceId, patientId]);
-    if (!patient) throw new ValidationError([{ field: 'patientId', message: 'refers to a patient that no longer exists in this practice' }]);
+    const outcome = decide(review, {
+      kind: 'accept',
+      candidateId: patientId,
+      action: review.localId ? 'merge' : 'link',
+    });
+    const {
+      rows: [patient],
+    } = await tx.query('SELECT id FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [
+      ctx.practiceId,
+      patientId,
+    ]);
+    if (!patient)
+      throw new ValidationError([
+        { field: 'patientId', message: 'refers to a patient that no longer exists in this practice' },
+      ]);
     switch (outcome.kind) {
-      case 'merge': if (outcome.mergeId !== outcome.keepId) await mergePatient(tx, ctx, outcome.mergeId, outcome.keepId); break;
-      case 'link': break;
-      case 'create': throw new Error('accepting a review never creates a patient');
-      default: { const unreachable: never = outcome; throw unreachable; }
+      case 'merge':
+        if (outcome.mergeId !== outcome.keepId) await mergePatient(tx, ctx, outcome.mergeId, outcome.keepId);
+        break;
+      case 'link':
+        break;
+      case 'create':
+        throw new Error('accepting a review never creates a patient');
+      default: {
+        const unreachable: never = outcome;
+        throw unreachable;
+      }
     }
     if (review.connectionId && review.remoteId) {
-      await tx.query(`DELETE FROM links WHERE connection_id = $1 AND entity_kind = $2 AND remote_id = $3 AND local_id <> $4`,
-        [review.connectionId, review.entityKind, review.remoteId, patientId]);
-      await upsertLink(tx, { practiceId: ctx.practiceId, connectionId: review.connectionId, entityKind: review.entityKind, localId: patientId, remoteId: review.remoteId });
+      await tx.query(
+        `DELETE FROM links WHERE connection_id = $1 AND entity_kind = $2 AND remote_id = $3 AND local_id <> $4`,
+        [review.connectionId, review.entityKind, review.remoteId, patientId],
+      );
+      await upsertLink(tx, {
+        practiceId: ctx.practiceId,
+        connectionId: review.connectionId,
+        entityKind: review.entityKind,
+        localId: patientId,
+        remoteId: review.remoteId,
+      });
     }
-    await tx.query(`UPDATE match_reviews SET status = 'accepted', resolution = $2, resolved_at = now(), resolved_by = $3 WHERE id = $1`,
-      [id, JSON.stringify({ patientId, merged: outcome.kind === 'merge' && outcome.mergeId !== outcome.keepId ? outcome.mergeId : null }), ctx.actor]);
+    await tx.query(
+      `UPDATE match_reviews SET status = 'accepted', resolution = $2, resolved_at = now(), resolved_by = $3 WHERE id = $1`,
+      [
+        id,
+        JSON.stringify({
+          patientId,
+          merged: outcome.kind === 'merge' && outcome.mergeId !== outcome.keepId ? outcome.mergeId : null,
+        }),
+        ctx.actor,
+      ],
+    );
     return getMatchReview(tx, ctx.practiceId, id);
   });
 }
@@ -99,7 +188,10 @@ export async function acceptMatchReview(db: Db, ctx: ChangeContext, id: string, 
 export async function rejectMatchReview(db: Db, ctx: ChangeContext, id: string): Promise<MatchReview> {
   return inTransaction(db, async (tx) => {
     decide(await lockPending(tx, ctx, id), { kind: 'reject' });
-    await tx.query(`UPDATE match_reviews SET status = 'rejected', resolution = '{"differentPeople": true}', resolved_at = now(), resolved_by = $2 WHERE id = $1`, [id, ctx.actor]);
+    await tx.query(
+      `UPDATE match_reviews SET status = 'rejected', resolution = '{"differentPeople": true}', resolved_at = now(), resolved_by = $2 WHERE id = $1`,
+      [id, ctx.actor],
+    );
     return getMatchReview(tx, ctx.practiceId, id);
   });
 }

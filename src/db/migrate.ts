@@ -10,18 +10,24 @@ import { inTransaction } from './pool.ts';
 const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const LOCK_KEY = 7_453_001; // arbitrary, constant: "tandem migrations"
 
-export interface Migration { id: number; name: string; sql: string }
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
 
 export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort();
   const numbers = files.map((f) => f.slice(0, 3));
   const clash = files.filter((f, i) => numbers.indexOf(f.slice(0, 3)) !== i);
   if (clash.length > 0) throw new Error(`two migrations share a number: ${clash.join(', ')} — renumber one`);
-  return Promise.all(files.map(async (file) => ({
-    id: Number(file.slice(0, 3)),
-    name: file.replace(/\.sql$/, ''),
-    sql: await readFile(path.join(dir, file), 'utf8'),
-  })));
+  return Promise.all(
+    files.map(async (file) => ({
+      id: Number(file.slice(0, 3)),
+      name: file.replace(/\.sql$/, ''),
+      sql: await readFile(path.join(dir, file), 'utf8'),
+    })),
+  );
 }
 
 /** Applies pending migrations; returns the names applied. */
@@ -49,6 +55,8 @@ export async function migrate(db: Db): Promise<string[]> {
 export async function migrationsCurrent(db: Db): Promise<boolean> {
   const migrations = await loadMigrations();
   const last = migrations.at(-1)?.id ?? 0;
-  const result = await db.query<{ max: number | null }>('SELECT max(id) AS max FROM tandem_migrations').catch(() => null);
+  const result = await db
+    .query<{ max: number | null }>('SELECT max(id) AS max FROM tandem_migrations')
+    .catch(() => null);
   return (result?.rows[0]?.max ?? 0) >= last;
 }

@@ -17,7 +17,9 @@ export function createPool(connectionString: string, max = 20): Db {
   // A checked-out client's failure reaches its caller as a rejected query; the 'error' event a
   // client also emits is handled here so it cannot crash the process either.
   pool.on('error', () => {});
-  pool.on('connect', (client) => { client.on('error', () => {}); });
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }
 

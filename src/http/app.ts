@@ -35,16 +35,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installSecurityHeaders(app);
   await app.register(healthRoutes, { probe: deps.health });
   await app.register(docsRoutes);
-  await app.register(async (api) => {
-    requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap });
-    for (const def of recordKinds) {
-      const decorate = def === patients ? decoratePatients : def === invoices ? decorateLinks('invoice') : undefined;
-      await api.register(recordRoutes, { db: deps.db, def, decorate });
-    }
-    await api.register(adminRoutes, { db: deps.db });
-    await api.register(batchRoutes, { db: deps.db });
-    if (deps.extensions?.api) await deps.extensions.api(api);
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap });
+      for (const def of recordKinds) {
+        const decorate = def === patients ? decoratePatients : def === invoices ? decorateLinks('invoice') : undefined;
+        await api.register(recordRoutes, { db: deps.db, def, decorate });
+      }
+      await api.register(adminRoutes, { db: deps.db });
+      await api.register(batchRoutes, { db: deps.db });
+      if (deps.extensions?.api) await deps.extensions.api(api);
+    },
+    { prefix: '/api/v1' },
+  );
   if (deps.extensions?.public) await deps.extensions.public(app);
   return app;
 }

@@ -7,13 +7,21 @@ import { findTokenOwner } from '../db/practices.ts';
 import type { Db } from '../db/pool.ts';
 import { hashToken } from '../security/tokens.ts';
 
-export interface RequestAuth { practiceId: string; actor: string }
-
-declare module 'fastify' {
-  interface FastifyRequest { auth: RequestAuth }
+export interface RequestAuth {
+  practiceId: string;
+  actor: string;
 }
 
-export interface AuthOptions { db: Db; bootstrap?: { token: string; practiceId: string } }
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: RequestAuth;
+  }
+}
+
+export interface AuthOptions {
+  db: Db;
+  bootstrap?: { token: string; practiceId: string };
+}
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -31,7 +39,10 @@ async function lookupToken(db: Db, token: string): Promise<RequestAuth | undefin
   const cached = tokenCache.get(key);
   if (cached && cached.until > Date.now()) return cached.auth;
   const owner = await findTokenOwner(db, token);
-  if (!owner) { tokenCache.delete(key); return undefined; }
+  if (!owner) {
+    tokenCache.delete(key);
+    return undefined;
+  }
   const auth = { practiceId: owner.practiceId, actor: `token:${owner.tokenId}` };
   if (tokenCache.size > 10_000) tokenCache.clear();
   tokenCache.set(key, { auth, until: Date.now() + TOKEN_CACHE_MS });

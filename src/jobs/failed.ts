@@ -3,8 +3,15 @@
 import type { Queryable } from '../db/pool.ts';
 
 export interface FailedJob {
-  id: string; task: string; queue: string | null; attempts: number; maxAttempts: number;
-  lastError: string | null; practiceId: string | null; createdAt: string; updatedAt: string;
+  id: string;
+  task: string;
+  queue: string | null;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  practiceId: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export async function listFailedJobs(db: Queryable, practiceId: string | null, limit = 100): Promise<FailedJob[]> {
@@ -15,10 +22,19 @@ export async function listFailedJobs(db: Queryable, practiceId: string | null, l
      JOIN graphile_worker._private_tasks t ON t.id = j.task_id
      LEFT JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id
      WHERE j.attempts >= j.max_attempts AND ($1::text IS NULL OR j.payload->>'practiceId' = $1)
-     ORDER BY j.updated_at DESC LIMIT $2`, [practiceId, limit]);
+     ORDER BY j.updated_at DESC LIMIT $2`,
+    [practiceId, limit],
+  );
   return rows.map((r) => ({
-    id: r.id, task: r.task, queue: r.queue_name, attempts: r.attempts, maxAttempts: r.max_attempts,
-    lastError: r.last_error, practiceId: r.practice_id, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+    id: r.id,
+    task: r.task,
+    queue: r.queue_name,
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    lastError: r.last_error,
+    practiceId: r.practice_id,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
   }));
 }
 
@@ -28,7 +44,8 @@ export async function retryFailedJob(db: Queryable, id: string, practiceId: stri
   const { rowCount } = await db.query(
     `UPDATE graphile_worker._private_jobs SET attempts = 0, run_at = now(), last_error = NULL, updated_at = now()
      WHERE id = $1 AND attempts >= max_attempts AND locked_at IS NULL AND ($2::text IS NULL OR payload->>'practiceId' = $2)`,
-    [id, practiceId]);
+    [id, practiceId],
+  );
   if (rowCount) await db.query(`SELECT pg_notify('jobs:insert', '')`);
   return (rowCount ?? 0) > 0;
 }

@@ -3,11 +3,23 @@
 import type { Tx } from '../db/pool.ts';
 
 export interface DomainEvent {
-  id: number; practiceId: string; entityKind: string; entityId: string;
-  action: 'created' | 'updated' | 'deleted'; version: number | null; origin: string; changedFields: string[];
+  id: number;
+  practiceId: string;
+  entityKind: string;
+  entityId: string;
+  action: 'created' | 'updated' | 'deleted';
+  version: number | null;
+  origin: string;
+  changedFields: string[];
 }
 
-export interface ConnectionRef { id: string; practiceId: string; system: string; status: string; settings: Record<string, unknown> }
+export interface ConnectionRef {
+  id: string;
+  practiceId: string;
+  system: string;
+  status: string;
+  settings: Record<string, unknown>;
+}
 
 export interface FanOutTarget {
   system: string;
@@ -21,4 +33,7 @@ export interface FanOutTarget {
   enqueueBatch?(tx: Tx, items: FanOutItem[]): Promise<void>;
 }
 
-export interface FanOutItem { event: DomainEvent; connection: ConnectionRef }
+export interface FanOutItem {
+  event: DomainEvent;
+  connection: ConnectionRef;
+}

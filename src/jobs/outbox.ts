@@ -7,7 +7,9 @@ import { setOutboxListener } from '../db/events.ts';
 import type { Db } from '../db/pool.ts';
 import { enqueue } from './queue.ts';
 
-export interface OutboxWaker { stop(): void }
+export interface OutboxWaker {
+  stop(): void;
+}
 
 /** Dispatches run one at a time (a serial queue): two at once would race to enqueue the same keyed jobs. */
 export const DISPATCH_QUEUE = 'tandem-dispatch';
@@ -15,10 +17,19 @@ export const DISPATCH_QUEUE = 'tandem-dispatch';
 export function wakeDispatcherOnWrites(db: Db, debounceMs = 20): OutboxWaker {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const wake = () => enqueue(db, 'dispatch-events', {}, { jobKey: 'dispatch-events', jobKeyMode: 'preserve_run_at', maxAttempts: 5, queue: DISPATCH_QUEUE }).catch(() => {});
+  const wake = () =>
+    enqueue(
+      db,
+      'dispatch-events',
+      {},
+      { jobKey: 'dispatch-events', jobKeyMode: 'preserve_run_at', maxAttempts: 5, queue: DISPATCH_QUEUE },
+    ).catch(() => {});
   setOutboxListener(() => {
     if (timer || stopped) return;
-    timer = setTimeout(() => { timer = undefined; void wake(); }, debounceMs);
+    timer = setTimeout(() => {
+      timer = undefined;
+      void wake();
+    }, debounceMs);
   });
   void wake();
   return {

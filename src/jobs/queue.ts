@@ -5,15 +5,33 @@ import type { EnqueueOptions, JobName, JobPayloads } from './types.ts';
 
 export const DEFAULT_MAX_ATTEMPTS = 12;
 
-export async function enqueue<N extends JobName>(db: Queryable, name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<void> {
+export async function enqueue<N extends JobName>(
+  db: Queryable,
+  name: N,
+  payload: JobPayloads[N],
+  options: EnqueueOptions = {},
+): Promise<void> {
   await db.query(
     `SELECT graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5,
        job_key => $6, priority => $7, job_key_mode => $8)`,
-    [name, JSON.stringify(payload), options.queue ?? null, options.runAt ?? null, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      options.jobKey ?? null, options.priority ?? null, options.jobKeyMode ?? 'replace']);
+    [
+      name,
+      JSON.stringify(payload),
+      options.queue ?? null,
+      options.runAt ?? null,
+      options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      options.jobKey ?? null,
+      options.priority ?? null,
+      options.jobKeyMode ?? 'replace',
+    ],
+  );
 }
 
-export interface JobToAdd<N extends JobName = JobName> { name: N; payload: JobPayloads[N]; options?: Omit<EnqueueOptions, 'jobKeyMode'> }
+export interface JobToAdd<N extends JobName = JobName> {
+  name: N;
+  payload: JobPayloads[N];
+  options?: Omit<EnqueueOptions, 'jobKeyMode'>;
+}
 
 /**
  * Many jobs in a few statements (graphile_worker.add_jobs), leaving the table as the same
@@ -27,7 +45,10 @@ export async function enqueueMany(db: Queryable, jobs: JobToAdd[]): Promise<void
   for (const job of jobs) {
     const key = job.options?.jobKey;
     const place = key === undefined ? undefined : placeOfKey.get(key);
-    if (place !== undefined) { specs[place] = job; continue; }
+    if (place !== undefined) {
+      specs[place] = job;
+      continue;
+    }
     if (key !== undefined) placeOfKey.set(key, specs.length);
     specs.push(job);
   }
@@ -53,8 +74,18 @@ async function addJobs(db: Queryable, specs: JobToAdd[]): Promise<void> {
        (SELECT array_agg(ROW(s.name, s.payload, s.queue, s.run_at, s.max_attempts, s.job_key, s.priority, NULL)::graphile_worker.job_spec)
         FROM jsonb_to_recordset($1::jsonb) AS s(name text, payload json, queue text, run_at timestamptz, max_attempts smallint, job_key text, priority smallint)),
        false)`,
-    [JSON.stringify(specs.map((j) => ({
-      name: j.name, payload: j.payload, queue: j.options?.queue ?? null, run_at: j.options?.runAt ?? null,
-      max_attempts: j.options?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, job_key: j.options?.jobKey ?? null, priority: j.options?.priority ?? null,
-    })))]);
+    [
+      JSON.stringify(
+        specs.map((j) => ({
+          name: j.name,
+          payload: j.payload,
+          queue: j.options?.queue ?? null,
+          run_at: j.options?.runAt ?? null,
+          max_attempts: j.options?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+          job_key: j.options?.jobKey ?? null,
+          priority: j.options?.priority ?? null,
+        })),
+      ),
+    ],
+  );
 }

@@ -22,7 +22,11 @@ export interface WorkerOptions {
   heartbeatMs?: number;
 }
 
-export interface RunningWorkers { stop(): Promise<void>; isRunning(): boolean; nodeId: string }
+export interface RunningWorkers {
+  stop(): Promise<void>;
+  isRunning(): boolean;
+  nodeId: string;
+}
 
 const HEARTBEAT_MS = 10_000;
 const DEAD_AFTER_SECONDS = 45;
@@ -35,8 +39,11 @@ export function retryJitterSeconds(attempt: number, random = Math.random): numbe
 function wrap(name: JobName, handler: NonNullable<TaskHandlers[JobName]>, opts: WorkerOptions): Task {
   return async (payload, helpers) => {
     const ctx: TaskContext = {
-      db: opts.db, logger: opts.logger.child({ job: name, jobId: helpers.job.id }), jobId: helpers.job.id,
-      attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts,
+      db: opts.db,
+      logger: opts.logger.child({ job: name, jobId: helpers.job.id }),
+      jobId: helpers.job.id,
+      attempt: helpers.job.attempts,
+      maxAttempts: helpers.job.max_attempts,
       enqueue: (n, p, o) => enqueue(opts.db, n, p, o),
     };
     try {
@@ -45,10 +52,13 @@ function wrap(name: JobName, handler: NonNullable<TaskHandlers[JobName]>, opts: 
       // graphile-worker sets run_at = greatest(now(), run_at) + exp(attempts) s after we throw;
       // moving run_at first adds jitter, so retries of many failed jobs do not arrive in lockstep.
       const permanent = error instanceof PermanentJobError;
-      await opts.db.query(
-        `UPDATE graphile_worker._private_jobs SET run_at = now() + make_interval(secs => $2),
+      await opts.db
+        .query(
+          `UPDATE graphile_worker._private_jobs SET run_at = now() + make_interval(secs => $2),
            max_attempts = CASE WHEN $3 THEN attempts ELSE max_attempts END WHERE id = $1`,
-        [helpers.job.id, retryJitterSeconds(helpers.job.attempts), permanent]).catch(() => {});
+          [helpers.job.id, retryJitterSeconds(helpers.job.attempts), permanent],
+        )
+        .catch(() => {});
       throw error;
     }
   };
@@ -58,18 +68,33 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const nodeId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const workerIds = new Set<string>();
   const events: WorkerEvents = new EventEmitter() as WorkerEvents;
-  events.on('worker:create', ({ worker }) => { workerIds.add(worker.workerId); void heartbeat(); });
+  events.on('worker:create', ({ worker }) => {
+    workerIds.add(worker.workerId);
+    void heartbeat();
+  });
   // graphile-worker 0.17 locks jobs with the pool's id (batchGetJobs), not a worker's: without
   // it here, every job running longer than a heartbeat was taken for a dead node's and re-run.
-  events.on('pool:create', ({ workerPool }) => { workerIds.add(workerPool.id); void heartbeat(); });
+  events.on('pool:create', ({ workerPool }) => {
+    workerIds.add(workerPool.id);
+    void heartbeat();
+  });
   // Heartbeats run one after another, so the last write always carries every worker id.
   let beating: Promise<unknown> = Promise.resolve();
-  const heartbeat = () => (beating = beating.then(() => opts.db.query(
-    `INSERT INTO worker_nodes (node_id, worker_ids) VALUES ($1, $2)
-     ON CONFLICT (node_id) DO UPDATE SET worker_ids = $2, heartbeat_at = now()`, [nodeId, [...workerIds]]).catch(() => {})));
+  const heartbeat = () =>
+    (beating = beating.then(() =>
+      opts.db
+        .query(
+          `INSERT INTO worker_nodes (node_id, worker_ids) VALUES ($1, $2)
+     ON CONFLICT (node_id) DO UPDATE SET worker_ids = $2, heartbeat_at = now()`,
+          [nodeId, [...workerIds]],
+        )
+        .catch(() => {}),
+    ));
   await heartbeat();
   await releaseJobsOfDeadNodes(opts.db);
-  const timer = setInterval(() => { void heartbeat().then(() => releaseJobsOfDeadNodes(opts.db)); }, opts.heartbeatMs ?? HEARTBEAT_MS);
+  const timer = setInterval(() => {
+    void heartbeat().then(() => releaseJobsOfDeadNodes(opts.db));
+  }, opts.heartbeatMs ?? HEARTBEAT_MS);
   timer.unref();
 
   const taskList: TaskList = {};
@@ -81,11 +106,20 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     else if (level === 'warning') opts.logger.warn({ component: 'jobs' }, message);
   });
   let runner: Runner | undefined = await run({
-    connectionString: opts.connectionString, concurrency: opts.concurrency, taskList, events,
-    crontab: (opts.crontab ?? []).join('\n'), noHandleSignals: true, pollInterval: opts.pollIntervalMs ?? 1000,
+    connectionString: opts.connectionString,
+    concurrency: opts.concurrency,
+    taskList,
+    events,
+    crontab: (opts.crontab ?? []).join('\n'),
+    noHandleSignals: true,
+    pollInterval: opts.pollIntervalMs ?? 1000,
     logger: workerLogger,
   });
-  const done = runner.promise.catch(() => {}).finally(() => { runner = undefined; });
+  const done = runner.promise
+    .catch(() => {})
+    .finally(() => {
+      runner = undefined;
+    });
   return {
     nodeId,
     isRunning: () => runner !== undefined,
@@ -99,17 +133,27 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
 }
 
 function processIsAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Nodes on this host whose process is gone are dead at once, without waiting for the heartbeat to age. */
 async function forgetDeadLocalNodes(db: Db): Promise<void> {
   const prefix = `${os.hostname()}-`;
-  const { rows } = await db.query<{ node_id: string }>('SELECT node_id FROM worker_nodes WHERE starts_with(node_id, $1)', [prefix]);
-  const dead = rows.map((r) => r.node_id).filter((id) => {
-    const pid = Number(id.slice(prefix.length).split('-')[0]);
-    return Number.isInteger(pid) && pid !== process.pid && !processIsAlive(pid);
-  });
+  const { rows } = await db.query<{ node_id: string }>(
+    'SELECT node_id FROM worker_nodes WHERE starts_with(node_id, $1)',
+    [prefix],
+  );
+  const dead = rows
+    .map((r) => r.node_id)
+    .filter((id) => {
+      const pid = Number(id.slice(prefix.length).split('-')[0]);
+      return Number.isInteger(pid) && pid !== process.pid && !processIsAlive(pid);
+    });
   if (dead.length > 0) await db.query('DELETE FROM worker_nodes WHERE node_id = ANY($1)', [dead]);
 }
 
@@ -120,7 +164,9 @@ export async function releaseJobsOfDeadNodes(db: Db): Promise<number> {
     `SELECT DISTINCT j.locked_by FROM graphile_worker._private_jobs j
      WHERE j.locked_by IS NOT NULL AND NOT EXISTS (
        SELECT 1 FROM worker_nodes n WHERE j.locked_by = ANY(n.worker_ids)
-         AND n.heartbeat_at > now() - make_interval(secs => $1))`, [DEAD_AFTER_SECONDS]);
+         AND n.heartbeat_at > now() - make_interval(secs => $1))`,
+    [DEAD_AFTER_SECONDS],
+  );
   const dead = rows.map((r) => r.locked_by);
   if (dead.length > 0) await db.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [dead]);
   await db.query(`DELETE FROM worker_nodes WHERE heartbeat_at < now() - interval '1 day'`).catch(() => {});

@@ -39,7 +39,9 @@ describe('credentials at rest', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TANDEM_SECRET_KEY: required/);
     expect(loadConfig({ NODE_ENV: 'production', TANDEM_SECRET_KEY: 'k'.repeat(64) }).secretKey).toBe('k'.repeat(64));
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
-    expect(() => loadConfig({ PORT: 'eighty', TANDEM_BOOTSTRAP_TOKEN: 'short' })).toThrow(/PORT[\s\S]*TANDEM_BOOTSTRAP_TOKEN/);
+    expect(() => loadConfig({ PORT: 'eighty', TANDEM_BOOTSTRAP_TOKEN: 'short' })).toThrow(
+      /PORT[\s\S]*TANDEM_BOOTSTRAP_TOKEN/,
+    );
     expect(loadConfig({}).port).toBe(8080);
   });
 });

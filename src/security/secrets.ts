@@ -17,7 +17,9 @@ export class SecretBox {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(
+      '.',
+    );
   }
 
   open(envelope: string): string {
@@ -28,8 +30,12 @@ export class SecretBox {
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   }
 
-  sealJson(value: unknown): string { return this.seal(JSON.stringify(value)); }
-  openJson<T>(envelope: string): T { return JSON.parse(this.open(envelope)) as T; }
+  sealJson(value: unknown): string {
+    return this.seal(JSON.stringify(value));
+  }
+  openJson<T>(envelope: string): T {
+    return JSON.parse(this.open(envelope)) as T;
+  }
 }
 
 /** The configured key, or one generated into <home>/secret.key (mode 0600) on first use. */

@@ -3,8 +3,17 @@
 // real PostgreSQL. One hub and one emulator for the file; each test books its own times.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appointmentsOf, book, bookingOf, connectionOf, nextMonday, patient, startLinkedClinic, waitBooking, waitFor,
-  type Clinic, type HeEnv,
+  appointmentsOf,
+  book,
+  bookingOf,
+  connectionOf,
+  nextMonday,
+  patient,
+  startLinkedClinic,
+  waitBooking,
+  waitFor,
+  type Clinic,
+  type HeEnv,
 } from './support.ts';
 
 let env: HeEnv;
@@ -14,7 +23,12 @@ let connectionId: string;
 const day = nextMonday(3);
 
 const bookAt = (time: string, over: Record<string, unknown> = {}, practiceId = he.practiceId, resource = 0) =>
-  book(env, practiceId, { pmsResourceId: clinic.resourceIds[resource], pmsAppointmentTypeId: clinic.typeIds[0], start: `${day} ${time}:00`, ...over });
+  book(env, practiceId, {
+    pmsResourceId: clinic.resourceIds[resource],
+    pmsAppointmentTypeId: clinic.typeIds[0],
+    start: `${day} ${time}:00`,
+    ...over,
+  });
 
 async function createPatient(body: Record<string, unknown>): Promise<string> {
   const r = await env.hub.api('POST', '/api/v1/patients', body);
@@ -23,103 +37,248 @@ async function createPatient(body: Record<string, unknown>): Promise<string> {
 }
 
 async function appointmentFor(bookingId: number): Promise<any> {
-  return waitFor('appointment', async () => (await appointmentsOf(env)).find((a) => a.external?.healthengine?.bookingId === bookingId));
+  return waitFor('appointment', async () =>
+    (await appointmentsOf(env)).find((a) => a.external?.healthengine?.bookingId === bookingId),
+  );
 }
 
 beforeAll(async () => {
   ({ env, clinic, he, connectionId } = await startLinkedClinic());
 });
-afterAll(async () => { await env?.stop(); }, 120_000);
+afterAll(async () => {
+  await env?.stop();
+}, 120_000);
 
 describe('Healthengine bookings', () => {
   it('scenario 18: a webhook payload is acknowledged within 5 s, and the booking is in the appointment book within seconds', async () => {
-    const { bookingId, status } = await bookAt('09:00', { reason: 'Sore throat\nSince Monday', telehealthUrl: 'https://video.example/abc' });
+    const { bookingId, status } = await bookAt('09:00', {
+      reason: 'Sore throat\nSince Monday',
+      telehealthUrl: 'https://video.example/abc',
+    });
     expect(status).toBe(201);
     const confirmed = await waitBooking(env, he.practiceId, bookingId!, 'confirmed');
-    const deliveries = (await env.harness('GET', `/_emulator/webhooks?practiceId=${he.practiceId}`)).body.filter((d: any) => d.payload.data.bookingId === bookingId);
+    const deliveries = (await env.harness('GET', `/_emulator/webhooks?practiceId=${he.practiceId}`)).body.filter(
+      (d: any) => d.payload.data.bookingId === bookingId,
+    );
     expect(deliveries[0]).toMatchObject({ attempt: 1, ok: true, status: 200 });
     const appointment = await appointmentFor(bookingId!);
     expect(confirmed.pmsAppointmentIds).toEqual([appointment.id]);
     expect(confirmed.pmsPatientId).toBe(appointment.patientId);
-    expect(appointment).toMatchObject({ resourceId: clinic.resourceIds[0], appointmentTypeId: clinic.typeIds[0], status: 'booked', source: 'healthengine', reason: 'Sore throat\nSince Monday' });
-    expect(appointment.external.healthengine).toMatchObject({ bookingId, practiceId: he.practiceId, telehealthUrl: 'https://video.example/abc' });
+    expect(appointment).toMatchObject({
+      resourceId: clinic.resourceIds[0],
+      appointmentTypeId: clinic.typeIds[0],
+      status: 'booked',
+      source: 'healthengine',
+      reason: 'Sore throat\nSince Monday',
+    });
+    expect(appointment.external.healthengine).toMatchObject({
+      bookingId,
+      practiceId: he.practiceId,
+      telehealthUrl: 'https://video.example/abc',
+    });
     expect(Date.parse(appointment.end) - Date.parse(appointment.start)).toBe(15 * 60_000);
     // That day is republished without the booked time.
     await waitFor('day republished', async () => {
-      const slots = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/availability?date=${day}`)).body.slots;
-      return !slots.some((s: any) => s.pmsResourceId === clinic.resourceIds[0] && s.start === `${day} 09:00:00`) && slots.some((s: any) => s.start === `${day} 09:15:00`);
+      const slots = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/availability?date=${day}`)).body
+        .slots;
+      return (
+        !slots.some((s: any) => s.pmsResourceId === clinic.resourceIds[0] && s.start === `${day} 09:00:00`) &&
+        slots.some((s: any) => s.start === `${day} 09:15:00`)
+      );
     });
   });
 
   it('scenario 19: a payload is acknowledged within three attempts (a failed first attempt, then the retry); repeats are processed once', async () => {
     const url = `${env.hub.url}/webhooks/healthengine/${connectionId}`;
-    const { body: [delivery] } = await env.harness('GET', `/_emulator/webhooks?practiceId=${he.practiceId}`);
+    const {
+      body: [delivery],
+    } = await env.harness('GET', `/_emulator/webhooks?practiceId=${he.practiceId}`);
     const secretUrl = delivery.callbackUrl as string;
     expect(secretUrl.startsWith(url)).toBe(true);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const r = await fetch(secretUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(delivery.payload) });
+      const r = await fetch(secretUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(delivery.payload),
+      });
       expect(r.status).toBe(200);
     }
-    const { rows } = await env.hub.database.db.query('SELECT count(*)::int AS n FROM inbox WHERE connection_id = $1 AND payload = $2::jsonb', [connectionId, JSON.stringify(delivery.payload)]);
+    const { rows } = await env.hub.database.db.query(
+      'SELECT count(*)::int AS n FROM inbox WHERE connection_id = $1 AND payload = $2::jsonb',
+      [connectionId, JSON.stringify(delivery.payload)],
+    );
     expect(rows[0].n).toBe(1);
-    const wrong = await fetch(`${url}/not-the-secret`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(delivery.payload) });
+    const wrong = await fetch(`${url}/not-the-secret`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(delivery.payload),
+    });
     expect(wrong.status).toBe(404);
 
     // Healthengine's first attempt fails (it times out); its retry 10 s later (emulator clock) is acknowledged.
     await env.harness('POST', '/_emulator/config', { webhookTimeoutMs: 1 });
-    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'availability', day, pmsResourceId: clinic.resourceIds[0] });
-    const forRequest = async () => (await env.harness('GET', `/_emulator/webhooks?practiceId=${he.practiceId}`)).body.filter((d: any) => d.payload.data.requestId === raised.body.requestId);
+    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, {
+      type: 'availability',
+      day,
+      pmsResourceId: clinic.resourceIds[0],
+    });
+    const forRequest = async () =>
+      (await env.harness('GET', `/_emulator/webhooks?practiceId=${he.practiceId}`)).body.filter(
+        (d: any) => d.payload.data.requestId === raised.body.requestId,
+      );
     await waitFor('first attempt failed', async () => (await forRequest()).some((d: any) => d.attempt === 1 && !d.ok));
     await env.harness('POST', '/_emulator/config', { webhookTimeoutMs: 5000 });
     await env.harness('POST', '/_emulator/clock', { advanceSeconds: 10 });
     const second = await waitFor('second attempt', async () => (await forRequest()).find((d: any) => d.attempt === 2));
     expect(second).toMatchObject({ ok: true, status: 200 });
-    await waitFor('request resolved', async () => !(await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body.pending.some((i: any) => i.requestId === raised.body.requestId));
+    await waitFor(
+      'request resolved',
+      async () =>
+        !(await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body.pending.some(
+          (i: any) => i.requestId === raised.body.requestId,
+        ),
+    );
   });
 
   it('scenario 22: a patient who already exists is matched, not duplicated', async () => {
-    const existing = await createPatient({ firstName: 'Robin', lastName: 'Existing', dob: '1979-07-02', email: 'robin.existing@example.com', phones: [{ type: 'mobile', number: '0412 111 222' }] });
-    const { bookingId } = await bookAt('09:30', { patient: patient({ firstname: 'Robin', lastname: 'Existing', dob: '02-07-1979', email: 'robin.existing@example.com', phone: '0412 111 222' }) });
+    const existing = await createPatient({
+      firstName: 'Robin',
+      lastName: 'Existing',
+      dob: '1979-07-02',
+      email: 'robin.existing@example.com',
+      phones: [{ type: 'mobile', number: '0412 111 222' }],
+    });
+    const { bookingId } = await bookAt('09:30', {
+      patient: patient({
+        firstname: 'Robin',
+        lastname: 'Existing',
+        dob: '02-07-1979',
+        email: 'robin.existing@example.com',
+        phone: '0412 111 222',
+      }),
+    });
     const b = await waitBooking(env, he.practiceId, bookingId!, 'confirmed');
     expect(b.pmsPatientId).toBe(existing);
   });
 
   it('scenario 23: an existing patient whose surname changed and whose phone has a typo (new email, new address) is still matched', async () => {
     const existing = await createPatient({
-      firstName: 'Taylor', lastName: 'Maiden', dob: '1988-11-23', sex: 'female', email: 'taylor.m@example.com', phones: [{ type: 'mobile', number: '0413 222 333' }],
+      firstName: 'Taylor',
+      lastName: 'Maiden',
+      dob: '1988-11-23',
+      sex: 'female',
+      email: 'taylor.m@example.com',
+      phones: [{ type: 'mobile', number: '0413 222 333' }],
       address: { line1: '4 Old Rd', city: 'Newtown', state: 'NSW', postcode: '2042' },
     });
-    const { bookingId } = await bookAt('10:00', { patient: patient({ firstname: 'Taylor', lastname: 'Married', dob: '23-11-1988', email: 'taylor.married@newmail.com', phone: '0413 222 332', address: '9 New St', suburb: 'Glebe', postcode: '2037' }) });
+    const { bookingId } = await bookAt('10:00', {
+      patient: patient({
+        firstname: 'Taylor',
+        lastname: 'Married',
+        dob: '23-11-1988',
+        email: 'taylor.married@newmail.com',
+        phone: '0413 222 332',
+        address: '9 New St',
+        suburb: 'Glebe',
+        postcode: '2037',
+      }),
+    });
     expect((await waitBooking(env, he.practiceId, bookingId!, 'confirmed')).pmsPatientId).toBe(existing);
   });
 
   it('scenario 24: details in odd formats or misspelt are normalised and fuzzy-matched', async () => {
-    const existing = await createPatient({ firstName: 'Catherine', lastName: "O'Neill", dob: '1990-01-31', email: 'cath.oneill@example.com', phones: [{ type: 'mobile', number: '+61414333444' }] });
-    const { bookingId } = await bookAt('10:30', { patient: patient({ firstname: '  CATHERIN ', lastname: 'oneill', dob: '31-01-1990', email: 'Cath.ONeill@Example.COM ', phone: '(04) 1433 3444' }) });
+    const existing = await createPatient({
+      firstName: 'Catherine',
+      lastName: "O'Neill",
+      dob: '1990-01-31',
+      email: 'cath.oneill@example.com',
+      phones: [{ type: 'mobile', number: '+61414333444' }],
+    });
+    const { bookingId } = await bookAt('10:30', {
+      patient: patient({
+        firstname: '  CATHERIN ',
+        lastname: 'oneill',
+        dob: '31-01-1990',
+        email: 'Cath.ONeill@Example.COM ',
+        phone: '(04) 1433 3444',
+      }),
+    });
     expect((await waitBooking(env, he.practiceId, bookingId!, 'confirmed')).pmsPatientId).toBe(existing);
   });
 
   it('a new patient is created; an ambiguous one becomes a new patient flagged for review, never auto-linked', async () => {
-    const { bookingId } = await bookAt('11:00', { patient: patient({ firstname: 'Brand', lastname: 'Newperson', dob: '2001-05-05', email: 'brand.new@example.com', phone: '0415 999 000' }) });
+    const { bookingId } = await bookAt('11:00', {
+      patient: patient({
+        firstname: 'Brand',
+        lastname: 'Newperson',
+        dob: '2001-05-05',
+        email: 'brand.new@example.com',
+        phone: '0415 999 000',
+      }),
+    });
     const b = await waitBooking(env, he.practiceId, bookingId!, 'confirmed');
     const created = (await env.hub.api('GET', `/api/v1/patients/${b.pmsPatientId}`)).body;
-    expect(created).toMatchObject({ firstName: 'Brand', lastName: 'Newperson', dob: '2001-05-05', email: 'brand.new@example.com' });
+    expect(created).toMatchObject({
+      firstName: 'Brand',
+      lastName: 'Newperson',
+      dob: '2001-05-05',
+      email: 'brand.new@example.com',
+    });
 
-    const twinA = await createPatient({ firstName: 'Casey', lastName: 'Twin', dob: '1995-09-09', email: 'casey.a@example.com', phones: [{ type: 'mobile', number: '0416 000 001' }] });
-    const twinB = await createPatient({ firstName: 'Casey', lastName: 'Twin', dob: '1995-09-09', email: 'casey.b@example.com', phones: [{ type: 'mobile', number: '0416 000 002' }] });
-    const second = await bookAt('11:30', { patient: patient({ firstname: 'Casey', lastname: 'Twin', dob: '09-09-1995', email: 'casey@elsewhere.com', phone: '0416 000 009', address: '', suburb: '' }) });
+    const twinA = await createPatient({
+      firstName: 'Casey',
+      lastName: 'Twin',
+      dob: '1995-09-09',
+      email: 'casey.a@example.com',
+      phones: [{ type: 'mobile', number: '0416 000 001' }],
+    });
+    const twinB = await createPatient({
+      firstName: 'Casey',
+      lastName: 'Twin',
+      dob: '1995-09-09',
+      email: 'casey.b@example.com',
+      phones: [{ type: 'mobile', number: '0416 000 002' }],
+    });
+    const second = await bookAt('11:30', {
+      patient: patient({
+        firstname: 'Casey',
+        lastname: 'Twin',
+        dob: '09-09-1995',
+        email: 'casey@elsewhere.com',
+        phone: '0416 000 009',
+        address: '',
+        suburb: '',
+      }),
+    });
     const c = await waitBooking(env, he.practiceId, second.bookingId!, 'confirmed');
     expect([twinA, twinB]).not.toContain(c.pmsPatientId);
-    const { rows } = await env.hub.database.db.query(`SELECT local_id, status, candidates FROM match_reviews WHERE connection_id = $1 AND remote_id = $2`, [connectionId, `booking:${second.bookingId}`]);
+    const { rows } = await env.hub.database.db.query(
+      `SELECT local_id, status, candidates FROM match_reviews WHERE connection_id = $1 AND remote_id = $2`,
+      [connectionId, `booking:${second.bookingId}`],
+    );
     expect(rows[0]).toMatchObject({ local_id: c.pmsPatientId, status: 'pending' });
     expect(rows[0].candidates.map((x: any) => x.id).sort()).toEqual([twinA, twinB].sort());
 
     // Configured otherwise: an ambiguous patient's booking is rejected instead.
-    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, { settings: { ambiguousPatients: 'reject-booking' } });
-    const third = await bookAt('15:00', { patient: patient({ firstname: 'Casey', lastname: 'Twin', dob: '09-09-1995', email: 'casey@third.com', phone: '0416 000 008', address: '', suburb: '' }) });
+    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, {
+      settings: { ambiguousPatients: 'reject-booking' },
+    });
+    const third = await bookAt('15:00', {
+      patient: patient({
+        firstname: 'Casey',
+        lastname: 'Twin',
+        dob: '09-09-1995',
+        email: 'casey@third.com',
+        phone: '0416 000 008',
+        address: '',
+        suburb: '',
+      }),
+    });
     const r = await waitBooking(env, he.practiceId, third.bookingId!, 'rejected');
     expect(r.rejectReason).toContain('could not be identified unambiguously');
-    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, { settings: { ambiguousPatients: 'new-patient-for-review' } });
+    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, {
+      settings: { ambiguousPatients: 'new-patient-for-review' },
+    });
   });
 
   it('a cancellation on Healthengine cancels the appointment (confirmUpdate); Tandem-side cancellation and DNA are pushed at once; pmsAppointmentChanges is answered from the state', async () => {
@@ -127,26 +286,46 @@ describe('Healthengine bookings', () => {
     await waitBooking(env, he.practiceId, one.bookingId!, 'confirmed');
     const appointment = await appointmentFor(one.bookingId!);
     await env.harness('POST', `/_emulator/practices/${he.practiceId}/bookings/${one.bookingId}/cancel`);
-    await waitFor('appointment cancelled', async () => (await env.hub.api('GET', `/api/v1/appointments/${appointment.id}`)).body.status === 'cancelled');
-    await waitFor('update confirmed', async () => (await bookingOf(env, he.practiceId, one.bookingId!)).history.some((h: any) => h.event === 'update-confirmed'));
+    await waitFor(
+      'appointment cancelled',
+      async () => (await env.hub.api('GET', `/api/v1/appointments/${appointment.id}`)).body.status === 'cancelled',
+    );
+    await waitFor('update confirmed', async () =>
+      (await bookingOf(env, he.practiceId, one.bookingId!)).history.some((h: any) => h.event === 'update-confirmed'),
+    );
 
     const two = await bookAt('12:30');
     await waitBooking(env, he.practiceId, two.bookingId!, 'confirmed');
     const a2 = await appointmentFor(two.bookingId!);
     await env.hub.api('PATCH', `/api/v1/appointments/${a2.id}`, { status: 'cancelled' });
-    await waitFor('cancel pushed', async () => (await bookingOf(env, he.practiceId, two.bookingId!)).cancelledBy === 'pms');
+    await waitFor(
+      'cancel pushed',
+      async () => (await bookingOf(env, he.practiceId, two.bookingId!)).cancelledBy === 'pms',
+    );
 
     const three = await bookAt('13:00');
     await waitBooking(env, he.practiceId, three.bookingId!, 'confirmed');
     const a3 = await appointmentFor(three.bookingId!);
     await env.hub.api('PATCH', `/api/v1/appointments/${a3.id}`, { status: 'did_not_attend' });
-    await waitFor('DNA pushed', async () => (await bookingOf(env, he.practiceId, three.bookingId!)).didNotAttend === true);
+    await waitFor(
+      'DNA pushed',
+      async () => (await bookingOf(env, he.practiceId, three.bookingId!)).didNotAttend === true,
+    );
 
     const four = await bookAt('13:30');
     await waitBooking(env, he.practiceId, four.bookingId!, 'confirmed');
-    await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'pmsAppointmentChanges', bookingId: four.bookingId });
-    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, { settings: { pollSecondsWithWebhook: 5 } });
-    await waitFor('no change answered', async () => (await bookingOf(env, he.practiceId, four.bookingId!)).history.some((h: any) => h.event === 'no-pms-appointment-change'));
+    await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, {
+      type: 'pmsAppointmentChanges',
+      bookingId: four.bookingId,
+    });
+    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, {
+      settings: { pollSecondsWithWebhook: 5 },
+    });
+    await waitFor('no change answered', async () =>
+      (await bookingOf(env, he.practiceId, four.bookingId!)).history.some(
+        (h: any) => h.event === 'no-pms-appointment-change',
+      ),
+    );
   });
 
   it('scenario 26: a booking-related request for a booking Tandem does not know is rejected', async () => {
@@ -155,20 +334,35 @@ describe('Healthengine bookings', () => {
     const rejected = await waitBooking(env, he.practiceId, ghost.bookingId!, 'rejected');
     expect(rejected.rejectReason).toBe('The booking has no usable patient name');
     expect(rejected.rejectedLate).toBe(false);
-    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'bookingUpdates', bookingId: ghost.bookingId, bookingStatus: 'Cancelled' });
+    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, {
+      type: 'bookingUpdates',
+      bookingId: ghost.bookingId,
+      bookingStatus: 'Cancelled',
+    });
     expect(raised.status).toBe(201);
-    await waitFor('update rejected', async () => (await bookingOf(env, he.practiceId, ghost.bookingId!)).history.some((h: any) => h.event === 'update-rejected'));
+    await waitFor('update rejected', async () =>
+      (await bookingOf(env, he.practiceId, ghost.bookingId!)).history.some((h: any) => h.event === 'update-rejected'),
+    );
   });
 
   it('scenario 16: booking, booking-update and availability requests are resolved well within 10 minutes; availability requests get a fresh snapshot', async () => {
-    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'availability', day, pmsResourceId: clinic.resourceIds[1] });
+    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, {
+      type: 'availability',
+      day,
+      pmsResourceId: clinic.resourceIds[1],
+    });
     expect(raised.status).toBe(201);
     await waitFor('availability answered', async () => {
       const { pending, resolved } = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body;
-      return !pending.some((i: any) => i.requestId === raised.body.requestId) && resolved.some((i: any) => i.requestId === raised.body.requestId);
+      return (
+        !pending.some((i: any) => i.requestId === raised.body.requestId) &&
+        resolved.some((i: any) => i.requestId === raised.body.requestId)
+      );
     });
     const requests = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body;
-    expect(requests.pending.filter((i: any) => ['bookings', 'bookingUpdates', 'availability'].includes(i.type))).toEqual([]);
+    expect(
+      requests.pending.filter((i: any) => ['bookings', 'bookingUpdates', 'availability'].includes(i.type)),
+    ).toEqual([]);
     expect((await env.harness('GET', `/_emulator/practices/${he.practiceId}/health`)).body.healthy).toBe(true);
     // Healthengine's 10-minute rule, on the emulator's clock: 11 minutes later nothing critical is pending,
     // and as soon as Tandem's next poll lands the practice is healthy (its appointments stay published).

@@ -4,7 +4,17 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  connectionOf, hePractice, link, newHePractice, seedClinic, startLinkedClinic, USER_AGENT, waitActive, waitFor, type Clinic, type HeEnv,
+  connectionOf,
+  hePractice,
+  link,
+  newHePractice,
+  seedClinic,
+  startLinkedClinic,
+  USER_AGENT,
+  waitActive,
+  waitFor,
+  type Clinic,
+  type HeEnv,
 } from './support.ts';
 
 let env: HeEnv;
@@ -13,12 +23,19 @@ let he: { practiceId: string; practiceKey: string };
 let connectionId: string;
 
 const calls = async (practiceId: string, path: string, method = 'POST') =>
-  (await env.harness('GET', `/_emulator/requests-log?practiceId=${practiceId}&path=${encodeURIComponent(path)}&method=${method}`)).body as any[];
+  (
+    await env.harness(
+      'GET',
+      `/_emulator/requests-log?practiceId=${practiceId}&path=${encodeURIComponent(path)}&method=${method}`,
+    )
+  ).body as any[];
 
 beforeAll(async () => {
   ({ env, clinic, he, connectionId } = await startLinkedClinic());
 });
-afterAll(async () => { await env?.stop(); }, 120_000);
+afterAll(async () => {
+  await env?.stop();
+}, 120_000);
 
 describe('Healthengine linking and configuration', () => {
   it('scenario 01: entering a practice id and key starts sending the practice configuration', async () => {
@@ -33,9 +50,14 @@ describe('Healthengine linking and configuration', () => {
     const practice = await hePractice(env, he.practiceId);
     expect(practice.livenessContract.liveHours.monday).toEqual([{ start: '00:00', end: '23:59' }]);
     expect(practice.resources).toHaveLength(2);
-    expect(practice.resources[0]).toMatchObject({ pmsPractitionerTitle: 'Dr', pmsPractitionerFirstname: expect.any(String) });
+    expect(practice.resources[0]).toMatchObject({
+      pmsPractitionerTitle: 'Dr',
+      pmsPractitionerFirstname: expect.any(String),
+    });
     expect(practice.appointmentTypes.map((t: any) => t.pmsAppointmentLength).sort()).toEqual([15, 30]);
-    const order = (await env.harness('GET', `/_emulator/requests-log?practiceId=${he.practiceId}&method=POST`)).body.map((e: any) => e.path);
+    const order = (
+      await env.harness('GET', `/_emulator/requests-log?practiceId=${he.practiceId}&method=POST`)
+    ).body.map((e: any) => e.path);
     const first = (p: string) => order.findIndex((x: string) => x.startsWith(p));
     expect(first('/config/livenessContract')).toBeLessThan(first('/config/pmsResources/snapshot'));
     expect(first('/config/pmsResources/snapshot')).toBeLessThan(first('/config/pmsAppointmentTypes/snapshot'));
@@ -45,7 +67,10 @@ describe('Healthengine linking and configuration', () => {
   it('scenario 02: an id/key without consent, or with revoked consent, marks the connection "consent needed" with instructions, without retrying in a loop', async () => {
     const other = await seedClinic(env.hub, 1, 'Consent Clinic');
     const denied = await link(env, other, { practiceId: '99999', practiceKey: 'not-a-granted-key' });
-    const c = await waitFor('consent needed', async () => { const x = await connectionOf(env, denied.id); return x.status === 'consent_needed' ? x : undefined; });
+    const c = await waitFor('consent needed', async () => {
+      const x = await connectionOf(env, denied.id);
+      return x.status === 'consent_needed' ? x : undefined;
+    });
     expect(c.statusMessage).toContain('Practice Admin');
     expect(c.statusMessage).toContain('API Consumer Consent');
     expect(c.statusMessage).toContain('Grant new consent');
@@ -61,7 +86,10 @@ describe('Healthengine linking and configuration', () => {
     await waitActive(env, conn.id);
     await env.harness('POST', `/_emulator/practices/${revoked.practiceId}/consent/revoke`);
     await env.hub.api('POST', `/api/v1/healthengine/connections/${conn.id}/resync`, { config: true });
-    await waitFor('revoked → consent needed', async () => (await connectionOf(env, conn.id)).status === 'consent_needed');
+    await waitFor(
+      'revoked → consent needed',
+      async () => (await connectionOf(env, conn.id)).status === 'consent_needed',
+    );
     await env.harness('POST', `/_emulator/practices/${revoked.practiceId}/consent/restore`);
     const patched = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${conn.id}`, revoked);
     expect(patched.status).toBe(200);
@@ -74,17 +102,29 @@ describe('Healthengine linking and configuration', () => {
     const east = await seedClinic(env.hub, 2, 'East Clinic');
     const heA = await newHePractice(env);
     const heB = await newHePractice(env, 'Australia/Perth');
-    const a = (await env.hub.api('POST', '/api/v1/healthengine/connections', { ...heA, locationIds: [north.locationId, south.locationId] })).body;
+    const a = (
+      await env.hub.api('POST', '/api/v1/healthengine/connections', {
+        ...heA,
+        locationIds: [north.locationId, south.locationId],
+      })
+    ).body;
     const b = await link(env, east, heB);
     await waitActive(env, a.id);
     await waitActive(env, b.id);
     const pa = await hePractice(env, heA.practiceId);
     const pb = await hePractice(env, heB.practiceId);
-    expect(pa.resources.map((r: any) => r.pmsResourceId).sort()).toEqual([...north.resourceIds, ...south.resourceIds].sort());
+    expect(pa.resources.map((r: any) => r.pmsResourceId).sort()).toEqual(
+      [...north.resourceIds, ...south.resourceIds].sort(),
+    );
     expect(pb.resources.map((r: any) => r.pmsResourceId).sort()).toEqual([...east.resourceIds].sort());
     const list = (await env.hub.api('GET', '/api/v1/healthengine/connections')).body.data;
-    expect(list.map((c: any) => c.healthenginePracticeId)).toEqual(expect.arrayContaining([heA.practiceId, heB.practiceId]));
-    const bad = await env.hub.api('POST', '/api/v1/healthengine/connections', { ...heA, locationIds: ['00000000-0000-4000-8000-000000000000'] });
+    expect(list.map((c: any) => c.healthenginePracticeId)).toEqual(
+      expect.arrayContaining([heA.practiceId, heB.practiceId]),
+    );
+    const bad = await env.hub.api('POST', '/api/v1/healthengine/connections', {
+      ...heA,
+      locationIds: ['00000000-0000-4000-8000-000000000000'],
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.details[0].field).toBe('locationIds.0');
   });
@@ -98,51 +138,117 @@ describe('Healthengine linking and configuration', () => {
     expect((await hePractice(env, oldHe.practiceId)).subscriptions ?? []).toBeDefined();
     const changed = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${c.id}`, newHe);
     expect(changed.status).toBe(200);
-    await waitFor('new practice configured', async () => (await hePractice(env, newHe.practiceId)).resources.length === 1);
-    const subscriptionsOld = (await env.harness('GET', `/_emulator/requests-log?practiceId=${oldHe.practiceId}&path=/subscription&method=DELETE`)).body;
+    await waitFor(
+      'new practice configured',
+      async () => (await hePractice(env, newHe.practiceId)).resources.length === 1,
+    );
+    const subscriptionsOld = (
+      await env.harness(
+        'GET',
+        `/_emulator/requests-log?practiceId=${oldHe.practiceId}&path=/subscription&method=DELETE`,
+      )
+    ).body;
     expect(subscriptionsOld.length).toBe(1);
     const oldCount = (await env.harness('GET', `/_emulator/requests-log?practiceId=${oldHe.practiceId}`)).body.length;
-    await env.hub.api('POST', `/api/v1/schedules`, { resourceId: moving.resourceIds[0], weeklyHours: [] }).catch(() => undefined);
+    await env.hub
+      .api('POST', `/api/v1/schedules`, { resourceId: moving.resourceIds[0], weeklyHours: [] })
+      .catch(() => undefined);
     await env.hub.api('POST', `/api/v1/healthengine/connections/${c.id}/resync`, {});
-    await waitFor('resync reaches the new practice', async () => (await env.harness('GET', `/_emulator/requests-log?practiceId=${newHe.practiceId}&path=/config/pmsResources`)).body.length >= 2);
+    await waitFor(
+      'resync reaches the new practice',
+      async () =>
+        (await env.harness('GET', `/_emulator/requests-log?practiceId=${newHe.practiceId}&path=/config/pmsResources`))
+          .body.length >= 2,
+    );
     await new Promise((r) => setTimeout(r, 6000));
-    expect((await env.harness('GET', `/_emulator/requests-log?practiceId=${oldHe.practiceId}`)).body.length).toBe(oldCount);
-    expect((await connectionOf(env, c.id))).toMatchObject({ healthenginePracticeId: newHe.practiceId, remoteAccountId: newHe.practiceId });
+    expect((await env.harness('GET', `/_emulator/requests-log?practiceId=${oldHe.practiceId}`)).body.length).toBe(
+      oldCount,
+    );
+    expect(await connectionOf(env, c.id)).toMatchObject({
+      healthenginePracticeId: newHe.practiceId,
+      remoteAccountId: newHe.practiceId,
+    });
   });
 
   it('scenario 06: changed liveness hours are sent promptly', async () => {
     const liveHours = {
-      monday: [{ start: '07:00', end: '19:00' }], tuesday: [{ start: '07:00', end: '19:00' }], wednesday: [{ start: '07:00', end: '19:00' }],
-      thursday: [{ start: '07:00', end: '19:00' }], friday: [{ start: '07:00', end: '19:00' }], saturday: [], sunday: [], publicHolidays: [],
+      monday: [{ start: '07:00', end: '19:00' }],
+      tuesday: [{ start: '07:00', end: '19:00' }],
+      wednesday: [{ start: '07:00', end: '19:00' }],
+      thursday: [{ start: '07:00', end: '19:00' }],
+      friday: [{ start: '07:00', end: '19:00' }],
+      saturday: [],
+      sunday: [],
+      publicHolidays: [],
     };
-    const r = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, { settings: { liveHours, pollOutsideLiveHours: true } });
+    const r = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, {
+      settings: { liveHours, pollOutsideLiveHours: true },
+    });
     expect(r.status).toBe(200);
-    await waitFor('new contract', async () => JSON.stringify((await hePractice(env, he.practiceId)).livenessContract.liveHours.saturday) === '[]');
-    expect((await hePractice(env, he.practiceId)).livenessContract.liveHours.monday).toEqual([{ start: '07:00', end: '19:00' }]);
-    const bad = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, { settings: { liveHours: { monday: [{ start: '7am', end: '19:00' }] } } });
+    await waitFor(
+      'new contract',
+      async () => JSON.stringify((await hePractice(env, he.practiceId)).livenessContract.liveHours.saturday) === '[]',
+    );
+    expect((await hePractice(env, he.practiceId)).livenessContract.liveHours.monday).toEqual([
+      { start: '07:00', end: '19:00' },
+    ]);
+    const bad = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, {
+      settings: { liveHours: { monday: [{ start: '7am', end: '19:00' }] } },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.details[0].field).toMatch(/^settings\.liveHours/);
   });
 
   it('scenario 07: a resource added, changed or removed sends the full resource snapshot promptly', async () => {
     const p = await env.hub.api('POST', '/api/v1/practitioners', { title: 'Dr', firstName: 'Sam', lastName: 'Added' });
-    const added = await env.hub.api('POST', '/api/v1/resources', { locationId: clinic.locationId, kind: 'practitioner', practitionerId: p.body.id, specialty: 'Physiotherapy', name: 'Dr Sam Added (Physio)' });
-    await waitFor('resource added', async () => (await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === added.body.id));
+    const added = await env.hub.api('POST', '/api/v1/resources', {
+      locationId: clinic.locationId,
+      kind: 'practitioner',
+      practitionerId: p.body.id,
+      specialty: 'Physiotherapy',
+      name: 'Dr Sam Added (Physio)',
+    });
+    await waitFor('resource added', async () =>
+      (await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === added.body.id),
+    );
     await env.hub.api('PATCH', `/api/v1/resources/${added.body.id}`, { name: 'Dr Sam Added (Physiotherapy)' });
-    await waitFor('resource renamed', async () => (await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceName === 'Dr Sam Added (Physiotherapy)'));
+    await waitFor('resource renamed', async () =>
+      (await hePractice(env, he.practiceId)).resources.some(
+        (r: any) => r.pmsResourceName === 'Dr Sam Added (Physiotherapy)',
+      ),
+    );
     await env.hub.api('DELETE', `/api/v1/resources/${added.body.id}`);
-    await waitFor('resource removed', async () => !(await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === added.body.id));
+    await waitFor(
+      'resource removed',
+      async () => !(await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === added.body.id),
+    );
     expect((await hePractice(env, he.practiceId)).resources).toHaveLength(2);
   });
 
   it('scenario 08: an appointment type added, changed or removed sends the full appointment-type snapshot promptly', async () => {
-    const t = await env.hub.api('POST', '/api/v1/appointment-types', { name: 'Skin check', durationMinutes: 20, resourceIds: [clinic.resourceIds[0]] });
+    const t = await env.hub.api('POST', '/api/v1/appointment-types', {
+      name: 'Skin check',
+      durationMinutes: 20,
+      resourceIds: [clinic.resourceIds[0]],
+    });
     const composite = `${t.body.id}:${clinic.resourceIds[0]}`;
-    await waitFor('type added', async () => (await hePractice(env, he.practiceId)).appointmentTypes.some((x: any) => x.pmsAppointmentTypeId === composite && x.pmsResourceId === clinic.resourceIds[0]));
+    await waitFor('type added', async () =>
+      (await hePractice(env, he.practiceId)).appointmentTypes.some(
+        (x: any) => x.pmsAppointmentTypeId === composite && x.pmsResourceId === clinic.resourceIds[0],
+      ),
+    );
     await env.hub.api('PATCH', `/api/v1/appointment-types/${t.body.id}`, { durationMinutes: 40 });
-    await waitFor('type changed', async () => (await hePractice(env, he.practiceId)).appointmentTypes.some((x: any) => x.pmsAppointmentTypeId === composite && x.pmsAppointmentLength === 40));
+    await waitFor('type changed', async () =>
+      (await hePractice(env, he.practiceId)).appointmentTypes.some(
+        (x: any) => x.pmsAppointmentTypeId === composite && x.pmsAppointmentLength === 40,
+      ),
+    );
     await env.hub.api('PATCH', `/api/v1/appointment-types/${t.body.id}`, { active: false });
-    await waitFor('type removed', async () => !(await hePractice(env, he.practiceId)).appointmentTypes.some((x: any) => x.pmsAppointmentTypeId === composite));
+    await waitFor(
+      'type removed',
+      async () =>
+        !(await hePractice(env, he.practiceId)).appointmentTypes.some((x: any) => x.pmsAppointmentTypeId === composite),
+    );
   });
 
   it('scenario 09: a manual configuration resync exists (API and CLI)', async () => {
@@ -150,23 +256,47 @@ describe('Healthengine linking and configuration', () => {
     const r = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { config: true });
     expect(r.status).toBe(202);
     expect(r.body.queued).toEqual(['healthengine:publish-config']);
-    await waitFor('config resent', async () => (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length > before);
+    await waitFor(
+      'config resent',
+      async () => (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length > before,
+    );
     // The CLI: `tandem healthengine resync --connection <id> --config` against the same database.
     const cliBefore = (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length;
-    const { stdout } = await promisify(execFile)(process.execPath, ['bin/tandem.js', 'healthengine', 'resync', '--connection', connectionId, '--config'],
-      { env: { ...process.env, DATABASE_URL: env.hub.database.url } });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['bin/tandem.js', 'healthengine', 'resync', '--connection', connectionId, '--config'],
+      { env: { ...process.env, DATABASE_URL: env.hub.database.url } },
+    );
     expect(stdout).toContain('healthengine:publish-config');
-    await waitFor('config resent by the CLI', async () => (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length > cliBefore);
+    await waitFor(
+      'config resent by the CLI',
+      async () => (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length > cliBefore,
+    );
     const bad = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { config: 'yes' });
     expect(bad.status).toBe(422);
     expect(bad.body.details[0].field).toBe('config');
   });
 
   it('scenario 11: a practitioner with several specialties is one resource per practitioner × specialty', async () => {
-    const p = await env.hub.api('POST', '/api/v1/practitioners', { title: 'Dr', firstName: 'Multi', lastName: 'Specialty', specialties: ['GP', 'Skin'] });
+    const p = await env.hub.api('POST', '/api/v1/practitioners', {
+      title: 'Dr',
+      firstName: 'Multi',
+      lastName: 'Specialty',
+      specialties: ['GP', 'Skin'],
+    });
     const ids: string[] = [];
     for (const specialty of ['GP', 'Skin']) {
-      ids.push((await env.hub.api('POST', '/api/v1/resources', { locationId: clinic.locationId, kind: 'practitioner', practitionerId: p.body.id, specialty, name: `Dr Multi Specialty (${specialty})` })).body.id);
+      ids.push(
+        (
+          await env.hub.api('POST', '/api/v1/resources', {
+            locationId: clinic.locationId,
+            kind: 'practitioner',
+            practitionerId: p.body.id,
+            specialty,
+            name: `Dr Multi Specialty (${specialty})`,
+          })
+        ).body.id,
+      );
     }
     const resources = await waitFor('two resources', async () => {
       const list = (await hePractice(env, he.practiceId)).resources.filter((r: any) => ids.includes(r.pmsResourceId));
@@ -180,7 +310,9 @@ describe('Healthengine linking and configuration', () => {
 
   it('scenario 13: a manual availability resync resends every resource for the whole window', async () => {
     const before = (await calls(he.practiceId, '/availability/snapshots')).length;
-    const r = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { availability: true });
+    const r = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, {
+      availability: true,
+    });
     expect(r.status).toBe(202);
     const sent = await waitFor('availability resent', async () => {
       const log = await calls(he.practiceId, '/availability/snapshots');
@@ -196,32 +328,48 @@ describe('Healthengine linking and configuration', () => {
     await whileDisabled();
     const enabled = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/enable`);
     expect(enabled.status).toBe(202);
-    await waitFor('re-linked', async () => { const c = await connectionOf(env, connectionId); return c.status === 'active' && Date.parse(c.lastFullPublishAt) > Date.parse(disabled.body.updatedAt); }, 45_000);
+    await waitFor(
+      're-linked',
+      async () => {
+        const c = await connectionOf(env, connectionId);
+        return c.status === 'active' && Date.parse(c.lastFullPublishAt) > Date.parse(disabled.body.updatedAt);
+      },
+      45_000,
+    );
   };
-  const pendingIds = async (practiceId: string) => (await env.harness('GET', `/_emulator/practices/${practiceId}/requests`)).body.pending.map((i: any) => i.requestId);
+  const pendingIds = async (practiceId: string) =>
+    (await env.harness('GET', `/_emulator/practices/${practiceId}/requests`)).body.pending.map((i: any) => i.requestId);
 
   it('scenario 10: re-enabling the integration resends the configuration', async () => {
     const before = (await calls(he.practiceId, '/config/pmsResources/snapshot')).length;
     const beforeLiveness = (await calls(he.practiceId, '/config/livenessContract')).length;
     await cycle();
-    await waitFor('config resent', async () => (await calls(he.practiceId, '/config/pmsResources/snapshot')).length > before);
+    await waitFor(
+      'config resent',
+      async () => (await calls(he.practiceId, '/config/pmsResources/snapshot')).length > before,
+    );
     expect((await calls(he.practiceId, '/config/livenessContract')).length).toBeGreaterThan(beforeLiveness);
   });
 
   it('scenario 14: re-enabling the integration sends availability for all resources', async () => {
     const before = (await calls(he.practiceId, '/availability/snapshots')).length;
     await cycle();
-    const resent = (await calls(he.practiceId, '/availability/snapshots')).slice(before).flatMap((e: any) => e.body ?? []);
-    for (const id of clinic.resourceIds) expect(resent.filter((s: any) => s.pmsResourceId === id).length).toBeGreaterThanOrEqual(30);
+    const resent = (await calls(he.practiceId, '/availability/snapshots'))
+      .slice(before)
+      .flatMap((e: any) => e.body ?? []);
+    for (const id of clinic.resourceIds)
+      expect(resent.filter((s: any) => s.pmsResourceId === id).length).toBeGreaterThanOrEqual(30);
   });
 
   it('scenario 17: re-enabling the integration checks /requests for outstanding requests', async () => {
     const date = (await hePractice(env, he.practiceId)).availability[3].date;
     let requestId = 0;
     await cycle(async () => {
-      requestId = (await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'availability', day: date })).body.requestId;
+      requestId = (
+        await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'availability', day: date })
+      ).body.requestId;
       await new Promise((r) => setTimeout(r, 2000));
-      expect(await pendingIds(he.practiceId)).toContain(requestId);    // nobody answers while disabled
+      expect(await pendingIds(he.practiceId)).toContain(requestId); // nobody answers while disabled
     });
     await waitFor('request resolved', async () => !(await pendingIds(he.practiceId)).includes(requestId));
   });
@@ -232,32 +380,54 @@ describe('Healthengine linking and configuration', () => {
     let requestId = 0;
     await cycle(async () => {
       expect((await connectionOf(env, connectionId)).subscription.id).toBeNull();
-      requestId = (await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'pmsResources' })).body.requestId;
+      requestId = (
+        await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'pmsResources' })
+      ).body.requestId;
     });
     await waitFor('request resolved', async () => !(await pendingIds(he.practiceId)).includes(requestId));
-    const after = await waitFor('subscribed again', async () => (await connectionOf(env, connectionId)).subscription.id);
+    const after = await waitFor(
+      'subscribed again',
+      async () => (await connectionOf(env, connectionId)).subscription.id,
+    );
     expect(after).not.toBe(before);
   });
 
   it('scenario 12: a new practice id/key is checked for leftover requests from a previous integration', async () => {
     // A previous PMS integration of this practice published a resource Tandem does not have; a patient booked it.
     const leftover = await newHePractice(env);
-    const heCall = (method: string, path: string, body?: unknown) => fetch(`${env.emulator.url}${path}`, {
-      method, headers: { 'api-key': env.apiKey, 'practice-id': leftover.practiceId, 'practice-key': leftover.practiceKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    await heCall('POST', '/config/pmsResources/snapshot', [{ pmsResourceId: 'old-pms-1', pmsResourceName: 'Old PMS doctor' }]);
+    const heCall = (method: string, path: string, body?: unknown) =>
+      fetch(`${env.emulator.url}${path}`, {
+        method,
+        headers: {
+          'api-key': env.apiKey,
+          'practice-id': leftover.practiceId,
+          'practice-key': leftover.practiceKey,
+          'content-type': 'application/json',
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    await heCall('POST', '/config/pmsResources/snapshot', [
+      { pmsResourceId: 'old-pms-1', pmsResourceName: 'Old PMS doctor' },
+    ]);
     const { body: avail } = await hePractice(env, he.practiceId).then((p) => ({ body: p.availability[5] }));
-    await heCall('POST', '/availability/snapshot', { date: avail.date, pmsResourceId: 'old-pms-1', availability: [{ start: '09:00', end: '12:00', slotLength: 900 }] });
+    await heCall('POST', '/availability/snapshot', {
+      date: avail.date,
+      pmsResourceId: 'old-pms-1',
+      availability: [{ start: '09:00', end: '12:00', slotLength: 900 }],
+    });
     const booked = await env.harness('POST', `/_emulator/practices/${leftover.practiceId}/bookings`, {
-      pmsResourceId: 'old-pms-1', start: `${avail.date} 09:15:00`, patient: { firstname: 'Left', lastname: 'Over', dob: '1990-01-01' },
+      pmsResourceId: 'old-pms-1',
+      start: `${avail.date} 09:15:00`,
+      patient: { firstname: 'Left', lastname: 'Over', dob: '1990-01-01' },
     });
     expect(booked.status).toBe(201);
     const fresh = await seedClinic(env.hub, 1, 'Fresh Clinic');
     const c = await link(env, fresh, leftover);
     await waitActive(env, c.id);
     const b = await waitFor('leftover booking answered', async () => {
-      const x = (await env.harness('GET', `/_emulator/practices/${leftover.practiceId}/bookings/${booked.body.bookingId}`)).body;
+      const x = (
+        await env.harness('GET', `/_emulator/practices/${leftover.practiceId}/bookings/${booked.body.bookingId}`)
+      ).body;
       return x.insert !== 'pending' ? x : undefined;
     });
     expect(b.insert).toBe('rejected');

@@ -3,14 +3,30 @@
 // bookings racing for one slot, the 2-minute alert, and emulator faults during publication.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appointmentsOf, book, bookingOf, connectionOf, link, newHePractice, nextMonday, seedClinic, startEnv, waitActive, waitBooking, waitFor, type HeEnv,
+  appointmentsOf,
+  book,
+  bookingOf,
+  connectionOf,
+  link,
+  newHePractice,
+  nextMonday,
+  seedClinic,
+  startEnv,
+  waitActive,
+  waitBooking,
+  waitFor,
+  type HeEnv,
 } from './support.ts';
 
 let env: HeEnv;
 const day = nextMonday(4);
 
-beforeAll(async () => { env = await startEnv(); });
-afterAll(async () => { await env?.stop(); }, 120_000);
+beforeAll(async () => {
+  env = await startEnv();
+});
+afterAll(async () => {
+  await env?.stop();
+}, 120_000);
 
 async function linked(name: string, settings: Record<string, unknown> = {}) {
   const clinic = await seedClinic(env.hub, 1, name);
@@ -22,16 +38,32 @@ async function linked(name: string, settings: Record<string, unknown> = {}) {
 
 /** Linking done: its availability is published and no link or publication job is left to run. */
 async function settledLink(x: { clinic: { resourceIds: string[] }; he: { practiceId: string } }) {
-  const published = async () => (await env.harness('GET', `/_emulator/practices/${x.he.practiceId}`)).body.availability
-    .filter((s: any) => s.pmsResourceId === x.clinic.resourceIds[0]);
+  const published = async () =>
+    (await env.harness('GET', `/_emulator/practices/${x.he.practiceId}`)).body.availability.filter(
+      (s: any) => s.pmsResourceId === x.clinic.resourceIds[0],
+    );
   await waitFor('the first publication', async () => (await published()).length === 30);
-  await waitFor('no publication job pending', async () => (await env.hub.database.db.query(
-    `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier IN ('healthengine:link', 'healthengine:publish-config', 'healthengine:publish-availability')`)).rows[0].n === 0);
+  await waitFor(
+    'no publication job pending',
+    async () =>
+      (
+        await env.hub.database.db.query(
+          `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier IN ('healthengine:link', 'healthengine:publish-config', 'healthengine:publish-availability')`,
+        )
+      ).rows[0].n === 0,
+  );
   return published;
 }
 
-const bookOn = (x: { clinic: { resourceIds: string[]; typeIds: string[] }; he: { practiceId: string } }, time: string) =>
-  book(env, x.he.practiceId, { pmsResourceId: x.clinic.resourceIds[0], pmsAppointmentTypeId: x.clinic.typeIds[0], start: `${day} ${time}:00` });
+const bookOn = (
+  x: { clinic: { resourceIds: string[]; typeIds: string[] }; he: { practiceId: string } },
+  time: string,
+) =>
+  book(env, x.he.practiceId, {
+    pmsResourceId: x.clinic.resourceIds[0],
+    pmsAppointmentTypeId: x.clinic.typeIds[0],
+    start: `${day} ${time}:00`,
+  });
 
 describe('Healthengine requests without webhooks, races and faults', () => {
   // First: the emulator's faults match any practice, so no other connection may be publishing.
@@ -41,20 +73,29 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     // The faults come after linking, on a republication: at link time other publishers (the
     // daily publication, the outbox) may take them, and which attempt fails is left to chance.
     // (The emulator logs the posts that reach it; the two it fails by injection are not logged.)
-    const posts = async () => (await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/availability/snapshots`)).body as { at: string; status?: number }[];
+    const posts = async () =>
+      (await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/availability/snapshots`))
+        .body as { at: string; status?: number }[];
     const before = (await posts()).length;
     await env.harness('POST', '/_emulator/faults', { status: 503, path: '/availability/snapshots', count: 2 });
     const resyncAt = Date.now();
-    expect((await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/resync`, { availability: true })).status).toBe(202);
-    const [repost] = await waitFor('the republication, after two failed attempts', async () => {
-      const ok = (await posts()).slice(before).filter((p) => p.status === 200);
-      return ok.length > 0 ? ok : undefined;
-    }, 60_000);
+    expect(
+      (await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/resync`, { availability: true }))
+        .status,
+    ).toBe(202);
+    const [repost] = await waitFor(
+      'the republication, after two failed attempts',
+      async () => {
+        const ok = (await posts()).slice(before).filter((p) => p.status === 200);
+        return ok.length > 0 ? ok : undefined;
+      },
+      60_000,
+    );
     // Two attempts failed, and each retry waited for its backoff (graphile-worker's exp(attempts)
     // seconds plus jitter: about 10 s in all, and never under a second each).
     expect(Date.parse(repost!.at) - resyncAt).toBeGreaterThanOrEqual(2000);
     expect((await env.harness('GET', '/_emulator/faults')).body).toEqual([]);
-    expect(await published()).toHaveLength(30);   // nothing lost
+    expect(await published()).toHaveLength(30); // nothing lost
   }, 90_000);
 
   it('Healthengine answering 429 with Retry-After: the job comes back no earlier than it said', async () => {
@@ -62,11 +103,26 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     // Only the resync below may post the contract from here on (a publication queued by the
     // clinic's own outbox events could otherwise post it, and take the fault, just after linking).
     await settledLink(x);
-    const marker = async () => (await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/config/livenessContract`)).body.map((e: any) => Date.parse(e.at));
+    const marker = async () =>
+      (
+        await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/config/livenessContract`)
+      ).body.map((e: any) => Date.parse(e.at));
     const before = (await marker()).length;
-    await env.harness('POST', '/_emulator/faults', { status: 429, retryAfterSeconds: 3, path: '/config/pmsResources/snapshot', count: 1 });
+    await env.harness('POST', '/_emulator/faults', {
+      status: 429,
+      retryAfterSeconds: 3,
+      path: '/config/pmsResources/snapshot',
+      count: 1,
+    });
     await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/resync`, { config: true });
-    const attempts = await waitFor('retried', async () => { const m = (await marker()).slice(before); return m.length >= 2 ? m : undefined; }, 30_000);
+    const attempts = await waitFor(
+      'retried',
+      async () => {
+        const m = (await marker()).slice(before);
+        return m.length >= 2 ? m : undefined;
+      },
+      30_000,
+    );
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(3000);
     expect((await env.harness('GET', '/_emulator/faults')).body).toEqual([]);
   });
@@ -77,7 +133,9 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     const { bookingId } = await bookOn(x, '09:00');
     await waitBooking(env, x.he.practiceId, bookingId!, 'confirmed');
     expect((await env.harness('GET', `/_emulator/webhooks?practiceId=${x.he.practiceId}`)).body).toEqual([]);
-    const polls = (await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/requests&method=GET`)).body.filter((e: any) => e.path === '/requests');
+    const polls = (
+      await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/requests&method=GET`)
+    ).body.filter((e: any) => e.path === '/requests');
     expect(polls.length).toBeGreaterThanOrEqual(2);
     expect((await env.harness('GET', `/_emulator/practices/${x.he.practiceId}/health`)).body.healthy).toBe(true);
   });
@@ -86,10 +144,15 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     const x = await linked('Missed Clinic', { pollSecondsWithWebhook: 5 });
     const subscriptionId = (await connectionOf(env, x.connectionId)).subscription.id;
     // Healthengine loses the subscription: the payload is never delivered.
-    await fetch(`${env.emulator.url}/subscription/${subscriptionId}`, { method: 'DELETE', headers: { 'api-key': env.apiKey, 'practice-id': x.he.practiceId, 'practice-key': x.he.practiceKey } });
+    await fetch(`${env.emulator.url}/subscription/${subscriptionId}`, {
+      method: 'DELETE',
+      headers: { 'api-key': env.apiKey, 'practice-id': x.he.practiceId, 'practice-key': x.he.practiceKey },
+    });
     const { bookingId } = await bookOn(x, '09:00');
     await waitBooking(env, x.he.practiceId, bookingId!, 'confirmed');
-    const deliveries = (await env.harness('GET', `/_emulator/webhooks?practiceId=${x.he.practiceId}`)).body.filter((d: any) => d.payload.data.bookingId === bookingId);
+    const deliveries = (await env.harness('GET', `/_emulator/webhooks?practiceId=${x.he.practiceId}`)).body.filter(
+      (d: any) => d.payload.data.bookingId === bookingId,
+    );
     expect(deliveries).toEqual([]);
   });
 
@@ -98,10 +161,15 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/disable`);
     const { bookingId } = await bookOn(x, '10:00');
     await env.harness('POST', `/_emulator/practices/${x.he.practiceId}/bookings/${bookingId}/cancel`);
-    const pending = (await env.harness('GET', `/_emulator/practices/${x.he.practiceId}/requests`)).body.pending.map((i: any) => i.type);
+    const pending = (await env.harness('GET', `/_emulator/practices/${x.he.practiceId}/requests`)).body.pending.map(
+      (i: any) => i.type,
+    );
     expect(pending).toEqual(['bookings', 'bookingUpdates']);
     await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/enable`);
-    const b = await waitFor('update answered', async () => { const v = await bookingOf(env, x.he.practiceId, bookingId!); return v.history.some((h: any) => h.event.startsWith('update-')) ? v : undefined; });
+    const b = await waitFor('update answered', async () => {
+      const v = await bookingOf(env, x.he.practiceId, bookingId!);
+      return v.history.some((h: any) => h.event.startsWith('update-')) ? v : undefined;
+    });
     expect(b.insert).toBe('confirmed');
     expect(b.history.map((h: any) => h.event)).toContain('update-confirmed');
     const events = b.history.map((h: any) => h.event);
@@ -132,14 +200,31 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     const b = await link(env, clinic, heB);
     await waitActive(env, a.id);
     await waitActive(env, b.id);
-    const body = { pmsResourceId: clinic.resourceIds[0], pmsAppointmentTypeId: clinic.typeIds[0], start: `${day} 14:00:00` };
-    const [first, second] = await Promise.all([book(env, heA.practiceId, body), book(env, heB.practiceId, { ...body, patient: { firstname: 'Other', lastname: 'Patient', dob: '1970-01-01' } })]);
-    const results = await Promise.all([[heA, first], [heB, second]].map(([h, r]: any) => waitFor('answered', async () => {
-      const v = await bookingOf(env, h.practiceId, r.bookingId); return v.insert !== 'pending' ? v : undefined;
-    })));
+    const body = {
+      pmsResourceId: clinic.resourceIds[0],
+      pmsAppointmentTypeId: clinic.typeIds[0],
+      start: `${day} 14:00:00`,
+    };
+    const [first, second] = await Promise.all([
+      book(env, heA.practiceId, body),
+      book(env, heB.practiceId, { ...body, patient: { firstname: 'Other', lastname: 'Patient', dob: '1970-01-01' } }),
+    ]);
+    const results = await Promise.all(
+      [
+        [heA, first],
+        [heB, second],
+      ].map(([h, r]: any) =>
+        waitFor('answered', async () => {
+          const v = await bookingOf(env, h.practiceId, r.bookingId);
+          return v.insert !== 'pending' ? v : undefined;
+        }),
+      ),
+    );
     expect(results.map((r) => r.insert).sort()).toEqual(['confirmed', 'rejected']);
     expect(results.find((r) => r.insert === 'rejected').rejectedLate).toBe(false);
-    const atThatTime = (await appointmentsOf(env, `&resourceId=${clinic.resourceIds[0]}`)).filter((x) => x.status !== 'cancelled');
+    const atThatTime = (await appointmentsOf(env, `&resourceId=${clinic.resourceIds[0]}`)).filter(
+      (x) => x.status !== 'cancelled',
+    );
     expect(atThatTime).toHaveLength(1);
   });
 
@@ -147,18 +232,38 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     const x = await linked('Alert Clinic', { pollSecondsWithWebhook: 5 });
     await env.harness('POST', '/_emulator/faults', { status: 500, path: '/confirmInsert', count: 1000 });
     const { bookingId } = await bookOn(x, '15:00');
-    await waitFor('request tracked', async () => (await connectionOf(env, x.connectionId)).health.oldestUnresolvedRequest?.type === 'bookings');
+    await waitFor(
+      'request tracked',
+      async () => (await connectionOf(env, x.connectionId)).health.oldestUnresolvedRequest?.type === 'bookings',
+    );
     // Two minutes pass (Tandem runs on real time; the first sighting is moved back instead of waiting).
-    await env.hub.database.db.query(`UPDATE healthengine_requests SET first_seen_at = now() - interval '3 minutes' WHERE connection_id = $1`, [x.connectionId]);
-    const alerted = await waitFor('alert', async () => { const c = await connectionOf(env, x.connectionId); return c.health.alert ? c : undefined; });
+    await env.hub.database.db.query(
+      `UPDATE healthengine_requests SET first_seen_at = now() - interval '3 minutes' WHERE connection_id = $1`,
+      [x.connectionId],
+    );
+    const alerted = await waitFor('alert', async () => {
+      const c = await connectionOf(env, x.connectionId);
+      return c.health.alert ? c : undefined;
+    });
     expect(alerted.health.alertMessage).toContain('unresolved');
     expect(alerted.health.oldestUnresolvedRequest.ageSeconds).toBeGreaterThan(120);
-    const logs = (await env.hub.database.db.query(`SELECT message FROM log_entries WHERE connection_id = $1 AND level = 'error'`, [x.connectionId])).rows;
+    const logs = (
+      await env.hub.database.db.query(`SELECT message FROM log_entries WHERE connection_id = $1 AND level = 'error'`, [
+        x.connectionId,
+      ])
+    ).rows;
     expect(logs.some((l) => l.message.includes('unresolved'))).toBe(true);
     await env.harness('DELETE', '/_emulator/faults');
     await waitBooking(env, x.he.practiceId, bookingId!, 'confirmed', 30_000);
-    await waitFor('alert cleared', async () => (await connectionOf(env, x.connectionId)).health.alert === false, 30_000);
-    expect((await appointmentsOf(env, `&resourceId=${x.clinic.resourceIds[0]}`)).filter((a) => a.external?.healthengine?.bookingId === bookingId)).toHaveLength(1);
+    await waitFor(
+      'alert cleared',
+      async () => (await connectionOf(env, x.connectionId)).health.alert === false,
+      30_000,
+    );
+    expect(
+      (await appointmentsOf(env, `&resourceId=${x.clinic.resourceIds[0]}`)).filter(
+        (a) => a.external?.healthengine?.bookingId === bookingId,
+      ),
+    ).toHaveLength(1);
   });
-
 });

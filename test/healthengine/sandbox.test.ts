@@ -11,10 +11,14 @@ let token: string;
 
 beforeAll(async () => {
   hub = await startTestHub({ TANDEM_SANDBOX: 'auto', HINT_PARTNER_API_KEY: 'not-used-in-this-test' });
-  const { rows: [practice] } = await hub.database.db.query('SELECT id FROM practices WHERE is_default');
+  const {
+    rows: [practice],
+  } = await hub.database.db.query('SELECT id FROM practices WHERE is_default');
   token = (await createApiToken(hub.database.db, practice.id, 'sandbox-test')).token;
 });
-afterAll(async () => { await hub?.stop(); }, 120_000);
+afterAll(async () => {
+  await hub?.stop();
+}, 120_000);
 
 describe('Healthengine sandbox mode', () => {
   it('starts the emulator, seeds and links the demo clinic, and takes a booking from the harness', async () => {
@@ -23,24 +27,46 @@ describe('Healthengine sandbox mode', () => {
     const url: string = sandbox.body.healthengine.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const api = (method: string, route: string, body?: unknown) => hub.api(method, route, body, {}, token);
-    const connection = await waitFor('sandbox linked', async () => {
-      const list = (await api('GET', '/api/v1/healthengine/connections')).body.data;
-      return list[0]?.status === 'active' && list[0].lastFullPublishAt ? list[0] : undefined;
-    }, 60_000);
+    const connection = await waitFor(
+      'sandbox linked',
+      async () => {
+        const list = (await api('GET', '/api/v1/healthengine/connections')).body.data;
+        return list[0]?.status === 'active' && list[0].lastFullPublishAt ? list[0] : undefined;
+      },
+      60_000,
+    );
     expect((await api('GET', '/api/v1/practitioners?limit=10')).body.data.length).toBeGreaterThanOrEqual(3);
-    const { rows: [{ n }] } = await hub.database.db.query('SELECT count(*)::int AS n FROM patients p JOIN practices x ON x.id = p.practice_id WHERE x.is_default');
+    const {
+      rows: [{ n }],
+    } = await hub.database.db.query(
+      'SELECT count(*)::int AS n FROM patients p JOIN practices x ON x.id = p.practice_id WHERE x.is_default',
+    );
     expect(n).toBeGreaterThanOrEqual(300);
 
     const day = nextMonday(3);
-    const { body: published } = await fetch(`${url}/_emulator/practices/${connection.healthenginePracticeId}/availability?date=${day}`).then(async (r) => ({ body: await r.json() as any }));
+    const { body: published } = await fetch(
+      `${url}/_emulator/practices/${connection.healthenginePracticeId}/availability?date=${day}`,
+    ).then(async (r) => ({ body: (await r.json()) as any }));
     const slot = published.slots[0];
     const booked = await fetch(`${url}/_emulator/practices/${connection.healthenginePracticeId}/bookings`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ pmsResourceId: slot.pmsResourceId, start: slot.start, pmsAppointmentTypeId: slot.pmsAppointmentTypeIds?.[0], patient: patient({ firstname: 'Newcomer', lastname: 'Sandbox' }) }),
-    }).then(async (r) => ({ status: r.status, body: await r.json() as any }));
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        pmsResourceId: slot.pmsResourceId,
+        start: slot.start,
+        pmsAppointmentTypeId: slot.pmsAppointmentTypeIds?.[0],
+        patient: patient({ firstname: 'Newcomer', lastname: 'Sandbox' }),
+      }),
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     expect(booked.status).toBe(201);
-    const appointment = await waitFor('appointment appears', async () =>
-      (await api('GET', '/api/v1/appointments?limit=50')).body.data.find((a: any) => a.external?.healthengine?.bookingId === booked.body.bookingId), 30_000);
+    const appointment = await waitFor(
+      'appointment appears',
+      async () =>
+        (await api('GET', '/api/v1/appointments?limit=50')).body.data.find(
+          (a: any) => a.external?.healthengine?.bookingId === booked.body.bookingId,
+        ),
+      30_000,
+    );
     expect(appointment.resourceId).toBe(slot.pmsResourceId);
   });
 });

@@ -2,15 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHintWorld, waitFor, type HintWorld } from './support.ts';
 
 let w: HintWorld;
-beforeAll(async () => { w = await startHintWorld(); });
-afterAll(async () => { await w?.stop(); });
+beforeAll(async () => {
+  w = await startHintWorld();
+});
+afterAll(async () => {
+  await w?.stop();
+});
 
 describe('Hint activation', () => {
   it('connects with a code through the API, stores the token sealed, and registers the webhook endpoint', async () => {
     const id = await w.connect();
     const status = await w.hub.api('GET', `/api/v1/hint/connections/${id}`);
     expect(status.status).toBe(200);
-    expect(status.body).toMatchObject({ status: 'active', hintPracticeId: w.hintPracticeId, integrationId: expect.stringMatching(/^int-/), webhook: { registered: true } });
+    expect(status.body).toMatchObject({
+      status: 'active',
+      hintPracticeId: w.hintPracticeId,
+      integrationId: expect.stringMatching(/^int-/),
+      webhook: { registered: true },
+    });
     expect(status.body.integrationPageUrl).toContain(w.hintPracticeId);
     const { rows } = await w.hub.database.db.query('SELECT credentials_encrypted FROM connections WHERE id = $1', [id]);
     expect(rows[0].credentials_encrypted).toMatch(/^v1\./);
@@ -50,12 +59,24 @@ describe('Hint activation', () => {
 
   it('connects with a pasted access token, and refuses a bad one naming the field', async () => {
     const { token } = await w.hub.newPractice('Manual practice');
-    const bad = await w.hub.api('POST', '/api/v1/hint/connections', { accessToken: 'not-a-real-token-at-all' }, {}, token);
+    const bad = await w.hub.api(
+      'POST',
+      '/api/v1/hint/connections',
+      { accessToken: 'not-a-real-token-at-all' },
+      {},
+      token,
+    );
     expect(bad.status).toBe(422);
     expect(bad.body.details[0].field).toBe('accessToken');
     const empty = await w.hub.api('POST', '/api/v1/hint/connections', {}, {}, token);
     expect(empty.status).toBe(422);
-    const ok = await w.hub.api('POST', '/api/v1/hint/connections', { accessToken: w.creds.practices[0]!.accessToken }, {}, token);
+    const ok = await w.hub.api(
+      'POST',
+      '/api/v1/hint/connections',
+      { accessToken: w.creds.practices[0]!.accessToken },
+      {},
+      token,
+    );
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ status: 'active', hintPracticeId: w.hintPracticeId });
   });
@@ -67,7 +88,12 @@ describe('Hint activation', () => {
     const res = await w.hub.api('POST', '/api/v1/hint/connections', { code }, {}, token);
     expect(res.status).toBe(201);
     await w.harness('POST', `/practices/${other.id}/disconnect`, {});
-    await waitFor(async () => (await w.hub.api('GET', `/api/v1/hint/connections/${res.body.id}`, undefined, {}, token)).body.status === 'deactivated', 'deactivation');
+    await waitFor(
+      async () =>
+        (await w.hub.api('GET', `/api/v1/hint/connections/${res.body.id}`, undefined, {}, token)).body.status ===
+        'deactivated',
+      'deactivation',
+    );
     // A Tandem change no longer reaches Hint.
     const created = await w.hub.api('POST', '/api/v1/patients', { firstName: 'Quiet', lastName: 'Patient' }, {}, token);
     await new Promise((r) => setTimeout(r, 1500));
@@ -85,7 +111,9 @@ describe('Hint activation', () => {
     expect(off.body).toMatchObject({ status: 'deactivated', statusMessage: 'deactivated in Tandem' });
     const integrations = (await w.hint('GET', '/integrations', undefined, w.creds.partnerApiKey)).body;
     expect(integrations.find((i: any) => i.practice.id === other.id).status).toBe('inactive');
-    const hooks = (await w.hint('GET', `/integrations/${res.body.integrationId}/webhook_endpoints`, undefined, w.creds.partnerApiKey)).body;
+    const hooks = (
+      await w.hint('GET', `/integrations/${res.body.integrationId}/webhook_endpoints`, undefined, w.creds.partnerApiKey)
+    ).body;
     expect(hooks).toEqual([]);
     expect((await w.hub.api('POST', `/api/v1/hint/connections/${res.body.id}/sync`, {}, {}, token)).status).toBe(409);
   });

@@ -8,13 +8,23 @@ const run = promisify(execFile);
 let w: HintWorld;
 let connectionId: string;
 
-beforeAll(async () => { w = await startHintWorld({ seed: 8, rateLimit: 100 }); connectionId = await w.connect(); });
-afterAll(async () => { await w?.stop(); });
+beforeAll(async () => {
+  w = await startHintWorld({ seed: 8, rateLimit: 100 });
+  connectionId = await w.connect();
+});
+afterAll(async () => {
+  await w?.stop();
+});
 
 async function tandem(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = {
-    ...process.env, DATABASE_URL: w.hub.database.url, TANDEM_HOME: w.hub.tandem.config.home, TANDEM_LOG_LEVEL: 'silent',
-    HINT_API_URL: w.emulator.url, HINT_PARTNER_API_KEY: w.creds.partnerApiKey, HINT_WEBHOOK_SECRET: w.creds.webhookSecret,
+    ...process.env,
+    DATABASE_URL: w.hub.database.url,
+    TANDEM_HOME: w.hub.tandem.config.home,
+    TANDEM_LOG_LEVEL: 'silent',
+    HINT_API_URL: w.emulator.url,
+    HINT_PARTNER_API_KEY: w.creds.partnerApiKey,
+    HINT_WEBHOOK_SECRET: w.creds.webhookSecret,
   };
   try {
     const { stdout, stderr } = await run(process.execPath, ['bin/tandem.js', ...args], { env, timeout: 90_000 });
@@ -50,7 +60,12 @@ describe('tandem sync hint / batch / hint migrate-legacy-ids', () => {
   it('moves legacy ids into integration_record_id without ever sending the legacy fields', async () => {
     // A practice's old data: not created in Tandem (so not linked), its id in a legacy field.
     await w.hub.api('PATCH', `/api/v1/hint/connections/${connectionId}/settings`, { createInTandem: false });
-    const legacy = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, { first_name: 'Lee', last_name: 'Gacy', import_id: 'EMR-0042', import_source: 'old-emr' });
+    const legacy = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, {
+      first_name: 'Lee',
+      last_name: 'Gacy',
+      import_id: 'EMR-0042',
+      import_source: 'old-emr',
+    });
     const result = await tandem('hint', 'migrate-legacy-ids', '--connection', connectionId, '--json');
     expect(JSON.parse(result.stdout).moved).toBeGreaterThanOrEqual(1);
     const after = (await w.hint('GET', `/provider/patients/${legacy.id}`)).body;

@@ -8,18 +8,27 @@ import { backoffMs, RequestSpacer } from '../../src/connectors/hint/rate-limit.t
 
 let emulator: RunningEmulator;
 let token: string;
-const fault = (body: unknown) => fetch(`${emulator.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const fault = (body: unknown) =>
+  fetch(`${emulator.url}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   emulator = await startEmulator({ rateLimit: 20 });
   token = ((await (await fetch(`${emulator.url}/_emulator/credentials`)).json()) as any).practices[0].accessToken;
 });
-afterAll(async () => { await emulator?.close(); });
+afterAll(async () => {
+  await emulator?.close();
+});
 
 describe('the Hint client', () => {
   it('keeps under 20 requests per second per token without ever meeting a 429', async () => {
     const client = new HintClient({ baseUrl: () => emulator.url, maxRetries: 0 });
-    const results = await Promise.all(Array.from({ length: 45 }, () => client.call('GET', '/provider/practice', { token, ratePerSecond: 16 })));
+    const results = await Promise.all(
+      Array.from({ length: 45 }, () => client.call('GET', '/provider/practice', { token, ratePerSecond: 16 })),
+    );
     expect(results.every((r) => r.status === 200)).toBe(true);
   });
 
@@ -31,7 +40,9 @@ describe('the Hint client', () => {
     const started = Date.now();
     expect((await client.call('GET', '/provider/practice', { token })).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    const refused = await client.call('POST', '/provider/patients', { token, body: { first_name: '' } }).catch((e: unknown) => e);
+    const refused = await client
+      .call('POST', '/provider/patients', { token, body: { first_name: '' } })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(HintApiError);
     expect(refused).toMatchObject({ status: 422, retryable: false });
   });
@@ -45,7 +56,10 @@ describe('the Hint client', () => {
 
   it('never sends import_id, import_source or external_link_id', async () => {
     const client = new HintClient({ baseUrl: () => emulator.url });
-    const created = await client.call<any>('POST', '/provider/patients', { token, body: { first_name: 'Lena', last_name: 'Gacy', import_id: 'X1', import_source: 'src', external_link_id: 'L1' } });
+    const created = await client.call<any>('POST', '/provider/patients', {
+      token,
+      body: { first_name: 'Lena', last_name: 'Gacy', import_id: 'X1', import_source: 'src', external_link_id: 'L1' },
+    });
     expect(created.data).toMatchObject({ import_id: null, import_source: null, external_link_id: null });
   });
 

@@ -23,21 +23,39 @@ let rt: HintRuntime;
 const secrets = new SecretBox('k'.repeat(64));
 beforeAll(async () => {
   database = await createTestDatabase();
-  rt = createRuntime({ config: loadConfig({ NODE_ENV: 'test' }), db: database.db, logger: createLogger('silent'), secrets, publicUrl: () => 'http://tandem.test' });
+  rt = createRuntime({
+    config: loadConfig({ NODE_ENV: 'test' }),
+    db: database.db,
+    logger: createLogger('silent'),
+    secrets,
+    publicUrl: () => 'http://tandem.test',
+  });
 });
-afterAll(async () => { await database.drop(); });
+afterAll(async () => {
+  await database.drop();
+});
 
 const insert = `INSERT INTO inbox (practice_id, connection_id, source_event_id, event_type, payload)
   VALUES ($1, $2, $3, 'patient.updated', $4) RETURNING id`;
 
 async function activeConnection(name: string) {
   const practice = await createPractice(database.db, { name });
-  const connection = await createConnection(database.db, secrets, { practiceId: practice.id, system: 'hint', name: 'H', status: 'active', credentials: { accessToken: 'token-123' } });
+  const connection = await createConnection(database.db, secrets, {
+    practiceId: practice.id,
+    system: 'hint',
+    name: 'H',
+    status: 'active',
+    credentials: { accessToken: 'token-123' },
+  });
   return { practiceId: practice.id, connectionId: connection.id };
 }
 
-const processJobs = async () => (await database.db.query(
-  `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'hint:process-event'`)).rows[0].n as number;
+const processJobs = async () =>
+  (
+    await database.db.query(
+      `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'hint:process-event'`,
+    )
+  ).rows[0].n as number;
 
 describe('Hint inbox drain', () => {
   it('queues a row whose insert commits after a later id was already drained', async () => {
@@ -47,8 +65,22 @@ describe('Hint inbox drain', () => {
     const late = await database.db.connect();
     try {
       await late.query('BEGIN');
-      const { rows: [a] } = await late.query(insert, [payload.practiceId, payload.connectionId, 'evt-late', { object: { id: 'pat-aaaaaaaaaaaa' } }]);
-      const { rows: [b] } = await database.db.query(insert, [payload.practiceId, payload.connectionId, 'evt-early', { object: { id: 'pat-bbbbbbbbbbbb' } }]);
+      const {
+        rows: [a],
+      } = await late.query(insert, [
+        payload.practiceId,
+        payload.connectionId,
+        'evt-late',
+        { object: { id: 'pat-aaaaaaaaaaaa' } },
+      ]);
+      const {
+        rows: [b],
+      } = await database.db.query(insert, [
+        payload.practiceId,
+        payload.connectionId,
+        'evt-early',
+        { object: { id: 'pat-bbbbbbbbbbbb' } },
+      ]);
       expect(Number(a.id)).toBeLessThan(Number(b.id));
       await drain(payload, {} as never);
       await late.query('COMMIT');
@@ -56,7 +88,10 @@ describe('Hint inbox drain', () => {
       late.release();
     }
     await drain(payload, {} as never);
-    const { rows } = await database.db.query('SELECT source_event_id FROM inbox WHERE connection_id = $1 AND queued_at IS NOT NULL ORDER BY source_event_id', [payload.connectionId]);
+    const { rows } = await database.db.query(
+      'SELECT source_event_id FROM inbox WHERE connection_id = $1 AND queued_at IS NOT NULL ORDER BY source_event_id',
+      [payload.connectionId],
+    );
     expect(rows.map((r) => r.source_event_id)).toEqual(['evt-early', 'evt-late']);
     expect(await processJobs()).toBe(jobsBefore + 2);
   });
@@ -67,15 +102,28 @@ describe('Hint inbox drain', () => {
     const local = await createRecord(database.db, ctx, patients, { firstName: 'Ann', lastName: 'Lee' });
     const localId = String(local.id);
     const written = {
-      id: 'pat-cccccccccccc', first_name: 'Ann', last_name: 'Lee', updated_at: '2026-11-21T10:00:00.000Z', membership_status: 'active',
-      integration_record_id: localId, integration_web_link: webLinkOf(rt, localId), integration_error_message: null,
+      id: 'pat-cccccccccccc',
+      first_name: 'Ann',
+      last_name: 'Lee',
+      updated_at: '2026-11-21T10:00:00.000Z',
+      membership_status: 'active',
+      integration_record_id: localId,
+      integration_web_link: webLinkOf(rt, localId),
+      integration_error_message: null,
     };
     // The link as a push leaves it: the hash of what we wrote, Hint's version, what staff see.
     const rules = readSettings({}).fieldMapping;
-    await upsertLink(database.db, { ...payload, entityKind: 'patient', localId, remoteId: written.id }, {
-      status: 'synced', writtenHash: hashValues(snapshotOf(hintValues(rules, written as never))), remoteVersion: written.updated_at,
-      remoteData: { ...staffFacts(written as never) }, remoteState: 'active',
-    });
+    await upsertLink(
+      database.db,
+      { ...payload, entityKind: 'patient', localId, remoteId: written.id },
+      {
+        status: 'synced',
+        writtenHash: hashValues(snapshotOf(hintValues(rules, written as never))),
+        remoteVersion: written.updated_at,
+        remoteData: { ...staffFacts(written as never) },
+        remoteState: 'active',
+      },
+    );
     const jobsBefore = await processJobs();
     const events = {
       echo: written,
@@ -83,15 +131,19 @@ describe('Hint inbox drain', () => {
       newer: { ...written, first_name: 'Annie', updated_at: '2026-11-21T11:00:00.000Z' },
       idsLost: { ...written, integration_record_id: null },
     };
-    for (const [name, object] of Object.entries(events)) await database.db.query(insert, [payload.practiceId, payload.connectionId, `evt-${name}`, { object }]);
+    for (const [name, object] of Object.entries(events))
+      await database.db.query(insert, [payload.practiceId, payload.connectionId, `evt-${name}`, { object }]);
     await drainInboxTask(rt)(payload, {} as never);
 
-    const { rows } = await database.db.query('SELECT source_event_id, status, queued_at IS NOT NULL AS queued FROM inbox WHERE connection_id = $1 ORDER BY id', [payload.connectionId]);
+    const { rows } = await database.db.query(
+      'SELECT source_event_id, status, queued_at IS NOT NULL AS queued FROM inbox WHERE connection_id = $1 ORDER BY id',
+      [payload.connectionId],
+    );
     expect(rows.map((r) => [r.source_event_id, r.status, r.queued])).toEqual([
       ['evt-echo', 'processed', false],
       ['evt-older', 'processed', false],
       ['evt-newer', 'pending', true],
-      ['evt-idsLost', 'pending', true],   // our ids must be written back: a job does it
+      ['evt-idsLost', 'pending', true], // our ids must be written back: a job does it
     ]);
     expect(await processJobs()).toBe(jobsBefore + 2);
   });
@@ -100,15 +152,28 @@ describe('Hint inbox drain', () => {
     const payload = await activeConnection('Order');
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const { rows: [row] } = await database.db.query(insert, [payload.practiceId, payload.connectionId, `evt-order-${i}`, { object: { id: 'pat-dddddddddddd', first_name: `v${i}` } }]);
+      const {
+        rows: [row],
+      } = await database.db.query(insert, [
+        payload.practiceId,
+        payload.connectionId,
+        `evt-order-${i}`,
+        { object: { id: 'pat-dddddddddddd', first_name: `v${i}` } },
+      ]);
       ids.push(Number(row.id));
     }
-    await database.db.query(insert, [payload.practiceId, payload.connectionId, 'evt-other', { object: { id: 'pat-eeeeeeeeeeee' } }]);
+    await database.db.query(insert, [
+      payload.practiceId,
+      payload.connectionId,
+      'evt-other',
+      { object: { id: 'pat-eeeeeeeeeeee' } },
+    ]);
     await drainInboxTask(rt)(payload, {} as never);
     const { rows } = await database.db.query(
       `SELECT (j.payload->>'inboxId')::bigint AS inbox_id FROM graphile_worker._private_jobs j
        JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id WHERE q.queue_name = $1 ORDER BY j.id`,
-      [`hint:${payload.connectionId}:pat-dddddddddddd`]);
+      [`hint:${payload.connectionId}:pat-dddddddddddd`],
+    );
     expect(rows.map((r) => Number(r.inbox_id))).toEqual(ids);
   });
 });

@@ -18,10 +18,14 @@ async function allHintPatients(): Promise<any[]> {
 async function runBatch(dryRun: boolean): Promise<any> {
   const started = await w.hub.api('POST', `/api/v1/hint/connections/${connectionId}/sync`, { dryRun });
   expect(started.status).toBe(202);
-  return waitFor(async () => {
-    const b = (await w.hub.api('GET', `/api/v1/batches/${started.body.id}`)).body;
-    return ['completed', 'failed', 'aborted'].includes(b.status) ? b : undefined;
-  }, 'the batch to finish', 60_000);
+  return waitFor(
+    async () => {
+      const b = (await w.hub.api('GET', `/api/v1/batches/${started.body.id}`)).body;
+      return ['completed', 'failed', 'aborted'].includes(b.status) ? b : undefined;
+    },
+    'the batch to finish',
+    60_000,
+  );
 }
 
 const count = async (sql: string) => (await db().query(sql)).rows[0].n as number;
@@ -32,16 +36,30 @@ beforeAll(async () => {
   // Ten of Hint's patients already exist in Tandem (overlap), and five exist only in Tandem.
   for (const p of hintPatients.slice(0, 10)) {
     const res = await w.hub.api('POST', '/api/v1/patients', {
-      firstName: p.first_name, lastName: p.last_name, dob: p.dob, email: p.email,
+      firstName: p.first_name,
+      lastName: p.last_name,
+      dob: p.dob,
+      email: p.email,
     });
     expect(res.status).toBe(201);
   }
-  for (let i = 0; i < 5; i++) await w.hub.api('POST', '/api/v1/patients', { firstName: `Only${i}`, lastName: 'Tandem', dob: `1970-01-0${i + 1}` });
+  for (let i = 0; i < 5; i++)
+    await w.hub.api('POST', '/api/v1/patients', {
+      firstName: `Only${i}`,
+      lastName: 'Tandem',
+      dob: `1970-01-0${i + 1}`,
+    });
   // Those creations are fanned out before the connection exists (else they would be pushed to Hint).
-  await waitFor(async () => (await db().query('SELECT count(*)::int AS n FROM domain_events WHERE dispatched_at IS NULL')).rows[0].n === 0, 'the outbox dispatched');
+  await waitFor(
+    async () =>
+      (await db().query('SELECT count(*)::int AS n FROM domain_events WHERE dispatched_at IS NULL')).rows[0].n === 0,
+    'the outbox dispatched',
+  );
   connectionId = await w.connect();
 });
-afterAll(async () => { await w?.stop(); });
+afterAll(async () => {
+  await w?.stop();
+});
 
 describe('Hint initial sync', () => {
   it('reports in a dry run what it would do, with counts, writing nothing', async () => {
@@ -60,7 +78,10 @@ describe('Hint initial sync', () => {
     const total = hintPatients.length + 5;
     expect(await count('SELECT count(*)::int AS n FROM patients WHERE deleted_at IS NULL')).toBe(total);
     expect(await count(`SELECT count(*)::int AS n FROM links WHERE entity_kind = 'patient'`)).toBe(total);
-    const inHint = await waitFor(async () => { const all = await allHintPatients(); return all.every((p) => p.integration_record_id) ? all : undefined; }, 'every Hint patient carrying our id');
+    const inHint = await waitFor(async () => {
+      const all = await allHintPatients();
+      return all.every((p) => p.integration_record_id) ? all : undefined;
+    }, 'every Hint patient carrying our id');
     expect(inHint).toHaveLength(total);
     expect(await count(`SELECT count(*)::int AS n FROM links WHERE entity_kind = 'practitioner'`)).toBe(3);
 
@@ -74,8 +95,12 @@ describe('Hint initial sync', () => {
   });
 
   it('offers the per-record results as CSV, and aborts a batch on request', async () => {
-    const { rows: [b] } = await db().query(`SELECT id, processed FROM batches WHERE dry_run = false ORDER BY created_at LIMIT 1`);
-    const csv = await fetch(`${w.hub.url}/api/v1/batches/${b.id}/report.csv`, { headers: { authorization: `Bearer ${w.hub.token}` } });
+    const {
+      rows: [b],
+    } = await db().query(`SELECT id, processed FROM batches WHERE dry_run = false ORDER BY created_at LIMIT 1`);
+    const csv = await fetch(`${w.hub.url}/api/v1/batches/${b.id}/report.csv`, {
+      headers: { authorization: `Bearer ${w.hub.token}` },
+    });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await csv.text()).trim().split('\n');
@@ -85,7 +110,10 @@ describe('Hint initial sync', () => {
     const started = await w.hub.api('POST', `/api/v1/hint/connections/${connectionId}/sync`, {});
     const aborted = await w.hub.api('POST', `/api/v1/batches/${started.body.id}/abort`);
     expect(aborted.status).toBe(200);
-    const done = await waitFor(async () => { const x = (await w.hub.api('GET', `/api/v1/batches/${started.body.id}`)).body; return x.status === 'aborted' ? x : undefined; }, 'aborted');
+    const done = await waitFor(async () => {
+      const x = (await w.hub.api('GET', `/api/v1/batches/${started.body.id}`)).body;
+      return x.status === 'aborted' ? x : undefined;
+    }, 'aborted');
     expect(done.abortRequested).toBe(true);
     expect((await w.hub.api('GET', '/api/v1/batches/00000000-0000-0000-0000-000000000000')).status).toBe(404);
   });

@@ -11,9 +11,15 @@ let hintPatientId: string;
 beforeAll(async () => {
   w = await startHintWorld();
   connectionId = await w.connect();
-  ({ patientId, hintPatientId } = await linkedTandemPatient(w, { firstName: 'Cora', lastName: 'Lind', dob: '1975-05-05' }));
+  ({ patientId, hintPatientId } = await linkedTandemPatient(w, {
+    firstName: 'Cora',
+    lastName: 'Lind',
+    dob: '1975-05-05',
+  }));
 });
-afterAll(async () => { await w?.stop(); });
+afterAll(async () => {
+  await w?.stop();
+});
 
 const db = () => w.hub.database.db;
 const invoiceCount = async () => (await db().query('SELECT count(*)::int AS n FROM invoices')).rows[0].n;
@@ -24,47 +30,80 @@ const lines = [
 ];
 const settings = (patch: object) => w.hub.api('PATCH', `/api/v1/hint/connections/${connectionId}/settings`, patch);
 /** Every webhook handled and no Hint job waiting: the system is at rest. */
-const settled = () => waitFor(async () => {
-  const inbox = (await db().query(`SELECT count(*)::int AS n FROM inbox WHERE status = 'pending'`)).rows[0].n;
-  const jobs = (await db().query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'hint:%' AND task_identifier <> 'hint:reconcile' AND attempts < max_attempts`)).rows[0].n;
-  const outbox = (await db().query('SELECT count(*)::int AS n FROM domain_events WHERE dispatched_at IS NULL')).rows[0].n;
-  return inbox === 0 && jobs === 0 && outbox === 0;
-}, 'the system at rest');
+const settled = () =>
+  waitFor(async () => {
+    const inbox = (await db().query(`SELECT count(*)::int AS n FROM inbox WHERE status = 'pending'`)).rows[0].n;
+    const jobs = (
+      await db().query(
+        `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'hint:%' AND task_identifier <> 'hint:reconcile' AND attempts < max_attempts`,
+      )
+    ).rows[0].n;
+    const outbox = (await db().query('SELECT count(*)::int AS n FROM domain_events WHERE dispatched_at IS NULL'))
+      .rows[0].n;
+    return inbox === 0 && jobs === 0 && outbox === 0;
+  }, 'the system at rest');
 
 describe('canonical invoices over the REST API', () => {
   it('creates an invoice with totals derived from its lines, and filters by patient, status and updatedSince', async () => {
     const before = new Date(Date.now() - 60_000).toISOString();
     const res = await w.hub.api('POST', '/api/v1/invoices', { patientId, number: 'A-1', currency: 'USD', lines });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ patientId, number: 'A-1', status: 'draft', currency: 'USD', totalCents: 20000, paidCents: 0, dueCents: 20000, paidAt: null, version: 1, links: [] });
-    const patched = await w.hub.api('PATCH', `/api/v1/invoices/${res.body.id}`, { lines: [lines[0]], issuedOn: '2030-03-02' });
+    expect(res.body).toMatchObject({
+      patientId,
+      number: 'A-1',
+      status: 'draft',
+      currency: 'USD',
+      totalCents: 20000,
+      paidCents: 0,
+      dueCents: 20000,
+      paidAt: null,
+      version: 1,
+      links: [],
+    });
+    const patched = await w.hub.api('PATCH', `/api/v1/invoices/${res.body.id}`, {
+      lines: [lines[0]],
+      issuedOn: '2030-03-02',
+    });
     expect(patched.body).toMatchObject({ totalCents: 15000, dueCents: 15000, issuedOn: '2030-03-02', version: 2 });
-    const list = await w.hub.api('GET', `/api/v1/invoices?patientId=${patientId}&status=draft&updatedSince=${encodeURIComponent(before)}`);
+    const list = await w.hub.api(
+      'GET',
+      `/api/v1/invoices?patientId=${patientId}&status=draft&updatedSince=${encodeURIComponent(before)}`,
+    );
     expect(list.body.data.map((i: any) => i.id)).toContain(res.body.id);
-    expect((await w.hub.api('GET', `/api/v1/invoices?status=paid`)).body.data.map((i: any) => i.id)).not.toContain(res.body.id);
+    expect((await w.hub.api('GET', `/api/v1/invoices?status=paid`)).body.data.map((i: any) => i.id)).not.toContain(
+      res.body.id,
+    );
     expect((await w.hub.api('GET', '/api/v1/invoices?status=owing')).status).toBe(422);
   });
 
   it('refuses bad input naming each field, and writes nothing', async () => {
     const n = await invoiceCount();
     const bad = await w.hub.api('POST', '/api/v1/invoices', {
-      patientId, currency: 'usd', status: 'sent', lines: [{ description: 'x', quantityInt: 1.5, unitPriceCents: 100 }],
+      patientId,
+      currency: 'usd',
+      status: 'sent',
+      lines: [{ description: 'x', quantityInt: 1.5, unitPriceCents: 100 }],
     });
     expect(bad.status).toBe(422);
     expect(bad.body.details.map((d: any) => d.field).sort()).toEqual(['currency', 'lines.0.quantityInt', 'status']);
     const emptyIssued = await w.hub.api('POST', '/api/v1/invoices', { patientId, status: 'issued', lines: [] });
     expect(emptyIssued.status).toBe(422);
-    expect(emptyIssued.body.details).toEqual([{ field: 'lines', message: 'must not be empty when the invoice is issued' }]);
+    expect(emptyIssued.body.details).toEqual([
+      { field: 'lines', message: 'must not be empty when the invoice is issued' },
+    ]);
     const missing = await w.hub.api('POST', '/api/v1/invoices', { lines });
     expect(missing.body.details).toEqual([expect.objectContaining({ field: 'patientId' })]);
     const refs = await w.hub.api('POST', '/api/v1/invoices', {
-      patientId: '00000000-0000-4000-8000-000000000000', lines: [lines[1], { ...lines[0], practitionerId: '00000000-0000-4000-8000-000000000001' }],
+      patientId: '00000000-0000-4000-8000-000000000000',
+      lines: [lines[1], { ...lines[0], practitionerId: '00000000-0000-4000-8000-000000000001' }],
     });
     expect(refs.status).toBe(422);
     expect(refs.body.details.map((d: any) => d.field).sort()).toEqual(['lines.1.practitionerId', 'patientId']);
     const overpaid = await w.hub.api('POST', '/api/v1/invoices', { patientId, lines, paidCents: 20001 });
     expect(overpaid.body.details).toEqual([expect.objectContaining({ field: 'paidCents' })]);
-    const malformed = await w.hub.api('POST', '/api/v1/invoices', '{"patientId": ', { 'content-type': 'application/json' });
+    const malformed = await w.hub.api('POST', '/api/v1/invoices', '{"patientId": ', {
+      'content-type': 'application/json',
+    });
     expect(malformed.status).toBe(400);
     const duplicate = await w.hub.api('POST', '/api/v1/invoices', { patientId, number: 'A-1', lines });
     expect(duplicate.status).toBe(409);
@@ -72,7 +111,7 @@ describe('canonical invoices over the REST API', () => {
     expect(await invoiceCount()).toBe(n);
   });
 
-  it('keeps another practice\'s invoices invisible', async () => {
+  it("keeps another practice's invoices invisible", async () => {
     const other = await w.hub.newPractice('Other');
     const id = (await w.hub.api('GET', `/api/v1/invoices?patientId=${patientId}`)).body.data[0].id;
     expect((await w.hub.api('GET', `/api/v1/invoices/${id}`, undefined, {}, other.token)).status).toBe(404);
@@ -98,28 +137,53 @@ describe('invoices billed through Tandem as Hint customer invoices', () => {
   });
 
   it('creates the invoice in Hint with our id and its lines as charges, issues it, and takes a payment made in Hint', async () => {
-    const res = await w.hub.api('POST', '/api/v1/invoices', { patientId, number: 'P-7', status: 'issued', issuedOn: '2030-03-01', lines });
+    const res = await w.hub.api('POST', '/api/v1/invoices', {
+      patientId,
+      number: 'P-7',
+      status: 'issued',
+      issuedOn: '2030-03-01',
+      lines,
+    });
     const id = res.body.id;
-    const link = await waitFor(async () => { const l = (await getInvoice(id)).links[0]; return l?.status === 'synced' ? l : undefined; }, 'invoice synced');
+    const link = await waitFor(async () => {
+      const l = (await getInvoice(id)).links[0];
+      return l?.status === 'synced' ? l : undefined;
+    }, 'invoice synced');
     expect(link).toMatchObject({ system: 'hint', connectionId, errorMessage: null });
     const remote = (await w.hint('GET', `/provider/customer_invoices/${link.remoteId}?expand=charges`)).body;
-    expect(remote).toMatchObject({ integration_record_id: id, status: 'issued', date: '2030-03-01', total_in_cents: 20000, owner: { id: hintPatientId } });
-    expect(remote.charges.map((c: any) => [c.name, c.quantity, c.price_in_cents])).toEqual([['Office visit', 1, 15000], ['Lab draw', 2, 2500]]);
+    expect(remote).toMatchObject({
+      integration_record_id: id,
+      status: 'issued',
+      date: '2030-03-01',
+      total_in_cents: 20000,
+      owner: { id: hintPatientId },
+    });
+    expect(remote.charges.map((c: any) => [c.name, c.quantity, c.price_in_cents])).toEqual([
+      ['Office visit', 1, 15000],
+      ['Lab draw', 2, 2500],
+    ]);
     expect(remote.charges[0].service_date).toBe('2030-03-01');
     await settled();
     expect(await getInvoice(id)).toMatchObject({ status: 'issued', version: 1 });
 
-    await w.harness('POST', `/practices/${w.hintPracticeId}/customer_invoices/${link.remoteId}/payments`, { amount_in_cents: 5000 });
+    await w.harness('POST', `/practices/${w.hintPracticeId}/customer_invoices/${link.remoteId}/payments`, {
+      amount_in_cents: 5000,
+    });
     await waitFor(async () => (await getInvoice(id)).paidCents === 5000, 'part payment in Tandem');
     expect(await getInvoice(id)).toMatchObject({ status: 'issued', dueCents: 15000 });
     await w.harness('POST', `/practices/${w.hintPracticeId}/customer_invoices/${link.remoteId}/payments`, {});
-    const paid = await waitFor(async () => { const i = await getInvoice(id); return i.status === 'paid' ? i : undefined; }, 'paid in Tandem');
+    const paid = await waitFor(async () => {
+      const i = await getInvoice(id);
+      return i.status === 'paid' ? i : undefined;
+    }, 'paid in Tandem');
     expect(paid).toMatchObject({ paidCents: 20000, dueCents: 0 });
     expect(paid.paidAt).toBeTruthy();
 
     // No echo: two writes came from Hint, none went back (Hint holds the invoice as it was paid).
     await settled();
-    const events = (await db().query(`SELECT origin FROM domain_events WHERE entity_id = $1 ORDER BY id`, [id])).rows.map((r) => r.origin);
+    const events = (
+      await db().query(`SELECT origin FROM domain_events WHERE entity_id = $1 ORDER BY id`, [id])
+    ).rows.map((r) => r.origin);
     expect(events).toEqual(['api', `connection:${connectionId}`, `connection:${connectionId}`]);
     const after = (await w.hint('GET', `/provider/customer_invoices/${link.remoteId}?expand=charges`)).body;
     expect(after).toMatchObject({ status: 'paid', paid_in_cents: 20000, updated_at: expect.any(String) });
@@ -129,15 +193,23 @@ describe('invoices billed through Tandem as Hint customer invoices', () => {
   it('replaces the charges of a draft edited in Tandem, and voids it in Hint when voided', async () => {
     const res = await w.hub.api('POST', '/api/v1/invoices', { patientId, lines: [lines[1]] });
     const id = res.body.id;
-    const link = await waitFor(async () => { const l = (await getInvoice(id)).links[0]; return l?.status === 'synced' ? l : undefined; }, 'invoice synced');
-    await w.hub.api('PATCH', `/api/v1/invoices/${id}`, { lines: [{ description: 'Annual physical', quantityInt: 1, unitPriceCents: 30000 }] });
+    const link = await waitFor(async () => {
+      const l = (await getInvoice(id)).links[0];
+      return l?.status === 'synced' ? l : undefined;
+    }, 'invoice synced');
+    await w.hub.api('PATCH', `/api/v1/invoices/${id}`, {
+      lines: [{ description: 'Annual physical', quantityInt: 1, unitPriceCents: 30000 }],
+    });
     const remote = await waitFor(async () => {
       const r = (await w.hint('GET', `/provider/customer_invoices/${link.remoteId}?expand=charges`)).body;
       return r.charges.length === 1 && r.charges[0].name === 'Annual physical' ? r : undefined;
     }, 'charges replaced');
     expect(remote).toMatchObject({ status: 'draft', total_in_cents: 30000 });
     await w.hub.api('PATCH', `/api/v1/invoices/${id}`, { status: 'void' });
-    await waitFor(async () => (await w.hint('GET', `/provider/customer_invoices/${link.remoteId}`)).body.status === 'cancelled', 'voided in Hint');
+    await waitFor(
+      async () => (await w.hint('GET', `/provider/customer_invoices/${link.remoteId}`)).body.status === 'cancelled',
+      'voided in Hint',
+    );
     await settled();
     expect(await getInvoice(id)).toMatchObject({ status: 'void', dueCents: 0 });
   });
@@ -147,8 +219,14 @@ describe('invoices billed through Tandem as Hint customer invoices', () => {
     const patient = await w.hub.api('POST', '/api/v1/patients', { firstName: 'Olga', lastName: 'Nemo' });
     const res = await w.hub.api('POST', '/api/v1/invoices', { patientId: patient.body.id, lines });
     const link = await waitFor(async () => (await getInvoice(res.body.id)).links[0], 'an errored link');
-    expect(link).toMatchObject({ status: 'errored', remoteId: null, errorMessage: "the invoice's patient is not linked to Hint" });
-    const logs = (await db().query(`SELECT message FROM log_entries WHERE entity_id = $1`, [res.body.id])).rows.map((r) => r.message).join(' ');
+    expect(link).toMatchObject({
+      status: 'errored',
+      remoteId: null,
+      errorMessage: "the invoice's patient is not linked to Hint",
+    });
+    const logs = (await db().query(`SELECT message FROM log_entries WHERE entity_id = $1`, [res.body.id])).rows
+      .map((r) => r.message)
+      .join(' ');
     expect(logs).toContain('not linked to Hint');
     expect(logs).not.toMatch(/Olga|Nemo/);
     await settings({ createInHint: true });

@@ -7,36 +7,84 @@ import { hashValues, mergeInbound, planOutbound } from '../../src/connectors/hin
 const rule = (canonical: string): FieldRule => DEFAULT_PATIENT_MAPPING.find((r) => r.canonical === canonical)!;
 const email = rule('email');
 const city = rule('address.city');
-const resolver = { hintIdOf: (id: string) => (id === 'local-1' ? 'pct-1' : undefined), localIdOf: (id: string) => (id === 'pct-1' ? 'local-1' : undefined) };
+const resolver = {
+  hintIdOf: (id: string) => (id === 'local-1' ? 'pct-1' : undefined),
+  localIdOf: (id: string) => (id === 'pct-1' ? 'local-1' : undefined),
+};
 
 describe('field-level merge', () => {
   const base = { email: 'a@x.com', address_city: 'Oakland' };
   it('takes a field changed only in Hint, keeps one changed only in Tandem (and asks for a push)', () => {
-    const r = mergeInbound({ rules: [email, city], snapshot: base, hint: new Map([[email, 'b@x.com'], [city, 'Oakland']]),
-      tandem: new Map([[email, 'a@x.com'], [city, 'Berkeley']]), hintIsNewer: false, policy: 'latest' });
+    const r = mergeInbound({
+      rules: [email, city],
+      snapshot: base,
+      hint: new Map([
+        [email, 'b@x.com'],
+        [city, 'Oakland'],
+      ]),
+      tandem: new Map([
+        [email, 'a@x.com'],
+        [city, 'Berkeley'],
+      ]),
+      hintIsNewer: false,
+      policy: 'latest',
+    });
     expect([...r.toTandem]).toEqual([[email, 'b@x.com']]);
     expect(r.needsPush).toBe(true);
     expect(r.conflicts).toEqual([]);
   });
   it('decides a field changed on both sides by the policy', () => {
-    const input = { rules: [email], snapshot: base, hint: new Map([[email, 'h@x.com']]), tandem: new Map([[email, 't@x.com']]) };
+    const input = {
+      rules: [email],
+      snapshot: base,
+      hint: new Map([[email, 'h@x.com']]),
+      tandem: new Map([[email, 't@x.com']]),
+    };
     expect(mergeInbound({ ...input, hintIsNewer: true, policy: 'latest' }).toTandem.get(email)).toBe('h@x.com');
     const tandemWins = mergeInbound({ ...input, hintIsNewer: false, policy: 'latest' });
     expect(tandemWins.toTandem.size).toBe(0);
     expect(tandemWins.needsPush).toBe(true);
     expect(mergeInbound({ ...input, hintIsNewer: false, policy: 'hint' }).toTandem.get(email)).toBe('h@x.com');
     const owned: FieldRule = { ...email, direction: 'fromHint' };
-    const hintOwns = mergeInbound({ rules: [owned], snapshot: base, hint: new Map([[owned, 'h@x.com']]), tandem: new Map([[owned, 't@x.com']]), hintIsNewer: false, policy: 'tandem' });
+    const hintOwns = mergeInbound({
+      rules: [owned],
+      snapshot: base,
+      hint: new Map([[owned, 'h@x.com']]),
+      tandem: new Map([[owned, 't@x.com']]),
+      hintIsNewer: false,
+      policy: 'tandem',
+    });
     expect(hintOwns.toTandem.get(owned)).toBe('h@x.com');
   });
   it('never lets an empty value erase a filled one at first meeting', () => {
-    const r = mergeInbound({ rules: [email, city], snapshot: null, hint: new Map([[email, null], [city, 'Oakland']]),
-      tandem: new Map([[email, 'a@x.com'], [city, null]]), hintIsNewer: true, policy: 'latest' });
+    const r = mergeInbound({
+      rules: [email, city],
+      snapshot: null,
+      hint: new Map([
+        [email, null],
+        [city, 'Oakland'],
+      ]),
+      tandem: new Map([
+        [email, 'a@x.com'],
+        [city, null],
+      ]),
+      hintIsNewer: true,
+      policy: 'latest',
+    });
     expect([...r.toTandem]).toEqual([[city, 'Oakland']]);
     expect(r.needsPush).toBe(true);
   });
   it('writes to Hint only what differs from what Hint holds, and hashes stably', () => {
-    expect([...planOutbound([email, city], base, new Map([[email, 'a@x.com'], [city, 'Berkeley']]))]).toEqual([[city, 'Berkeley']]);
+    expect([
+      ...planOutbound(
+        [email, city],
+        base,
+        new Map([
+          [email, 'a@x.com'],
+          [city, 'Berkeley'],
+        ]),
+      ),
+    ]).toEqual([[city, 'Berkeley']]);
     expect(hashValues({ b: '2', a: '1' })).toBe(hashValues({ a: '1', b: '2' }));
     expect(hashValues({ a: '1' })).not.toBe(hashValues({ a: '2' }));
   });
@@ -44,24 +92,57 @@ describe('field-level merge', () => {
 
 describe('wire conversions', () => {
   it('round-trips phones, sex, country and practitioner between the two shapes', () => {
-    const canonical = { phones: [{ type: 'work', number: '+14155550134' }], sex: 'other', address: { country: 'US' }, practitionerId: 'local-1', genderIdentity: 'Genderfluid' };
+    const canonical = {
+      phones: [{ type: 'work', number: '+14155550134' }],
+      sex: 'other',
+      address: { country: 'US' },
+      practitionerId: 'local-1',
+      genderIdentity: 'Genderfluid',
+    };
     expect(canonicalWire(rule('phones'), canonical, resolver)).toEqual([{ number: '4155550134', type: 'office' }]);
     expect(canonicalWire(rule('sex'), canonical, resolver)).toBe('intersex');
     expect(canonicalWire(rule('address.country'), canonical, resolver)).toBe('United States');
     expect(canonicalWire(rule('practitionerId'), canonical, resolver)).toBe('pct-1');
     expect(canonicalWire(rule('genderIdentity'), canonical, resolver)).toBe('not listed');
-    const hint = { id: 'pat-1', phones: [{ number: '4155550134', type: 'office' }], sex: 'intersex', address_country: 'United States', practitioner: { id: 'pct-1' } };
+    const hint = {
+      id: 'pat-1',
+      phones: [{ number: '4155550134', type: 'office' }],
+      sex: 'intersex',
+      address_country: 'United States',
+      practitioner: { id: 'pct-1' },
+    };
     expect(decodeWire(rule('phones'), hintWire(rule('phones'), hint), resolver)).toEqual(canonical.phones);
     expect(decodeWire(rule('sex'), hintWire(rule('sex'), hint), resolver)).toBe('other');
     expect(decodeWire(rule('address.country'), hintWire(rule('address.country'), hint), resolver)).toBe('US');
     expect(decodeWire(rule('practitionerId'), hintWire(rule('practitionerId'), hint), resolver)).toBe('local-1');
     expect(decodeWire(rule('practitionerId'), 'pct-unknown', resolver)).toBeUndefined();
   });
-  it('reads what staff see from Hint\'s patient', () => {
-    expect(staffFacts({
-      id: 'pat-1', provider_web_link: 'https://app.hint.com/patients/pat-1', membership_status: 'active', account: { past_due_in_cents: 1200 },
-      company: null, practitioner: { id: 'pct-1', name: 'Dr. Maya Chen' },
-      memberships: [{ status: 'ended', start_date: '2020-01-01', plan: { name: 'Old' } }, { status: 'active', start_date: '2024-01-01', plan: { name: 'Adult Membership' }, company: { name: 'Schmoogle Inc.' } }],
-    })).toEqual({ webLink: 'https://app.hint.com/patients/pat-1', membershipStatus: 'active', planName: 'Adult Membership', balanceCents: 1200, employerName: 'Schmoogle Inc.', practitionerName: 'Dr. Maya Chen' });
+  it("reads what staff see from Hint's patient", () => {
+    expect(
+      staffFacts({
+        id: 'pat-1',
+        provider_web_link: 'https://app.hint.com/patients/pat-1',
+        membership_status: 'active',
+        account: { past_due_in_cents: 1200 },
+        company: null,
+        practitioner: { id: 'pct-1', name: 'Dr. Maya Chen' },
+        memberships: [
+          { status: 'ended', start_date: '2020-01-01', plan: { name: 'Old' } },
+          {
+            status: 'active',
+            start_date: '2024-01-01',
+            plan: { name: 'Adult Membership' },
+            company: { name: 'Schmoogle Inc.' },
+          },
+        ],
+      }),
+    ).toEqual({
+      webLink: 'https://app.hint.com/patients/pat-1',
+      membershipStatus: 'active',
+      planName: 'Adult Membership',
+      balanceCents: 1200,
+      employerName: 'Schmoogle Inc.',
+      practitionerName: 'Dr. Maya Chen',
+    });
   });
 });

@@ -4,16 +4,27 @@ import { startHintWorld, tandemPatientOf, waitFor, type HintWorld } from './supp
 
 let w: HintWorld;
 let connectionId: string;
-beforeAll(async () => { w = await startHintWorld(); connectionId = await w.connect(); });
-afterAll(async () => { await w?.stop(); });
+beforeAll(async () => {
+  w = await startHintWorld();
+  connectionId = await w.connect();
+});
+afterAll(async () => {
+  await w?.stop();
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hintPatient = async (id: string) => (await w.hint('GET', `/provider/patients/${id}`)).body;
 const tandem = async (id: string) => (await w.hub.api('GET', `/api/v1/patients/${id}`)).body;
-const editInHint = (id: string, body: unknown) => w.harness('PATCH', `/practices/${w.hintPracticeId}/patients/${id}`, body);
+const editInHint = (id: string, body: unknown) =>
+  w.harness('PATCH', `/practices/${w.hintPracticeId}/patients/${id}`, body);
 
 async function linkedPair(firstName: string): Promise<{ id: string; hintId: string }> {
-  const res = await w.hub.api('POST', '/api/v1/patients', { firstName, lastName: 'Storm', dob: '1988-08-08', email: `${firstName.toLowerCase()}@example.com` });
+  const res = await w.hub.api('POST', '/api/v1/patients', {
+    firstName,
+    lastName: 'Storm',
+    dob: '1988-08-08',
+    email: `${firstName.toLowerCase()}@example.com`,
+  });
   const link = await waitFor(async () => (await tandem(res.body.id)).links[0], 'a Hint link');
   return { id: res.body.id, hintId: link.remoteId };
 }
@@ -22,7 +33,12 @@ async function linkedPair(firstName: string): Promise<{ id: string; hintId: stri
 async function expectConvergedAndQuiet(pair: { id: string; hintId: string }) {
   const agree = async () => {
     const [t, h] = [await tandem(pair.id), await hintPatient(pair.hintId)];
-    return t.firstName === h.first_name && t.lastName === h.last_name && t.email === h.email && (t.address?.city ?? null) === h.address_city ? { t, h } : undefined;
+    return t.firstName === h.first_name &&
+      t.lastName === h.last_name &&
+      t.email === h.email &&
+      (t.address?.city ?? null) === h.address_city
+      ? { t, h }
+      : undefined;
   };
   await waitFor(agree, 'both sides to agree', 30_000);
   await sleep(1500);
@@ -38,10 +54,18 @@ describe('Hint sync under stress', () => {
   it('converges after an edit storm from both sides, with no echo writes', async () => {
     const pairs = await Promise.all(['Ana', 'Ben', 'Cal'].map(linkedPair));
     for (let round = 0; round < 6; round++) {
-      await Promise.all(pairs.flatMap((pair) => [
-        w.hub.api('PATCH', `/api/v1/patients/${pair.id}`, { email: `t${round}.${pair.id.slice(0, 4)}@example.com`, address: { city: `Tandem${round}` } }),
-        editInHint(pair.hintId, { last_name: `Hint${round}`, ...(round % 2 ? { address_city: `Hint${round}` } : {}) }),
-      ]));
+      await Promise.all(
+        pairs.flatMap((pair) => [
+          w.hub.api('PATCH', `/api/v1/patients/${pair.id}`, {
+            email: `t${round}.${pair.id.slice(0, 4)}@example.com`,
+            address: { city: `Tandem${round}` },
+          }),
+          editInHint(pair.hintId, {
+            last_name: `Hint${round}`,
+            ...(round % 2 ? { address_city: `Hint${round}` } : {}),
+          }),
+        ]),
+      );
     }
     for (const pair of pairs) {
       const { t } = await expectConvergedAndQuiet(pair);
@@ -55,14 +79,36 @@ describe('Hint sync under stress', () => {
     await editInHint(pair.hintId, { last_name: 'Second' });
     await waitFor(async () => (await tandem(pair.id)).lastName === 'Second', 'the edit');
     const current = await hintPatient(pair.hintId);
-    const older = { ...current, last_name: 'First', updated_at: new Date(Date.parse(current.updated_at) - 60_000).toISOString() };
+    const older = {
+      ...current,
+      last_name: 'First',
+      updated_at: new Date(Date.parse(current.updated_at) - 60_000).toISOString(),
+    };
     const send = async (id: string, object: unknown) => {
-      const body = JSON.stringify({ id, type: 'patient.updated', practice_id: w.hintPracticeId, created_at: new Date().toISOString(), object });
-      return fetch(`${w.hub.url}/webhooks/hint`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hint-signature': signWebhookBody(w.creds.webhookSecret, body) }, body });
+      const body = JSON.stringify({
+        id,
+        type: 'patient.updated',
+        practice_id: w.hintPracticeId,
+        created_at: new Date().toISOString(),
+        object,
+      });
+      return fetch(`${w.hub.url}/webhooks/hint`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hint-signature': signWebhookBody(w.creds.webhookSecret, body),
+        },
+        body,
+      });
     };
     expect((await send('evt-late0000001', older)).status).toBe(200);
     expect((await send('evt-late0000001', older)).status).toBe(200);
-    await waitFor(async () => (await w.hub.database.db.query(`SELECT status FROM inbox WHERE source_event_id = 'evt-late0000001'`)).rows[0]?.status !== 'pending', 'the late event processed');
+    await waitFor(
+      async () =>
+        (await w.hub.database.db.query(`SELECT status FROM inbox WHERE source_event_id = 'evt-late0000001'`)).rows[0]
+          ?.status !== 'pending',
+      'the late event processed',
+    );
     const after = await tandem(pair.id);
     expect(after.lastName).toBe('Second');
     expect((await hintPatient(pair.hintId)).last_name).toBe('Second');
@@ -70,15 +116,33 @@ describe('Hint sync under stress', () => {
 
   it('loses nothing through a Hint outage: writes are retried until Hint answers again', async () => {
     await w.harness('POST', '/faults', { status: 503, rate: 1, path: '/api/provider/patients' });
-    const res = await w.hub.api('POST', '/api/v1/patients', { firstName: 'Outage', lastName: 'Survivor', dob: '1960-06-06' });
-    const hintSide = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, { first_name: 'During', last_name: 'Outage', dob: '1961-01-01' });
+    const res = await w.hub.api('POST', '/api/v1/patients', {
+      firstName: 'Outage',
+      lastName: 'Survivor',
+      dob: '1960-06-06',
+    });
+    const hintSide = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, {
+      first_name: 'During',
+      last_name: 'Outage',
+      dob: '1961-01-01',
+    });
     await sleep(2500);
     await fetch(`${w.emulator.url}/_emulator/faults`, { method: 'DELETE' });
-    const link = await waitFor(async () => (await tandem(res.body.id)).links[0], 'the patient created in Hint after the outage', 60_000);
+    const link = await waitFor(
+      async () => (await tandem(res.body.id)).links[0],
+      'the patient created in Hint after the outage',
+      60_000,
+    );
     expect((await hintPatient(link.remoteId)).integration_record_id).toBe(res.body.id);
     const arrived = await waitFor(() => tandemPatientOf(w, hintSide.id), 'the Hint patient in Tandem', 60_000);
-    await waitFor(async () => (await hintPatient(hintSide.id)).integration_record_id === arrived.id, 'our id written back', 60_000);
-    const dupes = await w.hub.database.db.query(`SELECT count(*)::int AS n FROM patients WHERE first_name IN ('Outage', 'During')`);
+    await waitFor(
+      async () => (await hintPatient(hintSide.id)).integration_record_id === arrived.id,
+      'our id written back',
+      60_000,
+    );
+    const dupes = await w.hub.database.db.query(
+      `SELECT count(*)::int AS n FROM patients WHERE first_name IN ('Outage', 'During')`,
+    );
     expect(dupes.rows[0].n).toBe(2);
   }, 150_000); // retries back off exponentially (e^attempt s): on a loaded machine a third attempt lands past 30 s
 
@@ -86,43 +150,88 @@ describe('Hint sync under stress', () => {
     // Every PATCH fails for a while: more than the client's own retries, so the job fails and
     // graphile-worker retries it; by then the patient and link exist in Tandem already.
     await w.harness('POST', '/faults', { status: 503, count: 6, method: 'PATCH', path: '/api/provider/patients/' });
-    const created = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, { first_name: 'Refused', last_name: 'Writeback', dob: '1962-02-02' });
+    const created = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, {
+      first_name: 'Refused',
+      last_name: 'Writeback',
+      dob: '1962-02-02',
+    });
     const arrived = await waitFor(() => tandemPatientOf(w, created.id), 'the Hint patient in Tandem', 60_000);
-    await waitFor(async () => (await hintPatient(created.id)).integration_record_id === arrived.id, 'our id written back on a retry', 60_000);
+    await waitFor(
+      async () => (await hintPatient(created.id)).integration_record_id === arrived.id,
+      'our id written back on a retry',
+      60_000,
+    );
     expect((await hintPatient(created.id)).integration_web_link).toContain(arrived.id);
   }, 150_000);
 
   it('catches by reconciliation what webhooks missed', async () => {
     const endpoints = (await w.hint('GET', '/integrations', undefined, w.creds.partnerApiKey)).body;
     const integration = endpoints.find((i: any) => i.practice.id === w.hintPracticeId);
-    const hooks = (await w.hint('GET', `/integrations/${integration.id}/webhook_endpoints`, undefined, w.creds.partnerApiKey)).body;
-    for (const h of hooks) await w.hint('DELETE', `/integrations/${integration.id}/webhook_endpoints/${h.id}`, undefined, w.creds.partnerApiKey);
+    const hooks = (
+      await w.hint('GET', `/integrations/${integration.id}/webhook_endpoints`, undefined, w.creds.partnerApiKey)
+    ).body;
+    for (const h of hooks)
+      await w.hint(
+        'DELETE',
+        `/integrations/${integration.id}/webhook_endpoints/${h.id}`,
+        undefined,
+        w.creds.partnerApiKey,
+      );
     try {
       const pair = await linkedPair('Rita');
-      const missed = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, { first_name: 'Missed', last_name: 'Webhook', dob: '1975-05-05' });
+      const missed = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, {
+        first_name: 'Missed',
+        last_name: 'Webhook',
+        dob: '1975-05-05',
+      });
       await editInHint(pair.hintId, { last_name: 'Reconciled' });
       // (The one-minute sweep may get there first; either way the change arrives without a webhook.)
       expect((await w.hub.api('POST', `/api/v1/hint/connections/${connectionId}/reconcile`)).status).toBe(202);
       await waitFor(async () => (await tandem(pair.id)).lastName === 'Reconciled', 'the missed edit');
       await waitFor(() => tandemPatientOf(w, missed.id), 'the missed patient');
       // The run records itself once its last walk (memberships, invoices) is done.
-      await waitFor(async () => (await w.hub.api('GET', `/api/v1/hint/connections/${connectionId}`)).body.health?.reconcile?.lastRunAt, 'the run recorded');
-      expect(await w.hub.database.db.query(`SELECT count(*)::int AS n FROM inbox WHERE payload->'object'->>'id' = $1`, [missed.id]).then((r) => r.rows[0].n)).toBe(0);
+      await waitFor(
+        async () =>
+          (await w.hub.api('GET', `/api/v1/hint/connections/${connectionId}`)).body.health?.reconcile?.lastRunAt,
+        'the run recorded',
+      );
+      expect(
+        await w.hub.database.db
+          .query(`SELECT count(*)::int AS n FROM inbox WHERE payload->'object'->>'id' = $1`, [missed.id])
+          .then((r) => r.rows[0].n),
+      ).toBe(0);
     } finally {
-      await w.hint('POST', `/integrations/${integration.id}/webhook_endpoints`, { webhook_url: `${w.hub.url}/webhooks/hint` }, w.creds.partnerApiKey);
+      await w.hint(
+        'POST',
+        `/integrations/${integration.id}/webhook_endpoints`,
+        { webhook_url: `${w.hub.url}/webhooks/hint` },
+        w.creds.partnerApiKey,
+      );
     }
   });
 });
 
 describe('what staff see', () => {
   it('refreshes the balance when an invoice is issued in Hint', async () => {
-    const created = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, { first_name: 'Bill', last_name: 'Payer', dob: '1970-02-02' });
+    const created = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, {
+      first_name: 'Bill',
+      last_name: 'Payer',
+      dob: '1970-02-02',
+    });
     await waitFor(() => tandemPatientOf(w, created.id), 'the patient in Tandem');
     const token = w.creds.practices[0]!.accessToken!;
     const invoice = (await w.hint('POST', '/provider/customer_invoices', { patient: { id: created.id } }, token)).body;
-    await w.hint('POST', `/provider/customer_invoices/${invoice.id}/charges`, { quantity: 1, price_in_cents: 12_500, name: 'Visit' }, token);
+    await w.hint(
+      'POST',
+      `/provider/customer_invoices/${invoice.id}/charges`,
+      { quantity: 1, price_in_cents: 12_500, name: 'Visit' },
+      token,
+    );
     await w.hint('POST', `/provider/customer_invoices/${invoice.id}/issue`, {}, token);
-    const seen = await waitFor(async () => { const p = await tandemPatientOf(w, created.id); return p?.hint?.balanceCents > 0 ? p : undefined; }, 'the balance in Tandem');
+    const seen = await waitFor(async () => {
+      const p = await tandemPatientOf(w, created.id);
+      return p?.hint?.balanceCents > 0 ? p : undefined;
+    }, 'the balance in Tandem');
     expect(seen.hint).toMatchObject({ balanceCents: 12_500, webLink: `https://app.hint.com/patients/${created.id}` });
   });
 });

@@ -9,27 +9,57 @@ beforeAll(async () => {
   // Tandem's patients stay out of Hint here, so that Hint's twins arrive unlinked.
   await w.hub.api('PATCH', `/api/v1/hint/connections/${connectionId}/settings`, { createInHint: false });
 });
-afterAll(async () => { await w?.stop(); });
+afterAll(async () => {
+  await w?.stop();
+});
 
-const reviewFor = (hintId: string) => waitFor(async () =>
-  (await w.hub.api('GET', '/api/v1/match-reviews')).body.data.find((r: any) => r.remoteId === hintId), 'a match review');
+const reviewFor = (hintId: string) =>
+  waitFor(
+    async () => (await w.hub.api('GET', '/api/v1/match-reviews')).body.data.find((r: any) => r.remoteId === hintId),
+    'a match review',
+  );
 
 describe('uncertain matches from Hint', () => {
   it('go to review instead of a silent duplicate; accepting links, merges and writes our id back', async () => {
-    const local = (await w.hub.api('POST', '/api/v1/patients', { firstName: 'Jordan', lastName: 'Quill', dob: '1980-04-12' })).body;
-    const twin = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, { first_name: 'Jordan', last_name: 'Quill', email: 'jordan@example.com' });
+    const local = (
+      await w.hub.api('POST', '/api/v1/patients', { firstName: 'Jordan', lastName: 'Quill', dob: '1980-04-12' })
+    ).body;
+    const twin = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, {
+      first_name: 'Jordan',
+      last_name: 'Quill',
+      email: 'jordan@example.com',
+    });
     const review = await reviewFor(twin.id);
     expect(review.candidates.map((c: any) => c.id)).toContain(local.id);
-    expect((await w.hub.database.db.query(`SELECT count(*)::int AS n FROM patients WHERE last_name = 'Quill'`)).rows[0].n).toBe(1);
-    expect((await w.hub.api('POST', `/api/v1/match-reviews/${review.id}/accept`, { patientId: local.id })).status).toBe(200);
-    await waitFor(async () => (await w.hint('GET', `/provider/patients/${twin.id}`)).body.integration_record_id === local.id, 'our id in Hint');
-    const merged = await waitFor(async () => { const p = await tandemPatientOf(w, twin.id); return p?.email === 'jordan@example.com' ? p : undefined; }, 'the merge');
-    expect(merged).toMatchObject({ id: local.id, dob: '1980-04-12', links: [expect.objectContaining({ status: 'synced' })] });
+    expect(
+      (await w.hub.database.db.query(`SELECT count(*)::int AS n FROM patients WHERE last_name = 'Quill'`)).rows[0].n,
+    ).toBe(1);
+    expect((await w.hub.api('POST', `/api/v1/match-reviews/${review.id}/accept`, { patientId: local.id })).status).toBe(
+      200,
+    );
+    await waitFor(
+      async () => (await w.hint('GET', `/provider/patients/${twin.id}`)).body.integration_record_id === local.id,
+      'our id in Hint',
+    );
+    const merged = await waitFor(async () => {
+      const p = await tandemPatientOf(w, twin.id);
+      return p?.email === 'jordan@example.com' ? p : undefined;
+    }, 'the merge');
+    expect(merged).toMatchObject({
+      id: local.id,
+      dob: '1980-04-12',
+      links: [expect.objectContaining({ status: 'synced' })],
+    });
   });
 
   it('rejecting creates the Hint patient in Tandem as a person of its own', async () => {
-    const local = (await w.hub.api('POST', '/api/v1/patients', { firstName: 'Robin', lastName: 'Vale', dob: '1975-01-20' })).body;
-    const other = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, { first_name: 'Robin', last_name: 'Vale' });
+    const local = (
+      await w.hub.api('POST', '/api/v1/patients', { firstName: 'Robin', lastName: 'Vale', dob: '1975-01-20' })
+    ).body;
+    const other = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, {
+      first_name: 'Robin',
+      last_name: 'Vale',
+    });
     const review = await reviewFor(other.id);
     expect((await w.hub.api('POST', `/api/v1/match-reviews/${review.id}/reject`)).status).toBe(200);
     const created = await waitFor(() => tandemPatientOf(w, other.id), 'the new patient');

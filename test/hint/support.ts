@@ -5,7 +5,11 @@ import { startEmulator } from '../../src/emulators/hint/index.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/types.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
-export interface HintCreds { partnerApiKey: string; webhookSecret: string; practices: { id: string; name: string; accessToken: string | null }[] }
+export interface HintCreds {
+  partnerApiKey: string;
+  webhookSecret: string;
+  practices: { id: string; name: string; accessToken: string | null }[];
+}
 
 export interface HintWorld {
   hub: TestHub;
@@ -20,30 +24,46 @@ export interface HintWorld {
   stop(): Promise<void>;
 }
 
-export async function startHintWorld(options: { seed?: number; rateLimit?: number; env?: Record<string, string> } = {}): Promise<HintWorld> {
+export async function startHintWorld(
+  options: { seed?: number; rateLimit?: number; env?: Record<string, string> } = {},
+): Promise<HintWorld> {
   const emulator = await startEmulator({ seed: options.seed, rateLimit: options.rateLimit ?? 50 });
   const harness = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${emulator.url}/_emulator${path}`, {
-      method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return text ? JSON.parse(text) : undefined;
   };
   const creds = (await harness('GET', '/credentials')) as HintCreds;
   const hub = await startTestHub({
-    HINT_API_URL: emulator.url, HINT_PARTNER_API_KEY: creds.partnerApiKey, HINT_WEBHOOK_SECRET: creds.webhookSecret, ...options.env,
+    HINT_API_URL: emulator.url,
+    HINT_PARTNER_API_KEY: creds.partnerApiKey,
+    HINT_WEBHOOK_SECRET: creds.webhookSecret,
+    ...options.env,
   });
   const hintPracticeId = creds.practices[0]!.id;
   const hint: HintWorld['hint'] = async (method, path, body, token = creds.practices[0]!.accessToken ?? '') => {
     const res = await fetch(`${emulator.url}/api${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
   return {
-    hub, emulator, creds, hintPracticeId, harness, hint,
+    hub,
+    emulator,
+    creds,
+    hintPracticeId,
+    harness,
+    hint,
     /** Connects the test practice with a code typed in through Tandem's API; returns the connection id. */
     async connect() {
       const { code } = await harness('POST', `/practices/${hintPracticeId}/instanton-code`, {});
@@ -51,12 +71,19 @@ export async function startHintWorld(options: { seed?: number; rateLimit?: numbe
       if (res.status !== 201) throw new Error(`connect failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.id as string;
     },
-    async stop() { await hub.stop(); await emulator.close(); },
+    async stop() {
+      await hub.stop();
+      await emulator.close();
+    },
   };
 }
 
 /** Polls until the probe returns something truthy; generous timeout for a loaded 2-core machine. */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -64,8 +91,13 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
       const value = await probe();
       if (value) return value as NonNullable<T>;
       last = value;
-    } catch (error) { last = error; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -77,10 +109,16 @@ export async function tandemPatientOf(world: HintWorld, hintId: string): Promise
 }
 
 /** A patient created through Tandem's API, once the connection has created and linked it in Hint. */
-export async function linkedTandemPatient(world: HintWorld, body: Record<string, unknown>): Promise<{ patientId: string; hintPatientId: string }> {
+export async function linkedTandemPatient(
+  world: HintWorld,
+  body: Record<string, unknown>,
+): Promise<{ patientId: string; hintPatientId: string }> {
   const res = await world.hub.api('POST', '/api/v1/patients', body);
   if (res.status !== 201) throw new Error(`patient not created: ${res.status} ${JSON.stringify(res.body)}`);
   const patientId = res.body.id as string;
-  const link = await waitFor(async () => (await world.hub.api('GET', `/api/v1/patients/${patientId}`)).body.links[0], 'patient linked');
+  const link = await waitFor(
+    async () => (await world.hub.api('GET', `/api/v1/patients/${patientId}`)).body.links[0],
+    'patient linked',
+  );
   return { patientId, hintPatientId: link.remoteId as string };
 }

@@ -8,12 +8,18 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 const run = promisify(execFile);
 let database: TestDatabase;
-beforeAll(async () => { database = await createTestDatabase(); });
-afterAll(async () => { await database.drop(); });
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
 
 async function tandem(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/tandem.js', ...args], { env: { ...process.env, DATABASE_URL: database.url } });
+    const { stdout, stderr } = await run(process.execPath, ['bin/tandem.js', ...args], {
+      env: { ...process.env, DATABASE_URL: database.url },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const error = e as { code: number; stdout: string; stderr: string };

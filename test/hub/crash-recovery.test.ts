@@ -25,7 +25,15 @@ afterAll(async () => {
 
 function startProcess(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['bin/tandem.js', 'start'], {
-    env: { ...process.env, DATABASE_URL: database.url, PORT: '0', TANDEM_HOME: home, TANDEM_SANDBOX: 'off', TANDEM_WORKER_CONCURRENCY: '2', TANDEM_LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PORT: '0',
+      TANDEM_HOME: home,
+      TANDEM_SANDBOX: 'off',
+      TANDEM_WORKER_CONCURRENCY: '2',
+      TANDEM_LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -41,7 +49,9 @@ function startProcess(): Promise<{ child: ChildProcess; url: string }> {
 }
 
 async function processedMessages(practiceId: string): Promise<string[]> {
-  const { rows } = await database.db.query(`SELECT message FROM log_entries WHERE practice_id = $1 ORDER BY message`, [practiceId]);
+  const { rows } = await database.db.query(`SELECT message FROM log_entries WHERE practice_id = $1 ORDER BY message`, [
+    practiceId,
+  ]);
   return rows.map((r) => r.message);
 }
 
@@ -49,14 +59,21 @@ describe('crash recovery', () => {
   it('finishes queued and in-flight jobs after a kill and a restart', async () => {
     const practice = await createPractice(database.db, { name: 'Crash test' });
     const expected = Array.from({ length: 12 }, (_, i) => `echo: job-${String(i).padStart(2, '0')}`);
-    for (let i = 0; i < 12; i++) await enqueue(database.db, 'echo', { practiceId: practice.id, message: `job-${String(i).padStart(2, '0')}`, sleepMs: 400 });
+    for (let i = 0; i < 12; i++)
+      await enqueue(database.db, 'echo', {
+        practiceId: practice.id,
+        message: `job-${String(i).padStart(2, '0')}`,
+        sleepMs: 400,
+      });
 
     const first = await startProcess();
     expect((await fetch(`${first.url}/health`)).status).toBe(200);
     while ((await processedMessages(practice.id)).length < 1) await new Promise((r) => setTimeout(r, 50));
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
-    const { rows: [locked] } = await database.db.query('SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE locked_at IS NOT NULL');
+    const {
+      rows: [locked],
+    } = await database.db.query('SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE locked_at IS NOT NULL');
     expect(locked.n).toBeGreaterThan(0); // the killed process held jobs mid-run
     const doneBeforeRestart = (await processedMessages(practice.id)).length;
     expect(doneBeforeRestart).toBeLessThan(12);
@@ -64,11 +81,14 @@ describe('crash recovery', () => {
     const second = await startProcess();
     const until = Date.now() + 30_000;
     // Count distinct jobs: a job replayed after the kill may have logged twice.
-    while (new Set(await processedMessages(practice.id)).size < 12 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    while (new Set(await processedMessages(practice.id)).size < 12 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
     const messages = await processedMessages(practice.id);
     // Every job ran to completion, including the ones the killed process held locked.
     expect([...new Set(messages)]).toEqual(expected);
-    const { rows: [left] } = await database.db.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'echo'`);
+    const {
+      rows: [left],
+    } = await database.db.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'echo'`);
     expect(left.n).toBe(0);
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));

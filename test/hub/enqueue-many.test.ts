@@ -6,12 +6,21 @@ import { enqueue, enqueueMany } from '../../src/jobs/queue.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 let database: TestDatabase;
-beforeAll(async () => { database = await createTestDatabase(); });
-afterAll(async () => { await database.drop(); });
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
 
-const jobsIn = async (queue: string) => (await database.db.query(
-  `SELECT j.payload->>'message' AS message, j.key FROM graphile_worker._private_jobs j
-   JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id WHERE q.queue_name = $1 ORDER BY j.id`, [queue])).rows;
+const jobsIn = async (queue: string) =>
+  (
+    await database.db.query(
+      `SELECT j.payload->>'message' AS message, j.key FROM graphile_worker._private_jobs j
+   JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id WHERE q.queue_name = $1 ORDER BY j.id`,
+      [queue],
+    )
+  ).rows;
 
 describe('enqueueMany', () => {
   it('adds many jobs in one statement with the semantics of enqueue called in a row', async () => {
@@ -23,7 +32,10 @@ describe('enqueueMany', () => {
       { name: 'echo', payload: { practiceId, message: 'a2' }, options: { queue: 'q-a', jobKey: 'k-a' } },
       { name: 'echo', payload: { practiceId, message: 'b-new' }, options: { queue: 'q-b', jobKey: 'k-b' } },
     ]);
-    expect(await jobsIn('q-a')).toEqual([{ message: 'a2', key: 'k-a' }, { message: 'plain', key: null }]);
+    expect(await jobsIn('q-a')).toEqual([
+      { message: 'a2', key: 'k-a' },
+      { message: 'plain', key: null },
+    ]);
     expect(await jobsIn('q-b')).toEqual([{ message: 'b-new', key: 'k-b' }]);
   });
 

@@ -6,10 +6,17 @@ import { createHealthProbe } from '../../src/http/routes/health.ts';
 import { createTestDatabase } from '../support/db.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => { for (const c of cleanups) await c(); });
+afterAll(async () => {
+  for (const c of cleanups) await c();
+});
 
 async function healthOf(db: ReturnType<typeof createPool>, workers: boolean) {
-  const app = await buildApp({ config: { bodyLimitBytes: 1024 }, db, logger: false, health: createHealthProbe(db, () => workers) });
+  const app = await buildApp({
+    config: { bodyLimitBytes: 1024 },
+    db,
+    logger: false,
+    health: createHealthProbe(db, () => workers),
+  });
   const res = await app.inject({ method: 'GET', url: '/health' });
   await app.close();
   return { status: res.statusCode, body: res.json() };
@@ -20,7 +27,10 @@ describe('GET /health', () => {
     const t = await createTestDatabase();
     cleanups.push(() => t.drop());
     expect(await healthOf(t.db, true)).toEqual({ status: 200, body: { status: 'ok' } });
-    expect(await healthOf(t.db, false)).toEqual({ status: 503, body: { status: 'unavailable', problems: ['job workers not running'] } });
+    expect(await healthOf(t.db, false)).toEqual({
+      status: 503,
+      body: { status: 'unavailable', problems: ['job workers not running'] },
+    });
     await t.db.query('DELETE FROM tandem_migrations WHERE id = (SELECT max(id) FROM tandem_migrations)');
     expect((await healthOf(t.db, true)).body.problems).toEqual(['migrations not applied']);
   });
@@ -28,6 +38,9 @@ describe('GET /health', () => {
   it('is 503 when the database is unreachable', async () => {
     const dead = createPool(`postgres://nobody@127.0.0.1:${await freePort()}/none`, 1);
     cleanups.push(() => dead.end());
-    expect(await healthOf(dead, true)).toEqual({ status: 503, body: { status: 'unavailable', problems: ['database unreachable'] } });
+    expect(await healthOf(dead, true)).toEqual({
+      status: 503,
+      body: { status: 'unavailable', problems: ['database unreachable'] },
+    });
   });
 });

@@ -4,8 +4,12 @@ import { retryJitterSeconds } from '../../src/jobs/runner.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
 let hub: TestHub;
-beforeAll(async () => { hub = await startTestHub(); });
-afterAll(async () => { await hub?.stop(); });
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(async () => {
+  await hub?.stop();
+});
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -17,20 +21,32 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_00
   }
 }
 
-const echoLogs = async (message: string) => (await hub.database.db.query(
-  `SELECT context FROM log_entries WHERE practice_id = $1 AND message = $2`, [hub.practiceId, `echo: ${message}`])).rows;
+const echoLogs = async (message: string) =>
+  (
+    await hub.database.db.query(`SELECT context FROM log_entries WHERE practice_id = $1 AND message = $2`, [
+      hub.practiceId,
+      `echo: ${message}`,
+    ])
+  ).rows;
 
 describe('jobs', () => {
   it('runs a job enqueued in SQL', async () => {
     await enqueue(hub.database.db, 'echo', { practiceId: hub.practiceId, message: 'hello' });
-    const rows = await waitFor(async () => { const r = await echoLogs('hello'); return r.length ? r : undefined; });
+    const rows = await waitFor(async () => {
+      const r = await echoLogs('hello');
+      return r.length ? r : undefined;
+    });
     expect(rows[0].context).toEqual({ attempt: 1 });
   });
 
   it('retries a failing job with backoff, then succeeds', async () => {
     await enqueue(hub.database.db, 'echo', { practiceId: hub.practiceId, message: 'flaky', failTimes: 1 });
-    const { rows: [job] } = await waitFor(async () => {
-      const r = await hub.database.db.query(`SELECT attempts, run_at, last_error FROM graphile_worker.jobs WHERE task_identifier = 'echo' AND attempts = 1 AND last_error IS NOT NULL`);
+    const {
+      rows: [job],
+    } = await waitFor(async () => {
+      const r = await hub.database.db.query(
+        `SELECT attempts, run_at, last_error FROM graphile_worker.jobs WHERE task_identifier = 'echo' AND attempts = 1 AND last_error IS NOT NULL`,
+      );
       return r.rowCount ? r : undefined;
     });
     expect(job.last_error).toContain('failing on purpose');
@@ -41,7 +57,12 @@ describe('jobs', () => {
   });
 
   it('shows a job that used its attempts as failed, and replays it on request', async () => {
-    await enqueue(hub.database.db, 'echo', { practiceId: hub.practiceId, message: 'doomed', failTimes: 1 }, { maxAttempts: 1 });
+    await enqueue(
+      hub.database.db,
+      'echo',
+      { practiceId: hub.practiceId, message: 'doomed', failTimes: 1 },
+      { maxAttempts: 1 },
+    );
     const failed = await waitFor(async () => {
       const res = await hub.api('GET', '/api/v1/jobs/failed');
       return res.body.data.length ? res.body.data : undefined;

@@ -12,11 +12,19 @@ let workers: RunningWorkers;
 beforeAll(async () => {
   database = await createTestDatabase();
   workers = await startWorkers({
-    db: database.db, connectionString: database.url, logger: createLogger('silent'), concurrency: 2,
-    handlers: { echo }, heartbeatMs: 100, pollIntervalMs: 100,
+    db: database.db,
+    connectionString: database.url,
+    logger: createLogger('silent'),
+    concurrency: 2,
+    handlers: { echo },
+    heartbeatMs: 100,
+    pollIntervalMs: 100,
   });
 });
-afterAll(async () => { await workers.stop(); await database.drop(); });
+afterAll(async () => {
+  await workers.stop();
+  await database.drop();
+});
 
 describe('long jobs', () => {
   it('run once even when they outlast many heartbeats and dead-node sweeps', async () => {
@@ -25,7 +33,9 @@ describe('long jobs', () => {
     const until = Date.now() + 20_000;
     let done = false;
     while (!done && Date.now() < until) {
-      const { rows } = await database.db.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'echo'`);
+      const { rows } = await database.db.query(
+        `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'echo'`,
+      );
       done = rows[0].n === 0;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -2,12 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
 let hub: TestHub;
-beforeAll(async () => { hub = await startTestHub(); });
-afterAll(async () => { await hub?.stop(); });
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(async () => {
+  await hub?.stop();
+});
 
 const ann = {
-  firstName: 'Ann', lastName: 'Lee', preferredName: 'Annie', dob: '1980-02-29', sex: 'female',
-  email: 'ann.lee@example.com', phones: [{ type: 'mobile', number: '0412 345 678' }],
+  firstName: 'Ann',
+  lastName: 'Lee',
+  preferredName: 'Annie',
+  dob: '1980-02-29',
+  sex: 'female',
+  email: 'ann.lee@example.com',
+  phones: [{ type: 'mobile', number: '0412 345 678' }],
   address: { line1: '1 George St', city: 'Sydney', state: 'NSW', postcode: '2000', country: 'AU' },
   medicare: { number: '2123456701', irn: '1', expiry: '2027-05' },
 };
@@ -21,7 +30,13 @@ describe('patients API', () => {
   it('creates, reads, lists, searches and updates a patient', async () => {
     const created = await hub.api('POST', '/api/v1/patients', ann);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ firstName: 'Ann', dob: '1980-02-29', version: 1, phones: [{ type: 'mobile', number: '+61412345678' }], links: [] });
+    expect(created.body).toMatchObject({
+      firstName: 'Ann',
+      dob: '1980-02-29',
+      version: 1,
+      phones: [{ type: 'mobile', number: '+61412345678' }],
+      links: [],
+    });
     expect(created.headers.get('location')).toBe(`/api/v1/patients/${created.body.id}`);
     const id = created.body.id;
 
@@ -38,12 +53,23 @@ describe('patients API', () => {
 
     for (const term of ['lee', 'ANN', '1980-02-29', 'ann.lee@', '412345678']) {
       const found = await hub.api('GET', `/api/v1/patients?search=${encodeURIComponent(term)}`);
-      expect(found.body.data.map((p: { id: string }) => p.id), term).toEqual([id]);
+      expect(
+        found.body.data.map((p: { id: string }) => p.id),
+        term,
+      ).toEqual([id]);
     }
 
-    const updated = await hub.api('PATCH', `/api/v1/patients/${id}`, { lastName: 'Lee-Smith', version: 1, address: { city: 'Newtown' } });
+    const updated = await hub.api('PATCH', `/api/v1/patients/${id}`, {
+      lastName: 'Lee-Smith',
+      version: 1,
+      address: { city: 'Newtown' },
+    });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ lastName: 'Lee-Smith', version: 2, address: { line1: '1 George St', city: 'Newtown' } });
+    expect(updated.body).toMatchObject({
+      lastName: 'Lee-Smith',
+      version: 2,
+      address: { line1: '1 George St', city: 'Newtown' },
+    });
   });
 
   it('refuses a stale version with 409 and changes nothing', async () => {
@@ -61,7 +87,10 @@ describe('patients API', () => {
     const before = await patientCount();
     const cases: [unknown, string[]][] = [
       [{ firstName: 'A', lastName: 'B', dob: '2023-02-30' }, ['dob']],
-      [{ firstName: 'A', lastName: 'B', email: 'not-an-email', phones: [{ type: 'mobile', number: '12' }] }, ['email', 'phones.0.number']],
+      [
+        { firstName: 'A', lastName: 'B', email: 'not-an-email', phones: [{ type: 'mobile', number: '12' }] },
+        ['email', 'phones.0.number'],
+      ],
       [{ firstName: 42, lastName: 'B', shoeSize: 9 }, ['firstName', 'shoeSize']],
       [{ lastName: 'B', medicare: { number: '123' } }, ['firstName', 'medicare.number']],
       [{ firstName: 'A', lastName: 'B', practitionerId: '00000000-0000-4000-8000-000000000000' }, ['practitionerId']],
@@ -85,7 +114,11 @@ describe('patients API', () => {
   it('hides other practices and refuses unknown tokens', async () => {
     const { body: p } = await hub.api('POST', '/api/v1/patients', { firstName: 'Di', lastName: 'Hidden' });
     const other = await hub.newPractice('Other');
-    for (const [method, body] of [['GET', undefined], ['PATCH', { lastName: 'X' }], ['DELETE', undefined]] as const) {
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PATCH', { lastName: 'X' }],
+      ['DELETE', undefined],
+    ] as const) {
       const res = await hub.api(method, `/api/v1/patients/${p.id}`, body, {}, other.token);
       expect(res.status).toBe(404);
       expect(JSON.stringify(res.body)).not.toContain('Hidden');
@@ -97,23 +130,37 @@ describe('patients API', () => {
 
   it('finds a patient by <system>:<remoteId> once a link exists', async () => {
     const { body: p } = await hub.api('POST', '/api/v1/patients', { firstName: 'Eve', lastName: 'Linked' });
-    const { rows: [c] } = await hub.database.db.query(
-      `INSERT INTO connections (practice_id, system, name, status) VALUES ($1, 'hint', 'Hint', 'active') RETURNING id`, [hub.practiceId]);
+    const {
+      rows: [c],
+    } = await hub.database.db.query(
+      `INSERT INTO connections (practice_id, system, name, status) VALUES ($1, 'hint', 'Hint', 'active') RETURNING id`,
+      [hub.practiceId],
+    );
     await hub.database.db.query(
       `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status) VALUES ($1, $2, 'patient', $3, 'pat-ab12C345DeF6', 'synced')`,
-      [hub.practiceId, c.id, p.id]);
+      [hub.practiceId, c.id, p.id],
+    );
     const res = await hub.api('GET', '/api/v1/patients/hint:pat-ab12C345DeF6');
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(p.id);
-    expect(res.body.links).toEqual([expect.objectContaining({ system: 'hint', remoteId: 'pat-ab12C345DeF6', status: 'synced' })]);
+    expect(res.body.links).toEqual([
+      expect.objectContaining({ system: 'hint', remoteId: 'pat-ab12C345DeF6', status: 'synced' }),
+    ]);
     expect((await hub.api('GET', '/api/v1/patients/hint:pat-unknown00000')).status).toBe(404);
   });
 
   it('writes a domain event and an audit event with every change, without values', async () => {
-    const { body: p } = await hub.api('POST', '/api/v1/patients', { firstName: 'Fay', lastName: 'Audit', email: 'fay@example.com' });
+    const { body: p } = await hub.api('POST', '/api/v1/patients', {
+      firstName: 'Fay',
+      lastName: 'Audit',
+      email: 'fay@example.com',
+    });
     await hub.api('PATCH', `/api/v1/patients/${p.id}`, { email: 'fay2@example.com' });
     await hub.api('DELETE', `/api/v1/patients/${p.id}`);
-    const { rows: events } = await hub.database.db.query('SELECT action, version, origin, changed_fields FROM domain_events WHERE entity_id = $1 ORDER BY id', [p.id]);
+    const { rows: events } = await hub.database.db.query(
+      'SELECT action, version, origin, changed_fields FROM domain_events WHERE entity_id = $1 ORDER BY id',
+      [p.id],
+    );
     expect(events).toEqual([
       { action: 'created', version: 1, origin: 'api', changed_fields: ['firstName', 'lastName', 'email'] },
       { action: 'updated', version: 2, origin: 'api', changed_fields: ['email'] },

@@ -8,12 +8,15 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const homes: string[] = [];
-afterAll(async () => { for (const h of homes) await rm(h, { recursive: true, force: true }); });
+afterAll(async () => {
+  for (const h of homes) await rm(h, { recursive: true, force: true });
+});
 
 function start(home: string, env: Record<string, string>) {
   const { DATABASE_URL: _omit, ...inherited } = process.env;
   const child = spawn(process.execPath, ['bin/tandem.js', 'start'], {
-    env: { ...inherited, PORT: '0', TANDEM_HOME: home, TANDEM_SANDBOX: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...inherited, PORT: '0', TANDEM_HOME: home, TANDEM_SANDBOX: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const url = new Promise<string>((resolve, reject) => {
@@ -37,11 +40,14 @@ describe('tandem start (embedded)', () => {
     const url = await first.url;
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
     const created = await fetch(`${url}/api/v1/patients`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ firstName: 'Secret', lastName: 'Person', email: 'secret.person@example.com' }),
     });
     expect(created.status).toBe(201);
-    expect((await fetch(`${url}/api/v1/patients`, { headers: { authorization: 'Bearer wrong-token-000000000' } })).status).toBe(401);
+    expect(
+      (await fetch(`${url}/api/v1/patients`, { headers: { authorization: 'Bearer wrong-token-000000000' } })).status,
+    ).toBe(401);
     expect(existsSync(path.join(home, 'pg', 'postmaster.pid'))).toBe(true);
     expect(existsSync(path.join(home, 'secret.key'))).toBe(true);
 
@@ -55,7 +61,9 @@ describe('tandem start (embedded)', () => {
     // A later start reuses the data: the patient is still there; without the bootstrap token, no token works.
     const second = start(home, {});
     const url2 = await second.url;
-    expect((await fetch(`${url2}/api/v1/patients`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect((await fetch(`${url2}/api/v1/patients`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      401,
+    );
     second.child.kill('SIGINT');
     expect(await second.exited, second.output().slice(-3000)).toBe(130);
     expect(second.output()).toContain('"msg":"stopped"');

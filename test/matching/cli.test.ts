@@ -16,17 +16,28 @@ const write = (name: string, text: string) => {
 
 describe('csv', () => {
   it('reads quotes, doubled quotes, embedded newlines and CRLF', () => {
-    expect(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\r\n')).toEqual([['a', 'b'], ['x, y', 'say "hi"\nthere']]);
+    expect(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\r\n')).toEqual([
+      ['a', 'b'],
+      ['x, y', 'say "hi"\nthere'],
+    ]);
   });
 });
 
 describe('tandem match', () => {
-  const a = write('a.csv', 'id,first_name,last_name,dob,phone,address_line1,city,state,postcode\n1,Robert,Smith,1980-04-23,0412 345 678,"Unit 3, 12 Smith Street",Newtown,NSW,2042\n2,Ann,Lee,1990-01-01,,,Perth,WA,6000\n');
-  const b = write('b.csv', 'id,first_name,last_name,dob,phone,address_line1,city,state,postcode,notes\nx,Bob,SMITH,23/04/1980,+61 412 345 678,3/12 Smith St,Newtown,New South Wales,2042,hi\n');
+  const a = write(
+    'a.csv',
+    'id,first_name,last_name,dob,phone,address_line1,city,state,postcode\n1,Robert,Smith,1980-04-23,0412 345 678,"Unit 3, 12 Smith Street",Newtown,NSW,2042\n2,Ann,Lee,1990-01-01,,,Perth,WA,6000\n',
+  );
+  const b = write(
+    'b.csv',
+    'id,first_name,last_name,dob,phone,address_line1,city,state,postcode,notes\nx,Bob,SMITH,23/04/1980,+61 412 345 678,3/12 Smith St,Newtown,New South Wales,2042,hi\n',
+  );
 
   it('links two files and writes pairs with explanations', () => {
     const out = path.join(dir, 'pairs.csv');
-    const run = spawnSync(process.execPath, [bin, 'match', '--a', a, '--b', b, '--out', out, '--explain'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [bin, 'match', '--a', a, '--b', b, '--out', out, '--explain'], {
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(0);
     expect(run.stderr).toContain('ignoring unknown columns: notes');
     const [header, ...rows] = parseCsv(readFileSync(out, 'utf8'));
@@ -38,9 +49,15 @@ describe('tandem match', () => {
   });
 
   it('finds duplicates in one file', () => {
-    const f = write('f.csv', 'id,first_name,last_name,dob,email\n1,Elizabeth,Jones,1975-07-03,liz@example.com\n2,Liz,Jones,03/07/1975,liz@example.com\n3,Tom,Brown,1960-02-02,\n');
+    const f = write(
+      'f.csv',
+      'id,first_name,last_name,dob,email\n1,Elizabeth,Jones,1975-07-03,liz@example.com\n2,Liz,Jones,03/07/1975,liz@example.com\n3,Tom,Brown,1960-02-02,\n',
+    );
     const stdout = execFileSync(process.execPath, [bin, 'match', '--dedupe', f, '--quiet'], { encoding: 'utf8' });
-    expect(parseCsv(stdout).map((r) => r.slice(0, 2).concat(r[3] ?? ''))).toEqual([['a_id', 'b_id', 'decision'], ['1', '2', 'match']]);
+    expect(parseCsv(stdout).map((r) => r.slice(0, 2).concat(r[3] ?? ''))).toEqual([
+      ['a_id', 'b_id', 'decision'],
+      ['1', '2', 'match'],
+    ]);
   });
 
   it('explains bad input and changes nothing', () => {

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { MISSING } from '../../src/core/matching/compare/fields.ts';
 import { jaro, jaroWinkler, withinOneEdit } from '../../src/core/matching/compare/jaro-winkler.ts';
-import { compareAddresses, compareDates, compareEmails, compareFirstNames, compareLastNames, compareMedicare, comparePhones, comparePostcodes } from '../../src/core/matching/compare/levels.ts';
+import {
+  compareAddresses,
+  compareDates,
+  compareEmails,
+  compareFirstNames,
+  compareLastNames,
+  compareMedicare,
+  comparePhones,
+  comparePostcodes,
+} from '../../src/core/matching/compare/levels.ts';
 import { phoneticKey } from '../../src/core/matching/compare/phonetic.ts';
 import { normalizeAddress } from '../../src/core/matching/normalize/addresses.ts';
 import { prepareRecord } from '../../src/core/matching/prepare.ts';
@@ -60,7 +69,8 @@ describe('comparison levels', () => {
     expect(compareFirstNames(a.first, b.first, a.firstAliases, b.firstAliases)).toBe(1);
   });
   it('ranks surnames, with one part of a double surname', () => {
-    const level = (a: string, b: string) => compareLastNames(person({ lastName: a }).last, person({ lastName: b }).last);
+    const level = (a: string, b: string) =>
+      compareLastNames(person({ lastName: a }).last, person({ lastName: b }).last);
     expect(level('Smith-Jones', 'smith jones')).toBe(0);
     expect(level('Smith-Jones', 'Jones')).toBe(1);
     expect(level('Johnson', 'Jonhson')).toBe(2);

@@ -16,16 +16,33 @@ describe('linkSources', () => {
   });
 
   it('works on tiny inputs with the default model', () => {
-    const a: MatchRecord[] = [{ id: '1', firstName: 'Robert', lastName: 'Smith', dob: '1980-04-23', phone: '0412345678' }];
-    const b: MatchRecord[] = [{ id: 'x', firstName: 'Bob', lastName: 'Smith', dob: '23/04/1980', phone: '+61 412 345 678' }, { id: 'y', firstName: 'Ann', lastName: 'Lee' }];
+    const a: MatchRecord[] = [
+      { id: '1', firstName: 'Robert', lastName: 'Smith', dob: '1980-04-23', phone: '0412345678' },
+    ];
+    const b: MatchRecord[] = [
+      { id: 'x', firstName: 'Bob', lastName: 'Smith', dob: '23/04/1980', phone: '+61 412 345 678' },
+      { id: 'y', firstName: 'Ann', lastName: 'Lee' },
+    ];
     const result = linkSources(a, b);
     expect(result.model.source).toBe('defaults');
     expect(result.pairs.map((p) => [p.aId, p.bId, p.decision])).toEqual([['1', 'x', 'match']]);
   });
 
   it('turns a second match for a taken record into a review (duplicates on one side)', () => {
-    const person = { firstName: 'Robert', lastName: 'Smith', dob: '1980-04-23', phone: '0412345678', email: 'rs@example.com' };
-    const result = linkSources([{ id: '1', ...person }], [{ id: 'x', ...person }, { id: 'y', ...person }]);
+    const person = {
+      firstName: 'Robert',
+      lastName: 'Smith',
+      dob: '1980-04-23',
+      phone: '0412345678',
+      email: 'rs@example.com',
+    };
+    const result = linkSources(
+      [{ id: '1', ...person }],
+      [
+        { id: 'x', ...person },
+        { id: 'y', ...person },
+      ],
+    );
     expect(result.pairs.map((p) => p.decision).sort()).toEqual(['match', 'review']);
   });
 });

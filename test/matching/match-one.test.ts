@@ -1,20 +1,38 @@
 // matchOne with the default model: the decisions connectors rely on for a single incoming
 // person (a booking, a webhook) against the few candidates the hub's blocking keys found.
 import { describe, expect, it } from 'vitest';
-import { blockingKeys, matchOne, trainModel, type MatchRecord, type MatchResult } from '../../src/core/matching/index.ts';
+import {
+  blockingKeys,
+  matchOne,
+  trainModel,
+  type MatchRecord,
+  type MatchResult,
+} from '../../src/core/matching/index.ts';
 import { generateLinkData } from '../../bench/matcher-synthetic-data.ts';
 
 const sarah: MatchRecord = {
-  id: 'p1', firstName: 'Sarah', lastName: 'Miller', dob: '1988-06-14', sex: 'F', email: 'sarah.m@example.com',
-  phone: '0412 345 678', addressLine1: '5 Rose Street', city: 'Newtown', state: 'NSW', postcode: '2042',
+  id: 'p1',
+  firstName: 'Sarah',
+  lastName: 'Miller',
+  dob: '1988-06-14',
+  sex: 'F',
+  email: 'sarah.m@example.com',
+  phone: '0412 345 678',
+  addressLine1: '5 Rose Street',
+  city: 'Newtown',
+  state: 'NSW',
+  postcode: '2042',
 };
 
 /** Exhaustive handling, as callers must write it: adding a kind breaks this at compile time. */
 function describeResult(result: MatchResult): string {
   switch (result.kind) {
-    case 'match': return `match ${result.id}`;
-    case 'review': return `review ${result.candidates.map((c) => c.id).join(',')}`;
-    case 'new': return 'new';
+    case 'match':
+      return `match ${result.id}`;
+    case 'review':
+      return `review ${result.candidates.map((c) => c.id).join(',')}`;
+    case 'new':
+      return 'new';
     default: {
       const unreachable: never = result;
       return unreachable;
@@ -24,16 +42,34 @@ function describeResult(result: MatchResult): string {
 
 describe('matchOne', () => {
   it('matches the same person written differently', () => {
-    const incoming = { id: 'he-1', firstName: 'SARAH', lastName: 'miller', dob: '14/06/1988', phone: '+61412345678', email: 'Sarah.M@example.com' };
+    const incoming = {
+      id: 'he-1',
+      firstName: 'SARAH',
+      lastName: 'miller',
+      dob: '14/06/1988',
+      phone: '+61412345678',
+      email: 'Sarah.M@example.com',
+    };
     const result = matchOne(incoming, [sarah]);
     expect(describeResult(result)).toBe('match p1');
     if (result.kind !== 'match') throw new Error('expected a match');
-    expect(result.explanation.fields.find((f) => f.field === 'dob')).toEqual({ field: 'dob', level: 'exact', weight: expect.any(Number) });
+    expect(result.explanation.fields.find((f) => f.field === 'dob')).toEqual({
+      field: 'dob',
+      level: 'exact',
+      weight: expect.any(Number),
+    });
     expect(result.explanation.probability).toBeGreaterThan(0.99);
   });
 
   it('finds a booking whose surname changed and whose phone has a typo: match with the email, review without', () => {
-    const booking = { id: 'he-2', firstName: 'Sarah', lastName: 'Thompson', dob: '1988-06-14', phone: '0412 345 679', email: 'sarah.m@example.com' };
+    const booking = {
+      id: 'he-2',
+      firstName: 'Sarah',
+      lastName: 'Thompson',
+      dob: '1988-06-14',
+      phone: '0412 345 679',
+      email: 'sarah.m@example.com',
+    };
     expect(describeResult(matchOne(booking, [sarah]))).toBe('match p1');
     const { email: _ignored, ...withoutEmail } = booking;
     expect(describeResult(matchOne(withoutEmail, [sarah]))).toBe('review p1');
@@ -44,7 +80,11 @@ describe('matchOne', () => {
 
   it('recognises nicknames', () => {
     const bob = { id: 'p2', firstName: 'Robert', lastName: 'Smith', dob: '1970-01-31', phone: '0400 111 222' };
-    expect(describeResult(matchOne({ id: 'x', firstName: 'Bob', lastName: 'Smith', dob: '31/01/1970', phone: '0400111222' }, [bob]))).toBe('match p2');
+    expect(
+      describeResult(
+        matchOne({ id: 'x', firstName: 'Bob', lastName: 'Smith', dob: '31/01/1970', phone: '0400111222' }, [bob]),
+      ),
+    ).toBe('match p2');
   });
 
   it('never auto-matches twins: same surname, birthday, address and phone', () => {
@@ -58,14 +98,32 @@ describe('matchOne', () => {
   });
 
   it('never matches spouses sharing a surname, address and landline', () => {
-    const husband = { id: 'p3', firstName: 'David', lastName: 'Miller', dob: '1985-02-03', sex: 'M', phone: '02 9876 5432', addressLine1: '5 Rose St', city: 'Newtown', state: 'NSW', postcode: '2042' };
+    const husband = {
+      id: 'p3',
+      firstName: 'David',
+      lastName: 'Miller',
+      dob: '1985-02-03',
+      sex: 'M',
+      phone: '02 9876 5432',
+      addressLine1: '5 Rose St',
+      city: 'Newtown',
+      state: 'NSW',
+      postcode: '2042',
+    };
     const wife = { ...husband, id: 'in', firstName: 'Sarah', dob: '1988-06-14', sex: 'F' };
     expect(matchOne(wife, [husband]).kind).toBe('new');
   });
 
   it('keeps a family on one Medicare card apart, and trusts card + IRN', () => {
     const mother = { ...sarah, medicareNumber: '2123 45670 1', medicareIrn: '1' };
-    const daughter = { ...sarah, id: 'in', firstName: 'Sara', dob: '2015-06-14', medicareNumber: '2123456701', medicareIrn: '2' };
+    const daughter = {
+      ...sarah,
+      id: 'in',
+      firstName: 'Sara',
+      dob: '2015-06-14',
+      medicareNumber: '2123456701',
+      medicareIrn: '2',
+    };
     expect(matchOne(daughter, [mother]).kind).not.toBe('match');
     const sameCard = { id: 'in2', firstName: 'S', lastName: 'Miller', medicareNumber: '2123456701', medicareIrn: '1' };
     const result = matchOne(sameCard, [mother]);
@@ -74,7 +132,10 @@ describe('matchOne', () => {
   });
 
   it('links by integration_record_id whatever the other fields say', () => {
-    const result = matchOne({ id: 'hint-9', firstName: 'Completely', lastName: 'Different', integrationRecordId: 'p1' }, [sarah]);
+    const result = matchOne(
+      { id: 'hint-9', firstName: 'Completely', lastName: 'Different', integrationRecordId: 'p1' },
+      [sarah],
+    );
     expect(describeResult(result)).toBe('match p1');
     if (result.kind === 'match') expect(result.explanation.identifier).toBe('integration_record_id');
     expect(blockingKeys({ id: 'hint-9', integrationRecordId: 'p1' })).toContain('i:p1');
@@ -115,8 +176,22 @@ describe('matchOne', () => {
 
 describe('matchOne for US records (Hint)', () => {
   it('reads dates month-first and phones as US numbers when the country says US', () => {
-    const existing = { id: 'h1', firstName: 'Jennifer', lastName: 'Lopez', dob: '1979-03-04', phone: '+1 415 555 2671', country: 'US' };
-    const incoming = { id: 'hint-7', firstName: 'Jen', lastName: 'Lopez', dob: '03/04/1979', phone: '(415) 555-2671', country: 'USA' };
+    const existing = {
+      id: 'h1',
+      firstName: 'Jennifer',
+      lastName: 'Lopez',
+      dob: '1979-03-04',
+      phone: '+1 415 555 2671',
+      country: 'US',
+    };
+    const incoming = {
+      id: 'hint-7',
+      firstName: 'Jen',
+      lastName: 'Lopez',
+      dob: '03/04/1979',
+      phone: '(415) 555-2671',
+      country: 'USA',
+    };
     const result = matchOne(incoming, [existing]);
     expect(result.kind).toBe('match');
     if (result.kind === 'match') expect(result.explanation.fields.find((f) => f.field === 'dob')?.level).toBe('exact');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeAddress, normalizeCountry, normalizePostcode, normalizeState } from '../../src/core/matching/normalize/addresses.ts';
+import {
+  normalizeAddress,
+  normalizeCountry,
+  normalizePostcode,
+  normalizeState,
+} from '../../src/core/matching/normalize/addresses.ts';
 import { formatDate, parseDate } from '../../src/core/matching/normalize/dates.ts';
 import { normalizeEmail } from '../../src/core/matching/normalize/emails.ts';
 import { medicareChecksumValid, normalizeMedicare } from '../../src/core/matching/normalize/identifiers.ts';
@@ -16,7 +21,11 @@ describe('names', () => {
     expect(normalizeName('Straße')?.key).toBe('strasse');
   });
   it('keeps hyphenated and double surnames as tokens, and joins spaced prefixes', () => {
-    expect(normalizeName('Smith-Jones')).toEqual({ text: 'smith jones', key: 'smithjones', tokens: ['smith', 'jones'] });
+    expect(normalizeName('Smith-Jones')).toEqual({
+      text: 'smith jones',
+      key: 'smithjones',
+      tokens: ['smith', 'jones'],
+    });
     expect(normalizeName('Mc Donald')?.key).toBe(normalizeName('McDonald')?.key);
   });
   it('drops titles and generational suffixes but never the whole name', () => {
@@ -141,8 +150,16 @@ describe('phone fast path', () => {
   it('gives what libphonenumber-js gives for the common AU and US shapes', async () => {
     const { parsePhoneNumberFromString } = await import('libphonenumber-js');
     const samples: [string, 'AU' | 'US'][] = [
-      ['0412 345 678', 'AU'], ['0298765432', 'AU'], ['(03) 9123 4567', 'AU'], ['07 3123 4567', 'AU'], ['08 9123 4567', 'AU'],
-      ['+61 412 345 678', 'AU'], ['+61 2 9876 5432', 'US'], ['(415) 555-2671', 'US'], ['212-555-0100', 'US'], ['+1 212 555 0100', 'AU'],
+      ['0412 345 678', 'AU'],
+      ['0298765432', 'AU'],
+      ['(03) 9123 4567', 'AU'],
+      ['07 3123 4567', 'AU'],
+      ['08 9123 4567', 'AU'],
+      ['+61 412 345 678', 'AU'],
+      ['+61 2 9876 5432', 'US'],
+      ['(415) 555-2671', 'US'],
+      ['212-555-0100', 'US'],
+      ['+1 212 555 0100', 'AU'],
     ];
     for (const [raw, region] of samples) {
       expect(normalizePhone(raw, region)).toBe(parsePhoneNumberFromString(raw, region)?.number);

@@ -12,30 +12,63 @@ import { normalizePhone } from '../../src/core/matching/normalize/phones.ts';
 import { foldText } from '../../src/core/matching/normalize/text.ts';
 import { prepareRecord } from '../../src/core/matching/prepare.ts';
 
-const messy = fc.string({ unit: fc.constantFrom(...'aAbBéÉoO ñ-\'.,/0123456789ßæ \t'.split('')), maxLength: 24 });
-const words = fc.constantFrom('smith', 'Smith-Jones', 'mr', 'jr', 'o\'brien', 'Zoë', 'street', 'st', 'unit', '3/12', 'apt', 'north', 'rd', '12', '12a', 'po box');
+const messy = fc.string({ unit: fc.constantFrom(..."aAbBéÉoO ñ-'.,/0123456789ßæ \t".split('')), maxLength: 24 });
+const words = fc.constantFrom(
+  'smith',
+  'Smith-Jones',
+  'mr',
+  'jr',
+  "o'brien",
+  'Zoë',
+  'street',
+  'st',
+  'unit',
+  '3/12',
+  'apt',
+  'north',
+  'rd',
+  '12',
+  '12a',
+  'po box',
+);
 const phrase = fc.array(words, { maxLength: 6 }).map((w) => w.join(' '));
 
 describe('normalisation is idempotent', () => {
   it('folded text', () => fc.assert(fc.property(messy, (s) => foldText(foldText(s)) === foldText(s))));
   it('names', () => fc.assert(fc.property(fc.oneof(messy, phrase), (s) => nameText(nameText(s)) === nameText(s))));
-  it('emails', () => fc.assert(fc.property(fc.emailAddress(), (s) => {
-    const once = normalizeEmail(s);
-    return once === null || normalizeEmail(once) === once;
-  })));
-  it('addresses', () => fc.assert(fc.property(fc.oneof(messy, phrase), (s) => {
-    const once = normalizeAddress(s);
-    return once === null || once.text === '' || normalizeAddress(once.text)?.text === once.text;
-  })));
-  it('phones', () => fc.assert(fc.property(fc.stringMatching(/^(\+61|0)[2-478]\d{8}$|^\+?1?[2-9]\d{9}$/), fc.constantFrom('AU', 'US'), (s, region) => {
-    const once = normalizePhone(s, region);
-    return once === null || normalizePhone(once, region) === once;
-  })));
-  it('dates', () => fc.assert(fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }), (d) => {
-    const iso = d.toISOString().slice(0, 10);
-    const once = parseDate(iso);
-    return once !== null && formatDate(once) === iso && formatDate(parseDate(formatDate(once)) ?? once) === iso;
-  })));
+  it('emails', () =>
+    fc.assert(
+      fc.property(fc.emailAddress(), (s) => {
+        const once = normalizeEmail(s);
+        return once === null || normalizeEmail(once) === once;
+      }),
+    ));
+  it('addresses', () =>
+    fc.assert(
+      fc.property(fc.oneof(messy, phrase), (s) => {
+        const once = normalizeAddress(s);
+        return once === null || once.text === '' || normalizeAddress(once.text)?.text === once.text;
+      }),
+    ));
+  it('phones', () =>
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^(\+61|0)[2-478]\d{8}$|^\+?1?[2-9]\d{9}$/),
+        fc.constantFrom('AU', 'US'),
+        (s, region) => {
+          const once = normalizePhone(s, region);
+          return once === null || normalizePhone(once, region) === once;
+        },
+      ),
+    ));
+  it('dates', () =>
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }), (d) => {
+        const iso = d.toISOString().slice(0, 10);
+        const once = parseDate(iso);
+        return once !== null && formatDate(once) === iso && formatDate(parseDate(formatDate(once)) ?? once) === iso;
+      }),
+    ));
 });
 
 const pick = <T>(values: readonly T[]) => fc.option(fc.constantFrom(...values), { nil: null });
@@ -60,39 +93,67 @@ const person = fc.record({
 describe('scoring', () => {
   it('is symmetric: a against b scores what b against a scores', () => {
     const scorer = scorerFor();
-    fc.assert(fc.property(person, person, (x, y) => {
-      const a = prepareRecord(x);
-      const b = prepareRecord(y);
-      const ab = assessPair(a, b, scorer, -10).explanation;
-      const ba = assessPair(b, a, scorer, -10).explanation;
-      expect(ba.score).toBe(ab.score);
-      expect(ba.fields).toEqual(ab.fields);
-      expect(ba.guards).toEqual(ab.guards);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(person, person, (x, y) => {
+        const a = prepareRecord(x);
+        const b = prepareRecord(y);
+        const ab = assessPair(a, b, scorer, -10).explanation;
+        const ba = assessPair(b, a, scorer, -10).explanation;
+        expect(ba.score).toBe(ab.score);
+        expect(ba.fields).toEqual(ab.fields);
+        expect(ba.guards).toEqual(ab.guards);
+      }),
+      { numRuns: 2000 },
+    );
   });
   it('uses a symmetric Jaro–Winkler in [0, 1]', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b) => {
-      const s = jaroWinkler(a, b);
-      return s === jaroWinkler(b, a) && s >= 0 && s <= 1;
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b) => {
+        const s = jaroWinkler(a, b);
+        return s === jaroWinkler(b, a) && s >= 0 && s <= 1;
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
 describe('robustness', () => {
-  const junk = fc.option(fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('', ' ', '0000-00-00', '31/31/1999', '+', '@', 'Unit / -')), { nil: null });
+  const junk = fc.option(
+    fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('', ' ', '0000-00-00', '31/31/1999', '+', '@', 'Unit / -')),
+    { nil: null },
+  );
   const record = fc.record({
-    id: fc.uuid(), firstName: junk, middleName: junk, lastName: junk, preferredName: junk, dob: junk, sex: junk, email: junk,
-    phone: junk, phones: fc.option(fc.array(fc.string({ maxLength: 12 }), { maxLength: 3 }), { nil: null }), addressLine1: junk,
-    addressLine2: junk, city: junk, state: junk, postcode: junk, country: junk, medicareNumber: junk, medicareIrn: junk, integrationRecordId: junk,
+    id: fc.uuid(),
+    firstName: junk,
+    middleName: junk,
+    lastName: junk,
+    preferredName: junk,
+    dob: junk,
+    sex: junk,
+    email: junk,
+    phone: junk,
+    phones: fc.option(fc.array(fc.string({ maxLength: 12 }), { maxLength: 3 }), { nil: null }),
+    addressLine1: junk,
+    addressLine2: junk,
+    city: junk,
+    state: junk,
+    postcode: junk,
+    country: junk,
+    medicareNumber: junk,
+    medicareIrn: junk,
+    integrationRecordId: junk,
   });
 
   it('decides on any input without throwing', async () => {
     const { matchOne, linkSources, dedupe, blockingKeys } = await import('../../src/core/matching/index.ts');
-    fc.assert(fc.property(record, fc.array(record, { maxLength: 6 }), (incoming, candidates) => {
-      expect(['match', 'review', 'new']).toContain(matchOne(incoming, candidates).kind);
-      expect(blockingKeys(incoming).every((k) => typeof k === 'string')).toBe(true);
-      linkSources([incoming], candidates);
-      dedupe([incoming, ...candidates]);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(record, fc.array(record, { maxLength: 6 }), (incoming, candidates) => {
+        expect(['match', 'review', 'new']).toContain(matchOne(incoming, candidates).kind);
+        expect(blockingKeys(incoming).every((k) => typeof k === 'string')).toBe(true);
+        linkSources([incoming], candidates);
+        dedupe([incoming, ...candidates]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

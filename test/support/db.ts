@@ -4,7 +4,11 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createPool, type Db } from '../../src/db/pool.ts';
 
-export interface TestDatabase { url: string; db: Db; drop(): Promise<void> }
+export interface TestDatabase {
+  url: string;
+  db: Db;
+  drop(): Promise<void>;
+}
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = inject('dbServerUrl');

@@ -40,7 +40,9 @@ export async function teardown(): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   const leftovers = await admin.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE 'tandem_t_%' OR datname = $1`, [TEMPLATE_DB]);
+    `SELECT datname FROM pg_database WHERE datname LIKE 'tandem_t_%' OR datname = $1`,
+    [TEMPLATE_DB],
+  );
   for (const { datname } of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   await admin.end();
   if (embedded) await embedded.stop();

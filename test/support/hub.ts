@@ -15,7 +15,13 @@ export interface TestHub {
   url: string;
   token: string;
   practiceId: string;
-  api(method: string, route: string, body?: unknown, headers?: Record<string, string>, token?: string): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    method: string,
+    route: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    token?: string,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   newPractice(name?: string): Promise<{ practiceId: string; token: string }>;
   stop(): Promise<void>;
 }
@@ -23,7 +29,15 @@ export interface TestHub {
 export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
   const database = await createTestDatabase();
   const home = await mkdtemp(path.join(os.tmpdir(), 'tandem-hub-'));
-  const config = loadConfig({ DATABASE_URL: database.url, PORT: '0', TANDEM_HOME: home, TANDEM_LOG_LEVEL: 'silent', TANDEM_SANDBOX: 'off', NODE_ENV: 'test', ...env });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: '0',
+    TANDEM_HOME: home,
+    TANDEM_LOG_LEVEL: 'silent',
+    TANDEM_SANDBOX: 'off',
+    NODE_ENV: 'test',
+    ...env,
+  });
   const tandem = await startTandem(config, createLogger('silent'));
   const newPractice = async (name = 'Test practice') => {
     const practice = await createPractice(database.db, { name, timeZone: 'Australia/Sydney', country: 'AU' });
@@ -34,16 +48,33 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
   const api: TestHub['api'] = async (method, route, body, headers = {}, useToken = token) => {
     const response = await fetch(`${tandem.url}${route}`, {
       method,
-      headers: { authorization: `Bearer ${useToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${useToken}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed: unknown = text;
-    try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
     return { status: response.status, body: parsed, headers: response.headers };
   };
   return {
-    tandem, database, url: tandem.url, token, practiceId, api, newPractice,
-    async stop() { await tandem.stop(); await database.drop(); },
+    tandem,
+    database,
+    url: tandem.url,
+    token,
+    practiceId,
+    api,
+    newPractice,
+    async stop() {
+      await tandem.stop();
+      await database.drop();
+    },
   };
 }

@@ -19,7 +19,10 @@ async function find(db: Db, id: string): Promise<Batch> {
   return batch;
 }
 
-const csv = (v: unknown) => { const s = v === null || v === undefined ? '' : String(v); return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+const csv = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, { json: { type: 'boolean' } }, usage);
@@ -34,12 +37,17 @@ export async function run(args: string[]): Promise<number> {
     }
     if (action === 'report') {
       print('entity_kind,remote_id,local_id,action,message,at', false);
-      for await (const i of batchItems(db, batch.practiceId, id)) print([i.entityKind, i.remoteId, i.localId, i.action, i.message, i.createdAt].map(csv).join(','), false);
+      for await (const i of batchItems(db, batch.practiceId, id))
+        print([i.entityKind, i.remoteId, i.localId, i.action, i.message, i.createdAt].map(csv).join(','), false);
       return 0;
     }
     const progress = progressOf(batch);
     if (values.json) print({ ...batch, progress }, true);
-    else print(`${batch.kind} ${batch.id}${batch.dryRun ? ' (dry run)' : ''}: ${batch.status}, ${batch.processed}/${batch.total ?? '?'}${progress.percent !== null ? ` (${progress.percent}%)` : ''} ${JSON.stringify(batch.counts)}${batch.error ? ` error: ${batch.error}` : ''}`, false);
+    else
+      print(
+        `${batch.kind} ${batch.id}${batch.dryRun ? ' (dry run)' : ''}: ${batch.status}, ${batch.processed}/${batch.total ?? '?'}${progress.percent !== null ? ` (${progress.percent}%)` : ''} ${JSON.stringify(batch.counts)}${batch.error ? ` error: ${batch.error}` : ''}`,
+        false,
+      );
     return 0;
   });
 }

@@ -14,10 +14,18 @@ const emulators: Record<string, { port: number; load: () => Promise<{ startEmula
 };
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' },
-    'rate-limit': { type: 'string' }, 'time-scale': { type: 'string' }, state: { type: 'string' },
-  }, usage);
+  const { values, positionals } = parseFlags(
+    args,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'time-scale': { type: 'string' },
+      state: { type: 'string' },
+    },
+    usage,
+  );
   const name = positionals[0];
   const emulator = name ? emulators[name] : undefined;
   if (!name || !emulator) throw new CliError(`name a platform: ${Object.keys(emulators).join(' | ')}\n\n${usage}`);
@@ -31,9 +39,13 @@ export async function run(args: string[]): Promise<number> {
     logger: false,
     stateFile: values.state,
   });
-  process.stdout.write(`${name} emulator listening on ${running.url}\ncredentials: ${running.url}/_emulator/credentials\n`);
+  process.stdout.write(
+    `${name} emulator listening on ${running.url}\ncredentials: ${running.url}/_emulator/credentials\n`,
+  );
   await new Promise<void>((resolve) => {
-    const stop = () => { void running.close().then(resolve); };
+    const stop = () => {
+      void running.close().then(resolve);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

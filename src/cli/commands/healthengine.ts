@@ -15,25 +15,38 @@ export const usage = `Usage:
       the practice's Healthengine connections with status and health`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    connection: { type: 'string' }, config: { type: 'boolean' }, availability: { type: 'boolean' },
-    practice: { type: 'string' }, json: { type: 'boolean' },
-  }, usage);
+  const { values, positionals } = parseFlags(
+    args,
+    {
+      connection: { type: 'string' },
+      config: { type: 'boolean' },
+      availability: { type: 'boolean' },
+      practice: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    usage,
+  );
   const [action] = positionals;
   if (action === 'resync') {
     if (!values.connection) throw new CliError(`--connection is required\n\n${usage}`);
     const both = !values.config && !values.availability;
     const queued = await withDatabase(async ({ db }) => {
       const connection = await getConnectionById(db, values.connection!);
-      if (!connection || connection.system !== 'healthengine') throw new CliError(`--connection: no Healthengine connection ${values.connection}`);
-      if (connection.status !== 'active') throw new CliError(`--connection: the connection is ${connection.status}; enable it (or fix consent) first`, 1);
-      return requestResync(db, connection.practiceId, connection.id, { config: both || values.config === true, availability: both || values.availability === true });
+      if (!connection || connection.system !== 'healthengine')
+        throw new CliError(`--connection: no Healthengine connection ${values.connection}`);
+      if (connection.status !== 'active')
+        throw new CliError(`--connection: the connection is ${connection.status}; enable it (or fix consent) first`, 1);
+      return requestResync(db, connection.practiceId, connection.id, {
+        config: both || values.config === true,
+        availability: both || values.availability === true,
+      });
     });
     print(`queued: ${queued.join(', ')}`, false);
     return 0;
   }
   if (action === 'list') {
-    if (!values.practice || !isUuid(values.practice)) throw new CliError(`--practice: name the practice id (a UUID)\n\n${usage}`);
+    if (!values.practice || !isUuid(values.practice))
+      throw new CliError(`--practice: name the practice id (a UUID)\n\n${usage}`);
     const connections = await withDatabase(({ db }) => listConnections(db, values.practice!, 'healthengine'));
     if (values.json) print(connections, true);
     else for (const c of connections) print(`${c.id}  ${c.remoteAccountId ?? '-'}  ${c.status}  ${c.name}`, false);

@@ -12,7 +12,11 @@ integration_record_id, for every patient that has no integration_record_id yet. 
 the legacy fields. --dry-run counts what would move.`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, { connection: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } }, usage);
+  const { values, positionals } = parseFlags(
+    args,
+    { connection: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+    usage,
+  );
   if (positionals[0] !== 'migrate-legacy-ids') throw new CliError(usage);
   if (!values.connection) throw new CliError(`--connection is required\n\n${usage}`);
   const connectionId = values.connection;
@@ -20,7 +24,12 @@ export async function run(args: string[]): Promise<number> {
     const loaded = await cliConnection(config, db, connectionId);
     if (!loaded.ok) throw new CliError(loaded.reason, 1);
     const result = await migrateLegacyIds(loaded.rt, loaded.hc, { dryRun: values['dry-run'] ?? false });
-    print(values.json ? result : `scanned ${result.scanned}: moved ${result.moved}${values['dry-run'] ? ' (dry run)' : ''}, already set ${result.alreadySet}, conflicts ${result.conflicts}, no legacy id ${result.withoutLegacyId}`, values.json ?? false);
+    print(
+      values.json
+        ? result
+        : `scanned ${result.scanned}: moved ${result.moved}${values['dry-run'] ? ' (dry run)' : ''}, already set ${result.alreadySet}, conflicts ${result.conflicts}, no legacy id ${result.withoutLegacyId}`,
+      values.json ?? false,
+    );
     return result.conflicts > 0 ? 1 : 0;
   });
 }

@@ -15,7 +15,12 @@ export async function run(args: string[]): Promise<number> {
     const jobs = await withDatabase(({ db }) => listFailedJobs(db, values.practice ?? null));
     if (values.json) print(jobs, true);
     else if (jobs.length === 0) print('no failed jobs', false);
-    else for (const j of jobs) print(`${j.id}  ${j.task}  attempts ${j.attempts}/${j.maxAttempts}  ${j.updatedAt}  ${(j.lastError ?? '').split('\n')[0]}`, false);
+    else
+      for (const j of jobs)
+        print(
+          `${j.id}  ${j.task}  attempts ${j.attempts}/${j.maxAttempts}  ${j.updatedAt}  ${(j.lastError ?? '').split('\n')[0]}`,
+          false,
+        );
     return 0;
   }
   if (action === 'retry') {

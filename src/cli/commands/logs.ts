@@ -16,9 +16,17 @@ function line(e: LogEntry): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, {
-    practice: { type: 'string' }, level: { type: 'string' }, limit: { type: 'string' }, follow: { type: 'boolean' }, json: { type: 'boolean' },
-  }, usage);
+  const { values } = parseFlags(
+    args,
+    {
+      practice: { type: 'string' },
+      level: { type: 'string' },
+      limit: { type: 'string' },
+      follow: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    usage,
+  );
   if (values.level && !LEVELS.includes(values.level)) throw new CliError(`--level must be one of ${LEVELS.join(', ')}`);
   const level = values.level as LogLevel | undefined;
   const limit = intFlag(values.limit, 'limit', 100);
@@ -32,7 +40,9 @@ export async function run(args: string[]): Promise<number> {
     await show();
     if (!values.follow) return;
     let stop = false;
-    process.once('SIGINT', () => { stop = true; });
+    process.once('SIGINT', () => {
+      stop = true;
+    });
     while (!stop) {
       await new Promise((r) => setTimeout(r, 1000));
       await show();

@@ -4,7 +4,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { numberFlag, parseFlags } from '../args.ts';
 import { CliError } from '../errors.ts';
-import { dedupe, linkSources, type LinkOptions, type LinkResult, type ProgressEvent } from '../../core/matching/index.ts';
+import {
+  dedupe,
+  linkSources,
+  type LinkOptions,
+  type LinkResult,
+  type ProgressEvent,
+} from '../../core/matching/index.ts';
 import { pairRow, pairsHeader, recordsFromCsv, INPUT_COLUMNS } from '../match/records.ts';
 
 export const usage = `Usage: tandem match --a A.csv --b B.csv [--out pairs.csv] [options]
@@ -34,7 +40,8 @@ function readInput(file: string) {
     throw new CliError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const parsed = recordsFromCsv(text, file);
-  if (parsed.ignoredColumns.length > 0) process.stderr.write(`${file}: ignoring unknown columns: ${parsed.ignoredColumns.join(', ')}\n`);
+  if (parsed.ignoredColumns.length > 0)
+    process.stderr.write(`${file}: ignoring unknown columns: ${parsed.ignoredColumns.join(', ')}\n`);
   return parsed.records;
 }
 
@@ -60,30 +67,49 @@ function writeOutput(result: LinkResult, out: string | undefined, explain: boole
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values } = parseFlags(args, {
-    a: { type: 'string' }, b: { type: 'string' }, dedupe: { type: 'string' }, out: { type: 'string' },
-    explain: { type: 'boolean' }, 'match-threshold': { type: 'string' }, 'review-threshold': { type: 'string' },
-    country: { type: 'string' }, 'date-order': { type: 'string' }, guards: { type: 'boolean' }, quiet: { type: 'boolean' },
-  }, usage);
+  const { values } = parseFlags(
+    args,
+    {
+      a: { type: 'string' },
+      b: { type: 'string' },
+      dedupe: { type: 'string' },
+      out: { type: 'string' },
+      explain: { type: 'boolean' },
+      'match-threshold': { type: 'string' },
+      'review-threshold': { type: 'string' },
+      country: { type: 'string' },
+      'date-order': { type: 'string' },
+      guards: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    },
+    usage,
+  );
   const linking = values.a !== undefined || values.b !== undefined;
   if (linking === (values.dedupe !== undefined)) throw new CliError(`give either --a and --b, or --dedupe\n\n${usage}`);
   if (linking && (!values.a || !values.b)) throw new CliError(`--a and --b go together\n\n${usage}`);
   const dateOrder = values['date-order']?.toUpperCase();
-  if (dateOrder !== undefined && dateOrder !== 'DMY' && dateOrder !== 'MDY') throw new CliError(`--date-order must be DMY or MDY, got "${values['date-order']}"`);
+  if (dateOrder !== undefined && dateOrder !== 'DMY' && dateOrder !== 'MDY')
+    throw new CliError(`--date-order must be DMY or MDY, got "${values['date-order']}"`);
   const started = performance.now();
   const options: LinkOptions = {
-    thresholds: { match: probabilityFlag(values['match-threshold'], 'match-threshold'), review: probabilityFlag(values['review-threshold'], 'review-threshold') },
+    thresholds: {
+      match: probabilityFlag(values['match-threshold'], 'match-threshold'),
+      review: probabilityFlag(values['review-threshold'], 'review-threshold'),
+    },
     normalize: { defaultCountry: values.country?.toUpperCase() ?? 'AU', dateOrder },
     // Unset: the matcher switches the guards on by itself when the data has households.
     guards: values.guards ? true : undefined,
     onProgress: progressReporter(values.quiet ?? false, started),
   };
-  if (options.thresholds) for (const key of ['match', 'review'] as const) if (options.thresholds[key] === undefined) delete options.thresholds[key];
+  if (options.thresholds)
+    for (const key of ['match', 'review'] as const)
+      if (options.thresholds[key] === undefined) delete options.thresholds[key];
   let result: LinkResult;
   try {
-    result = values.dedupe !== undefined
-      ? dedupe(readInput(values.dedupe), options)
-      : linkSources(readInput(values.a as string), readInput(values.b as string), options);
+    result =
+      values.dedupe !== undefined
+        ? dedupe(readInput(values.dedupe), options)
+        : linkSources(readInput(values.a as string), readInput(values.b as string), options);
   } catch (error) {
     if (error instanceof RangeError) throw new CliError(error.message);
     throw error;
@@ -91,7 +117,9 @@ export async function run(args: string[]): Promise<number> {
   writeOutput(result, values.out, values.explain ?? false);
   const matches = result.pairs.filter((p) => p.decision === 'match').length;
   if (!values.quiet) {
-    process.stderr.write(`${result.stats.comparisons} comparisons, ${matches} matches, ${result.pairs.length - matches} reviews in ${((performance.now() - started) / 1000).toFixed(1)} s${values.out ? ` → ${values.out}` : ''}\n`);
+    process.stderr.write(
+      `${result.stats.comparisons} comparisons, ${matches} matches, ${result.pairs.length - matches} reviews in ${((performance.now() - started) / 1000).toFixed(1)} s${values.out ? ` → ${values.out}` : ''}\n`,
+    );
   }
   return 0;
 }

@@ -9,23 +9,40 @@ export const usage = `Usage:
   tandem practice list [--json]`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    name: { type: 'string' }, 'time-zone': { type: 'string' }, country: { type: 'string' }, json: { type: 'boolean' },
-  }, usage);
+  const { values, positionals } = parseFlags(
+    args,
+    {
+      name: { type: 'string' },
+      'time-zone': { type: 'string' },
+      country: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    usage,
+  );
   const action = positionals[0];
   if (action === 'create') {
     if (!values.name?.trim()) throw new CliError(`--name is required\n\n${usage}`);
     const tz = values['time-zone'];
-    if (tz) { try { new Intl.DateTimeFormat('en', { timeZone: tz }); } catch { throw new CliError(`--time-zone "${tz}" is not an IANA time zone`); } }
-    if (values.country && !/^[A-Z]{2}$/.test(values.country)) throw new CliError('--country must be a two-letter ISO code such as AU or US');
-    const practice = await withDatabase(({ db }) => createPractice(db, { name: values.name!.trim(), timeZone: tz, country: values.country }));
+    if (tz) {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+      } catch {
+        throw new CliError(`--time-zone "${tz}" is not an IANA time zone`);
+      }
+    }
+    if (values.country && !/^[A-Z]{2}$/.test(values.country))
+      throw new CliError('--country must be a two-letter ISO code such as AU or US');
+    const practice = await withDatabase(({ db }) =>
+      createPractice(db, { name: values.name!.trim(), timeZone: tz, country: values.country }),
+    );
     print(values.json ? practice : practice.id, values.json ?? false);
     return 0;
   }
   if (action === 'list') {
     const practices = await withDatabase(({ db }) => listPractices(db));
     if (values.json) print(practices, true);
-    else for (const p of practices) print(`${p.id}  ${p.name}${p.isDefault ? '  (default)' : ''}  ${p.timeZone}`, false);
+    else
+      for (const p of practices) print(`${p.id}  ${p.name}${p.isDefault ? '  (default)' : ''}  ${p.timeZone}`, false);
     return 0;
   }
   throw new CliError(usage);

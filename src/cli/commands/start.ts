@@ -18,8 +18,13 @@ export async function run(): Promise<number> {
       // While things close, work still in flight can fail (a query on a pool being ended, a
       // job finishing after its worker pool stopped). Such a straggler must not end the
       // process before the embedded database has stopped cleanly: it is logged, not fatal.
-      process.on('unhandledRejection', (error: unknown) => { logger.warn({ err: error }, 'failure during shutdown (ignored)'); });
-      tandem.stop().then(resolve, (error: unknown) => { logger.error({ err: error }, 'error while stopping'); resolve(); });
+      process.on('unhandledRejection', (error: unknown) => {
+        logger.warn({ err: error }, 'failure during shutdown (ignored)');
+      });
+      tandem.stop().then(resolve, (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        resolve();
+      });
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

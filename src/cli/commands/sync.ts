@@ -15,7 +15,11 @@ per the connection's policy, links, creates on the missing side, sends to review
 Safe to re-run: nothing is created twice. --dry-run reports what would happen, writing nothing.`;
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, { connection: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } }, usage);
+  const { values, positionals } = parseFlags(
+    args,
+    { connection: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+    usage,
+  );
   if (positionals[0] !== 'hint') throw new CliError(`only "tandem sync hint" exists for now\n\n${usage}`);
   if (!values.connection) throw new CliError(`--connection is required\n\n${usage}`);
   const connectionId = values.connection;
@@ -24,11 +28,21 @@ export async function run(args: string[]): Promise<number> {
     if (!loaded.ok) throw new CliError(loaded.reason, 1);
     const { rt, hc } = loaded;
     const dryRun = values['dry-run'] ?? false;
-    const batch = await createBatch(db, { practiceId: hc.practiceId, connectionId: hc.id, kind: 'hint:initial-sync', dryRun, params: { startedBy: 'cli' } });
+    const batch = await createBatch(db, {
+      practiceId: hc.practiceId,
+      connectionId: hc.id,
+      kind: 'hint:initial-sync',
+      dryRun,
+      params: { startedBy: 'cli' },
+    });
     if (!values.json) print(`batch ${batch.id}${dryRun ? ' (dry run)' : ''}`, false);
-    const ticker = values.json ? undefined : setInterval(() => {
-      void getBatch(db, hc.practiceId, batch.id).then((b) => { if (b) process.stderr.write(`  ${b.processed}/${b.total ?? '?'} ${JSON.stringify(b.counts)}\n`); });
-    }, 2000);
+    const ticker = values.json
+      ? undefined
+      : setInterval(() => {
+          void getBatch(db, hc.practiceId, batch.id).then((b) => {
+            if (b) process.stderr.write(`  ${b.processed}/${b.total ?? '?'} ${JSON.stringify(b.counts)}\n`);
+          });
+        }, 2000);
     try {
       await runInitialSync(rt, { practiceId: hc.practiceId, connectionId: hc.id, batchId: batch.id });
     } finally {
@@ -36,7 +50,11 @@ export async function run(args: string[]): Promise<number> {
     }
     const done = (await getBatch(db, hc.practiceId, batch.id))!;
     if (values.json) print(done, true);
-    else print(`${done.status}: ${done.processed} records ${JSON.stringify(done.counts)}${done.error ? ` (${done.error})` : ''}`, false);
+    else
+      print(
+        `${done.status}: ${done.processed} records ${JSON.stringify(done.counts)}${done.error ? ` (${done.error})` : ''}`,
+        false,
+      );
     return done.status === 'completed' ? 0 : 1;
   });
 }

@@ -13,7 +13,8 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, { practice: { type: 'string' }, name: { type: 'string' } }, usage);
   if (positionals[0] !== 'create') throw new CliError(usage);
   const practiceId = values.practice;
-  if (!practiceId || !isUuid(practiceId)) throw new CliError(`--practice must be a practice id (see \`tandem practice list\`)\n\n${usage}`);
+  if (!practiceId || !isUuid(practiceId))
+    throw new CliError(`--practice must be a practice id (see \`tandem practice list\`)\n\n${usage}`);
   const token = await withDatabase(async ({ db }) => {
     if (!(await getPractice(db, practiceId))) throw new CliError(`no practice ${practiceId}`);
     return createApiToken(db, practiceId, values.name ?? 'cli');

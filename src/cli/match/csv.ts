@@ -12,7 +12,10 @@ export function parseCsv(text: string): string[][] {
     const ch = text[i];
     if (inQuotes) {
       if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else inQuotes = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else inQuotes = false;
       } else field += ch;
     } else if (ch === '"' && field.trim() === '') {
       inQuotes = true;
@@ -41,7 +44,9 @@ export function csvObjects(text: string): { header: string[]; records: Record<st
   const header = (headerRow ?? []).map((h) => h.trim());
   const records = rows.map((row) => {
     const record: Record<string, string> = {};
-    header.forEach((name, i) => { record[name] = (row[i] ?? '').trim(); });
+    header.forEach((name, i) => {
+      record[name] = (row[i] ?? '').trim();
+    });
     return record;
   });
   return { header, records };

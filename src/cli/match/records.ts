@@ -5,16 +5,33 @@ import { csvObjects, formatCsvRow } from './csv.ts';
 
 /** Input columns (any subset; `id` required), named exactly as in the docs. */
 export const INPUT_COLUMNS = [
-  'id', 'first_name', 'middle_name', 'last_name', 'dob', 'sex', 'email', 'phone', 'address_line1', 'address_line2',
-  'city', 'state', 'postcode', 'country', 'medicare_number',
+  'id',
+  'first_name',
+  'middle_name',
+  'last_name',
+  'dob',
+  'sex',
+  'email',
+  'phone',
+  'address_line1',
+  'address_line2',
+  'city',
+  'state',
+  'postcode',
+  'country',
+  'medicare_number',
 ] as const;
 
-export interface ParsedInput { records: MatchRecord[]; ignoredColumns: string[] }
+export interface ParsedInput {
+  records: MatchRecord[];
+  ignoredColumns: string[];
+}
 
 /** Parses a CSV file's text into records; errors name the file and the problem. */
 export function recordsFromCsv(text: string, file: string): ParsedInput {
   const { header, records: rows } = csvObjects(text);
-  if (!header.includes('id')) throw new CliError(`${file}: no "id" column (columns must be named exactly: ${INPUT_COLUMNS.join(', ')})`);
+  if (!header.includes('id'))
+    throw new CliError(`${file}: no "id" column (columns must be named exactly: ${INPUT_COLUMNS.join(', ')})`);
   const known = new Set<string>(INPUT_COLUMNS);
   const ignoredColumns = header.filter((h) => !known.has(h));
   const seen = new Set<string>();
@@ -25,16 +42,38 @@ export function recordsFromCsv(text: string, file: string): ParsedInput {
     seen.add(id);
     const value = (column: string) => (row[column] === '' ? null : (row[column] ?? null));
     return {
-      id, firstName: value('first_name'), middleName: value('middle_name'), lastName: value('last_name'), dob: value('dob'),
-      sex: value('sex'), email: value('email'), phone: value('phone'), addressLine1: value('address_line1'),
-      addressLine2: value('address_line2'), city: value('city'), state: value('state'), postcode: value('postcode'),
-      country: value('country'), medicareNumber: value('medicare_number'),
+      id,
+      firstName: value('first_name'),
+      middleName: value('middle_name'),
+      lastName: value('last_name'),
+      dob: value('dob'),
+      sex: value('sex'),
+      email: value('email'),
+      phone: value('phone'),
+      addressLine1: value('address_line1'),
+      addressLine2: value('address_line2'),
+      city: value('city'),
+      state: value('state'),
+      postcode: value('postcode'),
+      country: value('country'),
+      medicareNumber: value('medicare_number'),
     } satisfies MatchRecord;
   });
   return { records, ignoredColumns };
 }
 
-const FIELD_COLUMNS = ['first_name', 'last_name', 'dob', 'sex', 'email', 'phone', 'address_line1', 'address_line2', 'locality', 'medicare'];
+const FIELD_COLUMNS = [
+  'first_name',
+  'last_name',
+  'dob',
+  'sex',
+  'email',
+  'phone',
+  'address_line1',
+  'address_line2',
+  'locality',
+  'medicare',
+];
 
 export function pairsHeader(explain: boolean): string {
   const base = ['a_id', 'b_id', 'score', 'decision'];
@@ -50,5 +89,10 @@ export function pairRow(pair: LinkedPair, explain: boolean): string {
     const f = byField.get(name);
     return !f || f.level === 'missing' ? 'missing' : `${f.level} (${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(2)})`;
   });
-  return formatCsvRow([...base, pair.explanation.probability.toFixed(6), pair.explanation.guards.join('; '), ...fields]);
+  return formatCsvRow([
+    ...base,
+    pair.explanation.probability.toFixed(6),
+    pair.explanation.guards.join('; '),
+    ...fields,
+  ]);
 }

@@ -3,7 +3,13 @@
 // send, in bulk calls of at most 100. Each accepted chunk is remembered at once, so a failure
 // half-way (Healthengine down, 429) loses nothing and repeats nothing on the retry.
 import { createHash } from 'node:crypto';
-import { addDays, computeAvailability, localToUtc, windowDates, MAX_WINDOW_DAYS } from '../../core/availability/index.ts';
+import {
+  addDays,
+  computeAvailability,
+  localToUtc,
+  windowDates,
+  MAX_WINDOW_DAYS,
+} from '../../core/availability/index.ts';
 import type { Db } from '../../db/pool.ts';
 import { writeLog } from '../../db/logs.ts';
 import type { HealthengineClient } from './client.ts';
@@ -14,8 +20,17 @@ import { publishedHashes, savePublished } from './store.ts';
 
 export const BULK_LIMIT = 100;
 
-export interface PublishScope { resourceIds?: string[]; dates?: string[]; force?: boolean }
-export interface PublishResult { computed: number; sent: number; unchanged: number; failed: number }
+export interface PublishScope {
+  resourceIds?: string[];
+  dates?: string[];
+  force?: boolean;
+}
+export interface PublishResult {
+  computed: number;
+  sent: number;
+  unchanged: number;
+  failed: number;
+}
 
 const hashOf = (value: unknown) => createHash('sha1').update(JSON.stringify(value)).digest('hex');
 
@@ -28,7 +43,13 @@ function datesFor(scope: PublishScope, now: number, timeZone: string, windowDays
   return [...new Set(scope.dates)].filter((d) => d >= today && d <= last).sort();
 }
 
-export async function publishAvailability(db: Db, client: HealthengineClient, loaded: LoadedConnection, scope: PublishScope, now = Date.now()): Promise<PublishResult> {
+export async function publishAvailability(
+  db: Db,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+  scope: PublishScope,
+  now = Date.now(),
+): Promise<PublishResult> {
   const { connection, settings } = loaded;
   const config = await loadPublishedConfig(db, connection.practiceId, settings.locationIds);
   const dates = datesFor(scope, now, config.timeZone, settings.windowDays);
@@ -38,19 +59,36 @@ export async function publishAvailability(db: Db, client: HealthengineClient, lo
   const from = localToUtc(dates[0]!, 0, config.timeZone);
   const to = localToUtc(addDays(dates.at(-1)!, 1), 0, config.timeZone);
   const busy = await loadBusy(db, connection.practiceId, resourceIds, from, to);
-  const days = computeAvailability({ timeZone: config.timeZone, dates, resources: engineResources(config, busy, new Set(resourceIds)) });
-  const previous = scope.force ? new Map<string, string>() : await publishedHashes(db, connection.id, resourceIds, dates);
-  const changed = days.map((day) => ({ day, hash: hashOf(day.ranges) })).filter(({ day, hash }) => previous.get(`${day.resourceId}|${day.date}`) !== hash);
+  const days = computeAvailability({
+    timeZone: config.timeZone,
+    dates,
+    resources: engineResources(config, busy, new Set(resourceIds)),
+  });
+  const previous = scope.force
+    ? new Map<string, string>()
+    : await publishedHashes(db, connection.id, resourceIds, dates);
+  const changed = days
+    .map((day) => ({ day, hash: hashOf(day.ranges) }))
+    .filter(({ day, hash }) => previous.get(`${day.resourceId}|${day.date}`) !== hash);
   let failed = 0;
   for (let i = 0; i < changed.length; i += BULK_LIMIT) {
     const chunk = changed.slice(i, i + BULK_LIMIT);
     const result = await client.sendSnapshots(chunk.map(({ day }) => toSnapshot(day)));
     const refused = new Set(result.failed.map(String));
     failed += refused.size;
-    await savePublished(db, connection.id, chunk.filter(({ day }) => !refused.has(toSnapshot(day).id!))
-      .map(({ day, hash }) => ({ resourceId: day.resourceId, date: day.date, hash })));
+    await savePublished(
+      db,
+      connection.id,
+      chunk
+        .filter(({ day }) => !refused.has(toSnapshot(day).id!))
+        .map(({ day, hash }) => ({ resourceId: day.resourceId, date: day.date, hash })),
+    );
     for (const e of result.errors ?? []) {
-      await writeLog(db, connection.practiceId, { level: 'error', message: `Healthengine refused the availability snapshot ${e.snapshot}: ${e.error}`, connectionId: connection.id });
+      await writeLog(db, connection.practiceId, {
+        level: 'error',
+        message: `Healthengine refused the availability snapshot ${e.snapshot}: ${e.error}`,
+        connectionId: connection.id,
+      });
     }
   }
   return { computed: days.length, sent: changed.length - failed, unchanged: days.length - changed.length, failed };

@@ -12,12 +12,20 @@ import { writeContext, type LoadedConnection } from './connection.ts';
 import { BOOKING_LINK } from './bookings.ts';
 import type { WireAppointmentChangesRequest, WireBookingUpdate } from './schemas.ts';
 
-export type ChangeOutcome = { kind: 'confirmed' | 'rejected' | 'cancel' | 'didNotAttend' | 'noPmsAppointmentChange'; appointmentId?: string; resourceId?: string };
+export type ChangeOutcome = {
+  kind: 'confirmed' | 'rejected' | 'cancel' | 'didNotAttend' | 'noPmsAppointmentChange';
+  appointmentId?: string;
+  resourceId?: string;
+};
 
 async function linkedAppointment(db: Db, loaded: LoadedConnection, bookingId: number) {
-  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, BOOKING_LINK, { remoteId: String(bookingId) });
+  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, BOOKING_LINK, {
+    remoteId: String(bookingId),
+  });
   if (!link) return undefined;
-  const appointment = await getRecord(db, loaded.connection.practiceId, appointments, link.localId).catch(() => undefined);
+  const appointment = await getRecord(db, loaded.connection.practiceId, appointments, link.localId).catch(
+    () => undefined,
+  );
   return appointment ? { link, appointment } : undefined;
 }
 
@@ -29,25 +37,55 @@ async function tolerateAnswered(call: Promise<unknown>): Promise<void> {
   });
 }
 
-export async function handleBookingUpdate(db: Db, client: HealthengineClient, loaded: LoadedConnection, u: WireBookingUpdate): Promise<ChangeOutcome> {
+export async function handleBookingUpdate(
+  db: Db,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+  u: WireBookingUpdate,
+): Promise<ChangeOutcome> {
   const found = await linkedAppointment(db, loaded, u.bookingId);
   if (!found) {
-    await tolerateAnswered(client.rejectUpdate(u.bookingId, u.requestId, 'Unknown booking: this booking was never inserted into this practice'));
-    await writeLog(db, loaded.connection.practiceId, { level: 'error', connectionId: loaded.connection.id, message: `Healthengine update ${u.requestId} for unknown booking ${u.bookingId} rejected` });
+    await tolerateAnswered(
+      client.rejectUpdate(
+        u.bookingId,
+        u.requestId,
+        'Unknown booking: this booking was never inserted into this practice',
+      ),
+    );
+    await writeLog(db, loaded.connection.practiceId, {
+      level: 'error',
+      connectionId: loaded.connection.id,
+      message: `Healthengine update ${u.requestId} for unknown booking ${u.bookingId} rejected`,
+    });
     return { kind: 'rejected' };
   }
   const { link, appointment } = found;
   const appointmentId = String(appointment.id);
   if (u.bookingStatus === 'Cancelled' && appointment.status !== 'cancelled') {
     await updateRecord(db, writeContext(loaded.connection), appointments, appointmentId, { status: 'cancelled' });
-    await upsertLink(db, { ...linkKey(loaded, link.localId, link.remoteId) }, { remoteState: 'cancelled', synced: true });
-    await writeLog(db, loaded.connection.practiceId, { level: 'debug', connectionId: loaded.connection.id, entityKind: 'appointment', entityId: appointmentId, message: `Healthengine booking ${u.bookingId} cancelled on Healthengine: appointment cancelled` });
+    await upsertLink(
+      db,
+      { ...linkKey(loaded, link.localId, link.remoteId) },
+      { remoteState: 'cancelled', synced: true },
+    );
+    await writeLog(db, loaded.connection.practiceId, {
+      level: 'debug',
+      connectionId: loaded.connection.id,
+      entityKind: 'appointment',
+      entityId: appointmentId,
+      message: `Healthengine booking ${u.bookingId} cancelled on Healthengine: appointment cancelled`,
+    });
   }
   await tolerateAnswered(client.confirmUpdate(u.bookingId, u.requestId));
   return { kind: 'confirmed', appointmentId, resourceId: String(appointment.resourceId) };
 }
 
-export async function handleAppointmentChanges(db: Db, client: HealthengineClient, loaded: LoadedConnection, r: WireAppointmentChangesRequest): Promise<ChangeOutcome> {
+export async function handleAppointmentChanges(
+  db: Db,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+  r: WireAppointmentChangesRequest,
+): Promise<ChangeOutcome> {
   const found = await linkedAppointment(db, loaded, r.bookingId);
   // No reject call exists for this type (§9.12): an unknown booking has, as far as Tandem knows, no change.
   const status = found?.appointment.status;
@@ -60,15 +98,29 @@ export async function handleAppointmentChanges(db: Db, client: HealthengineClien
     return { kind: 'didNotAttend' };
   }
   await tolerateAnswered(client.noPmsAppointmentChange(r.bookingId));
-  if (!found) await writeLog(db, loaded.connection.practiceId, { level: 'error', connectionId: loaded.connection.id, message: `Healthengine asked about unknown booking ${r.bookingId}: answered noPmsAppointmentChange` });
+  if (!found)
+    await writeLog(db, loaded.connection.practiceId, {
+      level: 'error',
+      connectionId: loaded.connection.id,
+      message: `Healthengine asked about unknown booking ${r.bookingId}: answered noPmsAppointmentChange`,
+    });
   return { kind: 'noPmsAppointmentChange' };
 }
 
 /** A change made in Tandem to an appointment that came from Healthengine: push cancel / DNA once. */
-export async function pushAppointmentChange(db: Db, client: HealthengineClient, loaded: LoadedConnection, appointmentId: string): Promise<ChangeOutcome | undefined> {
-  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, BOOKING_LINK, { localId: appointmentId });
+export async function pushAppointmentChange(
+  db: Db,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+  appointmentId: string,
+): Promise<ChangeOutcome | undefined> {
+  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, BOOKING_LINK, {
+    localId: appointmentId,
+  });
   if (!link) return undefined;
-  const appointment = await getRecord(db, loaded.connection.practiceId, appointments, appointmentId).catch(() => undefined);
+  const appointment = await getRecord(db, loaded.connection.practiceId, appointments, appointmentId).catch(
+    () => undefined,
+  );
   const status = appointment ? String(appointment.status) : 'cancelled';
   const bookingId = Number(link.remoteId);
   if (status === link.remoteState) return undefined;
@@ -76,10 +128,22 @@ export async function pushAppointmentChange(db: Db, client: HealthengineClient, 
   else if (status === 'did_not_attend') await tolerateAnswered(client.didNotAttend(bookingId, 'Did not attend'));
   else return undefined;
   await upsertLink(db, linkKey(loaded, link.localId, link.remoteId), { remoteState: status, synced: true });
-  await writeLog(db, loaded.connection.practiceId, { level: 'debug', connectionId: loaded.connection.id, entityKind: 'appointment', entityId: appointmentId, message: `Appointment ${status === 'cancelled' ? 'cancellation' : 'did-not-attend'} pushed to Healthengine booking ${bookingId}` });
+  await writeLog(db, loaded.connection.practiceId, {
+    level: 'debug',
+    connectionId: loaded.connection.id,
+    entityKind: 'appointment',
+    entityId: appointmentId,
+    message: `Appointment ${status === 'cancelled' ? 'cancellation' : 'did-not-attend'} pushed to Healthengine booking ${bookingId}`,
+  });
   return { kind: status === 'cancelled' ? 'cancel' : 'didNotAttend' };
 }
 
 function linkKey(loaded: LoadedConnection, localId: string, remoteId: string) {
-  return { practiceId: loaded.connection.practiceId, connectionId: loaded.connection.id, entityKind: BOOKING_LINK, localId, remoteId };
+  return {
+    practiceId: loaded.connection.practiceId,
+    connectionId: loaded.connection.id,
+    entityKind: BOOKING_LINK,
+    localId,
+    remoteId,
+  };
 }

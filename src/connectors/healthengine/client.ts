@@ -3,15 +3,37 @@
 // retry with backoff, and a consent failure is never retried in a loop.
 import type { z } from 'zod';
 import {
-  bulkResultSchema, pageSchema, requestTypesSchema, subscriptionSchema,
-  type AvailabilitySnapshot, type BulkResult, type ConfirmBookingInsert, type LivenessContract, type PmsAppointmentType, type PmsResource,
+  bulkResultSchema,
+  pageSchema,
+  requestTypesSchema,
+  subscriptionSchema,
+  type AvailabilitySnapshot,
+  type BulkResult,
+  type ConfirmBookingInsert,
+  type LivenessContract,
+  type PmsAppointmentType,
+  type PmsResource,
 } from './schemas.ts';
 
-export interface PracticeCredentials { practiceId: string; practiceKey: string }
-export interface ClientOptions { baseUrl: string; apiKey: string; userAgent: string; credentials: PracticeCredentials; timeoutMs?: number }
+export interface PracticeCredentials {
+  practiceId: string;
+  practiceKey: string;
+}
+export interface ClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  userAgent: string;
+  credentials: PracticeCredentials;
+  timeoutMs?: number;
+}
 
 export class HealthengineError extends Error {
-  constructor(readonly status: number, readonly path: string, readonly body: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    readonly status: number,
+    readonly path: string,
+    readonly body: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(`Healthengine ${path} answered ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
   }
 }
@@ -31,8 +53,12 @@ export class HealthengineClient {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
-        'api-key': apiKey, 'practice-id': credentials.practiceId, 'practice-key': credentials.practiceKey,
-        'user-agent': userAgent, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        'api-key': apiKey,
+        'practice-id': credentials.practiceId,
+        'practice-key': credentials.practiceKey,
+        'user-agent': userAgent,
+        accept: 'application/json',
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs ?? 15_000),
@@ -40,18 +66,30 @@ export class HealthengineClient {
     const text = await response.text();
     if (!response.ok) {
       const retryAfter = Number(response.headers.get('retry-after'));
-      const ErrorClass = response.status === 401 || response.status === 403 ? HealthengineConsentError : HealthengineError;
-      throw new ErrorClass(response.status, path, text, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+      const ErrorClass =
+        response.status === 401 || response.status === 403 ? HealthengineConsentError : HealthengineError;
+      throw new ErrorClass(
+        response.status,
+        path,
+        text,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+      );
     }
     if (!text) return undefined;
-    try { return JSON.parse(text); } catch { return text; }
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
   }
 
   private async get<T extends z.ZodType>(path: string, schema: T): Promise<z.infer<T>> {
     return schema.parse(await this.call('GET', path));
   }
 
-  requestTypes(): Promise<string[]> { return this.get('/requests', requestTypesSchema); }
+  requestTypes(): Promise<string[]> {
+    return this.get('/requests', requestTypesSchema);
+  }
 
   /** Every page of one request queue. */
   async allPending<T extends z.ZodType>(type: string, item: T): Promise<Array<z.infer<T>>> {
@@ -64,25 +102,49 @@ export class HealthengineClient {
     return out;
   }
 
-  confirmInsert(bookingId: number, body: ConfirmBookingInsert) { return this.call('POST', `/bookings/${bookingId}/confirmInsert`, body); }
-  rejectInsert(bookingId: number, reason: string) { return this.call('POST', `/bookings/${bookingId}/rejectInsert`, { reason }); }
-  confirmUpdate(bookingId: number, requestId: number) { return this.call('POST', `/bookings/${bookingId}/confirmUpdate/${requestId}`); }
-  rejectUpdate(bookingId: number, requestId: number, reason: string) { return this.call('POST', `/bookings/${bookingId}/rejectUpdate/${requestId}`, { reason }); }
-  cancel(bookingId: number, reason: string) { return this.call('POST', `/bookings/${bookingId}/cancel`, { reason }); }
-  didNotAttend(bookingId: number, reason: string) { return this.call('POST', `/bookings/${bookingId}/didNotAttend`, { reason }); }
-  noPmsAppointmentChange(bookingId: number) { return this.call('POST', `/bookings/${bookingId}/noPmsAppointmentChange`); }
+  confirmInsert(bookingId: number, body: ConfirmBookingInsert) {
+    return this.call('POST', `/bookings/${bookingId}/confirmInsert`, body);
+  }
+  rejectInsert(bookingId: number, reason: string) {
+    return this.call('POST', `/bookings/${bookingId}/rejectInsert`, { reason });
+  }
+  confirmUpdate(bookingId: number, requestId: number) {
+    return this.call('POST', `/bookings/${bookingId}/confirmUpdate/${requestId}`);
+  }
+  rejectUpdate(bookingId: number, requestId: number, reason: string) {
+    return this.call('POST', `/bookings/${bookingId}/rejectUpdate/${requestId}`, { reason });
+  }
+  cancel(bookingId: number, reason: string) {
+    return this.call('POST', `/bookings/${bookingId}/cancel`, { reason });
+  }
+  didNotAttend(bookingId: number, reason: string) {
+    return this.call('POST', `/bookings/${bookingId}/didNotAttend`, { reason });
+  }
+  noPmsAppointmentChange(bookingId: number) {
+    return this.call('POST', `/bookings/${bookingId}/noPmsAppointmentChange`);
+  }
 
-  sendLiveness(contract: LivenessContract) { return this.call('POST', '/config/livenessContract', contract); }
-  sendResources(resources: PmsResource[]) { return this.call('POST', '/config/pmsResources/snapshot', resources); }
-  sendAppointmentTypes(types: PmsAppointmentType[]) { return this.call('POST', '/config/pmsAppointmentTypes/snapshot', types); }
+  sendLiveness(contract: LivenessContract) {
+    return this.call('POST', '/config/livenessContract', contract);
+  }
+  sendResources(resources: PmsResource[]) {
+    return this.call('POST', '/config/pmsResources/snapshot', resources);
+  }
+  sendAppointmentTypes(types: PmsAppointmentType[]) {
+    return this.call('POST', '/config/pmsAppointmentTypes/snapshot', types);
+  }
 
   async sendSnapshots(snapshots: AvailabilitySnapshot[]): Promise<BulkResult> {
-    return bulkResultSchema.parse(await this.call('POST', '/availability/snapshots', snapshots) ?? {});
+    return bulkResultSchema.parse((await this.call('POST', '/availability/snapshots', snapshots)) ?? {});
   }
 
   async subscribe(body: { topic: string; callbackUrl: string; clientId: string; expireAt: string }) {
     return subscriptionSchema.parse(await this.call('POST', '/subscription', body));
   }
-  getSubscription(id: string) { return this.get(`/subscription/${encodeURIComponent(id)}`, subscriptionSchema); }
-  deleteSubscription(id: string) { return this.call('DELETE', `/subscription/${encodeURIComponent(id)}`); }
+  getSubscription(id: string) {
+    return this.get(`/subscription/${encodeURIComponent(id)}`, subscriptionSchema);
+  }
+  deleteSubscription(id: string) {
+    return this.call('DELETE', `/subscription/${encodeURIComponent(id)}`);
+  }
 }

@@ -5,7 +5,11 @@ import type { HealthengineSettings } from './connection.ts';
 import type { PublishedConfig } from './data.ts';
 import { toLivenessContract, toPmsAppointmentTypes, toPmsResources } from './mapping.ts';
 
-export async function publishConfiguration(client: HealthengineClient, settings: HealthengineSettings, config: PublishedConfig): Promise<{ resources: number; appointmentTypes: number }> {
+export async function publishConfiguration(
+  client: HealthengineClient,
+  settings: HealthengineSettings,
+  config: PublishedConfig,
+): Promise<{ resources: number; appointmentTypes: number }> {
   await client.sendLiveness(toLivenessContract(settings.liveHours));
   const resources = toPmsResources(config.resources, config.practitioners);
   await client.sendResources(resources);

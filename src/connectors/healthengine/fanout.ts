@@ -18,24 +18,38 @@ export function fanOutTargets(db: Db): FanOutTarget[] {
       entityKinds: ['resource', 'appointmentType', 'location', 'practitioner'],
       async enqueue(_tx, event, connection) {
         const payload = { practiceId: event.practiceId, connectionId: connection.id };
-        await enqueue(db, 'healthengine:publish-config', payload, { queue: publishQueue(connection.id), jobKey: `healthengine-config:${connection.id}` });
-        await enqueue(db, 'healthengine:publish-availability', payload, { queue: publishQueue(connection.id), jobKey: `healthengine-avail:${connection.id}` });
+        await enqueue(db, 'healthengine:publish-config', payload, {
+          queue: publishQueue(connection.id),
+          jobKey: `healthengine-config:${connection.id}`,
+        });
+        await enqueue(db, 'healthengine:publish-availability', payload, {
+          queue: publishQueue(connection.id),
+          jobKey: `healthengine-avail:${connection.id}`,
+        });
       },
     },
     {
       system: 'healthengine',
       entityKinds: ['schedule'],
       async enqueue(_tx, event, connection) {
-        await enqueue(db, 'healthengine:publish-availability', { practiceId: event.practiceId, connectionId: connection.id },
-          { queue: publishQueue(connection.id), jobKey: `healthengine-avail:${connection.id}` });
+        await enqueue(
+          db,
+          'healthengine:publish-availability',
+          { practiceId: event.practiceId, connectionId: connection.id },
+          { queue: publishQueue(connection.id), jobKey: `healthengine-avail:${connection.id}` },
+        );
       },
     },
     {
       system: 'healthengine',
       entityKinds: ['appointment'],
       async enqueue(_tx, event, connection) {
-        await enqueue(db, 'healthengine:push-appointment', { practiceId: event.practiceId, connectionId: connection.id, appointmentId: event.entityId },
-          { queue: `healthengine-requests:${connection.id}` });
+        await enqueue(
+          db,
+          'healthengine:push-appointment',
+          { practiceId: event.practiceId, connectionId: connection.id, appointmentId: event.entityId },
+          { queue: `healthengine-requests:${connection.id}` },
+        );
       },
     },
   ];

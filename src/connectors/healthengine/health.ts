@@ -18,9 +18,16 @@ export interface HealthFigures {
   checkedAt: string;
 }
 
-export async function refreshHealth(deps: ConnectorDeps, loaded: LoadedConnection, now = Date.now()): Promise<HealthFigures> {
+export async function refreshHealth(
+  deps: ConnectorDeps,
+  loaded: LoadedConnection,
+  now = Date.now(),
+): Promise<HealthFigures> {
   const { connection } = loaded;
-  const [state, oldest] = await Promise.all([getState(deps.db, connection.id), oldestOpenRequest(deps.db, connection.id)]);
+  const [state, oldest] = await Promise.all([
+    getState(deps.db, connection.id),
+    oldestOpenRequest(deps.db, connection.id),
+  ]);
   const ageSeconds = oldest ? Math.max(0, Math.floor((now - Date.parse(oldest.firstSeenAt)) / 1000)) : 0;
   const alert = oldest !== undefined && ageSeconds > ALERT_AFTER_SECONDS;
   const alertMessage = alert
@@ -28,16 +35,30 @@ export async function refreshHealth(deps: ConnectorDeps, loaded: LoadedConnectio
     : null;
   if (alert && !state.alertSince) {
     await setState(deps.db, connection.practiceId, connection.id, { alertSince: new Date(now).toISOString() });
-    await writeLog(deps.db, connection.practiceId, { level: 'error', message: alertMessage!, connectionId: connection.id, context: { requestType: oldest.type, requestKey: oldest.key } });
-    deps.logger.error({ connectionId: connection.id, requestType: oldest.type, ageSeconds }, 'healthengine request unresolved for over 2 minutes');
+    await writeLog(deps.db, connection.practiceId, {
+      level: 'error',
+      message: alertMessage!,
+      connectionId: connection.id,
+      context: { requestType: oldest.type, requestKey: oldest.key },
+    });
+    deps.logger.error(
+      { connectionId: connection.id, requestType: oldest.type, ageSeconds },
+      'healthengine request unresolved for over 2 minutes',
+    );
   } else if (!alert && state.alertSince) {
     await setState(deps.db, connection.practiceId, connection.id, { alertSince: null });
-    await writeLog(deps.db, connection.practiceId, { level: 'debug', message: 'Healthengine requests are being resolved again; alert cleared', connectionId: connection.id });
+    await writeLog(deps.db, connection.practiceId, {
+      level: 'debug',
+      message: 'Healthengine requests are being resolved again; alert cleared',
+      connectionId: connection.id,
+    });
   }
   const figures: HealthFigures = {
     lastSuccessfulPollAt: state.lastPollAt,
     oldestUnresolvedRequest: oldest ? { type: oldest.type, firstSeenAt: oldest.firstSeenAt, ageSeconds } : null,
-    alert, alertMessage, checkedAt: new Date(now).toISOString(),
+    alert,
+    alertMessage,
+    checkedAt: new Date(now).toISOString(),
   };
   await updateConnection(deps.db, connection.practiceId, connection.id, { health: { ...figures } });
   return figures;

@@ -20,8 +20,12 @@ const factory: ConnectorFactory = (deps) => {
     publicRoutes: (app) => webhookRoutes(app, deps),
     startSandbox: (sandboxDeps) => startHealthengineSandbox(sandboxDeps),
     hasRealCredentials: () => deps.config.healthengine.apiKey !== undefined && deps.config.healthengine.apiKey !== '',
-    async afterListen() { poller = startPoller(deps.db); },
-    async stop() { poller?.stop(); },
+    async afterListen() {
+      poller = startPoller(deps.db);
+    },
+    async stop() {
+      poller?.stop();
+    },
   };
 };
 

@@ -14,21 +14,38 @@ import { ensureSubscription, linkConnection, markConsentNeeded } from './linking
 import { processRequests, republish } from './requests.ts';
 import { getState, setState } from './store.ts';
 
-interface ConnectionJob { practiceId: string; connectionId: string }
+interface ConnectionJob {
+  practiceId: string;
+  connectionId: string;
+}
 
 declare module '../../jobs/types.ts' {
   interface JobPayloads {
     'healthengine:link': ConnectionJob;
     'healthengine:publish-config': ConnectionJob;
-    'healthengine:publish-availability': ConnectionJob & { resourceIds?: string[]; dates?: string[]; force?: boolean; full?: boolean };
+    'healthengine:publish-availability': ConnectionJob & {
+      resourceIds?: string[];
+      dates?: string[];
+      force?: boolean;
+      full?: boolean;
+    };
     'healthengine:process-requests': ConnectionJob;
     'healthengine:push-appointment': ConnectionJob & { appointmentId: string };
     'healthengine:maintain': { practiceId?: string };
   }
 }
 
-type ConnectionJobName = 'healthengine:link' | 'healthengine:publish-config' | 'healthengine:publish-availability' | 'healthengine:process-requests' | 'healthengine:push-appointment';
-type Handler<N extends ConnectionJobName> = (payload: JobPayloads[N], loaded: LoadedConnection, ctx: TaskContext) => Promise<void>;
+type ConnectionJobName =
+  | 'healthengine:link'
+  | 'healthengine:publish-config'
+  | 'healthengine:publish-availability'
+  | 'healthengine:process-requests'
+  | 'healthengine:push-appointment';
+type Handler<N extends ConnectionJobName> = (
+  payload: JobPayloads[N],
+  loaded: LoadedConnection,
+  ctx: TaskContext,
+) => Promise<void>;
 
 /** Where a job of each kind runs: publication and requests each in their own serial queue per connection. */
 function queueOptions(name: ConnectionJobName, connectionId: string): EnqueueOptions {
@@ -38,7 +55,12 @@ function queueOptions(name: ConnectionJobName, connectionId: string): EnqueueOpt
 }
 
 /** Loads the connection and applies the shared rules around a handler. */
-function forConnection<N extends ConnectionJobName>(deps: ConnectorDeps, name: N, handler: Handler<N>, options: { whenPending?: boolean } = {}): TaskHandler<N> {
+function forConnection<N extends ConnectionJobName>(
+  deps: ConnectorDeps,
+  name: N,
+  handler: Handler<N>,
+  options: { whenPending?: boolean } = {},
+): TaskHandler<N> {
   return async (payload, ctx) => {
     let loaded: LoadedConnection;
     try {
@@ -54,9 +76,19 @@ function forConnection<N extends ConnectionJobName>(deps: ConnectorDeps, name: N
     } catch (e) {
       if (e instanceof HealthengineConsentError) return markConsentNeeded(deps, loaded, e);
       // Healthengine said when to come back (429/503 with Retry-After): the same job, no earlier than that.
-      if (e instanceof HealthengineError && (e.status === 429 || e.status === 503) && e.retryAfterSeconds !== undefined) {
-        ctx.logger.warn({ connectionId: payload.connectionId, status: e.status, retryAfterSeconds: e.retryAfterSeconds }, 'healthengine asked to retry later');
-        return ctx.enqueue(name, payload, { ...queueOptions(name, payload.connectionId), runAt: new Date(Date.now() + e.retryAfterSeconds * 1000) });
+      if (
+        e instanceof HealthengineError &&
+        (e.status === 429 || e.status === 503) &&
+        e.retryAfterSeconds !== undefined
+      ) {
+        ctx.logger.warn(
+          { connectionId: payload.connectionId, status: e.status, retryAfterSeconds: e.retryAfterSeconds },
+          'healthengine asked to retry later',
+        );
+        return ctx.enqueue(name, payload, {
+          ...queueOptions(name, payload.connectionId),
+          runAt: new Date(Date.now() + e.retryAfterSeconds * 1000),
+        });
       }
       throw e;
     }
@@ -64,11 +96,16 @@ function forConnection<N extends ConnectionJobName>(deps: ConnectorDeps, name: N
 }
 
 export function connectorTasks(deps: ConnectorDeps): TaskHandlers {
-  const link = forConnection(deps, 'healthengine:link', async (p, loaded, ctx) => {
-    await linkConnection(deps, loaded);
-    // Leftovers from a previous integration (or requests raised while disabled).
-    await ctx.enqueue('healthengine:process-requests', p, processOptions(p.connectionId));
-  }, { whenPending: true });
+  const link = forConnection(
+    deps,
+    'healthengine:link',
+    async (p, loaded, ctx) => {
+      await linkConnection(deps, loaded);
+      // Leftovers from a previous integration (or requests raised while disabled).
+      await ctx.enqueue('healthengine:process-requests', p, processOptions(p.connectionId));
+    },
+    { whenPending: true },
+  );
 
   const publishConfig = forConnection(deps, 'healthengine:publish-config', async (_p, loaded) => {
     const config = await loadPublishedConfig(deps.db, loaded.connection.practiceId, loaded.settings.locationIds);
@@ -76,7 +113,11 @@ export function connectorTasks(deps: ConnectorDeps): TaskHandlers {
   });
 
   const publish = forConnection(deps, 'healthengine:publish-availability', async (p, loaded) => {
-    await publishAvailability(deps.db, clientFor(deps, loaded.credentials), loaded, { resourceIds: p.resourceIds, dates: p.dates, force: p.force });
+    await publishAvailability(deps.db, clientFor(deps, loaded.credentials), loaded, {
+      resourceIds: p.resourceIds,
+      dates: p.dates,
+      force: p.force,
+    });
     if (p.full) await setState(deps.db, p.practiceId, p.connectionId, { lastFullPublishAt: new Date().toISOString() });
   });
 
@@ -90,13 +131,21 @@ export function connectorTasks(deps: ConnectorDeps): TaskHandlers {
   });
 
   return {
-    'healthengine:link': link, 'healthengine:publish-config': publishConfig, 'healthengine:publish-availability': publish,
-    'healthengine:process-requests': process, 'healthengine:push-appointment': push, 'healthengine:maintain': maintain(deps),
+    'healthengine:link': link,
+    'healthengine:publish-config': publishConfig,
+    'healthengine:publish-availability': publish,
+    'healthengine:process-requests': process,
+    'healthengine:push-appointment': push,
+    'healthengine:maintain': maintain(deps),
   };
 }
 
 export function processOptions(connectionId: string) {
-  return { queue: `healthengine-requests:${connectionId}`, jobKey: `healthengine-process:${connectionId}`, maxAttempts: 3 };
+  return {
+    queue: `healthengine-requests:${connectionId}`,
+    jobKey: `healthengine-process:${connectionId}`,
+    maxAttempts: 3,
+  };
 }
 
 const DAY_MS = 86_400_000;
@@ -107,14 +156,19 @@ function maintain(deps: ConnectorDeps): TaskHandler<'healthengine:maintain'> {
   const perConnection = forConnection(deps, 'healthengine:process-requests', async (_p, loaded, ctx) => {
     const state = await getState(deps.db, loaded.connection.id);
     if (!state.lastFullPublishAt || Date.now() - Date.parse(state.lastFullPublishAt) > DAY_MS) {
-      await ctx.enqueue('healthengine:publish-availability', { practiceId: loaded.connection.practiceId, connectionId: loaded.connection.id, full: true },
-        { queue: `healthengine-publish:${loaded.connection.id}`, jobKey: `healthengine-daily:${loaded.connection.id}` });
+      await ctx.enqueue(
+        'healthengine:publish-availability',
+        { practiceId: loaded.connection.practiceId, connectionId: loaded.connection.id, full: true },
+        { queue: `healthengine-publish:${loaded.connection.id}`, jobKey: `healthengine-daily:${loaded.connection.id}` },
+      );
     }
     await refreshHealth(deps, loaded);
     await ensureSubscription(deps, loaded, clientFor(deps, loaded.credentials));
   });
   return async (_payload, ctx) => {
-    const { rows } = await deps.db.query(`SELECT id, practice_id FROM connections WHERE system = 'healthengine' AND status = 'active'`);
+    const { rows } = await deps.db.query(
+      `SELECT id, practice_id FROM connections WHERE system = 'healthengine' AND status = 'active'`,
+    );
     for (const r of rows) {
       await perConnection({ practiceId: r.practice_id, connectionId: r.id }, ctx).catch((e: unknown) => {
         ctx.logger.warn({ connectionId: r.id, err: e }, 'healthengine maintenance failed for a connection');

@@ -5,9 +5,15 @@ import type { HealthengineSettings } from './connection.ts';
 
 const DAY_KEYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
-export function isLive(settings: Pick<HealthengineSettings, 'liveHours' | 'publicHolidays'>, timeZone: string, now: number): boolean {
+export function isLive(
+  settings: Pick<HealthengineSettings, 'liveHours' | 'publicHolidays'>,
+  timeZone: string,
+  now: number,
+): boolean {
   const local = toLocal(now, timeZone);
-  const key = settings.publicHolidays.includes(local.date) ? 'publicHolidays' : DAY_KEYS[isoDayOfWeek(local.date) - 1] ?? 'monday';
+  const key = settings.publicHolidays.includes(local.date)
+    ? 'publicHolidays'
+    : (DAY_KEYS[isoDayOfWeek(local.date) - 1] ?? 'monday');
   return settings.liveHours[key].some((r) => {
     const end = r.end === '23:59' ? 24 * 60 : parseHhmm(r.end);
     return local.minute >= parseHhmm(r.start) && local.minute < end;

@@ -3,11 +3,36 @@ import { z } from 'zod';
 import { toE164, isRealDate } from '../../core/records/fields.ts';
 import type { MatchRecord } from '../../core/matching/index.ts';
 import type { DayAvailability, OfferedType } from '../../core/availability/index.ts';
-import type { AvailabilitySnapshot, LivenessContract, PmsAppointmentType, PmsResource, WirePatient } from './schemas.ts';
+import type {
+  AvailabilitySnapshot,
+  LivenessContract,
+  PmsAppointmentType,
+  PmsResource,
+  WirePatient,
+} from './schemas.ts';
 
-export interface HubResource { id: string; name: string; kind: string; practitionerId: string | null; specialty: string | null; active: boolean; locationId: string }
-export interface HubPractitioner { id: string; title: string | null; firstName: string; lastName: string }
-export interface HubAppointmentType { id: string; name: string; durationMinutes: number; resourceIds: string[]; active: boolean }
+export interface HubResource {
+  id: string;
+  name: string;
+  kind: string;
+  practitionerId: string | null;
+  specialty: string | null;
+  active: boolean;
+  locationId: string;
+}
+export interface HubPractitioner {
+  id: string;
+  title: string | null;
+  firstName: string;
+  lastName: string;
+}
+export interface HubAppointmentType {
+  id: string;
+  name: string;
+  durationMinutes: number;
+  resourceIds: string[];
+  active: boolean;
+}
 
 /** Names must be unique on Healthengine: a repeated name gets " (2)", " (3)"… */
 function uniqueName(name: string, used: Set<string>): string {
@@ -23,8 +48,15 @@ export function toPmsResources(resources: HubResource[], practitioners: Map<stri
   return resources.map((r) => {
     const p = r.practitionerId ? practitioners.get(r.practitionerId) : undefined;
     return {
-      pmsResourceId: r.id, pmsResourceName: uniqueName(r.name, used),
-      ...(p ? { pmsPractitionerFirstname: p.firstName, pmsPractitionerLastname: p.lastName, ...(p.title ? { pmsPractitionerTitle: p.title } : {}) } : {}),
+      pmsResourceId: r.id,
+      pmsResourceName: uniqueName(r.name, used),
+      ...(p
+        ? {
+            pmsPractitionerFirstname: p.firstName,
+            pmsPractitionerLastname: p.lastName,
+            ...(p.title ? { pmsPractitionerTitle: p.title } : {}),
+          }
+        : {}),
     };
   });
 }
@@ -38,11 +70,20 @@ export function toPmsAppointmentTypes(types: HubAppointmentType[], resources: Hu
   const out: PmsAppointmentType[] = [];
   for (const t of types) {
     if (t.resourceIds.length === 0) {
-      out.push({ pmsAppointmentTypeId: t.id, pmsAppointmentTypeName: uniqueName(t.name, used), pmsAppointmentLength: t.durationMinutes });
+      out.push({
+        pmsAppointmentTypeId: t.id,
+        pmsAppointmentTypeName: uniqueName(t.name, used),
+        pmsAppointmentLength: t.durationMinutes,
+      });
       continue;
     }
     for (const r of resources.filter((x) => t.resourceIds.includes(x.id))) {
-      out.push({ pmsAppointmentTypeId: `${t.id}:${r.id}`, pmsAppointmentTypeName: uniqueName(`${t.name} (${r.name})`, used), pmsAppointmentLength: t.durationMinutes, pmsResourceId: r.id });
+      out.push({
+        pmsAppointmentTypeId: `${t.id}:${r.id}`,
+        pmsAppointmentTypeName: uniqueName(`${t.name} (${r.name})`, used),
+        pmsAppointmentLength: t.durationMinutes,
+        pmsResourceId: r.id,
+      });
     }
   }
   return out;
@@ -50,8 +91,12 @@ export function toPmsAppointmentTypes(types: HubAppointmentType[], resources: Hu
 
 /** The PMS appointment types a resource offers, for the availability engine's per-type ranges. */
 export function offeredTypes(resourceId: string, types: HubAppointmentType[]): OfferedType[] {
-  return types.filter((t) => t.resourceIds.length === 0 || t.resourceIds.includes(resourceId))
-    .map((t) => ({ id: t.resourceIds.length === 0 ? t.id : `${t.id}:${resourceId}`, durationMinutes: t.durationMinutes }));
+  return types
+    .filter((t) => t.resourceIds.length === 0 || t.resourceIds.includes(resourceId))
+    .map((t) => ({
+      id: t.resourceIds.length === 0 ? t.id : `${t.id}:${resourceId}`,
+      durationMinutes: t.durationMinutes,
+    }));
 }
 
 /** `<typeId>` or `<typeId>:<resourceId>` → the hub appointment type id. */
@@ -65,7 +110,12 @@ export function toLivenessContract(liveHours: LivenessContract['liveHours']): Li
 }
 
 export function toSnapshot(day: DayAvailability): AvailabilitySnapshot {
-  return { id: `${day.resourceId}|${day.date}`, date: day.date, pmsResourceId: day.resourceId, availability: day.ranges };
+  return {
+    id: `${day.resourceId}|${day.date}`,
+    date: day.date,
+    pmsResourceId: day.resourceId,
+    availability: day.ranges,
+  };
 }
 
 /** `YYYY-MM-DD HH:MM[:SS]` (practice local) → date and minute of day. */
@@ -96,29 +146,53 @@ export function parseMedicareExpiry(text: string | null | undefined): string | n
 const emailSchema = z.email();
 const clean = (v: string | null | undefined) => (v ?? '').trim() || null;
 
-export interface IncomingPatient { match: MatchRecord; create: Record<string, unknown> | undefined }
+export interface IncomingPatient {
+  match: MatchRecord;
+  create: Record<string, unknown> | undefined;
+}
 
 /** The booking's patient as the matcher sees it, and as a new hub patient (undefined when unusable: no name). */
 export function incomingPatient(p: WirePatient, bookingId: number, country = 'AU'): IncomingPatient {
   const firstName = clean(p.firstname);
   const lastName = clean(p.lastname);
   const dob = parseHealthengineDob(p.dob);
-  const phone = clean(p.phone) ? toE164(p.phone!, country) ?? null : null;
+  const phone = clean(p.phone) ? (toE164(p.phone!, country) ?? null) : null;
   const email = clean(p.email) && emailSchema.safeParse(p.email!.trim()).success ? p.email!.trim() : null;
   const medicareDigits = (p.medicareNumber ?? '').replace(/\D/g, '');
   const medicareNumber = medicareDigits.length === 10 ? medicareDigits : null;
   const irn = /^[1-9]$/.test((p.medicareIrn ?? '').trim()) ? p.medicareIrn!.trim() : null;
   const sex = ({ Male: 'male', Female: 'female', Other: 'other' } as Record<string, string>)[p.gender ?? ''] ?? null;
   const match: MatchRecord = {
-    id: `healthengine-booking:${bookingId}`, firstName, lastName, dob: dob ?? clean(p.dob), sex, email: clean(p.email), phone: clean(p.phone),
-    addressLine1: clean(p.address), city: clean(p.suburb), state: clean(p.state), postcode: clean(p.postcode), country,
-    medicareNumber: clean(p.medicareNumber), medicareIrn: clean(p.medicareIrn),
+    id: `healthengine-booking:${bookingId}`,
+    firstName,
+    lastName,
+    dob: dob ?? clean(p.dob),
+    sex,
+    email: clean(p.email),
+    phone: clean(p.phone),
+    addressLine1: clean(p.address),
+    city: clean(p.suburb),
+    state: clean(p.state),
+    postcode: clean(p.postcode),
+    country,
+    medicareNumber: clean(p.medicareNumber),
+    medicareIrn: clean(p.medicareIrn),
   };
   if (!firstName || !lastName) return { match, create: undefined };
   const create: Record<string, unknown> = {
-    firstName: firstName.slice(0, 100), lastName: lastName.slice(0, 100), dob, sex, email,
+    firstName: firstName.slice(0, 100),
+    lastName: lastName.slice(0, 100),
+    dob,
+    sex,
+    email,
     phones: phone ? [{ type: 'mobile', number: phone }] : [],
-    address: { line1: clean(p.address), city: clean(p.suburb), state: clean(p.state), postcode: clean(p.postcode), country },
+    address: {
+      line1: clean(p.address),
+      city: clean(p.suburb),
+      state: clean(p.state),
+      postcode: clean(p.postcode),
+      country,
+    },
     medicare: medicareNumber ? { number: medicareNumber, irn, expiry: parseMedicareExpiry(p.medicareExpiry) } : null,
   };
   return { match, create };

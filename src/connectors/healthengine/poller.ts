@@ -11,10 +11,18 @@ import { isLive } from './live-hours.ts';
 const TICK_MS = 1000;
 const MAX_BACKOFF_MS = 300_000;
 
-interface Tracked { enqueuedAt: number; misses: number }
+interface Tracked {
+  enqueuedAt: number;
+  misses: number;
+}
 interface Row {
-  id: string; practice_id: string; settings: unknown; last_poll_at: Date | null; subscription_id: string | null;
-  subscription_expires_at: Date | null; time_zone: string | null;
+  id: string;
+  practice_id: string;
+  settings: unknown;
+  last_poll_at: Date | null;
+  subscription_id: string | null;
+  subscription_expires_at: Date | null;
+  time_zone: string | null;
 }
 
 export function startPoller(db: Db): { stop(): void } {
@@ -28,7 +36,8 @@ export function startPoller(db: Db): { stop(): void } {
         `SELECT c.id, c.practice_id, c.settings, s.last_poll_at, s.subscription_id, s.subscription_expires_at,
                 (SELECT l.time_zone FROM locations l WHERE l.practice_id = c.practice_id AND l.id::text = c.settings->'locationIds'->>0) AS time_zone
          FROM connections c LEFT JOIN healthengine_state s ON s.connection_id = c.id
-         WHERE c.system = 'healthengine' AND c.status = 'active'`);
+         WHERE c.system = 'healthengine' AND c.status = 'active'`,
+      );
       const now = Date.now();
       for (const r of rows) await pollIfDue(db, tracked, r, now);
     } catch (e) {
@@ -38,7 +47,9 @@ export function startPoller(db: Db): { stop(): void } {
       running = false;
     }
   };
-  const timer = setInterval(() => { void tick(); }, TICK_MS);
+  const timer = setInterval(() => {
+    void tick();
+  }, TICK_MS);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
@@ -48,7 +59,11 @@ async function pollIfDue(db: Db, tracked: Map<string, Tracked>, r: Row, now: num
   if (!parsed.success) return;
   const settings = parsed.data;
   if (!settings.pollOutsideLiveHours && !isLive(settings, r.time_zone ?? 'Australia/Sydney', now)) return;
-  const liveSubscription = settings.webhooks && r.subscription_id !== null && r.subscription_expires_at !== null && r.subscription_expires_at.getTime() > now;
+  const liveSubscription =
+    settings.webhooks &&
+    r.subscription_id !== null &&
+    r.subscription_expires_at !== null &&
+    r.subscription_expires_at.getTime() > now;
   const interval = 1000 * (liveSubscription ? settings.pollSecondsWithWebhook : settings.pollSecondsWithoutWebhook);
   const lastPoll = r.last_poll_at ? r.last_poll_at.getTime() : 0;
   const t = tracked.get(r.id) ?? { enqueuedAt: 0, misses: 0 };
@@ -59,5 +74,10 @@ async function pollIfDue(db: Db, tracked: Map<string, Tracked>, r: Row, now: num
   if (failing) t.misses += 1;
   t.enqueuedAt = now;
   tracked.set(r.id, t);
-  await enqueue(db, 'healthengine:process-requests', { practiceId: r.practice_id, connectionId: r.id }, processOptions(r.id));
+  await enqueue(
+    db,
+    'healthengine:process-requests',
+    { practiceId: r.practice_id, connectionId: r.id },
+    processOptions(r.id),
+  );
 }

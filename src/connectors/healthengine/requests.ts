@@ -11,26 +11,55 @@ import { handleBooking } from './bookings.ts';
 import { publishConfiguration } from './config-publish.ts';
 import { loadPublishedConfig } from './data.ts';
 import { refreshHealth } from './health.ts';
-import { appointmentChangesRequestSchema, availabilityRequestSchema, bookingSchema, bookingUpdateSchema, type WireAvailabilityRequest } from './schemas.ts';
+import {
+  appointmentChangesRequestSchema,
+  availabilityRequestSchema,
+  bookingSchema,
+  bookingUpdateSchema,
+  type WireAvailabilityRequest,
+} from './schemas.ts';
 import { markGone, markInboxProcessed, markResolved, markSeen, setState } from './store.ts';
 import { HealthengineConsentError, type HealthengineClient } from './client.ts';
 
 type Enqueue = TaskContext['enqueue'];
 
-export function republish(enqueue: Enqueue, loaded: LoadedConnection, resourceId: string | undefined, date: string | undefined): Promise<void> {
+export function republish(
+  enqueue: Enqueue,
+  loaded: LoadedConnection,
+  resourceId: string | undefined,
+  date: string | undefined,
+): Promise<void> {
   const { connection } = loaded;
-  return enqueue('healthengine:publish-availability', {
-    practiceId: connection.practiceId, connectionId: connection.id, ...(resourceId ? { resourceIds: [resourceId] } : {}), ...(date ? { dates: [date] } : {}),
-  }, { queue: `healthengine-publish:${connection.id}` });
+  return enqueue(
+    'healthengine:publish-availability',
+    {
+      practiceId: connection.practiceId,
+      connectionId: connection.id,
+      ...(resourceId ? { resourceIds: [resourceId] } : {}),
+      ...(date ? { dates: [date] } : {}),
+    },
+    { queue: `healthengine-publish:${connection.id}` },
+  );
 }
 
-async function track<T>(deps: ConnectorDeps, loaded: LoadedConnection, type: string, items: T[], keyOf: (item: T) => string): Promise<void> {
+async function track<T>(
+  deps: ConnectorDeps,
+  loaded: LoadedConnection,
+  type: string,
+  items: T[],
+  keyOf: (item: T) => string,
+): Promise<void> {
   const keys = items.map(keyOf);
   await markSeen(deps.db, loaded.connection.id, type, keys);
   await markGone(deps.db, loaded.connection.id, type, keys);
 }
 
-export async function processBookings(deps: ConnectorDeps, client: HealthengineClient, loaded: LoadedConnection, enqueue: Enqueue): Promise<number> {
+export async function processBookings(
+  deps: ConnectorDeps,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+  enqueue: Enqueue,
+): Promise<number> {
   const bookings = await client.allPending('bookings', bookingSchema);
   await track(deps, loaded, 'bookings', bookings, (b) => `booking:${b.bookingId}`);
   if (bookings.length === 0) return 0;
@@ -38,7 +67,9 @@ export async function processBookings(deps: ConnectorDeps, client: HealthengineC
   // Oldest first: a patient who booked earlier gets the slot.
   // One booking failing (Healthengine down mid-confirm) does not hold up the others; the pass fails afterwards and is retried.
   let failure: unknown;
-  for (const b of bookings.sort((x, y) => String(x.bookedTime ?? '').localeCompare(String(y.bookedTime ?? '')) || x.bookingId - y.bookingId)) {
+  for (const b of bookings.sort(
+    (x, y) => String(x.bookedTime ?? '').localeCompare(String(y.bookedTime ?? '')) || x.bookingId - y.bookingId,
+  )) {
     try {
       const outcome = await handleBooking(deps.db, client, loaded, config, b);
       await markResolved(deps.db, loaded.connection.id, `booking:${b.bookingId}`, outcome.kind);
@@ -52,7 +83,12 @@ export async function processBookings(deps: ConnectorDeps, client: HealthengineC
   return bookings.length;
 }
 
-async function processBookingUpdates(deps: ConnectorDeps, client: HealthengineClient, loaded: LoadedConnection, enqueue: Enqueue): Promise<void> {
+async function processBookingUpdates(
+  deps: ConnectorDeps,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+  enqueue: Enqueue,
+): Promise<void> {
   const updates = await client.allPending('bookingUpdates', bookingUpdateSchema);
   await track(deps, loaded, 'bookingUpdates', updates, (u) => `request:${u.requestId}`);
   for (const u of updates.sort((a, b) => a.requestId - b.requestId)) {
@@ -62,7 +98,11 @@ async function processBookingUpdates(deps: ConnectorDeps, client: HealthengineCl
   }
 }
 
-async function processAppointmentChanges(deps: ConnectorDeps, client: HealthengineClient, loaded: LoadedConnection): Promise<void> {
+async function processAppointmentChanges(
+  deps: ConnectorDeps,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+): Promise<void> {
   const requests = await client.allPending('pmsAppointmentChanges', appointmentChangesRequestSchema);
   await track(deps, loaded, 'pmsAppointmentChanges', requests, (r) => `changes:${r.bookingId}`);
   for (const r of requests) {
@@ -71,20 +111,34 @@ async function processAppointmentChanges(deps: ConnectorDeps, client: Healthengi
   }
 }
 
-const availabilityKey = (r: WireAvailabilityRequest) => `availability:${r.day}:${r.pmsResourceId ?? r.pms_resource_id ?? '*'}`;
+const availabilityKey = (r: WireAvailabilityRequest) =>
+  `availability:${r.day}:${r.pmsResourceId ?? r.pms_resource_id ?? '*'}`;
 
 /** Answered with a fresh snapshot of the day (sent even when unchanged). */
-async function processAvailabilityRequests(deps: ConnectorDeps, client: HealthengineClient, loaded: LoadedConnection): Promise<void> {
+async function processAvailabilityRequests(
+  deps: ConnectorDeps,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+): Promise<void> {
   const requests = await client.allPending('availability', availabilityRequestSchema);
   await track(deps, loaded, 'availability', requests, availabilityKey);
   for (const r of requests) {
     const resourceId = r.pmsResourceId ?? r.pms_resource_id ?? undefined;
-    await publishAvailability(deps.db, client, loaded, { dates: [r.day], ...(resourceId ? { resourceIds: [resourceId] } : {}), force: true });
+    await publishAvailability(deps.db, client, loaded, {
+      dates: [r.day],
+      ...(resourceId ? { resourceIds: [resourceId] } : {}),
+      force: true,
+    });
     await markResolved(deps.db, loaded.connection.id, availabilityKey(r), 'snapshot');
   }
 }
 
-async function processConfigRequests(deps: ConnectorDeps, client: HealthengineClient, loaded: LoadedConnection, types: string[]): Promise<void> {
+async function processConfigRequests(
+  deps: ConnectorDeps,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+  types: string[],
+): Promise<void> {
   const config = await loadPublishedConfig(deps.db, loaded.connection.practiceId, loaded.settings.locationIds);
   await publishConfiguration(client, loaded.settings, config);
   for (const type of types) {
@@ -119,6 +173,7 @@ async function processPass(deps: ConnectorDeps, loaded: LoadedConnection, enqueu
   if (types.has('availability')) await processAvailabilityRequests(deps, client, loaded);
   const configTypes = ['pmsResources', 'pmsAppointmentTypes'].filter((t) => types.has(t));
   if (configTypes.length > 0) await processConfigRequests(deps, client, loaded, configTypes);
-  for (const type of ['bookingUpdates', 'pmsAppointmentChanges', 'availability']) if (!types.has(type)) await track(deps, loaded, type, [], String);
+  for (const type of ['bookingUpdates', 'pmsAppointmentChanges', 'availability'])
+    if (!types.has(type)) await track(deps, loaded, type, [], String);
   await markInboxProcessed(deps.db, loaded.connection.practiceId, loaded.connection.id, startedAt);
 }

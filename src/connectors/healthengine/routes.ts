@@ -8,45 +8,91 @@ import { parseOrThrow } from '../../http/errors.ts';
 import type { ConnectorDeps } from '../types.ts';
 import { loadConnection, settingsSchema, type LoadedConnection } from './connection.ts';
 import { getState } from './store.ts';
-import { changeCredentials, disableConnection, enableConnection, newWebhookSecret, requestLink, requestResync } from './sync.ts';
+import {
+  changeCredentials,
+  disableConnection,
+  enableConnection,
+  newWebhookSecret,
+  requestLink,
+  requestResync,
+} from './sync.ts';
 
-const practiceIdField = z.string().trim().min(1, 'must not be empty').max(40).regex(/^[A-Za-z0-9_-]+$/, 'must be the practice ID Healthengine showed (letters, digits, - or _)');
+const practiceIdField = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(40)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be the practice ID Healthengine showed (letters, digits, - or _)');
 const practiceKeyField = z.string().trim().min(8, 'must be the practice key Healthengine showed').max(200);
 const settingsInput = settingsSchema.omit({ locationIds: true }).partial().strict();
 
-const createBody = z.object({
-  name: z.string().trim().min(1).max(200).optional(), practiceId: practiceIdField, practiceKey: practiceKeyField,
-  locationIds: settingsSchema.shape.locationIds, settings: settingsInput.optional(),
-}).strict();
-const patchBody = z.object({
-  name: z.string().trim().min(1).max(200).optional(), practiceId: practiceIdField.optional(), practiceKey: practiceKeyField.optional(),
-  locationIds: settingsSchema.shape.locationIds.optional(), settings: settingsInput.optional(),
-}).strict().refine((b) => (b.practiceId === undefined) === (b.practiceKey === undefined), { message: 'send practiceId and practiceKey together', path: ['practiceKey'] });
+const createBody = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    practiceId: practiceIdField,
+    practiceKey: practiceKeyField,
+    locationIds: settingsSchema.shape.locationIds,
+    settings: settingsInput.optional(),
+  })
+  .strict();
+const patchBody = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    practiceId: practiceIdField.optional(),
+    practiceKey: practiceKeyField.optional(),
+    locationIds: settingsSchema.shape.locationIds.optional(),
+    settings: settingsInput.optional(),
+  })
+  .strict()
+  .refine((b) => (b.practiceId === undefined) === (b.practiceKey === undefined), {
+    message: 'send practiceId and practiceKey together',
+    path: ['practiceKey'],
+  });
 const resyncBody = z.object({ config: z.boolean().optional(), availability: z.boolean().optional() }).strict();
 
 async function checkLocations(deps: ConnectorDeps, practiceId: string, locationIds: string[]): Promise<void> {
-  const { rows } = await deps.db.query('SELECT id FROM locations WHERE practice_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL', [practiceId, locationIds]);
+  const { rows } = await deps.db.query(
+    'SELECT id FROM locations WHERE practice_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL',
+    [practiceId, locationIds],
+  );
   const found = new Set(rows.map((r) => r.id));
   const missing = locationIds.findIndex((id) => !found.has(id));
-  if (missing >= 0) throw new ValidationError([{ field: `locationIds.${missing}`, message: 'is not a location of this practice' }]);
+  if (missing >= 0)
+    throw new ValidationError([{ field: `locationIds.${missing}`, message: 'is not a location of this practice' }]);
 }
 
-async function checkPracticeUnused(deps: ConnectorDeps, practiceId: string, heId: string, except?: string): Promise<void> {
-  const clash = (await listConnections(deps.db, practiceId, 'healthengine')).find((c) => c.remoteAccountId === heId && c.id !== except && c.status !== 'deactivated');
-  if (clash) throw new ConflictError(`Healthengine practice ${heId} is already linked by connection ${clash.id}`, [{ field: 'practiceId', message: 'is already linked' }]);
+async function checkPracticeUnused(
+  deps: ConnectorDeps,
+  practiceId: string,
+  heId: string,
+  except?: string,
+): Promise<void> {
+  const clash = (await listConnections(deps.db, practiceId, 'healthengine')).find(
+    (c) => c.remoteAccountId === heId && c.id !== except && c.status !== 'deactivated',
+  );
+  if (clash)
+    throw new ConflictError(`Healthengine practice ${heId} is already linked by connection ${clash.id}`, [
+      { field: 'practiceId', message: 'is already linked' },
+    ]);
 }
 
 async function view(deps: ConnectorDeps, loaded: LoadedConnection) {
   const state = await getState(deps.db, loaded.connection.id);
   return {
-    ...loaded.connection, healthenginePracticeId: loaded.credentials.practiceId, settings: loaded.settings,
+    ...loaded.connection,
+    healthenginePracticeId: loaded.credentials.practiceId,
+    settings: loaded.settings,
     subscription: { id: state.subscriptionId, expiresAt: state.subscriptionExpiresAt },
-    lastFullPublishAt: state.lastFullPublishAt, lastPollAt: state.lastPollAt,
+    lastFullPublishAt: state.lastFullPublishAt,
+    lastPollAt: state.lastPollAt,
   };
 }
 
 export async function healthengineApiRoutes(api: FastifyInstance, deps: ConnectorDeps): Promise<void> {
-  const load = async (practiceId: string, id: string) => loadConnection(deps, practiceId, id).catch(() => { throw new NotFoundError('healthengine connection'); });
+  const load = async (practiceId: string, id: string) =>
+    loadConnection(deps, practiceId, id).catch(() => {
+      throw new NotFoundError('healthengine connection');
+    });
 
   api.get('/healthengine/connections', async (request) => {
     const all = await listConnections(deps.db, request.auth.practiceId, 'healthengine');
@@ -60,37 +106,67 @@ export async function healthengineApiRoutes(api: FastifyInstance, deps: Connecto
     await checkPracticeUnused(deps, practiceId, body.practiceId);
     const settings = settingsSchema.parse({ ...body.settings, locationIds: body.locationIds });
     const connection = await createConnection(deps.db, deps.secrets, {
-      practiceId, system: 'healthengine', name: body.name ?? `Healthengine practice ${body.practiceId}`, status: 'pending',
-      statusMessage: 'Linking: sending configuration and availability', remoteAccountId: body.practiceId, settings,
+      practiceId,
+      system: 'healthengine',
+      name: body.name ?? `Healthengine practice ${body.practiceId}`,
+      status: 'pending',
+      statusMessage: 'Linking: sending configuration and availability',
+      remoteAccountId: body.practiceId,
+      settings,
       credentials: { practiceId: body.practiceId, practiceKey: body.practiceKey, webhookSecret: newWebhookSecret() },
     });
     await requestLink(deps.db, practiceId, connection.id);
     return reply.code(201).send(await view(deps, await load(practiceId, connection.id)));
   });
 
-  api.get<{ Params: { id: string } }>('/healthengine/connections/:id', async (request) => view(deps, await load(request.auth.practiceId, request.params.id)));
+  api.get<{ Params: { id: string } }>('/healthengine/connections/:id', async (request) =>
+    view(deps, await load(request.auth.practiceId, request.params.id)),
+  );
 
   api.patch<{ Params: { id: string } }>('/healthengine/connections/:id', async (request) => {
     const body = parseOrThrow(patchBody, request.body);
     const loaded = await load(request.auth.practiceId, request.params.id);
     if (body.locationIds) await checkLocations(deps, loaded.connection.practiceId, body.locationIds);
-    if (body.practiceId) await checkPracticeUnused(deps, loaded.connection.practiceId, body.practiceId, loaded.connection.id);
-    const settings = settingsSchema.parse({ ...loaded.settings, ...body.settings, ...(body.locationIds ? { locationIds: body.locationIds } : {}) });
-    await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, { settings, ...(body.name ? { name: body.name } : {}) });
+    if (body.practiceId)
+      await checkPracticeUnused(deps, loaded.connection.practiceId, body.practiceId, loaded.connection.id);
+    const settings = settingsSchema.parse({
+      ...loaded.settings,
+      ...body.settings,
+      ...(body.locationIds ? { locationIds: body.locationIds } : {}),
+    });
+    await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, {
+      settings,
+      ...(body.name ? { name: body.name } : {}),
+    });
     const reloaded = await load(loaded.connection.practiceId, loaded.connection.id);
-    const credentialsChanged = body.practiceId !== undefined && body.practiceKey !== undefined
-      && (body.practiceId !== loaded.credentials.practiceId || body.practiceKey !== loaded.credentials.practiceKey || loaded.connection.status === 'consent_needed');
-    if (credentialsChanged) await changeCredentials(deps, reloaded, { practiceId: body.practiceId!, practiceKey: body.practiceKey! });
-    else if (reloaded.connection.status === 'active' && (body.settings || body.locationIds)) await requestResync(deps.db, loaded.connection.practiceId, loaded.connection.id, { config: true, availability: true });
+    const credentialsChanged =
+      body.practiceId !== undefined &&
+      body.practiceKey !== undefined &&
+      (body.practiceId !== loaded.credentials.practiceId ||
+        body.practiceKey !== loaded.credentials.practiceKey ||
+        loaded.connection.status === 'consent_needed');
+    if (credentialsChanged)
+      await changeCredentials(deps, reloaded, { practiceId: body.practiceId!, practiceKey: body.practiceKey! });
+    else if (reloaded.connection.status === 'active' && (body.settings || body.locationIds))
+      await requestResync(deps.db, loaded.connection.practiceId, loaded.connection.id, {
+        config: true,
+        availability: true,
+      });
     return view(deps, await load(loaded.connection.practiceId, loaded.connection.id));
   });
 
   api.post<{ Params: { id: string } }>('/healthengine/connections/:id/resync', async (request, reply) => {
     const body = parseOrThrow(resyncBody, request.body ?? {});
     const loaded = await load(request.auth.practiceId, request.params.id);
-    if (loaded.connection.status !== 'active') throw new ConflictError(`the connection is ${loaded.connection.status}; enable it (or fix consent) first`, [{ field: 'status', message: `is ${loaded.connection.status}` }]);
+    if (loaded.connection.status !== 'active')
+      throw new ConflictError(`the connection is ${loaded.connection.status}; enable it (or fix consent) first`, [
+        { field: 'status', message: `is ${loaded.connection.status}` },
+      ]);
     const both = body.config === undefined && body.availability === undefined;
-    const queued = await requestResync(deps.db, loaded.connection.practiceId, loaded.connection.id, { config: both || body.config === true, availability: both || body.availability === true });
+    const queued = await requestResync(deps.db, loaded.connection.practiceId, loaded.connection.id, {
+      config: both || body.config === true,
+      availability: both || body.availability === true,
+    });
     return reply.code(202).send({ queued });
   });
 

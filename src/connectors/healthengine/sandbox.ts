@@ -13,15 +13,22 @@ import { newWebhookSecret, requestLink } from './sync.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/healthengine/index.ts');
 
-const credentialsSchema = z.object({
-  apiKey: z.string(),
-  practices: z.array(z.object({ practiceId: z.string(), practiceKey: z.string() }).loose()).min(1),
-}).loose();
+const credentialsSchema = z
+  .object({
+    apiKey: z.string(),
+    practices: z.array(z.object({ practiceId: z.string(), practiceKey: z.string() }).loose()).min(1),
+  })
+  .loose();
 
-interface Emulator { url: string; close(): Promise<void> }
+interface Emulator {
+  url: string;
+  close(): Promise<void>;
+}
 
 export async function startHealthengineSandbox(deps: SandboxDeps): Promise<RunningSandbox> {
-  const { startEmulator } = (await import(pathToFileURL(EMULATOR).href)) as { startEmulator(o: { logger?: boolean }): Promise<Emulator> };
+  const { startEmulator } = (await import(pathToFileURL(EMULATOR).href)) as {
+    startEmulator(o: { logger?: boolean }): Promise<Emulator>;
+  };
   const emulator = await startEmulator({ logger: false });
   try {
     const creds = credentialsSchema.parse(await (await fetch(`${emulator.url}/_emulator/credentials`)).json());
@@ -29,20 +36,36 @@ export async function startHealthengineSandbox(deps: SandboxDeps): Promise<Runni
     const practiceId = deps.defaultPractice.id;
     const { locationId } = await seedDemoClinic(deps.db, practiceId);
     const credentials: StoredCredentials = {
-      practiceId: practice.practiceId, practiceKey: practice.practiceKey, webhookSecret: newWebhookSecret(), apiUrl: emulator.url, apiKey: creds.apiKey,
+      practiceId: practice.practiceId,
+      practiceKey: practice.practiceKey,
+      webhookSecret: newWebhookSecret(),
+      apiUrl: emulator.url,
+      apiKey: creds.apiKey,
     };
     // The emulator starts empty on every run (new port, no state): relink the sandbox connection from scratch.
-    const existing = (await listConnections(deps.db, practiceId, 'healthengine')).find((c) => c.name === 'Healthengine sandbox');
+    const existing = (await listConnections(deps.db, practiceId, 'healthengine')).find(
+      (c) => c.name === 'Healthengine sandbox',
+    );
     if (existing) {
       await setCredentials(deps.db, deps.secrets, practiceId, existing.id, credentials);
-      await updateConnection(deps.db, practiceId, existing.id, { status: 'pending', remoteAccountId: practice.practiceId, statusMessage: 'Linking the sandbox' });
+      await updateConnection(deps.db, practiceId, existing.id, {
+        status: 'pending',
+        remoteAccountId: practice.practiceId,
+        statusMessage: 'Linking the sandbox',
+      });
       await deps.db.query('DELETE FROM healthengine_published_days WHERE connection_id = $1', [existing.id]);
       await deps.db.query('DELETE FROM healthengine_state WHERE connection_id = $1', [existing.id]);
       await requestLink(deps.db, practiceId, existing.id);
     } else {
       const connection = await createConnection(deps.db, deps.secrets, {
-        practiceId, system: 'healthengine', name: 'Healthengine sandbox', status: 'pending', statusMessage: 'Linking the sandbox',
-        remoteAccountId: practice.practiceId, settings: settingsSchema.parse({ locationIds: [locationId] }), credentials,
+        practiceId,
+        system: 'healthengine',
+        name: 'Healthengine sandbox',
+        status: 'pending',
+        statusMessage: 'Linking the sandbox',
+        remoteAccountId: practice.practiceId,
+        settings: settingsSchema.parse({ locationIds: [locationId] }),
+        credentials,
       });
       await requestLink(deps.db, practiceId, connection.id);
     }

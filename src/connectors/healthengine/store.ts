@@ -2,27 +2,49 @@
 import type { Queryable } from '../../db/pool.ts';
 
 export interface ConnectorState {
-  subscriptionId: string | null; subscriptionExpiresAt: string | null; lastFullPublishAt: string | null;
-  lastPollAt: string | null; alertSince: string | null;
+  subscriptionId: string | null;
+  subscriptionExpiresAt: string | null;
+  lastFullPublishAt: string | null;
+  lastPollAt: string | null;
+  alertSince: string | null;
 }
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : null);
 
 export async function getState(db: Queryable, connectionId: string): Promise<ConnectorState> {
-  const { rows: [r] } = await db.query('SELECT * FROM healthengine_state WHERE connection_id = $1', [connectionId]);
+  const {
+    rows: [r],
+  } = await db.query('SELECT * FROM healthengine_state WHERE connection_id = $1', [connectionId]);
   return {
-    subscriptionId: r?.subscription_id ?? null, subscriptionExpiresAt: iso(r?.subscription_expires_at),
-    lastFullPublishAt: iso(r?.last_full_publish_at), lastPollAt: iso(r?.last_poll_at), alertSince: iso(r?.alert_since),
+    subscriptionId: r?.subscription_id ?? null,
+    subscriptionExpiresAt: iso(r?.subscription_expires_at),
+    lastFullPublishAt: iso(r?.last_full_publish_at),
+    lastPollAt: iso(r?.last_poll_at),
+    alertSince: iso(r?.alert_since),
   };
 }
 
-type StatePatch = Partial<{ subscriptionId: string | null; subscriptionExpiresAt: string | null; lastFullPublishAt: string; lastPollAt: string; alertSince: string | null }>;
+type StatePatch = Partial<{
+  subscriptionId: string | null;
+  subscriptionExpiresAt: string | null;
+  lastFullPublishAt: string;
+  lastPollAt: string;
+  alertSince: string | null;
+}>;
 const COLUMNS: Record<keyof StatePatch, string> = {
-  subscriptionId: 'subscription_id', subscriptionExpiresAt: 'subscription_expires_at', lastFullPublishAt: 'last_full_publish_at',
-  lastPollAt: 'last_poll_at', alertSince: 'alert_since',
+  subscriptionId: 'subscription_id',
+  subscriptionExpiresAt: 'subscription_expires_at',
+  lastFullPublishAt: 'last_full_publish_at',
+  lastPollAt: 'last_poll_at',
+  alertSince: 'alert_since',
 };
 
-export async function setState(db: Queryable, practiceId: string, connectionId: string, patch: StatePatch): Promise<void> {
+export async function setState(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  patch: StatePatch,
+): Promise<void> {
   const entries = Object.entries(patch) as Array<[keyof StatePatch, unknown]>;
   if (entries.length === 0) return;
   const columns = entries.map(([k]) => COLUMNS[k]);
@@ -30,7 +52,8 @@ export async function setState(db: Queryable, practiceId: string, connectionId: 
   await db.query(
     `INSERT INTO healthengine_state (connection_id, practice_id, ${columns.join(', ')}) VALUES ($1, $2, ${values.map((_, i) => `$${i + 3}`).join(', ')})
      ON CONFLICT (connection_id) DO UPDATE SET ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()`,
-    [connectionId, practiceId, ...values]);
+    [connectionId, practiceId, ...values],
+  );
 }
 
 /** Forgets what was published (new practice id, re-enable): everything is sent again. */
@@ -38,20 +61,32 @@ export async function forgetPublished(db: Queryable, connectionId: string): Prom
   await db.query('DELETE FROM healthengine_published_days WHERE connection_id = $1', [connectionId]);
 }
 
-export async function publishedHashes(db: Queryable, connectionId: string, resourceIds: string[], dates: string[]): Promise<Map<string, string>> {
+export async function publishedHashes(
+  db: Queryable,
+  connectionId: string,
+  resourceIds: string[],
+  dates: string[],
+): Promise<Map<string, string>> {
   const { rows } = await db.query(
     `SELECT resource_id, day, hash FROM healthengine_published_days
-     WHERE connection_id = $1 AND resource_id = ANY($2) AND day = ANY($3::date[])`, [connectionId, resourceIds, dates]);
+     WHERE connection_id = $1 AND resource_id = ANY($2) AND day = ANY($3::date[])`,
+    [connectionId, resourceIds, dates],
+  );
   return new Map(rows.map((r) => [`${r.resource_id}|${r.day}`, r.hash as string]));
 }
 
-export async function savePublished(db: Queryable, connectionId: string, days: Array<{ resourceId: string; date: string; hash: string }>): Promise<void> {
+export async function savePublished(
+  db: Queryable,
+  connectionId: string,
+  days: Array<{ resourceId: string; date: string; hash: string }>,
+): Promise<void> {
   if (days.length === 0) return;
   await db.query(
     `INSERT INTO healthengine_published_days (connection_id, resource_id, day, hash)
      SELECT $1, r, d::date, h FROM unnest($2::text[], $3::text[], $4::text[]) AS x(r, d, h)
      ON CONFLICT (connection_id, resource_id, day) DO UPDATE SET hash = EXCLUDED.hash, published_at = now()`,
-    [connectionId, days.map((d) => d.resourceId), days.map((d) => d.date), days.map((d) => d.hash)]);
+    [connectionId, days.map((d) => d.resourceId), days.map((d) => d.date), days.map((d) => d.hash)],
+  );
 }
 
 export async function markSeen(db: Queryable, connectionId: string, type: string, keys: string[]): Promise<void> {
@@ -61,33 +96,55 @@ export async function markSeen(db: Queryable, connectionId: string, type: string
      SELECT $1, k, $2 FROM unnest($3::text[]) AS k
      ON CONFLICT (connection_id, request_key) DO UPDATE SET resolved_at = NULL, outcome = NULL
        WHERE healthengine_requests.resolved_at IS NOT NULL`,
-    [connectionId, type, keys]);
+    [connectionId, type, keys],
+  );
 }
 
 export async function markResolved(db: Queryable, connectionId: string, key: string, outcome: string): Promise<void> {
   await db.query(
     `UPDATE healthengine_requests SET resolved_at = now(), outcome = $3 WHERE connection_id = $1 AND request_key = $2 AND resolved_at IS NULL`,
-    [connectionId, key, outcome]);
+    [connectionId, key, outcome],
+  );
 }
 
 /** Requests of a type no longer listed by Healthengine were resolved (by us, or elsewhere). */
-export async function markGone(db: Queryable, connectionId: string, type: string, stillPending: string[]): Promise<void> {
+export async function markGone(
+  db: Queryable,
+  connectionId: string,
+  type: string,
+  stillPending: string[],
+): Promise<void> {
   await db.query(
     `UPDATE healthengine_requests SET resolved_at = now(), outcome = 'gone'
      WHERE connection_id = $1 AND request_type = $2 AND resolved_at IS NULL AND NOT (request_key = ANY($3))`,
-    [connectionId, type, stillPending]);
+    [connectionId, type, stillPending],
+  );
 }
 
-export async function oldestOpenRequest(db: Queryable, connectionId: string): Promise<{ key: string; type: string; firstSeenAt: string } | undefined> {
-  const { rows: [r] } = await db.query(
+export async function oldestOpenRequest(
+  db: Queryable,
+  connectionId: string,
+): Promise<{ key: string; type: string; firstSeenAt: string } | undefined> {
+  const {
+    rows: [r],
+  } = await db.query(
     `SELECT request_key, request_type, first_seen_at FROM healthengine_requests
-     WHERE connection_id = $1 AND resolved_at IS NULL ORDER BY first_seen_at LIMIT 1`, [connectionId]);
+     WHERE connection_id = $1 AND resolved_at IS NULL ORDER BY first_seen_at LIMIT 1`,
+    [connectionId],
+  );
   return r ? { key: r.request_key, type: r.request_type, firstSeenAt: r.first_seen_at.toISOString() } : undefined;
 }
 
 /** Webhook notifications received before a processing pass started are answered by it. */
-export async function markInboxProcessed(db: Queryable, practiceId: string, connectionId: string, before: Date): Promise<void> {
+export async function markInboxProcessed(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  before: Date,
+): Promise<void> {
   await db.query(
     `UPDATE inbox SET status = 'processed', processed_at = now()
-     WHERE practice_id = $1 AND connection_id = $2 AND status = 'pending' AND received_at <= $3`, [practiceId, connectionId, before]);
+     WHERE practice_id = $1 AND connection_id = $2 AND status = 'pending' AND received_at <= $3`,
+    [practiceId, connectionId, before],
+  );
 }

@@ -20,25 +20,49 @@ function sameSecret(given: string, expected: string): boolean {
 /** The inbox key: the same delivery retried by Healthengine is stored once. */
 export function eventId(p: WebhookPayload): string {
   const d = p.data ?? {};
-  return ['requests', p.id ?? '-', d.requestType ?? p.topic ?? '-', d.requestId ?? '-', d.bookingId ?? '-', p.timestamp ?? '-'].join(':');
+  return [
+    'requests',
+    p.id ?? '-',
+    d.requestType ?? p.topic ?? '-',
+    d.requestId ?? '-',
+    d.bookingId ?? '-',
+    p.timestamp ?? '-',
+  ].join(':');
 }
 
 export async function webhookRoutes(app: FastifyInstance, deps: ConnectorDeps): Promise<void> {
-  app.post<{ Params: { connectionId: string; secret: string } }>('/webhooks/healthengine/:connectionId/:secret', async (request, reply) => {
-    const loaded = await loadConnectionById(deps, request.params.connectionId);
-    if (!loaded || !sameSecret(request.params.secret, loaded.credentials.webhookSecret)) {
-      return reply.code(404).send({ error: 'No such webhook endpoint', details: [] });
-    }
-    const parsed = webhookPayloadSchema.safeParse(request.body);
-    if (!parsed.success) return reply.code(400).send({ error: 'Not a Healthengine request webhook', details: [{ field: 'body', message: 'is not a request notification' }] });
-    const { connection } = loaded;
-    // A disabled connection takes nothing; Healthengine keeps the request and polling after re-enable picks it up.
-    if (connection.status !== 'active') return reply.code(200).send({ ok: true, ignored: true });
-    await storeInbound(deps.db, {
-      practiceId: connection.practiceId, connectionId: connection.id, sourceEventId: eventId(parsed.data),
-      eventType: `healthengine.${parsed.data.data?.requestType ?? 'requests'}`, payload: parsed.data,
-    });
-    await enqueue(deps.db, 'healthengine:process-requests', { practiceId: connection.practiceId, connectionId: connection.id }, processOptions(connection.id));
-    return reply.code(200).send({ ok: true });
-  });
+  app.post<{ Params: { connectionId: string; secret: string } }>(
+    '/webhooks/healthengine/:connectionId/:secret',
+    async (request, reply) => {
+      const loaded = await loadConnectionById(deps, request.params.connectionId);
+      if (!loaded || !sameSecret(request.params.secret, loaded.credentials.webhookSecret)) {
+        return reply.code(404).send({ error: 'No such webhook endpoint', details: [] });
+      }
+      const parsed = webhookPayloadSchema.safeParse(request.body);
+      if (!parsed.success)
+        return reply
+          .code(400)
+          .send({
+            error: 'Not a Healthengine request webhook',
+            details: [{ field: 'body', message: 'is not a request notification' }],
+          });
+      const { connection } = loaded;
+      // A disabled connection takes nothing; Healthengine keeps the request and polling after re-enable picks it up.
+      if (connection.status !== 'active') return reply.code(200).send({ ok: true, ignored: true });
+      await storeInbound(deps.db, {
+        practiceId: connection.practiceId,
+        connectionId: connection.id,
+        sourceEventId: eventId(parsed.data),
+        eventType: `healthengine.${parsed.data.data?.requestType ?? 'requests'}`,
+        payload: parsed.data,
+      });
+      await enqueue(
+        deps.db,
+        'healthengine:process-requests',
+        { practiceId: connection.practiceId, connectionId: connection.id },
+        processOptions(connection.id),
+      );
+      return reply.code(200).send({ ok: true });
+    },
+  );
 }

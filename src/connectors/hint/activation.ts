@@ -4,20 +4,40 @@
 // registered for the integration. Deactivation stops all traffic for the connection.
 import { ValidationError } from '../../core/errors.ts';
 import {
-  createConnection, findConnectionByRemoteAccount, setCredentials, updateConnection, type Connection,
+  createConnection,
+  findConnectionByRemoteAccount,
+  setCredentials,
+  updateConnection,
+  type Connection,
 } from '../../db/connections.ts';
 import { writeLog } from '../../db/logs.ts';
 import { ensureDefaultPractice } from '../../db/practices.ts';
-import { deactivateIntegration, deleteWebhookEndpoint, ensureWebhookEndpoint, exchangeCode, findIntegration, getPractice } from './api.ts';
+import {
+  deactivateIntegration,
+  deleteWebhookEndpoint,
+  ensureWebhookEndpoint,
+  exchangeCode,
+  findIntegration,
+  getPractice,
+} from './api.ts';
 import { HintApiError } from './client.ts';
 import { forgetConn, type HintConn, type HintRuntime } from './runtime.ts';
 
 export const WEBHOOK_PATH = '/webhooks/hint';
 
-interface Activation { accessToken: string; hintPracticeId: string; hintPracticeName: string | null; integrationId: string | null }
+interface Activation {
+  accessToken: string;
+  hintPracticeId: string;
+  hintPracticeName: string | null;
+  integrationId: string | null;
+}
 
 /** Which Tandem practice a Hint practice connects to: the session's, an earlier connection's, or the default one. */
-export async function practiceFor(rt: HintRuntime, hintPracticeId: string, sessionPracticeId?: string): Promise<string> {
+export async function practiceFor(
+  rt: HintRuntime,
+  hintPracticeId: string,
+  sessionPracticeId?: string,
+): Promise<string> {
   if (sessionPracticeId) return sessionPracticeId;
   const [earlier] = await findConnectionByRemoteAccount(rt.deps.db, 'hint', hintPracticeId);
   if (earlier) return earlier.practiceId;
@@ -30,14 +50,21 @@ export async function activateWithCode(rt: HintRuntime, code: string, sessionPra
     exchange = await exchangeCode(rt, code);
   } catch (error) {
     if (error instanceof HintApiError && !error.retryable && error.status !== 0) {
-      throw new ValidationError([{ field: 'code', message: `Hint refused the code (${error.hintMessage}); start the connection again from Hint` }]);
+      throw new ValidationError([
+        {
+          field: 'code',
+          message: `Hint refused the code (${error.hintMessage}); start the connection again from Hint`,
+        },
+      ]);
     }
     throw error;
   }
   const practiceId = await practiceFor(rt, exchange.practice.id, sessionPracticeId);
   return activate(rt, practiceId, {
-    accessToken: exchange.access_token, hintPracticeId: exchange.practice.id,
-    hintPracticeName: exchange.practice.name ?? null, integrationId: exchange.id,
+    accessToken: exchange.access_token,
+    hintPracticeId: exchange.practice.id,
+    hintPracticeName: exchange.practice.name ?? null,
+    integrationId: exchange.id,
   });
 }
 
@@ -47,31 +74,54 @@ export async function activateWithToken(rt: HintRuntime, practiceId: string, acc
     practice = await getPractice(rt, accessToken);
   } catch (error) {
     if (error instanceof HintApiError && !error.retryable) {
-      throw new ValidationError([{ field: 'accessToken', message: `Hint did not accept this access token (${error.status})` }]);
+      throw new ValidationError([
+        { field: 'accessToken', message: `Hint did not accept this access token (${error.status})` },
+      ]);
     }
     throw error;
   }
   const integration = rt.env.partnerApiKey ? await findIntegration(rt, practice.id).catch(() => undefined) : undefined;
-  return activate(rt, practiceId, { accessToken, hintPracticeId: practice.id, hintPracticeName: practice.name ?? null, integrationId: integration?.id ?? null });
+  return activate(rt, practiceId, {
+    accessToken,
+    hintPracticeId: practice.id,
+    hintPracticeName: practice.name ?? null,
+    integrationId: integration?.id ?? null,
+  });
 }
 
 async function activate(rt: HintRuntime, practiceId: string, a: Activation): Promise<Connection> {
   const { db, secrets } = rt.deps;
-  const existing = (await findConnectionByRemoteAccount(db, 'hint', a.hintPracticeId)).find((c) => c.practiceId === practiceId);
+  const existing = (await findConnectionByRemoteAccount(db, 'hint', a.hintPracticeId)).find(
+    (c) => c.practiceId === practiceId,
+  );
   const identity = { integrationId: a.integrationId, hintPracticeName: a.hintPracticeName };
   let connection: Connection;
   if (existing) {
     await setCredentials(db, secrets, practiceId, existing.id, { accessToken: a.accessToken });
-    connection = (await updateConnection(db, practiceId, existing.id, { status: 'active', statusMessage: null, settings: { ...existing.settings, ...identity } }))!;
+    connection = (await updateConnection(db, practiceId, existing.id, {
+      status: 'active',
+      statusMessage: null,
+      settings: { ...existing.settings, ...identity },
+    }))!;
   } else {
     connection = await createConnection(db, secrets, {
-      practiceId, system: 'hint', name: `Hint: ${a.hintPracticeName ?? a.hintPracticeId}`, status: 'active',
-      remoteAccountId: a.hintPracticeId, settings: identity, credentials: { accessToken: a.accessToken },
+      practiceId,
+      system: 'hint',
+      name: `Hint: ${a.hintPracticeName ?? a.hintPracticeId}`,
+      status: 'active',
+      remoteAccountId: a.hintPracticeId,
+      settings: identity,
+      credentials: { accessToken: a.accessToken },
     });
   }
   connection = await registerWebhook(rt, connection);
   forgetConn(connection.id);
-  await writeLog(db, practiceId, { level: 'debug', message: 'Hint connection activated', connectionId: connection.id, context: { hintPracticeId: a.hintPracticeId } });
+  await writeLog(db, practiceId, {
+    level: 'debug',
+    message: 'Hint connection activated',
+    connectionId: connection.id,
+    context: { hintPracticeId: a.hintPracticeId },
+  });
   return connection;
 }
 
@@ -85,24 +135,47 @@ async function registerWebhook(rt: HintRuntime, connection: Connection): Promise
   }
   try {
     const endpointId = await ensureWebhookEndpoint(rt, integrationId, `${rt.deps.publicUrl()}${WEBHOOK_PATH}`);
-    return (await updateConnection(rt.deps.db, connection.practiceId, connection.id, { settings: { ...connection.settings, webhookEndpointId: endpointId } }))!;
+    return (await updateConnection(rt.deps.db, connection.practiceId, connection.id, {
+      settings: { ...connection.settings, webhookEndpointId: endpointId },
+    }))!;
   } catch (error) {
     const reason = error instanceof HintApiError ? `Hint ${error.status}` : 'network error';
-    await writeLog(rt.deps.db, connection.practiceId, { level: 'error', message: `could not register the Hint webhook endpoint: ${reason}`, connectionId: connection.id });
-    return (await updateConnection(rt.deps.db, connection.practiceId, connection.id, { statusMessage: `webhook endpoint not registered (${reason}); changes arrive by reconciliation` }))!;
+    await writeLog(rt.deps.db, connection.practiceId, {
+      level: 'error',
+      message: `could not register the Hint webhook endpoint: ${reason}`,
+      connectionId: connection.id,
+    });
+    return (await updateConnection(rt.deps.db, connection.practiceId, connection.id, {
+      statusMessage: `webhook endpoint not registered (${reason}); changes arrive by reconciliation`,
+    }))!;
   }
 }
 
 /** Stops all traffic: the connection is deactivated here, and (best effort) in Hint. */
-export async function deactivate(rt: HintRuntime, hc: HintConn, reason: string, tellHint: boolean): Promise<Connection> {
-  const { integrationId, webhookEndpointId } = hc.connection.settings as { integrationId?: string; webhookEndpointId?: string };
-  const connection = (await updateConnection(rt.deps.db, hc.practiceId, hc.id, { status: 'deactivated', statusMessage: reason }))!;
+export async function deactivate(
+  rt: HintRuntime,
+  hc: HintConn,
+  reason: string,
+  tellHint: boolean,
+): Promise<Connection> {
+  const { integrationId, webhookEndpointId } = hc.connection.settings as {
+    integrationId?: string;
+    webhookEndpointId?: string;
+  };
+  const connection = (await updateConnection(rt.deps.db, hc.practiceId, hc.id, {
+    status: 'deactivated',
+    statusMessage: reason,
+  }))!;
   forgetConn(hc.id);
   if (tellHint && integrationId && rt.env.partnerApiKey) {
     if (webhookEndpointId) await deleteWebhookEndpoint(rt, integrationId, webhookEndpointId).catch(() => {});
     await deactivateIntegration(rt, integrationId).catch(() => {});
   }
-  await writeLog(rt.deps.db, hc.practiceId, { level: 'debug', message: `Hint connection deactivated: ${reason}`, connectionId: hc.id });
+  await writeLog(rt.deps.db, hc.practiceId, {
+    level: 'debug',
+    message: `Hint connection deactivated: ${reason}`,
+    connectionId: hc.id,
+  });
   return connection;
 }
 

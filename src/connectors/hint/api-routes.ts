@@ -14,10 +14,20 @@ import { applySettingsPatch, readSettings, settingsPatchSchema } from './setting
 import { createConnectSession } from './store.ts';
 import { startInitialSync } from './initial-sync.ts';
 
-const connectBody = z.union([
-  z.object({ accessToken: z.string().trim().min(8, 'must be a Hint practice access token').max(200) }).strict(),
-  z.object({ code: z.string().trim().regex(/^[0-9A-Za-z_-]{4,200}$/, 'must be the code Hint gave you') }).strict(),
-], { error: 'send {"accessToken": "..."} or {"code": "..."}' });
+const connectBody = z.union(
+  [
+    z.object({ accessToken: z.string().trim().min(8, 'must be a Hint practice access token').max(200) }).strict(),
+    z
+      .object({
+        code: z
+          .string()
+          .trim()
+          .regex(/^[0-9A-Za-z_-]{4,200}$/, 'must be the code Hint gave you'),
+      })
+      .strict(),
+  ],
+  { error: 'send {"accessToken": "..."} or {"code": "..."}' },
+);
 
 const syncBody = z.object({ dryRun: z.boolean().optional() }).strict();
 type IdParams = { Params: { id: string } };
@@ -25,11 +35,18 @@ type IdParams = { Params: { id: string } };
 export function connectionView(rt: HintRuntime, c: Connection) {
   const s = c.settings as { integrationId?: string; hintPracticeName?: string; webhookEndpointId?: string };
   return {
-    id: c.id, name: c.name, status: c.status, statusMessage: c.statusMessage, hintPracticeId: c.remoteAccountId,
-    hintPracticeName: s.hintPracticeName ?? null, integrationId: s.integrationId ?? null,
+    id: c.id,
+    name: c.name,
+    status: c.status,
+    statusMessage: c.statusMessage,
+    hintPracticeId: c.remoteAccountId,
+    hintPracticeName: s.hintPracticeName ?? null,
+    integrationId: s.integrationId ?? null,
     integrationPageUrl: integrationPageUrl(rt, c.remoteAccountId),
     webhook: { url: `${rt.deps.publicUrl()}${WEBHOOK_PATH}`, registered: typeof s.webhookEndpointId === 'string' },
-    health: c.health, createdAt: c.createdAt, updatedAt: c.updatedAt,
+    health: c.health,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
   };
 }
 
@@ -42,18 +59,27 @@ export function apiRoutes(rt: HintRuntime) {
   return async (api: FastifyInstance): Promise<void> => {
     api.post('/hint/connections', async (request, reply) => {
       const body = parseOrThrow(connectBody, request.body ?? {});
-      const c = 'accessToken' in body
-        ? await activateWithToken(rt, request.auth.practiceId, body.accessToken)
-        : await activateWithCode(rt, body.code, request.auth.practiceId);
+      const c =
+        'accessToken' in body
+          ? await activateWithToken(rt, request.auth.practiceId, body.accessToken)
+          : await activateWithCode(rt, body.code, request.auth.practiceId);
       return reply.code(201).send(connectionView(rt, c));
     });
 
     // Starts InstantOn from Tandem: the cookie ties the code Hint will append to this practice.
     api.post('/hint/connect-sessions', async (request, reply) => {
       const session = await createConnectSession(rt.deps.db, request.auth.practiceId);
-      return reply.code(201)
-        .header('set-cookie', `${SESSION_COOKIE}=${session.id}; Max-Age=1800; Path=/connect/hint; HttpOnly; SameSite=Lax`)
-        .send({ sessionId: session.id, expiresAt: session.expiresAt, callbackUrl: `${rt.deps.publicUrl()}/connect/hint/callback?code=` });
+      return reply
+        .code(201)
+        .header(
+          'set-cookie',
+          `${SESSION_COOKIE}=${session.id}; Max-Age=1800; Path=/connect/hint; HttpOnly; SameSite=Lax`,
+        )
+        .send({
+          sessionId: session.id,
+          expiresAt: session.expiresAt,
+          callbackUrl: `${rt.deps.publicUrl()}/connect/hint/callback?code=`,
+        });
     });
 
     api.get<IdParams>('/hint/connections/:id', async (request) => connectionView(rt, await hintConnection(request)));
@@ -61,11 +87,20 @@ export function apiRoutes(rt: HintRuntime) {
     api.post<IdParams>('/hint/connections/:id/deactivate', async (request) => {
       const c = await hintConnection(request);
       const hc = await loadConn(rt, c.practiceId, c.id, { anyStatus: true });
-      if (!hc) return connectionView(rt, (await updateConnection(rt.deps.db, c.practiceId, c.id, { status: 'deactivated', statusMessage: 'deactivated in Tandem' }))!);
+      if (!hc)
+        return connectionView(
+          rt,
+          (await updateConnection(rt.deps.db, c.practiceId, c.id, {
+            status: 'deactivated',
+            statusMessage: 'deactivated in Tandem',
+          }))!,
+        );
       return connectionView(rt, await deactivate(rt, hc, 'deactivated in Tandem', true));
     });
 
-    api.get<IdParams>('/hint/connections/:id/settings', async (request) => readSettings((await hintConnection(request)).settings));
+    api.get<IdParams>('/hint/connections/:id/settings', async (request) =>
+      readSettings((await hintConnection(request)).settings),
+    );
 
     api.patch<IdParams>('/hint/connections/:id/settings', async (request) => {
       const c = await hintConnection(request);
@@ -85,7 +120,12 @@ export function apiRoutes(rt: HintRuntime) {
 
     api.post<IdParams>('/hint/connections/:id/reconcile', async (request, reply) => {
       const c = await hintConnection(request);
-      await enqueue(rt.deps.db, 'hint:reconcile', { practiceId: c.practiceId, connectionId: c.id }, { jobKey: `hint:reconcile:${c.id}`, queue: `hint:reconcile:${c.id}` });
+      await enqueue(
+        rt.deps.db,
+        'hint:reconcile',
+        { practiceId: c.practiceId, connectionId: c.id },
+        { jobKey: `hint:reconcile:${c.id}`, queue: `hint:reconcile:${c.id}` },
+      );
       return reply.code(202).send({ queued: true });
     });
   };

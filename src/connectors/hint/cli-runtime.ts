@@ -10,7 +10,13 @@ import { createRuntime, loadConn, type HintConn, type HintRuntime } from './runt
 
 export async function cliRuntime(config: Config, db: Db): Promise<HintRuntime> {
   const secrets = new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home));
-  return createRuntime({ config, db, logger: createLogger('silent'), secrets, publicUrl: () => publicUrl(config, config.port) });
+  return createRuntime({
+    config,
+    db,
+    logger: createLogger('silent'),
+    secrets,
+    publicUrl: () => publicUrl(config, config.port),
+  });
 }
 
 export type Loaded = { ok: true; rt: HintRuntime; hc: HintConn } | { ok: false; reason: string };

@@ -25,11 +25,20 @@ export interface CallOptions<T> {
   maxRetries?: number;
 }
 
-export interface HintResponse<T> { status: number; data: T; totalCount: number | null }
+export interface HintResponse<T> {
+  status: number;
+  data: T;
+  totalCount: number | null;
+}
 
 /** A failed call. `retryable`: a later attempt may succeed (rate limit, outage, timeout). */
 export class HintApiError extends Error {
-  constructor(readonly status: number, readonly hintMessage: string, readonly retryable: boolean, readonly path: string) {
+  constructor(
+    readonly status: number,
+    readonly hintMessage: string,
+    readonly retryable: boolean,
+    readonly path: string,
+  ) {
     super(`Hint ${status} on ${path}: ${hintMessage}`);
   }
 }
@@ -71,25 +80,47 @@ export class HintClient {
     }
   }
 
-  private async once(method: string, url: URL, token: string, body: string | undefined):
-    Promise<{ ok: true; response: Response } | { ok: false; error: HintApiError; retryAfter: string | null }> {
+  private async once(
+    method: string,
+    url: URL,
+    token: string,
+    body: string | undefined,
+  ): Promise<{ ok: true; response: Response } | { ok: false; error: HintApiError; retryAfter: string | null }> {
     const path = url.pathname;
     let response: Response;
     try {
       response = await fetch(url, {
-        method, body, signal: AbortSignal.timeout(this.timeoutMs),
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        method,
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
       });
     } catch (cause) {
       const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-      return { ok: false, retryAfter: null, error: new HintApiError(0, timedOut ? 'timed out' : 'network error', true, path) };
+      return {
+        ok: false,
+        retryAfter: null,
+        error: new HintApiError(0, timedOut ? 'timed out' : 'network error', true, path),
+      };
     }
     if (response.ok) return { ok: true, response };
     const text = await response.text().catch(() => '');
     let message = response.statusText;
-    try { message = hintErrorSchema.parse(JSON.parse(text)).message ?? message; } catch { /* not Hint's error shape */ }
+    try {
+      message = hintErrorSchema.parse(JSON.parse(text)).message ?? message;
+    } catch {
+      /* not Hint's error shape */
+    }
     const retryable = response.status === 429 || response.status >= 500 || response.status === 408;
-    return { ok: false, retryAfter: response.headers.get('retry-after'), error: new HintApiError(response.status, message, retryable, path) };
+    return {
+      ok: false,
+      retryAfter: response.headers.get('retry-after'),
+      error: new HintApiError(response.status, message, retryable, path),
+    };
   }
 
   private async parse<T>(response: Response, path: string, schema?: z.ZodType<T>): Promise<HintResponse<T>> {
@@ -97,7 +128,11 @@ export class HintClient {
     const text = response.status === 204 ? '' : await response.text();
     let json: unknown = undefined;
     if (text) {
-      try { json = JSON.parse(text); } catch { throw new HintApiError(response.status, 'answer is not JSON', true, path); }
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new HintApiError(response.status, 'answer is not JSON', true, path);
+      }
     }
     const parsed = schema ? schema.safeParse(json) : { success: true as const, data: json as T };
     if (!parsed.success) throw new HintApiError(response.status, 'answer has an unexpected shape', false, path);

@@ -17,8 +17,13 @@ export type InvoiceAbsorb = 'merged' | 'unchanged' | 'stale' | 'unlinked' | 'err
 
 const time = (s: string | null | undefined) => (s ? Date.parse(s) : Number.NaN);
 
-export const invoiceKey = (hc: HintConn, localId: string, remoteId: string) =>
-  ({ practiceId: hc.practiceId, connectionId: hc.id, entityKind: 'invoice', localId, remoteId });
+export const invoiceKey = (hc: HintConn, localId: string, remoteId: string) => ({
+  practiceId: hc.practiceId,
+  connectionId: hc.id,
+  entityKind: 'invoice',
+  localId,
+  remoteId,
+});
 
 /** The link of a Hint invoice: known, or made now when it carries the id of one of our invoices. */
 export async function linkInvoice(rt: HintRuntime, hc: HintConn, remote: HintInvoice): Promise<Link | undefined> {
@@ -27,19 +32,34 @@ export async function linkInvoice(rt: HintRuntime, hc: HintConn, remote: HintInv
   if (known) return known;
   const localId = remote.integration_record_id;
   if (!isUuid(localId)) return undefined;
-  const { rows } = await db.query('SELECT 1 FROM invoices WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [hc.practiceId, localId]);
+  const { rows } = await db.query('SELECT 1 FROM invoices WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [
+    hc.practiceId,
+    localId,
+  ]);
   if (rows.length === 0) return undefined;
   return upsertLink(db, invoiceKey(hc, localId, remote.id), { status: 'unsynced', errorMessage: null });
 }
 
 /** Copies Hint's payment facts onto the linked canonical invoice; a no-op when they agree (our own writes coming back). */
-export async function absorbInvoice(rt: HintRuntime, hc: HintConn, remote: HintInvoice, destroyed = false, reread = false): Promise<InvoiceAbsorb> {
+export async function absorbInvoice(
+  rt: HintRuntime,
+  hc: HintConn,
+  remote: HintInvoice,
+  destroyed = false,
+  reread = false,
+): Promise<InvoiceAbsorb> {
   const { db } = rt.deps;
   const link = await linkInvoice(rt, hc, remote);
   if (!link) return 'unlinked';
   if (destroyed) {
     await upsertLink(db, invoiceKey(hc, link.localId, remote.id), { remoteState: 'destroyed' });
-    await writeLog(db, hc.practiceId, { level: 'debug', message: 'invoice deleted in Hint', connectionId: hc.id, entityKind: 'invoice', entityId: link.localId });
+    await writeLog(db, hc.practiceId, {
+      level: 'debug',
+      message: 'invoice deleted in Hint',
+      connectionId: hc.id,
+      entityKind: 'invoice',
+      entityId: link.localId,
+    });
     return 'merged';
   }
   if (time(remote.updated_at) < time(link.remoteVersion)) return 'stale';
@@ -65,7 +85,7 @@ async function applyFacts(rt: HintRuntime, hc: HintConn, link: Link, remote: Hin
   try {
     canonical = await getRecord(db, hc.practiceId, invoices, link.localId);
   } catch (error) {
-    if (error instanceof NotFoundError) return 'unchanged';   // deleted in Tandem
+    if (error instanceof NotFoundError) return 'unchanged'; // deleted in Tandem
     throw error;
   }
   const facts = paymentFactsOf(remote);
@@ -74,7 +94,8 @@ async function applyFacts(rt: HintRuntime, hc: HintConn, link: Link, remote: Hin
   const status = statusToTake(canonical.status as InvoiceStatus, facts.status, base);
   if (status) patch.status = status;
   if (facts.paidCents !== canonical.paidCents) patch.paidCents = facts.paidCents;
-  if (facts.paidAt !== null && time(facts.paidAt) !== time(canonical.paidAt as string | null)) patch.paidAt = facts.paidAt;
+  if (facts.paidAt !== null && time(facts.paidAt) !== time(canonical.paidAt as string | null))
+    patch.paidAt = facts.paidAt;
   if (facts.paidAt === null && canonical.paidAt !== null && facts.status !== 'paid') patch.paidAt = null;
   let refused: string | null = null;
   if (Object.keys(patch).length > 0) {
@@ -88,9 +109,21 @@ async function applyFacts(rt: HintRuntime, hc: HintConn, link: Link, remote: Hin
   }
   await upsertLink(db, invoiceKey(hc, link.localId, remote.id), {
     ...(refused ? { status: 'errored' as const, errorMessage: refused } : {}),
-    remoteVersion: remote.updated_at ?? link.remoteVersion, remoteState: remote.status ?? null,
-    remoteData: { hintStatus: facts.status, invoiceNumber: remote.invoice_number ?? null, webLink: remote.provider_web_link ?? null },
+    remoteVersion: remote.updated_at ?? link.remoteVersion,
+    remoteState: remote.status ?? null,
+    remoteData: {
+      hintStatus: facts.status,
+      invoiceNumber: remote.invoice_number ?? null,
+      webLink: remote.provider_web_link ?? null,
+    },
   });
-  if (refused) await writeLog(db, hc.practiceId, { level: 'error', message: `invoice cannot sync with Hint: ${refused}`, connectionId: hc.id, entityKind: 'invoice', entityId: link.localId });
+  if (refused)
+    await writeLog(db, hc.practiceId, {
+      level: 'error',
+      message: `invoice cannot sync with Hint: ${refused}`,
+      connectionId: hc.id,
+      entityKind: 'invoice',
+      entityId: link.localId,
+    });
   return refused ? 'errored' : Object.keys(patch).length > 0 ? 'merged' : 'unchanged';
 }

@@ -21,7 +21,12 @@ import { checkPatientFields } from './validate.ts';
 export type AbsorbSource = 'webhook' | 'reconcile' | 'initial' | 'write' | 'review';
 export type AbsorbResult = 'stale' | 'unchanged' | 'merged' | 'errored' | Exclude<LinkOutcome['kind'], 'linked'>;
 
-export interface AbsorbOptions { source: AbsorbSource; allowCreate?: boolean; allowReview?: boolean; reread?: boolean }
+export interface AbsorbOptions {
+  source: AbsorbSource;
+  allowCreate?: boolean;
+  allowReview?: boolean;
+  reread?: boolean;
+}
 
 const time = (s: string | null | undefined) => (s ? Date.parse(s) : Number.NaN);
 
@@ -33,12 +38,20 @@ export function snapshotOf(values: Map<FieldRule, Wire>): Snapshot {
   return Object.fromEntries([...values].map(([r, v]) => [r.hint, v]));
 }
 
-export async function absorbPatient(rt: HintRuntime, hc: HintConn, given: HintPatient, options: AbsorbOptions): Promise<AbsorbResult> {
+export async function absorbPatient(
+  rt: HintRuntime,
+  hc: HintConn,
+  given: HintPatient,
+  options: AbsorbOptions,
+): Promise<AbsorbResult> {
   const { db } = rt.deps;
   let p = given;
   let link = await findLink(db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
   if (!link) {
-    const outcome = await linkUnlinkedPatient(rt, hc, p, { create: options.allowCreate ?? hc.settings.createInTandem, review: options.allowReview ?? true });
+    const outcome = await linkUnlinkedPatient(rt, hc, p, {
+      create: options.allowCreate ?? hc.settings.createInTandem,
+      review: options.allowReview ?? true,
+    });
     if (outcome.kind !== 'linked') return outcome.kind;
     link = outcome.link;
     if (outcome.created) return 'merged';
@@ -53,7 +66,12 @@ export async function absorbPatient(rt: HintRuntime, hc: HintConn, given: HintPa
   const facts = { ...staffFacts(p) };
   if (isKnownState(link, incoming)) {
     // Our own write coming back, or a change to fields we do not map: nothing to merge.
-    if (factsChanged(link, p)) await upsertLink(db, keyOf(hc, link), { remoteVersion: p.updated_at ?? link.remoteVersion, remoteData: facts, remoteState: stateOf(p) });
+    if (factsChanged(link, p))
+      await upsertLink(db, keyOf(hc, link), {
+        remoteVersion: p.updated_at ?? link.remoteVersion,
+        remoteData: facts,
+        remoteState: stateOf(p),
+      });
     // A retry after the write-back of our ids failed (Hint down) lands here: write them now.
     // (A no-op when Hint already holds them; an errored link keeps its error message.)
     if (link.status !== 'errored') await writeBackIds(rt, hc, p, link.localId);
@@ -82,7 +100,11 @@ function isKnownState(link: Link, incoming: Map<FieldRule, Wire>): boolean {
 /** What staff see (version, membership, plan, balance…, active or not) differs from the link's copy. */
 function factsChanged(link: Link, p: HintPatient): boolean {
   const facts = { ...staffFacts(p) };
-  return (p.updated_at ?? null) !== link.remoteVersion || JSON.stringify(facts) !== JSON.stringify(pick(link.remoteData, facts)) || stateOf(p) !== link.remoteState;
+  return (
+    (p.updated_at ?? null) !== link.remoteVersion ||
+    JSON.stringify(facts) !== JSON.stringify(pick(link.remoteData, facts)) ||
+    stateOf(p) !== link.remoteState
+  );
 }
 
 /**
@@ -97,15 +119,26 @@ export function changesNothing(rt: HintRuntime, hc: HintConn, link: Link, p: Hin
 }
 
 /** The canonical patient changed between reading and writing it. */
-class MergeRace extends Error { constructor() { super('canonical patient changed during merge'); } }
+class MergeRace extends Error {
+  constructor() {
+    super('canonical patient changed during merge');
+  }
+}
 
-async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: HintPatient, incoming: Map<FieldRule, Wire>, facts: Json): Promise<AbsorbResult> {
+async function mergeIntoCanonical(
+  rt: HintRuntime,
+  hc: HintConn,
+  link: Link,
+  p: HintPatient,
+  incoming: Map<FieldRule, Wire>,
+  facts: Json,
+): Promise<AbsorbResult> {
   const { db } = rt.deps;
   let canonical: Json;
   try {
     canonical = await getRecord(db, hc.practiceId, patients, link.localId);
   } catch (error) {
-    if (error instanceof NotFoundError) return 'unchanged';   // deleted in Tandem: Hint keeps its record
+    if (error instanceof NotFoundError) return 'unchanged'; // deleted in Tandem: Hint keeps its record
     throw error;
   }
   const rules = hc.settings.fieldMapping;
@@ -113,7 +146,11 @@ async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: 
   const tandem = new Map(rules.map((r) => [r, canonicalWire(r, canonical, resolver)]));
   const snapshotBefore = await readSnapshot(db, link.id);
   const merge = mergeInbound({
-    rules, snapshot: snapshotBefore, hint: incoming, tandem, policy: hc.settings.conflictPolicy,
+    rules,
+    snapshot: snapshotBefore,
+    hint: incoming,
+    tandem,
+    policy: hc.settings.conflictPolicy,
     hintIsNewer: time(p.updated_at) >= time(String(canonical.updatedAt)),
   });
   let refused: string | null = null;
@@ -145,12 +182,27 @@ async function mergeIntoCanonical(rt: HintRuntime, hc: HintConn, link: Link, p: 
       }
     }
   }
-  await saveLinkState(db, keyOf(hc, link), {
-    status: refused ? 'errored' : 'synced', errorMessage: refused, readHash: hashValues(merge.snapshot), remoteVersion: p.updated_at ?? null,
-    remoteData: facts, remoteState: stateOf(p), synced: !refused,
-  }, merge.snapshot);
+  await saveLinkState(
+    db,
+    keyOf(hc, link),
+    {
+      status: refused ? 'errored' : 'synced',
+      errorMessage: refused,
+      readHash: hashValues(merge.snapshot),
+      remoteVersion: p.updated_at ?? null,
+      remoteData: facts,
+      remoteState: stateOf(p),
+      synced: !refused,
+    },
+    merge.snapshot,
+  );
   if (refused) {
-    await markErrored(rt, hc, { link, localId: link.localId, remoteId: p.id, hintShows: p.integration_error_message ?? null }, refused);
+    await markErrored(
+      rt,
+      hc,
+      { link, localId: link.localId, remoteId: p.id, hintShows: p.integration_error_message ?? null },
+      refused,
+    );
     return 'errored';
   }
   // Ids and web link on the Hint record, and a cleared error once the record syncs again.
@@ -164,7 +216,13 @@ function pick(data: Json, like: Json): Json {
 }
 
 export function keyOf(hc: HintConn, link: Pick<Link, 'localId' | 'remoteId'>) {
-  return { practiceId: hc.practiceId, connectionId: hc.id, entityKind: 'patient', localId: link.localId, remoteId: link.remoteId };
+  return {
+    practiceId: hc.practiceId,
+    connectionId: hc.id,
+    entityKind: 'patient',
+    localId: link.localId,
+    remoteId: link.remoteId,
+  };
 }
 
 export function stateOf(p: HintPatient): string {
@@ -172,14 +230,24 @@ export function stateOf(p: HintPatient): string {
 }
 
 /** The push of one patient: ordered per Hint record, and a burst of edits coalesces (one key per patient). */
-export function pushJob(hc: Pick<HintConn, 'practiceId' | 'id'>, localId: string, remoteId: string | null): JobToAdd<'hint:push-patient'> {
+export function pushJob(
+  hc: Pick<HintConn, 'practiceId' | 'id'>,
+  localId: string,
+  remoteId: string | null,
+): JobToAdd<'hint:push-patient'> {
   return {
-    name: 'hint:push-patient', payload: { practiceId: hc.practiceId, connectionId: hc.id, patientId: localId },
+    name: 'hint:push-patient',
+    payload: { practiceId: hc.practiceId, connectionId: hc.id, patientId: localId },
     options: { queue: `hint:${hc.id}:${remoteId ?? localId}`, jobKey: `hint:push:${hc.id}:${localId}` },
   };
 }
 
-export async function enqueuePush(db: Parameters<typeof enqueue>[0], hc: Pick<HintConn, 'practiceId' | 'id'>, localId: string, remoteId: string | null): Promise<void> {
+export async function enqueuePush(
+  db: Parameters<typeof enqueue>[0],
+  hc: Pick<HintConn, 'practiceId' | 'id'>,
+  localId: string,
+  remoteId: string | null,
+): Promise<void> {
   const job = pushJob(hc, localId, remoteId);
   await enqueue(db, job.name, job.payload, job.options);
 }

@@ -16,7 +16,13 @@ import { staffFacts } from './mapping.ts';
 import { absorbPractitioner } from './practitioners.ts';
 import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from './staff-facts.ts';
 import { forgetConn, loadConn, writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
-import { hintInvoiceSchema, hintMembershipSchema, hintPatientSchema, hintPractitionerSchema, type WebhookEnvelope } from './schemas.ts';
+import {
+  hintInvoiceSchema,
+  hintMembershipSchema,
+  hintPatientSchema,
+  hintPractitionerSchema,
+  type WebhookEnvelope,
+} from './schemas.ts';
 
 type Outcome = 'processed' | 'ignored';
 
@@ -26,12 +32,20 @@ export function processEvent(rt: HintRuntime): TaskHandler<'hint:process-event'>
     if (!event || event.status !== 'pending') return;
     const envelope = event.payload as WebhookEnvelope;
     if (envelope.type.startsWith('integration.') || envelope.type.startsWith('installation.')) {
-      await markInbound(rt.deps.db, practiceId, inboxId, await integrationEvent(rt, practiceId, connectionId, envelope));
+      await markInbound(
+        rt.deps.db,
+        practiceId,
+        inboxId,
+        await integrationEvent(rt, practiceId, connectionId, envelope),
+      );
       return;
     }
     const hc = await loadConn(rt, practiceId, connectionId);
     // A deactivated connection takes no traffic: the event is kept, marked ignored.
-    if (!hc) { await markInbound(rt.deps.db, practiceId, inboxId, 'ignored', 'connection not active'); return; }
+    if (!hc) {
+      await markInbound(rt.deps.db, practiceId, inboxId, 'ignored', 'connection not active');
+      return;
+    }
     await markInbound(rt.deps.db, practiceId, inboxId, await dispatch(rt, hc, envelope));
   };
 }
@@ -39,7 +53,8 @@ export function processEvent(rt: HintRuntime): TaskHandler<'hint:process-event'>
 async function dispatch(rt: HintRuntime, hc: HintConn, e: WebhookEnvelope): Promise<Outcome> {
   const [resource, action] = e.type.split('.') as [string, string | undefined];
   switch (resource) {
-    case 'patient': return patientEvent(rt, hc, e, action ?? '');
+    case 'patient':
+      return patientEvent(rt, hc, e, action ?? '');
     case 'practitioner': {
       const p = hintPractitionerSchema.safeParse(e.object);
       if (!p.success) return 'ignored';
@@ -55,11 +70,13 @@ async function dispatch(rt: HintRuntime, hc: HintConn, e: WebhookEnvelope): Prom
       const inv = hintInvoiceSchema.safeParse(e.object);
       if (!inv.success) return 'ignored';
       // An invoice billed through Tandem takes Hint's payment facts; any invoice may change the balance staff see.
-      const linked = hc.settings.billing === 'practice' ? await absorbInvoice(rt, hc, inv.data, action === 'destroyed') : 'unlinked';
+      const linked =
+        hc.settings.billing === 'practice' ? await absorbInvoice(rt, hc, inv.data, action === 'destroyed') : 'unlinked';
       const refreshed = await refreshLinkedPatients(rt, hc, patientsOfInvoice(inv.data));
       return linked !== 'unlinked' || refreshed > 0 ? 'processed' : 'ignored';
     }
-    default: return 'ignored';   // Hint adds event types without notice: unknown ones are fine
+    default:
+      return 'ignored'; // Hint adds event types without notice: unknown ones are fine
   }
 }
 
@@ -78,11 +95,22 @@ async function patientEvent(rt: HintRuntime, hc: HintConn, e: WebhookEnvelope, a
   if (action === 'destroyed' && hc.settings.onHintDelete === 'delete') {
     await deleteRecord(rt.deps.db, writeContextOf(hc), patients, link.localId).catch(() => {});
   }
-  await writeLog(rt.deps.db, hc.practiceId, { level: 'debug', message: `patient ${action} in Hint`, connectionId: hc.id, entityKind: 'patient', entityId: link.localId });
+  await writeLog(rt.deps.db, hc.practiceId, {
+    level: 'debug',
+    message: `patient ${action} in Hint`,
+    connectionId: hc.id,
+    entityKind: 'patient',
+    entityId: link.localId,
+  });
   return 'processed';
 }
 
-async function integrationEvent(rt: HintRuntime, practiceId: string, connectionId: string, e: WebhookEnvelope): Promise<Outcome> {
+async function integrationEvent(
+  rt: HintRuntime,
+  practiceId: string,
+  connectionId: string,
+  e: WebhookEnvelope,
+): Promise<Outcome> {
   const hc = await loadConn(rt, practiceId, connectionId, { anyStatus: true });
   if (!hc) return 'ignored';
   if (e.type.endsWith('.deactivated') && hc.connection.status !== 'deactivated') {

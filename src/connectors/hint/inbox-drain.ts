@@ -20,26 +20,43 @@ export function drainerWaker(db: Db, debounceMs = 10) {
   const timers = new Map<string, NodeJS.Timeout>();
   return (practiceId: string, connectionId: string) => {
     if (timers.has(connectionId)) return;
-    timers.set(connectionId, setTimeout(() => {
-      timers.delete(connectionId);
-      void wakeDrainer(db, practiceId, connectionId).catch(() => {});
-    }, debounceMs));
+    timers.set(
+      connectionId,
+      setTimeout(() => {
+        timers.delete(connectionId);
+        void wakeDrainer(db, practiceId, connectionId).catch(() => {});
+      }, debounceMs),
+    );
   };
 }
 
 export async function wakeDrainer(db: Db, practiceId: string, connectionId: string): Promise<void> {
-  await enqueue(db, 'hint:drain-inbox', { practiceId, connectionId }, {
-    queue: `hint:drain:${connectionId}`, jobKey: `hint:drain:${connectionId}`, jobKeyMode: 'preserve_run_at', maxAttempts: 25,
-  });
+  await enqueue(
+    db,
+    'hint:drain-inbox',
+    { practiceId, connectionId },
+    {
+      queue: `hint:drain:${connectionId}`,
+      jobKey: `hint:drain:${connectionId}`,
+      jobKeyMode: 'preserve_run_at',
+      maxAttempts: 25,
+    },
+  );
 }
 
 export function drainInboxTask(rt: HintRuntime): TaskHandler<'hint:drain-inbox'> {
   return async ({ practiceId, connectionId }) => {
-    while ((await drainBatch(rt, practiceId, connectionId)) === BATCH) { /* until drained */ }
+    while ((await drainBatch(rt, practiceId, connectionId)) === BATCH) {
+      /* until drained */
+    }
   };
 }
 
-interface PendingRow { id: string; event_type: string; object: { id?: unknown } | null }
+interface PendingRow {
+  id: string;
+  event_type: string;
+  object: { id?: unknown } | null;
+}
 
 const objectIdOf = (r: PendingRow) => String(r.object?.id ?? 'none').slice(0, 100);
 
@@ -50,7 +67,9 @@ async function drainBatch(rt: HintRuntime, practiceId: string, connectionId: str
     const { rows } = await tx.query<PendingRow>(
       `SELECT id, event_type, payload->'object' AS object FROM inbox
        WHERE connection_id = $1 AND status = 'pending' AND queued_at IS NULL
-       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, [connectionId, BATCH]);
+       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [connectionId, BATCH],
+    );
     if (rows.length === 0) return 0;
     // Hint sends every event type to every endpoint; the ones this connector does not handle
     // are marked ignored here, without a job each.
@@ -66,12 +85,17 @@ async function drainBatch(rt: HintRuntime, practiceId: string, connectionId: str
          UPDATE inbox SET status = 'processed', error = 'already known (our own write, or an older version)', processed_at = now()
          WHERE id = ANY($2::bigint[]))
        UPDATE inbox SET queued_at = now() WHERE id = ANY($3::bigint[])`,
-      [ignored.map((r) => r.id), [...settled], toQueue.map((r) => r.id)]);
+      [ignored.map((r) => r.id), [...settled], toQueue.map((r) => r.id)],
+    );
     // One job per event, in order per Hint record (its queue), many per statement.
-    await enqueueMany(tx, toQueue.map((r) => ({
-      name: 'hint:process-event' as const, payload: { practiceId, connectionId, inboxId: Number(r.id) },
-      options: { queue: `hint:${connectionId}:${objectIdOf(r)}`, maxAttempts: DEFAULT_MAX_ATTEMPTS },
-    })));
+    await enqueueMany(
+      tx,
+      toQueue.map((r) => ({
+        name: 'hint:process-event' as const,
+        payload: { practiceId, connectionId, inboxId: Number(r.id) },
+        options: { queue: `hint:${connectionId}:${objectIdOf(r)}`, maxAttempts: DEFAULT_MAX_ATTEMPTS },
+      })),
+    );
     return rows.length;
   });
 }
@@ -81,7 +105,13 @@ async function drainBatch(rt: HintRuntime, practiceId: string, connectionId: str
  * of our own writes — are settled here, so an outbound change costs no processing job on its
  * way back. Anything in doubt (no link yet, a value we did not write) goes to a job as before.
  */
-async function settledEchoes(rt: HintRuntime, tx: Queryable, practiceId: string, connectionId: string, rows: PendingRow[]): Promise<string[]> {
+async function settledEchoes(
+  rt: HintRuntime,
+  tx: Queryable,
+  practiceId: string,
+  connectionId: string,
+  rows: PendingRow[],
+): Promise<string[]> {
   const candidates = rows.flatMap((r) => {
     if (r.event_type !== 'patient.created' && r.event_type !== 'patient.updated') return [];
     const parsed = hintPatientSchema.safeParse(r.object);
@@ -90,9 +120,17 @@ async function settledEchoes(rt: HintRuntime, tx: Queryable, practiceId: string,
   if (candidates.length === 0) return [];
   const hc = await loadConn(rt, practiceId, connectionId);
   if (!hc) return [];
-  const links = await findLinksByRemoteId(tx, practiceId, connectionId, 'patient', candidates.map((c) => c.patient.id));
-  return candidates.filter((c) => {
-    const link = links.get(c.patient.id);
-    return link !== undefined && changesNothing(rt, hc, link, c.patient);
-  }).map((c) => c.id);
+  const links = await findLinksByRemoteId(
+    tx,
+    practiceId,
+    connectionId,
+    'patient',
+    candidates.map((c) => c.patient.id),
+  );
+  return candidates
+    .filter((c) => {
+      const link = links.get(c.patient.id);
+      return link !== undefined && changesNothing(rt, hc, link, c.patient);
+    })
+    .map((c) => c.id);
 }

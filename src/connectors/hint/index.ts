@@ -25,10 +25,17 @@ const createHintConnector: ConnectorFactory = (deps) => {
     // Any Hint setting given (including HINT_API_URL pointing somewhere else) means: no sandbox.
     // Events stored by a process that died before waking its drainer are picked up at start.
     async afterListen() {
-      const { rows } = await deps.db.query(`SELECT id, practice_id FROM connections WHERE system = 'hint' AND status = 'active'`);
+      const { rows } = await deps.db.query(
+        `SELECT id, practice_id FROM connections WHERE system = 'hint' AND status = 'active'`,
+      );
       for (const r of rows) await wakeDrainer(deps.db, r.practice_id, r.id);
     },
-    hasRealCredentials: () => Boolean(deps.config.hint.partnerApiKey || deps.config.hint.webhookSecret || deps.config.hint.apiUrl !== 'https://api.hint.com'),
+    hasRealCredentials: () =>
+      Boolean(
+        deps.config.hint.partnerApiKey ||
+        deps.config.hint.webhookSecret ||
+        deps.config.hint.apiUrl !== 'https://api.hint.com',
+      ),
   };
 };
 

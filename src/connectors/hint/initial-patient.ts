@@ -48,23 +48,35 @@ export function laneKeysOf(p: HintPatient): string[] {
 async function pendingReview(run: Run, remoteId: string): Promise<boolean> {
   const { rows } = await run.rt.deps.db.query(
     `SELECT 1 FROM match_reviews WHERE connection_id = $1 AND entity_kind = 'patient' AND remote_id = $2 AND status = 'pending' LIMIT 1`,
-    [run.hc.id, remoteId]);
+    [run.hc.id, remoteId],
+  );
   return rows.length > 0;
 }
 
 export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchItem> {
   const { rt, hc } = run;
-  const item = (action: string, localId: string | null = null, message: string | null = null): BatchItem => ({ entityKind: 'patient', remoteId: p.id, localId, action, message });
+  const item = (action: string, localId: string | null = null, message: string | null = null): BatchItem => ({
+    entityKind: 'patient',
+    remoteId: p.id,
+    localId,
+    action,
+    message,
+  });
   const existing = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
   if (existing) {
     const result = await absorbPatient(rt, hc, p, { source: 'initial', allowCreate: false });
-    const after = result === 'errored' ? await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id }) : undefined;
+    const after =
+      result === 'errored'
+        ? await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id })
+        : undefined;
     return item('already_linked', existing.localId, after?.errorMessage ?? null);
   }
   if (await pendingReview(run, p.id)) return item('review', null, 'a match review is pending');
   const policy = hc.settings.initialSync;
   const outcome = await linkUnlinkedPatient(rt, hc, p, {
-    create: policy.unmatchedHint === 'create' && hc.settings.createInTandem, review: policy.uncertain === 'review', claim: (id) => claim(run, id),
+    create: policy.unmatchedHint === 'create' && hc.settings.createInTandem,
+    review: policy.uncertain === 'review',
+    claim: (id) => claim(run, id),
   });
   switch (outcome.kind) {
     case 'linked': {
@@ -76,8 +88,10 @@ export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchIte
       const linked = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
       return item('link', outcome.link.localId, linked?.errorMessage ?? 'linked with an error');
     }
-    case 'review': return item('review');
-    case 'skipped': return item('skip');
+    case 'review':
+      return item('review');
+    case 'skipped':
+      return item('skip');
     default: {
       const _never: never = outcome;
       return _never;
@@ -88,29 +102,46 @@ export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchIte
 /** What syncOnePatient would do, without writing anything. */
 export async function classifyPatient(run: Run, p: HintPatient): Promise<BatchItem> {
   const { rt, hc } = run;
-  const item = (action: string, localId: string | null = null): BatchItem => ({ entityKind: 'patient', remoteId: p.id, localId, action });
+  const item = (action: string, localId: string | null = null): BatchItem => ({
+    entityKind: 'patient',
+    remoteId: p.id,
+    localId,
+    action,
+  });
   const existing = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
-  if (existing) { run.claimed.add(existing.localId); return item('already_linked', existing.localId); }
+  if (existing) {
+    run.claimed.add(existing.localId);
+    return item('already_linked', existing.localId);
+  }
   if (await pendingReview(run, p.id)) return item('review');
   const recordId = p.integration_record_id;
   if (recordId && isUuid(recordId) && !run.claimed.has(recordId)) {
-    const { rows } = await rt.deps.db.query('SELECT 1 FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [hc.practiceId, recordId]);
+    const { rows } = await rt.deps.db.query(
+      'SELECT 1 FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL',
+      [hc.practiceId, recordId],
+    );
     if (rows.length > 0 && claim(run, recordId)) return item('link', recordId);
   }
   const policy = hc.settings.initialSync;
   const result = await matchPatient(rt.deps.db, hc.practiceId, matchRecordOf(p), { region: 'US' });
   switch (result.kind) {
     case 'match': {
-      const taken = run.claimed.has(result.id) || (await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: result.id }));
+      const taken =
+        run.claimed.has(result.id) ||
+        (await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: result.id }));
       if (!taken && claim(run, result.id)) return item('link', result.id);
-      if (policy.uncertain === 'review') { run.inReview.add(result.id); return item('review'); }
+      if (policy.uncertain === 'review') {
+        run.inReview.add(result.id);
+        return item('review');
+      }
       return item('skip');
     }
     case 'review':
       if (policy.uncertain !== 'review') return item('skip');
       for (const c of result.candidates) run.inReview.add(c.id);
       return item('review');
-    case 'new': return item(policy.unmatchedHint === 'create' && hc.settings.createInTandem ? 'create_local' : 'skip');
+    case 'new':
+      return item(policy.unmatchedHint === 'create' && hc.settings.createInTandem ? 'create_local' : 'skip');
     default: {
       const _never: never = result;
       return _never;

@@ -35,10 +35,22 @@ export function concurrencyFor(rateLimitPerSecond: number): number {
 }
 
 export async function startInitialSync(rt: HintRuntime, connection: Connection, dryRun: boolean) {
-  if (connection.status !== 'active') throw new ConflictError('the Hint connection is not active', [{ field: 'status', message: `is ${connection.status}` }]);
-  const batch = await createBatch(rt.deps.db, { practiceId: connection.practiceId, connectionId: connection.id, kind: 'hint:initial-sync', dryRun });
-  await enqueue(rt.deps.db, 'hint:initial-sync', { practiceId: connection.practiceId, connectionId: connection.id, batchId: batch.id },
-    { queue: `hint:initial-sync:${connection.id}`, maxAttempts: 5 });
+  if (connection.status !== 'active')
+    throw new ConflictError('the Hint connection is not active', [
+      { field: 'status', message: `is ${connection.status}` },
+    ]);
+  const batch = await createBatch(rt.deps.db, {
+    practiceId: connection.practiceId,
+    connectionId: connection.id,
+    kind: 'hint:initial-sync',
+    dryRun,
+  });
+  await enqueue(
+    rt.deps.db,
+    'hint:initial-sync',
+    { practiceId: connection.practiceId, connectionId: connection.id, batchId: batch.id },
+    { queue: `hint:initial-sync:${connection.id}`, maxAttempts: 5 },
+  );
   return batchView(batch);
 }
 
@@ -48,34 +60,73 @@ export function initialSyncTask(rt: HintRuntime): TaskHandler<'hint:initial-sync
 
 /** The shared state of one run: what it has seen and how it reports. */
 export interface Run {
-  rt: HintRuntime; hc: HintConn; batchId: string; dryRun: boolean;
+  rt: HintRuntime;
+  hc: HintConn;
+  batchId: string;
+  dryRun: boolean;
   /** Records in flight at once; by default from the connection's rate limit (concurrencyFor). */
   concurrency?: number;
   /** Local patients a record of this run has taken (test-and-set, see claim()). */
-  claimed: Set<string>; inReview: Set<string>;
+  claimed: Set<string>;
+  inReview: Set<string>;
 }
 
 /** The phases, in order; each returns true when an abort was asked for. Invoices come last: they go through patients' links. */
-const PHASES: ((run: Run) => Promise<boolean>)[] = [practitionersPhase, patientsPhase, unlinkedTandemPhase, invoicesPhase];
+const PHASES: ((run: Run) => Promise<boolean>)[] = [
+  practitionersPhase,
+  patientsPhase,
+  unlinkedTandemPhase,
+  invoicesPhase,
+];
 
-export async function runInitialSync(rt: HintRuntime, p: { practiceId: string; connectionId: string; batchId: string }, lastAttempt = true): Promise<void> {
+export async function runInitialSync(
+  rt: HintRuntime,
+  p: { practiceId: string; connectionId: string; batchId: string },
+  lastAttempt = true,
+): Promise<void> {
   const { db } = rt.deps;
   const hc = await loadConn(rt, p.practiceId, p.connectionId);
-  if (!hc) { await finishBatch(db, p.practiceId, p.batchId, 'failed', 'the Hint connection is not active'); return; }
+  if (!hc) {
+    await finishBatch(db, p.practiceId, p.batchId, 'failed', 'the Hint connection is not active');
+    return;
+  }
   const batch = await startBatch(db, p.practiceId, p.batchId);
-  if (!batch) return;   // aborted before it started
+  if (!batch) return; // aborted before it started
   const run: Run = {
-    rt, hc, batchId: batch.id, dryRun: batch.dryRun, concurrency: concurrencyFor(hc.settings.rateLimitPerSecond), claimed: new Set(), inReview: new Set(),
+    rt,
+    hc,
+    batchId: batch.id,
+    dryRun: batch.dryRun,
+    concurrency: concurrencyFor(hc.settings.rateLimitPerSecond),
+    claimed: new Set(),
+    inReview: new Set(),
   };
   try {
     let aborted = false;
     for (const phase of PHASES) if ((aborted = await phase(run))) break;
     await finishBatch(db, p.practiceId, p.batchId, aborted ? 'aborted' : 'completed');
-    await writeLog(db, p.practiceId, { level: 'debug', message: `Hint initial sync ${aborted ? 'aborted' : 'completed'}`, connectionId: hc.id, context: { batchId: batch.id, dryRun: batch.dryRun } });
+    await writeLog(db, p.practiceId, {
+      level: 'debug',
+      message: `Hint initial sync ${aborted ? 'aborted' : 'completed'}`,
+      connectionId: hc.id,
+      context: { batchId: batch.id, dryRun: batch.dryRun },
+    });
   } catch (error) {
     // A retried attempt starts over; re-running is idempotent. The last one marks the batch failed.
-    await writeLog(db, p.practiceId, { level: 'exception', message: `Hint initial sync attempt failed: ${error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'failed'}`, connectionId: hc.id, context: { batchId: batch.id } });
-    if (lastAttempt) await finishBatch(db, p.practiceId, p.batchId, 'failed', error instanceof Error ? error.message.slice(0, 300) : 'failed');
+    await writeLog(db, p.practiceId, {
+      level: 'exception',
+      message: `Hint initial sync attempt failed: ${error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'failed'}`,
+      connectionId: hc.id,
+      context: { batchId: batch.id },
+    });
+    if (lastAttempt)
+      await finishBatch(
+        db,
+        p.practiceId,
+        p.batchId,
+        'failed',
+        error instanceof Error ? error.message.slice(0, 300) : 'failed',
+      );
     throw error;
   }
 }
@@ -87,14 +138,22 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string } | null
  * One record's failure is one report line, not the end of the batch; Hint being unreachable
  * (after the client's retries) ends the attempt instead, and the job's retry starts it over.
  */
-async function oneRecord(id: { remoteId?: string; localId?: string }, work: () => Promise<BatchItem>): Promise<BatchItem> {
+async function oneRecord(
+  id: { remoteId?: string; localId?: string },
+  work: () => Promise<BatchItem>,
+): Promise<BatchItem> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof HintApiError && error.retryable) throw error;
     const line = { entityKind: 'patient', remoteId: id.remoteId ?? null, localId: id.localId ?? null };
     if (isUniqueViolation(error)) return { ...line, action: 'skip', message: 'linked meanwhile by another record' };
-    const reason = error instanceof HintApiError ? `Hint ${error.status}` : error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'failed';
+    const reason =
+      error instanceof HintApiError
+        ? `Hint ${error.status}`
+        : error instanceof Error
+          ? error.message.split('\n')[0]!.slice(0, 200)
+          : 'failed';
     return { ...line, action: 'error', message: reason };
   }
 }
@@ -125,7 +184,12 @@ async function* hintPages<T>(run: Run, fetchPage: (offset: number) => Promise<Pa
  * recorded whole, in order, one line per record. At most two pages are held, whatever the size
  * of the practice. An abort is seen when a page is recorded; the page in flight then finishes.
  */
-async function throughPool<T>(run: Run, pages: AsyncIterable<T[]>, keysOf: (item: T) => string[], work: (item: T) => Promise<BatchItem>): Promise<boolean> {
+async function throughPool<T>(
+  run: Run,
+  pages: AsyncIterable<T[]>,
+  keysOf: (item: T) => string[],
+  work: (item: T) => Promise<BatchItem>,
+): Promise<boolean> {
   const pool = new LanePool(run.concurrency ?? concurrencyFor(run.hc.settings.rateLimitPerSecond));
   let previous: Promise<BatchItem[]> | undefined;
   try {
@@ -142,23 +206,33 @@ async function throughPool<T>(run: Run, pages: AsyncIterable<T[]>, keysOf: (item
     pool.cancelWaiting(error instanceof Error ? error : new Error('initial sync attempt failed'));
     throw error;
   } finally {
-    await pool.idle();   // nothing of this attempt keeps writing once it has ended
+    await pool.idle(); // nothing of this attempt keeps writing once it has ended
   }
 }
 
 async function practitionersPhase(run: Run): Promise<boolean> {
   const { rt, hc } = run;
   // Few, and a practitioner may be created on either side: one at a time.
-  for await (const items of hintPages(run, (offset) => listPractitioners(rt, hc, { limit: PAGE, offset, sort: 'created_at' }))) {
+  for await (const items of hintPages(run, (offset) =>
+    listPractitioners(rt, hc, { limit: PAGE, offset, sort: 'created_at' }),
+  )) {
     const results: BatchItem[] = [];
     for (const p of items) {
       const linked = await findLink(rt.deps.db, hc.practiceId, hc.id, 'practitioner', { remoteId: p.id });
-      const action = run.dryRun || linked ? 'link_or_create' : await absorbPractitioner(rt, hc, p).catch((error: unknown) => {
-        // Linked meanwhile (a webhook, another run): its transaction rolled back, nothing was made twice.
-        if (isUniqueViolation(error)) return 'already_linked';
-        throw error;
+      const action =
+        run.dryRun || linked
+          ? 'link_or_create'
+          : await absorbPractitioner(rt, hc, p).catch((error: unknown) => {
+              // Linked meanwhile (a webhook, another run): its transaction rolled back, nothing was made twice.
+              if (isUniqueViolation(error)) return 'already_linked';
+              throw error;
+            });
+      results.push({
+        entityKind: 'practitioner',
+        remoteId: p.id,
+        localId: linked?.localId ?? null,
+        action: linked ? 'already_linked' : action,
       });
-      results.push({ entityKind: 'practitioner', remoteId: p.id, localId: linked?.localId ?? null, action: linked ? 'already_linked' : action });
     }
     if (await record(run, results)) return true;
   }
@@ -167,8 +241,12 @@ async function practitionersPhase(run: Run): Promise<boolean> {
 
 async function patientsPhase(run: Run): Promise<boolean> {
   const { rt, hc } = run;
-  return throughPool(run, hintPages(run, (offset) => listPatients(rt, hc, { limit: PAGE, offset, sort: 'created_at' })), laneKeysOf,
-    (p) => oneRecord({ remoteId: p.id }, () => (run.dryRun ? classifyPatient(run, p) : syncOnePatient(run, p))));
+  return throughPool(
+    run,
+    hintPages(run, (offset) => listPatients(rt, hc, { limit: PAGE, offset, sort: 'created_at' })),
+    laneKeysOf,
+    (p) => oneRecord({ remoteId: p.id }, () => (run.dryRun ? classifyPatient(run, p) : syncOnePatient(run, p))),
+  );
 }
 
 /** Pages of Tandem patients no Hint patient matched (keyset paging by id: memory stays bounded). */
@@ -180,9 +258,16 @@ async function* unlinkedTandemPages(run: Run): AsyncGenerator<string[]> {
       `SELECT p.id FROM patients p
        WHERE p.practice_id = $1 AND p.deleted_at IS NULL AND p.id > $3
          AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'patient' AND l.local_id = p.id)
-       ORDER BY p.id LIMIT ${TANDEM_PAGE}`, [hc.practiceId, hc.id, after]);
-    const candidates = await underReview(run, rows.map((r) => r.id as string));
-    const ids = rows.map((r) => r.id as string).filter((id) => !run.claimed.has(id) && !run.inReview.has(id) && !candidates.has(id));
+       ORDER BY p.id LIMIT ${TANDEM_PAGE}`,
+      [hc.practiceId, hc.id, after],
+    );
+    const candidates = await underReview(
+      run,
+      rows.map((r) => r.id as string),
+    );
+    const ids = rows
+      .map((r) => r.id as string)
+      .filter((id) => !run.claimed.has(id) && !run.inReview.has(id) && !candidates.has(id));
     if (ids.length > 0) {
       await addToTotal(rt.deps.db, hc.practiceId, run.batchId, ids.length);
       yield ids;
@@ -201,7 +286,9 @@ async function underReview(run: Run, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const { rows } = await run.rt.deps.db.query(
     `SELECT DISTINCT c->>'id' AS id FROM match_reviews r CROSS JOIN jsonb_array_elements(r.candidates) c
-     WHERE r.connection_id = $1 AND r.status = 'pending' AND c->>'id' = ANY($2::text[])`, [run.hc.id, ids]);
+     WHERE r.connection_id = $1 AND r.status = 'pending' AND c->>'id' = ANY($2::text[])`,
+    [run.hc.id, ids],
+  );
   return new Set(rows.map((r) => r.id as string));
 }
 
@@ -209,13 +296,25 @@ async function underReview(run: Run, ids: string[]): Promise<Set<string>> {
 async function unlinkedTandemPhase(run: Run): Promise<boolean> {
   const { rt, hc } = run;
   const create = hc.settings.initialSync.unmatchedTandem === 'create' && hc.settings.createInHint;
-  return throughPool(run, unlinkedTandemPages(run), () => [], async (id): Promise<BatchItem> => {
-    if (!create) return { entityKind: 'patient', localId: id, action: 'skip', message: 'no match in Hint; policy: skip' };
-    if (run.dryRun) return { entityKind: 'patient', localId: id, action: 'create_remote' };
-    return oneRecord({ localId: id }, async () => {
-      const outcome = await pushPatient(rt, hc, id);
-      const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: id });
-      return { entityKind: 'patient', localId: id, remoteId: link?.remoteId ?? null, action: outcome === 'created' ? 'create_remote' : outcome === 'errored' ? 'error' : outcome, message: outcome === 'errored' ? link?.errorMessage ?? 'see the log' : null };
-    });
-  });
+  return throughPool(
+    run,
+    unlinkedTandemPages(run),
+    () => [],
+    async (id): Promise<BatchItem> => {
+      if (!create)
+        return { entityKind: 'patient', localId: id, action: 'skip', message: 'no match in Hint; policy: skip' };
+      if (run.dryRun) return { entityKind: 'patient', localId: id, action: 'create_remote' };
+      return oneRecord({ localId: id }, async () => {
+        const outcome = await pushPatient(rt, hc, id);
+        const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: id });
+        return {
+          entityKind: 'patient',
+          localId: id,
+          remoteId: link?.remoteId ?? null,
+          action: outcome === 'created' ? 'create_remote' : outcome === 'errored' ? 'error' : outcome,
+          message: outcome === 'errored' ? (link?.errorMessage ?? 'see the log') : null,
+        };
+      });
+    },
+  );
 }

@@ -13,23 +13,38 @@ const opts = (hc: HintConn) => ({ token: hc.token, ratePerSecond: hc.settings.ra
 /** The invoice with its charges; undefined when Hint has none by that id (or alias). */
 export async function getInvoice(rt: HintRuntime, hc: HintConn, id: string): Promise<HintInvoice | undefined> {
   try {
-    return (await rt.client.call('GET', at(id), { ...opts(hc), query: { expand: 'charges' }, schema: hintInvoiceSchema })).data;
+    return (
+      await rt.client.call('GET', at(id), { ...opts(hc), query: { expand: 'charges' }, schema: hintInvoiceSchema })
+    ).data;
   } catch (error) {
     if (error instanceof HintApiError && error.status === 404) return undefined;
     throw error;
   }
 }
 
-export async function listInvoices(rt: HintRuntime, hc: HintConn, query: Record<string, string | number | undefined>): Promise<Page<HintInvoice>> {
+export async function listInvoices(
+  rt: HintRuntime,
+  hc: HintConn,
+  query: Record<string, string | number | undefined>,
+): Promise<Page<HintInvoice>> {
   const res = await rt.client.call('GET', BASE, { ...opts(hc), query, schema: z.array(hintInvoiceSchema) });
   return { items: res.data, total: res.totalCount };
 }
 
-export async function createInvoice(rt: HintRuntime, hc: HintConn, body: Record<string, unknown>): Promise<HintInvoice> {
+export async function createInvoice(
+  rt: HintRuntime,
+  hc: HintConn,
+  body: Record<string, unknown>,
+): Promise<HintInvoice> {
   return (await rt.client.call('POST', BASE, { ...opts(hc), body, schema: hintInvoiceSchema })).data;
 }
 
-export async function patchInvoice(rt: HintRuntime, hc: HintConn, id: string, body: Record<string, unknown>): Promise<void> {
+export async function patchInvoice(
+  rt: HintRuntime,
+  hc: HintConn,
+  id: string,
+  body: Record<string, unknown>,
+): Promise<void> {
   await rt.client.call('PATCH', at(id), { ...opts(hc), body });
 }
 
@@ -43,7 +58,12 @@ export async function deleteInvoice(rt: HintRuntime, hc: HintConn, id: string): 
   await rt.client.call('DELETE', at(id), opts(hc));
 }
 
-export async function addCharge(rt: HintRuntime, hc: HintConn, id: string, body: Record<string, unknown>): Promise<void> {
+export async function addCharge(
+  rt: HintRuntime,
+  hc: HintConn,
+  id: string,
+  body: Record<string, unknown>,
+): Promise<void> {
   await rt.client.call('POST', `${at(id)}/charges`, { ...opts(hc), body });
 }
 

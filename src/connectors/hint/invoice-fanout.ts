@@ -11,8 +11,13 @@ export async function enqueueInvoicePush(tx: Tx, event: DomainEvent, connection:
   if (readSettings(connection.settings).billing !== 'practice') return;
   const { rows } = await tx.query(
     `SELECT remote_id FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = 'invoice' AND local_id = $3`,
-    [event.practiceId, connection.id, event.entityId]);
+    [event.practiceId, connection.id, event.entityId],
+  );
   const key = rows[0]?.remote_id ?? event.entityId;
-  await enqueue(tx, 'hint:push-invoice', { practiceId: event.practiceId, connectionId: connection.id, invoiceId: event.entityId },
-    { queue: `hint:${connection.id}:${key}`, jobKey: `hint:push-invoice:${connection.id}:${event.entityId}` });
+  await enqueue(
+    tx,
+    'hint:push-invoice',
+    { practiceId: event.practiceId, connectionId: connection.id, invoiceId: event.entityId },
+    { queue: `hint:${connection.id}:${key}`, jobKey: `hint:push-invoice:${connection.id}:${event.entityId}` },
+  );
 }

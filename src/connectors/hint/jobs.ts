@@ -26,7 +26,13 @@ declare module '../../jobs/types.ts' {
     'hint:push-patient': { practiceId: string; connectionId: string; patientId: string };
     'hint:push-practitioner': { practiceId: string; connectionId: string; practitionerId: string };
     'hint:push-invoice': { practiceId: string; connectionId: string; invoiceId: string };
-    'hint:review-accepted': { practiceId: string; connectionId: string; reviewId: string; patientId: string; remoteId: string };
+    'hint:review-accepted': {
+      practiceId: string;
+      connectionId: string;
+      reviewId: string;
+      patientId: string;
+      remoteId: string;
+    };
     'hint:review-rejected': { practiceId: string; connectionId: string; reviewId: string; remoteId: string };
     'hint:reconcile': { practiceId?: string; connectionId?: string };
     'hint:initial-sync': { practiceId: string; connectionId: string; batchId: string };
@@ -59,33 +65,51 @@ export function hintTasks(rt: HintRuntime): TaskHandlers {
     'hint:review-rejected': async ({ practiceId, connectionId, remoteId }) => {
       const hc = await loadConn(rt, practiceId, connectionId);
       const p = hc?.settings.createInTandem ? await getPatient(rt, hc, remoteId) : undefined;
-      if (hc && p && !(await findLink(rt.deps.db, practiceId, connectionId, 'patient', { remoteId }))) await createFromHint(rt, hc, p);
+      if (hc && p && !(await findLink(rt.deps.db, practiceId, connectionId, 'patient', { remoteId })))
+        await createFromHint(rt, hc, p);
     },
     'hint:reconcile': reconcileTask(rt),
     'hint:initial-sync': initialSyncTask(rt),
   };
 }
 
-export const hintFanOut: FanOutTarget[] = [{
-  system: 'hint',
-  entityKinds: ['patient', 'practitioner', 'invoice'],
-  enqueue: (tx, event, connection) => hintFanOut[0]!.enqueueBatch!(tx, [{ event, connection }]),
-  // One statement for the links and one for the jobs, however many changes the dispatch holds.
-  async enqueueBatch(tx, items) {
-    const remoteIds = await patientRemoteIds(tx, items.filter((i) => i.event.entityKind === 'patient'));
-    const jobs: JobToAdd[] = [];
-    for (const { event, connection } of items) {
-      if (event.entityKind === 'invoice') { await enqueueInvoicePush(tx, event, connection); continue; }
-      // A record deleted in Tandem stays in Hint, which holds its memberships and billing.
-      if (event.action === 'deleted') continue;
-      const hc = { practiceId: event.practiceId, id: connection.id };
-      if (event.entityKind === 'patient') { jobs.push(pushJob(hc, event.entityId, remoteIds.get(`${connection.id}:${event.entityId}`) ?? null)); continue; }
-      jobs.push({ name: 'hint:push-practitioner', payload: { practiceId: event.practiceId, connectionId: connection.id, practitionerId: event.entityId },
-        options: { queue: `hint:${connection.id}:${event.entityId}`, jobKey: `hint:push-practitioner:${connection.id}:${event.entityId}` } });
-    }
-    await enqueueMany(tx, jobs);
+export const hintFanOut: FanOutTarget[] = [
+  {
+    system: 'hint',
+    entityKinds: ['patient', 'practitioner', 'invoice'],
+    enqueue: (tx, event, connection) => hintFanOut[0]!.enqueueBatch!(tx, [{ event, connection }]),
+    // One statement for the links and one for the jobs, however many changes the dispatch holds.
+    async enqueueBatch(tx, items) {
+      const remoteIds = await patientRemoteIds(
+        tx,
+        items.filter((i) => i.event.entityKind === 'patient'),
+      );
+      const jobs: JobToAdd[] = [];
+      for (const { event, connection } of items) {
+        if (event.entityKind === 'invoice') {
+          await enqueueInvoicePush(tx, event, connection);
+          continue;
+        }
+        // A record deleted in Tandem stays in Hint, which holds its memberships and billing.
+        if (event.action === 'deleted') continue;
+        const hc = { practiceId: event.practiceId, id: connection.id };
+        if (event.entityKind === 'patient') {
+          jobs.push(pushJob(hc, event.entityId, remoteIds.get(`${connection.id}:${event.entityId}`) ?? null));
+          continue;
+        }
+        jobs.push({
+          name: 'hint:push-practitioner',
+          payload: { practiceId: event.practiceId, connectionId: connection.id, practitionerId: event.entityId },
+          options: {
+            queue: `hint:${connection.id}:${event.entityId}`,
+            jobKey: `hint:push-practitioner:${connection.id}:${event.entityId}`,
+          },
+        });
+      }
+      await enqueueMany(tx, jobs);
+    },
   },
-}];
+];
 
 /** "<connectionId>:<localId>" → the Hint id of each linked patient among these changes. */
 async function patientRemoteIds(tx: Tx, items: FanOutItem[]): Promise<Map<string, string>> {
@@ -94,6 +118,7 @@ async function patientRemoteIds(tx: Tx, items: FanOutItem[]): Promise<Map<string
     `SELECT l.connection_id, l.local_id, l.remote_id FROM links l
      JOIN unnest($1::uuid[], $2::uuid[]) AS c(connection_id, local_id) USING (connection_id, local_id)
      WHERE l.entity_kind = 'patient' AND l.remote_id IS NOT NULL`,
-    [items.map((i) => i.connection.id), items.map((i) => i.event.entityId)]);
+    [items.map((i) => i.connection.id), items.map((i) => i.event.entityId)],
+  );
   return new Map(rows.map((r) => [`${r.connection_id}:${r.local_id}`, r.remote_id as string]));
 }

@@ -10,7 +10,8 @@ export class LanePool {
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`LanePool limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`LanePool limit must be a positive integer, got ${limit}`);
   }
 
   /** Runs `work` once a slot is free and none of its keys is held by a running task. */
@@ -19,11 +20,14 @@ export class LanePool {
       const start = () => {
         this.running += 1;
         for (const k of keys) this.busy.add(k);
-        Promise.resolve().then(work).then(resolve, reject).finally(() => {
-          this.running -= 1;
-          for (const k of keys) this.busy.delete(k);
-          this.pump();
-        });
+        Promise.resolve()
+          .then(work)
+          .then(resolve, reject)
+          .finally(() => {
+            this.running -= 1;
+            for (const k of keys) this.busy.delete(k);
+            this.pump();
+          });
       };
       this.waiting.push({ keys, start, cancel: reject });
       this.pump();

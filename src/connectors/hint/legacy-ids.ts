@@ -8,24 +8,46 @@ import { listPatients, patchPatient } from './api.ts';
 import { HintApiError } from './client.ts';
 import type { HintConn, HintRuntime } from './runtime.ts';
 
-export interface LegacyMigration { scanned: number; moved: number; alreadySet: number; conflicts: number; withoutLegacyId: number }
+export interface LegacyMigration {
+  scanned: number;
+  moved: number;
+  alreadySet: number;
+  conflicts: number;
+  withoutLegacyId: number;
+}
 
 async function isLinked(rt: HintRuntime, hc: HintConn, hintId: string): Promise<boolean> {
-  const { rows } = await rt.deps.db.query(`SELECT 1 FROM links WHERE connection_id = $1 AND entity_kind = 'patient' AND remote_id = $2`, [hc.id, hintId]);
+  const { rows } = await rt.deps.db.query(
+    `SELECT 1 FROM links WHERE connection_id = $1 AND entity_kind = 'patient' AND remote_id = $2`,
+    [hc.id, hintId],
+  );
   return rows.length > 0;
 }
 
-export async function migrateLegacyIds(rt: HintRuntime, hc: HintConn, options: { dryRun?: boolean } = {}): Promise<LegacyMigration> {
+export async function migrateLegacyIds(
+  rt: HintRuntime,
+  hc: HintConn,
+  options: { dryRun?: boolean } = {},
+): Promise<LegacyMigration> {
   const result: LegacyMigration = { scanned: 0, moved: 0, alreadySet: 0, conflicts: 0, withoutLegacyId: 0 };
   for (let offset = 0; ; offset += 100) {
     const page = await listPatients(rt, hc, { limit: 100, offset, sort: 'created_at', filter: 'all' });
     for (const p of page.items) {
       result.scanned += 1;
       const legacy = p.import_id?.trim() || p.external_link_id?.trim();
-      if (!legacy) { result.withoutLegacyId += 1; continue; }
+      if (!legacy) {
+        result.withoutLegacyId += 1;
+        continue;
+      }
       // A patient linked in Tandem carries Tandem's id there already (or will, on its next sync).
-      if (p.integration_record_id || (await isLinked(rt, hc, p.id))) { result.alreadySet += 1; continue; }
-      if (options.dryRun) { result.moved += 1; continue; }
+      if (p.integration_record_id || (await isLinked(rt, hc, p.id))) {
+        result.alreadySet += 1;
+        continue;
+      }
+      if (options.dryRun) {
+        result.moved += 1;
+        continue;
+      }
       try {
         await patchPatient(rt, hc, p.id, { integration_record_id: legacy });
         result.moved += 1;
@@ -33,11 +55,21 @@ export async function migrateLegacyIds(rt: HintRuntime, hc: HintConn, options: {
         // Another patient already holds that id (Hint refuses duplicates with 422).
         if (!(error instanceof HintApiError) || error.retryable) throw error;
         result.conflicts += 1;
-        await writeLog(rt.deps.db, hc.practiceId, { level: 'error', message: `legacy id not moved: ${error.hintMessage}`, connectionId: hc.id, context: { hintId: p.id } });
+        await writeLog(rt.deps.db, hc.practiceId, {
+          level: 'error',
+          message: `legacy id not moved: ${error.hintMessage}`,
+          connectionId: hc.id,
+          context: { hintId: p.id },
+        });
       }
     }
     if (page.items.length < 100) break;
   }
-  await writeLog(rt.deps.db, hc.practiceId, { level: 'debug', message: 'Hint legacy ids migrated', connectionId: hc.id, context: { ...result, dryRun: options.dryRun ?? false } });
+  await writeLog(rt.deps.db, hc.practiceId, {
+    level: 'debug',
+    message: 'Hint legacy ids migrated',
+    connectionId: hc.id,
+    context: { ...result, dryRun: options.dryRun ?? false },
+  });
   return result;
 }

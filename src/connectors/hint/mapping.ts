@@ -16,10 +16,27 @@ export interface PractitionerResolver {
 const SEX_TO_HINT: Record<string, string | null> = { male: 'male', female: 'female', other: 'intersex', unknown: null };
 const SEX_FROM_HINT: Record<string, string> = { male: 'male', female: 'female', intersex: 'other' };
 const GENDER_IDENTITIES = ['man', 'woman', 'trans man', 'trans woman', 'nonbinary', 'not listed'];
-const GENDER_SYNONYMS: Record<string, string> = { male: 'man', female: 'woman', 'non-binary': 'nonbinary', 'non binary': 'nonbinary' };
-const COUNTRY_NAMES: Record<string, string> = { US: 'United States', AU: 'Australia', CA: 'Canada', GB: 'United Kingdom', NZ: 'New Zealand' };
+const GENDER_SYNONYMS: Record<string, string> = {
+  male: 'man',
+  female: 'woman',
+  'non-binary': 'nonbinary',
+  'non binary': 'nonbinary',
+};
+const COUNTRY_NAMES: Record<string, string> = {
+  US: 'United States',
+  AU: 'Australia',
+  CA: 'Canada',
+  GB: 'United Kingdom',
+  NZ: 'New Zealand',
+};
 const PHONE_TYPE_TO_HINT: Record<string, string> = { mobile: 'mobile', home: 'home', work: 'office', other: 'other' };
-const PHONE_TYPE_FROM_HINT: Record<string, 'mobile' | 'home' | 'work' | 'other'> = { mobile: 'mobile', cell: 'mobile', home: 'home', office: 'work', work: 'work' };
+const PHONE_TYPE_FROM_HINT: Record<string, 'mobile' | 'home' | 'work' | 'other'> = {
+  mobile: 'mobile',
+  cell: 'mobile',
+  home: 'home',
+  office: 'work',
+  work: 'work',
+};
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 
@@ -57,8 +74,11 @@ function hintToE164(number: string): string {
 export function canonicalWire(rule: FieldRule, patient: Json, resolver: PractitionerResolver): Wire | undefined {
   const value = getPath(patient, rule.canonical);
   switch (CANONICAL_PATIENT_FIELDS[rule.canonical] as FieldKind) {
-    case 'text': case 'date': return text(value);
-    case 'sex': return typeof value === 'string' ? SEX_TO_HINT[value] ?? null : null;
+    case 'text':
+    case 'date':
+      return text(value);
+    case 'sex':
+      return typeof value === 'string' ? (SEX_TO_HINT[value] ?? null) : null;
     case 'genderIdentity': {
       const v = text(value)?.toLowerCase();
       if (!v) return null;
@@ -67,11 +87,15 @@ export function canonicalWire(rule: FieldRule, patient: Json, resolver: Practiti
     }
     case 'country': {
       const v = text(value)?.toUpperCase();
-      return v ? COUNTRY_NAMES[v] ?? v : null;
+      return v ? (COUNTRY_NAMES[v] ?? v) : null;
     }
-    case 'phones': return ((value ?? []) as { number: string; type: string }[])
-      .map((p) => ({ number: e164ToHint(p.number), type: PHONE_TYPE_TO_HINT[p.type] ?? 'other' }));
-    case 'practitioner': return typeof value === 'string' ? resolver.hintIdOf(value) : null;
+    case 'phones':
+      return ((value ?? []) as { number: string; type: string }[]).map((p) => ({
+        number: e164ToHint(p.number),
+        type: PHONE_TYPE_TO_HINT[p.type] ?? 'other',
+      }));
+    case 'practitioner':
+      return typeof value === 'string' ? resolver.hintIdOf(value) : null;
   }
 }
 
@@ -87,14 +111,23 @@ function countryFromHint(value: string): string | null {
 export function decodeWire(rule: FieldRule, wire: Wire, resolver: PractitionerResolver): unknown {
   const kind = CANONICAL_PATIENT_FIELDS[rule.canonical] as FieldKind;
   if (kind === 'phones') {
-    return (Array.isArray(wire) ? wire : []).map((p) => ({ type: PHONE_TYPE_FROM_HINT[p.type] ?? 'other', number: hintToE164(p.number) }));
+    return (Array.isArray(wire) ? wire : []).map((p) => ({
+      type: PHONE_TYPE_FROM_HINT[p.type] ?? 'other',
+      number: hintToE164(p.number),
+    }));
   }
   if (wire === null || Array.isArray(wire)) return null;
   switch (kind) {
-    case 'text': case 'date': case 'genderIdentity': return wire;
-    case 'sex': return SEX_FROM_HINT[wire] ?? null;
-    case 'country': return countryFromHint(wire);
-    case 'practitioner': return resolver.localIdOf(wire);
+    case 'text':
+    case 'date':
+    case 'genderIdentity':
+      return wire;
+    case 'sex':
+      return SEX_FROM_HINT[wire] ?? null;
+    case 'country':
+      return countryFromHint(wire);
+    case 'practitioner':
+      return resolver.localIdOf(wire);
   }
 }
 
@@ -116,7 +149,10 @@ export function canonicalPatch(values: Map<FieldRule, unknown>, current: Json): 
   for (const [rule, value] of values) {
     if (value === undefined) continue;
     const [head, leaf] = rule.canonical.split('.') as [string, string | undefined];
-    if (!leaf) { patch[head] = value; continue; }
+    if (!leaf) {
+      patch[head] = value;
+      continue;
+    }
     const base = (patch[head] ?? (head === 'insurance' ? { ...((current[head] as Json | null) ?? {}) } : {})) as Json;
     base[leaf] = value;
     patch[head] = base;
@@ -125,14 +161,21 @@ export function canonicalPatch(values: Map<FieldRule, unknown>, current: Json): 
 }
 
 export interface StaffFacts {
-  webLink: string | null; membershipStatus: string | null; planName: string | null;
-  balanceCents: number | null; employerName: string | null; practitionerName: string | null;
+  webLink: string | null;
+  membershipStatus: string | null;
+  planName: string | null;
+  balanceCents: number | null;
+  employerName: string | null;
+  practitionerName: string | null;
 }
 
 /** What staff see about a linked patient, read from Hint's record (Hint owns all of it). */
 export function staffFacts(patient: HintPatient): StaffFacts {
-  const memberships = [...(patient.memberships ?? [])]
-    .sort((a, b) => Number(b.status === 'active') - Number(a.status === 'active') || String(b.start_date ?? '').localeCompare(String(a.start_date ?? '')));
+  const memberships = [...(patient.memberships ?? [])].sort(
+    (a, b) =>
+      Number(b.status === 'active') - Number(a.status === 'active') ||
+      String(b.start_date ?? '').localeCompare(String(a.start_date ?? '')),
+  );
   const current = memberships.find((m) => m.status !== 'ended') ?? memberships[0];
   return {
     webLink: patient.provider_web_link ?? null,

@@ -11,12 +11,16 @@ export type ConflictPolicy = 'latest' | 'hint' | 'tandem';
 
 const isEmpty = (v: Wire | undefined) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
 
-export const same = (a: Wire | undefined, b: Wire | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+export const same = (a: Wire | undefined, b: Wire | undefined) =>
+  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** A stable hash of wire values, to recognise our own writes coming back. */
 export function hashValues(values: Snapshot): string {
   const keys = Object.keys(values).sort();
-  return createHash('sha256').update(JSON.stringify(keys.map((k) => [k, values[k] ?? null]))).digest('base64url').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify(keys.map((k) => [k, values[k] ?? null])))
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 export interface InboundMergeInput {
@@ -73,8 +77,14 @@ export function mergeInbound(input: InboundMergeInput): InboundMergeResult {
       continue;
     }
     // First meeting (no base yet): an empty value never erases a filled one; each fills the other's gap.
-    if (!known && isEmpty(h)) { if (writesToHint(rule.direction)) needsPush = true; continue; }
-    if (!known && isEmpty(t)) { toTandem.set(rule, h); continue; }
+    if (!known && isEmpty(h)) {
+      if (writesToHint(rule.direction)) needsPush = true;
+      continue;
+    }
+    if (!known && isEmpty(t)) {
+      toTandem.set(rule, h);
+      continue;
+    }
     conflicts.push(rule.canonical);
     if (hintWins(rule, input)) toTandem.set(rule, h);
     else if (writesToHint(rule.direction)) needsPush = true;
@@ -83,7 +93,11 @@ export function mergeInbound(input: InboundMergeInput): InboundMergeResult {
 }
 
 /** Tandem changed: which fields to write to Hint (those differing from what Hint last held). */
-export function planOutbound(rules: FieldRule[], snapshot: Snapshot | null, tandem: Map<FieldRule, Wire | undefined>): Map<FieldRule, Wire> {
+export function planOutbound(
+  rules: FieldRule[],
+  snapshot: Snapshot | null,
+  tandem: Map<FieldRule, Wire | undefined>,
+): Map<FieldRule, Wire> {
   const out = new Map<FieldRule, Wire>();
   for (const rule of rules) {
     if (!writesToHint(rule.direction)) continue;

@@ -12,7 +12,13 @@ import { getRecord, type Json } from '../../db/records/repository.ts';
 import { HintApiError } from './client.ts';
 import { absorbInvoice, invoiceKey } from './inbound-invoice.ts';
 import {
-  addCharge, createInvoice, deleteCharge, deleteInvoice, getInvoice, invoiceAction, patchInvoice,
+  addCharge,
+  createInvoice,
+  deleteCharge,
+  deleteInvoice,
+  getInvoice,
+  invoiceAction,
+  patchInvoice,
 } from './invoice-api.ts';
 import { chargesOf, sameCharges, statusFromHint, wanted, type ChargeBody } from './invoice-mapping.ts';
 import { reasonFromHint } from './link-state.ts';
@@ -38,43 +44,78 @@ export async function pushInvoice(rt: HintRuntime, hc: HintConn, invoiceId: stri
   if (link?.remoteState === 'destroyed') return 'skipped';
   const patientLink = await findLink(db, hc.practiceId, hc.id, 'patient', { localId: String(canonical.patientId) });
   if (!patientLink || patientLink.remoteState === 'destroyed') {
-    await markInvoiceErrored(rt, hc, invoiceId, 'the invoice\'s patient is not linked to Hint');
+    await markInvoiceErrored(rt, hc, invoiceId, "the invoice's patient is not linked to Hint");
     return 'errored';
   }
   const lines = canonical.lines as InvoiceLine[];
-  const resolver = await practitionerResolver(db, hc, lines.map((l) => l.practitionerId), []);
+  const resolver = await practitionerResolver(
+    db,
+    hc,
+    lines.map((l) => l.practitionerId),
+    [],
+  );
   const charges = chargesOf(lines, resolver.hintIdOf);
-  const hash = hashValues({ invoice: JSON.stringify(wanted(canonical.status as InvoiceStatus, canonical.issuedOn as string | null, charges)) });
+  const hash = hashValues({
+    invoice: JSON.stringify(wanted(canonical.status as InvoiceStatus, canonical.issuedOn as string | null, charges)),
+  });
   if (link?.remoteId && link.writtenHash === hash && link.status === 'synced') return 'unchanged';
   try {
     const found = link?.remoteId ? await getInvoice(rt, hc, link.remoteId) : await getInvoice(rt, hc, invoiceId);
     if (link?.remoteId && !found) throw new InvoiceRefused('the invoice no longer exists in Hint');
-    const remote = found ?? await createInvoice(rt, hc, {
-      integration_record_id: invoiceId, patient: { id: patientLink.remoteId }, ...(canonical.issuedOn ? { date: canonical.issuedOn } : {}),
-    });
+    const remote =
+      found ??
+      (await createInvoice(rt, hc, {
+        integration_record_id: invoiceId,
+        patient: { id: patientLink.remoteId },
+        ...(canonical.issuedOn ? { date: canonical.issuedOn } : {}),
+      }));
     await upsertLink(db, invoiceKey(hc, invoiceId, remote.id), {});
     await writeInvoice(rt, hc, remote, canonical, charges);
     const after = await getInvoice(rt, hc, remote.id);
     if (!after) throw new InvoiceRefused('the invoice no longer exists in Hint');
-    await upsertLink(db, invoiceKey(hc, invoiceId, remote.id), { status: 'synced', errorMessage: null, writtenHash: hash, synced: true });
+    await upsertLink(db, invoiceKey(hc, invoiceId, remote.id), {
+      status: 'synced',
+      errorMessage: null,
+      writtenHash: hash,
+      synced: true,
+    });
     await absorbInvoice(rt, hc, after);
     return found ? 'updated' : 'created';
   } catch (error) {
-    if (error instanceof InvoiceRefused) { await markInvoiceErrored(rt, hc, invoiceId, error.message); return 'errored'; }
-    if (error instanceof HintApiError && !error.retryable) { await markInvoiceErrored(rt, hc, invoiceId, reasonFromHint(error)); return 'errored'; }
+    if (error instanceof InvoiceRefused) {
+      await markInvoiceErrored(rt, hc, invoiceId, error.message);
+      return 'errored';
+    }
+    if (error instanceof HintApiError && !error.retryable) {
+      await markInvoiceErrored(rt, hc, invoiceId, reasonFromHint(error));
+      return 'errored';
+    }
     throw error;
   }
 }
 
 /** Date, charges, then status, each only when Hint holds something else. */
-async function writeInvoice(rt: HintRuntime, hc: HintConn, remote: HintInvoice, canonical: Json, charges: ChargeBody[]): Promise<void> {
+async function writeInvoice(
+  rt: HintRuntime,
+  hc: HintConn,
+  remote: HintInvoice,
+  canonical: Json,
+  charges: ChargeBody[],
+): Promise<void> {
   let status = statusFromHint(remote.status);
   const hasPayments = (remote.payments_count ?? 0) > 0;
-  if (canonical.issuedOn && remote.date !== canonical.issuedOn) await patchInvoice(rt, hc, remote.id, { date: canonical.issuedOn });
+  if (canonical.issuedOn && remote.date !== canonical.issuedOn)
+    await patchInvoice(rt, hc, remote.id, { date: canonical.issuedOn });
   if (!sameCharges(remote.charges, charges)) {
-    if (status === 'void' || status === 'paid' || hasPayments) throw new InvoiceRefused(`lines cannot change on an invoice Hint holds as ${hasPayments ? 'paid in part' : status}`);
+    if (status === 'void' || status === 'paid' || hasPayments)
+      throw new InvoiceRefused(
+        `lines cannot change on an invoice Hint holds as ${hasPayments ? 'paid in part' : status}`,
+      );
     // Hint changes charges on drafts only: an issued invoice goes back to draft, and is issued again below.
-    if (status === 'issued') { await invoiceAction(rt, hc, remote.id, 'return_to_draft'); status = 'draft'; }
+    if (status === 'issued') {
+      await invoiceAction(rt, hc, remote.id, 'return_to_draft');
+      status = 'draft';
+    }
     for (const charge of remote.charges ?? []) await deleteCharge(rt, hc, remote.id, charge.id);
     for (const charge of charges) await addCharge(rt, hc, remote.id, { ...charge });
   }
@@ -84,12 +125,23 @@ async function writeInvoice(rt: HintRuntime, hc: HintConn, remote: HintInvoice, 
 }
 
 /** The Hint action that brings Hint's status to Tandem's; payments (and so 'paid') stay Hint's. */
-function statusAction(target: InvoiceStatus, hint: InvoiceStatus, hasPayments: boolean): 'issue' | 'void' | 'return_to_draft' | undefined {
+function statusAction(
+  target: InvoiceStatus,
+  hint: InvoiceStatus,
+  hasPayments: boolean,
+): 'issue' | 'void' | 'return_to_draft' | undefined {
   switch (target) {
-    case 'draft': return hint === 'issued' && !hasPayments ? 'return_to_draft' : undefined;
-    case 'issued': case 'paid': return hint === 'draft' ? 'issue' : undefined;
-    case 'void': return hint === 'draft' || hint === 'issued' ? 'void' : undefined;
-    default: { const _never: never = target; return _never; }
+    case 'draft':
+      return hint === 'issued' && !hasPayments ? 'return_to_draft' : undefined;
+    case 'issued':
+    case 'paid':
+      return hint === 'draft' ? 'issue' : undefined;
+    case 'void':
+      return hint === 'draft' || hint === 'issued' ? 'void' : undefined;
+    default: {
+      const _never: never = target;
+      return _never;
+    }
   }
 }
 
@@ -100,22 +152,39 @@ async function withdraw(rt: HintRuntime, hc: HintConn, link: Link): Promise<Invo
     const remote = await getInvoice(rt, hc, link.remoteId);
     const status = remote ? statusFromHint(remote.status) : undefined;
     if (status === 'draft') await deleteInvoice(rt, hc, link.remoteId);
-    else if (status === 'issued' && !(remote?.payments_count)) await invoiceAction(rt, hc, link.remoteId, 'void');
-    await upsertLink(rt.deps.db, invoiceKey(hc, link.localId, link.remoteId), { remoteState: status === 'draft' || !remote ? 'destroyed' : remote.status ?? null });
+    else if (status === 'issued' && !remote?.payments_count) await invoiceAction(rt, hc, link.remoteId, 'void');
+    await upsertLink(rt.deps.db, invoiceKey(hc, link.localId, link.remoteId), {
+      remoteState: status === 'draft' || !remote ? 'destroyed' : (remote.status ?? null),
+    });
     return 'updated';
   } catch (error) {
-    if (error instanceof HintApiError && !error.retryable) { await markInvoiceErrored(rt, hc, link.localId, reasonFromHint(error)); return 'errored'; }
+    if (error instanceof HintApiError && !error.retryable) {
+      await markInvoiceErrored(rt, hc, link.localId, reasonFromHint(error));
+      return 'errored';
+    }
     throw error;
   }
 }
 
 /** The link shows the reason (with no remote id when nothing exists in Hint yet); so does the log. */
-export async function markInvoiceErrored(rt: HintRuntime, hc: HintConn, invoiceId: string, reason: string): Promise<void> {
+export async function markInvoiceErrored(
+  rt: HintRuntime,
+  hc: HintConn,
+  invoiceId: string,
+  reason: string,
+): Promise<void> {
   const { db } = rt.deps;
   await db.query(
     `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status, error_message)
      VALUES ($1, $2, 'invoice', $3, NULL, 'errored', $4)
      ON CONFLICT (connection_id, entity_kind, local_id) DO UPDATE SET status = 'errored', error_message = $4, updated_at = now()`,
-    [hc.practiceId, hc.id, invoiceId, reason]);
-  await writeLog(db, hc.practiceId, { level: 'error', message: `invoice cannot sync with Hint: ${reason}`, connectionId: hc.id, entityKind: 'invoice', entityId: invoiceId });
+    [hc.practiceId, hc.id, invoiceId, reason],
+  );
+  await writeLog(db, hc.practiceId, {
+    level: 'error',
+    message: `invoice cannot sync with Hint: ${reason}`,
+    connectionId: hc.id,
+    entityKind: 'invoice',
+    entityId: invoiceId,
+  });
 }

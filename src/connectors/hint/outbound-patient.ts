@@ -24,7 +24,10 @@ export type PushResult = 'created' | 'updated' | 'unchanged' | 'errored' | 'skip
 /** Fields Hint (or this practice's use of it) requires, named in the reason when missing. */
 function missingRequired(hc: HintConn, canonical: Json): string | undefined {
   const required = ['firstName', 'lastName', ...hc.settings.hintRequiredFields];
-  const missing = required.filter((f) => { const v = getPath(canonical, f); return v === null || v === undefined || v === ''; });
+  const missing = required.filter((f) => {
+    const v = getPath(canonical, f);
+    return v === null || v === undefined || v === '';
+  });
   return missing.length ? `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} required by Hint` : undefined;
 }
 
@@ -34,7 +37,7 @@ export async function pushPatient(rt: HintRuntime, hc: HintConn, patientId: stri
   try {
     canonical = await getRecord(db, hc.practiceId, patients, patientId);
   } catch (error) {
-    if (error instanceof NotFoundError) return 'skipped';   // deleted in Tandem: the Hint record stays (Hint holds billing)
+    if (error instanceof NotFoundError) return 'skipped'; // deleted in Tandem: the Hint record stays (Hint holds billing)
     throw error;
   }
   const link = await findLink(db, hc.practiceId, hc.id, 'patient', { localId: patientId });
@@ -51,7 +54,12 @@ export async function pushPatient(rt: HintRuntime, hc: HintConn, patientId: stri
   return updateInHint(rt, hc, link, tandem);
 }
 
-async function createInHint(rt: HintRuntime, hc: HintConn, patientId: string, tandem: Map<FieldRule, Wire | undefined>): Promise<PushResult> {
+async function createInHint(
+  rt: HintRuntime,
+  hc: HintConn,
+  patientId: string,
+  tandem: Map<FieldRule, Wire | undefined>,
+): Promise<PushResult> {
   if (!hc.settings.createInHint) return 'skipped';
   const values = planOutbound(hc.settings.fieldMapping, null, tandem);
   const body = { ...hintBody(hc.settings.fieldMapping, values), ...integrationFields(rt, patientId) };
@@ -64,7 +72,9 @@ async function createInHint(rt: HintRuntime, hc: HintConn, patientId: string, ta
       // a crash) is refused, and found by its id alias instead of being made twice.
       const existing = error.status === 422 ? await getPatient(rt, hc, patientId) : undefined;
       if (existing && existing.integration_record_id === patientId) {
-        const link = await upsertLink(rt.deps.db, keyOf(hc, { localId: patientId, remoteId: existing.id }), { status: 'unsynced' });
+        const link = await upsertLink(rt.deps.db, keyOf(hc, { localId: patientId, remoteId: existing.id }), {
+          status: 'unsynced',
+        });
         return absorbThenPush(rt, hc, link, existing);
       }
       await markErrored(rt, hc, { localId: patientId, remoteId: null }, reasonFromHint(error));
@@ -84,7 +94,12 @@ async function absorbThenPush(rt: HintRuntime, hc: HintConn, link: Link, existin
   return fresh ? pushPatient(rt, hc, fresh.localId) : 'skipped';
 }
 
-async function updateInHint(rt: HintRuntime, hc: HintConn, link: Link, tandem: Map<FieldRule, Wire | undefined>): Promise<PushResult> {
+async function updateInHint(
+  rt: HintRuntime,
+  hc: HintConn,
+  link: Link,
+  tandem: Map<FieldRule, Wire | undefined>,
+): Promise<PushResult> {
   const { db } = rt.deps;
   const snapshot = await readSnapshot(db, link.id);
   const values = planOutbound(hc.settings.fieldMapping, snapshot, tandem);
@@ -92,11 +107,20 @@ async function updateInHint(rt: HintRuntime, hc: HintConn, link: Link, tandem: M
   if (values.size === 0 && !needsIds) return 'unchanged';
   let updated: HintPatient;
   try {
-    updated = await patchPatient(rt, hc, link.remoteId, { ...hintBody(hc.settings.fieldMapping, values), ...integrationFields(rt, link.localId) });
+    updated = await patchPatient(rt, hc, link.remoteId, {
+      ...hintBody(hc.settings.fieldMapping, values),
+      ...integrationFields(rt, link.localId),
+    });
   } catch (error) {
     if (error instanceof HintApiError && error.status === 404) {
       await upsertLink(db, keyOf(hc, link), { remoteState: 'destroyed' });
-      await writeLog(db, hc.practiceId, { level: 'error', message: 'patient no longer exists in Hint', connectionId: hc.id, entityKind: 'patient', entityId: link.localId });
+      await writeLog(db, hc.practiceId, {
+        level: 'error',
+        message: 'patient no longer exists in Hint',
+        connectionId: hc.id,
+        entityKind: 'patient',
+        entityId: link.localId,
+      });
       return 'skipped';
     }
     if (error instanceof HintApiError && !error.retryable) {
@@ -108,18 +132,39 @@ async function updateInHint(rt: HintRuntime, hc: HintConn, link: Link, tandem: M
   const written: Snapshot = { ...(snapshot ?? {}), ...Object.fromEntries([...values].map(([r, v]) => [r.hint, v])) };
   await remember(rt, hc, link, written, updated);
   // The answer may carry changes made in Hint meanwhile: merge them now (Tandem's own are equal).
-  if (hashValues(snapshotOf(hintValues(hc.settings.fieldMapping, updated))) !== hashValues(written)) await absorbPatient(rt, hc, updated, { source: 'write' });
+  if (hashValues(snapshotOf(hintValues(hc.settings.fieldMapping, updated))) !== hashValues(written))
+    await absorbPatient(rt, hc, updated, { source: 'write' });
   return 'updated';
 }
 
 function integrationFields(rt: HintRuntime, patientId: string): Json {
-  return { integration_record_id: patientId, integration_web_link: webLinkOf(rt, patientId), integration_error_message: null };
+  return {
+    integration_record_id: patientId,
+    integration_web_link: webLinkOf(rt, patientId),
+    integration_error_message: null,
+  };
 }
 
 /** What Hint now holds (as far as we wrote it), its version, and the hash that marks the echo. */
-async function remember(rt: HintRuntime, hc: HintConn, ids: { localId: string; remoteId: string }, snapshot: Snapshot, answer: HintPatient): Promise<void> {
-  await saveLinkState(rt.deps.db, keyOf(hc, ids), {
-    status: 'synced', errorMessage: null, writtenHash: hashValues(snapshot), remoteVersion: answer.updated_at ?? null,
-    remoteData: { ...staffFacts(answer) }, remoteState: stateOf(answer), synced: true,
-  }, snapshot);
+async function remember(
+  rt: HintRuntime,
+  hc: HintConn,
+  ids: { localId: string; remoteId: string },
+  snapshot: Snapshot,
+  answer: HintPatient,
+): Promise<void> {
+  await saveLinkState(
+    rt.deps.db,
+    keyOf(hc, ids),
+    {
+      status: 'synced',
+      errorMessage: null,
+      writtenHash: hashValues(snapshot),
+      remoteVersion: answer.updated_at ?? null,
+      remoteData: { ...staffFacts(answer) },
+      remoteState: stateOf(answer),
+      synced: true,
+    },
+    snapshot,
+  );
 }

@@ -54,14 +54,22 @@ export function publicRoutes(rt: HintRuntime) {
       const parsed = parseWebhook(raw);
       if (!parsed.ok) return reply.code(400).send({ error: parsed.reason, details: [] });
       const e = parsed.envelope;
-      const connections = (await connectionsOf(e.practice_id))
-        .filter((c) => c.status === 'active' || e.type.startsWith('integration.') || e.type.startsWith('installation.'));
+      const connections = (await connectionsOf(e.practice_id)).filter(
+        (c) => c.status === 'active' || e.type.startsWith('integration.') || e.type.startsWith('installation.'),
+      );
       // Unknown or deactivated practice: acknowledged (Hint would otherwise retry and mute us), not stored.
       if (connections.length === 0) return reply.code(202).send({ received: true, stored: false });
       const payload = raw.toString('utf8');
       let stored = false;
       for (const c of connections) {
-        const fresh = await inbox.store({ practiceId: c.practiceId, connectionId: c.id, sourceEventId: e.id, eventType: e.type, payload: null, rawJson: payload });
+        const fresh = await inbox.store({
+          practiceId: c.practiceId,
+          connectionId: c.id,
+          sourceEventId: e.id,
+          eventType: e.type,
+          payload: null,
+          rawJson: payload,
+        });
         if (fresh) wake(c.practiceId, c.id);
         stored = fresh || stored;
       }
@@ -72,17 +80,28 @@ export function publicRoutes(rt: HintRuntime) {
       if (!CODE.test(code)) throw new ValidationError([{ field: 'code', message: 'is missing or malformed' }]);
       const practiceId = sessionId ? await useConnectSession(rt.deps.db, sessionId) : undefined;
       const connection = await activateWithCode(rt, code, practiceId);
-      const body = { connectionId: connection.id, status: connection.status, hintPracticeId: connection.remoteAccountId };
+      const body = {
+        connectionId: connection.id,
+        status: connection.status,
+        hintPracticeId: connection.remoteAccountId,
+      };
       if (!html) return reply.send(body);
-      return reply.type('text/html; charset=utf-8').header('set-cookie', `${SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`)
-        .send(`<!doctype html><meta charset="utf-8"><title>Hint connected</title><h1>Hint is connected</h1><p>Connection ${connection.id} is ${connection.status}. You can close this page.</p>`);
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('set-cookie', `${SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`)
+        .send(
+          `<!doctype html><meta charset="utf-8"><title>Hint connected</title><h1>Hint is connected</h1><p>Connection ${connection.id} is ${connection.status}. You can close this page.</p>`,
+        );
     };
 
     // InstantOn: Hint appends the code straight onto the registered redirect URL.
     app.get<{ Querystring: { code?: string } }>('/connect/hint/callback', async (request, reply) =>
-      connect(String(request.query.code ?? ''), cookie(request.headers.cookie, SESSION_COOKIE), reply, true));
+      connect(String(request.query.code ?? ''), cookie(request.headers.cookie, SESSION_COOKIE), reply, true),
+    );
 
     // Headless activation: Hint's server POSTs the code.
-    app.post<{ Params: { code: string } }>('/hint/connect/:code', async (request, reply) => connect(request.params.code, undefined, reply, false));
+    app.post<{ Params: { code: string } }>('/hint/connect/:code', async (request, reply) =>
+      connect(request.params.code, undefined, reply, false),
+    );
   };
 }

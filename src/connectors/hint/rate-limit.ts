@@ -28,7 +28,12 @@ export class RequestSpacer {
 }
 
 /** Exponential backoff with full jitter, capped; Retry-After (seconds or HTTP date) wins when given. */
-export function backoffMs(attempt: number, retryAfter: string | null, random: () => number = Math.random, now = Date.now()): number {
+export function backoffMs(
+  attempt: number,
+  retryAfter: string | null,
+  random: () => number = Math.random,
+  now = Date.now(),
+): number {
   if (retryAfter) {
     const seconds = Number(retryAfter);
     if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, 60_000);

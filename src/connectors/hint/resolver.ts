@@ -5,7 +5,12 @@ import type { HintConn, HintRuntime } from './runtime.ts';
 import { getPractitioner } from './api.ts';
 import { absorbPractitioner } from './practitioners.ts';
 
-export async function practitionerResolver(db: Queryable, hc: HintConn, localIds: unknown[], hintIds: unknown[]): Promise<PractitionerResolver> {
+export async function practitionerResolver(
+  db: Queryable,
+  hc: HintConn,
+  localIds: unknown[],
+  hintIds: unknown[],
+): Promise<PractitionerResolver> {
   const locals = localIds.filter((v): v is string => typeof v === 'string');
   const remotes = hintIds.filter((v): v is string => typeof v === 'string');
   const byLocal = new Map<string, string>();
@@ -13,14 +18,24 @@ export async function practitionerResolver(db: Queryable, hc: HintConn, localIds
   if (locals.length + remotes.length > 0) {
     const { rows } = await db.query(
       `SELECT local_id, remote_id FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = 'practitioner'
-         AND (local_id = ANY($3::uuid[]) OR remote_id = ANY($4::text[]))`, [hc.practiceId, hc.id, locals, remotes]);
-    for (const r of rows) { byLocal.set(r.local_id, r.remote_id); byRemote.set(r.remote_id, r.local_id); }
+         AND (local_id = ANY($3::uuid[]) OR remote_id = ANY($4::text[]))`,
+      [hc.practiceId, hc.id, locals, remotes],
+    );
+    for (const r of rows) {
+      byLocal.set(r.local_id, r.remote_id);
+      byRemote.set(r.remote_id, r.local_id);
+    }
   }
   return { hintIdOf: (id) => byLocal.get(id), localIdOf: (id) => byRemote.get(id) };
 }
 
 /** As practitionerResolver, first linking (or creating) the Hint practitioner a patient names, when new to us. */
-export async function resolverForHintPatient(rt: HintRuntime, hc: HintConn, localIds: unknown[], hintPractitionerId: string | null | undefined): Promise<PractitionerResolver> {
+export async function resolverForHintPatient(
+  rt: HintRuntime,
+  hc: HintConn,
+  localIds: unknown[],
+  hintPractitionerId: string | null | undefined,
+): Promise<PractitionerResolver> {
   const resolver = await practitionerResolver(rt.deps.db, hc, localIds, [hintPractitionerId]);
   if (!hintPractitionerId || resolver.localIdOf(hintPractitionerId)) return resolver;
   const practitioner = await getPractitioner(rt, hc, hintPractitionerId);

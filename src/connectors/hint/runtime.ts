@@ -7,16 +7,36 @@ import type { WriteContext } from '../../db/records/repository.ts';
 import { HintClient } from './client.ts';
 import { readSettings, type HintSettings } from './settings.ts';
 
-export interface HintEnv { apiUrl: string; partnerApiKey: string | undefined; webhookSecret: string | undefined }
+export interface HintEnv {
+  apiUrl: string;
+  partnerApiKey: string | undefined;
+  webhookSecret: string | undefined;
+}
 
-export interface HintRuntime { deps: ConnectorDeps; env: HintEnv; client: HintClient }
+export interface HintRuntime {
+  deps: ConnectorDeps;
+  env: HintEnv;
+  client: HintClient;
+}
 
-export interface HintCredentials { accessToken: string }
+export interface HintCredentials {
+  accessToken: string;
+}
 
-export interface HintConn { connection: Connection; settings: HintSettings; token: string; practiceId: string; id: string }
+export interface HintConn {
+  connection: Connection;
+  settings: HintSettings;
+  token: string;
+  practiceId: string;
+  id: string;
+}
 
 export function createRuntime(deps: ConnectorDeps): HintRuntime {
-  const env: HintEnv = { apiUrl: deps.config.hint.apiUrl, partnerApiKey: deps.config.hint.partnerApiKey, webhookSecret: deps.config.hint.webhookSecret };
+  const env: HintEnv = {
+    apiUrl: deps.config.hint.apiUrl,
+    partnerApiKey: deps.config.hint.partnerApiKey,
+    webhookSecret: deps.config.hint.webhookSecret,
+  };
   return { deps, env, client: new HintClient({ baseUrl: () => env.apiUrl }) };
 }
 
@@ -26,9 +46,20 @@ export function createRuntime(deps: ConnectorDeps): HintRuntime {
 const CONN_CACHE_MS = 1000;
 const connCache = new Map<string, { at: number; hc: HintConn }>();
 
-export async function loadConn(rt: HintRuntime, practiceId: string, connectionId: string, options: { anyStatus?: boolean } = {}): Promise<HintConn | undefined> {
+export async function loadConn(
+  rt: HintRuntime,
+  practiceId: string,
+  connectionId: string,
+  options: { anyStatus?: boolean } = {},
+): Promise<HintConn | undefined> {
   const cached = connCache.get(connectionId);
-  if (cached && cached.hc.practiceId === practiceId && Date.now() - cached.at < CONN_CACHE_MS && (options.anyStatus || cached.hc.connection.status === 'active')) return cached.hc;
+  if (
+    cached &&
+    cached.hc.practiceId === practiceId &&
+    Date.now() - cached.at < CONN_CACHE_MS &&
+    (options.anyStatus || cached.hc.connection.status === 'active')
+  )
+    return cached.hc;
   const hc = await readConn(rt, practiceId, connectionId);
   if (hc) {
     if (connCache.size > 1000) connCache.clear();
@@ -39,14 +70,22 @@ export async function loadConn(rt: HintRuntime, practiceId: string, connectionId
 }
 
 /** Forgets a cached connection at once (after this process changed its status or settings). */
-export function forgetConn(connectionId: string): void { connCache.delete(connectionId); }
+export function forgetConn(connectionId: string): void {
+  connCache.delete(connectionId);
+}
 
 async function readConn(rt: HintRuntime, practiceId: string, connectionId: string): Promise<HintConn | undefined> {
   const connection = await getConnection(rt.deps.db, practiceId, connectionId);
   if (!connection || connection.system !== 'hint') return undefined;
   const creds = await readCredentials<HintCredentials>(rt.deps.db, rt.deps.secrets, practiceId, connectionId);
   if (!creds?.accessToken) return undefined;
-  return { connection, settings: readSettings(connection.settings), token: creds.accessToken, practiceId, id: connectionId };
+  return {
+    connection,
+    settings: readSettings(connection.settings),
+    token: creds.accessToken,
+    practiceId,
+    id: connectionId,
+  };
 }
 
 export async function loadConnById(rt: HintRuntime, connectionId: string): Promise<HintConn | undefined> {
@@ -65,6 +104,18 @@ export function webLinkOf(rt: HintRuntime, patientId: string): string {
 }
 
 /** Hint does not yet hold our id and web link on this patient, or still shows an error. */
-export function idsMissingIn(rt: HintRuntime, p: { integration_record_id?: string | null; integration_web_link?: string | null; integration_error_message?: string | null }, localId: string): boolean {
-  return p.integration_record_id !== localId || p.integration_web_link !== webLinkOf(rt, localId) || !!p.integration_error_message;
+export function idsMissingIn(
+  rt: HintRuntime,
+  p: {
+    integration_record_id?: string | null;
+    integration_web_link?: string | null;
+    integration_error_message?: string | null;
+  },
+  localId: string,
+): boolean {
+  return (
+    p.integration_record_id !== localId ||
+    p.integration_web_link !== webLinkOf(rt, localId) ||
+    !!p.integration_error_message
+  );
 }

@@ -12,16 +12,24 @@ import type { HintRuntime } from './runtime.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/hint/index.ts');
 
-const credentialsSchema = z.object({
-  partnerApiKey: z.string(), webhookSecret: z.string(),
-  partners: z.array(z.object({ id: z.string() }).loose()),
-  practices: z.array(z.object({ id: z.string() }).loose()),
-}).loose();
+const credentialsSchema = z
+  .object({
+    partnerApiKey: z.string(),
+    webhookSecret: z.string(),
+    partners: z.array(z.object({ id: z.string() }).loose()),
+    practices: z.array(z.object({ id: z.string() }).loose()),
+  })
+  .loose();
 
-interface Emulator { url: string; close(): Promise<void> }
+interface Emulator {
+  url: string;
+  close(): Promise<void>;
+}
 
 export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Promise<RunningSandbox> {
-  const { startEmulator } = (await import(pathToFileURL(EMULATOR).href)) as { startEmulator(o: { seed?: number }): Promise<Emulator> };
+  const { startEmulator } = (await import(pathToFileURL(EMULATOR).href)) as {
+    startEmulator(o: { seed?: number }): Promise<Emulator>;
+  };
   const emulator = await startEmulator({ seed: 25 });
   const harness = (p: string, init?: RequestInit) => fetch(`${emulator.url}/_emulator${p}`, init);
   const creds = credentialsSchema.parse(await (await harness('/credentials')).json());
@@ -29,11 +37,20 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   rt.env.partnerApiKey = creds.partnerApiKey;
   rt.env.webhookSecret = creds.webhookSecret;
   const callback = `${deps.publicUrl()}/connect/hint/callback?code=`;
-  await harness('/partner', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirectUrl: callback }) });
+  await harness('/partner', {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ redirectUrl: callback }),
+  });
   // The practice admin clicks Connect in Hint's marketplace; the browser follows the redirect.
   const click = await fetch(`${emulator.url}/marketplace/connect`, {
-    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ practice: creds.practices[0]?.id ?? '', partner: creds.partners[0]?.id ?? '' }).toString(),
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      practice: creds.practices[0]?.id ?? '',
+      partner: creds.partners[0]?.id ?? '',
+    }).toString(),
   });
   const location = click.headers.get('location');
   if (!location) throw new Error(`Hint sandbox: the marketplace did not redirect (${click.status})`);

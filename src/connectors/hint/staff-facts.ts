@@ -7,13 +7,19 @@ import { absorbPatient } from './inbound-patient.ts';
 import type { HintConn, HintRuntime } from './runtime.ts';
 import type { HintInvoice, HintMembership } from './schemas.ts';
 
-export const patientsOfMembership = (m: HintMembership): (string | undefined)[] =>
-  [m.owner?.id, ...[...(m.membership_patients ?? []), ...(m.members ?? [])].map((x) => x.patient?.id)];
+export const patientsOfMembership = (m: HintMembership): (string | undefined)[] => [
+  m.owner?.id,
+  ...[...(m.membership_patients ?? []), ...(m.members ?? [])].map((x) => x.patient?.id),
+];
 
 export const patientsOfInvoice = (inv: HintInvoice): (string | undefined)[] => [inv.owner?.id, inv.patient?.id];
 
 /** Re-reads the linked ones among these Hint patients; returns how many were re-read. */
-export async function refreshLinkedPatients(rt: HintRuntime, hc: HintConn, ids: (string | undefined)[]): Promise<number> {
+export async function refreshLinkedPatients(
+  rt: HintRuntime,
+  hc: HintConn,
+  ids: (string | undefined)[],
+): Promise<number> {
   const unique = [...new Set(ids.filter((id): id is string => !!id))];
   if (unique.length === 0) return 0;
   const linked = await findLinksByRemoteId(rt.deps.db, hc.practiceId, hc.id, 'patient', unique);
@@ -21,7 +27,10 @@ export async function refreshLinkedPatients(rt: HintRuntime, hc: HintConn, ids: 
   for (const id of unique) {
     if (!linked.has(id)) continue;
     const p = await getPatient(rt, hc, id);
-    if (p) { await absorbPatient(rt, hc, p, { source: 'reconcile', allowCreate: false }); refreshed += 1; }
+    if (p) {
+      await absorbPatient(rt, hc, p, { source: 'reconcile', allowCreate: false });
+      refreshed += 1;
+    }
   }
   return refreshed;
 }

@@ -18,7 +18,12 @@ async function countryOf(db: Queryable, practiceId: string): Promise<string> {
 export type Checked = { ok: true; value: Json } | { ok: false; reason: string; fields: string[] };
 
 /** Field names and rules only in the reason: it is written into Hint and the log. */
-export async function checkPatient(db: Queryable, practiceId: string, input: Json, mode: 'create' | 'patch'): Promise<Checked> {
+export async function checkPatient(
+  db: Queryable,
+  practiceId: string,
+  input: Json,
+  mode: 'create' | 'patch',
+): Promise<Checked> {
   const ctx = { defaultCountry: await countryOf(db, practiceId) };
   const schema = mode === 'create' ? patientCreateSchema(ctx) : patientPatchSchema(ctx);
   const parsed = schema.safeParse(input);
@@ -32,8 +37,12 @@ export async function checkPatient(db: Queryable, practiceId: string, input: Jso
  * Checks, and when some fields are refused, keeps the rest: the record still syncs, and the
  * refused fields are named in `refused` (the link shows the error until they are fixed).
  */
-export async function checkPatientFields(db: Queryable, practiceId: string, input: Json, mode: 'create' | 'patch'):
-  Promise<{ value: Json | undefined; refused: string[]; reason: string | null }> {
+export async function checkPatientFields(
+  db: Queryable,
+  practiceId: string,
+  input: Json,
+  mode: 'create' | 'patch',
+): Promise<{ value: Json | undefined; refused: string[]; reason: string | null }> {
   const first = await checkPatient(db, practiceId, input, mode);
   if (first.ok) return { value: first.value, refused: [], reason: null };
   const rest = Object.fromEntries(Object.entries(input).filter(([k]) => !first.fields.includes(k)));

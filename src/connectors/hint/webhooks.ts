@@ -8,7 +8,11 @@ export function signBody(secret: string, body: Buffer | string): string {
 }
 
 /** Constant-time check of the signature header against the raw body. */
-export function verifySignature(secret: string | undefined, raw: Buffer, header: string | string[] | undefined): boolean {
+export function verifySignature(
+  secret: string | undefined,
+  raw: Buffer,
+  header: string | string[] | undefined,
+): boolean {
   if (!secret || typeof header !== 'string') return false;
   const expected = Buffer.from(signBody(secret, raw));
   const given = Buffer.from(header.trim());
@@ -21,8 +25,16 @@ export type ParsedWebhook = { ok: true; envelope: WebhookEnvelope } | { ok: fals
 
 export function parseWebhook(raw: Buffer): ParsedWebhook {
   let json: unknown;
-  try { json = JSON.parse(raw.toString('utf8')); } catch { return { ok: false, reason: 'body is not JSON' }; }
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'body is not JSON' };
+  }
   const parsed = webhookEnvelopeSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: `not a Hint event: ${parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ')}` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      reason: `not a Hint event: ${parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ')}`,
+    };
   return { ok: true, envelope: parsed.data };
 }

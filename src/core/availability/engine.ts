@@ -3,21 +3,53 @@
 // appointment-type length so Healthengine cuts them into bookable slots. Pure: the time zone,
 // "now" and all records come in as arguments.
 import { normalize, subtract, type Interval } from './ranges.ts';
-import { addDays, formatHhmm, isoDayOfWeek, localMinuteExists, localToUtc, offsetMinutes, parseHhmm, toLocal } from './time.ts';
+import {
+  addDays,
+  formatHhmm,
+  isoDayOfWeek,
+  localMinuteExists,
+  localToUtc,
+  offsetMinutes,
+  parseHhmm,
+  toLocal,
+} from './time.ts';
 
-export interface HoursRange { start: string; end: string }
+export interface HoursRange {
+  start: string;
+  end: string;
+}
 export interface ScheduleInput {
   weeklyHours: Array<HoursRange & { dayOfWeek: number }>;
   exceptions: Array<{ date: string; hours: HoursRange[] }>;
   timeOff: Array<{ start: string; end: string }>;
 }
 /** Something that occupies the resource, as instants (ms since epoch): an appointment of any source. */
-export interface Busy { start: number; end: number }
-export interface OfferedType { id: string; durationMinutes: number }
-export interface ResourceInput { id: string; schedule: ScheduleInput | null; busy: Busy[]; appointmentTypes: OfferedType[] }
+export interface Busy {
+  start: number;
+  end: number;
+}
+export interface OfferedType {
+  id: string;
+  durationMinutes: number;
+}
+export interface ResourceInput {
+  id: string;
+  schedule: ScheduleInput | null;
+  busy: Busy[];
+  appointmentTypes: OfferedType[];
+}
 
-export interface AvailabilityRange { start: string; end: string; slotLength: number; pmsAppointmentTypeIds?: string[] }
-export interface DayAvailability { resourceId: string; date: string; ranges: AvailabilityRange[] }
+export interface AvailabilityRange {
+  start: string;
+  end: string;
+  slotLength: number;
+  pmsAppointmentTypeIds?: string[];
+}
+export interface DayAvailability {
+  resourceId: string;
+  date: string;
+  ranges: AvailabilityRange[];
+}
 
 export const DEFAULT_WINDOW_DAYS = 30;
 export const MAX_WINDOW_DAYS = 90;
@@ -38,10 +70,17 @@ function workingHours(schedule: ScheduleInput, date: string): Interval[] {
 }
 
 /** Local minutes of `date` covered by an instant range; wall-clock, so a repeated hour blocks both occurrences. */
-function busyMinutes(busy: Busy, date: string, dayStart: number, dayEnd: number, timeZone: string): Interval | undefined {
+function busyMinutes(
+  busy: Busy,
+  date: string,
+  dayStart: number,
+  dayEnd: number,
+  timeZone: string,
+): Interval | undefined {
   if (busy.end <= dayStart || busy.start >= dayEnd) return undefined;
   const start = busy.start <= dayStart ? 0 : toLocal(busy.start, timeZone).minute;
-  const end = busy.end >= dayEnd ? DAY : Math.ceil(toLocal(busy.end, timeZone).minute + toLocal(busy.end, timeZone).second / 60);
+  const end =
+    busy.end >= dayEnd ? DAY : Math.ceil(toLocal(busy.end, timeZone).minute + toLocal(busy.end, timeZone).second / 60);
   // Crossing a fall-back transition, the wall clock runs backwards: block the whole hour around it.
   return end > start ? [start, end] : [Math.min(start, end), Math.min(DAY, start + 60)];
 }
@@ -59,9 +98,13 @@ export function freeIntervals(resource: ResourceInput, date: string, timeZone: s
   if (!resource.schedule) return [];
   const dayStart = localToUtc(date, 0, timeZone);
   const dayEnd = localToUtc(addDays(date, 1), 0, timeZone);
-  const timeOff: Busy[] = resource.schedule.timeOff.map((t) => ({ start: Date.parse(t.start), end: Date.parse(t.end) }));
+  const timeOff: Busy[] = resource.schedule.timeOff.map((t) => ({
+    start: Date.parse(t.start),
+    end: Date.parse(t.end),
+  }));
   const blocked = [...resource.busy, ...timeOff]
-    .map((b) => busyMinutes(b, date, dayStart, dayEnd, timeZone)).filter((i): i is Interval => i !== undefined);
+    .map((b) => busyMinutes(b, date, dayStart, dayEnd, timeZone))
+    .filter((i): i is Interval => i !== undefined);
   return subtract(workingHours(resource.schedule, date), [...blocked, ...gapMinutes(date, dayStart, dayEnd, timeZone)]);
 }
 
@@ -77,11 +120,18 @@ export function rangesFor(free: Interval[], types: OfferedType[], defaultSlotMin
   const ranges: AvailabilityRange[] = [];
   for (const [s, e] of free) {
     if (groups.length === 0) {
-      if (e - s >= defaultSlotMinutes) ranges.push({ start: formatHhmm(s), end: formatHhmm(e), slotLength: defaultSlotMinutes * 60 });
+      if (e - s >= defaultSlotMinutes)
+        ranges.push({ start: formatHhmm(s), end: formatHhmm(e), slotLength: defaultSlotMinutes * 60 });
       continue;
     }
     for (const g of groups) {
-      if (e - s >= g.minutes) ranges.push({ start: formatHhmm(s), end: formatHhmm(e), slotLength: g.minutes * 60, pmsAppointmentTypeIds: g.ids });
+      if (e - s >= g.minutes)
+        ranges.push({
+          start: formatHhmm(s),
+          end: formatHhmm(e),
+          slotLength: g.minutes * 60,
+          pmsAppointmentTypeIds: g.ids,
+        });
     }
   }
   return ranges;
@@ -99,7 +149,15 @@ export function computeAvailability(q: AvailabilityQuery): DayAvailability[] {
   const out: DayAvailability[] = [];
   for (const resource of q.resources) {
     for (const date of q.dates) {
-      out.push({ resourceId: resource.id, date, ranges: rangesFor(freeIntervals(resource, date, q.timeZone), resource.appointmentTypes, q.defaultSlotMinutes ?? 15) });
+      out.push({
+        resourceId: resource.id,
+        date,
+        ranges: rangesFor(
+          freeIntervals(resource, date, q.timeZone),
+          resource.appointmentTypes,
+          q.defaultSlotMinutes ?? 15,
+        ),
+      });
     }
   }
   return out;
@@ -110,6 +168,7 @@ export function isFree(resource: ResourceInput, start: number, end: number, time
   const local = toLocal(start, timeZone);
   const endLocal = toLocal(end, timeZone);
   const endMinute = endLocal.date === local.date ? endLocal.minute : DAY;
-  if (endLocal.date !== local.date && !(endLocal.date === addDays(local.date, 1) && endLocal.minute === 0)) return false;
+  if (endLocal.date !== local.date && !(endLocal.date === addDays(local.date, 1) && endLocal.minute === 0))
+    return false;
   return freeIntervals(resource, local.date, timeZone).some(([s, e]) => s <= local.minute && endMinute <= e);
 }

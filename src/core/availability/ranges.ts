@@ -2,7 +2,10 @@
 export type Interval = readonly [number, number];
 
 export function normalize(intervals: Interval[]): Interval[] {
-  const sorted = intervals.filter(([s, e]) => e > s).map(([s, e]) => [s, e] as [number, number]).sort((a, b) => a[0] - b[0]);
+  const sorted = intervals
+    .filter(([s, e]) => e > s)
+    .map(([s, e]) => [s, e] as [number, number])
+    .sort((a, b) => a[0] - b[0]);
   const out: [number, number][] = [];
   for (const [s, e] of sorted) {
     const last = out.at(-1);
@@ -18,7 +21,10 @@ export function subtract(from: Interval[], remove: Interval[]): Interval[] {
   for (const [rs, re] of normalize(remove)) {
     const next: Interval[] = [];
     for (const [s, e] of current) {
-      if (re <= s || rs >= e) { next.push([s, e]); continue; }
+      if (re <= s || rs >= e) {
+        next.push([s, e]);
+        continue;
+      }
       if (rs > s) next.push([s, rs]);
       if (re < e) next.push([re, e]);
     }

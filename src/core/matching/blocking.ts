@@ -56,7 +56,8 @@ export function preparedBlockingKeys(r: PreparedRecord): string[] {
   }
   if (r.medicare) keys.push(`m:${r.medicare.card}`);
   if (r.normalizedId !== '') keys.push(`i:${r.normalizedId}`);
-  if (r.integrationRecordId !== null && r.integrationRecordId !== r.normalizedId) keys.push(`i:${r.integrationRecordId}`);
+  if (r.integrationRecordId !== null && r.integrationRecordId !== r.normalizedId)
+    keys.push(`i:${r.integrationRecordId}`);
   return keys;
 }
 

@@ -10,7 +10,10 @@ import type { MatchRecord, MatchResult, NormalizeOptions, ScoredCandidate, Thres
 export const DEFAULT_THRESHOLDS: Thresholds = { match: 0.99, review: 0.01 };
 
 /** Thresholds as match weights (log2 odds), the unit scores are computed in. */
-export interface WeightThresholds { match: number; review: number }
+export interface WeightThresholds {
+  match: number;
+  review: number;
+}
 
 export type PairDecision = 'match' | 'review' | 'new';
 
@@ -28,14 +31,16 @@ export function decidePair(assessment: PairAssessment, policy: DecisionPolicy): 
   if (explanation.identifier === 'integration_record_id') return 'match';
   const guarded = policy.guards && explanation.guards.length > 0;
   if ((policy.guards || policy.relatives) && assessment.clearlyDifferent) return 'new';
-  if (!guarded && (explanation.identifier === 'medicare' || explanation.score >= policy.thresholds.match)) return 'match';
+  if (!guarded && (explanation.identifier === 'medicare' || explanation.score >= policy.thresholds.match))
+    return 'match';
   return explanation.score >= policy.thresholds.review ? 'review' : 'new';
 }
 
 export function resolveThresholds(partial?: Partial<Thresholds>): WeightThresholds {
   const t = { ...DEFAULT_THRESHOLDS, ...partial };
   for (const [name, p] of Object.entries(t)) {
-    if (!(p > 0 && p < 1)) throw new RangeError(`thresholds.${name} must be a probability strictly between 0 and 1, got ${p}`);
+    if (!(p > 0 && p < 1))
+      throw new RangeError(`thresholds.${name} must be a probability strictly between 0 and 1, got ${p}`);
   }
   if (t.review > t.match) throw new RangeError('thresholds.review must not exceed thresholds.match');
   return { match: probabilityToWeight(t.match), review: probabilityToWeight(t.review) };
@@ -78,16 +83,22 @@ function toCandidate(record: PreparedRecord, assessment: PairAssessment): Scored
  * or the evidence cannot tell them apart) → review of them all; otherwise the candidates
  * at review level → review; otherwise new (with the best candidate, for the record).
  */
-export function matchOne(incoming: MatchRecord, candidates: readonly MatchRecord[], options: MatchOptions = {}): MatchResult {
+export function matchOne(
+  incoming: MatchRecord,
+  candidates: readonly MatchRecord[],
+  options: MatchOptions = {},
+): MatchResult {
   const policy = { thresholds: resolveThresholds(options.thresholds), guards: options.guards ?? true };
   const scorer = scorerFor(options.model);
   const priorWeight = -Math.log2(Math.max(1, options.population ?? 100_000));
   const person = prepareRecord(incoming, options.normalize);
-  const scored = candidates.map((candidate) => {
-    const prepared = prepareRecord(candidate, options.normalize);
-    const assessment = assessPair(person, prepared, scorer, priorWeight);
-    return { candidate: toCandidate(prepared, assessment), decision: decidePair(assessment, policy) };
-  }).sort((x, y) => y.candidate.score - x.candidate.score);
+  const scored = candidates
+    .map((candidate) => {
+      const prepared = prepareRecord(candidate, options.normalize);
+      const assessment = assessPair(person, prepared, scorer, priorWeight);
+      return { candidate: toCandidate(prepared, assessment), decision: decidePair(assessment, policy) };
+    })
+    .sort((x, y) => y.candidate.score - x.candidate.score);
   const byIdentifier = scored.filter((s) => s.candidate.explanation.identifier === 'integration_record_id');
   const matches = byIdentifier.length > 0 ? byIdentifier : scored.filter((s) => s.decision === 'match');
   if (matches.length === 1) {
@@ -96,7 +107,8 @@ export function matchOne(incoming: MatchRecord, candidates: readonly MatchRecord
   }
   const limit = options.maxReviewCandidates ?? 5;
   const reviews = matches.length > 1 ? matches : scored.filter((s) => s.decision === 'review');
-  if (reviews.length > 0) return { kind: 'review', candidates: reviews.slice(0, Math.max(limit, matches.length)).map((s) => s.candidate) };
+  if (reviews.length > 0)
+    return { kind: 'review', candidates: reviews.slice(0, Math.max(limit, matches.length)).map((s) => s.candidate) };
   const best = scored[0]?.candidate;
   return best ? { kind: 'new', best } : { kind: 'new' };
 }

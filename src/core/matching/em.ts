@@ -15,7 +15,10 @@ export interface EmOptions {
   priorStrength?: number;
 }
 
-export interface PatternCounts { patterns: Int32Array; counts: Float64Array }
+export interface PatternCounts {
+  patterns: Int32Array;
+  counts: Float64Array;
+}
 
 /** Turns a pattern → count map into parallel arrays. */
 export function toPatternCounts(map: Map<number, number>): PatternCounts {
@@ -51,14 +54,21 @@ function expectation(levels: Int8Array, n: number, model: MatchModel, out: Float
     let logOdds = priorLogOdds;
     for (let f = 0; f < FIELD_COUNT; f++) {
       const level = levels[p * FIELD_COUNT + f] as number;
-      if (level !== MISSING) logOdds += ((logM[f] as Float64Array)[level] as number) - ((logU[f] as Float64Array)[level] as number);
+      if (level !== MISSING)
+        logOdds += ((logM[f] as Float64Array)[level] as number) - ((logU[f] as Float64Array)[level] as number);
     }
     out[p] = 1 / (1 + Math.exp(-Math.max(-700, Math.min(700, logOdds))));
   }
 }
 
 /** Re-estimates level probabilities from posterior-weighted counts (M step). */
-function maximisation(levels: Int8Array, counts: Float64Array, weights: Float64Array, prior: number[][], strength: number): number[][] {
+function maximisation(
+  levels: Int8Array,
+  counts: Float64Array,
+  weights: Float64Array,
+  prior: number[][],
+  strength: number,
+): number[][] {
   const table = LEVEL_COUNTS.map((count) => new Float64Array(count));
   for (let p = 0; p < counts.length; p++) {
     const w = (counts[p] as number) * (weights[p] as number);
@@ -85,7 +95,11 @@ function maxChange(a: number[][], b: number[][]): number {
 }
 
 /** Estimates m (and lambda, and u unless fixed) from unlabelled comparison patterns. */
-export function runEm(data: PatternCounts, start: MatchModel, options: EmOptions = {}): MatchModel & { iterations: number } {
+export function runEm(
+  data: PatternCounts,
+  start: MatchModel,
+  options: EmOptions = {},
+): MatchModel & { iterations: number } {
   const { fixU = true, maxIterations = 100, tolerance = 1e-6, priorStrength = 50 } = options;
   const n = data.patterns.length;
   const levels = decodeLevels(data.patterns);

@@ -9,7 +9,11 @@ import type { Explanation, FieldExplanation } from './types.ts';
 
 /** Same person by construction: one record carries the other's id as its integration id. */
 export function integrationIdAgrees(a: PreparedRecord, b: PreparedRecord): boolean {
-  if (a.integrationRecordId !== null && (a.integrationRecordId === b.normalizedId || a.integrationRecordId === b.integrationRecordId)) return true;
+  if (
+    a.integrationRecordId !== null &&
+    (a.integrationRecordId === b.normalizedId || a.integrationRecordId === b.integrationRecordId)
+  )
+    return true;
   return b.integrationRecordId !== null && b.integrationRecordId === a.normalizedId;
 }
 
@@ -39,9 +43,15 @@ export function fieldExplanations(levels: ArrayLike<number>, scorer: PatternScor
   for (let f = 0; f < FIELD_COUNT; f++) {
     const level = levels[f] as number;
     const spec = FIELDS[f] as (typeof FIELDS)[number];
-    fields.push(level === MISSING
-      ? { field: spec.name, level: 'missing', weight: 0 }
-      : { field: spec.name, level: spec.labels[level] as string, weight: round((scorer.weights[f] as Float64Array)[level] as number) });
+    fields.push(
+      level === MISSING
+        ? { field: spec.name, level: 'missing', weight: 0 }
+        : {
+            field: spec.name,
+            level: spec.labels[level] as string,
+            weight: round((scorer.weights[f] as Float64Array)[level] as number),
+          },
+    );
   }
   return fields;
 }
@@ -74,7 +84,13 @@ export function probabilityToWeight(p: number): number {
 }
 
 /** Term-frequency adjustments for exact name agreements (not when names were swapped). */
-function nameAdjustments(a: PreparedRecord, levels: Int8Array, namesSwapped: boolean, scorer: PatternScorer, tf?: TermFrequencies): [number, number] {
+function nameAdjustments(
+  a: PreparedRecord,
+  levels: Int8Array,
+  namesSwapped: boolean,
+  scorer: PatternScorer,
+  tf?: TermFrequencies,
+): [number, number] {
   if (!tf || namesSwapped) return [0, 0];
   const uFirst = scorer.model.u[F.first]?.[0] ?? 0.01;
   const uLast = scorer.model.u[F.last]?.[0] ?? 0.01;
@@ -85,7 +101,13 @@ function nameAdjustments(a: PreparedRecord, levels: Int8Array, namesSwapped: boo
 }
 
 /** Compares, scores and explains one pair; priorWeight is log2 of the prior odds. */
-export function assessPair(a: PreparedRecord, b: PreparedRecord, scorer: PatternScorer, priorWeight: number, tf?: TermFrequencies): PairAssessment {
+export function assessPair(
+  a: PreparedRecord,
+  b: PreparedRecord,
+  scorer: PatternScorer,
+  priorWeight: number,
+  tf?: TermFrequencies,
+): PairAssessment {
   const levels = newVector();
   const namesSwapped = compareRecords(a, b, levels);
   const [adjustFirst, adjustLast] = nameAdjustments(a, levels, namesSwapped, scorer, tf);
@@ -95,8 +117,12 @@ export function assessPair(a: PreparedRecord, b: PreparedRecord, scorer: Pattern
   if (adjustFirst !== 0) adjustField(fields[F.first], adjustFirst);
   if (adjustLast !== 0) adjustField(fields[F.last], adjustLast);
   const explanation: Explanation = {
-    score: round(weight), probability: weightToProbability(weight), priorWeight: round(priorWeight),
-    fields, namesSwapped, guards,
+    score: round(weight),
+    probability: weightToProbability(weight),
+    priorWeight: round(priorWeight),
+    fields,
+    namesSwapped,
+    guards,
   };
   if (integrationIdAgrees(a, b)) explanation.identifier = 'integration_record_id';
   else if (levels[F.medicare] === 0 && guards.length === 0) explanation.identifier = 'medicare';

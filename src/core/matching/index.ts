@@ -14,7 +14,15 @@
 // Review queue (hub stores; these are the rules):
 //   reviewFromResult(incomingId, result), applyReviewDecision(review, decision)
 export type {
-  MatchRecord, MatchResult, Explanation, FieldExplanation, ScoredCandidate, Thresholds, LinkedPair, NormalizeOptions, DateParts,
+  MatchRecord,
+  MatchResult,
+  Explanation,
+  FieldExplanation,
+  ScoredCandidate,
+  Thresholds,
+  LinkedPair,
+  NormalizeOptions,
+  DateParts,
 } from './types.ts';
 export { matchOne, DEFAULT_THRESHOLDS, type MatchOptions } from './decide.ts';
 export { linkSources, dedupe, type LinkOptions, type LinkResult, type DedupeResult, type LinkStats } from './link.ts';
@@ -22,5 +30,12 @@ export { blockingKeys, BROAD_KEY_KINDS, BROAD_KEY_LIMIT, isBroadKey } from './bl
 export { trainModel, type TrainOptions } from './train.ts';
 export { defaultModel, levelWeights, type MatchModel } from './model.ts';
 export { FIELDS, type FieldName } from './compare/fields.ts';
-export { applyReviewDecision, reviewFromResult, type MatchReview, type ReviewDecision, type ReviewOutcome, type ReviewApplication } from './review.ts';
+export {
+  applyReviewDecision,
+  reviewFromResult,
+  type MatchReview,
+  type ReviewDecision,
+  type ReviewOutcome,
+  type ReviewApplication,
+} from './review.ts';
 export type { ProgressEvent, ProgressListener } from './pairs.ts';

@@ -53,7 +53,13 @@ export interface LinkResult {
   stats: LinkStats;
 }
 
-interface Candidate { left: number; right: number; pair: LinkedPair; identifier: boolean; household: boolean }
+interface Candidate {
+  left: number;
+  right: number;
+  pair: LinkedPair;
+  identifier: boolean;
+  household: boolean;
+}
 
 function prepareAll(records: readonly MatchRecord[], options: LinkOptions): PreparedRecord[] {
   const prepared = records.map((r) => prepareRecord(r, options.normalize));
@@ -62,7 +68,15 @@ function prepareAll(records: readonly MatchRecord[], options: LinkOptions): Prep
 }
 
 /** Scores every compared pair and keeps those at review level or above, explained. */
-function decideAll(pairs: PairBuffer, left: readonly PreparedRecord[], right: readonly PreparedRecord[], model: MatchModel, priorWeight: number, policy: DecisionPolicy, tf?: TermFrequencies): Candidate[] {
+function decideAll(
+  pairs: PairBuffer,
+  left: readonly PreparedRecord[],
+  right: readonly PreparedRecord[],
+  model: MatchModel,
+  priorWeight: number,
+  policy: DecisionPolicy,
+  tf?: TermFrequencies,
+): Candidate[] {
   const scorer = scorerFor(model);
   const kept: Candidate[] = [];
   // Upper bounds of each record's name adjustments, so the cheap filter never drops a pair
@@ -84,8 +98,17 @@ function decideAll(pairs: PairBuffer, left: readonly PreparedRecord[], right: re
     const decision = decidePair(assessment, policy);
     if (decision === 'new') continue;
     kept.push({
-      left: pairs.left[k] as number, right: pairs.right[k] as number, identifier, household: assessment.clearlyDifferent,
-      pair: { aId: a.id, bId: b.id, score: assessment.explanation.score, decision, explanation: assessment.explanation },
+      left: pairs.left[k] as number,
+      right: pairs.right[k] as number,
+      identifier,
+      household: assessment.clearlyDifferent,
+      pair: {
+        aId: a.id,
+        bId: b.id,
+        score: assessment.explanation.score,
+        decision,
+        explanation: assessment.explanation,
+      },
     });
   }
   return kept.sort((x, y) => Number(y.identifier) - Number(x.identifier) || y.pair.score - x.pair.score);
@@ -104,8 +127,7 @@ function enforceOneToOne(candidates: Candidate[]): LinkedPair[] {
     if (c.pair.decision !== 'match') pending.push(c);
     else if (takenLeft.has(c.left) || takenRight.has(c.right)) {
       if (!c.household) result.push({ ...c.pair, decision: 'review' });
-    }
-    else {
+    } else {
       takenLeft.add(c.left);
       takenRight.add(c.right);
       result.push(c.pair);
@@ -129,8 +151,11 @@ export function countHouseholdPairs(pairs: PairBuffer): number {
     const pattern = pairs.pattern[k] as number;
     let household = memo.get(pattern);
     if (household === undefined) {
-      household = patternLevel(pattern, F.first) === 4 && patternLevel(pattern, F.dob) === 3 && patternLevel(pattern, F.last) === 0
-        && (patternLevel(pattern, F.address1) === 0 || patternLevel(pattern, F.phone) === 0);
+      household =
+        patternLevel(pattern, F.first) === 4 &&
+        patternLevel(pattern, F.dob) === 3 &&
+        patternLevel(pattern, F.last) === 0 &&
+        (patternLevel(pattern, F.address1) === 0 || patternLevel(pattern, F.phone) === 0);
       memo.set(pattern, household);
     }
     if (household) count++;
@@ -146,14 +171,24 @@ function priorWeightFor(expectedMatches: number, possiblePairs: number): number 
   return Math.log2(matches / Math.max(1, possiblePairs - matches));
 }
 
-function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, options: LinkOptions): { candidates: Candidate[]; model: MatchModel; stats: LinkStats } {
+function run(
+  a: readonly MatchRecord[],
+  b: readonly MatchRecord[] | null,
+  options: LinkOptions,
+): { candidates: Candidate[]; model: MatchModel; stats: LinkStats } {
   const thresholds = resolveThresholds(options.thresholds);
   const left = prepareAll(a, options);
   const right = b === null ? left : prepareAll(b, options);
   const sameSet = b === null;
-  const pairs = collectPairs(left, right, { sameSet, maxBucketSize: options.maxBucketSize, onProgress: options.onProgress });
+  const pairs = collectPairs(left, right, {
+    sameSet,
+    maxBucketSize: options.maxBucketSize,
+    onProgress: options.onProgress,
+  });
   options.onProgress?.({ phase: 'train', done: 0, total: 1 });
-  const trained = options.model ? { model: options.model, emIterations: 0 } : trainOnRecords(left, right, sameSet, { ...options.training, maxBucketSize: options.maxBucketSize });
+  const trained = options.model
+    ? { model: options.model, emIterations: 0 }
+    : trainOnRecords(left, right, sameSet, { ...options.training, maxBucketSize: options.maxBucketSize });
   options.onProgress?.({ phase: 'train', done: 1, total: 1 });
   const possiblePairs = sameSet ? (left.length * (left.length - 1)) / 2 : left.length * right.length;
   const fallbackMatches = sameSet ? left.length * 0.05 : Math.min(left.length, right.length) / 2;
@@ -162,19 +197,32 @@ function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, option
   const priorWeight = priorWeightFor(expectedMatches, possiblePairs);
   const householdPairs = countHouseholdPairs(pairs);
   const households = householdPairs > HOUSEHOLD_SHARE * expectedMatches;
-  const policy: DecisionPolicy = { thresholds, guards: options.guards ?? households, relatives: options.relatives ?? households };
+  const policy: DecisionPolicy = {
+    thresholds,
+    guards: options.guards ?? households,
+    relatives: options.relatives ?? households,
+  };
   const tf = options.termFrequencies === false ? undefined : termFrequencies(sameSet ? [left] : [left, right]);
   const candidates = decideAll(pairs, left, right, trained.model, priorWeight, policy, tf);
   options.onProgress?.({ phase: 'decide', done: 1, total: 1 });
   const stats = {
-    recordsA: left.length, recordsB: right.length, comparisons: pairs.length, emIterations: trained.emIterations, priorWeight,
-    householdPairs, guards: policy.guards,
+    recordsA: left.length,
+    recordsB: right.length,
+    comparisons: pairs.length,
+    emIterations: trained.emIterations,
+    priorWeight,
+    householdPairs,
+    guards: policy.guards,
   };
   return { model: trained.model, stats, candidates };
 }
 
 /** Links two sources: EM-trained (unless a model is given), one-to-one by default. */
-export function linkSources(a: readonly MatchRecord[], b: readonly MatchRecord[], options: LinkOptions = {}): LinkResult {
+export function linkSources(
+  a: readonly MatchRecord[],
+  b: readonly MatchRecord[],
+  options: LinkOptions = {},
+): LinkResult {
   const { candidates, model, stats } = run(a, b, options);
   const pairs = options.oneToOne === false ? candidates.map((c) => c.pair) : enforceOneToOne(candidates);
   return { pairs, model, stats };

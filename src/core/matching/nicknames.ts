@@ -181,11 +181,14 @@ function parseTable(table: string): Map<string, number[]> {
     if (!list) groups.set(name, [group]);
     else if (!list.includes(group)) list.push(group);
   };
-  table.trim().split('\n').forEach((line, group) => {
-    const [formal, rest] = line.split(':') as [string, string | undefined];
-    add(formal.trim(), group);
-    for (const nick of (rest ?? '').trim().split(/\s+/)) if (nick) add(nick, group);
-  });
+  table
+    .trim()
+    .split('\n')
+    .forEach((line, group) => {
+      const [formal, rest] = line.split(':') as [string, string | undefined];
+      add(formal.trim(), group);
+      for (const nick of (rest ?? '').trim().split(/\s+/)) if (nick) add(nick, group);
+    });
   return groups;
 }
 

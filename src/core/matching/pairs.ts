@@ -41,7 +41,11 @@ export class PairBuffer {
   }
 }
 
-export interface ProgressEvent { phase: 'prepare' | 'compare' | 'train' | 'decide'; done: number; total: number }
+export interface ProgressEvent {
+  phase: 'prepare' | 'compare' | 'train' | 'decide';
+  done: number;
+  total: number;
+}
 export type ProgressListener = (event: ProgressEvent) => void;
 
 export interface CollectOptions {
@@ -64,7 +68,10 @@ function keysOf(record: PreparedRecord, kinds: readonly string[] | undefined): s
 
 /** Inverted index: blocking key → the record carrying it, or the records (most keys are
  *  carried by one record; a bare number instead of a one-element array saves memory). */
-export function indexByKeys(records: readonly PreparedRecord[], kinds?: readonly string[]): Map<string, number | number[]> {
+export function indexByKeys(
+  records: readonly PreparedRecord[],
+  kinds?: readonly string[],
+): Map<string, number | number[]> {
   const index = new Map<string, number | number[]>();
   records.forEach((record, i) => {
     for (const key of keysOf(record, kinds)) {
@@ -79,7 +86,11 @@ export function indexByKeys(records: readonly PreparedRecord[], kinds?: readonly
 
 const single = [0];
 
-export function collectPairs(left: readonly PreparedRecord[], right: readonly PreparedRecord[], options: CollectOptions = {}): PairBuffer {
+export function collectPairs(
+  left: readonly PreparedRecord[],
+  right: readonly PreparedRecord[],
+  options: CollectOptions = {},
+): PairBuffer {
   const { sameSet = false, maxBucketSize = 1000, onProgress, keyKinds, maskedFields = [] } = options;
   const index = indexByKeys(right, keyKinds);
   const lastSeen = new Int32Array(right.length).fill(-1);

@@ -2,7 +2,13 @@
 // does no parsing: folded names with their phonetic keys and nickname groups, the date as
 // an integer, phones in E.164, and so on.
 import { phoneticKey } from './compare/phonetic.ts';
-import { normalizeAddress, normalizeCountry, normalizePostcode, normalizeState, type NormalizedAddress } from './normalize/addresses.ts';
+import {
+  normalizeAddress,
+  normalizeCountry,
+  normalizePostcode,
+  normalizeState,
+  type NormalizedAddress,
+} from './normalize/addresses.ts';
 import { dateCode, parseDate } from './normalize/dates.ts';
 import { emailLocal, normalizeEmail } from './normalize/emails.ts';
 import { normalizeIdentifier, normalizeMedicare, type MedicareCard } from './normalize/identifiers.ts';
@@ -74,7 +80,8 @@ function normalizeSex(raw: string | null | undefined): 'm' | 'f' | 'x' | null {
   const text = raw ? foldText(raw) : '';
   if (text === 'm' || text === 'male' || text === 'man' || text === 'boy') return 'm';
   if (text === 'f' || text === 'female' || text === 'woman' || text === 'girl' || text === 'w') return 'f';
-  if (text === 'x' || text === 'other' || text === 'intersex' || text === 'non binary' || text === 'nonbinary') return 'x';
+  if (text === 'x' || text === 'other' || text === 'intersex' || text === 'non binary' || text === 'nonbinary')
+    return 'x';
   return null;
 }
 

@@ -13,9 +13,7 @@ export interface MatchReview {
 
 /** What staff decide. Accept picks one candidate, and either links the incoming record to
  *  it or merges two existing patients (when the incoming record is itself a hub patient). */
-export type ReviewDecision =
-  | { kind: 'accept'; candidateId: string; action: 'link' | 'merge' }
-  | { kind: 'reject' };
+export type ReviewDecision = { kind: 'accept'; candidateId: string; action: 'link' | 'merge' } | { kind: 'reject' };
 
 /** What the hub must then do. */
 export type ReviewOutcome =
@@ -24,8 +22,7 @@ export type ReviewOutcome =
   | { kind: 'create'; incomingId: string };
 
 export type ReviewApplication =
-  | { ok: true; review: MatchReview; outcome: ReviewOutcome }
-  | { ok: false; error: string };
+  { ok: true; review: MatchReview; outcome: ReviewOutcome } | { ok: false; error: string };
 
 /** A review to store for a `review` result; null for match or new (nothing to review). */
 export function reviewFromResult(incomingId: string, result: MatchResult): MatchReview | null {
@@ -42,14 +39,19 @@ export function applyReviewDecision(review: MatchReview, decision: ReviewDecisio
   if (review.status !== 'open') return { ok: false, error: `review is already ${review.status}` };
   switch (decision.kind) {
     case 'reject':
-      return { ok: true, review: { ...review, status: 'rejected' }, outcome: { kind: 'create', incomingId: review.incomingId } };
+      return {
+        ok: true,
+        review: { ...review, status: 'rejected' },
+        outcome: { kind: 'create', incomingId: review.incomingId },
+      };
     case 'accept': {
       if (!review.candidates.some((c) => c.id === decision.candidateId)) {
         return { ok: false, error: `candidateId "${decision.candidateId}" is not one of this review's candidates` };
       }
-      const outcome: ReviewOutcome = decision.action === 'merge'
-        ? { kind: 'merge', keepId: decision.candidateId, mergeId: review.incomingId }
-        : { kind: 'link', incomingId: review.incomingId, patientId: decision.candidateId };
+      const outcome: ReviewOutcome =
+        decision.action === 'merge'
+          ? { kind: 'merge', keepId: decision.candidateId, mergeId: review.incomingId }
+          : { kind: 'link', incomingId: review.incomingId, patientId: decision.candidateId };
       return { ok: true, review: { ...review, status: 'accepted' }, outcome };
     }
     default: {

@@ -25,9 +25,17 @@ export interface TrainOptions extends EmOptions {
 const U_PRIOR_STRENGTH = 1000;
 
 /** u per field and level from random pairs (almost all are different people). */
-export function estimateU(left: readonly PreparedRecord[], right: readonly PreparedRecord[], sameSet: boolean, samples: number, seed: number): number[][] {
+export function estimateU(
+  left: readonly PreparedRecord[],
+  right: readonly PreparedRecord[],
+  sameSet: boolean,
+  samples: number,
+  seed: number,
+): number[][] {
   const prior = defaultModel().u;
-  const counts = LEVEL_COUNTS.map((n, f) => Float64Array.from({ length: n }, (_, l) => U_PRIOR_STRENGTH * (prior[f]?.[l] ?? 0)));
+  const counts = LEVEL_COUNTS.map((n, f) =>
+    Float64Array.from({ length: n }, (_, l) => U_PRIOR_STRENGTH * (prior[f]?.[l] ?? 0)),
+  );
   const random = seededRandom(seed);
   const vector = newVector();
   let drawn = 0;
@@ -57,9 +65,17 @@ function evenSample<T>(records: readonly T[], max: number): readonly T[] {
   return Array.from({ length: max }, (_, i) => records[Math.floor(i * step)] as T);
 }
 
-export interface TrainedModel { model: MatchModel; emIterations: number }
+export interface TrainedModel {
+  model: MatchModel;
+  emIterations: number;
+}
 
-interface Pass { m: number[][]; lambda: number; pairs: number; iterations: number }
+interface Pass {
+  m: number[][];
+  lambda: number;
+  pairs: number;
+  iterations: number;
+}
 
 /**
  * One EM pass over the pairs that share one kind of blocking key, with the fields that key
@@ -68,8 +84,21 @@ interface Pass { m: number[][]; lambda: number; pairs: number; iterations: numbe
  * person, so they fit the model's two classes; pairs chosen by household attributes
  * (address, phone) would put relatives in the "different" class and distort it.
  */
-function emPass(left: readonly PreparedRecord[], right: readonly PreparedRecord[], sameSet: boolean, kind: string, masked: number[], start: MatchModel, options: TrainOptions & { maxBucketSize?: number }): Pass | null {
-  const pairs = collectPairs(left, right, { sameSet, keyKinds: [kind], maskedFields: masked, maxBucketSize: options.maxBucketSize });
+function emPass(
+  left: readonly PreparedRecord[],
+  right: readonly PreparedRecord[],
+  sameSet: boolean,
+  kind: string,
+  masked: number[],
+  start: MatchModel,
+  options: TrainOptions & { maxBucketSize?: number },
+): Pass | null {
+  const pairs = collectPairs(left, right, {
+    sameSet,
+    keyKinds: [kind],
+    maskedFields: masked,
+    maxBucketSize: options.maxBucketSize,
+  });
   if (pairs.length < (options.minPairs ?? 200)) return null;
   const population = Math.min(left.length, right.length);
   const lambda = Math.min(0.5, Math.max(1e-6, (population * 0.5) / pairs.length));
@@ -83,7 +112,12 @@ function emPass(left: readonly PreparedRecord[], right: readonly PreparedRecord[
  * (model.lambda, the share of all possible pairs that are matches) follows from the first
  * pass's match count divided by how often a true pair keeps its birth date.
  */
-export function trainOnRecords(left: readonly PreparedRecord[], right: readonly PreparedRecord[], sameSet: boolean, options: TrainOptions & { maxBucketSize?: number } = {}): TrainedModel {
+export function trainOnRecords(
+  left: readonly PreparedRecord[],
+  right: readonly PreparedRecord[],
+  sameSet: boolean,
+  options: TrainOptions & { maxBucketSize?: number } = {},
+): TrainedModel {
   const defaults = defaultModel();
   if (Math.min(left.length, right.length) < 50) return { model: defaults, emIterations: 0 };
   const possiblePairs = sameSet ? (left.length * (left.length - 1)) / 2 : left.length * right.length;
@@ -120,7 +154,11 @@ function levelShare(m: number[][], field: number, levels: number[]): number {
  * Trains a model on a population for later use with matchOne: pass the practice's
  * patients (dedupe-style, one list) or two sources to be linked.
  */
-export function trainModel(a: readonly MatchRecord[], b?: readonly MatchRecord[], options: TrainOptions & { normalize?: NormalizeOptions; maxBucketSize?: number } = {}): MatchModel {
+export function trainModel(
+  a: readonly MatchRecord[],
+  b?: readonly MatchRecord[],
+  options: TrainOptions & { normalize?: NormalizeOptions; maxBucketSize?: number } = {},
+): MatchModel {
   const left = a.map((r) => prepareRecord(r, options.normalize));
   const right = b ? b.map((r) => prepareRecord(r, options.normalize)) : left;
   const sameSet = b === undefined;

@@ -43,7 +43,11 @@ export interface MatchRecord {
 }
 
 /** A calendar date split into parts; months and days are 1-based. */
-export interface DateParts { y: number; m: number; d: number }
+export interface DateParts {
+  y: number;
+  m: number;
+  d: number;
+}
 
 /** Where names, dates and phones come from decides how ambiguous inputs are read. */
 export interface NormalizeOptions {
@@ -79,7 +83,11 @@ export interface Explanation {
   guards: string[];
 }
 
-export interface ScoredCandidate { id: string; score: number; explanation: Explanation }
+export interface ScoredCandidate {
+  id: string;
+  score: number;
+  explanation: Explanation;
+}
 
 /**
  * The decision about one incoming person. Callers must handle all three kinds

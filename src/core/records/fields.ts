@@ -6,7 +6,10 @@ import { z } from 'zod';
 export const uuid = z.uuid({ message: 'must be a UUID' });
 
 /** YYYY-MM-DD that exists on the calendar (2023-02-30 is refused). */
-export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD').refine(isRealDate, 'is not a real calendar date');
+export const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine(isRealDate, 'is not a real calendar date');
 
 export function isRealDate(value: string): boolean {
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
@@ -29,14 +32,18 @@ export function toE164(raw: string, defaultCountry: string): string | undefined 
 
 /** A phone as given, validated and normalised to E.164 against the practice's region. */
 export function phoneNumber(defaultCountry: string) {
-  return z.string().min(3).max(40).transform((raw, ctx) => {
-    const e164 = toE164(raw, defaultCountry);
-    if (!e164) {
-      ctx.addIssue({ code: 'custom', message: 'is not a valid phone number' });
-      return z.NEVER;
-    }
-    return e164;
-  });
+  return z
+    .string()
+    .min(3)
+    .max(40)
+    .transform((raw, ctx) => {
+      const e164 = toE164(raw, defaultCountry);
+      if (!e164) {
+        ctx.addIssue({ code: 'custom', message: 'is not a valid phone number' });
+        return z.NEVER;
+      }
+      return e164;
+    });
 }
 
 export const sexes = ['male', 'female', 'other', 'unknown'] as const;

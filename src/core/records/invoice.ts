@@ -10,13 +10,15 @@ export type InvoiceStatus = (typeof invoiceStatuses)[number];
 /** Large enough for any clinic bill, small enough that totals stay exact in a JS number. */
 const MAX_CENTS = 100_000_000_00;
 
-export const invoiceLine = z.object({
-  description: text(500),
-  quantityInt: z.number().int('must be a whole number').min(1).max(100_000),
-  unitPriceCents: z.number().int('must be whole cents').min(-MAX_CENTS).max(MAX_CENTS),
-  date: calendarDate.nullable().optional(),
-  practitionerId: uuid.nullable().optional(),
-}).strict();
+export const invoiceLine = z
+  .object({
+    description: text(500),
+    quantityInt: z.number().int('must be a whole number').min(1).max(100_000),
+    unitPriceCents: z.number().int('must be whole cents').min(-MAX_CENTS).max(MAX_CENTS),
+    date: calendarDate.nullable().optional(),
+    practitionerId: uuid.nullable().optional(),
+  })
+  .strict();
 export type InvoiceLine = z.infer<typeof invoiceLine>;
 
 export function invoiceShape() {
@@ -25,10 +27,16 @@ export function invoiceShape() {
     number: optionalText(50),
     status: z.enum(invoiceStatuses).optional(),
     issuedOn: calendarDate.nullable().optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+      .optional(),
     lines: z.array(invoiceLine).max(500).optional(),
     paidCents: z.number().int('must be whole cents').min(0).max(MAX_CENTS).optional(),
-    paidAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' }).nullable().optional(),
+    paidAt: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' })
+      .nullable()
+      .optional(),
   };
 }
 
@@ -43,8 +51,10 @@ export function invoiceProblems(merged: Record<string, unknown>): [string, strin
   const lines = Array.isArray(merged.lines) ? (merged.lines as InvoiceLine[]) : [];
   const status = merged.status as InvoiceStatus | undefined;
   // Billing platforms (Hint among them) refuse to issue an invoice with nothing on it.
-  if ((status === 'issued' || status === 'paid') && lines.length === 0) problems.push(['lines', `must not be empty when the invoice is ${status}`]);
+  if ((status === 'issued' || status === 'paid') && lines.length === 0)
+    problems.push(['lines', `must not be empty when the invoice is ${status}`]);
   if (Math.abs(linesTotal(lines)) > MAX_CENTS) problems.push(['lines', `add up to more than ${MAX_CENTS} cents`]);
-  if (typeof merged.paidCents === 'number' && merged.paidCents > Math.max(0, linesTotal(lines))) problems.push(['paidCents', 'must not exceed the total of the lines']);
+  if (typeof merged.paidCents === 'number' && merged.paidCents > Math.max(0, linesTotal(lines)))
+    problems.push(['paidCents', 'must not exceed the total of the lines']);
   return problems;
 }

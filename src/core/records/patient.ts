@@ -2,23 +2,51 @@
 import { z } from 'zod';
 import { calendarDate, email, optionalText, phoneNumber, phoneTypes, sexes, text, uuid } from './fields.ts';
 
-export interface RecordContext { defaultCountry: string }
+export interface RecordContext {
+  defaultCountry: string;
+}
 
-const address = z.object({
-  line1: optionalText(), line2: optionalText(), city: optionalText(100), state: optionalText(50),
-  postcode: optionalText(20), country: optionalText(2),
-}).strict();
+const address = z
+  .object({
+    line1: optionalText(),
+    line2: optionalText(),
+    city: optionalText(100),
+    state: optionalText(50),
+    postcode: optionalText(20),
+    country: optionalText(2),
+  })
+  .strict();
 
-const medicare = z.object({
-  number: z.string().regex(/^\d{10}$/, 'must be 10 digits').nullable().optional(),
-  irn: z.string().regex(/^[1-9]$/, 'must be a single digit 1-9').nullable().optional(),
-  expiry: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').nullable().optional(),
-}).strict();
+const medicare = z
+  .object({
+    number: z
+      .string()
+      .regex(/^\d{10}$/, 'must be 10 digits')
+      .nullable()
+      .optional(),
+    irn: z
+      .string()
+      .regex(/^[1-9]$/, 'must be a single digit 1-9')
+      .nullable()
+      .optional(),
+    expiry: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM')
+      .nullable()
+      .optional(),
+  })
+  .strict();
 
-const insurance = z.object({
-  payerName: optionalText(), memberId: optionalText(64), groupNumber: optionalText(64),
-  planName: optionalText(), subscriberName: optionalText(), relationship: optionalText(32),
-}).strict();
+const insurance = z
+  .object({
+    payerName: optionalText(),
+    memberId: optionalText(64),
+    groupNumber: optionalText(64),
+    planName: optionalText(),
+    subscriberName: optionalText(),
+    relationship: optionalText(32),
+  })
+  .strict();
 
 export function patientShape(ctx: RecordContext) {
   return {
@@ -30,7 +58,10 @@ export function patientShape(ctx: RecordContext) {
     sex: z.enum(sexes).nullable().optional(),
     genderIdentity: optionalText(100),
     email: email.nullable().optional(),
-    phones: z.array(z.object({ type: z.enum(phoneTypes), number: phoneNumber(ctx.defaultCountry) }).strict()).max(10).optional(),
+    phones: z
+      .array(z.object({ type: z.enum(phoneTypes), number: phoneNumber(ctx.defaultCountry) }).strict())
+      .max(10)
+      .optional(),
     address: address.nullable().optional(),
     medicare: medicare.nullable().optional(),
     insurance: insurance.nullable().optional(),
@@ -43,7 +74,10 @@ export function patientShape(ctx: RecordContext) {
 const built = new Map<string, z.ZodType>();
 function once<T extends z.ZodType>(key: string, build: () => T): T {
   let schema = built.get(key);
-  if (!schema) { schema = build(); built.set(key, schema); }
+  if (!schema) {
+    schema = build();
+    built.set(key, schema);
+  }
   return schema as T;
 }
 
@@ -52,7 +86,12 @@ export function patientCreateSchema(ctx: RecordContext) {
 }
 
 export function patientPatchSchema(ctx: RecordContext) {
-  return once(`patch:${ctx.defaultCountry}`, () => z.object({ ...patientShape(ctx), version: z.number().int().min(1).optional() }).partial().strict());
+  return once(`patch:${ctx.defaultCountry}`, () =>
+    z
+      .object({ ...patientShape(ctx), version: z.number().int().min(1).optional() })
+      .partial()
+      .strict(),
+  );
 }
 
 export type PatientInput = z.infer<ReturnType<typeof patientCreateSchema>>;
@@ -68,7 +107,14 @@ export interface Patient {
   genderIdentity: string | null;
   email: string | null;
   phones: { type: (typeof phoneTypes)[number]; number: string }[];
-  address: { line1: string | null; line2: string | null; city: string | null; state: string | null; postcode: string | null; country: string | null };
+  address: {
+    line1: string | null;
+    line2: string | null;
+    city: string | null;
+    state: string | null;
+    postcode: string | null;
+    country: string | null;
+  };
   medicare: { number: string | null; irn: string | null; expiry: string | null };
   insurance: Record<string, string | null> | null;
   practitionerId: string | null;

@@ -11,7 +11,12 @@ import { translateDbError } from './db-errors.ts';
 
 type Json = Record<string, unknown>;
 
-interface PendingCreate { ctx: ChangeContext; input: Json; id: string; columns: Map<string, unknown> }
+interface PendingCreate {
+  ctx: ChangeContext;
+  input: Json;
+  id: string;
+  columns: Map<string, unknown>;
+}
 
 export class CreateBatcher {
   private readonly coalescers = new Map<RecordDefinition, Coalescer<PendingCreate, Json>>();
@@ -38,10 +43,23 @@ export class CreateBatcher {
 
 function batchStatement(def: RecordDefinition, batch: PendingCreate[]): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
-  const p = (value: unknown) => { params.push(value); return `$${params.length}`; };
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
   const names = [...new Set(batch.flatMap((b) => [...b.columns.keys()]))];
-  const records = batch.map((b) => `(${[p(b.id), p(b.ctx.practiceId), ...names.map((n) => (b.columns.has(n) ? p(b.columns.get(n)) : 'DEFAULT'))].join(', ')})`);
-  const changes = batch.map((b) => ({ ...b.ctx, entityKind: def.kind, entityId: b.id, action: 'created' as const, version: 1, fields: Object.keys(b.input) }));
+  const records = batch.map(
+    (b) =>
+      `(${[p(b.id), p(b.ctx.practiceId), ...names.map((n) => (b.columns.has(n) ? p(b.columns.get(n)) : 'DEFAULT'))].join(', ')})`,
+  );
+  const changes = batch.map((b) => ({
+    ...b.ctx,
+    entityKind: def.kind,
+    entityId: b.id,
+    action: 'created' as const,
+    version: 1,
+    fields: Object.keys(b.input),
+  }));
   const sql = `WITH rec AS (INSERT INTO ${def.table} (id, practice_id${names.map((n) => `, ${n}`).join('')}) VALUES ${records.join(', ')} RETURNING *),
     ${changeCtes(changes, params)}
     SELECT * FROM rec`;

@@ -3,14 +3,15 @@
 import type { z } from 'zod';
 import type { RecordContext } from '../../core/records/patient.ts';
 
-export type RecordKind = 'patient' | 'practitioner' | 'location' | 'resource' | 'appointmentType' | 'schedule' | 'appointment' | 'invoice';
+export type RecordKind =
+  'patient' | 'practitioner' | 'location' | 'resource' | 'appointmentType' | 'schedule' | 'appointment' | 'invoice';
 
 export interface ColumnMap {
-  path: string;               // 'firstName' or 'address.city'
-  column: string;             // 'first_name'
-  json?: boolean;             // jsonb column: passed through JSON.stringify on write
-  timestamp?: boolean;        // timestamptz column: written out as ISO 8601
-  readOnly?: boolean;         // output only
+  path: string; // 'firstName' or 'address.city'
+  column: string; // 'first_name'
+  json?: boolean; // jsonb column: passed through JSON.stringify on write
+  timestamp?: boolean; // timestamptz column: written out as ISO 8601
+  readOnly?: boolean; // output only
   uuidArray?: boolean;
 }
 
@@ -23,7 +24,7 @@ export interface FilterDef {
 export interface RecordDefinition {
   kind: RecordKind;
   table: string;
-  path: string;                       // URL segment: 'patients', 'appointment-types', ...
+  path: string; // URL segment: 'patients', 'appointment-types', ...
   columns: ColumnMap[];
   schemas(ctx: RecordContext): { create: z.ZodType; patch: z.ZodType };
   filters: Record<string, FilterDef>;
@@ -63,10 +64,13 @@ export function toColumns(def: RecordDefinition, input: Record<string, unknown>)
     const [head, ...rest] = col.path.split('.');
     if (!head || !(head in input)) continue;
     const parent = input[head];
-    if (rest.length > 0 && (parent === null || parent === undefined)) { out.set(col.column, null); continue; }
+    if (rest.length > 0 && (parent === null || parent === undefined)) {
+      out.set(col.column, null);
+      continue;
+    }
     const value = getPath(input, col.path);
     if (value === undefined && rest.length > 0) continue;
-    out.set(col.column, col.json && value !== null && value !== undefined ? JSON.stringify(value) : value ?? null);
+    out.set(col.column, col.json && value !== null && value !== undefined ? JSON.stringify(value) : (value ?? null));
   }
   return out;
 }

@@ -16,22 +16,36 @@ export interface ListQuery {
   cursor?: string;
 }
 
-export interface Page<T> { data: T[]; nextCursor: string | null }
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
 
 export type Json = Record<string, unknown>;
 
 const live = 'deleted_at IS NULL';
 
 export async function getRecord(db: Queryable, practiceId: string, def: RecordDefinition, id: string): Promise<Json> {
-  const { rows } = await db.query(`SELECT * FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live}`, [practiceId, id]);
+  const { rows } = await db.query(`SELECT * FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live}`, [
+    practiceId,
+    id,
+  ]);
   if (!rows[0]) throw new NotFoundError(def.kind);
   return fromRow(def, rows[0]);
 }
 
-export async function listRecords(db: Queryable, practiceId: string, def: RecordDefinition, q: ListQuery): Promise<Page<Json>> {
+export async function listRecords(
+  db: Queryable,
+  practiceId: string,
+  def: RecordDefinition,
+  q: ListQuery,
+): Promise<Page<Json>> {
   const params: unknown[] = [practiceId];
   const where = ['practice_id = $1', live];
-  const bind = (condition: string, value: unknown) => { params.push(value); where.push(condition.replaceAll('$n', `$${params.length}`)); };
+  const bind = (condition: string, value: unknown) => {
+    params.push(value);
+    where.push(condition.replaceAll('$n', `$${params.length}`));
+  };
   for (const [name, value] of Object.entries(q.filters)) {
     const filter = def.filters[name];
     if (filter && value !== undefined) bind(filter.condition, value);
@@ -40,19 +54,28 @@ export async function listRecords(db: Queryable, practiceId: string, def: Record
   const orderColumns = def.orderBy.split(',').map((c) => c.trim());
   if (q.cursor) {
     const values = decodeCursor(q.cursor, orderColumns.length);
-    const placeholders = values.map((v) => { params.push(v); return `$${params.length}`; });
+    const placeholders = values.map((v) => {
+      params.push(v);
+      return `$${params.length}`;
+    });
     where.push(`(${orderColumns.join(', ')}) > (${placeholders.join(', ')})`);
   }
   params.push(q.limit + 1);
   const { rows } = await db.query(
-    `SELECT * FROM ${def.table} WHERE ${where.join(' AND ')} ORDER BY ${def.orderBy} LIMIT $${params.length}`, params);
+    `SELECT * FROM ${def.table} WHERE ${where.join(' AND ')} ORDER BY ${def.orderBy} LIMIT $${params.length}`,
+    params,
+  );
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > q.limit && last ? encodeCursor(orderColumns.map((c) => last[c])) : null;
   return { data: page.map((r) => fromRow(def, r)), nextCursor };
 }
 
-export interface WriteContext { practiceId: string; actor: string; origin: ChangeOrigin }
+export interface WriteContext {
+  practiceId: string;
+  actor: string;
+  origin: ChangeOrigin;
+}
 
 const batchers = new WeakMap<Db, CreateBatcher>();
 
@@ -60,11 +83,20 @@ const batchers = new WeakMap<Db, CreateBatcher>();
  * Creates a record with its domain event and audit event in one atomic statement. Outside a
  * transaction, concurrent creates are coalesced into multi-row statements (create-batcher.ts).
  */
-export async function createRecord(db: Db, ctx: WriteContext, def: RecordDefinition, input: Json, tx?: Tx): Promise<Json> {
+export async function createRecord(
+  db: Db,
+  ctx: WriteContext,
+  def: RecordDefinition,
+  input: Json,
+  tx?: Tx,
+): Promise<Json> {
   await checkRules(tx ?? db, ctx.practiceId, def, input, input);
   if (!tx) {
     let batcher = batchers.get(db);
-    if (!batcher) { batcher = new CreateBatcher(db); batchers.set(db, batcher); }
+    if (!batcher) {
+      batcher = new CreateBatcher(db);
+      batchers.set(db, batcher);
+    }
     return batcher.create(def, ctx, input);
   }
   const id = randomUUID();
@@ -80,14 +112,27 @@ export async function createRecord(db: Db, ctx: WriteContext, def: RecordDefinit
   return fromRow(def, rows[0]);
 }
 
-export async function updateRecord(db: Db, ctx: WriteContext, def: RecordDefinition, id: string, patch: Json, expectedVersion?: number, tx?: Tx): Promise<Json> {
+export async function updateRecord(
+  db: Db,
+  ctx: WriteContext,
+  def: RecordDefinition,
+  id: string,
+  patch: Json,
+  expectedVersion?: number,
+  tx?: Tx,
+): Promise<Json> {
   const run = async (client: Tx) => {
-    const { rows: [row] } = await client.query(
-      `SELECT * FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live} FOR UPDATE`, [ctx.practiceId, id]);
+    const {
+      rows: [row],
+    } = await client.query(`SELECT * FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live} FOR UPDATE`, [
+      ctx.practiceId,
+      id,
+    ]);
     if (!row) throw new NotFoundError(def.kind);
     if (expectedVersion !== undefined && row.version !== expectedVersion) {
-      throw new ConflictError(`version ${expectedVersion} is stale; the current version is ${row.version}`,
-        [{ field: 'version', message: `is ${row.version} now` }]);
+      throw new ConflictError(`version ${expectedVersion} is stale; the current version is ${row.version}`, [
+        { field: 'version', message: `is ${row.version} now` },
+      ]);
     }
     const current = fromRow(def, row);
     const merged = { ...current, ...patch };
@@ -96,9 +141,12 @@ export async function updateRecord(db: Db, ctx: WriteContext, def: RecordDefinit
     const changed = [...columns.keys()];
     if (changed.length === 0) return current;
     const sets = changed.map((c, i) => `${c} = $${i + 3}`);
-    const { rows } = await client.query(
-      `UPDATE ${def.table} SET ${sets.join(', ')}, version = version + 1, updated_at = now()
-       WHERE practice_id = $1 AND id = $2 RETURNING *`, [ctx.practiceId, id, ...columns.values()])
+    const { rows } = await client
+      .query(
+        `UPDATE ${def.table} SET ${sets.join(', ')}, version = version + 1, updated_at = now()
+       WHERE practice_id = $1 AND id = $2 RETURNING *`,
+        [ctx.practiceId, id, ...columns.values()],
+      )
       .catch((e: unknown) => translateDbError(e, def));
     const updated = fromRow(def, rows[0]);
     await recordChange(client, ctx, def.kind, id, 'updated', Number(updated.version), Object.keys(patch));
@@ -107,30 +155,55 @@ export async function updateRecord(db: Db, ctx: WriteContext, def: RecordDefinit
   return tx ? run(tx) : inTransaction(db, run);
 }
 
-export async function deleteRecord(db: Db, ctx: WriteContext, def: RecordDefinition, id: string, expectedVersion?: number): Promise<void> {
+export async function deleteRecord(
+  db: Db,
+  ctx: WriteContext,
+  def: RecordDefinition,
+  id: string,
+  expectedVersion?: number,
+): Promise<void> {
   await inTransaction(db, async (client) => {
-    const { rows: [row] } = await client.query(
-      `SELECT version FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live} FOR UPDATE`, [ctx.practiceId, id]);
+    const {
+      rows: [row],
+    } = await client.query(
+      `SELECT version FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live} FOR UPDATE`,
+      [ctx.practiceId, id],
+    );
     if (!row) throw new NotFoundError(def.kind);
     if (expectedVersion !== undefined && row.version !== expectedVersion) {
-      throw new ConflictError(`version ${expectedVersion} is stale; the current version is ${row.version}`, [{ field: 'version', message: `is ${row.version} now` }]);
+      throw new ConflictError(`version ${expectedVersion} is stale; the current version is ${row.version}`, [
+        { field: 'version', message: `is ${row.version} now` },
+      ]);
     }
-    await client.query(`UPDATE ${def.table} SET deleted_at = now(), version = version + 1, updated_at = now() WHERE practice_id = $1 AND id = $2`, [ctx.practiceId, id]);
+    await client.query(
+      `UPDATE ${def.table} SET deleted_at = now(), version = version + 1, updated_at = now() WHERE practice_id = $1 AND id = $2`,
+      [ctx.practiceId, id],
+    );
     await recordChange(client, ctx, def.kind, id, 'deleted', row.version + 1, []);
   });
 }
 
 /** Cross-field rules and references to other records of the same practice. */
-async function checkRules(db: Queryable, practiceId: string, def: RecordDefinition, written: Json, merged: Json): Promise<void> {
+async function checkRules(
+  db: Queryable,
+  practiceId: string,
+  def: RecordDefinition,
+  written: Json,
+  merged: Json,
+): Promise<void> {
   const problems: FieldProblem[] = (def.check?.(merged) ?? []).map(([field, message]) => ({ field, message }));
   for (const [field, table] of Object.entries(def.references ?? {})) {
     const refs = referencedIds(written, field);
     if (refs.length === 0) continue;
     const ids = [...new Set(refs.map((r) => r.id))];
-    const { rows } = await db.query(`SELECT id FROM ${table} WHERE practice_id = $1 AND id = ANY($2::uuid[]) AND ${live}`, [practiceId, ids]);
+    const { rows } = await db.query(
+      `SELECT id FROM ${table} WHERE practice_id = $1 AND id = ANY($2::uuid[]) AND ${live}`,
+      [practiceId, ids],
+    );
     const found = new Set(rows.map((r) => String(r.id)));
     const missing = new Set(refs.filter((r) => !found.has(r.id)).map((r) => r.field));
-    for (const f of missing) problems.push({ field: f, message: 'refers to a record that does not exist in this practice' });
+    for (const f of missing)
+      problems.push({ field: f, message: 'refers to a record that does not exist in this practice' });
   }
   if (problems.length > 0) throw new ValidationError(problems);
 }
@@ -141,20 +214,28 @@ function referencedIds(written: Json, field: string): { field: string; id: strin
   const value = written[head!];
   if (star === '*') {
     if (!Array.isArray(value)) return [];
-    return value.flatMap((item, i) => (item && typeof item === 'object' ? referencedIds(item as Json, rest.join('.')).map((r) => ({ ...r, field: `${head}.${i}.${r.field}` })) : []));
+    return value.flatMap((item, i) =>
+      item && typeof item === 'object'
+        ? referencedIds(item as Json, rest.join('.')).map((r) => ({ ...r, field: `${head}.${i}.${r.field}` }))
+        : [],
+    );
   }
   if (value === null || value === undefined) return [];
   return (Array.isArray(value) ? (value as string[]) : [value as string]).map((id) => ({ field, id }));
 }
 
 function encodeCursor(values: unknown[]): string {
-  return Buffer.from(JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : v)))).toString('base64url');
+  return Buffer.from(JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : v)))).toString(
+    'base64url',
+  );
 }
 
 function decodeCursor(cursor: string, length: number): unknown[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(values) && values.length === length) return values;
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
 }

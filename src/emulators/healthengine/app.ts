@@ -19,8 +19,8 @@ export interface HealthengineOptions {
   timeScale?: number;
   rateLimit?: number;
   logger?: boolean;
-  clock?: EmulatorClock;      // pass a frozen clock in tests
-  startAt?: number;           // emulated start time (ms since epoch)
+  clock?: EmulatorClock; // pass a frozen clock in tests
+  startAt?: number; // emulated start time (ms since epoch)
 }
 
 export interface HealthengineEmulator {
@@ -38,9 +38,15 @@ export function buildHealthengineEmulator(options: HealthengineOptions = {}): He
   const clock = options.clock ?? new EmulatorClock({ timeScale: options.timeScale ?? 1, startAt: options.startAt });
   const holder: { state: EmulatorState } = { state: createState(clock, options.seed) };
   const context: EmulatorContext = {
-    get state() { return holder.state; },
-    set state(next: EmulatorState) { holder.state = next; },
-    clock, faults: new FaultInjector(), seed: options.seed,
+    get state() {
+      return holder.state;
+    },
+    set state(next: EmulatorState) {
+      holder.state = next;
+    },
+    clock,
+    faults: new FaultInjector(),
+    seed: options.seed,
     webhooks: new RequestWebhooks(() => holder.state, clock),
     bookingWebhooks: new BookingWebhooks(() => holder.state, clock),
     traffic: new PatientTraffic(() => holder.state, clock),
@@ -49,11 +55,26 @@ export function buildHealthengineEmulator(options: HealthengineOptions = {}): He
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 32 * 1024 * 1024 });
   installJson(app);
   context.faults.install(app, (status) => (status === 401 ? undefined : { error: `injected fault ${status}` }));
-  installApiGate(app, context, rateLimiter(options.rateLimit, () => Date.now()));
-  app.addHook('onClose', async () => { context.traffic.stopAll(); context.webhooks.close(); context.bookingWebhooks.close(); });
+  installApiGate(
+    app,
+    context,
+    rateLimiter(options.rateLimit, () => Date.now()),
+  );
+  app.addHook('onClose', async () => {
+    context.traffic.stopAll();
+    context.webhooks.close();
+    context.bookingWebhooks.close();
+  });
   registerApiRoutes(app, context);
   registerHarness(app, context);
-  return { app, context, clock, get state() { return holder.state; } };
+  return {
+    app,
+    context,
+    clock,
+    get state() {
+      return holder.state;
+    },
+  };
 }
 
 /** JSON bodies, gzip-compressed or not; an empty body is "no body", not an error. */
@@ -61,7 +82,9 @@ function installJson(app: FastifyInstance): void {
   app.addHook('preParsing', async (request, _reply, payload) => {
     if (String(request.headers['content-encoding'] ?? '').toLowerCase() !== 'gzip') return payload;
     let received = 0;
-    payload.on('data', (chunk: Buffer) => { received += chunk.length; });
+    payload.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+    });
     const inflated = payload.pipe(createGunzip());
     Object.defineProperty(inflated, 'receivedEncodedLength', { get: () => received });
     payload.on('error', (error) => inflated.destroy(error));
@@ -71,11 +94,15 @@ function installJson(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
-    try { done(null, JSON.parse(text)); } catch { done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined); }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    const message = status === 500 ? 'internal error' : gzipMessage(error) ?? error.message;
+    const message = status === 500 ? 'internal error' : (gzipMessage(error) ?? error.message);
     return reply.code(status).send({ error: message });
   });
 }
@@ -99,7 +126,8 @@ function installApiGate(app: FastifyInstance, context: EmulatorContext, allow: (
     if (!found) return;
     coerceLooseNumbers(context.state, found.op.operationId, request.body);
     const params = checkParameters(found.op, found.pathParams, request.query as Record<string, unknown>);
-    const body = params.ok && !ITEMWISE_BODIES.has(found.op.operationId) ? checkRequestBody(found.op, request.body) : params;
+    const body =
+      params.ok && !ITEMWISE_BODIES.has(found.op.operationId) ? checkRequestBody(found.op, request.body) : params;
     if (!body.ok) return reply.code(400).send({ error: body.error });
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -110,12 +138,23 @@ function installApiGate(app: FastifyInstance, context: EmulatorContext, allow: (
 /** HE's own examples send some integers as strings ("30"); accept them where configured (§9.1, §9.2). */
 export function coerceLooseNumbers(state: EmulatorState, operationId: string, body: unknown): void {
   const numeric = (v: unknown) => typeof v === 'string' && /^\d+$/.test(v);
-  if (operationId === 'uploadPmsAppointmentTypes' && state.config.acceptAppointmentLengthStrings && Array.isArray(body)) {
-    for (const t of body) if (t && numeric(t.pmsAppointmentLength)) t.pmsAppointmentLength = Number(t.pmsAppointmentLength);
+  if (
+    operationId === 'uploadPmsAppointmentTypes' &&
+    state.config.acceptAppointmentLengthStrings &&
+    Array.isArray(body)
+  ) {
+    for (const t of body)
+      if (t && numeric(t.pmsAppointmentLength)) t.pmsAppointmentLength = Number(t.pmsAppointmentLength);
   }
   if (!state.config.acceptSlotLengthStrings) return;
-  const snapshots = operationId === 'sendAvailabilitySnapshot' ? [body] : operationId === 'sendAvailabilitySnapshots' && Array.isArray(body) ? body : [];
+  const snapshots =
+    operationId === 'sendAvailabilitySnapshot'
+      ? [body]
+      : operationId === 'sendAvailabilitySnapshots' && Array.isArray(body)
+        ? body
+        : [];
   for (const s of snapshots) {
-    for (const r of Array.isArray(s?.availability) ? s.availability : []) if (r && numeric(r.slotLength)) r.slotLength = Number(r.slotLength);
+    for (const r of Array.isArray(s?.availability) ? s.availability : [])
+      if (r && numeric(r.slotLength)) r.slotLength = Number(r.slotLength);
   }
 }

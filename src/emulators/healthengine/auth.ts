@@ -34,7 +34,8 @@ export function authenticate(state: EmulatorState, request: FastifyRequest, repl
   if (!practice || practice.practiceKey !== practiceKey) {
     return deny(reply, `practice ${practiceId} has not granted consent to this API consumer with that practice-key`);
   }
-  if (!practice.consentActive) return deny(reply, `practice ${practiceId} has revoked its consent for this API consumer`);
+  if (!practice.consentActive)
+    return deny(reply, `practice ${practiceId} has revoked its consent for this API consumer`);
   practiceOfRequest.set(request, practice);
   return practice;
 }
@@ -47,12 +48,17 @@ function deny(reply: FastifyReply, error: string): undefined {
 export function logRequest(state: EmulatorState, request: FastifyRequest): void {
   if (state.config.requestLogLimit === 0) return;
   const entry: LoggedRequest = {
-    at: new Date(state.clock.now()).toISOString(), method: request.method, path: request.url,
-    practiceId: header(request, 'practice-id') ?? null, userAgent: header(request, 'user-agent') ?? null, body: undefined,
+    at: new Date(state.clock.now()).toISOString(),
+    method: request.method,
+    path: request.url,
+    practiceId: header(request, 'practice-id') ?? null,
+    userAgent: header(request, 'user-agent') ?? null,
+    body: undefined,
     operationId: findOperation(request.method, request.url)?.op.operationId ?? null,
   };
   state.requestLog.push(entry);
-  if (state.requestLog.length > state.config.requestLogLimit) state.requestLog.splice(0, state.requestLog.length - state.config.requestLogLimit);
+  if (state.requestLog.length > state.config.requestLogLimit)
+    state.requestLog.splice(0, state.requestLog.length - state.config.requestLogLimit);
   logOfRequest.set(request, entry);
 }
 
@@ -70,7 +76,10 @@ export function rateLimiter(perSecond: number | undefined, now: () => number): (
   return (reply) => {
     if (!perSecond) return true;
     const t = now();
-    if (t - windowStart >= 1000) { windowStart = t; count = 0; }
+    if (t - windowStart >= 1000) {
+      windowStart = t;
+      count = 0;
+    }
     if (++count <= perSecond) return true;
     void reply.code(429).header('retry-after', '1').send({ error: 'rate limit exceeded' });
     return false;

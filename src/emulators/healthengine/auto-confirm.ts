@@ -12,7 +12,11 @@ export function applyAutoConfirm(state: EmulatorState, booking: Booking): Bookin
   if (state.clock.now() <= due) return booking;
   booking.status = 'Confirmed';
   booking.autoConfirmedAt = due;
-  const entry = { at: new Date(due).toISOString(), event: 'auto-confirmed', detail: { reason: 'no reject within the 20-second window' } };
+  const entry = {
+    at: new Date(due).toISOString(),
+    event: 'auto-confirmed',
+    detail: { reason: 'no reject within the 20-second window' },
+  };
   const after = booking.history.findIndex((h) => h.at > entry.at);
   booking.history.splice(after === -1 ? booking.history.length : after, 0, entry);
   return booking;

@@ -7,8 +7,19 @@ import { resolveAvailability } from './queue.ts';
 import type { EmulatorState, Practice, SnapshotRange, StoredSnapshot } from './state.ts';
 import { hhmm, localToUtc, minutesOf } from './time.ts';
 
-export interface SnapshotInput { id?: string; date: string; pmsResourceId: string; availability: SnapshotRange[] }
-export interface Slot { pmsResourceId: string; date: string; startSecond: number; lengthSeconds: number; pmsAppointmentTypeIds: string[] | null }
+export interface SnapshotInput {
+  id?: string;
+  date: string;
+  pmsResourceId: string;
+  availability: SnapshotRange[];
+}
+export interface Slot {
+  pmsResourceId: string;
+  date: string;
+  startSecond: number;
+  lengthSeconds: number;
+  pmsAppointmentTypeIds: string[] | null;
+}
 
 /** Rules beyond the schema; returns the reason a valid-looking snapshot is refused. */
 export function snapshotProblem(state: EmulatorState, practice: Practice, s: SnapshotInput): string | undefined {
@@ -22,7 +33,9 @@ export function snapshotProblem(state: EmulatorState, practice: Practice, s: Sna
 }
 
 function hashOf(s: SnapshotInput): string {
-  return createHash('sha1').update(JSON.stringify([s.pmsResourceId, s.date, s.availability])).digest('hex');
+  return createHash('sha1')
+    .update(JSON.stringify([s.pmsResourceId, s.date, s.availability]))
+    .digest('hex');
 }
 
 /** Stores a snapshot; 'existing' when the same content for that resource/day came in recently. */
@@ -33,18 +46,33 @@ export function applySnapshot(state: EmulatorState, practice: Practice, s: Snaps
   const recent = practice.recentSnapshotHashes.get(key);
   const existing = recent !== undefined && recent.hash === hash && now - recent.at < state.config.existingWindowMs;
   if (!existing) {
-    const stored: StoredSnapshot = { pmsResourceId: s.pmsResourceId, date: s.date, availability: s.availability, hash, receivedAt: now };
+    const stored: StoredSnapshot = {
+      pmsResourceId: s.pmsResourceId,
+      date: s.date,
+      availability: s.availability,
+      hash,
+      receivedAt: now,
+    };
     practice.availability.set(key, stored);
     practice.recentSnapshotHashes.set(key, { hash, at: now });
   }
-  if (!existing || state.config.existingResolvesAvailabilityRequest) resolveAvailability(state, practice, s.pmsResourceId, s.date);
+  if (!existing || state.config.existingResolvesAvailabilityRequest)
+    resolveAvailability(state, practice, s.pmsResourceId, s.date);
   return existing ? 'existing' : 'created';
 }
 
 /** The appointment length HE would use for a range whose slotLength is below 60 seconds. */
-export function linkedLengthSeconds(state: EmulatorState, practice: Practice, pmsResourceId: string, range: SnapshotRange): number {
-  const candidates = range.pmsAppointmentTypeIds ?? [...practice.appointmentTypes.values()]
-    .filter((t) => !t.pmsResourceId || t.pmsResourceId === pmsResourceId).map((t) => t.pmsAppointmentTypeId);
+export function linkedLengthSeconds(
+  state: EmulatorState,
+  practice: Practice,
+  pmsResourceId: string,
+  range: SnapshotRange,
+): number {
+  const candidates =
+    range.pmsAppointmentTypeIds ??
+    [...practice.appointmentTypes.values()]
+      .filter((t) => !t.pmsResourceId || t.pmsResourceId === pmsResourceId)
+      .map((t) => t.pmsAppointmentTypeId);
   for (const id of candidates) {
     const configured = practice.heAppointmentLengths.get(id);
     if (configured) return configured;
@@ -57,11 +85,15 @@ export function linkedLengthSeconds(state: EmulatorState, practice: Practice, pm
 export function cutSlots(state: EmulatorState, practice: Practice, snapshot: StoredSnapshot): Slot[] {
   const slots: Slot[] = [];
   for (const range of snapshot.availability) {
-    const length = range.slotLength >= 60 ? range.slotLength : linkedLengthSeconds(state, practice, snapshot.pmsResourceId, range);
+    const length =
+      range.slotLength >= 60 ? range.slotLength : linkedLengthSeconds(state, practice, snapshot.pmsResourceId, range);
     const end = minutesOf(range.end, true) * 60;
     for (let t = minutesOf(range.start) * 60; t + length <= end && slots.length < 5000; t += length) {
       slots.push({
-        pmsResourceId: snapshot.pmsResourceId, date: snapshot.date, startSecond: t, lengthSeconds: length,
+        pmsResourceId: snapshot.pmsResourceId,
+        date: snapshot.date,
+        startSecond: t,
+        lengthSeconds: length,
         pmsAppointmentTypeIds: range.pmsAppointmentTypeIds ?? null,
       });
     }
@@ -94,18 +126,29 @@ export function publishedSlots(state: EmulatorState, practice: Practice, date: s
 }
 
 function bookable(practice: Practice, slot: Slot, now: number): boolean {
-  const startsAt = localToUtc(slot.date, Math.floor(slot.startSecond / 60), practice.timezone) + (slot.startSecond % 60) * 1000;
+  const startsAt =
+    localToUtc(slot.date, Math.floor(slot.startSecond / 60), practice.timezone) + (slot.startSecond % 60) * 1000;
   return startsAt > now && !overlapsBooking(practice, slot);
 }
 
 /** The published slot a patient asks for, if it is published and free (one resource-day only, for speed). */
 export function findBookableSlot(
-  state: EmulatorState, practice: Practice, pmsResourceId: string, date: string, startSecond: number, pmsAppointmentTypeId?: string,
+  state: EmulatorState,
+  practice: Practice,
+  pmsResourceId: string,
+  date: string,
+  startSecond: number,
+  pmsAppointmentTypeId?: string,
 ): Slot | undefined {
-  const snapshot = practice.resources.has(pmsResourceId) ? practice.availability.get(`${pmsResourceId}|${date}`) : undefined;
+  const snapshot = practice.resources.has(pmsResourceId)
+    ? practice.availability.get(`${pmsResourceId}|${date}`)
+    : undefined;
   if (!snapshot || !evaluateHealth(state, practice).healthy) return undefined;
-  const slot = cutSlots(state, practice, snapshot).find((s) => s.startSecond === startSecond
-    && (!pmsAppointmentTypeId || !s.pmsAppointmentTypeIds || s.pmsAppointmentTypeIds.includes(pmsAppointmentTypeId)));
+  const slot = cutSlots(state, practice, snapshot).find(
+    (s) =>
+      s.startSecond === startSecond &&
+      (!pmsAppointmentTypeId || !s.pmsAppointmentTypeIds || s.pmsAppointmentTypeIds.includes(pmsAppointmentTypeId)),
+  );
   return slot && bookable(practice, slot, state.clock.now()) ? slot : undefined;
 }
 

@@ -9,11 +9,20 @@ import { randomHex } from './seed.ts';
 import type { Booking, EmulatorState, Practice } from './state.ts';
 
 export interface BookingWebhookSubscription {
-  url: string; token: string; createdAt: number; confirmed: boolean; confirmedAt?: number;
+  url: string;
+  token: string;
+  createdAt: number;
+  confirmed: boolean;
+  confirmedAt?: number;
 }
 
 export interface BookingDelivery {
-  eventId: number; type: string; attempt: number; at: string; status?: number; error?: string;
+  eventId: number;
+  type: string;
+  attempt: number;
+  at: string;
+  status?: number;
+  error?: string;
   outcome: 'delivered' | 'rejected' | 'retrying' | 'failed';
 }
 
@@ -24,7 +33,10 @@ export class BookingWebhooks {
   private readonly aborter = new AbortController();
   private readonly inflight = new Set<Promise<void>>();
 
-  constructor(private readonly getState: () => EmulatorState, private readonly clock: EmulatorClock) {}
+  constructor(
+    private readonly getState: () => EmulatorState,
+    private readonly clock: EmulatorClock,
+  ) {}
 
   /** Sets the practice's URL and posts the subscription-confirmation message to it. */
   /** `baseUrl`: where the receiver can reach this emulator (the harness call's own Host). */
@@ -37,13 +49,21 @@ export class BookingWebhooks {
     return sub;
   }
 
-  unsubscribe(practiceId: string): boolean { return this.subscriptions.delete(practiceId); }
+  unsubscribe(practiceId: string): boolean {
+    return this.subscriptions.delete(practiceId);
+  }
 
   /** GET confirmation_url: valid for one hour, needs Accept: application/json. */
-  confirm(practiceId: string, signature: string, accept: string | undefined): { status: number; body: Record<string, unknown> } {
+  confirm(
+    practiceId: string,
+    signature: string,
+    accept: string | undefined,
+  ): { status: number; body: Record<string, unknown> } {
     const sub = this.subscriptions.get(practiceId);
-    if (!sub || sub.token !== signature) return { status: 404, body: { success: false, error: 'unknown confirmation link' } };
-    if (!accept?.includes('application/json')) return { status: 406, body: { success: false, error: 'send Accept: application/json' } };
+    if (!sub || sub.token !== signature)
+      return { status: 404, body: { success: false, error: 'unknown confirmation link' } };
+    if (!accept?.includes('application/json'))
+      return { status: 406, body: { success: false, error: 'send Accept: application/json' } };
     if (this.clock.now() - sub.createdAt > this.getState().config.bookingWebhookConfirmationTtlMs) {
       return { status: 410, body: { success: false, error: 'confirmation link expired' } };
     }
@@ -65,21 +85,40 @@ export class BookingWebhooks {
     const duplicates = this.getState().config.bookingWebhookDuplicates;
     const eventId = this.deliver(practice.practiceId, sub, type, data);
     if (duplicates === 'simultaneous') this.deliver(practice.practiceId, sub, type, data, eventId);
-    if (duplicates === 'sequential') this.clock.setTimeout(() => this.deliver(practice.practiceId, sub, type, data, eventId), 1000);
+    if (duplicates === 'sequential')
+      this.clock.setTimeout(() => this.deliver(practice.practiceId, sub, type, data, eventId), 1000);
   }
 
-  private deliver(practiceId: string, sub: BookingWebhookSubscription, type: string, data: Record<string, unknown>, eventId = this.nextEventId++): number {
+  private deliver(
+    practiceId: string,
+    sub: BookingWebhookSubscription,
+    type: string,
+    data: Record<string, unknown>,
+    eventId = this.nextEventId++,
+  ): number {
     this.attempt(practiceId, sub, eventId, { version: 1, type, data }, 1);
     return eventId;
   }
 
-  private attempt(practiceId: string, sub: BookingWebhookSubscription, eventId: number, envelope: { version: number; type: string; data: Record<string, unknown> }, attempt: number): void {
+  private attempt(
+    practiceId: string,
+    sub: BookingWebhookSubscription,
+    eventId: number,
+    envelope: { version: number; type: string; data: Record<string, unknown> },
+    attempt: number,
+  ): void {
     const run = this.send(practiceId, sub, eventId, envelope, attempt);
     this.inflight.add(run);
     void run.finally(() => this.inflight.delete(run));
   }
 
-  private async send(practiceId: string, sub: BookingWebhookSubscription, eventId: number, envelope: { version: number; type: string; data: Record<string, unknown> }, attempt: number): Promise<void> {
+  private async send(
+    practiceId: string,
+    sub: BookingWebhookSubscription,
+    eventId: number,
+    envelope: { version: number; type: string; data: Record<string, unknown> },
+    attempt: number,
+  ): Promise<void> {
     const { config } = this.getState();
     const result = await postJson(sub.url, envelope, config.bookingWebhookTimeoutMs, this.aborter.signal);
     if (this.aborter.signal.aborted) return;
@@ -89,8 +128,13 @@ export class BookingWebhooks {
     const outcome = success ? (status === 400 ? 'rejected' : 'delivered') : delay === undefined ? 'failed' : 'retrying';
     const log = this.deliveries.get(practiceId) ?? [];
     log.push({
-      eventId, type: envelope.type, attempt, at: new Date(this.clock.now()).toISOString(), outcome,
-      ...(status !== undefined ? { status } : {}), ...('error' in result ? { error: result.message } : {}),
+      eventId,
+      type: envelope.type,
+      attempt,
+      at: new Date(this.clock.now()).toISOString(),
+      outcome,
+      ...(status !== undefined ? { status } : {}),
+      ...('error' in result ? { error: result.message } : {}),
     });
     this.deliveries.set(practiceId, log.slice(-2000));
     if (outcome !== 'retrying' || delay === undefined) return;
@@ -103,5 +147,7 @@ export class BookingWebhooks {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  close(): void { this.aborter.abort(); }
+  close(): void {
+    this.aborter.abort();
+  }
 }

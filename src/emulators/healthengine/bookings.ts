@@ -11,7 +11,13 @@ import { bookingRefs } from './views.ts';
 export type Outcome = { status: 200 } | { status: 400 | 404; error: string };
 const OK: Outcome = { status: 200 };
 
-export interface NewBooking { slot: Slot; pmsAppointmentTypeId: string | null; patient: PatientDetails; reason: string; isNewPatient: boolean }
+export interface NewBooking {
+  slot: Slot;
+  pmsAppointmentTypeId: string | null;
+  patient: PatientDetails;
+  reason: string;
+  isNewPatient: boolean;
+}
 
 export function note(state: EmulatorState, booking: Booking, event: string, detail?: Record<string, unknown>): void {
   booking.history.push({ at: new Date(state.clock.now()).toISOString(), event, ...(detail ? { detail } : {}) });
@@ -22,12 +28,22 @@ export function createBooking(state: EmulatorState, practice: Practice, input: N
   const type = input.pmsAppointmentTypeId ? practice.appointmentTypes.get(input.pmsAppointmentTypeId) : undefined;
   const booking: Booking = {
     bookingId: state.nextBookingId++,
-    pmsResourceId: input.slot.pmsResourceId, pmsAppointmentTypeId: input.pmsAppointmentTypeId,
-    date: input.slot.date, startMinute: Math.floor(input.slot.startSecond / 60), lengthSeconds: input.slot.lengthSeconds,
-    bookedAt: state.clock.now(), status: 'Requested', insert: 'pending',
-    pmsPatientId: null, pmsAppointmentIds: [], links: {},
-    patient: input.patient, reason: input.reason, comments: type?.pmsAppointmentTypeName ?? 'Standard Consultation',
-    isNewPatient: input.isNewPatient, history: [],
+    pmsResourceId: input.slot.pmsResourceId,
+    pmsAppointmentTypeId: input.pmsAppointmentTypeId,
+    date: input.slot.date,
+    startMinute: Math.floor(input.slot.startSecond / 60),
+    lengthSeconds: input.slot.lengthSeconds,
+    bookedAt: state.clock.now(),
+    status: 'Requested',
+    insert: 'pending',
+    pmsPatientId: null,
+    pmsAppointmentIds: [],
+    links: {},
+    patient: input.patient,
+    reason: input.reason,
+    comments: type?.pmsAppointmentTypeName ?? 'Standard Consultation',
+    isNewPatient: input.isNewPatient,
+    history: [],
   };
   practice.bookings.set(booking.bookingId, booking);
   const dayKey = `${booking.pmsResourceId}|${booking.date}`;
@@ -53,17 +69,29 @@ function pendingInsert(state: EmulatorState, practice: Practice, bookingId: numb
   if (!found) return { status: 404, error: `booking ${bookingId} not found` };
   const booking = applyAutoConfirm(state, found);
   if (booking.insert !== 'pending') {
-    return { status: state.config.alreadyResolvedStatus, error: `booking ${bookingId} has already been ${booking.insert === 'confirmed' ? 'confirmed' : 'rejected'}` };
+    return {
+      status: state.config.alreadyResolvedStatus,
+      error: `booking ${bookingId} has already been ${booking.insert === 'confirmed' ? 'confirmed' : 'rejected'}`,
+    };
   }
   return booking;
 }
 
 export interface ConfirmInsertBody {
-  pmsAppointmentIds: string[]; pmsPatientId: string; patientAppointmentLink?: string; patientAppointmentDescription?: string;
-  practitionerAppointmentLink?: string; practitionerAppointmentDescription?: string;
+  pmsAppointmentIds: string[];
+  pmsPatientId: string;
+  patientAppointmentLink?: string;
+  patientAppointmentDescription?: string;
+  practitionerAppointmentLink?: string;
+  practitionerAppointmentDescription?: string;
 }
 
-export function confirmInsert(state: EmulatorState, practice: Practice, bookingId: number, body: ConfirmInsertBody): Outcome {
+export function confirmInsert(
+  state: EmulatorState,
+  practice: Practice,
+  bookingId: number,
+  body: ConfirmInsertBody,
+): Outcome {
   const found = pendingInsert(state, practice, bookingId);
   if (!isBooking(found)) return found;
   const { pmsAppointmentIds, pmsPatientId, ...links } = body;
@@ -74,20 +102,38 @@ export function confirmInsert(state: EmulatorState, practice: Practice, bookingI
   return OK;
 }
 
-export function rejectInsert(state: EmulatorState, practice: Practice, bookingId: number, reason: string | null): Outcome {
+export function rejectInsert(
+  state: EmulatorState,
+  practice: Practice,
+  bookingId: number,
+  reason: string | null,
+): Outcome {
   const found = pendingInsert(state, practice, bookingId);
   if (!isBooking(found)) return found;
   const late = !withinRejectWindow(found);
   Object.assign(found, { insert: 'rejected', rejectedAt: state.clock.now(), rejectedLate: late, rejectReason: reason });
   resolveWhere(state, practice, (i) => i.type === 'bookings' && i.bookingId === bookingId, 'rejectInsert');
   if (late && !state.config.lateRejectCancels) {
-    note(state, found, 'insert-rejected-late', { reason, effect: 'booking stays Confirmed; the practice must cancel it manually' });
+    note(state, found, 'insert-rejected-late', {
+      reason,
+      effect: 'booking stays Confirmed; the practice must cancel it manually',
+    });
     return OK;
   }
   Object.assign(found, { status: 'Cancelled', cancelledAt: state.clock.now(), cancelledBy: 'rejected' });
-  note(state, found, late ? 'insert-rejected-late' : 'insert-rejected', { reason, effect: 'patient offered other times' });
+  note(state, found, late ? 'insert-rejected-late' : 'insert-rejected', {
+    reason,
+    effect: 'patient offered other times',
+  });
   if (state.config.availabilityRequestOnReject) {
-    raiseRequest(state, practice, 'availability', found.pmsResourceId === null ? { day: found.date } : { day: found.date, pmsResourceId: found.pmsResourceId, pms_resource_id: found.pmsResourceId });
+    raiseRequest(
+      state,
+      practice,
+      'availability',
+      found.pmsResourceId === null
+        ? { day: found.date }
+        : { day: found.date, pmsResourceId: found.pmsResourceId, pms_resource_id: found.pmsResourceId },
+    );
   }
   state.hooks.bookingEvent(practice, 'booking-cancelled', found);
   return OK;
@@ -97,17 +143,29 @@ export function rejectInsert(state: EmulatorState, practice: Practice, bookingId
 export function patientCancel(state: EmulatorState, practice: Practice, booking: Booking): number {
   applyAutoConfirm(state, booking);
   Object.assign(booking, { status: 'Cancelled', cancelledAt: state.clock.now(), cancelledBy: 'patient' });
-  const item = raiseRequest(state, practice, 'bookingUpdates', {
-    ...bookingRefs(booking),
-    updatedAt: formatUtc(state.clock.now()), bookingStatus: 'Cancelled',
-  }, booking.bookingId);
+  const item = raiseRequest(
+    state,
+    practice,
+    'bookingUpdates',
+    {
+      ...bookingRefs(booking),
+      updatedAt: formatUtc(state.clock.now()),
+      bookingStatus: 'Cancelled',
+    },
+    booking.bookingId,
+  );
   note(state, booking, 'cancelled-by-patient', { requestId: item.requestId });
   state.hooks.bookingEvent(practice, 'booking-cancelled', booking);
   return item.requestId;
 }
 
 export function answerUpdate(
-  state: EmulatorState, practice: Practice, bookingId: number, requestId: number, answer: 'confirmUpdate' | 'rejectUpdate', reason?: string | null,
+  state: EmulatorState,
+  practice: Practice,
+  bookingId: number,
+  requestId: number,
+  answer: 'confirmUpdate' | 'rejectUpdate',
+  reason?: string | null,
 ): Outcome {
   const booking = practice.bookings.get(bookingId);
   if (!booking) return { status: 404, error: `booking ${bookingId} not found` };
@@ -119,14 +177,18 @@ export function answerUpdate(
       : { status: 404, error: `no pending bookingUpdates request ${requestId} for booking ${bookingId}` };
   }
   resolveWhere(state, practice, (i) => i === item, answer);
-  note(state, booking, answer === 'confirmUpdate' ? 'update-confirmed' : 'update-rejected', { requestId, ...(reason !== undefined ? { reason } : {}) });
+  note(state, booking, answer === 'confirmUpdate' ? 'update-confirmed' : 'update-rejected', {
+    requestId,
+    ...(reason !== undefined ? { reason } : {}),
+  });
   return OK;
 }
 
 function insertedBooking(state: EmulatorState, practice: Practice, bookingId: number): Booking | Outcome {
   const booking = practice.bookings.get(bookingId);
   if (!booking) return { status: 404, error: `booking ${bookingId} not found` };
-  if (booking.insert === 'pending') return { status: 400, error: `booking ${bookingId} is still pending: confirm or reject its insert first` };
+  if (booking.insert === 'pending')
+    return { status: 400, error: `booking ${bookingId} is still pending: confirm or reject its insert first` };
   if (booking.status === 'Cancelled') return { status: 400, error: `booking ${bookingId} is already cancelled` };
   return booking;
 }
@@ -139,14 +201,24 @@ function resolveAppointmentChanges(state: EmulatorState, practice: Practice, boo
 export function pmsCancel(state: EmulatorState, practice: Practice, bookingId: number, reason: string | null): Outcome {
   const found = insertedBooking(state, practice, bookingId);
   if (!isBooking(found)) return found;
-  Object.assign(found, { status: 'Cancelled', cancelledAt: state.clock.now(), cancelledBy: 'pms', cancelReason: reason });
+  Object.assign(found, {
+    status: 'Cancelled',
+    cancelledAt: state.clock.now(),
+    cancelledBy: 'pms',
+    cancelReason: reason,
+  });
   resolveAppointmentChanges(state, practice, bookingId, 'cancel');
   note(state, found, 'cancelled-by-pms', { reason });
   state.hooks.bookingEvent(practice, 'booking-cancelled', found);
   return OK;
 }
 
-export function didNotAttend(state: EmulatorState, practice: Practice, bookingId: number, reason: string | null): Outcome {
+export function didNotAttend(
+  state: EmulatorState,
+  practice: Practice,
+  bookingId: number,
+  reason: string | null,
+): Outcome {
   const found = insertedBooking(state, practice, bookingId);
   if (!isBooking(found)) return found;
   Object.assign(found, { didNotAttend: true, didNotAttendReason: reason });

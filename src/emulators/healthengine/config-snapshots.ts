@@ -30,7 +30,9 @@ export function appointmentTypeSnapshotProblem(types: PmsAppointmentType[]): str
 }
 
 export function replaceResources(state: EmulatorState, practice: Practice, resources: PmsResource[]): void {
-  const removed = new Set([...practice.resources.keys()].filter((id) => !resources.some((r) => r.pmsResourceId === id)));
+  const removed = new Set(
+    [...practice.resources.keys()].filter((id) => !resources.some((r) => r.pmsResourceId === id)),
+  );
   practice.resources = new Map(resources.map((r) => [r.pmsResourceId, r]));
   for (const booking of practice.bookings.values()) {
     if (booking.insert !== 'pending' || booking.pmsResourceId === null || !removed.has(booking.pmsResourceId)) continue;
@@ -44,7 +46,12 @@ export function replaceResources(state: EmulatorState, practice: Practice, resou
 export function replaceAppointmentTypes(state: EmulatorState, practice: Practice, types: PmsAppointmentType[]): void {
   practice.appointmentTypes = new Map(types.map((t) => [t.pmsAppointmentTypeId, t]));
   for (const booking of practice.bookings.values()) {
-    if (booking.insert !== 'pending' || booking.pmsAppointmentTypeId === null || practice.appointmentTypes.has(booking.pmsAppointmentTypeId)) continue;
+    if (
+      booking.insert !== 'pending' ||
+      booking.pmsAppointmentTypeId === null ||
+      practice.appointmentTypes.has(booking.pmsAppointmentTypeId)
+    )
+      continue;
     note(state, booking, 'appointment-type-deleted', { pmsAppointmentTypeId: booking.pmsAppointmentTypeId });
     booking.pmsAppointmentTypeId = null;
   }

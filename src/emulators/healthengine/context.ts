@@ -21,6 +21,7 @@ export interface EmulatorContext {
 export function wireHooks(context: EmulatorContext): void {
   context.state.hooks = {
     requestRaised: (practice, item) => context.webhooks.requestRaised(practice, item),
-    bookingEvent: (practice, type, booking, extra) => context.bookingWebhooks.bookingEvent(practice, type, booking, extra),
+    bookingEvent: (practice, type, booking, extra) =>
+      context.bookingWebhooks.bookingEvent(practice, type, booking, extra),
   };
 }

@@ -40,7 +40,13 @@ export function isLiveAt(practice: Practice, config: EmulatorConfig, ms: number)
 }
 
 /** How much of [from, to) fell inside live hours, counting at most `cap` ms. */
-export function liveDurationMs(practice: Practice, config: EmulatorConfig, from: number, to: number, cap = Infinity): number {
+export function liveDurationMs(
+  practice: Practice,
+  config: EmulatorConfig,
+  from: number,
+  to: number,
+  cap = Infinity,
+): number {
   if (to <= from) return 0;
   if (!practice.liveness && config.withoutLivenessContract === 'always-live') return Math.min(to - from, cap);
   let total = 0;
@@ -57,18 +63,33 @@ export function liveDurationMs(practice: Practice, config: EmulatorConfig, from:
   return Math.min(total, cap);
 }
 
-export interface HealthReason { rule: 'request-pending' | 'not-polled'; type?: string; requestId?: number; since: number }
-export interface Health { healthy: boolean; live: boolean; reasons: HealthReason[] }
+export interface HealthReason {
+  rule: 'request-pending' | 'not-polled';
+  type?: string;
+  requestId?: number;
+  since: number;
+}
+export interface Health {
+  healthy: boolean;
+  live: boolean;
+  reasons: HealthReason[];
+}
 
 export function evaluateHealth(state: EmulatorState, practice: Practice): Health {
   const { config } = state;
   const now = state.clock.now();
   const reasons: HealthReason[] = [];
   const oldest = oldestCountedRequest(practice, config);
-  if (oldest && liveDurationMs(practice, config, oldest.createdAt, now, config.unhealthyAfterMs) >= config.unhealthyAfterMs) {
+  if (
+    oldest &&
+    liveDurationMs(practice, config, oldest.createdAt, now, config.unhealthyAfterMs) >= config.unhealthyAfterMs
+  ) {
     reasons.push({ rule: 'request-pending', type: oldest.type, requestId: oldest.requestId, since: oldest.createdAt });
   }
-  if (config.pollGapRule && liveDurationMs(practice, config, practice.lastPolledAt, now, config.pollGapMs) >= config.pollGapMs) {
+  if (
+    config.pollGapRule &&
+    liveDurationMs(practice, config, practice.lastPolledAt, now, config.pollGapMs) >= config.pollGapMs
+  ) {
     reasons.push({ rule: 'not-polled', since: practice.lastPolledAt });
   }
   return { healthy: reasons.length === 0, live: isLiveAt(practice, config, now), reasons };

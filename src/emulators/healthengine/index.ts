@@ -8,16 +8,23 @@ export { validateAgainstSpec, validateComponent, validateResponseAgainstSpec, va
 
 export const startEmulator: StartEmulator = async (options) => {
   const emulator = buildHealthengineEmulator({
-    seed: options.seed, timeScale: options.timeScale, rateLimit: options.rateLimit, logger: options.logger,
+    seed: options.seed,
+    timeScale: options.timeScale,
+    rateLimit: options.rateLimit,
+    logger: options.logger,
   });
   const host = options.host ?? '127.0.0.1';
   await emulator.app.listen({ port: options.port ?? 0, host });
   const address = emulator.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   emulator.context.state.baseUrl = url;
   return {
-    url, app: emulator.app,
-    close: async () => { await emulator.app.close(); emulator.clock.stop(); },
+    url,
+    app: emulator.app,
+    close: async () => {
+      await emulator.app.close();
+      emulator.clock.stop();
+    },
   };
 };

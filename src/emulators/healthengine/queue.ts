@@ -1,6 +1,13 @@
 // Typed request queues: items get sequential requestIds shared by all types, are listed and
 // paginated per type, and leave only when the PMS sends the call that resolves them (§4).
-import { FEATURES, type EmulatorState, type FeatureId, type Practice, type QueueItem, type RequestType } from './state.ts';
+import {
+  FEATURES,
+  type EmulatorState,
+  type FeatureId,
+  type Practice,
+  type QueueItem,
+  type RequestType,
+} from './state.ts';
 
 export const CRITICAL_TYPES: readonly RequestType[] = ['bookings', 'bookingUpdates', 'availability'];
 
@@ -18,7 +25,11 @@ export function typeVisible(practice: Practice, type: RequestType): boolean {
 }
 
 export function raiseRequest(
-  state: EmulatorState, practice: Practice, type: RequestType, body: Record<string, unknown>, bookingId?: number,
+  state: EmulatorState,
+  practice: Practice,
+  type: RequestType,
+  body: Record<string, unknown>,
+  bookingId?: number,
 ): QueueItem {
   const item: QueueItem = { requestId: state.nextRequestId++, type, createdAt: state.clock.now(), body, bookingId };
   if (type === 'availability' && body.pmsResourceId === undefined) item.coveredResources = new Set();
@@ -38,12 +49,25 @@ export function outstandingTypes(practice: Practice): RequestType[] {
 }
 
 const TYPE_ORDER: RequestType[] = [
-  'bookings', 'bookingUpdates', 'availability', 'pmsAppointmentChanges', 'pmsResources',
-  'pmsAppointmentTypes', 'availableDocuments', 'uploadDocuments', 'clientSnapshots', 'attachDocuments',
+  'bookings',
+  'bookingUpdates',
+  'availability',
+  'pmsAppointmentChanges',
+  'pmsResources',
+  'pmsAppointmentTypes',
+  'availableDocuments',
+  'uploadDocuments',
+  'clientSnapshots',
+  'attachDocuments',
 ];
-function order(type: RequestType): number { return TYPE_ORDER.indexOf(type); }
+function order(type: RequestType): number {
+  return TYPE_ORDER.indexOf(type);
+}
 
-export interface Page<T> { data: T[]; page: { currentPage: number; totalPages: number; perPage: number; total: number } }
+export interface Page<T> {
+  data: T[];
+  page: { currentPage: number; totalPages: number; perPage: number; total: number };
+}
 
 export function paginate<T>(items: T[], page: number, perPage: number): Page<T> {
   const total = items.length;
@@ -54,7 +78,10 @@ export function paginate<T>(items: T[], page: number, perPage: number): Page<T> 
 
 /** Removes the items matching `match` from the queue and records who resolved them. */
 export function resolveWhere(
-  state: EmulatorState, practice: Practice, match: (item: QueueItem) => boolean, resolvedBy: string,
+  state: EmulatorState,
+  practice: Practice,
+  match: (item: QueueItem) => boolean,
+  resolvedBy: string,
 ): QueueItem[] {
   const done: QueueItem[] = [];
   practice.pending = practice.pending.filter((item) => {
@@ -72,15 +99,25 @@ export function resolveWhere(
  * An availability snapshot for (resource, date) answers a request for that resource and day,
  * and counts toward a day-wide request, which resolves once every configured resource answered.
  */
-export function resolveAvailability(state: EmulatorState, practice: Practice, pmsResourceId: string, date: string): void {
+export function resolveAvailability(
+  state: EmulatorState,
+  practice: Practice,
+  pmsResourceId: string,
+  date: string,
+): void {
   for (const item of pendingOf(practice, 'availability')) {
     if (item.body.day !== date || !item.coveredResources) continue;
     item.coveredResources.add(pmsResourceId);
   }
-  resolveWhere(state, practice, (item) => {
-    if (item.type !== 'availability' || item.body.day !== date) return false;
-    if (item.body.pmsResourceId !== undefined) return item.body.pmsResourceId === pmsResourceId;
-    const covered = item.coveredResources ?? new Set<string>();
-    return [...practice.resources.keys()].every((id) => covered.has(id));
-  }, 'availability snapshot');
+  resolveWhere(
+    state,
+    practice,
+    (item) => {
+      if (item.type !== 'availability' || item.body.day !== date) return false;
+      if (item.body.pmsResourceId !== undefined) return item.body.pmsResourceId === pmsResourceId;
+      const covered = item.coveredResources ?? new Set<string>();
+      return [...practice.resources.keys()].every((id) => covered.has(id));
+    },
+    'availability snapshot',
+  );
 }

@@ -17,7 +17,12 @@ export function randomUuid(random: () => number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
 }
 
-export interface SeedPractice { practiceId: string; practiceKey: string; timezone: string; name: string }
+export interface SeedPractice {
+  practiceId: string;
+  practiceKey: string;
+  timezone: string;
+  name: string;
+}
 
 const ZONES = ['Australia/Perth', 'Australia/Sydney', 'Australia/Brisbane', 'Australia/Melbourne'];
 const NAMES = ['Harbour Family Clinic', 'Swan River Medical', 'Southbank GP', 'Kings Park Health'];

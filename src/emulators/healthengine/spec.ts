@@ -11,7 +11,7 @@ type Json = Record<string, unknown>;
 
 export interface SpecOperation {
   method: string;
-  path: string;            // the spec's template, e.g. /bookings/{bookingId}/confirmInsert
+  path: string; // the spec's template, e.g. /bookings/{bookingId}/confirmInsert
   operationId: string;
   pattern: RegExp;
   params: Array<{ name: string; in: string; required: boolean; type: string | undefined }>;
@@ -40,8 +40,12 @@ const FORMATS: Record<string, (v: string) => boolean> = {
   base64: (v) => /^[A-Za-z0-9+/]*={0,2}$/.test(v) && v.length % 4 === 0,
 };
 const FORMAT_WORDS: Record<string, string> = {
-  date: 'a date YYYY-MM-DD', time: 'a time HH:MM', datetime: 'a datetime YYYY-MM-DD HH:MM:SS',
-  'he-dob': 'a date DD-MM-YYYY or YYYY-MM-DD', sha1: 'a SHA-1 hex digest', base64: 'base64',
+  date: 'a date YYYY-MM-DD',
+  time: 'a time HH:MM',
+  datetime: 'a datetime YYYY-MM-DD HH:MM:SS',
+  'he-dob': 'a date DD-MM-YYYY or YYYY-MM-DD',
+  sha1: 'a SHA-1 hex digest',
+  base64: 'base64',
 };
 
 function loadDocument(): Json {
@@ -75,17 +79,23 @@ function applyOverlays(doc: Json): void {
 
 /** Callback payloads: `data.target` is null for pmsResources / pmsAppointmentTypes (the spec's own example). */
 function widenCallbackTargets(doc: Json): void {
-  const callbacks = ((((doc.paths as Json)['/subscription'] as Json).post as Json).callbacks ?? {}) as Record<string, Json>;
+  const callbacks = ((((doc.paths as Json)['/subscription'] as Json).post as Json).callbacks ?? {}) as Record<
+    string,
+    Json
+  >;
   for (const [topic, callback] of Object.entries(callbacks)) {
     const schema = callbackSchema(callback, topic);
-    const data = ((schema?.properties as Json | undefined)?.data as Json | undefined)?.properties as Record<string, Json> | undefined;
+    const data = ((schema?.properties as Json | undefined)?.data as Json | undefined)?.properties as
+      Record<string, Json> | undefined;
     if (data?.target) makeNullable(data.target);
   }
 }
 
 function callbackSchema(callback: Json, topic: string): Json | undefined {
   const post = (callback[topic] as Json | undefined)?.post as Json | undefined;
-  return (((post?.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined;
+  return (
+    ((post?.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined
+  )?.schema as Json | undefined;
 }
 
 function makeNullable(prop: Json): void {
@@ -104,14 +114,21 @@ function buildOperations(doc: Json): SpecOperation[] {
       const op = item[method] as Json | undefined;
       if (!op) continue;
       const params = ((op.parameters ?? []) as Json[]).map((p) => ({
-        name: String(p.name), in: String(p.in), required: p.required === true,
+        name: String(p.name),
+        in: String(p.in),
+        required: p.required === true,
         type: (p.schema as Json | undefined)?.type as string | undefined,
       }));
       const body = op.requestBody as Json | undefined;
       const pattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, '([^/]+)')}$`);
       operations.push({
-        method: method.toUpperCase(), path, operationId: String(op.operationId), pattern, params,
-        hasBody: body !== undefined, bodyRequired: body?.required === true,
+        method: method.toUpperCase(),
+        path,
+        operationId: String(op.operationId),
+        pattern,
+        params,
+        hasBody: body !== undefined,
+        bodyRequired: body?.required === true,
       });
     }
   }
@@ -140,7 +157,10 @@ function validatorAt(pointer: string): ValidateFunction | undefined {
   return v;
 }
 
-export function findOperation(method: string, path: string): { op: SpecOperation; pathParams: Record<string, string> } | undefined {
+export function findOperation(
+  method: string,
+  path: string,
+): { op: SpecOperation; pathParams: Record<string, string> } | undefined {
   const bare = path.split('?')[0] ?? path;
   for (const op of specOperations) {
     if (op.method !== method.toUpperCase()) continue;
@@ -148,7 +168,9 @@ export function findOperation(method: string, path: string): { op: SpecOperation
     if (!m) continue;
     const names = [...op.path.matchAll(/\{([^}]+)\}/g)].map((x) => x[1] ?? '');
     const pathParams: Record<string, string> = {};
-    names.forEach((name, i) => { pathParams[name] = decodeURIComponent(m[i + 1] ?? ''); });
+    names.forEach((name, i) => {
+      pathParams[name] = decodeURIComponent(m[i + 1] ?? '');
+    });
     return { op, pathParams };
   }
   return undefined;
@@ -160,18 +182,26 @@ export function describeError(error: ErrorObject | undefined, root: string): str
   const field = pointerToField(error.instancePath, root);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'required': return `${joinField(field, String(params.missingProperty))} is required`;
-    case 'format': return `${field || root} must be ${FORMAT_WORDS[String(params.format)] ?? params.format}`;
-    case 'enum': return `${field || root} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
-    case 'type': return `${field || root} must be ${params.type === 'integer' ? 'an integer' : `of type ${String(params.type)}`}`;
-    default: return `${field || root} ${error.message ?? 'is invalid'}`;
+    case 'required':
+      return `${joinField(field, String(params.missingProperty))} is required`;
+    case 'format':
+      return `${field || root} must be ${FORMAT_WORDS[String(params.format)] ?? params.format}`;
+    case 'enum':
+      return `${field || root} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'type':
+      return `${field || root} must be ${params.type === 'integer' ? 'an integer' : `of type ${String(params.type)}`}`;
+    default:
+      return `${field || root} ${error.message ?? 'is invalid'}`;
   }
 }
 
 function pointerToField(pointer: string, root: string): string {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let out = '';
-  for (const part of parts) out += /^\d+$/.test(part) ? `[${part}]` : (out ? `.${part}` : part);
+  for (const part of parts) out += /^\d+$/.test(part) ? `[${part}]` : out ? `.${part}` : part;
   if (out.startsWith('[')) out = `${root}${out}`;
   return out;
 }
@@ -193,14 +223,19 @@ export function checkRequestBody(op: SpecOperation, body: unknown): SpecCheck {
 }
 
 /** Checks path and query parameters: required ones present, integers integers. */
-export function checkParameters(op: SpecOperation, pathParams: Record<string, string>, query: Record<string, unknown>): SpecCheck {
+export function checkParameters(
+  op: SpecOperation,
+  pathParams: Record<string, string>,
+  query: Record<string, unknown>,
+): SpecCheck {
   for (const p of op.params) {
     const raw = p.in === 'path' ? pathParams[p.name] : query[p.name];
     if (raw === undefined || raw === '') {
       if (p.required) return { ok: false, error: `${p.name} is required` };
       continue;
     }
-    if (p.type === 'integer' && !/^-?\d+$/.test(String(raw))) return { ok: false, error: `${p.name} must be an integer` };
+    if (p.type === 'integer' && !/^-?\d+$/.test(String(raw)))
+      return { ok: false, error: `${p.name} must be an integer` };
   }
   return { ok: true };
 }
@@ -219,7 +254,8 @@ export function validateAgainstSpec(method: string, pathWithQuery: string, body?
 export function validateResponseAgainstSpec(method: string, path: string, status: number, body: unknown): SpecCheck {
   const found = findOperation(method, path);
   if (!found) return { ok: false, error: `${method} ${path} is not an operation of the spec` };
-  const responses = ((document.paths as Record<string, Json>)[found.op.path]?.[method.toLowerCase()] as Json).responses as Json;
+  const responses = ((document.paths as Record<string, Json>)[found.op.path]?.[method.toLowerCase()] as Json)
+    .responses as Json;
   const declared = (responses[String(status)] ?? UNDECLARED_ALLOWED[status]) as Json | undefined;
   if (!declared) return { ok: false, error: `status ${status} is not declared for ${method} ${found.op.path}` };
   const base = declared.$ref
@@ -235,7 +271,10 @@ export function validateResponseAgainstSpec(method: string, path: string, status
   }
   const validate = validatorAt(`${base}/content/application~1json/schema`);
   if (!validate || validate(body)) return { ok: true };
-  return { ok: false, error: `${describeError(validate.errors?.[0], 'body')} (${validate.errors?.[0]?.schemaPath ?? ''})` };
+  return {
+    ok: false,
+    error: `${describeError(validate.errors?.[0], 'body')} (${validate.errors?.[0]?.schemaPath ?? ''})`,
+  };
 }
 
 /**
@@ -268,7 +307,9 @@ export function validateComponent(name: string, value: unknown, root = name): Sp
 export function validateWebhookPayload(payload: unknown): SpecCheck {
   const requestType = ((payload as Json | null)?.data as Json | undefined)?.requestType;
   const topic = `requests.${String(requestType)}`;
-  const validate = validatorAt(`/paths/~1subscription/post/callbacks/${escapePointer(topic)}/${escapePointer(topic)}/post/requestBody/content/application~1json/schema`);
+  const validate = validatorAt(
+    `/paths/~1subscription/post/callbacks/${escapePointer(topic)}/${escapePointer(topic)}/post/requestBody/content/application~1json/schema`,
+  );
   if (!validate) return { ok: false, error: `no callback is declared for ${topic}` };
   return validate(payload) ? { ok: true } : { ok: false, error: describeError(validate.errors?.[0], 'payload') };
 }

@@ -6,18 +6,36 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'long',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'long',
     });
     formatters.set(timeZone, f);
   }
   return f;
 }
 
-export interface LocalParts { date: string; time: string; seconds: number; weekday: string; minuteOfDay: number }
+export interface LocalParts {
+  date: string;
+  time: string;
+  seconds: number;
+  weekday: string;
+  minuteOfDay: number;
+}
 
 export function isValidTimeZone(timeZone: string): boolean {
-  try { formatter(timeZone); return true; } catch { return false; }
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The wall-clock reading at `ms` in `timeZone`. */

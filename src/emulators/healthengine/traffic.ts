@@ -7,8 +7,16 @@ import { createBooking, patientCancel } from './bookings.ts';
 import type { EmulatorState, PatientDetails, Practice } from './state.ts';
 import { addDays, localParts } from './time.ts';
 
-export interface TrafficSettings { bookingsPerHour: number; cancellationsPerHour: number }
-interface Running extends TrafficSettings { timers: TimerHandle[]; booked: number; cancelled: number; missed: number }
+export interface TrafficSettings {
+  bookingsPerHour: number;
+  cancellationsPerHour: number;
+}
+interface Running extends TrafficSettings {
+  timers: TimerHandle[];
+  booked: number;
+  cancelled: number;
+  missed: number;
+}
 
 const FIRST = ['Olivia', 'Jack', 'Charlotte', 'Noah', 'Amelia', 'William', 'Isla', 'Oliver', 'Mia', 'Thomas'];
 const LAST = ['Smith', 'Nguyen', 'Williams', 'Brown', 'Wilson', 'Taylor', 'Anderson', 'Martin', 'Kelly', 'Singh'];
@@ -24,24 +32,38 @@ export function fakePatient(random: () => number): PatientDetails {
   const month = String(1 + Math.floor(random() * 12)).padStart(2, '0');
   const day = String(1 + Math.floor(random() * 28)).padStart(2, '0');
   return {
-    firstname, lastname, dob: `${year}-${month}-${day}`, phone: `04${String(Math.floor(random() * 1e8)).padStart(8, '0')}`,
-    email: `${firstname}.${lastname}@example.com`.toLowerCase(), address: `${1 + Math.floor(random() * 200)} Example St`,
-    suburb: 'Perth', state: 'WA', postcode: '6000', gender: pick(random, ['Male', 'Female', 'Other'] as const),
-    medicareNumber: null, medicareIrn: null, medicareExpiry: null,
+    firstname,
+    lastname,
+    dob: `${year}-${month}-${day}`,
+    phone: `04${String(Math.floor(random() * 1e8)).padStart(8, '0')}`,
+    email: `${firstname}.${lastname}@example.com`.toLowerCase(),
+    address: `${1 + Math.floor(random() * 200)} Example St`,
+    suburb: 'Perth',
+    state: 'WA',
+    postcode: '6000',
+    gender: pick(random, ['Male', 'Female', 'Other'] as const),
+    medicareNumber: null,
+    medicareIrn: null,
+    medicareExpiry: null,
   };
 }
 
 export class PatientTraffic {
   private readonly running = new Map<string, Running>();
 
-  constructor(private readonly getState: () => EmulatorState, private readonly clock: EmulatorClock) {}
+  constructor(
+    private readonly getState: () => EmulatorState,
+    private readonly clock: EmulatorClock,
+  ) {}
 
   start(practice: Practice, settings: TrafficSettings): void {
     this.stop(practice.practiceId);
     const run: Running = { ...settings, timers: [], booked: 0, cancelled: 0, missed: 0 };
     this.running.set(practice.practiceId, run);
-    if (settings.bookingsPerHour > 0) this.every(run, 3_600_000 / settings.bookingsPerHour, () => this.book(practice, run));
-    if (settings.cancellationsPerHour > 0) this.every(run, 3_600_000 / settings.cancellationsPerHour, () => this.cancel(practice, run));
+    if (settings.bookingsPerHour > 0)
+      this.every(run, 3_600_000 / settings.bookingsPerHour, () => this.book(practice, run));
+    if (settings.cancellationsPerHour > 0)
+      this.every(run, 3_600_000 / settings.cancellationsPerHour, () => this.cancel(practice, run));
   }
 
   stop(practiceId: string): void {
@@ -50,7 +72,9 @@ export class PatientTraffic {
     this.running.delete(practiceId);
   }
 
-  stopAll(): void { for (const id of [...this.running.keys()]) this.stop(id); }
+  stopAll(): void {
+    for (const id of [...this.running.keys()]) this.stop(id);
+  }
 
   status(practiceId: string): Omit<Running, 'timers'> | null {
     const run = this.running.get(practiceId);
@@ -64,8 +88,11 @@ export class PatientTraffic {
     const index = run.timers.length;
     let due = this.clock.now();
     const schedule = () => {
-      due = Math.max(due, this.clock.now() - 100 * intervalMs) + intervalMs;   // catch up, but at most 100 ticks
-      run.timers[index] = this.clock.setTimeout(() => { action(); schedule(); }, due - this.clock.now());
+      due = Math.max(due, this.clock.now() - 100 * intervalMs) + intervalMs; // catch up, but at most 100 ticks
+      run.timers[index] = this.clock.setTimeout(() => {
+        action();
+        schedule();
+      }, due - this.clock.now());
     };
     schedule();
   }
@@ -75,18 +102,26 @@ export class PatientTraffic {
     if (state.practices.get(practice.practiceId) !== practice) return this.stop(practice.practiceId);
     const today = localParts(state.clock.now(), practice.timezone).date;
     const slots = Array.from({ length: 14 }, (_, i) => publishedSlots(state, practice, addDays(today, i))).flat();
-    if (slots.length === 0) { run.missed++; return; }
+    if (slots.length === 0) {
+      run.missed++;
+      return;
+    }
     const slot = pick(state.random, slots);
     createBooking(state, practice, {
-      slot, pmsAppointmentTypeId: slot.pmsAppointmentTypeIds?.[0] ?? null, patient: fakePatient(state.random),
-      reason: pick(state.random, ['', 'Check-up', 'Prescription renewal', 'Cough and fever\nStarted 3 days ago']), isNewPatient: state.random() < 0.3,
+      slot,
+      pmsAppointmentTypeId: slot.pmsAppointmentTypeIds?.[0] ?? null,
+      patient: fakePatient(state.random),
+      reason: pick(state.random, ['', 'Check-up', 'Prescription renewal', 'Cough and fever\nStarted 3 days ago']),
+      isNewPatient: state.random() < 0.3,
     });
     run.booked++;
   }
 
   private cancel(practice: Practice, run: Running): void {
     const state = this.getState();
-    const candidates = [...practice.bookings.values()].filter((b) => b.insert === 'confirmed' && b.status === 'Confirmed');
+    const candidates = [...practice.bookings.values()].filter(
+      (b) => b.insert === 'confirmed' && b.status === 'Confirmed',
+    );
     if (candidates.length === 0) return;
     patientCancel(state, practice, pick(state.random, candidates));
     run.cancelled++;

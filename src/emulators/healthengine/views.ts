@@ -22,7 +22,8 @@ export function appointmentTime(booking: Booking): string {
  */
 export function bookingRefs(booking: Booking): Record<string, unknown> {
   return {
-    bookingId: booking.bookingId, pmsAppointmentIds: booking.pmsAppointmentIds,
+    bookingId: booking.bookingId,
+    pmsAppointmentIds: booking.pmsAppointmentIds,
     ...(booking.pmsPatientId === null ? {} : { pmsPatientId: booking.pmsPatientId }),
   };
 }
@@ -53,13 +54,18 @@ export function itemView(state: EmulatorState, practice: Practice, item: QueueIt
     const booking = item.bookingId === undefined ? undefined : practice.bookings.get(item.bookingId);
     return booking ? bookingView(state, booking) : { bookingId: item.bookingId };
   }
-  if (item.type === 'bookingUpdates' || item.type === 'attachDocuments') return { requestId: item.requestId, ...item.body };
+  if (item.type === 'bookingUpdates' || item.type === 'attachDocuments')
+    return { requestId: item.requestId, ...item.body };
   return item.body;
 }
 
 export function subscriptionView(s: Subscription): Record<string, unknown> {
   return {
-    id: s.id, clientId: s.clientId, topic: s.topic, callbackUrl: s.callbackUrl,
-    startAt: formatUtc(s.startAt), expireAt: s.expireAt === null ? null : formatUtc(s.expireAt),
+    id: s.id,
+    clientId: s.clientId,
+    topic: s.topic,
+    callbackUrl: s.callbackUrl,
+    startAt: formatUtc(s.startAt),
+    expireAt: s.expireAt === null ? null : formatUtc(s.expireAt),
   };
 }

@@ -9,7 +9,10 @@ import type { EmulatorState, Practice, QueueItem, RequestType, Subscription } fr
 import { formatUtc } from './time.ts';
 
 /** Which keys each topic's `data` carries (spec callbacks) and whether HE calls it today. */
-const TOPIC_DATA: Record<RequestType, { target: string | null; requestId: boolean; bookingId: boolean; called: boolean }> = {
+const TOPIC_DATA: Record<
+  RequestType,
+  { target: string | null; requestId: boolean; bookingId: boolean; called: boolean }
+> = {
   bookings: { target: '/requests/bookings', requestId: false, bookingId: true, called: true },
   bookingUpdates: { target: '/requests/bookingUpdates', requestId: true, bookingId: true, called: true },
   availability: { target: '/requests/availability', requestId: true, bookingId: false, called: true },
@@ -23,8 +26,15 @@ const TOPIC_DATA: Record<RequestType, { target: string | null; requestId: boolea
 };
 
 export interface DeliveryRecord {
-  practiceId: string; subscriptionId: string; callbackUrl: string; attempt: number; at: string;
-  payload: Record<string, unknown>; ok: boolean; status?: number; error?: string;
+  practiceId: string;
+  subscriptionId: string;
+  callbackUrl: string;
+  attempt: number;
+  at: string;
+  payload: Record<string, unknown>;
+  ok: boolean;
+  status?: number;
+  error?: string;
 }
 
 export function subscriptionActive(s: Subscription, now: number): boolean {
@@ -36,7 +46,10 @@ export class RequestWebhooks {
   private readonly aborter = new AbortController();
   private readonly inflight = new Set<Promise<void>>();
 
-  constructor(private readonly getState: () => EmulatorState, private readonly clock: EmulatorClock) {}
+  constructor(
+    private readonly getState: () => EmulatorState,
+    private readonly clock: EmulatorClock,
+  ) {}
 
   requestRaised(practice: Practice, item: QueueItem): void {
     const state = this.getState();
@@ -50,8 +63,11 @@ export class RequestWebhooks {
       if (shape.bookingId && item.bookingId !== undefined) data.bookingId = item.bookingId;
       if (shape.requestId) data.requestId = item.requestId;
       const payload = {
-        timestamp: formatUtc(now), id: sub.id, clientId: sub.clientId,
-        topic: state.config.webhookEventTopic === 'subscribed' ? sub.topic : topic, data,
+        timestamp: formatUtc(now),
+        id: sub.id,
+        clientId: sub.clientId,
+        topic: state.config.webhookEventTopic === 'subscribed' ? sub.topic : topic,
+        data,
       };
       this.attempt(practice, sub, payload, 1);
     }
@@ -63,20 +79,46 @@ export class RequestWebhooks {
     void run.finally(() => this.inflight.delete(run));
   }
 
-  private async send(practice: Practice, sub: Subscription, payload: Record<string, unknown>, attempt: number): Promise<void> {
+  private async send(
+    practice: Practice,
+    sub: Subscription,
+    payload: Record<string, unknown>,
+    attempt: number,
+  ): Promise<void> {
     const { config } = this.getState();
-    const result = await attemptWebhook(sub.callbackUrl, payload, config.webhookTimeoutMs, this.aborter.signal, config.webhookSuccess === '2xx');
+    const result = await attemptWebhook(
+      sub.callbackUrl,
+      payload,
+      config.webhookTimeoutMs,
+      this.aborter.signal,
+      config.webhookSuccess === '2xx',
+    );
     if (this.aborter.signal.aborted) return;
     const at = new Date(this.clock.now()).toISOString();
     this.deliveries.push({
-      practiceId: practice.practiceId, subscriptionId: sub.id, callbackUrl: sub.callbackUrl, attempt, at, payload,
-      ok: result.ok, status: result.status, ...(result.ok ? {} : { error: result.errorMessage }),
+      practiceId: practice.practiceId,
+      subscriptionId: sub.id,
+      callbackUrl: sub.callbackUrl,
+      attempt,
+      at,
+      payload,
+      ok: result.ok,
+      status: result.status,
+      ...(result.ok ? {} : { error: result.errorMessage }),
     });
     if (this.deliveries.length > 5000) this.deliveries.splice(0, 1000);
     if (result.ok) return;
     practice.errorLog.push({
-      id: randomUuid(this.getState().random), subscriptionId: sub.id, subscriptionTopic: sub.topic, clientId: sub.clientId,
-      callbackUrl: sub.callbackUrl, payload, attempt, errorType: result.errorType, errorMessage: result.errorMessage, at: this.clock.now(),
+      id: randomUuid(this.getState().random),
+      subscriptionId: sub.id,
+      subscriptionTopic: sub.topic,
+      clientId: sub.clientId,
+      callbackUrl: sub.callbackUrl,
+      payload,
+      attempt,
+      errorType: result.errorType,
+      errorMessage: result.errorMessage,
+      at: this.clock.now(),
     });
     if (practice.errorLog.length > 10_000) practice.errorLog.splice(0, practice.errorLog.length - 10_000);
     const delay = config.webhookRetryDelaysSeconds[attempt - 1];
@@ -91,5 +133,7 @@ export class RequestWebhooks {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  close(): void { this.aborter.abort(); }
+  close(): void {
+    this.aborter.abort();
+  }
 }

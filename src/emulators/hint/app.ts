@@ -39,7 +39,7 @@ export interface HintEmulator {
 }
 
 function parseJson(body: string): unknown {
-  if (body.trim() === '') return {};   // POST …/issue with an empty JSON body is fine
+  if (body.trim() === '') return {}; // POST …/issue with an empty JSON body is fine
   try {
     return JSON.parse(body);
   } catch {
@@ -50,21 +50,33 @@ function parseJson(body: string): unknown {
 function installParsersAndErrors(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try { done(null, parseJson(String(body))); } catch (error) { done(error as Error, undefined); }
+    try {
+      done(null, parseJson(String(body)));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
   app.setErrorHandler((error: FastifyError | HintError, _request, reply) => {
     if (error instanceof HintError) return reply.code(error.status).send(errorBody(error.status, error.message));
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
     if (status === 500) reply.log.error(error);
     return reply.code(status).send(errorBody(status, status === 500 ? messageFor(500) : error.message));
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody(404, 'Not Found')));
 }
 
-function persistence(file: string, context: HintContext, getSeed: () => number | undefined, setSeed: (seed: number | undefined) => void): StateSaver {
+function persistence(
+  file: string,
+  context: HintContext,
+  getSeed: () => number | undefined,
+  setSeed: (seed: number | undefined) => void,
+): StateSaver {
   const loaded = loadState(file, context.state, context.webhookStore);
   if (loaded) setSeed(loaded.seed);
   const saver = new StateSaver(() => saveState(file, context.state, context.webhookStore, getSeed()));
@@ -74,15 +86,23 @@ function persistence(file: string, context: HintContext, getSeed: () => number |
 
 export function buildHintEmulator(options: HintEmulatorOptions = {}): HintEmulator {
   const clock = options.clock ?? new EmulatorClock({ timeScale: options.timeScale ?? 1 });
-  const config = defaultConfig({ ...options.config, ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}) });
+  const config = defaultConfig({
+    ...options.config,
+    ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+  });
   let seed = options.seed;
   const state = new HintState(clock, config, seed ?? 0);
   const webhookStore = new WebhookStore();
   const faults = new FaultInjector(mulberry32((seed ?? 0) + 17));
   let webhooks = new WebhookDispatcher(state, webhookStore);
   const context: HintContext = {
-    state, clock, webhookStore, faults,
-    get webhooks() { return webhooks; },
+    state,
+    clock,
+    webhookStore,
+    faults,
+    get webhooks() {
+      return webhooks;
+    },
     reset(newSeed?: number) {
       webhooks.close();
       webhookStore.endpoints.clear();
@@ -97,7 +117,16 @@ export function buildHintEmulator(options: HintEmulatorOptions = {}): HintEmulat
     currentSeed: () => seed,
   };
   context.reset(seed);
-  const saver = options.stateFile ? persistence(options.stateFile, context, () => seed, (s) => { seed = s; }) : undefined;
+  const saver = options.stateFile
+    ? persistence(
+        options.stateFile,
+        context,
+        () => seed,
+        (s) => {
+          seed = s;
+        },
+      )
+    : undefined;
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 });
   installParsersAndErrors(app);

@@ -5,8 +5,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HintError } from './errors.ts';
 import type { HintState } from './state.ts';
 
-export interface PartnerAuth { kind: 'partner'; partnerId: string }
-export interface PracticeAuth { kind: 'practice'; partnerId: string; practiceId: string; integrationId: string }
+export interface PartnerAuth {
+  kind: 'partner';
+  partnerId: string;
+}
+export interface PracticeAuth {
+  kind: 'practice';
+  partnerId: string;
+  practiceId: string;
+  integrationId: string;
+}
 export type AuthContext = PartnerAuth | PracticeAuth;
 
 const contexts = new WeakMap<FastifyRequest, AuthContext>();
@@ -41,7 +49,12 @@ function resolve(state: HintState, token: string): AuthContext {
     throw new HintError(401, 'Unauthorized');
   }
   key.lastUsedAt = state.now();
-  return { kind: 'practice', partnerId: grant.partnerId, practiceId: integration.practiceId, integrationId: integration.id };
+  return {
+    kind: 'practice',
+    partnerId: grant.partnerId,
+    practiceId: integration.practiceId,
+    integrationId: integration.id,
+  };
 }
 
 /** Fixed windows in real time (a time-scaled clock must not loosen the limit): per second and per UTC day. */

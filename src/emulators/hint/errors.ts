@@ -2,7 +2,10 @@
 import type { z } from 'zod';
 
 export class HintError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -33,7 +36,11 @@ export const notFound = (what = 'Record'): HintError => new HintError(404, `${wh
 
 /** "first_name" → "First name", "phones.0.number" → "Phones number" (Rails-style messages). */
 function humanize(path: readonly PropertyKey[]): string {
-  const words = path.filter((p) => typeof p === 'string').join(' ').replace(/_/g, ' ').trim();
+  const words = path
+    .filter((p) => typeof p === 'string')
+    .join(' ')
+    .replace(/_/g, ' ')
+    .trim();
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Body';
 }
 

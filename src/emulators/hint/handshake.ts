@@ -12,10 +12,14 @@ import { WebhookPoster } from './http-post.ts';
 export const handshakeSchema = z.object({
   partnerId: z.string().optional(),
   patientId: z.string().optional(),
-  user: z.object({
-    first_name: z.string().min(1).optional(), last_name: z.string().min(1).optional(), email: z.email().optional(),
-    partner_roles: z.array(z.string()).optional(),
-  }).optional(),
+  user: z
+    .object({
+      first_name: z.string().min(1).optional(),
+      last_name: z.string().min(1).optional(),
+      email: z.email().optional(),
+      partner_roles: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 
 export async function performHandshake(ctx: HintContext, practiceId: string, partnerId: string, body: unknown) {
@@ -24,18 +28,27 @@ export async function performHandshake(ctx: HintContext, practiceId: string, par
   const partner = state.data.partners.get(partnerId);
   const practice = state.data.practices.get(practiceId);
   if (!partner || !practice) throw new HintError(404, 'Practice or partner not found');
-  if (!partner.handshakeUrl) throw new HintError(422, 'Validation failed: the partner has no handshake URL (PATCH /_emulator/partner {handshakeUrl})');
+  if (!partner.handshakeUrl)
+    throw new HintError(
+      422,
+      'Validation failed: the partner has no handshake URL (PATCH /_emulator/partner {handshakeUrl})',
+    );
   const integration = state.integrationFor(partnerId, practiceId);
   const key = integration?.apiKeys.find((k) => k.deactivatedAt === null);
-  if (!integration || integration.status !== 'active' || !key) throw new HintError(422, 'Validation failed: the app is not connected at this practice');
+  if (!integration || integration.status !== 'active' || !key)
+    throw new HintError(422, 'Validation failed: the app is not connected at this practice');
   const [first, ...rest] = practice.admin.name.split(' ');
   const firstName = input.user?.first_name ?? first ?? 'Pat';
   const lastName = input.user?.last_name ?? (rest.join(' ') || 'Admin');
   const payload = JSON.stringify({
     timestamp: formatTimestamp(state.now(), practice.offsetMinutes),
     user: {
-      id: practice.admin.id, email: input.user?.email ?? practice.admin.email, first_name: firstName, last_name: lastName,
-      name: `${firstName} ${lastName}`, partner_roles: input.user?.partner_roles ?? ['admin'],
+      id: practice.admin.id,
+      email: input.user?.email ?? practice.admin.email,
+      first_name: firstName,
+      last_name: lastName,
+      name: `${firstName} ${lastName}`,
+      partner_roles: input.user?.partner_roles ?? ['admin'],
     },
     practice: { id: practice.id, name: practice.name },
     integration: { id: integration.id },
@@ -43,16 +56,26 @@ export async function performHandshake(ctx: HintContext, practiceId: string, par
   });
   const poster = new WebhookPoster();
   try {
-    const result = await poster.post(partner.handshakeUrl, payload, {
-      'content-type': 'application/json', 'x-hint-signature': sign(partner.webhookSecret, payload),
-    }, state.config.deliveryTimeoutMs);
+    const result = await poster.post(
+      partner.handshakeUrl,
+      payload,
+      {
+        'content-type': 'application/json',
+        'x-hint-signature': sign(partner.webhookSecret, payload),
+      },
+      state.config.deliveryTimeoutMs,
+    );
     const sessionKey = sessionKeyOf(result.responseText);
     const surface = partner.surfaceUrl && sessionKey ? new URL(partner.surfaceUrl) : undefined;
     surface?.searchParams.set('session_key', sessionKey ?? '');
     if (surface && input.patientId) surface.searchParams.set('patient_id', input.patientId);
     return {
-      statusCode: result.statusCode, error: result.error, response: result.responseText, sessionKey,
-      iframeUrl: surface?.toString() ?? null, payload: JSON.parse(payload) as unknown,
+      statusCode: result.statusCode,
+      error: result.error,
+      response: result.responseText,
+      sessionKey,
+      iframeUrl: surface?.toString() ?? null,
+      payload: JSON.parse(payload) as unknown,
     };
   } finally {
     poster.close();

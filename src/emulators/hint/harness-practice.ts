@@ -65,17 +65,30 @@ export function practiceUserRoutes(app: FastifyInstance, ctx: HintContext): void
   });
 
   app.post<PracticeParams>('/_emulator/practices/:practiceId/memberships', async (request) =>
-    membershipView(state, asSeenBy(request.query), createMembership(ctx, practiceOf(request.params.practiceId), request.body)));
+    membershipView(
+      state,
+      asSeenBy(request.query),
+      createMembership(ctx, practiceOf(request.params.practiceId), request.body),
+    ),
+  );
 
   app.patch<PatientParams>('/_emulator/practices/:practiceId/memberships/:id', async (request) =>
-    membershipView(state, asSeenBy(request.query), updateMembership(ctx, practiceOf(request.params.practiceId), request.params.id, request.body)));
+    membershipView(
+      state,
+      asSeenBy(request.query),
+      updateMembership(ctx, practiceOf(request.params.practiceId), request.params.id, request.body),
+    ),
+  );
 
   // A practice user taking a payment in Hint (card on file, cash…): customer_invoice.paid or .updated to every partner.
   app.post<PatientParams>('/_emulator/practices/:practiceId/customer_invoices/:id/payments', async (request) => {
     const invoice = state.data.invoices.get(request.params.id);
     if (!invoice || invoice.practiceId !== practiceOf(request.params.practiceId)) throw notFound('Customer invoice');
     const payment = recordPayment(ctx, invoice, request.body ?? {});
-    return { payment: paymentView(state, invoice, payment), invoice: invoiceView(state, asSeenBy(request.query), invoice, true) };
+    return {
+      payment: paymentView(state, invoice, payment),
+      invoice: invoiceView(state, asSeenBy(request.query), invoice, true),
+    };
   });
 
   app.post<PracticeParams>('/_emulator/practices/:practiceId/instanton-code', async (request) => {

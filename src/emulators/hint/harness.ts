@@ -13,14 +13,21 @@ import { setPartnerWebhookUrl } from './routes/partner.ts';
 export function credentials(ctx: HintContext) {
   const { state } = ctx;
   const partners = [...state.data.partners.values()].map((partner) => ({
-    id: partner.id, name: partner.name, apiKey: partner.apiKey, webhookSecret: partner.webhookSecret,
-    redirectUrl: partner.redirectUrl, webhookUrl: partner.webhookUrl,
+    id: partner.id,
+    name: partner.name,
+    apiKey: partner.apiKey,
+    webhookSecret: partner.webhookSecret,
+    redirectUrl: partner.redirectUrl,
+    webhookUrl: partner.webhookUrl,
     practices: [...state.data.practices.values()].map((practice) => {
       const integration = state.integrationFor(partner.id, practice.id);
       const key = integration?.apiKeys.find((k) => k.deactivatedAt === null);
       return {
-        id: practice.id, name: practice.name, integrationId: integration?.id ?? null,
-        status: integration?.status ?? 'not_connected', accessToken: key?.token ?? null,
+        id: practice.id,
+        name: practice.name,
+        integrationId: integration?.id ?? null,
+        status: integration?.status ?? 'not_connected',
+        accessToken: key?.token ?? null,
       };
     }),
   }));
@@ -39,7 +46,10 @@ const partnerPatch = z.object({
   redirectUrl: z.string().min(1).optional(),
   handshakeUrl: httpUrl.nullable().optional(),
   surfaceUrl: httpUrl.nullable().optional(),
-  webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .optional(),
 });
 
 const clockPatch = z.object({
@@ -73,14 +83,21 @@ export function harnessRoutes(app: FastifyInstance, ctx: HintContext): void {
     if (input.handshakeUrl !== undefined) partner.handshakeUrl = input.handshakeUrl;
     if (input.surfaceUrl !== undefined) partner.surfaceUrl = input.surfaceUrl;
     return {
-      id: partner.id, name: partner.name, redirectUrl: partner.redirectUrl, webhookUrl: partner.webhookUrl,
-      handshakeUrl: partner.handshakeUrl, surfaceUrl: partner.surfaceUrl,
+      id: partner.id,
+      name: partner.name,
+      redirectUrl: partner.redirectUrl,
+      webhookUrl: partner.webhookUrl,
+      handshakeUrl: partner.handshakeUrl,
+      surfaceUrl: partner.surfaceUrl,
     };
   });
 
   app.get('/_emulator/faults', async () => ctx.faults.list());
   app.post('/_emulator/faults', async (request) => ctx.faults.add(parseWith(faultSchema, request.body)));
-  app.delete('/_emulator/faults', async (_request, reply) => { ctx.faults.clear(); return reply.code(204).send(); });
+  app.delete('/_emulator/faults', async (_request, reply) => {
+    ctx.faults.clear();
+    return reply.code(204).send();
+  });
 
   app.get('/_emulator/clock', async () => ctx.clock.state());
   app.post('/_emulator/clock', async (request) => {
@@ -96,15 +113,26 @@ export function harnessRoutes(app: FastifyInstance, ctx: HintContext): void {
 
   app.get('/_emulator/deliveries', async (request) => {
     const query = request.query as { endpoint?: string; type?: string; event?: string };
-    return ctx.webhookStore.attempts.filter((a) => (!query.endpoint || a.endpointId === query.endpoint)
-      && (!query.type || a.eventType === query.type) && (!query.event || a.eventId === query.event))
+    return ctx.webhookStore.attempts
+      .filter(
+        (a) =>
+          (!query.endpoint || a.endpointId === query.endpoint) &&
+          (!query.type || a.eventType === query.type) &&
+          (!query.event || a.eventId === query.event),
+      )
       .map((a) => ({ ...a, at: new Date(a.at).toISOString() }));
   });
 
-  app.get('/_emulator/endpoints', async () => [...ctx.webhookStore.endpoints.values()].map((e) => ({
-    id: e.id, partnerId: e.partnerId, integrationId: e.integrationId, url: e.url, failing: e.failing,
-    mutedUntil: e.mutedUntil === null ? null : new Date(e.mutedUntil).toISOString(),
-  })));
+  app.get('/_emulator/endpoints', async () =>
+    [...ctx.webhookStore.endpoints.values()].map((e) => ({
+      id: e.id,
+      partnerId: e.partnerId,
+      integrationId: e.integrationId,
+      url: e.url,
+      failing: e.failing,
+      mutedUntil: e.mutedUntil === null ? null : new Date(e.mutedUntil).toISOString(),
+    })),
+  );
 
   app.get('/_emulator/config', async () => state.config);
   app.patch('/_emulator/config', async (request) => {

@@ -3,7 +3,11 @@
 import http from 'node:http';
 import https from 'node:https';
 
-export interface PostResult { statusCode: number | null; responseText: string | null; error: string | null }
+export interface PostResult {
+  statusCode: number | null;
+  responseText: string | null;
+  error: string | null;
+}
 
 const MAX_RESPONSE_CHARS = 1000;
 
@@ -23,30 +27,62 @@ export class WebhookPoster {
 }
 
 function postJson(
-  url: string, body: string, headers: Record<string, string>, timeoutMs: number, httpAgent: http.Agent, httpsAgent: https.Agent,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  httpAgent: http.Agent,
+  httpsAgent: https.Agent,
 ): Promise<PostResult> {
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (result: PostResult) => { if (!settled) { settled = true; clearTimeout(timer); resolve(result); } };
+    const finish = (result: PostResult) => {
+      if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
+      }
+    };
     let target: URL;
-    try { target = new URL(url); } catch { finish({ statusCode: null, responseText: null, error: `invalid URL ${url}` }); return; }
+    try {
+      target = new URL(url);
+    } catch {
+      finish({ statusCode: null, responseText: null, error: `invalid URL ${url}` });
+      return;
+    }
     const transport = target.protocol === 'https:' ? https : http;
-    const request = transport.request(target, {
-      method: 'POST',
-      agent: target.protocol === 'https:' ? httpsAgent : httpAgent,
-      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-    }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => { if (text.length < MAX_RESPONSE_CHARS) text += chunk; });
-      response.on('end', () => finish({ statusCode: response.statusCode ?? null, responseText: text.slice(0, MAX_RESPONSE_CHARS), error: null }));
-      response.on('error', (error) => finish({ statusCode: null, responseText: null, error: `connection failed: ${error.message}` }));
-    });
+    const request = transport.request(
+      target,
+      {
+        method: 'POST',
+        agent: target.protocol === 'https:' ? httpsAgent : httpAgent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          if (text.length < MAX_RESPONSE_CHARS) text += chunk;
+        });
+        response.on('end', () =>
+          finish({
+            statusCode: response.statusCode ?? null,
+            responseText: text.slice(0, MAX_RESPONSE_CHARS),
+            error: null,
+          }),
+        );
+        response.on('error', (error) =>
+          finish({ statusCode: null, responseText: null, error: `connection failed: ${error.message}` }),
+        );
+      },
+    );
     const timer = setTimeout(() => {
       finish({ statusCode: null, responseText: null, error: `timeout after ${timeoutMs} ms` });
       request.destroy();
     }, timeoutMs);
-    request.on('error', (error) => finish({ statusCode: null, responseText: null, error: `connection failed: ${error.message}` }));
+    request.on('error', (error) =>
+      finish({ statusCode: null, responseText: null, error: `connection failed: ${error.message}` }),
+    );
     request.end(body);
   });
 }

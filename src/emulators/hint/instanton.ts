@@ -17,7 +17,13 @@ export function issueCode(ctx: HintContext, practiceId: string, partnerId: strin
   if (!partner) throw new HintError(404, 'Partner not found');
   if (!state.data.practices.has(practiceId)) throw new HintError(404, 'Practice not found');
   const code = base62(state.random, 19);
-  state.data.codes.set(code, { code, partnerId, practiceId, expiresAt: state.now() + state.config.codeTtlMs, used: false });
+  state.data.codes.set(code, {
+    code,
+    partnerId,
+    practiceId,
+    expiresAt: state.now() + state.config.codeTtlMs,
+    used: false,
+  });
   return { code, redirect: `${partner.redirectUrl}${code}` };
 }
 
@@ -25,13 +31,15 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 
 function connectPage(ctx: HintContext, practiceId: string): string {
   const practice = ctx.state.practice(practiceId);
-  const tiles = [...ctx.state.data.partners.values()].map((partner) => {
-    const connected = ctx.state.integrationFor(partner.id, practiceId)?.status === 'active';
-    return `<li><form method="post" action="/marketplace/connect">
+  const tiles = [...ctx.state.data.partners.values()]
+    .map((partner) => {
+      const connected = ctx.state.integrationFor(partner.id, practiceId)?.status === 'active';
+      return `<li><form method="post" action="/marketplace/connect">
   <input type="hidden" name="practice" value="${escape(practiceId)}"><input type="hidden" name="partner" value="${escape(partner.id)}">
   <strong>${escape(partner.productName)}</strong> ${connected ? '(connected)' : ''}
   <button type="submit" data-partner="${escape(partner.id)}">Connect</button></form></li>`;
-  }).join('\n');
+    })
+    .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Hint Marketplace: ${escape(practice.name)}</title></head>
 <body><h1>Hint Marketplace</h1><p>Signed in as ${escape(practice.admin.name)} (admin) at ${escape(practice.name)}.</p>
 <ul>${tiles}</ul></body></html>`;
@@ -53,20 +61,39 @@ export function redeemCode(ctx: HintContext, partnerId: string, code: string): s
   return entry.practiceId;
 }
 
-export function connect(ctx: HintContext, partnerId: string, practiceId: string, activate: boolean): { integration: Integration; token: string } {
+export function connect(
+  ctx: HintContext,
+  partnerId: string,
+  practiceId: string,
+  activate: boolean,
+): { integration: Integration; token: string } {
   const { state } = ctx;
   const partner = state.data.partners.get(partnerId);
   let integration = state.integrationFor(partnerId, practiceId);
   if (!integration) {
     const now = state.now();
     integration = {
-      id: state.id('int'), installationId: state.id('inst'), partnerId, practiceId, status: 'pending', apiKeys: [],
-      webhookUrlOverride: null, createdAt: now, updatedAt: now,
+      id: state.id('int'),
+      installationId: state.id('inst'),
+      partnerId,
+      practiceId,
+      status: 'pending',
+      apiKeys: [],
+      webhookUrlOverride: null,
+      createdAt: now,
+      updatedAt: now,
     };
     state.data.integrations.set(integration.id, integration);
   }
   const token = state.token();
-  integration.apiKeys.push({ id: state.id('key'), token, description: partner?.productName ?? '', createdAt: state.now(), lastUsedAt: null, deactivatedAt: null });
+  integration.apiKeys.push({
+    id: state.id('key'),
+    token,
+    description: partner?.productName ?? '',
+    createdAt: state.now(),
+    lastUsedAt: null,
+    deactivatedAt: null,
+  });
   state.addPracticeToken(integration, token);
   if (activate) setIntegrationStatus(ctx, integration, 'active');
   return { integration, token };

@@ -14,7 +14,11 @@ export interface IntegrationWrite {
 
 export type SyncStatus = 'errored' | 'synced' | 'unsynced' | 'enabled';
 
-interface Versioned { id: string; practiceId: string; version: number }
+interface Versioned {
+  id: string;
+  practiceId: string;
+  version: number;
+}
 
 const dataKey = (partnerId: string, objectId: string) => `${partnerId}|${objectId}`;
 const indexKey = (partnerId: string, practiceId: string, kind: IntegrationKind, recordId: string) =>
@@ -25,23 +29,37 @@ export function integrationDataOf(state: HintState, partnerId: string, objectId:
 }
 
 /** Resolves a path id: the Hint id, or else the caller's own integration_record_id for that kind. */
-export function resolveAlias(state: HintState, partnerId: string, practiceId: string, kind: IntegrationKind, id: string): string {
+export function resolveAlias(
+  state: HintState,
+  partnerId: string,
+  practiceId: string,
+  kind: IntegrationKind,
+  id: string,
+): string {
   return state.data.recordIndex.get(indexKey(partnerId, practiceId, kind, id)) ?? id;
 }
 
 export function hasIntegrationFields(body: IntegrationWrite): boolean {
-  return body.integration_record_id !== undefined
-    || body.integration_web_link !== undefined
-    || body.integration_error_message !== undefined;
+  return (
+    body.integration_record_id !== undefined ||
+    body.integration_web_link !== undefined ||
+    body.integration_error_message !== undefined
+  );
 }
 
 /** Throws 422 before anything changes when another object of the kind already holds the record id. */
 export function assertRecordIdFree(
-  state: HintState, partnerId: string, practiceId: string, kind: IntegrationKind, recordId: string | null | undefined, objectId?: string,
+  state: HintState,
+  partnerId: string,
+  practiceId: string,
+  kind: IntegrationKind,
+  recordId: string | null | undefined,
+  objectId?: string,
 ): void {
   if (!recordId) return;
   const holder = state.data.recordIndex.get(indexKey(partnerId, practiceId, kind, recordId));
-  if (holder && holder !== objectId) throw new HintError(422, 'Validation failed: Integration record has already been taken');
+  if (holder && holder !== objectId)
+    throw new HintError(422, 'Validation failed: Integration record has already been taken');
 }
 
 /**
@@ -51,17 +69,27 @@ export function assertRecordIdFree(
  * Call it after the object's own fields (and version) have been updated.
  */
 export function recordPartnerWrite(
-  state: HintState, partnerId: string, kind: IntegrationKind, object: Versioned, body: IntegrationWrite,
+  state: HintState,
+  partnerId: string,
+  kind: IntegrationKind,
+  object: Versioned,
+  body: IntegrationWrite,
 ): void {
   const key = dataKey(partnerId, object.id);
   const existing = state.data.integrationData.get(key);
   if (!existing && !hasIntegrationFields(body)) return;
-  const current = existing
-    ?? { recordId: null, webLink: null, errorMessage: null, lastSyncedAt: null, syncedVersion: 0 };
+  const current = existing ?? {
+    recordId: null,
+    webLink: null,
+    errorMessage: null,
+    lastSyncedAt: null,
+    syncedVersion: 0,
+  };
   if (body.integration_record_id !== undefined) {
     if (current.recordId) state.data.recordIndex.delete(indexKey(partnerId, object.practiceId, kind, current.recordId));
     current.recordId = body.integration_record_id || null;
-    if (current.recordId) state.data.recordIndex.set(indexKey(partnerId, object.practiceId, kind, current.recordId), object.id);
+    if (current.recordId)
+      state.data.recordIndex.set(indexKey(partnerId, object.practiceId, kind, current.recordId), object.id);
   }
   if (body.integration_web_link !== undefined) current.webLink = body.integration_web_link || null;
   if (body.integration_error_message !== undefined) current.errorMessage = body.integration_error_message || null;

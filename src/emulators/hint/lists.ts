@@ -9,7 +9,11 @@ import { HintError } from './errors.ts';
 type Query = Record<string, unknown>;
 const OPERATORS = ['gt', 'gte', 'lt', 'lte', 'eq'] as const;
 type Operator = (typeof OPERATORS)[number];
-export interface Comparison { field: 'created_at' | 'updated_at'; op: Operator; at: number }
+export interface Comparison {
+  field: 'created_at' | 'updated_at';
+  op: Operator;
+  at: number;
+}
 
 export interface ListOptions {
   limit: number;
@@ -63,8 +67,13 @@ function comparison(field: Comparison['field'], op: string, raw: unknown): Compa
 function jsonComparisons(field: Comparison['field'], raw: string): Comparison[] {
   if (!raw.trim().startsWith('{')) return [comparison(field, 'eq', raw)];
   let parsed: unknown;
-  try { parsed = JSON.parse(raw); } catch { throw new HintError(400, `${field}: malformed JSON comparison`); }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HintError(400, `${field}: expected an object like {"gt":"…"}`);
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new HintError(400, `${field}: malformed JSON comparison`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new HintError(400, `${field}: expected an object like {"gt":"…"}`);
   return Object.entries(parsed).map(([op, value]) => comparison(field, op, value));
 }
 
@@ -100,7 +109,11 @@ function parseArchived(query: Query): ListOptions['archived'] {
   throw new HintError(400, `filter must be archived or all, got "${raw}"`);
 }
 
-export function parseListOptions(request: FastifyRequest, config: HintConfig, extraReserved: string[] = []): ListOptions {
+export function parseListOptions(
+  request: FastifyRequest,
+  config: HintConfig,
+  extraReserved: string[] = [],
+): ListOptions {
   const query = (request.query ?? {}) as Query;
   const matches = new Map<string, string>();
   for (const [key, value] of Object.entries(query)) {
@@ -119,15 +132,24 @@ export function parseListOptions(request: FastifyRequest, config: HintConfig, ex
 
 function compare(op: Operator, value: number, at: number): boolean {
   switch (op) {
-    case 'gt': return value > at;
-    case 'gte': return value >= at;
-    case 'lt': return value < at;
-    case 'lte': return value <= at;
-    case 'eq': return value === at;
+    case 'gt':
+      return value > at;
+    case 'gte':
+      return value >= at;
+    case 'lt':
+      return value < at;
+    case 'lte':
+      return value <= at;
+    case 'eq':
+      return value === at;
   }
 }
 
-export interface Listable { createdAt: number; updatedAt: number; archivedAt?: number | null }
+export interface Listable {
+  createdAt: number;
+  updatedAt: number;
+  archivedAt?: number | null;
+}
 
 /** Filters stored records by archive state and time comparisons (before rendering). */
 export function filterRecords<T extends Listable>(records: Iterable<T>, options: ListOptions): T[] {
@@ -137,7 +159,8 @@ export function filterRecords<T extends Listable>(records: Iterable<T>, options:
     if (options.archived === 'exclude' && archived) continue;
     if (options.archived === 'only' && !archived) continue;
     const ok = options.comparisons.every((c) =>
-      compare(c.op, c.field === 'created_at' ? record.createdAt : record.updatedAt, c.at));
+      compare(c.op, c.field === 'created_at' ? record.createdAt : record.updatedAt, c.at),
+    );
     if (ok) out.push(record);
   }
   return out;
@@ -182,10 +205,16 @@ export function sendPage<V>(reply: FastifyReply, items: V[], options: ListOption
 }
 
 const RECORD_SORTS: Record<string, (r: Listable & { id?: string }) => number | string> = {
-  created_at: (r) => r.createdAt, updated_at: (r) => r.updatedAt, id: (r) => r.id ?? '',
+  created_at: (r) => r.createdAt,
+  updated_at: (r) => r.updatedAt,
+  id: (r) => r.id ?? '',
 };
 
-function sortRecords<T extends Listable & { id?: string }>(records: T[], key: (r: T) => number | string, descending: boolean): T[] {
+function sortRecords<T extends Listable & { id?: string }>(
+  records: T[],
+  key: (r: T) => number | string,
+  descending: boolean,
+): T[] {
   const direction = descending ? -1 : 1;
   return records.sort((a, b) => {
     const x = key(a);
@@ -205,12 +234,18 @@ export class SortedIndex<T extends Listable & { id?: string }> {
   private readonly entries = new Map<string, { version: unknown[]; sorted: T[] }>();
 
   /** Sorted as asked (ties in stored order, as a fresh sort would), or undefined when the sort is not stable. */
-  get(key: string, sort: { field: string; descending: boolean }, version: unknown[], records: () => T[]): T[] | undefined {
+  get(
+    key: string,
+    sort: { field: string; descending: boolean },
+    version: unknown[],
+    records: () => T[],
+  ): T[] | undefined {
     const sortKey = RECORD_SORTS[sort.field];
     if (!STABLE_SORTS.has(sort.field) || !sortKey) return undefined;
     const cacheKey = `${key}|${sort.field}|${sort.descending}`;
     const hit = this.entries.get(cacheKey);
-    if (hit && hit.version.length === version.length && hit.version.every((v, i) => v === version[i])) return hit.sorted;
+    if (hit && hit.version.length === version.length && hit.version.every((v, i) => v === version[i]))
+      return hit.sorted;
     const sorted = sortRecords(records(), sortKey, sort.descending);
     if (this.entries.size > 100) this.entries.clear();
     this.entries.set(cacheKey, { version, sorted });
@@ -225,7 +260,11 @@ export class SortedIndex<T extends Listable & { id?: string }> {
  * `presorted`: the records are already in the requested order (SortedIndex).
  */
 export function listOf<T extends Listable & { id?: string }, V extends Record<string, unknown>>(
-  reply: FastifyReply, records: Iterable<T>, options: ListOptions, render: (record: T) => V, presorted = false,
+  reply: FastifyReply,
+  records: Iterable<T>,
+  options: ListOptions,
+  render: (record: T) => V,
+  presorted = false,
 ): V[] {
   const filtered = filterRecords(records, options);
   const recordSort = options.sort ? RECORD_SORTS[options.sort.field] : undefined;

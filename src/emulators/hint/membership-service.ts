@@ -37,7 +37,8 @@ const enrollmentFor = (status: Membership['status']): Membership['enrollment_sta
 
 function announce(ctx: HintContext, membership: Membership, type: 'created' | 'updated'): void {
   ctx.webhooks.publish({
-    type: `membership.${type}`, practiceId: membership.practiceId,
+    type: `membership.${type}`,
+    practiceId: membership.practiceId,
     render: (partnerId) => membershipView(ctx.state, partnerId, membership),
   });
   for (const member of membership.members) {
@@ -67,7 +68,15 @@ function settleBilling(ctx: HintContext, membership: Membership, before: Members
       const invoice = state.data.invoices.get(id);
       if (!invoice || (invoice.status !== 'issued' && invoice.status !== 'sent')) continue;
       const now = state.now();
-      invoice.payments.push({ id: state.id('pmt'), amount_in_cents: dueInCents(invoice), status: 'paid', memo: null, paidAt: now, sourceType: 'Card', sourceId: state.id('card') });
+      invoice.payments.push({
+        id: state.id('pmt'),
+        amount_in_cents: dueInCents(invoice),
+        status: 'paid',
+        memo: null,
+        paidAt: now,
+        sourceType: 'Card',
+        sourceId: state.id('card'),
+      });
       invoice.status = 'paid';
       invoice.paidAt = now;
       state.touch(invoice);
@@ -84,7 +93,8 @@ function planIn(ctx: HintContext, practiceId: string, planId: string) {
 
 function companyIn(ctx: HintContext, practiceId: string, companyId: string) {
   const company = ctx.state.data.companies.get(companyId);
-  if (!company || company.practiceId !== practiceId) throw new HintError(422, `Validation failed: Company ${companyId} not found`);
+  if (!company || company.practiceId !== practiceId)
+    throw new HintError(422, `Validation failed: Company ${companyId} not found`);
   return company;
 }
 
@@ -92,19 +102,34 @@ export function createMembership(ctx: HintContext, practiceId: string, body: unk
   const { state } = ctx;
   const input = parseWith(createSchema, body);
   const patient = state.data.patients.get(input.patient.id);
-  if (!patient || patient.practiceId !== practiceId) throw new HintError(422, `Validation failed: Patient ${input.patient.id} not found`);
+  if (!patient || patient.practiceId !== practiceId)
+    throw new HintError(422, `Validation failed: Patient ${input.patient.id} not found`);
   const company = input.company ? companyIn(ctx, practiceId, input.company.id) : undefined;
-  const defaultPlan = [...state.data.plans.values()].find((p) => p.practiceId === practiceId && p.plan_type === (company ? 'company' : 'retail'));
+  const defaultPlan = [...state.data.plans.values()].find(
+    (p) => p.practiceId === practiceId && p.plan_type === (company ? 'company' : 'retail'),
+  );
   const plan = input.plan ? planIn(ctx, practiceId, input.plan.id) : defaultPlan;
   if (!plan) throw new HintError(422, "Validation failed: Plan can't be blank");
   const now = state.now();
   const status = input.status ?? 'active';
   const startDate = input.start_date ?? formatDate(now, state.offsetOf(practiceId));
   const membership: Membership = {
-    id: state.id('mem'), practiceId, createdAt: now, updatedAt: now, version: 1, planId: plan.id, ownerId: patient.id,
-    companyId: company?.id ?? null, status, enrollment_status: enrollmentFor(status), start_date: startDate,
-    end_date: null, period_in_months: input.period_in_months ?? 1,
-    members: [{ id: state.id('mp'), patientId: patient.id, member_type: 'employee', start_date: startDate, end_date: null }],
+    id: state.id('mem'),
+    practiceId,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    planId: plan.id,
+    ownerId: patient.id,
+    companyId: company?.id ?? null,
+    status,
+    enrollment_status: enrollmentFor(status),
+    start_date: startDate,
+    end_date: null,
+    period_in_months: input.period_in_months ?? 1,
+    members: [
+      { id: state.id('mp'), patientId: patient.id, member_type: 'employee', start_date: startDate, end_date: null },
+    ],
   };
   state.data.memberships.set(membership.id, membership);
   addToIndex(state.data.membershipsByPatient, patient.id, membership.id);
@@ -126,7 +151,8 @@ export function updateMembership(ctx: HintContext, practiceId: string, id: strin
   if (input.status !== undefined) {
     membership.status = input.status;
     membership.enrollment_status = enrollmentFor(input.status);
-    if (input.status === 'ended' && input.end_date === undefined) membership.end_date = formatDate(state.now(), state.offsetOf(practiceId));
+    if (input.status === 'ended' && input.end_date === undefined)
+      membership.end_date = formatDate(state.now(), state.offsetOf(practiceId));
   }
   if (input.end_date !== undefined) membership.end_date = input.end_date;
   state.touch(membership);

@@ -1,7 +1,11 @@
 // The emulator's stored records. Times are epoch ms (rendered with the practice offset);
 // references are ids, rendered inline as Hint does (no flat *_id fields on the wire).
 
-export interface Phone { number: string; type: string; us_formattable: boolean }
+export interface Phone {
+  number: string;
+  type: string;
+  us_formattable: boolean;
+}
 
 export interface ApiKey {
   id: string;
@@ -19,9 +23,9 @@ export interface Partner {
   apiKey: string;
   webhookSecret: string;
   redirectUrl: string;
-  webhookUrl: string | null;   // legacy partner-level URL (PATCH /partner), delivered like a global endpoint
+  webhookUrl: string | null; // legacy partner-level URL (PATCH /partner), delivered like a global endpoint
   handshakeUrl: string | null; // the app's handshake_url (marketplace app)
-  surfaceUrl: string | null;   // the app surface loaded in Hint's iframe with ?session_key=
+  surfaceUrl: string | null; // the app surface loaded in Hint's iframe with ?session_key=
   productId: string;
   productName: string;
   productSlug: string;
@@ -87,7 +91,9 @@ export interface Location extends Base {
   groupId: string | null;
 }
 
-export interface LocationGroup extends Base { name: string }
+export interface LocationGroup extends Base {
+  name: string;
+}
 
 export interface Practitioner extends Base {
   name: string;
@@ -102,13 +108,24 @@ export interface Practitioner extends Base {
   specialty: string;
 }
 
-export interface Plan extends Base { name: string; plan_type: 'retail' | 'company' | 'sponsor_fixed_fee'; rateInCents: number }
+export interface Plan extends Base {
+  name: string;
+  plan_type: 'retail' | 'company' | 'sponsor_fixed_fee';
+  rateInCents: number;
+}
 
 export interface Company extends Base {
   name: string;
   status: 'active' | 'inactive';
   addressId: string;
-  address: { line1: string | null; line2: string | null; city: string | null; state: string | null; zip: string | null; country: string | null };
+  address: {
+    line1: string | null;
+    line2: string | null;
+    city: string | null;
+    state: string | null;
+    zip: string | null;
+    country: string | null;
+  };
   defaultPlanId: string | null;
   phones: Phone[];
 }
@@ -123,7 +140,7 @@ export interface EmergencyContact {
 }
 
 export interface Patient extends Base {
-  fields: Record<string, string | boolean | null>;   // flat scalar attributes, as on the wire
+  fields: Record<string, string | boolean | null>; // flat scalar attributes, as on the wire
   phones: Phone[];
   emergencyContact: EmergencyContact | null;
   ssnLast4: string | null;

@@ -26,9 +26,12 @@ export function createPatient(ctx: HintContext, practiceId: string, body: unknow
 
 export function updatePatient(ctx: HintContext, patient: Patient, body: unknown, partnerId?: string): Patient {
   const input = parseWith(updatePatientSchema, body);
-  if (partnerId) assertRecordIdFree(ctx.state, partnerId, patient.practiceId, 'patient', input.integration_record_id, patient.id);
+  if (partnerId)
+    assertRecordIdFree(ctx.state, partnerId, patient.practiceId, 'patient', input.integration_record_id, patient.id);
   const apply = preparePatientWrite(ctx.state, patient.practiceId, input);
-  const changesPatient = Object.entries(input).some(([key, value]) => value !== undefined && !INTEGRATION_KEYS.has(key));
+  const changesPatient = Object.entries(input).some(
+    ([key, value]) => value !== undefined && !INTEGRATION_KEYS.has(key),
+  );
   const wasArchived = patient.archivedAt !== null;
   if (changesPatient) {
     apply(patient);

@@ -23,13 +23,18 @@ function reviver(_key: string, value: unknown): unknown {
   return value;
 }
 
-interface Snapshot { format: number; seed: number | null; data: HintData; endpoints: Map<string, WebhookEndpoint> }
+interface Snapshot {
+  format: number;
+  seed: number | null;
+  data: HintData;
+  endpoints: Map<string, WebhookEndpoint>;
+}
 
 export function saveState(path: string, state: HintState, store: WebhookStore, seed: number | undefined): void {
   const snapshot: Snapshot = { format: FORMAT, seed: seed ?? null, data: state.data, endpoints: store.endpoints };
   const temp = `${path}.tmp`;
   writeFileSync(temp, JSON.stringify(snapshot, replacer));
-  renameSync(temp, path);   // atomic: a crash mid-write never leaves half a file
+  renameSync(temp, path); // atomic: a crash mid-write never leaves half a file
 }
 
 /** Returns the saved seed when a snapshot was loaded, or false when there was none. */

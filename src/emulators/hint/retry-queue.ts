@@ -4,7 +4,11 @@
 // the earliest.
 import type { EmulatorClock, TimerHandle } from '../shared/clock.ts';
 
-interface Entry<T> { at: number; seq: number; item: T }
+interface Entry<T> {
+  at: number;
+  seq: number;
+  item: T;
+}
 
 export class RetryQueue<T> {
   private entries: Entry<T>[] = [];
@@ -12,7 +16,10 @@ export class RetryQueue<T> {
   private timerAt = Number.POSITIVE_INFINITY;
   private seq = 0;
 
-  constructor(private readonly clock: EmulatorClock, private readonly onDue: (item: T) => void) {}
+  constructor(
+    private readonly clock: EmulatorClock,
+    private readonly onDue: (item: T) => void,
+  ) {}
 
   schedule(item: T, delayMs: number): void {
     const entry = { at: this.clock.now() + Math.max(0, delayMs), seq: this.seq++, item };
@@ -33,7 +40,9 @@ export class RetryQueue<T> {
     this.entries = this.entries.filter((e) => !predicate(e.item));
   }
 
-  get size(): number { return this.entries.length; }
+  get size(): number {
+    return this.entries.length;
+  }
 
   clear(): void {
     this.entries = [];

@@ -37,11 +37,18 @@ const SDK_SOURCE = `(function () {
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-interface HostPage { practiceName: string; iframeUrl: string; user: unknown; patients: { id: string; name: string }[]; current: string | null }
+interface HostPage {
+  practiceName: string;
+  iframeUrl: string;
+  user: unknown;
+  patients: { id: string; name: string }[];
+  current: string | null;
+}
 
 function hostPage(page: HostPage): string {
-  const options = page.patients.map((p) =>
-    `<option value="${escape(p.id)}"${p.id === page.current ? ' selected' : ''}>${escape(p.name)}</option>`).join('');
+  const options = page.patients
+    .map((p) => `<option value="${escape(p.id)}"${p.id === page.current ? ' selected' : ''}>${escape(p.name)}</option>`)
+    .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Hint (emulated): ${escape(page.practiceName)}</title></head>
 <body><header><strong>Hint</strong> · ${escape(page.practiceName)} · patient <select id="patient">${options}</select></header>
 <iframe id="app" src="${escape(page.iframeUrl)}" style="width:100%;height:80vh;border:1px solid #ccc"></iframe>
@@ -64,21 +71,37 @@ export function sdkRoutes(app: FastifyInstance, ctx: HintContext): void {
   const { state } = ctx;
   const { partnerOf, practiceOf } = harnessLookups(ctx);
 
-  app.get('/hint-sdk.js', async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(SDK_SOURCE));
+  app.get('/hint-sdk.js', async (_request, reply) =>
+    reply.type('application/javascript; charset=utf-8').send(SDK_SOURCE),
+  );
 
-  app.get<{ Querystring: { practice?: string; patient?: string; partner?: string } }>('/_emulator/embed', async (request, reply) => {
-    const practiceId = practiceOf(request.query.practice ?? '');
-    const partnerId = partnerOf(request.query.partner);
-    const patients = [...state.data.patients.values()].filter((p) => p.practiceId === practiceId && p.archivedAt === null)
-      .slice(0, 200).map((p) => ({ id: p.id, name: patientName(state, p.id) }));
-    const current = request.query.patient ?? patients[0]?.id ?? null;
-    const handshake = await performHandshake(ctx, practiceId, partnerId, { patientId: current ?? undefined });
-    if (!handshake.iframeUrl) {
-      throw new HintError(502, `Handshake failed (${handshake.statusCode ?? handshake.error}); set surfaceUrl and answer {"session_key"}`);
-    }
-    const user = handshake.payload as { user?: { id: string; name: string; email: string; partner_roles: string[] } };
-    return reply.type('text/html; charset=utf-8').send(hostPage({
-      practiceName: state.practice(practiceId).name, iframeUrl: handshake.iframeUrl, user: user.user ?? null, patients, current,
-    }));
-  });
+  app.get<{ Querystring: { practice?: string; patient?: string; partner?: string } }>(
+    '/_emulator/embed',
+    async (request, reply) => {
+      const practiceId = practiceOf(request.query.practice ?? '');
+      const partnerId = partnerOf(request.query.partner);
+      const patients = [...state.data.patients.values()]
+        .filter((p) => p.practiceId === practiceId && p.archivedAt === null)
+        .slice(0, 200)
+        .map((p) => ({ id: p.id, name: patientName(state, p.id) }));
+      const current = request.query.patient ?? patients[0]?.id ?? null;
+      const handshake = await performHandshake(ctx, practiceId, partnerId, { patientId: current ?? undefined });
+      if (!handshake.iframeUrl) {
+        throw new HintError(
+          502,
+          `Handshake failed (${handshake.statusCode ?? handshake.error}); set surfaceUrl and answer {"session_key"}`,
+        );
+      }
+      const user = handshake.payload as { user?: { id: string; name: string; email: string; partner_roles: string[] } };
+      return reply.type('text/html; charset=utf-8').send(
+        hostPage({
+          practiceName: state.practice(practiceId).name,
+          iframeUrl: handshake.iframeUrl,
+          user: user.user ?? null,
+          patients,
+          current,
+        }),
+      );
+    },
+  );
 }

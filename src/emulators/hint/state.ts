@@ -3,12 +3,29 @@ import type { EmulatorClock } from '../shared/clock.ts';
 import type { HintConfig } from './config.ts';
 import { newId, newToken } from './ids.ts';
 import type {
-  Company, IntegrationData, CustomerInvoice, Integration, Interaction, Location, LocationGroup, Membership,
-  Partner, Patient, Plan, Practice, Practitioner,
+  Company,
+  IntegrationData,
+  CustomerInvoice,
+  Integration,
+  Interaction,
+  Location,
+  LocationGroup,
+  Membership,
+  Partner,
+  Patient,
+  Plan,
+  Practice,
+  Practitioner,
 } from './model.ts';
 import { mulberry32, type Random } from './random.ts';
 
-export interface InstantOnCode { code: string; partnerId: string; practiceId: string; expiresAt: number; used: boolean }
+export interface InstantOnCode {
+  code: string;
+  partnerId: string;
+  practiceId: string;
+  expiresAt: number;
+  used: boolean;
+}
 
 export interface TokenGrant {
   kind: 'partner' | 'practice';
@@ -58,11 +75,17 @@ export class HintState {
   /** token → who holds it; rebuilt from partners and integrations. */
   private tokens = new Map<string, TokenGrant>();
 
-  constructor(readonly clock: EmulatorClock, readonly config: HintConfig, seed: number) {
+  constructor(
+    readonly clock: EmulatorClock,
+    readonly config: HintConfig,
+    seed: number,
+  ) {
     this.random = mulberry32(seed ^ 0x5eed);
   }
 
-  now(): number { return this.clock.now(); }
+  now(): number {
+    return this.clock.now();
+  }
 
   /**
    * Reads dominate benchmarks; a view is rebuilt only after a write. Every non-GET request
@@ -77,11 +100,17 @@ export class HintState {
     return view;
   }
 
-  invalidateViews(): void { this.views.clear(); }
+  invalidateViews(): void {
+    this.views.clear();
+  }
 
-  id(prefix: string): string { return newId(this.random, prefix); }
+  id(prefix: string): string {
+    return newId(this.random, prefix);
+  }
 
-  token(): string { return newToken(this.random); }
+  token(): string {
+    return newToken(this.random);
+  }
 
   replace(data: HintData, random: Random): void {
     this.data = data;
@@ -92,15 +121,22 @@ export class HintState {
 
   reindexTokens(): void {
     this.tokens.clear();
-    for (const partner of this.data.partners.values()) this.tokens.set(partner.apiKey, { kind: 'partner', partnerId: partner.id });
+    for (const partner of this.data.partners.values())
+      this.tokens.set(partner.apiKey, { kind: 'partner', partnerId: partner.id });
     for (const integration of this.data.integrations.values()) {
       for (const key of integration.apiKeys) {
-        this.tokens.set(key.token, { kind: 'practice', partnerId: integration.partnerId, integrationId: integration.id });
+        this.tokens.set(key.token, {
+          kind: 'practice',
+          partnerId: integration.partnerId,
+          integrationId: integration.id,
+        });
       }
     }
   }
 
-  grantFor(token: string): TokenGrant | undefined { return this.tokens.get(token); }
+  grantFor(token: string): TokenGrant | undefined {
+    return this.tokens.get(token);
+  }
 
   addPracticeToken(integration: Integration, token: string): void {
     this.tokens.set(token, { kind: 'practice', partnerId: integration.partnerId, integrationId: integration.id });

@@ -5,7 +5,7 @@
 export interface WebhookEndpoint {
   id: string;
   partnerId: string;
-  integrationId: string | null;     // null: global (all of the partner's integrations)
+  integrationId: string | null; // null: global (all of the partner's integrations)
   url: string;
   createdAt: number;
   updatedAt: number;
@@ -15,10 +15,11 @@ export interface WebhookEndpoint {
   mutedUntil: number | null;
   /** Set when muted; the next failure after the hour mutes again at once. */
   failing: boolean;
-  legacyPartnerUrl: boolean;        // the partner-level webhook_url (PATCH /partner), not listed as an endpoint
+  legacyPartnerUrl: boolean; // the partner-level webhook_url (PATCH /partner), not listed as an endpoint
 }
 
-export type RequestStatus = 'pending' | 'attempted' | 'delivered' | 'retrying' | 'failed' | 'duplicate' | 'non_requestable';
+export type RequestStatus =
+  'pending' | 'attempted' | 'delivered' | 'retrying' | 'failed' | 'duplicate' | 'non_requestable';
 
 export interface WebhookRequest {
   id: string;
@@ -53,7 +54,7 @@ export interface DeliveryAttempt {
   outcome: 'delivered' | 'failed' | 'muted' | 'cancelled';
 }
 
-const MAX_REQUESTS = 20_000;   // each keeps its signed body (a few KB)
+const MAX_REQUESTS = 20_000; // each keeps its signed body (a few KB)
 const MAX_ATTEMPTS = 50_000;
 
 export class WebhookStore {
@@ -66,7 +67,10 @@ export class WebhookStore {
     if (this.requests.size <= MAX_REQUESTS) return;
     // Drop the oldest finished request; live ones (pending/retrying) are kept.
     for (const [id, r] of this.requests) {
-      if (r.status !== 'pending' && r.status !== 'retrying') { this.requests.delete(id); break; }
+      if (r.status !== 'pending' && r.status !== 'retrying') {
+        this.requests.delete(id);
+        break;
+      }
     }
   }
 
@@ -77,7 +81,8 @@ export class WebhookStore {
   }
 
   endpointsFor(partnerId: string, integrationId: string): WebhookEndpoint[] {
-    return [...this.endpoints.values()].filter((e) =>
-      e.partnerId === partnerId && (e.integrationId === null || e.integrationId === integrationId));
+    return [...this.endpoints.values()].filter(
+      (e) => e.partnerId === partnerId && (e.integrationId === null || e.integrationId === integrationId),
+    );
   }
 }

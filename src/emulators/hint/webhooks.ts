@@ -31,24 +31,32 @@ export class WebhookDispatcher {
   private poster = new WebhookPoster();
   private retries: RetryQueue<WebhookRequest>;
 
-  constructor(private readonly state: HintState, readonly store: WebhookStore) {
+  constructor(
+    private readonly state: HintState,
+    readonly store: WebhookStore,
+  ) {
     this.retries = new RetryQueue(state.clock, (request) => this.enqueue(request));
   }
 
   publish(event: HintEvent): string {
     const eventId = this.state.id('evt');
     const createdAt = formatTimestamp(this.state.now(), this.state.offsetOf(event.practiceId));
-    const audience = event.onlyIntegration ? [event.onlyIntegration] : this.state.activeIntegrationsOf(event.practiceId);
+    const audience = event.onlyIntegration
+      ? [event.onlyIntegration]
+      : this.state.activeIntegrationsOf(event.practiceId);
     for (const integration of audience) {
       if (event.actorPartnerId === integration.partnerId && !this.state.config.selfWebhooks) continue;
       const endpoints = this.store.endpointsFor(integration.partnerId, integration.id);
       if (endpoints.length === 0) continue;
       const body = JSON.stringify({
-        id: eventId, created_at: createdAt, type: event.type, practice_id: event.practiceId,
+        id: eventId,
+        created_at: createdAt,
+        type: event.type,
+        practice_id: event.practiceId,
         object: event.render(integration.partnerId),
       });
       const partner = this.state.data.partners.get(integration.partnerId);
-      const signature = sign(partner?.webhookSecret ?? '', body);   // one body per partner, so one signature
+      const signature = sign(partner?.webhookSecret ?? '', body); // one body per partner, so one signature
       for (const endpoint of endpoints) this.enqueue(this.newRequest(eventId, event, endpoint, body, signature));
     }
     return eventId;
@@ -73,11 +81,28 @@ export class WebhookDispatcher {
     this.queue = [];
   }
 
-  private newRequest(eventId: string, event: HintEvent, endpoint: WebhookEndpoint, body: string, signature: string): WebhookRequest {
+  private newRequest(
+    eventId: string,
+    event: HintEvent,
+    endpoint: WebhookEndpoint,
+    body: string,
+    signature: string,
+  ): WebhookRequest {
     const request: WebhookRequest = {
-      id: this.state.id('whr'), eventId, eventType: event.type, endpointId: endpoint.id, partnerId: endpoint.partnerId,
-      practiceId: event.practiceId, body, signature, status: 'pending',
-      attempts: 0, createdAt: this.state.now(), deliveredAt: null, lastAttemptedAt: null, lastResponse: null,
+      id: this.state.id('whr'),
+      eventId,
+      eventType: event.type,
+      endpointId: endpoint.id,
+      partnerId: endpoint.partnerId,
+      practiceId: event.practiceId,
+      body,
+      signature,
+      status: 'pending',
+      attempts: 0,
+      createdAt: this.state.now(),
+      deliveredAt: null,
+      lastAttemptedAt: null,
+      lastResponse: null,
       lastStatusCode: null,
     };
     this.store.addRequest(request);
@@ -116,8 +141,8 @@ export class WebhookDispatcher {
     request.attempts += 1;
     request.lastAttemptedAt = startedAt;
     const result = await this.post(endpoint.url, request);
-    if (this.closed) return;   // the emulator stopped meanwhile: schedule nothing more
-    if (request.status !== 'pending' && request.status !== 'retrying') return;   // cancelled meanwhile
+    if (this.closed) return; // the emulator stopped meanwhile: schedule nothing more
+    if (request.status !== 'pending' && request.status !== 'retrying') return; // cancelled meanwhile
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     request.lastStatusCode = result.statusCode;
     request.lastResponse = result.error ?? result.responseText;
@@ -134,9 +159,16 @@ export class WebhookDispatcher {
 
   private async post(url: string, request: WebhookRequest) {
     const started = performance.now();
-    const result = await this.poster.post(url, request.body, {
-      'content-type': 'application/json', 'x-hint-signature': request.signature, 'user-agent': 'Hint-Webhooks (tandem emulator)',
-    }, this.state.config.deliveryTimeoutMs);
+    const result = await this.poster.post(
+      url,
+      request.body,
+      {
+        'content-type': 'application/json',
+        'x-hint-signature': request.signature,
+        'user-agent': 'Hint-Webhooks (tandem emulator)',
+      },
+      this.state.config.deliveryTimeoutMs,
+    );
     return { ...result, durationMs: Math.round(performance.now() - started) };
   }
 
@@ -154,7 +186,8 @@ export class WebhookDispatcher {
   private recordOutcome(endpoint: WebhookEndpoint, ok: boolean): void {
     const window = this.state.config.muteAfterFailures;
     endpoint.recentOutcomes.push(ok);
-    if (endpoint.recentOutcomes.length > window) endpoint.recentOutcomes.splice(0, endpoint.recentOutcomes.length - window);
+    if (endpoint.recentOutcomes.length > window)
+      endpoint.recentOutcomes.splice(0, endpoint.recentOutcomes.length - window);
     if (ok) {
       endpoint.failing = false;
       endpoint.mutedUntil = null;
@@ -168,12 +201,21 @@ export class WebhookDispatcher {
   }
 
   private log(
-    request: WebhookRequest, endpoint: WebhookEndpoint,
-    result: Pick<DeliveryAttempt, 'statusCode' | 'error' | 'durationMs' | 'outcome'>, at: number,
+    request: WebhookRequest,
+    endpoint: WebhookEndpoint,
+    result: Pick<DeliveryAttempt, 'statusCode' | 'error' | 'durationMs' | 'outcome'>,
+    at: number,
   ): void {
     this.store.logAttempt({
-      requestId: request.id, eventId: request.eventId, eventType: request.eventType, endpointId: endpoint.id,
-      partnerId: endpoint.partnerId, url: endpoint.url, attempt: request.attempts, at, ...result,
+      requestId: request.id,
+      eventId: request.eventId,
+      eventType: request.eventType,
+      endpointId: endpoint.id,
+      partnerId: endpoint.partnerId,
+      url: endpoint.url,
+      attempt: request.attempts,
+      at,
+      ...result,
     });
   }
 }

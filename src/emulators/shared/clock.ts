@@ -1,11 +1,21 @@
 // A controllable clock for emulators: real time multiplied by a scale, plus manual jumps,
 // optionally frozen. Timers are scheduled in emulated time, so a retry "after 1000 s"
 // fires after 1 s of real time at scale 1000, or at once when a test advances the clock.
-export interface TimerHandle { readonly id: number }
+export interface TimerHandle {
+  readonly id: number;
+}
 
-interface Timer { id: number; at: number; fn: () => void }
+interface Timer {
+  id: number;
+  at: number;
+  fn: () => void;
+}
 
-export interface ClockState { now: string; timeScale: number; frozen: boolean }
+export interface ClockState {
+  now: string;
+  timeScale: number;
+  frozen: boolean;
+}
 
 export class EmulatorClock {
   private offsetMs = 0;
@@ -29,9 +39,13 @@ export class EmulatorClock {
     return Math.floor(this.realStart + this.offsetMs + elapsed);
   }
 
-  date(): Date { return new Date(this.now()); }
+  date(): Date {
+    return new Date(this.now());
+  }
 
-  get timeScale(): number { return this.scale; }
+  get timeScale(): number {
+    return this.scale;
+  }
 
   state(): ClockState {
     return { now: new Date(this.now()).toISOString(), timeScale: this.scale, frozen: this.frozenAt !== undefined };
@@ -69,7 +83,9 @@ export class EmulatorClock {
     this.timers = this.timers.filter((t) => t.id !== handle.id);
   }
 
-  pendingTimers(): number { return this.timers.length; }
+  pendingTimers(): number {
+    return this.timers.length;
+  }
 
   /** Stops the background ticker; pending timers are dropped. */
   stop(): void {
@@ -90,7 +106,11 @@ export class EmulatorClock {
       const due = this.timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at || a.id - b.id)[0];
       if (!due) break;
       this.timers = this.timers.filter((t) => t !== due);
-      try { due.fn(); } catch { /* a timer's failure is its owner's business */ }
+      try {
+        due.fn();
+      } catch {
+        /* a timer's failure is its owner's business */
+      }
     }
     if (this.timers.length === 0 && this.ticker) {
       clearInterval(this.ticker);

@@ -3,20 +3,27 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
-export const faultSchema = z.object({
-  status: z.number().int().min(400).max(599).optional(),
-  count: z.number().int().min(1).optional(),          // fail the next N matching requests
-  rate: z.number().min(0).max(1).optional(),          // or fail this fraction of them
-  latencyMs: z.number().int().min(0).max(60_000).optional(),
-  path: z.string().optional(),                        // substring of the URL to match; all when absent
-  method: z.string().optional(),
-  retryAfterSeconds: z.number().int().min(0).optional(),
-}).strict().refine((f) => f.status !== undefined || f.latencyMs !== undefined, {
-  message: 'a fault needs a status or a latencyMs',
-});
+export const faultSchema = z
+  .object({
+    status: z.number().int().min(400).max(599).optional(),
+    count: z.number().int().min(1).optional(), // fail the next N matching requests
+    rate: z.number().min(0).max(1).optional(), // or fail this fraction of them
+    latencyMs: z.number().int().min(0).max(60_000).optional(),
+    path: z.string().optional(), // substring of the URL to match; all when absent
+    method: z.string().optional(),
+    retryAfterSeconds: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((f) => f.status !== undefined || f.latencyMs !== undefined, {
+    message: 'a fault needs a status or a latencyMs',
+  });
 export type FaultSpec = z.infer<typeof faultSchema>;
 
-interface ActiveFault extends FaultSpec { id: number; remaining: number | undefined; hits: number }
+interface ActiveFault extends FaultSpec {
+  id: number;
+  remaining: number | undefined;
+  hits: number;
+}
 
 export class FaultInjector {
   private faults: ActiveFault[] = [];
@@ -30,9 +37,13 @@ export class FaultInjector {
     return fault;
   }
 
-  clear(): void { this.faults = []; }
+  clear(): void {
+    this.faults = [];
+  }
 
-  list(): ActiveFault[] { return [...this.faults]; }
+  list(): ActiveFault[] {
+    return [...this.faults];
+  }
 
   /** Picks the fault that applies to this request, consuming one of its count. */
   take(method: string, url: string): ActiveFault | undefined {

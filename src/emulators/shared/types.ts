@@ -2,18 +2,18 @@
 import type { FastifyInstance } from 'fastify';
 
 export interface EmulatorOptions {
-  port?: number;          // 0 or absent: a free port
-  host?: string;          // default 127.0.0.1
-  seed?: number;          // deterministic demo data
+  port?: number; // 0 or absent: a free port
+  host?: string; // default 127.0.0.1
+  seed?: number; // deterministic demo data
   timeScale?: number;
-  rateLimit?: number;     // requests per second per token; 0 = off
+  rateLimit?: number; // requests per second per token; 0 = off
   logger?: boolean;
   /** Keep state in this JSON file across restarts (emulators that support it; in memory otherwise). */
   stateFile?: string;
 }
 
 export interface RunningEmulator {
-  url: string;            // e.g. http://127.0.0.1:4010
+  url: string; // e.g. http://127.0.0.1:4010
   app: FastifyInstance;
   close(): Promise<void>;
 }

@@ -7,12 +7,14 @@ import { readLogs } from '../../db/logs.ts';
 import { listFailedJobs, retryFailedJob } from '../../jobs/failed.ts';
 import { parseOrThrow } from '../errors.ts';
 
-const logQuery = z.object({
-  level: z.enum(['debug', 'error', 'exception']).optional(),
-  afterId: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  entityId: z.string().max(100).optional(),
-}).strict();
+const logQuery = z
+  .object({
+    level: z.enum(['debug', 'error', 'exception']).optional(),
+    afterId: z.coerce.number().int().min(0).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    entityId: z.string().max(100).optional(),
+  })
+  .strict();
 
 export async function adminRoutes(app: FastifyInstance, { db }: { db: Db }): Promise<void> {
   app.get('/jobs/failed', async (request) => ({ data: await listFailedJobs(db, request.auth.practiceId) }));

@@ -20,7 +20,9 @@ export async function batchRoutes(app: FastifyInstance, { db }: { db: Db }): Pro
     return batch;
   };
 
-  app.get<{ Params: { id: string } }>('/batches/:id', async (request) => batchView(await find(request.auth.practiceId, request.params.id)));
+  app.get<{ Params: { id: string } }>('/batches/:id', async (request) =>
+    batchView(await find(request.auth.practiceId, request.params.id)),
+  );
 
   app.post<{ Params: { id: string } }>('/batches/:id/abort', async (request) => {
     await find(request.auth.practiceId, request.params.id);
@@ -35,7 +37,8 @@ export async function batchRoutes(app: FastifyInstance, { db }: { db: Db }): Pro
         yield [i.entityKind, i.remoteId, i.localId, i.action, i.message, i.createdAt].map(csvCell).join(',') + '\n';
       }
     }
-    return reply.type('text/csv; charset=utf-8')
+    return reply
+      .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="batch-${batch.id}.csv"`)
       .send(Readable.from(lines()));
   });

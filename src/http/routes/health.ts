@@ -10,7 +10,10 @@ export type HealthProbe = () => Promise<{ ok: boolean; problems: string[] }>;
 export function createHealthProbe(db: Db, workersRunning: () => boolean): HealthProbe {
   return async () => {
     const problems: string[] = [];
-    const dbOk = await db.query('SELECT 1').then(() => true, () => false);
+    const dbOk = await db.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
     if (!dbOk) problems.push('database unreachable');
     else if (!(await migrationsCurrent(db))) problems.push('migrations not applied');
     if (!workersRunning()) problems.push('job workers not running');
@@ -20,7 +23,10 @@ export function createHealthProbe(db: Db, workersRunning: () => boolean): Health
 
 export async function healthRoutes(app: FastifyInstance, { probe }: { probe: HealthProbe }): Promise<void> {
   app.get('/health', async (_request, reply) => {
-    const result = await probe().catch((e: unknown) => ({ ok: false, problems: [`health probe failed: ${e instanceof Error ? e.message : String(e)}`] }));
+    const result = await probe().catch((e: unknown) => ({
+      ok: false,
+      problems: [`health probe failed: ${e instanceof Error ? e.message : String(e)}`],
+    }));
     if (result.ok) return { status: 'ok' };
     return reply.code(503).send({ status: 'unavailable', problems: result.problems });
   });

@@ -3,25 +3,48 @@
 // `<system>:review-accepted` / `<system>:review-rejected`, when it has one.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { acceptMatchReview, getMatchReview, listMatchReviews, rejectMatchReview, type MatchReview } from '../../db/match-reviews.ts';
+import {
+  acceptMatchReview,
+  getMatchReview,
+  listMatchReviews,
+  rejectMatchReview,
+  type MatchReview,
+} from '../../db/match-reviews.ts';
 import type { Db } from '../../db/pool.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { JobName } from '../../jobs/types.ts';
 import { parseOrThrow } from '../errors.ts';
 
-const listQuery = z.object({
-  status: z.enum(['pending', 'accepted', 'rejected']).default('pending'),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-}).strict();
+const listQuery = z
+  .object({
+    status: z.enum(['pending', 'accepted', 'rejected']).default('pending'),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
 const acceptBody = z.object({ patientId: z.uuid({ message: 'must be a patient id' }) }).strict();
 
-export interface ReviewRoutesOptions { db: Db; taskNames: Set<string> }
+export interface ReviewRoutesOptions {
+  db: Db;
+  taskNames: Set<string>;
+}
 
-async function notifyConnector(db: Db, taskNames: Set<string>, review: MatchReview, outcome: 'accepted' | 'rejected', practiceId: string): Promise<void> {
+async function notifyConnector(
+  db: Db,
+  taskNames: Set<string>,
+  review: MatchReview,
+  outcome: 'accepted' | 'rejected',
+  practiceId: string,
+): Promise<void> {
   const task = `${review.system}:review-${outcome}`;
   if (!review.system || !taskNames.has(task)) return;
-  const payload = { practiceId, connectionId: review.connectionId, reviewId: review.id, remoteId: review.remoteId, localId: review.localId,
-    patientId: outcome === 'accepted' ? (review.resolution as { patientId: string }).patientId : null };
+  const payload = {
+    practiceId,
+    connectionId: review.connectionId,
+    reviewId: review.id,
+    remoteId: review.remoteId,
+    localId: review.localId,
+    patientId: outcome === 'accepted' ? (review.resolution as { patientId: string }).patientId : null,
+  };
   await enqueue(db, task as JobName, payload as never);
 }
 
@@ -30,7 +53,9 @@ export async function matchReviewRoutes(app: FastifyInstance, { db, taskNames }:
     const q = parseOrThrow(listQuery, request.query);
     return { data: await listMatchReviews(db, request.auth.practiceId, q.status, q.limit) };
   });
-  app.get<{ Params: { id: string } }>('/match-reviews/:id', async (request) => getMatchReview(db, request.auth.practiceId, request.params.id));
+  app.get<{ Params: { id: string } }>('/match-reviews/:id', async (request) =>
+    getMatchReview(db, request.auth.practiceId, request.params.id),
+  );
   app.post<{ Params: { id: string } }>('/match-reviews/:id/accept', async (request) => {
     const { patientId } = parseOrThrow(acceptBody, request.body ?? {});
     const ctx = { practiceId: request.auth.practiceId, actor: request.auth.actor, origin: 'api' as const };

@@ -7,17 +7,31 @@ import type { Db } from '../../db/pool.ts';
 import { getPractice } from '../../db/practices.ts';
 import { findLocalIdByAlias, linksFor } from '../../db/links.ts';
 import type { RecordDefinition } from '../../db/records/definition.ts';
-import { createRecord, deleteRecord, getRecord, listRecords, updateRecord, type Json, type WriteContext } from '../../db/records/repository.ts';
+import {
+  createRecord,
+  deleteRecord,
+  getRecord,
+  listRecords,
+  updateRecord,
+  type Json,
+  type WriteContext,
+} from '../../db/records/repository.ts';
 import { parseOrThrow } from '../errors.ts';
 import { isUuid } from '../../core/ids.ts';
-
 
 /** Extra fields shown on a record kind (e.g. a patient's links to other systems). */
 export type Decorate = (db: Db, practiceId: string, records: Json[]) => Promise<void>;
 
-export interface RecordRoutesOptions { db: Db; def: RecordDefinition; decorate?: Decorate }
+export interface RecordRoutesOptions {
+  db: Db;
+  def: RecordDefinition;
+  decorate?: Decorate;
+}
 
-const versionHeader = z.string().regex(/^(W\/)?"?\d+"?$/, 'must be the record version, e.g. "3"').transform((v) => Number(v.replace(/\D/g, '')));
+const versionHeader = z
+  .string()
+  .regex(/^(W\/)?"?\d+"?$/, 'must be the record version, e.g. "3"')
+  .transform((v) => Number(v.replace(/\D/g, '')));
 
 function expectedVersion(request: FastifyRequest, body: Json | undefined): number | undefined {
   const header = request.headers['if-match'];
@@ -57,14 +71,19 @@ function compiledSchemas(def: RecordDefinition, country: string) {
 }
 
 export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: RecordRoutesOptions): Promise<void> {
-  const listQuery = z.object({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(500).optional(),
-    search: z.string().trim().min(1).max(200).optional(),
-    ...Object.fromEntries(Object.entries(def.filters).map(([name, f]) => [name, f.schema.optional()])),
-  }).strict();
+  const listQuery = z
+    .object({
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.string().max(500).optional(),
+      search: z.string().trim().min(1).max(200).optional(),
+      ...Object.fromEntries(Object.entries(def.filters).map(([name, f]) => [name, f.schema.optional()])),
+    })
+    .strict();
 
-  const decorated = async (practiceId: string, records: Json[]) => { if (decorate) await decorate(db, practiceId, records); return records; };
+  const decorated = async (practiceId: string, records: Json[]) => {
+    if (decorate) await decorate(db, practiceId, records);
+    return records;
+  };
 
   /** Accepts the record's own id, or "<system>:<remoteId>" once a link exists. */
   const resolveId = async (practiceId: string, raw: string): Promise<string> => {
@@ -92,15 +111,28 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
     const input = parseOrThrow(create, request.body ?? {}) as Json;
     const created = await createRecord(db, writeContext(request), def, input);
     // A record just created has no links yet: decorate without asking the database.
-    const [record] = decorate ? [{ ...created, links: [], ...(def.kind === 'patient' ? { hint: null } : {}) }] : [created];
-    return reply.code(201).header('location', `/api/v1/${def.path}/${created.id}`).header('etag', `"${created.version}"`).send(record);
+    const [record] = decorate
+      ? [{ ...created, links: [], ...(def.kind === 'patient' ? { hint: null } : {}) }]
+      : [created];
+    return reply
+      .code(201)
+      .header('location', `/api/v1/${def.path}/${created.id}`)
+      .header('etag', `"${created.version}"`)
+      .send(record);
   });
 
   app.patch<{ Params: { id: string } }>(`/${def.path}/:id`, async (request, reply) => {
     const id = await resolveId(request.auth.practiceId, request.params.id);
     const { patch } = await schemasFor(db, def, request.auth.practiceId);
     const { version: _v, ...input } = parseOrThrow(patch, request.body ?? {}) as Json;
-    const updated = await updateRecord(db, writeContext(request), def, id, input, expectedVersion(request, request.body as Json));
+    const updated = await updateRecord(
+      db,
+      writeContext(request),
+      def,
+      id,
+      input,
+      expectedVersion(request, request.body as Json),
+    );
     const [record] = await decorated(request.auth.practiceId, [updated]);
     return reply.header('etag', `"${updated.version}"`).send(record);
   });
@@ -113,16 +145,36 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
 }
 
 /** A record of another kind (an invoice) shows its links to every connected system. */
-export const decorateLinks = (kind: string): Decorate => async (db, practiceId, records) => {
-  const links = await linksFor(db, practiceId, kind, records.map((r) => String(r.id)));
-  for (const record of records) record.links = (links.get(String(record.id)) ?? []).map(({ remoteData: _data, ...summary }) => summary);
-};
+export const decorateLinks =
+  (kind: string): Decorate =>
+  async (db, practiceId, records) => {
+    const links = await linksFor(
+      db,
+      practiceId,
+      kind,
+      records.map((r) => String(r.id)),
+    );
+    for (const record of records)
+      record.links = (links.get(String(record.id)) ?? []).map(({ remoteData: _data, ...summary }) => summary);
+  };
 
-const HINT_SUMMARY_KEYS = ['webLink', 'membershipStatus', 'planName', 'balanceCents', 'employerName', 'practitionerName'] as const;
+const HINT_SUMMARY_KEYS = [
+  'webLink',
+  'membershipStatus',
+  'planName',
+  'balanceCents',
+  'employerName',
+  'practitionerName',
+] as const;
 
 /** A patient also shows its links to every connected system and, when linked to Hint, what Hint knows. */
 export const decoratePatients: Decorate = async (db, practiceId, records) => {
-  const links = await linksFor(db, practiceId, 'patient', records.map((r) => String(r.id)));
+  const links = await linksFor(
+    db,
+    practiceId,
+    'patient',
+    records.map((r) => String(r.id)),
+  );
   for (const record of records) {
     const own = links.get(String(record.id)) ?? [];
     record.links = own.map(({ remoteData: _data, ...summary }) => summary);

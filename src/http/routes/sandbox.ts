@@ -2,10 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { RunningSandbox } from '../../connectors/types.ts';
 
-export async function sandboxRoutes(app: FastifyInstance, { sandboxes }: { sandboxes: () => RunningSandbox[] }): Promise<void> {
+export async function sandboxRoutes(
+  app: FastifyInstance,
+  { sandboxes }: { sandboxes: () => RunningSandbox[] },
+): Promise<void> {
   app.get('/sandbox', async (_request, reply) => {
     const running = sandboxes();
-    if (running.length === 0) return reply.code(404).send({ error: 'Tandem is not running in sandbox mode', details: [] });
+    if (running.length === 0)
+      return reply.code(404).send({ error: 'Tandem is not running in sandbox mode', details: [] });
     return Object.fromEntries(running.map((s) => [s.name, { url: s.url }]));
   });
 }

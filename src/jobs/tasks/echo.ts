@@ -5,6 +5,7 @@ import type { TaskHandler } from '../types.ts';
 
 export const echo: TaskHandler<'echo'> = async (payload, { db, attempt }) => {
   if (payload.sleepMs) await new Promise((r) => setTimeout(r, payload.sleepMs));
-  if (payload.failTimes && attempt <= payload.failTimes) throw new Error(`echo failing on purpose (attempt ${attempt} of ${payload.failTimes} planned failures)`);
+  if (payload.failTimes && attempt <= payload.failTimes)
+    throw new Error(`echo failing on purpose (attempt ${attempt} of ${payload.failTimes} planned failures)`);
   await writeLog(db, payload.practiceId, { level: 'debug', message: `echo: ${payload.message}`, context: { attempt } });
 };

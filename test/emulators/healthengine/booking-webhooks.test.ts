@@ -1,18 +1,39 @@
 // Booking webhooks: confirmation handshake, events only afterwards, retries 1m/2m/5m/1h/12h,
 // 400 final, duplicates on demand.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { book, configurePractice, settle, startHealthengine, startReceiver, TOMORROW, type TestEmulator } from './helpers.ts';
+import {
+  book,
+  configurePractice,
+  settle,
+  startHealthengine,
+  startReceiver,
+  TOMORROW,
+  type TestEmulator,
+} from './helpers.ts';
 
 let t: TestEmulator;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
-beforeEach(async () => { t = await startHealthengine(); await configurePractice(t); receiver = await startReceiver(); });
-afterEach(async () => { await t.close(); await receiver.close(); });
+beforeEach(async () => {
+  t = await startHealthengine();
+  await configurePractice(t);
+  receiver = await startReceiver();
+});
+afterEach(async () => {
+  await t.close();
+  await receiver.close();
+});
 
 async function subscribeAndConfirm(): Promise<void> {
-  expect((await t.harness('PUT', `/practices/${t.practiceId}/booking-webhook`, { url: receiver.url })).status).toBe(200);
+  expect((await t.harness('PUT', `/practices/${t.practiceId}/booking-webhook`, { url: receiver.url })).status).toBe(
+    200,
+  );
   await settle(t.emulator);
   const confirmation = receiver.received[0]?.body;
-  expect(confirmation).toMatchObject({ version: 1, type: 'subscription-confirmation', data: { confirmation_url: expect.stringContaining('/_emulator/booking-webhooks/confirm?') } });
+  expect(confirmation).toMatchObject({
+    version: 1,
+    type: 'subscription-confirmation',
+    data: { confirmation_url: expect.stringContaining('/_emulator/booking-webhooks/confirm?') },
+  });
   const res = await fetch(confirmation.data.confirmation_url, { headers: { accept: 'application/json' } });
   expect(await res.json()).toEqual({ success: true });
   receiver.received.length = 0;
@@ -35,11 +56,15 @@ describe('handshake', () => {
     await t.advance(60 * 60_000 + 1);
     const late = await fetch(url, { headers: { accept: 'application/json' } });
     expect(late.status).toBe(410);
-    expect((await t.harness('GET', `/practices/${t.practiceId}/booking-webhook`)).body.subscription.confirmed).toBe(false);
+    expect((await t.harness('GET', `/practices/${t.practiceId}/booking-webhook`)).body.subscription.confirmed).toBe(
+      false,
+    );
   });
 
   it('refuses plain http except on loopback', async () => {
-    const res = await t.harness('PUT', `/practices/${t.practiceId}/booking-webhook`, { url: 'http://example.com/hook' });
+    const res = await t.harness('PUT', `/practices/${t.practiceId}/booking-webhook`, {
+      url: 'http://example.com/hook',
+    });
     expect(res.status).toBe(400);
   });
 });
@@ -52,14 +77,23 @@ describe('events', () => {
     await settle(t.emulator);
     const [submitted, cancelled] = receiver.received.map((r) => r.body);
     expect(submitted).toMatchObject({
-      version: 1, type: 'booking-submitted',
+      version: 1,
+      type: 'booking-submitted',
       data: {
-        booking_id: String(id), appointment: { datetime: Date.parse('2026-03-03T01:00:00Z') / 1000 },
+        booking_id: String(id),
+        appointment: { datetime: Date.parse('2026-03-03T01:00:00Z') / 1000 },
         practice: { id: t.practiceId, timezone: 'Australia/Perth' },
-        patient: { dob: '1985-12-10', gender: 'Female', medicare: { number: '2123456701', reference: '1', expiry: '05/2030' } },
+        patient: {
+          dob: '1985-12-10',
+          gender: 'Female',
+          medicare: { number: '2123456701', reference: '1', expiry: '05/2030' },
+        },
       },
     });
-    expect(cancelled).toMatchObject({ type: 'booking-cancelled', data: { booking_id: String(id), cancelled_time: Date.parse('2026-03-02T01:00:00Z') / 1000 } });
+    expect(cancelled).toMatchObject({
+      type: 'booking-cancelled',
+      data: { booking_id: String(id), cancelled_time: Date.parse('2026-03-02T01:00:00Z') / 1000 },
+    });
     expect(cancelled.data.patient.gender).toBeUndefined();
   });
 
@@ -81,7 +115,7 @@ describe('events', () => {
   });
 
   it('treats 400 as final and any 2xx as success', async () => {
-    await t.harness('POST', '/config', { pollGapRule: false, unhealthyAfterMs: 10 ** 12 });   // keep booking after 13 h
+    await t.harness('POST', '/config', { pollGapRule: false, unhealthyAfterMs: 10 ** 12 }); // keep booking after 13 h
     await subscribeAndConfirm();
     receiver.statuses = [400];
     await book(t, `${TOMORROW} 09:00:00`);
@@ -117,12 +151,28 @@ describe('events', () => {
   it('harness-triggered events: pre-screening, document attached, updated, attended', async () => {
     await subscribeAndConfirm();
     const id = (await book(t, `${TOMORROW} 09:00:00`)).body.bookingId;
-    for (const type of ['booking-updated', 'booking-pre-screening-submitted', 'booking-document-attached', 'booking-marked-attended']) {
-      expect((await t.harness('POST', `/practices/${t.practiceId}/booking-events`, { type, bookingId: id })).status).toBe(202);
+    for (const type of [
+      'booking-updated',
+      'booking-pre-screening-submitted',
+      'booking-document-attached',
+      'booking-marked-attended',
+    ]) {
+      expect(
+        (await t.harness('POST', `/practices/${t.practiceId}/booking-events`, { type, bookingId: id })).status,
+      ).toBe(202);
     }
     await settle(t.emulator);
-    expect(receiver.received.map((r) => r.body.type)).toEqual(['booking-submitted', 'booking-updated', 'booking-pre-screening-submitted', 'booking-document-attached', 'booking-marked-attended']);
+    expect(receiver.received.map((r) => r.body.type)).toEqual([
+      'booking-submitted',
+      'booking-updated',
+      'booking-pre-screening-submitted',
+      'booking-document-attached',
+      'booking-marked-attended',
+    ]);
     expect(receiver.received[1]?.body.data.selected_medication).toBeUndefined();
-    expect(receiver.received[3]?.body.data).toMatchObject({ document_type: 'custom-form', download_expiry: expect.any(Number) });
+    expect(receiver.received[3]?.body.data).toMatchObject({
+      document_type: 'custom-form',
+      download_expiry: expect.any(Number),
+    });
   });
 });

@@ -6,8 +6,12 @@ import { book, configurePractice, startHealthengine, startReceiver, TOMORROW, ty
 
 let t: TestEmulator;
 const covered = new Set<string>();
-beforeAll(async () => { t = await startHealthengine(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await startHealthengine();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const found = findOperation(method, path);
@@ -27,19 +31,29 @@ it('serves all 42 operations with spec-conformant responses', async () => {
     const sub = await call('POST', '/subscription', { topic: 'requests.*', callbackUrl: receiver.url });
     await call('GET', '/subscription');
     await call('GET', `/subscription/${sub.body.id}`);
-    await call('POST', '/config/pmsResources/snapshot', [{ pmsResourceId: 'r1', pmsResourceName: 'Dr One' }, { pmsResourceId: 'r2', pmsResourceName: 'Dr Two' }]);
+    await call('POST', '/config/pmsResources/snapshot', [
+      { pmsResourceId: 'r1', pmsResourceName: 'Dr One' },
+      { pmsResourceId: 'r2', pmsResourceName: 'Dr Two' },
+    ]);
     await call('GET', '/config/pmsResources');
     await call('GET', '/config/pmsResources/findById?id=r1');
-    await call('POST', '/config/pmsAppointmentTypes/snapshot', [{ pmsAppointmentTypeId: 'std', pmsAppointmentTypeName: 'Standard', pmsAppointmentLength: 15 }]);
+    await call('POST', '/config/pmsAppointmentTypes/snapshot', [
+      { pmsAppointmentTypeId: 'std', pmsAppointmentTypeName: 'Standard', pmsAppointmentLength: 15 },
+    ]);
     await call('GET', '/config/pmsAppointmentTypes');
     await call('GET', '/config/pmsAppointmentTypes/findById?id=std');
     await call('POST', '/config/livenessContract', { liveHours: { monday: [{ start: '00:00', end: '23:59' }] } });
     await call('GET', '/config/livenessContract');
-    await call('POST', '/availability/snapshot', { date: TOMORROW, pmsResourceId: 'r1', availability: [{ start: '09:00', end: '12:00', slotLength: 900 }] });
+    await call('POST', '/availability/snapshot', {
+      date: TOMORROW,
+      pmsResourceId: 'r1',
+      availability: [{ start: '09:00', end: '12:00', slotLength: 900 }],
+    });
     await call('POST', '/availability/snapshots', [{ id: 's', date: TOMORROW, pmsResourceId: 'r2', availability: [] }]);
 
     const ids: number[] = [];
-    for (const time of ['09:00', '09:15', '09:30', '09:45']) ids.push((await book(t, `${TOMORROW} ${time}:00`)).body.bookingId);
+    for (const time of ['09:00', '09:15', '09:30', '09:45'])
+      ids.push((await book(t, `${TOMORROW} ${time}:00`)).body.bookingId);
     const [a = 0, b = 0, c = 0, d = 0] = ids;
     const r = (body: Record<string, unknown>) => t.harness('POST', `/practices/${t.practiceId}/requests`, body);
     await call('GET', '/requests');
@@ -48,8 +62,14 @@ it('serves all 42 operations with spec-conformant responses', async () => {
     await call('POST', `/bookings/${b}/confirmInsert`, { pmsAppointmentIds: ['B'], pmsPatientId: 'P' });
     await call('POST', `/bookings/${c}/confirmInsert`, { pmsAppointmentIds: ['C'], pmsPatientId: 'P' });
     await call('POST', `/bookings/${d}/rejectInsert`, { reason: 'clash' });
-    expect((await call('GET', '/requests/availability')).body.data).toEqual([{ day: TOMORROW, pmsResourceId: 'r1', pms_resource_id: 'r1' }]);
-    await call('POST', '/availability/snapshot', { date: TOMORROW, pmsResourceId: 'r1', availability: [{ start: '10:00', end: '12:00', slotLength: 900 }] });
+    expect((await call('GET', '/requests/availability')).body.data).toEqual([
+      { day: TOMORROW, pmsResourceId: 'r1', pms_resource_id: 'r1' },
+    ]);
+    await call('POST', '/availability/snapshot', {
+      date: TOMORROW,
+      pmsResourceId: 'r1',
+      availability: [{ start: '10:00', end: '12:00', slotLength: 900 }],
+    });
     const u1 = (await t.harness('POST', `/practices/${t.practiceId}/bookings/${a}/cancel`)).body.requestId;
     const u2 = (await r({ type: 'bookingUpdates', bookingId: b, bookingStatus: 'Confirmed' })).body.requestId;
     await call('GET', '/requests/bookingUpdates');
@@ -66,12 +86,33 @@ it('serves all 42 operations with spec-conformant responses', async () => {
     await r({ type: 'uploadDocuments', bookingId: c, pmsDocumentId: 'D2' });
     await call('GET', '/requests/availableDocuments');
     await call('GET', '/requests/uploadDocuments');
-    await call('POST', '/documents/available', [{ bookingId: c, pmsDocumentId: 'D1', documentType: 'referral', documentFormat: 'application/pdf', documentSize: 3 }]);
-    await call('POST', '/documents/upload', { bookingId: c, pmsDocumentId: 'D1', documentContent: Buffer.from('abc').toString('base64'), documentSize: 3 });
+    await call('POST', '/documents/available', [
+      {
+        bookingId: c,
+        pmsDocumentId: 'D1',
+        documentType: 'referral',
+        documentFormat: 'application/pdf',
+        documentSize: 3,
+      },
+    ]);
+    await call('POST', '/documents/upload', {
+      bookingId: c,
+      pmsDocumentId: 'D1',
+      documentContent: Buffer.from('abc').toString('base64'),
+      documentSize: 3,
+    });
     await call('POST', '/documents/rejectUpload', { bookingId: c, pmsDocumentId: 'D2', reason: null });
     await r({ type: 'clientSnapshots', date: TOMORROW });
     await call('GET', '/requests/clientSnapshots');
-    await call('POST', '/clientSnapshot', { date: TOMORROW, dateType: 'appt_datetime', locations: [], practitioners: [], appointmentTypes: [], appointments: [], patients: [] });
+    await call('POST', '/clientSnapshot', {
+      date: TOMORROW,
+      dateType: 'appt_datetime',
+      locations: [],
+      practitioners: [],
+      appointmentTypes: [],
+      appointments: [],
+      patients: [],
+    });
     const d1 = (await r({ type: 'attachDocuments', pmsPatientId: 'P' })).body.requestId;
     const d2 = (await r({ type: 'attachDocuments', pmsPatientId: 'P', bookingId: c })).body.requestId;
     await call('GET', '/requests/attachDocuments');

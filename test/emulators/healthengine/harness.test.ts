@@ -5,8 +5,12 @@ import { validateAgainstSpec } from '../../../src/emulators/healthengine/spec.ts
 import { startHealthengine, type TestEmulator } from './helpers.ts';
 
 let t: TestEmulator;
-beforeAll(async () => { t = await startHealthengine(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await startHealthengine();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 describe('entry points', () => {
   it('startEmulator listens on 127.0.0.1, seeds deterministically, and closes', async () => {
@@ -17,7 +21,9 @@ describe('entry points', () => {
       expect(a.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       type Creds = { apiKey: string; practices: Array<{ timezone: string }> };
       const creds = async (url: string) => (await (await fetch(`${url}/_emulator/credentials`)).json()) as Creds;
-      const ca = await creds(a.url), cb = await creds(b.url), cc = await creds(c.url);
+      const ca = await creds(a.url),
+        cb = await creds(b.url),
+        cc = await creds(c.url);
       expect(ca).toEqual(cb);
       expect(ca.practices).toHaveLength(2);
       expect(cc.practices).toHaveLength(1);
@@ -31,22 +37,46 @@ describe('entry points', () => {
   it('--time-scale runs emulated time faster: the 20-s auto-confirm comes after ~20 ms at 1000×', async () => {
     const running = await startEmulator({ port: 0, timeScale: 1000 });
     try {
-      const creds = (await (await fetch(`${running.url}/_emulator/credentials`)).json()) as { apiKey: string; practices: Array<{ practiceId: string; practiceKey: string }> };
+      const creds = (await (await fetch(`${running.url}/_emulator/credentials`)).json()) as {
+        apiKey: string;
+        practices: Array<{ practiceId: string; practiceKey: string }>;
+      };
       const p = creds.practices[0];
       if (!p) throw new Error('no practice');
-      const headers = { 'api-key': creds.apiKey, 'practice-id': p.practiceId, 'practice-key': p.practiceKey, 'content-type': 'application/json' };
-      const post = (path: string, body: unknown) => fetch(`${running.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-      await fetch(`${running.url}/_emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pollGapRule: false }) });
+      const headers = {
+        'api-key': creds.apiKey,
+        'practice-id': p.practiceId,
+        'practice-key': p.practiceKey,
+        'content-type': 'application/json',
+      };
+      const post = (path: string, body: unknown) =>
+        fetch(`${running.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      await fetch(`${running.url}/_emulator/config`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pollGapRule: false }),
+      });
       await post('/config/pmsResources/snapshot', [{ pmsResourceId: 'r1', pmsResourceName: 'R' }]);
       const date = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-      await post('/availability/snapshot', { date, pmsResourceId: 'r1', availability: [{ start: '09:00', end: '10:00', slotLength: 900 }] });
+      await post('/availability/snapshot', {
+        date,
+        pmsResourceId: 'r1',
+        availability: [{ start: '09:00', end: '10:00', slotLength: 900 }],
+      });
       const booked = await fetch(`${running.url}/_emulator/practices/${p.practiceId}/bookings`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ pmsResourceId: 'r1', start: `${date} 09:00:00`, patient: { firstname: 'A', lastname: 'B', dob: '1990-01-01' } }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          pmsResourceId: 'r1',
+          start: `${date} 09:00:00`,
+          patient: { firstname: 'A', lastname: 'B', dob: '1990-01-01' },
+        }),
       });
       const { bookingId } = (await booked.json()) as { bookingId: number };
       await new Promise((r) => setTimeout(r, 300));
-      const state = (await (await fetch(`${running.url}/_emulator/practices/${p.practiceId}/bookings/${bookingId}`)).json()) as { bookingStatus: string; pending: boolean };
+      const state = (await (
+        await fetch(`${running.url}/_emulator/practices/${p.practiceId}/bookings/${bookingId}`)
+      ).json()) as { bookingStatus: string; pending: boolean };
       expect(state).toMatchObject({ bookingStatus: 'Confirmed', pending: true });
     } finally {
       await running.close();
@@ -66,8 +96,12 @@ describe('entry points', () => {
   });
 
   it('validateAgainstSpec checks a connector request against openapi.yaml', () => {
-    expect(validateAgainstSpec('POST', '/bookings/12/confirmInsert', { pmsAppointmentIds: ['1'], pmsPatientId: 'p' })).toEqual({ ok: true });
-    expect(validateAgainstSpec('POST', '/bookings/12/confirmInsert', { pmsAppointmentIds: [1], pmsPatientId: 'p' })).toEqual({ ok: false, error: 'pmsAppointmentIds[0] must be of type string' });
+    expect(
+      validateAgainstSpec('POST', '/bookings/12/confirmInsert', { pmsAppointmentIds: ['1'], pmsPatientId: 'p' }),
+    ).toEqual({ ok: true });
+    expect(
+      validateAgainstSpec('POST', '/bookings/12/confirmInsert', { pmsAppointmentIds: [1], pmsPatientId: 'p' }),
+    ).toEqual({ ok: false, error: 'pmsAppointmentIds[0] must be of type string' });
     expect(validateAgainstSpec('GET', '/nope')).toMatchObject({ ok: false });
   });
 });
@@ -116,7 +150,11 @@ describe('harness', () => {
   it('simulated patient traffic books free published slots at the set rate, and stops', async () => {
     await t.harness('POST', '/reset', {});
     await t.api('POST', '/config/pmsResources/snapshot', [{ pmsResourceId: 'r1', pmsResourceName: 'R' }]);
-    await t.api('POST', '/availability/snapshot', { date: '2026-03-03', pmsResourceId: 'r1', availability: [{ start: '09:00', end: '17:00', slotLength: 900 }] });
+    await t.api('POST', '/availability/snapshot', {
+      date: '2026-03-03',
+      pmsResourceId: 'r1',
+      availability: [{ start: '09:00', end: '17:00', slotLength: 900 }],
+    });
     expect((await t.harness('PUT', `/practices/${t.practiceId}/traffic`, { bookingsPerHour: 60 })).status).toBe(200);
     await t.advance(5 * 60_000);
     const traffic = (await t.harness('GET', `/practices/${t.practiceId}/traffic`)).body.traffic;

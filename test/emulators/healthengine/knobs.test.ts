@@ -1,10 +1,23 @@
 // The documented ambiguity knobs change behaviour as the docs say.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { book, configurePractice, settle, startHealthengine, startReceiver, TOMORROW, type TestEmulator } from './helpers.ts';
+import {
+  book,
+  configurePractice,
+  settle,
+  startHealthengine,
+  startReceiver,
+  TOMORROW,
+  type TestEmulator,
+} from './helpers.ts';
 
 let t: TestEmulator;
-beforeEach(async () => { t = await startHealthengine(); await configurePractice(t); });
-afterEach(async () => { await t.close(); });
+beforeEach(async () => {
+  t = await startHealthengine();
+  await configurePractice(t);
+});
+afterEach(async () => {
+  await t.close();
+});
 
 const config = (patch: Record<string, unknown>) => t.harness('POST', '/config', patch);
 
@@ -27,7 +40,10 @@ it('lateRejectCancels cancels a late-rejected booking and asks for availability'
   const id = (await book(t, `${TOMORROW} 09:00:00`)).body.bookingId;
   await t.advance(30_000);
   await t.api('POST', `/bookings/${id}/rejectInsert`, { reason: null });
-  expect((await t.harness('GET', `/practices/${t.practiceId}/bookings/${id}`)).body).toMatchObject({ bookingStatus: 'Cancelled', rejectedLate: true });
+  expect((await t.harness('GET', `/practices/${t.practiceId}/bookings/${id}`)).body).toMatchObject({
+    bookingStatus: 'Cancelled',
+    rejectedLate: true,
+  });
   expect((await t.api('GET', '/requests')).body).toEqual(['availability']);
 });
 
@@ -36,14 +52,25 @@ it('alreadyResolvedStatus 404, dobFormat YYYY-MM-DD, acceptSlotLengthStrings', a
   const id = (await book(t, `${TOMORROW} 09:00:00`)).body.bookingId;
   expect((await t.api('GET', '/requests/bookings')).body.data[0].patient.dob).toBe('1985-12-10');
   await t.api('POST', `/bookings/${id}/confirmInsert`, { pmsAppointmentIds: ['A'], pmsPatientId: 'P' });
-  expect((await t.api('POST', `/bookings/${id}/confirmInsert`, { pmsAppointmentIds: ['A'], pmsPatientId: 'P' })).status).toBe(404);
-  const res = await t.api('POST', '/availability/snapshot', { date: TOMORROW, pmsResourceId: 'r2', availability: [{ start: '09:00', end: '10:00', slotLength: '1800' }] });
+  expect(
+    (await t.api('POST', `/bookings/${id}/confirmInsert`, { pmsAppointmentIds: ['A'], pmsPatientId: 'P' })).status,
+  ).toBe(404);
+  const res = await t.api('POST', '/availability/snapshot', {
+    date: TOMORROW,
+    pmsResourceId: 'r2',
+    availability: [{ start: '09:00', end: '10:00', slotLength: '1800' }],
+  });
   expect(res.status).toBe(200);
-  const slots = (await t.harness('GET', `/practices/${t.practiceId}/availability?date=${TOMORROW}`)).body.slots.filter((s: { pmsResourceId: string }) => s.pmsResourceId === 'r2');
+  const slots = (await t.harness('GET', `/practices/${t.practiceId}/availability?date=${TOMORROW}`)).body.slots.filter(
+    (s: { pmsResourceId: string }) => s.pmsResourceId === 'r2',
+  );
   expect(slots.map((s: { lengthSeconds: number }) => s.lengthSeconds)).toEqual([1800, 1800]);
 });
 
 it('requireKnownResource off accepts availability for resources HE does not know yet', async () => {
   await config({ requireKnownResource: false });
-  expect((await t.api('POST', '/availability/snapshot', { date: TOMORROW, pmsResourceId: 'later', availability: [] })).status).toBe(200);
+  expect(
+    (await t.api('POST', '/availability/snapshot', { date: TOMORROW, pmsResourceId: 'later', availability: [] }))
+      .status,
+  ).toBe(200);
 });

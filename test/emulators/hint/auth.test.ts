@@ -3,8 +3,12 @@ import { startHint, type Harness, request } from './support.ts';
 
 describe('Hint emulator: auth and rate limits', () => {
   let h: Harness;
-  beforeAll(async () => { h = await startHint({ seed: 6 }); });
-  afterAll(async () => { await h.close(); });
+  beforeAll(async () => {
+    h = await startHint({ seed: 6 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
 
   it('answers 401 without a token or with an unknown one', async () => {
     for (const token of [null, 'not-a-real-token']) {
@@ -31,7 +35,9 @@ describe('Hint emulator: auth and rate limits', () => {
     const theirs = await (await h.call('GET', '/api/provider/patients?limit=1', second?.accessToken)).json();
     const otherId = theirs[0].id as string;
     expect((await h.call('GET', `/api/provider/patients/${otherId}`, first?.accessToken)).status).toBe(404);
-    expect((await h.call('PATCH', `/api/provider/patients/${otherId}`, first?.accessToken, { first_name: 'X' })).status).toBe(404);
+    expect(
+      (await h.call('PATCH', `/api/provider/patients/${otherId}`, first?.accessToken, { first_name: 'X' })).status,
+    ).toBe(404);
     expect((await h.call('DELETE', `/api/provider/patients/${otherId}`, first?.accessToken)).status).toBe(404);
     const mine = await (await h.call('GET', '/api/provider/patients?limit=100', first?.accessToken)).json();
     expect(mine.map((p: { id: string }) => p.id)).not.toContain(otherId);
@@ -39,7 +45,7 @@ describe('Hint emulator: auth and rate limits', () => {
     expect(practice.id).toBe(first?.id);
   });
 
-  it('returns 404 in Hint\'s shape for unknown ids and routes', async () => {
+  it("returns 404 in Hint's shape for unknown ids and routes", async () => {
     const res = await h.call('GET', '/api/provider/patients/pat-000000000000');
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ status: 404 });
@@ -49,13 +55,17 @@ describe('Hint emulator: auth and rate limits', () => {
 
 describe('Hint emulator: rate limit', () => {
   let h: Harness;
-  beforeAll(async () => { h = await startHint({ rateLimit: 5 }); });
-  afterAll(async () => { await h.close(); });
+  beforeAll(async () => {
+    h = await startHint({ rateLimit: 5 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
 
   it('answers 429 "Enhance your calm" past the per-token limit, without Retry-After', async () => {
     const started = Date.now();
     const responses = await Promise.all(Array.from({ length: 30 }, () => h.call('GET', '/api/provider/practice')));
-    const seconds = Math.ceil((Date.now() - started) / 1000) + 1;   // one-second windows the burst touched
+    const seconds = Math.ceil((Date.now() - started) / 1000) + 1; // one-second windows the burst touched
     const limited = responses.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(responses.filter((r) => r.status === 200).length).toBeLessThanOrEqual(5 * seconds);
@@ -67,7 +77,11 @@ describe('Hint emulator: rate limit', () => {
   });
 
   it('can be turned off at runtime through the harness', async () => {
-    await request(`${h.url}/_emulator/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rateLimit: 0 }) });
+    await request(`${h.url}/_emulator/config`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rateLimit: 0 }),
+    });
     const responses = await Promise.all(Array.from({ length: 30 }, () => h.call('GET', '/api/provider/practice')));
     expect(responses.every((r) => r.status === 200)).toBe(true);
   });

@@ -13,7 +13,10 @@ function partnerApp(hintUrl: string): Server {
   return createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/hint/handshake') {
       req.resume();
-      req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end('{"session_key":"sk-1"}'); });
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.end('{"session_key":"sk-1"}');
+      });
       return;
     }
     res.setHeader('content-type', 'text/html');
@@ -37,7 +40,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Hint emulator in a browser: InstantOn, e
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
     await request(`${h.url}/_emulator/partner`, {
-      method: 'PATCH', headers: { 'content-type': 'application/json' },
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ handshakeUrl: `${base}/hint/handshake`, surfaceUrl: `${base}/embed` }),
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -52,17 +56,27 @@ describe.skipIf(!existsSync(CHROMIUM))('Hint emulator in a browser: InstantOn, e
   it('InstantOn in a browser: the admin clicks Connect and lands on the partner with a working code', async () => {
     const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
     await request(`${h.url}/_emulator/partner`, {
-      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirectUrl: `${base}/connected?code=` }),
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirectUrl: `${base}/connected?code=` }),
     });
     const page = await browser.newPage();
     try {
       await page.goto(`${h.url}/marketplace/connect?practice=${h.creds.practices[0]?.id}`);
-      await Promise.all([page.waitForURL(/\/connected\?code=/), page.click(`button[data-partner="${h.creds.partners[0]?.id}"]`)]);
+      await Promise.all([
+        page.waitForURL(/\/connected\?code=/),
+        page.click(`button[data-partner="${h.creds.partners[0]?.id}"]`),
+      ]);
       const code = new URL(page.url()).searchParams.get('code');
-      const res = await h.call('POST', '/api/oauth/tokens', h.creds.partnerApiKey, { grant_type: 'authorization_code', code });
+      const res = await h.call('POST', '/api/oauth/tokens', h.creds.partnerApiKey, {
+        grant_type: 'authorization_code',
+        code,
+      });
       expect(res.status).toBe(200);
       expect((await res.json()).practice.id).toBe(h.creds.practices[0]?.id);
-    } finally { await page.close(); }
+    } finally {
+      await page.close();
+    }
   });
 
   it('serves the SDK script', async () => {
@@ -82,6 +96,8 @@ describe.skipIf(!existsSync(CHROMIUM))('Hint emulator in a browser: InstantOn, e
       expect(await frame.locator('#who').textContent()).toContain('session_key=sk-1');
       await page.selectOption('#patient', second.id);
       await expect.poll(() => frame.locator('#patient').textContent(), { timeout: 10_000 }).toBe(second.id);
-    } finally { await page.close(); }
+    } finally {
+      await page.close();
+    }
   });
 });

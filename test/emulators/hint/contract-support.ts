@@ -16,8 +16,20 @@ import { parse } from 'yaml';
 export const SPEC_DIR = process.env.HINT_SPEC_DIR ?? '/work/shared/specs/hint';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-export interface Operation { operationId: string; file: string; method: string; path: string; responses: Record<string, unknown> }
-export interface Example { operationId: string; method: string; path: string; status: string; example: unknown }
+export interface Operation {
+  operationId: string;
+  file: string;
+  method: string;
+  path: string;
+  responses: Record<string, unknown>;
+}
+export interface Example {
+  operationId: string;
+  method: string;
+  path: string;
+  status: string;
+  example: unknown;
+}
 
 type Json = Record<string, unknown>;
 
@@ -25,7 +37,8 @@ function nullable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(nullable);
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
-  for (const [k, v] of Object.entries(node as Json)) out[k] = k === 'properties' ? mapValues(v as Json, nullable) : nullable(v);
+  for (const [k, v] of Object.entries(node as Json))
+    out[k] = k === 'properties' ? mapValues(v as Json, nullable) : nullable(v);
   if (typeof out.$ref === 'string') return { anyOf: [{ $ref: out.$ref }, { type: 'null' }] };
   if (typeof out.type === 'string') out.type = [out.type, 'null'];
   if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
@@ -47,12 +60,21 @@ export class HintContract {
     for (const f of ['int32', 'int64', 'float', 'double', 'binary', 'byte']) this.ajv.addFormat(f, true);
     const dir = path.join(SPEC_DIR, 'openapi');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml'))) {
-      const doc = parse(readFileSync(path.join(dir, file), 'utf8')) as { paths: Record<string, Record<string, Json>>; components?: Json };
+      const doc = parse(readFileSync(path.join(dir, file), 'utf8')) as {
+        paths: Record<string, Record<string, Json>>;
+        components?: Json;
+      };
       this.ajv.addSchema({ $id: file, components: nullable(doc.components ?? {}) });
       for (const [p, methods] of Object.entries(doc.paths)) {
         for (const [method, op] of Object.entries(methods)) {
           if (typeof op?.operationId !== 'string') continue;
-          this.operations.set(op.operationId, { operationId: op.operationId, file, method: method.toUpperCase(), path: p, responses: op.responses as Json });
+          this.operations.set(op.operationId, {
+            operationId: op.operationId,
+            file,
+            method: method.toUpperCase(),
+            path: p,
+            responses: op.responses as Json,
+          });
         }
       }
     }
@@ -77,7 +99,9 @@ export class HintContract {
     const response = op.responses[status] as { content?: Record<string, { schema?: unknown }> } | undefined;
     const schema = response?.content?.['application/json']?.schema;
     if (!schema) return undefined;
-    const rebased = JSON.parse(JSON.stringify(nullable(schema)).replaceAll('"#/components/', `"${op.file}#/components/`)) as Json;
+    const rebased = JSON.parse(
+      JSON.stringify(nullable(schema)).replaceAll('"#/components/', `"${op.file}#/components/`),
+    ) as Json;
     const validate = this.ajv.compile(rebased);
     this.validators.set(key, validate);
     return validate;
@@ -104,7 +128,8 @@ export class HintContract {
   /** Schema violations in a response that no recorded Hint example shares. */
   violations(operationId: string, status: string, data: unknown): string[] {
     const tolerated = this.tolerated(this.operation(operationId).file);
-    return this.errors(operationId, status, data).filter((e) => !tolerated.has(errorKey(e)))
+    return this.errors(operationId, status, data)
+      .filter((e) => !tolerated.has(errorKey(e)))
       .map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword} (${e.schemaPath})`);
   }
 }
@@ -129,9 +154,12 @@ export function shapeDifferences(example: unknown, actual: unknown, at = ''): st
     return example.length > 0 && actual.length > 0 ? shapeDifferences(example[0], actual[0], `${at}/0`) : [];
   }
   if (typeof example !== 'object') {
-    return jsonType(example) === jsonType(actual) ? [] : [`${at}: expected ${jsonType(example)}, got ${jsonType(actual)}`];
+    return jsonType(example) === jsonType(actual)
+      ? []
+      : [`${at}: expected ${jsonType(example)}, got ${jsonType(actual)}`];
   }
-  if (typeof actual !== 'object' || Array.isArray(actual)) return [`${at}: expected an object, got ${jsonType(actual)}`];
+  if (typeof actual !== 'object' || Array.isArray(actual))
+    return [`${at}: expected an object, got ${jsonType(actual)}`];
   const out: string[] = [];
   for (const [key, value] of Object.entries(example as Json)) {
     if (!(key in (actual as Json))) out.push(`${at}/${key}: missing`);

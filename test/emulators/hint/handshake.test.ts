@@ -17,7 +17,11 @@ describe('Hint emulator: marketplace app handshake', () => {
     });
   });
   const harness = (method: string, path: string, body?: unknown) =>
-    request(`${h.url}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+    request(`${h.url}/_emulator${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
 
   beforeAll(async () => {
     h = await startHint();
@@ -35,9 +39,14 @@ describe('Hint emulator: marketplace app handshake', () => {
 
   it('POSTs a signed handshake and returns the iframe URL with the session key', async () => {
     const port = (server.address() as AddressInfo).port;
-    await harness('PATCH', '/partner', { handshakeUrl: `http://127.0.0.1:${port}/hint/handshake`, surfaceUrl: 'http://127.0.0.1:8080/embed/hint' });
+    await harness('PATCH', '/partner', {
+      handshakeUrl: `http://127.0.0.1:${port}/hint/handshake`,
+      surfaceUrl: 'http://127.0.0.1:8080/embed/hint',
+    });
     received = [];
-    const result = await (await harness('POST', `/practices/${h.creds.practices[0]?.id}/handshake`, { patientId: 'pat-x' })).json();
+    const result = await (
+      await harness('POST', `/practices/${h.creds.practices[0]?.id}/handshake`, { patientId: 'pat-x' })
+    ).json();
     expect(result).toMatchObject({ statusCode: 200, sessionKey: 'sess-123' });
     expect(result.iframeUrl).toBe('http://127.0.0.1:8080/embed/hint?session_key=sess-123&patient_id=pat-x');
     const [{ raw, signature }] = received as [{ raw: string; signature: string }];

@@ -6,10 +6,16 @@ describe('Hint emulator: the /_emulator harness', () => {
   let h: Harness;
   const harness = (method: string, path: string, body?: unknown) =>
     request(`${h.url}/_emulator${path}`, {
-      method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
-  beforeAll(async () => { h = await startHint({ seed: 7 }); });
-  afterAll(async () => { await h.close(); });
+  beforeAll(async () => {
+    h = await startHint({ seed: 7 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
 
   it('tells the credentials: partner key, webhook secret, practices with tokens', async () => {
     const creds = await (await harness('GET', '/credentials')).json();
@@ -29,7 +35,10 @@ describe('Hint emulator: the /_emulator harness', () => {
     expect(created.status).toBe(200);
     const p = await created.json();
     expect((await harness('POST', `/practices/${practiceId}/patients`, { first_name: 'Ui' })).status).toBe(422);
-    expect((await (await harness('PATCH', `/practices/${practiceId}/patients/${p.id}`, { last_name: 'Edited' })).json()).last_name).toBe('Edited');
+    expect(
+      (await (await harness('PATCH', `/practices/${practiceId}/patients/${p.id}`, { last_name: 'Edited' })).json())
+        .last_name,
+    ).toBe('Edited');
     expect((await harness('PATCH', `/practices/pra-nope/patients/${p.id}`, { last_name: 'X' })).status).toBe(404);
     expect((await harness('DELETE', `/practices/${practiceId}/patients/${p.id}`)).status).toBe(204);
     expect((await h.call('GET', `/api/provider/patients/${p.id}`)).status).toBe(404);
@@ -45,7 +54,7 @@ describe('Hint emulator: the /_emulator harness', () => {
     expect((await h.call('GET', '/api/provider/practice')).status).toBe(200);
     await harness('POST', '/faults', { status: 500, rate: 1 });
     expect((await h.call('GET', '/api/provider/patients')).status).toBe(500);
-    expect((await harness('GET', '/credentials')).status).toBe(200);   // never the harness itself
+    expect((await harness('GET', '/credentials')).status).toBe(200); // never the harness itself
     expect((await harness('DELETE', '/faults')).status).toBe(204);
     expect((await h.call('GET', '/api/provider/patients')).status).toBe(200);
     await harness('POST', '/faults', { latencyMs: 150, count: 1 });
@@ -68,7 +77,12 @@ describe('Hint emulator: the /_emulator harness', () => {
 
   it('changes and validates config at runtime', async () => {
     const config = await (await harness('GET', '/config')).json();
-    expect(config).toMatchObject({ rateLimit: 0, syncStatusRules: 'inferred', muteAfterFailures: 100, muteDurationMs: 3_600_000 });
+    expect(config).toMatchObject({
+      rateLimit: 0,
+      syncStatusRules: 'inferred',
+      muteAfterFailures: 100,
+      muteDurationMs: 3_600_000,
+    });
     expect(config.retryScheduleMs).toHaveLength(72);
     expect((await harness('PATCH', '/config', { rateLimit: -1 })).status).toBe(422);
     expect((await harness('PATCH', '/config', { noSuchSetting: true })).status).toBe(422);
@@ -78,18 +92,27 @@ describe('Hint emulator: the /_emulator harness', () => {
   it('sets the partner redirect URL and webhook URL; the legacy partner URL receives events', async () => {
     const rx = await new Receiver(h.creds.webhookSecret).start();
     try {
-      const res = await (await harness('PATCH', '/partner', { redirectUrl: 'http://127.0.0.1:1/cb?code=', webhookUrl: rx.url })).json();
+      const res = await (
+        await harness('PATCH', '/partner', { redirectUrl: 'http://127.0.0.1:1/cb?code=', webhookUrl: rx.url })
+      ).json();
       expect(res).toMatchObject({ redirectUrl: 'http://127.0.0.1:1/cb?code=', webhookUrl: rx.url });
-      const { redirect, code } = await (await harness('POST', `/practices/${h.creds.practices[0]?.id}/instanton-code`)).json();
+      const { redirect, code } = await (
+        await harness('POST', `/practices/${h.creds.practices[0]?.id}/instanton-code`)
+      ).json();
       expect(redirect).toBe(`http://127.0.0.1:1/cb?code=${code}`);
-      await harness('POST', `/practices/${h.creds.practices[0]?.id}/patients`, { first_name: 'Legacy', last_name: 'Url' });
+      await harness('POST', `/practices/${h.creds.practices[0]?.id}/patients`, {
+        first_name: 'Legacy',
+        last_name: 'Url',
+      });
       await waitFor(() => rx.ofType('patient.created').length === 1, 'delivery to the partner-level URL');
       expect(rx.received[0]?.verified).toBe(true);
       const partner = await (await h.call('GET', '/api/partner', h.creds.partnerApiKey)).json();
       expect(partner.webhook_url).toBe(rx.url);
       await h.call('PATCH', '/api/partner', h.creds.partnerApiKey, { webhook_url: null });
-      expect((await (await harness('GET', '/endpoints')).json())).toEqual([]);
-    } finally { await rx.close(); }
+      expect(await (await harness('GET', '/endpoints')).json()).toEqual([]);
+    } finally {
+      await rx.close();
+    }
   });
 
   it('lists every delivery attempt', async () => {
@@ -102,7 +125,7 @@ describe('Hint emulator: the /_emulator harness', () => {
     await h.call('POST', '/api/provider/patients', h.token, { first_name: 'Gone', last_name: 'Soon' });
     const creds = await (await harness('POST', '/reset')).json();
     expect(creds.partnerApiKey).toBe(h.creds.partnerApiKey);
-    expect((await h.call('GET', '/api/provider/patients?filter=all')).headers.get('x-total-count')).toBe('7');   // seed 7: seven patients
+    expect((await h.call('GET', '/api/provider/patients?filter=all')).headers.get('x-total-count')).toBe('7'); // seed 7: seven patients
     expect(await (await harness('GET', '/deliveries')).json()).toEqual([]);
     const reseeded = await (await harness('POST', '/seed', { seed: 25 })).json();
     expect(reseeded.partnerApiKey).not.toBe(h.creds.partnerApiKey);
@@ -114,13 +137,20 @@ describe('Hint emulator: the /_emulator harness', () => {
 
 describe('tandem emulate hint', () => {
   it('starts the emulator from the CLI and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['bin/tandem.js', 'emulate', 'hint', '--port', '0', '--seed', '3'], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/tandem.js', 'emulate', 'hint', '--port', '0', '--seed', '3'], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let out = '';
-      child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
       const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(out)?.[1], 'CLI start', 20_000);
       const creds = await (await request(`${url}/_emulator/credentials`)).json();
-      const res = await request(`${url}/api/provider/patients?filter=all`, { headers: { authorization: `Bearer ${creds.practices[0].accessToken}` } });
+      const res = await request(`${url}/api/provider/patients?filter=all`, {
+        headers: { authorization: `Bearer ${creds.practices[0].accessToken}` },
+      });
       expect(res.headers.get('x-total-count')).toBe('3');
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));

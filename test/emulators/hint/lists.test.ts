@@ -3,14 +3,22 @@ import { startHint, type Harness } from './support.ts';
 
 describe('Hint emulator: list conventions', () => {
   let h: Harness;
-  beforeAll(async () => { h = await startHint({ seed: 150 }); });
-  afterAll(async () => { await h.close(); });
+  beforeAll(async () => {
+    h = await startHint({ seed: 150 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
 
   const list = async (query: string) => {
     const res = await h.call('GET', `/api/provider/patients${query}`);
     expect(res.status).toBe(200);
     const body = await res.json();
-    return { body: body as any[], count: Number(res.headers.get('x-count')), total: Number(res.headers.get('x-total-count')) };
+    return {
+      body: body as any[],
+      count: Number(res.headers.get('x-count')),
+      total: Number(res.headers.get('x-total-count')),
+    };
   };
 
   it('returns a bare array with X-Count and X-Total-Count; default limit 10', async () => {
@@ -60,15 +68,20 @@ describe('Hint emulator: list conventions', () => {
   it('answers 404 for an archived patient by id ("may just mean archived"), unless configured visible', async () => {
     const [archived] = (await list('?filter=archived')).body;
     expect((await h.call('GET', `/api/provider/patients/${archived.id}`)).status).toBe(404);
-    const setVisible = (value: string) => fetch(`${h.url}/_emulator/config`, {
-      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ archivedPatientsById: value }),
-    });
+    const setVisible = (value: string) =>
+      fetch(`${h.url}/_emulator/config`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ archivedPatientsById: value }),
+      });
     await setVisible('visible');
     try {
       const res = await h.call('GET', `/api/provider/patients/${archived.id}`);
       expect(res.status).toBe(200);
       expect((await res.json()).membership_status).toBe('archived');
-    } finally { await setVisible('hidden'); }
+    } finally {
+      await setVisible('hidden');
+    }
   });
 
   it('filters created_at / updated_at in JSON-object and bracket forms', async () => {
@@ -79,7 +92,9 @@ describe('Hint emulator: list conventions', () => {
     expect(json.total).toBeGreaterThan(0);
     expect(json.total).toBe(bracket.total);
     expect(json.body.every((p) => Date.parse(p.created_at) > Date.parse(pivot))).toBe(true);
-    const range = await list(`?filter=all&created_at[gte]=${encodeURIComponent(pivot)}&created_at[lte]=${encodeURIComponent(pivot)}`);
+    const range = await list(
+      `?filter=all&created_at[gte]=${encodeURIComponent(pivot)}&created_at[lte]=${encodeURIComponent(pivot)}`,
+    );
     expect(range.body.every((p) => p.created_at === pivot)).toBe(true);
     const dateOnly = await list('?updated_at[gte]=2000-01-01');
     expect(dateOnly.total).toBe((await list('')).total);

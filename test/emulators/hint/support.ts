@@ -10,7 +10,13 @@ export interface Credentials {
   partnerApiKey: string;
   webhookSecret: string;
   practices: { id: string; name: string; accessToken: string }[];
-  partners: { id: string; name: string; apiKey: string; webhookSecret: string; practices: { id: string; integrationId: string | null; accessToken: string | null }[] }[];
+  partners: {
+    id: string;
+    name: string;
+    apiKey: string;
+    webhookSecret: string;
+    practices: { id: string; integrationId: string | null; accessToken: string | null }[];
+  }[];
 }
 
 /** A fetch Response whose json() is loosely typed: tests assert on the shapes themselves. */
@@ -19,7 +25,7 @@ export type HintResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 export interface Harness extends HintEmulator {
   url: string;
   creds: Credentials;
-  token: string;          // practice 1, primary partner
+  token: string; // practice 1, primary partner
   call(method: string, path: string, token?: string | null, body?: unknown): Promise<HintResponse>;
   close(): Promise<void>;
 }
@@ -35,15 +41,31 @@ export async function startHint(options: HintEmulatorOptions = {}): Promise<Harn
     const headers: Record<string, string> = {};
     if (auth) headers.authorization = `Bearer ${auth}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }) as Promise<HintResponse>;
+    return fetch(`${url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }) as Promise<HintResponse>;
   };
   return {
-    ...emulator, url, creds, token, call,
-    close: async () => { await emulator.app.close(); clock.stop(); },
+    ...emulator,
+    url,
+    creds,
+    token,
+    call,
+    close: async () => {
+      await emulator.app.close();
+      clock.stop();
+    },
   };
 }
 
-export interface Received { headers: IncomingHttpHeaders; raw: string; body: any; verified: boolean }
+export interface Received {
+  headers: IncomingHttpHeaders;
+  raw: string;
+  body: any;
+  verified: boolean;
+}
 
 /** A webhook receiver that checks X-Hint-Signature on its own, with node:crypto only. */
 export class Receiver {
@@ -63,8 +85,12 @@ export class Receiver {
         const given = Buffer.from(String(req.headers['x-hint-signature'] ?? ''));
         const verified = given.length === expected.length && timingSafeEqual(given, expected);
         this.received.push({ headers: req.headers, raw, body: JSON.parse(raw), verified });
-        const reply = () => { res.statusCode = this.status; res.end('ok'); };
-        if (this.delayMs > 0) setTimeout(reply, this.delayMs); else reply();
+        const reply = () => {
+          res.statusCode = this.status;
+          res.end('ok');
+        };
+        if (this.delayMs > 0) setTimeout(reply, this.delayMs);
+        else reply();
       });
     });
   }
@@ -75,7 +101,9 @@ export class Receiver {
     return this;
   }
 
-  ofType(type: string): Received[] { return this.received.filter((r) => r.body.type === type); }
+  ofType(type: string): Received[] {
+    return this.received.filter((r) => r.body.type === type);
+  }
 
   async close(): Promise<void> {
     this.server.closeAllConnections();
@@ -84,7 +112,11 @@ export class Receiver {
 }
 
 /** Polls until the condition holds (short waits only: deliveries are real HTTP). */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -11,17 +11,22 @@ describe('Hint emulator: webhooks', () => {
 
   const harness = (method: string, path: string, body?: unknown) =>
     request(`${h.url}/_emulator${path}`, {
-      method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
   const addPatientInHint = async (first = 'Web', last = 'Hook') =>
     (await harness('POST', `/practices/${practiceId}/patients`, { first_name: first, last_name: last })).json();
-  const requests = async (query = '') => (await h.call('GET', `/api/partner/webhook_requests?limit=100${query}`, h.creds.partnerApiKey)).json();
+  const requests = async (query = '') =>
+    (await h.call('GET', `/api/partner/webhook_requests?limit=100${query}`, h.creds.partnerApiKey)).json();
 
   beforeAll(async () => {
     h = await startHint({ seed: 3 });
     practiceId = h.creds.practices[0]?.id ?? '';
   });
-  afterAll(async () => { await h.close(); });
+  afterAll(async () => {
+    await h.close();
+  });
   beforeEach(async () => {
     rx = await new Receiver(h.creds.webhookSecret).start();
     const res = await h.call('POST', '/api/global_webhook_endpoints', h.creds.partnerApiKey, { webhook_url: rx.url });
@@ -29,13 +34,20 @@ describe('Hint emulator: webhooks', () => {
   });
   afterEach(async () => {
     await h.call('DELETE', `/api/global_webhook_endpoints/${endpointId}`, h.creds.partnerApiKey);
-    await harness('PATCH', '/config', { retryScheduleMs: Array.from({ length: 72 }, () => HOUR), deliveryTimeoutMs: 10_000, selfWebhooks: true });
+    await harness('PATCH', '/config', {
+      retryScheduleMs: Array.from({ length: 72 }, () => HOUR),
+      deliveryTimeoutMs: 10_000,
+      selfWebhooks: true,
+    });
     await rx.close();
   });
 
   it('delivers a signed envelope whose object is the GET shape', async () => {
     const patient = await addPatientInHint();
-    const [event] = await waitFor(() => rx.ofType('patient.created').length > 0 && rx.ofType('patient.created'), 'patient.created');
+    const [event] = await waitFor(
+      () => rx.ofType('patient.created').length > 0 && rx.ofType('patient.created'),
+      'patient.created',
+    );
     expect(event?.verified).toBe(true);
     expect(event?.headers['x-hint-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(event?.headers['content-type']).toMatch(/application\/json/);
@@ -54,14 +66,29 @@ describe('Hint emulator: webhooks', () => {
     await harness('DELETE', `/practices/${practiceId}/patients/${patient.id}`);
     await waitFor(() => rx.received.filter((r) => r.body.object.id === patient.id).length === 5, 'five events');
     // Deliveries run concurrently (Hint promises no order), so compare as a multiset.
-    const types = rx.received.filter((r) => r.body.object.id === patient.id).map((r) => r.body.type).sort();
-    expect(types).toEqual(['patient.created', 'patient.destroyed', 'patient.inactive', 'patient.updated', 'patient.updated']);
+    const types = rx.received
+      .filter((r) => r.body.object.id === patient.id)
+      .map((r) => r.body.type)
+      .sort();
+    expect(types).toEqual([
+      'patient.created',
+      'patient.destroyed',
+      'patient.inactive',
+      'patient.updated',
+      'patient.updated',
+    ]);
     expect(rx.received.every((r) => r.verified)).toBe(true);
     const deliveries = await (await harness('GET', `/deliveries?endpoint=${endpointId}`)).json();
     expect(deliveries).toHaveLength(rx.received.length);
-    expect(deliveries.every((d: { statusCode: number; outcome: string }) => d.statusCode === 200 && d.outcome === 'delivered')).toBe(true);
+    expect(
+      deliveries.every(
+        (d: { statusCode: number; outcome: string }) => d.statusCode === 200 && d.outcome === 'delivered',
+      ),
+    ).toBe(true);
     const rows = await requests(`&webhook_endpoint=${endpointId}`);
-    expect(rows.every((r: { status: string; attempts: number }) => r.status === 'delivered' && r.attempts === 1)).toBe(true);
+    expect(rows.every((r: { status: string; attempts: number }) => r.status === 'delivered' && r.attempts === 1)).toBe(
+      true,
+    );
   });
 
   it('fires events for API writes too, unless self-webhooks are muted by config', async () => {
@@ -72,7 +99,12 @@ describe('Hint emulator: webhooks', () => {
     await addPatientInHint('Ui', 'Loud');
     await waitFor(() => rx.ofType('patient.created').length === 2, 'UI patient.created');
     await new Promise((r) => setTimeout(r, 50));
-    expect(rx.ofType('patient.created').map((r) => r.body.object.last_name).sort()).toEqual(['Loud', 'Write']);
+    expect(
+      rx
+        .ofType('patient.created')
+        .map((r) => r.body.object.last_name)
+        .sort(),
+    ).toEqual(['Loud', 'Write']);
   });
 
   it('retries non-2xx on the configured schedule (emulated time), then gives up', async () => {
@@ -114,9 +146,15 @@ describe('Hint emulator: webhooks', () => {
     await addPatientInHint();
     await waitFor(() => rx.received.length === 1, 'first attempt');
     rx.status = 200;
-    await waitFor(async () => (await requests(`&webhook_endpoint=${endpointId}`))[0]?.status === 'retrying', 'retrying');
+    await waitFor(
+      async () => (await requests(`&webhook_endpoint=${endpointId}`))[0]?.status === 'retrying',
+      'retrying',
+    );
     h.clock.advance(HOUR);
-    await waitFor(async () => (await requests(`&webhook_endpoint=${endpointId}`))[0]?.status === 'delivered', 'delivered');
+    await waitFor(
+      async () => (await requests(`&webhook_endpoint=${endpointId}`))[0]?.status === 'delivered',
+      'delivered',
+    );
   });
 
   it('treats a slow receiver as failed (timeout) and records the attempt', async () => {
@@ -134,8 +172,13 @@ describe('Hint emulator: webhooks', () => {
   it('cancels pending retries when the endpoint is deleted', async () => {
     rx.status = 500;
     await addPatientInHint();
-    await waitFor(async () => (await requests(`&webhook_endpoint=${endpointId}`))[0]?.status === 'retrying', 'retrying');
-    expect((await h.call('DELETE', `/api/global_webhook_endpoints/${endpointId}`, h.creds.partnerApiKey)).status).toBe(204);
+    await waitFor(
+      async () => (await requests(`&webhook_endpoint=${endpointId}`))[0]?.status === 'retrying',
+      'retrying',
+    );
+    expect((await h.call('DELETE', `/api/global_webhook_endpoints/${endpointId}`, h.creds.partnerApiKey)).status).toBe(
+      204,
+    );
     h.clock.advance(5 * HOUR);
     await new Promise((r) => setTimeout(r, 100));
     expect(rx.received).toHaveLength(1);
@@ -143,32 +186,57 @@ describe('Hint emulator: webhooks', () => {
     expect(row.status).toBe('failed');
   });
 
-  it('sends a practice\'s events to its integration endpoint, not other practices\'', async () => {
+  it("sends a practice's events to its integration endpoint, not other practices'", async () => {
     const integrations = await (await h.call('GET', '/api/integrations', h.creds.partnerApiKey)).json();
-    const [mine, theirs] = [integrations.find((i: any) => i.practice.id === practiceId), integrations.find((i: any) => i.practice.id !== practiceId)];
+    const [mine, theirs] = [
+      integrations.find((i: any) => i.practice.id === practiceId),
+      integrations.find((i: any) => i.practice.id !== practiceId),
+    ];
     const scoped = await new Receiver(h.creds.webhookSecret).start();
     try {
-      const res = await h.call('POST', `/api/integrations/${mine.id}/webhook_endpoints`, h.creds.partnerApiKey, { webhook_url: scoped.url });
+      const res = await h.call('POST', `/api/integrations/${mine.id}/webhook_endpoints`, h.creds.partnerApiKey, {
+        webhook_url: scoped.url,
+      });
       expect(res.status).toBe(200);
       await addPatientInHint('Mine', 'Practice');
-      await harness('POST', `/practices/${theirs.practice.id}/patients`, { first_name: 'Other', last_name: 'Practice' });
+      await harness('POST', `/practices/${theirs.practice.id}/patients`, {
+        first_name: 'Other',
+        last_name: 'Practice',
+      });
       await waitFor(() => rx.ofType('patient.created').length === 2, 'global endpoint gets both');
       await waitFor(() => scoped.received.length === 1, 'scoped endpoint gets one');
       await new Promise((r) => setTimeout(r, 50));
       expect(scoped.received.map((r) => r.body.object.first_name)).toEqual(['Mine']);
       expect(scoped.received[0]?.verified).toBe(true);
-    } finally { await scoped.close(); }
+    } finally {
+      await scoped.close();
+    }
   });
 
   it('renders the object per partner: each sees its own integration fields, signed with its own secret', async () => {
     const other = h.creds.partners[1];
     const otherRx = await new Receiver(other?.webhookSecret ?? '').start();
-    const created = await (await h.call('POST', '/api/global_webhook_endpoints', other?.apiKey, { webhook_url: otherRx.url })).json();
+    const created = await (
+      await h.call('POST', '/api/global_webhook_endpoints', other?.apiKey, { webhook_url: otherRx.url })
+    ).json();
     try {
-      const p = await (await h.call('POST', '/api/provider/patients', h.token, { first_name: 'Per', last_name: 'Partner', integration_record_id: 'emr-pp' })).json();
-      await waitFor(() => rx.ofType('patient.created').length === 1 && otherRx.ofType('patient.created').length === 1, 'both partners');
+      const p = await (
+        await h.call('POST', '/api/provider/patients', h.token, {
+          first_name: 'Per',
+          last_name: 'Partner',
+          integration_record_id: 'emr-pp',
+        })
+      ).json();
+      await waitFor(
+        () => rx.ofType('patient.created').length === 1 && otherRx.ofType('patient.created').length === 1,
+        'both partners',
+      );
       expect(rx.ofType('patient.created')[0]?.body.object.integration_record_id).toBe('emr-pp');
-      expect(otherRx.ofType('patient.created')[0]?.body.object).toMatchObject({ id: p.id, integration_record_id: null, integration_sync_status: 'enabled' });
+      expect(otherRx.ofType('patient.created')[0]?.body.object).toMatchObject({
+        id: p.id,
+        integration_record_id: null,
+        integration_sync_status: 'enabled',
+      });
       expect(otherRx.received.every((r) => r.verified)).toBe(true);
     } finally {
       await h.call('DELETE', `/api/global_webhook_endpoints/${created.id}`, other?.apiKey);
@@ -176,33 +244,73 @@ describe('Hint emulator: webhooks', () => {
     }
   });
 
-  it('fires customer_invoice events through an invoice\'s life', async () => {
+  it("fires customer_invoice events through an invoice's life", async () => {
     const patient = await addPatientInHint('Bill', 'Payer');
-    const inv = await (await h.call('POST', '/api/provider/customer_invoices', h.token, { patient: { id: patient.id } })).json();
-    await h.call('POST', `/api/provider/customer_invoices/${inv.id}/charges`, h.token, { name: 'Visit', quantity: 1, price_in_cents: 5000 });
+    const inv = await (
+      await h.call('POST', '/api/provider/customer_invoices', h.token, { patient: { id: patient.id } })
+    ).json();
+    await h.call('POST', `/api/provider/customer_invoices/${inv.id}/charges`, h.token, {
+      name: 'Visit',
+      quantity: 1,
+      price_in_cents: 5000,
+    });
     await h.call('POST', `/api/provider/customer_invoices/${inv.id}/issue`, h.token);
-    await h.call('POST', `/api/provider/customer_invoices/${inv.id}/payments`, h.token, { amount_in_cents: 5000, external: true });
-    await waitFor(() => rx.received.filter((r) => r.body.type.startsWith('customer_invoice.')).length === 4, 'four invoice events');
-    const types = rx.received.filter((r) => r.body.type.startsWith('customer_invoice.')).map((r) => r.body.type).sort();
-    expect(types).toEqual(['customer_invoice.created', 'customer_invoice.issued', 'customer_invoice.paid', 'customer_invoice.updated']);
-    expect(rx.ofType('customer_invoice.paid')[0]?.body.object).toMatchObject({ id: inv.id, status: 'paid', due_in_cents: 0, paid_in_cents: 5000 });
+    await h.call('POST', `/api/provider/customer_invoices/${inv.id}/payments`, h.token, {
+      amount_in_cents: 5000,
+      external: true,
+    });
+    await waitFor(
+      () => rx.received.filter((r) => r.body.type.startsWith('customer_invoice.')).length === 4,
+      'four invoice events',
+    );
+    const types = rx.received
+      .filter((r) => r.body.type.startsWith('customer_invoice.'))
+      .map((r) => r.body.type)
+      .sort();
+    expect(types).toEqual([
+      'customer_invoice.created',
+      'customer_invoice.issued',
+      'customer_invoice.paid',
+      'customer_invoice.updated',
+    ]);
+    expect(rx.ofType('customer_invoice.paid')[0]?.body.object).toMatchObject({
+      id: inv.id,
+      status: 'paid',
+      due_in_cents: 0,
+      paid_in_cents: 5000,
+    });
   });
 
   it('fires membership.* and patient.updated when a practice user enrols or ends a membership', async () => {
     const patient = await addPatientInHint('Member', 'Ship');
     const companies = await (await h.call('GET', '/api/provider/companies')).json();
-    const created = await (await harness('POST', `/practices/${practiceId}/memberships`, { patient: { id: patient.id }, company: { id: companies[0].id } })).json();
+    const created = await (
+      await harness('POST', `/practices/${practiceId}/memberships`, {
+        patient: { id: patient.id },
+        company: { id: companies[0].id },
+      })
+    ).json();
     expect(created).toMatchObject({ status: 'active', plan: { plan_type: 'company' }, owner: { id: patient.id } });
     const seen = await (await h.call('GET', `/api/provider/patients/${patient.id}`)).json();
     expect(seen).toMatchObject({ membership_status: 'active', company: { id: companies[0].id } });
     expect(seen.memberships[0].plan.plan_type).toBe('company');
     await harness('PATCH', `/practices/${practiceId}/memberships/${created.id}`, { status: 'ended' });
     await waitFor(() => rx.ofType('membership.updated').length === 1, 'membership.updated');
-    await waitFor(() => rx.ofType('patient.updated').filter((r) => r.body.object.id === patient.id).length === 2, 'two patient.updated');
+    await waitFor(
+      () => rx.ofType('patient.updated').filter((r) => r.body.object.id === patient.id).length === 2,
+      'two patient.updated',
+    );
     expect(rx.ofType('membership.created')[0]?.body.object.id).toBe(created.id);
-    expect(rx.ofType('membership.updated')[0]?.body.object).toMatchObject({ status: 'ended', enrollment_status: 'inactive' });
-    expect((await (await h.call('GET', `/api/provider/patients/${patient.id}`)).json().then((p: any) => p.membership_status))).toBe('inactive');
-    expect((await harness('POST', `/practices/${practiceId}/memberships`, { patient: { id: 'pat-nope' } })).status).toBe(422);
+    expect(rx.ofType('membership.updated')[0]?.body.object).toMatchObject({
+      status: 'ended',
+      enrollment_status: 'inactive',
+    });
+    expect(
+      await (await h.call('GET', `/api/provider/patients/${patient.id}`)).json().then((p: any) => p.membership_status),
+    ).toBe('inactive');
+    expect(
+      (await harness('POST', `/practices/${practiceId}/memberships`, { patient: { id: 'pat-nope' } })).status,
+    ).toBe(422);
   });
 
   it('lists the event registry', async () => {
@@ -218,7 +326,11 @@ describe('Hint emulator: muting failing endpoints', () => {
   let rx: Receiver;
   let practiceId: string;
   const harness = (method: string, path: string, body?: unknown) =>
-    request(`${h.url}/_emulator${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+    request(`${h.url}/_emulator${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
 
   beforeAll(async () => {
     h = await startHint({ config: { retryScheduleMs: [] } });
@@ -226,12 +338,18 @@ describe('Hint emulator: muting failing endpoints', () => {
     rx = await new Receiver(h.creds.webhookSecret).start();
     await h.call('POST', '/api/global_webhook_endpoints', h.creds.partnerApiKey, { webhook_url: rx.url });
   });
-  afterAll(async () => { await rx.close(); await h.close(); });
+  afterAll(async () => {
+    await rx.close();
+    await h.close();
+  });
 
   it('mutes an endpoint for an hour once all of its last 100 attempts failed', async () => {
     rx.status = 500;
-    const patient = await (await harness('POST', `/practices/${practiceId}/patients`, { first_name: 'Mute', last_name: 'Me' })).json();
-    for (let i = 0; i < 99; i++) await harness('PATCH', `/practices/${practiceId}/patients/${patient.id}`, { middle_name: `m${i}` });
+    const patient = await (
+      await harness('POST', `/practices/${practiceId}/patients`, { first_name: 'Mute', last_name: 'Me' })
+    ).json();
+    for (let i = 0; i < 99; i++)
+      await harness('PATCH', `/practices/${practiceId}/patients/${patient.id}`, { middle_name: `m${i}` });
     await waitFor(() => rx.received.length === 100, '100 failed attempts', 15_000);
     const endpoints = await waitFor(async () => {
       const list = await (await request(`${h.url}/_emulator/endpoints`)).json();
@@ -256,9 +374,16 @@ describe('Hint emulator: muting failing endpoints', () => {
 
   it('re-mutes at once when the first attempt after the hour fails', async () => {
     rx.status = 500;
-    const patient = await (await harness('POST', `/practices/${practiceId}/patients`, { first_name: 'Again', last_name: 'Muted' })).json();
-    for (let i = 0; i < 99; i++) await harness('PATCH', `/practices/${practiceId}/patients/${patient.id}`, { middle_name: `n${i}` });
-    await waitFor(async () => (await (await request(`${h.url}/_emulator/endpoints`)).json())[0]?.mutedUntil, 'muted again', 15_000);
+    const patient = await (
+      await harness('POST', `/practices/${practiceId}/patients`, { first_name: 'Again', last_name: 'Muted' })
+    ).json();
+    for (let i = 0; i < 99; i++)
+      await harness('PATCH', `/practices/${practiceId}/patients/${patient.id}`, { middle_name: `n${i}` });
+    await waitFor(
+      async () => (await (await request(`${h.url}/_emulator/endpoints`)).json())[0]?.mutedUntil,
+      'muted again',
+      15_000,
+    );
     h.clock.advance(3_600_000);
     const count = rx.received.length;
     await harness('PATCH', `/practices/${practiceId}/patients/${patient.id}`, { middle_name: 'still-failing' });

@@ -7,18 +7,56 @@ export interface FieldSpec {
 }
 
 export const FIELDS = [
-  { name: 'first_name', labels: ['exact', 'nickname or alias', 'jaro-winkler >= 0.92', 'jaro-winkler >= 0.80, sounds alike or initial', 'different'] },
-  { name: 'last_name', labels: ['exact', 'one part of a double surname', 'jaro-winkler >= 0.92', 'jaro-winkler >= 0.80 or sounds alike', 'different'] },
+  {
+    name: 'first_name',
+    labels: [
+      'exact',
+      'nickname or alias',
+      'jaro-winkler >= 0.92',
+      'jaro-winkler >= 0.80, sounds alike or initial',
+      'different',
+    ],
+  },
+  {
+    name: 'last_name',
+    labels: [
+      'exact',
+      'one part of a double surname',
+      'jaro-winkler >= 0.92',
+      'jaro-winkler >= 0.80 or sounds alike',
+      'different',
+    ],
+  },
   { name: 'dob', labels: ['exact', 'day and month transposed', 'one of year, month, day differs', 'different'] },
   { name: 'sex', labels: ['same', 'different'] },
   { name: 'email', labels: ['exact', 'same mailbox name or jaro-winkler >= 0.92', 'different'] },
   { name: 'phone', labels: ['exact', 'one digit off', 'different'] },
-  { name: 'address_line1', labels: ['exact', 'same number, street jaro-winkler >= 0.90', 'street similar (number differs or street jaro-winkler >= 0.75)', 'different'] },
+  {
+    name: 'address_line1',
+    labels: [
+      'exact',
+      'same number, street jaro-winkler >= 0.90',
+      'street similar (number differs or street jaro-winkler >= 0.75)',
+      'different',
+    ],
+  },
   { name: 'address_line2', labels: ['exact', 'jaro-winkler >= 0.88', 'different'] },
   // Postcode, suburb and state are one piece of evidence (where someone lives), compared
   // together: scored apart, three agreeing fields would count one fact three times.
-  { name: 'locality', labels: ['postcode and suburb agree', 'one agrees, the other close or missing', 'one agrees, the other differs; or both close', 'one close, or same state only', 'different'] },
-  { name: 'medicare', labels: ['same card and IRN', 'same card, IRN unknown', 'same card, different IRN', 'different'] },
+  {
+    name: 'locality',
+    labels: [
+      'postcode and suburb agree',
+      'one agrees, the other close or missing',
+      'one agrees, the other differs; or both close',
+      'one close, or same state only',
+      'different',
+    ],
+  },
+  {
+    name: 'medicare',
+    labels: ['same card and IRN', 'same card, IRN unknown', 'same card, different IRN', 'different'],
+  },
 ] as const satisfies readonly FieldSpec[];
 
 export type FieldName = (typeof FIELDS)[number]['name'];
@@ -27,7 +65,16 @@ export const FIELD_COUNT = FIELDS.length;
 
 /** Index of each field in comparison vectors. */
 export const F = {
-  first: 0, last: 1, dob: 2, sex: 3, email: 4, phone: 5, address1: 6, address2: 7, locality: 8, medicare: 9,
+  first: 0,
+  last: 1,
+  dob: 2,
+  sex: 3,
+  email: 4,
+  phone: 5,
+  address1: 6,
+  address2: 7,
+  locality: 8,
+  medicare: 9,
 } as const;
 
 /** Level that stands for "either side missing" (weight 0, not estimated). */

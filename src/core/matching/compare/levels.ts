@@ -13,7 +13,12 @@ function intersects(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Given names: exact, nickname/alias, close spelling, sounds alike or initial, different. */
-export function compareFirstNames(a: PreparedName | null, b: PreparedName | null, aliasesA: readonly string[], aliasesB: readonly string[]): number {
+export function compareFirstNames(
+  a: PreparedName | null,
+  b: PreparedName | null,
+  aliasesA: readonly string[],
+  aliasesB: readonly string[],
+): number {
   if (!a || !b) return MISSING;
   if (a.key === b.key) return 0;
   if (intersects(aliasesA, aliasesB)) return 1;
@@ -29,7 +34,8 @@ export function compareFirstNames(a: PreparedName | null, b: PreparedName | null
 export function compareLastNames(a: PreparedName | null, b: PreparedName | null): number {
   if (!a || !b) return MISSING;
   if (a.key === b.key) return 0;
-  if ((a.tokens.length > 1 || b.tokens.length > 1) && a.tokens.some((t) => t.length > 1 && b.tokens.includes(t))) return 1;
+  if ((a.tokens.length > 1 || b.tokens.length > 1) && a.tokens.some((t) => t.length > 1 && b.tokens.includes(t)))
+    return 1;
   const jw = jaroWinkler(a.key, b.key);
   if (jw >= 0.92) return 2;
   if (jw >= 0.8 || (a.phonetic !== '' && a.phonetic === b.phonetic)) return 3;
@@ -48,8 +54,12 @@ export function compareNamesCrossed(a: PreparedName | null, b: PreparedName | nu
 export function compareDates(a: number, b: number): number {
   if (a === 0 || b === 0) return MISSING;
   if (a === b) return 0;
-  const ya = Math.floor(a / 10000), ma = Math.floor(a / 100) % 100, da = a % 100;
-  const yb = Math.floor(b / 10000), mb = Math.floor(b / 100) % 100, db = b % 100;
+  const ya = Math.floor(a / 10000),
+    ma = Math.floor(a / 100) % 100,
+    da = a % 100;
+  const yb = Math.floor(b / 10000),
+    mb = Math.floor(b / 100) % 100,
+    db = b % 100;
   if (ya === yb && ma === db && da === mb) return 1;
   const differing = (ya !== yb ? 1 : 0) + (ma !== mb ? 1 : 0) + (da !== db ? 1 : 0);
   return differing === 1 ? 2 : 3;
@@ -62,7 +72,12 @@ export function compareExact<T>(a: T | null, b: T | null): number {
 
 /** Emails: any shared address; else the same mailbox name (another provider) or a close
  *  spelling of it. Takes the addresses and their mailbox names (prepared once). */
-export function compareEmails(a: readonly string[], b: readonly string[], localsA: readonly string[], localsB: readonly string[]): number {
+export function compareEmails(
+  a: readonly string[],
+  b: readonly string[],
+  localsA: readonly string[],
+  localsB: readonly string[],
+): number {
   if (a.length === 0 || b.length === 0) return MISSING;
   for (const x of a) if (b.includes(x)) return 0;
   for (const x of localsA) for (const y of localsB) if (x === y || jaroWinkler(x, y) >= 0.92) return 1;

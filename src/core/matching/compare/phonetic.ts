@@ -4,18 +4,38 @@
 // precise but ten times the code and not needed when Jaro–Winkler does the fine work.
 
 const RESPELL: [RegExp, string][] = [
-  [/^kn/, 'n'], [/^wr/, 'r'], [/^ps/, 's'], [/^x/, 's'], [/^mac/, 'mc'],
-  [/ph/g, 'f'], [/ck/g, 'k'], [/c(?=[eiy])/g, 's'], [/c/g, 'k'], [/q/g, 'k'], [/x/g, 'ks'], [/z/g, 's'],
-  [/dg/g, 'j'], [/gh/g, 'g'], [/y/g, 'i'],
+  [/^kn/, 'n'],
+  [/^wr/, 'r'],
+  [/^ps/, 's'],
+  [/^x/, 's'],
+  [/^mac/, 'mc'],
+  [/ph/g, 'f'],
+  [/ck/g, 'k'],
+  [/c(?=[eiy])/g, 's'],
+  [/c/g, 'k'],
+  [/q/g, 'k'],
+  [/x/g, 'ks'],
+  [/z/g, 's'],
+  [/dg/g, 'j'],
+  [/gh/g, 'g'],
+  [/y/g, 'i'],
 ];
 
 // Soundex digit classes; 0 marks vowels and h/w, which separate or vanish.
 const CODES: Record<string, string> = {
-  b: '1', f: '1', p: '1', v: '1',
-  g: '2', j: '2', k: '2', s: '2',
-  d: '3', t: '3',
+  b: '1',
+  f: '1',
+  p: '1',
+  v: '1',
+  g: '2',
+  j: '2',
+  k: '2',
+  s: '2',
+  d: '3',
+  t: '3',
   l: '4',
-  m: '5', n: '5',
+  m: '5',
+  n: '5',
   r: '6',
 };
 

@@ -3,8 +3,17 @@
 import type { PreparedRecord } from '../prepare.ts';
 import { F, FIELD_COUNT, MISSING } from './fields.ts';
 import {
-  compareAddresses, compareDates, compareEmails, compareExact, compareFirstNames, compareLastNames,
-  compareLocality, compareMedicare, compareNamesCrossed, comparePhones, compareText,
+  compareAddresses,
+  compareDates,
+  compareEmails,
+  compareExact,
+  compareFirstNames,
+  compareLastNames,
+  compareLocality,
+  compareMedicare,
+  compareNamesCrossed,
+  comparePhones,
+  compareText,
 } from './levels.ts';
 
 export function newVector(): Int8Array {
@@ -17,8 +26,10 @@ function rank(level: number): number {
 }
 
 function crossedInitialAgrees(a: PreparedRecord, b: PreparedRecord): boolean {
-  const af = a.first?.key.charCodeAt(0), al = a.last?.key.charCodeAt(0);
-  const bf = b.first?.key.charCodeAt(0), bl = b.last?.key.charCodeAt(0);
+  const af = a.first?.key.charCodeAt(0),
+    al = a.last?.key.charCodeAt(0);
+  const bf = b.first?.key.charCodeAt(0),
+    bl = b.last?.key.charCodeAt(0);
   return (af !== undefined && af === bl) || (al !== undefined && al === bf);
 }
 
@@ -36,7 +47,11 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Ar
     const crossLast = compareNamesCrossed(a.last, b.first);
     // Crosswise wins when it agrees better overall. The better level goes to the first name
     // whichever side is which, so that a against b scores what b against a scores.
-    if (crossFirst !== MISSING && crossLast !== MISSING && rank(crossFirst) + rank(crossLast) < rank(first) + rank(last)) {
+    if (
+      crossFirst !== MISSING &&
+      crossLast !== MISSING &&
+      rank(crossFirst) + rank(crossLast) < rank(first) + rank(last)
+    ) {
       out[F.first] = Math.min(crossFirst, crossLast);
       out[F.last] = Math.max(crossFirst, crossLast);
       swapped = true;

@@ -4,16 +4,79 @@
 import { foldText } from './text.ts';
 
 const STREET_TYPES: Record<string, string> = {
-  street: 'st', str: 'st', road: 'rd', avenue: 'ave', av: 'ave', drive: 'dr', drv: 'dr', place: 'pl',
-  crescent: 'cres', cresent: 'cres', cr: 'cres', court: 'ct', crt: 'ct', circuit: 'cct', close: 'cl',
-  lane: 'ln', parade: 'pde', terrace: 'tce', highway: 'hwy', boulevard: 'blvd', boulevarde: 'blvd',
-  grove: 'gr', square: 'sq', esplanade: 'esp', parkway: 'pkwy', circle: 'cir', crossing: 'xing',
-  mews: 'mews', rise: 'rise', walk: 'wlk', way: 'way', track: 'trk', trail: 'trl', point: 'pt',
-  heights: 'hts', gardens: 'gdns', promenade: 'prom', quay: 'qy', ridge: 'rdg', row: 'row', alley: 'aly',
-  freeway: 'fwy', expressway: 'expy', junction: 'jct', loop: 'loop', vista: 'vsta', view: 'vw',
+  street: 'st',
+  str: 'st',
+  road: 'rd',
+  avenue: 'ave',
+  av: 'ave',
+  drive: 'dr',
+  drv: 'dr',
+  place: 'pl',
+  crescent: 'cres',
+  cresent: 'cres',
+  cr: 'cres',
+  court: 'ct',
+  crt: 'ct',
+  circuit: 'cct',
+  close: 'cl',
+  lane: 'ln',
+  parade: 'pde',
+  terrace: 'tce',
+  highway: 'hwy',
+  boulevard: 'blvd',
+  boulevarde: 'blvd',
+  grove: 'gr',
+  square: 'sq',
+  esplanade: 'esp',
+  parkway: 'pkwy',
+  circle: 'cir',
+  crossing: 'xing',
+  mews: 'mews',
+  rise: 'rise',
+  walk: 'wlk',
+  way: 'way',
+  track: 'trk',
+  trail: 'trl',
+  point: 'pt',
+  heights: 'hts',
+  gardens: 'gdns',
+  promenade: 'prom',
+  quay: 'qy',
+  ridge: 'rdg',
+  row: 'row',
+  alley: 'aly',
+  freeway: 'fwy',
+  expressway: 'expy',
+  junction: 'jct',
+  loop: 'loop',
+  vista: 'vsta',
+  view: 'vw',
 };
-const DIRECTIONS: Record<string, string> = { north: 'n', south: 's', east: 'e', west: 'w', northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw' };
-const UNIT_WORDS = new Set(['unit', 'u', 'apt', 'apartment', 'flat', 'suite', 'ste', 'shop', 'villa', 'townhouse', 'room', 'rm', 'lot']);
+const DIRECTIONS: Record<string, string> = {
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
+};
+const UNIT_WORDS = new Set([
+  'unit',
+  'u',
+  'apt',
+  'apartment',
+  'flat',
+  'suite',
+  'ste',
+  'shop',
+  'villa',
+  'townhouse',
+  'room',
+  'rm',
+  'lot',
+]);
 
 export interface NormalizedAddress {
   /** Canonical text: "unit 3 12 smith st". */
@@ -35,7 +98,9 @@ function expandShorthand(raw: string): string {
 
 export function normalizeAddress(raw: string | null | undefined): NormalizedAddress | null {
   if (!raw) return null;
-  const tokens = foldText(expandShorthand(raw)).split(' ').filter((t) => t !== '');
+  const tokens = foldText(expandShorthand(raw))
+    .split(' ')
+    .filter((t) => t !== '');
   if (tokens.length === 0) return null;
   let unit: string | null = null;
   let number: string | null = null;
@@ -66,16 +131,65 @@ export function normalizePostcode(raw: string | null | undefined): string | null
 }
 
 const STATES: Record<string, string> = {
-  'new south wales': 'nsw', victoria: 'vic', queensland: 'qld', 'western australia': 'wa', 'south australia': 'sa',
-  tasmania: 'tas', 'australian capital territory': 'act', 'northern territory': 'nt',
-  alabama: 'al', alaska: 'ak', arizona: 'az', arkansas: 'ar', california: 'ca', colorado: 'co', connecticut: 'ct',
-  delaware: 'de', 'district of columbia': 'dc', florida: 'fl', georgia: 'ga', hawaii: 'hi', idaho: 'id', illinois: 'il',
-  indiana: 'in', iowa: 'ia', kansas: 'ks', kentucky: 'ky', louisiana: 'la', maine: 'me', maryland: 'md',
-  massachusetts: 'ma', michigan: 'mi', minnesota: 'mn', mississippi: 'ms', missouri: 'mo', montana: 'mt',
-  nebraska: 'ne', nevada: 'nv', 'new hampshire': 'nh', 'new jersey': 'nj', 'new mexico': 'nm', 'new york': 'ny',
-  'north carolina': 'nc', 'north dakota': 'nd', ohio: 'oh', oklahoma: 'ok', oregon: 'or', pennsylvania: 'pa',
-  'rhode island': 'ri', 'south carolina': 'sc', 'south dakota': 'sd', tennessee: 'tn', texas: 'tx', utah: 'ut',
-  vermont: 'vt', virginia: 'va', washington: 'wa', 'west virginia': 'wv', wisconsin: 'wi', wyoming: 'wy',
+  'new south wales': 'nsw',
+  victoria: 'vic',
+  queensland: 'qld',
+  'western australia': 'wa',
+  'south australia': 'sa',
+  tasmania: 'tas',
+  'australian capital territory': 'act',
+  'northern territory': 'nt',
+  alabama: 'al',
+  alaska: 'ak',
+  arizona: 'az',
+  arkansas: 'ar',
+  california: 'ca',
+  colorado: 'co',
+  connecticut: 'ct',
+  delaware: 'de',
+  'district of columbia': 'dc',
+  florida: 'fl',
+  georgia: 'ga',
+  hawaii: 'hi',
+  idaho: 'id',
+  illinois: 'il',
+  indiana: 'in',
+  iowa: 'ia',
+  kansas: 'ks',
+  kentucky: 'ky',
+  louisiana: 'la',
+  maine: 'me',
+  maryland: 'md',
+  massachusetts: 'ma',
+  michigan: 'mi',
+  minnesota: 'mn',
+  mississippi: 'ms',
+  missouri: 'mo',
+  montana: 'mt',
+  nebraska: 'ne',
+  nevada: 'nv',
+  'new hampshire': 'nh',
+  'new jersey': 'nj',
+  'new mexico': 'nm',
+  'new york': 'ny',
+  'north carolina': 'nc',
+  'north dakota': 'nd',
+  ohio: 'oh',
+  oklahoma: 'ok',
+  oregon: 'or',
+  pennsylvania: 'pa',
+  'rhode island': 'ri',
+  'south carolina': 'sc',
+  'south dakota': 'sd',
+  tennessee: 'tn',
+  texas: 'tx',
+  utah: 'ut',
+  vermont: 'vt',
+  virginia: 'va',
+  washington: 'wa',
+  'west virginia': 'wv',
+  wisconsin: 'wi',
+  wyoming: 'wy',
 };
 
 /** States and territories as their postal abbreviation (AU and US); other text folded. */
@@ -87,8 +201,20 @@ export function normalizeState(raw: string | null | undefined): string | null {
 }
 
 const COUNTRIES: Record<string, string> = {
-  au: 'AU', aus: 'AU', australia: 'AU', us: 'US', usa: 'US', 'united states': 'US', 'united states of america': 'US',
-  nz: 'NZ', 'new zealand': 'NZ', gb: 'GB', uk: 'GB', 'united kingdom': 'GB', ca: 'CA', canada: 'CA',
+  au: 'AU',
+  aus: 'AU',
+  australia: 'AU',
+  us: 'US',
+  usa: 'US',
+  'united states': 'US',
+  'united states of america': 'US',
+  nz: 'NZ',
+  'new zealand': 'NZ',
+  gb: 'GB',
+  uk: 'GB',
+  'united kingdom': 'GB',
+  ca: 'CA',
+  canada: 'CA',
 };
 
 /** ISO alpha-2 for the countries we meet by name; other two-letter codes upper-cased. */

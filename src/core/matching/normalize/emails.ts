@@ -3,15 +3,32 @@
 
 const DOTS_IGNORED = new Set(['gmail.com', 'googlemail.com']);
 const PLUS_TAGS_IGNORED = new Set([
-  'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'icloud.com', 'me.com',
-  'mac.com', 'fastmail.com', 'fastmail.fm', 'protonmail.com', 'proton.me', 'pm.me', 'outlook.com.au', 'hotmail.com.au',
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'fastmail.com',
+  'fastmail.fm',
+  'protonmail.com',
+  'proton.me',
+  'pm.me',
+  'outlook.com.au',
+  'hotmail.com.au',
 ]);
 const DOMAIN_ALIASES: Record<string, string> = { 'googlemail.com': 'gmail.com' };
 
 /** Canonical address, or null when it does not look like one. */
 export function normalizeEmail(raw: string | null | undefined): string | null {
   if (!raw) return null;
-  const text = raw.trim().toLowerCase().replace(/^mailto:/, '');
+  const text = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^mailto:/, '');
   const at = text.lastIndexOf('@');
   if (at <= 0 || at === text.length - 1) return null;
   let local = text.slice(0, at);

@@ -28,7 +28,11 @@ export function normalizeMedicare(rawNumber: string | null | undefined, rawIrn?:
   const digits = digitsOnly(rawNumber);
   if (digits.length < 9 || digits.length > 11 || !medicareChecksumValid(digits)) return null;
   const irnDigits = rawIrn ? digitsOnly(rawIrn) : '';
-  const irn = /^[1-9]$/.test(irnDigits) ? irnDigits : digits.length === 11 && digits[10] !== '0' ? (digits[10] as string) : null;
+  const irn = /^[1-9]$/.test(irnDigits)
+    ? irnDigits
+    : digits.length === 11 && digits[10] !== '0'
+      ? (digits[10] as string)
+      : null;
   return { card: digits.slice(0, 9), irn };
 }
 

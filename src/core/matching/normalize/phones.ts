@@ -25,7 +25,8 @@ export function normalizePhone(raw: string | null | undefined, region: string): 
  */
 function fastE164(raw: string, digits: string, region: string): string | null {
   const international = raw.trimStart().startsWith('+');
-  if (region === 'AU' && !international && digits.length === 10 && /^0[2378]|^04/.test(digits)) return `+61${digits.slice(1)}`;
+  if (region === 'AU' && !international && digits.length === 10 && /^0[2378]|^04/.test(digits))
+    return `+61${digits.slice(1)}`;
   if (international && digits.length === 11 && /^61(4|[2378])/.test(digits)) return `+${digits}`;
   if (region === 'US' && !international && digits.length === 10 && /^[2-9]\d\d[2-9]/.test(digits)) return `+1${digits}`;
   if (international && digits.length === 11 && /^1[2-9]\d\d[2-9]/.test(digits)) return `+${digits}`;

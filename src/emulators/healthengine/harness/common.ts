@@ -4,7 +4,11 @@ import type { z } from 'zod';
 import type { EmulatorContext } from '../context.ts';
 import type { Practice } from '../state.ts';
 
-export function parseBody<T extends z.ZodType>(schema: T, request: FastifyRequest, reply: FastifyReply): z.infer<T> | undefined {
+export function parseBody<T extends z.ZodType>(
+  schema: T,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): z.infer<T> | undefined {
   const result = schema.safeParse(request.body ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -13,7 +17,11 @@ export function parseBody<T extends z.ZodType>(schema: T, request: FastifyReques
   return undefined;
 }
 
-export function practiceParam(context: EmulatorContext, request: FastifyRequest, reply: FastifyReply): Practice | undefined {
+export function practiceParam(
+  context: EmulatorContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Practice | undefined {
   const id = (request.params as Record<string, string>).practiceId ?? '';
   const practice = context.state.practices.get(id);
   if (!practice) void reply.code(404).send({ error: `practice ${id} not found` });

@@ -12,23 +12,36 @@ import { registerHarnessBookings } from './bookings.ts';
 import { parseBody, practiceParam } from './common.ts';
 import { registerHarnessRequests } from './requests.ts';
 
-const newPracticeSchema = z.object({
-  practiceId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
-  practiceKey: z.string().min(8).max(200).optional(),
-  timezone: z.string().refine(isValidTimeZone, 'not a known IANA time zone').optional(),
-  name: z.string().min(1).max(200).optional(),
-}).strict();
+const newPracticeSchema = z
+  .object({
+    practiceId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/)
+      .optional(),
+    practiceKey: z.string().min(8).max(200).optional(),
+    timezone: z.string().refine(isValidTimeZone, 'not a known IANA time zone').optional(),
+    name: z.string().min(1).max(200).optional(),
+  })
+  .strict();
 
-const clockSchema = z.object({
-  advanceMs: z.number().int().min(0).optional(),
-  advanceSeconds: z.number().min(0).optional(),
-  now: z.string().datetime({ offset: true }).optional(),
-  timeScale: z.number().min(0).max(1_000_000).optional(),
-  frozen: z.boolean().optional(),
-}).strict();
+const clockSchema = z
+  .object({
+    advanceMs: z.number().int().min(0).optional(),
+    advanceSeconds: z.number().min(0).optional(),
+    now: z.string().datetime({ offset: true }).optional(),
+    timeScale: z.number().min(0).max(1_000_000).optional(),
+    frozen: z.boolean().optional(),
+  })
+  .strict();
 
 export function credentialsOf(practice: Practice) {
-  return { practiceId: practice.practiceId, practiceKey: practice.practiceKey, timezone: practice.timezone, name: practice.name, consentActive: practice.consentActive };
+  return {
+    practiceId: practice.practiceId,
+    practiceKey: practice.practiceKey,
+    timezone: practice.timezone,
+    name: practice.name,
+    consentActive: practice.consentActive,
+  };
 }
 
 export function registerHarness(app: FastifyInstance, context: EmulatorContext): void {
@@ -43,7 +56,8 @@ export function registerHarness(app: FastifyInstance, context: EmulatorContext):
     if (!body) return reply;
     const { state } = context;
     const seed = { ...makeSeedPractice(state.random, state.practices.size), ...body };
-    if (state.practices.has(seed.practiceId)) return reply.code(409).send({ error: `practice ${seed.practiceId} already exists` });
+    if (state.practices.has(seed.practiceId))
+      return reply.code(409).send({ error: `practice ${seed.practiceId} already exists` });
     const practice = withHolidays(newPractice(seed, state.clock.now()), state.clock.now());
     state.practices.set(practice.practiceId, practice);
     return reply.code(201).send(credentialsOf(practice));
@@ -54,7 +68,10 @@ export function registerHarness(app: FastifyInstance, context: EmulatorContext):
       const practice = practiceParam(context, request, reply);
       if (!practice) return reply;
       practice.consentActive = action === 'restore';
-      practice.consentHistory.push({ at: new Date(context.state.clock.now()).toISOString(), event: action === 'restore' ? 'consent-restored' : 'consent-revoked' });
+      practice.consentHistory.push({
+        at: new Date(context.state.clock.now()).toISOString(),
+        event: action === 'restore' ? 'consent-restored' : 'consent-revoked',
+      });
       return credentialsOf(practice);
     });
   }
@@ -86,7 +103,10 @@ export function registerHarness(app: FastifyInstance, context: EmulatorContext):
     if (!spec) return reply;
     return reply.code(201).send(context.faults.add(spec));
   });
-  app.delete('/_emulator/faults', async (_request, reply) => { context.faults.clear(); return reply.code(204).send(); });
+  app.delete('/_emulator/faults', async (_request, reply) => {
+    context.faults.clear();
+    return reply.code(204).send();
+  });
 
   app.post('/_emulator/reset', async (request, reply) => {
     const body = parseBody(z.object({ seed: z.number().int().optional() }).strict(), request, reply);
@@ -105,10 +125,17 @@ export function registerHarness(app: FastifyInstance, context: EmulatorContext):
 
   app.get('/_emulator/requests-log', async (request) => {
     const q = request.query as Record<string, string | undefined>;
-    return context.state.requestLog.filter((e) => (!q.practiceId || e.practiceId === q.practiceId)
-      && (!q.path || e.path.includes(q.path)) && (!q.method || e.method === q.method.toUpperCase()));
+    return context.state.requestLog.filter(
+      (e) =>
+        (!q.practiceId || e.practiceId === q.practiceId) &&
+        (!q.path || e.path.includes(q.path)) &&
+        (!q.method || e.method === q.method.toUpperCase()),
+    );
   });
-  app.delete('/_emulator/requests-log', async (_request, reply) => { context.state.requestLog.length = 0; return reply.code(204).send(); });
+  app.delete('/_emulator/requests-log', async (_request, reply) => {
+    context.state.requestLog.length = 0;
+    return reply.code(204).send();
+  });
 
   registerHarnessBookings(app, context);
   registerHarnessRequests(app, context);

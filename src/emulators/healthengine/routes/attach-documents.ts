@@ -11,9 +11,18 @@ export function registerAttachDocumentRoutes(app: FastifyInstance, context: Emul
     if ('status' in record) return reply.code(record.status).send({ error: 'error' in record ? record.error : '' });
     return { ...record.metadata, documentContent: record.content };
   });
-  for (const [path, answer] of [['confirmInsert', 'confirmed'], ['rejectInsert', 'rejected']] as const) {
+  for (const [path, answer] of [
+    ['confirmInsert', 'confirmed'],
+    ['rejectInsert', 'rejected'],
+  ] as const) {
     app.post(`/attachDocuments/:requestId/${path}`, async (request, reply) => {
-      const result = answerAttachDocument(context.state, requestPractice(request), intParam(request, 'requestId'), answer, bodyObject(request));
+      const result = answerAttachDocument(
+        context.state,
+        requestPractice(request),
+        intParam(request, 'requestId'),
+        answer,
+        bodyObject(request),
+      );
       return result.status === 200 ? reply.code(200).send() : reply.code(result.status).send({ error: result.error });
     });
   }

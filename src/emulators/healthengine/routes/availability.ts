@@ -24,9 +24,17 @@ export function registerAvailabilityRoutes(app: FastifyInstance, context: Emulat
     if (body.length > state.config.maxBulkSnapshots) {
       return badRequest(reply, `at most ${state.config.maxBulkSnapshots} snapshots per call (got ${body.length})`);
     }
-    const result = { created: [] as string[], existing: [] as string[], failed: [] as string[], errors: [] as Array<{ snapshot: string; error: string }> };
+    const result = {
+      created: [] as string[],
+      existing: [] as string[],
+      failed: [] as string[],
+      errors: [] as Array<{ snapshot: string; error: string }>,
+    };
     body.forEach((item: unknown, index) => {
-      const ref = item && typeof item === 'object' && typeof (item as SnapshotInput).id === 'string' ? String((item as SnapshotInput).id) : String(index);
+      const ref =
+        item && typeof item === 'object' && typeof (item as SnapshotInput).id === 'string'
+          ? String((item as SnapshotInput).id)
+          : String(index);
       const check = validateComponent('AvailabilitySnapshot', item, 'snapshot');
       const problem = check.ok ? snapshotProblem(state, practice, item as SnapshotInput) : check.error;
       if (problem) {

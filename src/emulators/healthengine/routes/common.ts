@@ -16,7 +16,7 @@ export function query(request: FastifyRequest): Record<string, string | undefine
 
 export function bodyObject(request: FastifyRequest): Record<string, unknown> {
   const body = request.body;
-  return body && typeof body === 'object' && !Array.isArray(body) ? body as Record<string, unknown> : {};
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
 
 /** `page` query parameter: 1-based, default 1. */

@@ -2,7 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import { requestPractice } from '../auth.ts';
 import {
-  appointmentTypeSnapshotProblem, livenessProblem, replaceAppointmentTypes, replaceResources, resourceSnapshotProblem,
+  appointmentTypeSnapshotProblem,
+  livenessProblem,
+  replaceAppointmentTypes,
+  replaceResources,
+  resourceSnapshotProblem,
 } from '../config-snapshots.ts';
 import type { EmulatorContext } from '../context.ts';
 import type { LivenessContract, PmsAppointmentType, PmsResource, Range } from '../state.ts';

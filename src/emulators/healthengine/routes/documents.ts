@@ -2,7 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import { requestPractice } from '../auth.ts';
 import type { EmulatorContext } from '../context.ts';
-import { clientSnapshot, documentsAvailable, featureGate, rejectUpload, uploadDocument, type Result } from '../documents.ts';
+import {
+  clientSnapshot,
+  documentsAvailable,
+  featureGate,
+  rejectUpload,
+  uploadDocument,
+  type Result,
+} from '../documents.ts';
 import { bodyObject } from './common.ts';
 
 function send(reply: import('fastify').FastifyReply, result: Result) {
@@ -13,7 +20,12 @@ export function registerDocumentRoutes(app: FastifyInstance, context: EmulatorCo
   app.post('/documents/available', async (request, reply) => {
     const practice = requestPractice(request);
     const gate = featureGate(practice, 'documents');
-    return send(reply, gate.status !== 200 ? gate : documentsAvailable(context.state, practice, request.body as Array<Record<string, unknown>>));
+    return send(
+      reply,
+      gate.status !== 200
+        ? gate
+        : documentsAvailable(context.state, practice, request.body as Array<Record<string, unknown>>),
+    );
   });
   app.post('/documents/upload', async (request, reply) => {
     const practice = requestPractice(request);

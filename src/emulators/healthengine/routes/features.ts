@@ -10,7 +10,9 @@ function featureView(practice: Practice, id: FeatureId) {
   return { id, name, description, enabled: practice.features.get(id) === true };
 }
 
-function known(id: string): id is FeatureId { return Object.hasOwn(FEATURES, id); }
+function known(id: string): id is FeatureId {
+  return Object.hasOwn(FEATURES, id);
+}
 
 function notFound(reply: FastifyReply, id: string): FastifyReply {
   return reply.code(404).send({ error: `feature ${id} not found` });

@@ -17,7 +17,7 @@ export function registerRequestRoutes(app: FastifyInstance, context: EmulatorCon
     return outstandingTypes(practice);
   });
   for (const type of REQUEST_TYPES) {
-    if (type === 'pmsResources' || type === 'pmsAppointmentTypes') continue;   // no detail endpoint in the spec
+    if (type === 'pmsResources' || type === 'pmsAppointmentTypes') continue; // no detail endpoint in the spec
     app.get(`/requests/${type}`, async (request, reply) => {
       const practice = requestPractice(request);
       const page = pageOf(request, reply);
@@ -25,7 +25,11 @@ export function registerRequestRoutes(app: FastifyInstance, context: EmulatorCon
       if (type === 'attachDocuments') expireAttachDocuments(context.state, practice);
       const items = typeVisible(practice, type) ? pendingOf(practice, type) : [];
       const { state } = context;
-      return paginate(items.map((item) => itemView(state, practice, item)), page, state.config.perPage);
+      return paginate(
+        items.map((item) => itemView(state, practice, item)),
+        page,
+        state.config.perPage,
+      );
     });
   }
 }

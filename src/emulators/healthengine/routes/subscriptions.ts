@@ -31,7 +31,13 @@ function findExisting(practice: Practice, body: Record<string, unknown>): Subscr
   return [...practice.subscriptions.values()].find((s) => s.topic === body.topic && s.callbackUrl === body.callbackUrl);
 }
 
-function save(context: EmulatorContext, request: FastifyRequest, reply: FastifyReply, existing: Subscription | undefined, status: number) {
+function save(
+  context: EmulatorContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  existing: Subscription | undefined,
+  status: number,
+) {
   const practice = requestPractice(request);
   const parsed = parseSubscription(bodyObject(request), context.state.clock.now());
   if (!parsed.ok) return badRequest(reply, parsed.error);
@@ -41,8 +47,12 @@ function save(context: EmulatorContext, request: FastifyRequest, reply: FastifyR
 }
 
 export function registerSubscriptionRoutes(app: FastifyInstance, context: EmulatorContext): void {
-  app.get('/subscription', async (request) => [...requestPractice(request).subscriptions.values()].map(subscriptionView));
-  app.post('/subscription', async (request, reply) => save(context, request, reply, findExisting(requestPractice(request), bodyObject(request)), 201));
+  app.get('/subscription', async (request) =>
+    [...requestPractice(request).subscriptions.values()].map(subscriptionView),
+  );
+  app.post('/subscription', async (request, reply) =>
+    save(context, request, reply, findExisting(requestPractice(request), bodyObject(request)), 201),
+  );
   app.put('/subscription/:id', async (request, reply) => {
     const existing = requestPractice(request).subscriptions.get(stringParam(request, 'id'));
     if (!existing) return reply.code(404).send({ error: 'subscription not found' });
@@ -63,14 +73,20 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
     const q = query(request);
     const page = pageOf(request, reply);
     if (page === undefined) return reply;
-    if (q.subscriptionId && !practice.subscriptions.has(q.subscriptionId) && !practice.errorLog.some((e) => e.subscriptionId === q.subscriptionId)) {
+    if (
+      q.subscriptionId &&
+      !practice.subscriptions.has(q.subscriptionId) &&
+      !practice.errorLog.some((e) => e.subscriptionId === q.subscriptionId)
+    ) {
       return reply.code(404).send({ error: `subscription ${q.subscriptionId} not found` });
     }
     const from = q.from ? parseUtc(q.from) : -Infinity;
     const to = q.to ? parseUtc(q.to) : Infinity;
     if (from === undefined) return badRequest(reply, 'from must be a datetime YYYY-MM-DD HH:MM:SS');
     if (to === undefined) return badRequest(reply, 'to must be a datetime YYYY-MM-DD HH:MM:SS');
-    const entries = practice.errorLog.filter((e) => (!q.subscriptionId || e.subscriptionId === q.subscriptionId) && e.at >= from && e.at <= to);
+    const entries = practice.errorLog.filter(
+      (e) => (!q.subscriptionId || e.subscriptionId === q.subscriptionId) && e.at >= from && e.at <= to,
+    );
     return paginate(entries.map(errorLogView), page, context.state.config.perPage);
   });
 }

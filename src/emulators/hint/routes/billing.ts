@@ -19,7 +19,9 @@ const companyShape = {
   name: z.string().trim().min(1),
   address: z.object({ line1: str, line2: str, city: str, state: str, zip: str, country: str }).optional(),
   default_plan: z.object({ id: z.string() }).nullable().optional(),
-  phones: z.array(z.object({ number: z.union([z.string(), z.number()]).transform(String), type: z.string() })).optional(),
+  phones: z
+    .array(z.object({ number: z.union([z.string(), z.number()]).transform(String), type: z.string() }))
+    .optional(),
 };
 const createCompanySchema = z.object(companyShape);
 const updateCompanySchema = z.object(companyShape).partial();
@@ -43,17 +45,24 @@ export function billingRoutes(app: FastifyInstance, ctx: HintContext): void {
   const planRef = (auth: PracticeAuth, ref: { id: string } | null | undefined) => {
     if (!ref) return ref === null ? null : undefined;
     const plan = state.data.plans.get(ref.id);
-    if (!plan || plan.practiceId !== auth.practiceId) throw new HintError(422, `Validation failed: Default plan ${ref.id} not found`);
+    if (!plan || plan.practiceId !== auth.practiceId)
+      throw new HintError(422, `Validation failed: Default plan ${ref.id} not found`);
     return plan.id;
   };
 
   app.get('/api/provider/companies', async (request, reply) => {
     const auth = practiceAuth(request);
-    return listOf(reply, ofPractice(state.data.companies.values(), auth), parseListOptions(request, state.config), (c) => companyView(state, c));
+    return listOf(
+      reply,
+      ofPractice(state.data.companies.values(), auth),
+      parseListOptions(request, state.config),
+      (c) => companyView(state, c),
+    );
   });
 
   app.get<IdParams>('/api/provider/companies/:id', async (request) =>
-    companyView(state, findCompany(practiceAuth(request), request.params.id)));
+    companyView(state, findCompany(practiceAuth(request), request.params.id)),
+  );
 
   app.post('/api/provider/companies', async (request) => {
     const auth = practiceAuth(request);
@@ -62,8 +71,17 @@ export function billingRoutes(app: FastifyInstance, ctx: HintContext): void {
     const now = state.now();
     const blank = { line1: null, line2: null, city: null, state: null, zip: null, country: null };
     const company: Company = {
-      id: state.id('com'), practiceId: auth.practiceId, createdAt: now, updatedAt: now, version: 1, name: input.name,
-      status: 'active', addressId: state.id('add'), address: { ...blank, ...input.address }, defaultPlanId, phones: [],
+      id: state.id('com'),
+      practiceId: auth.practiceId,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      name: input.name,
+      status: 'active',
+      addressId: state.id('add'),
+      address: { ...blank, ...input.address },
+      defaultPlanId,
+      phones: [],
     };
     company.phones = (input.phones ?? []).map((p) => ({ ...p, us_formattable: true }));
     state.data.companies.set(company.id, company);
@@ -108,13 +126,27 @@ export function billingRoutes(app: FastifyInstance, ctx: HintContext): void {
     const ownerId = request.query.owner;
     if (!ownerId) throw new HintError(422, "Validation failed: Owner can't be blank");
     const owner = state.data.patients.get(ownerId);
-    if (!owner || owner.practiceId !== auth.practiceId) throw new HintError(422, `Validation failed: Owner ${ownerId} not found`);
-    const plan = [...state.data.plans.values()].find((p) => p.practiceId === auth.practiceId && p.plan_type === 'retail');
+    if (!owner || owner.practiceId !== auth.practiceId)
+      throw new HintError(422, `Validation failed: Owner ${ownerId} not found`);
+    const plan = [...state.data.plans.values()].find(
+      (p) => p.practiceId === auth.practiceId && p.plan_type === 'retail',
+    );
     const today = formatDate(state.now(), state.offsetOf(auth.practiceId));
     const template: Membership = {
-      id: '', practiceId: auth.practiceId, createdAt: state.now(), updatedAt: state.now(), version: 0, planId: plan?.id ?? '',
-      ownerId: owner.id, companyId: null, status: 'pending', enrollment_status: 'pending', start_date: today, end_date: null,
-      period_in_months: 1, members: [{ id: '', patientId: owner.id, member_type: 'employee', start_date: today, end_date: null }],
+      id: '',
+      practiceId: auth.practiceId,
+      createdAt: state.now(),
+      updatedAt: state.now(),
+      version: 0,
+      planId: plan?.id ?? '',
+      ownerId: owner.id,
+      companyId: null,
+      status: 'pending',
+      enrollment_status: 'pending',
+      start_date: today,
+      end_date: null,
+      period_in_months: 1,
+      members: [{ id: '', patientId: owner.id, member_type: 'employee', start_date: today, end_date: null }],
     };
     const view = membershipView(state, auth.partnerId, template);
     return { ...view, id: null, membership_patients: view.membership_patients.map((m) => ({ ...m, id: null })) };

@@ -15,7 +15,11 @@ type IdParams = { Params: { id: string } };
 const STATUSES = ['onboarding', 'pending', 'active', 'deactivated'];
 const connectSchema = z.object({ code: z.string().min(1), activate: z.boolean().optional() });
 
-export function installationRoutes(app: FastifyInstance, ctx: HintContext, find: (partnerId: string, id: string) => Integration): void {
+export function installationRoutes(
+  app: FastifyInstance,
+  ctx: HintContext,
+  find: (partnerId: string, id: string) => Integration,
+): void {
   const { state } = ctx;
 
   app.post('/api/partner/installations/connect', async (request) => {
@@ -33,15 +37,20 @@ export function installationRoutes(app: FastifyInstance, ctx: HintContext, find:
       throw new HintError(400, `status must be one of ${STATUSES.join(', ')}`);
     }
     const options = parseListOptions(request, state.config, ['status', 'partner_product']);
-    const own = [...state.data.integrations.values()].filter((i) => i.partnerId === partnerId
-      && (status === undefined || installationView(state, i).status === status));
+    const own = [...state.data.integrations.values()].filter(
+      (i) => i.partnerId === partnerId && (status === undefined || installationView(state, i).status === status),
+    );
     return listOf(reply, own, options, (i) => installationView(state, i));
   });
 
   app.get<IdParams>('/api/partner/installations/:id', async (request) =>
-    installationView(state, find(partnerAuth(request).partnerId, request.params.id)));
+    installationView(state, find(partnerAuth(request).partnerId, request.params.id)),
+  );
 
-  for (const [action, status] of [['activate', 'active'], ['deactivate', 'inactive']] as const) {
+  for (const [action, status] of [
+    ['activate', 'active'],
+    ['deactivate', 'inactive'],
+  ] as const) {
     app.post<IdParams>(`/api/partner/installations/:id/${action}`, async (request) => {
       const integration = find(partnerAuth(request).partnerId, request.params.id);
       setIntegrationStatus(ctx, integration, status);

@@ -16,8 +16,12 @@ type InteractionParams = { Params: { patientId: string; id: string } };
 const STATUSES = ['draft', 'signed', 'addended', 'deleted', 'failed'] as const;
 const str = z.string().nullable().optional();
 const shape = {
-  status: z.enum(STATUSES), title: str, body: str,
-  integration_record_id: str, integration_error_message: str, integration_web_link: str,
+  status: z.enum(STATUSES),
+  title: str,
+  body: str,
+  integration_record_id: str,
+  integration_error_message: str,
+  integration_web_link: str,
 };
 const createSchema = z.object(shape);
 const updateSchema = z.object(shape).partial();
@@ -48,8 +52,16 @@ export function interactionRoutes(app: FastifyInstance, ctx: HintContext): void 
     assertRecordIdFree(state, auth.partnerId, auth.practiceId, 'interaction', input.integration_record_id);
     const now = state.now();
     const interaction: Interaction = {
-      id: state.id('inter'), practiceId: auth.practiceId, createdAt: now, updatedAt: now, version: 1,
-      patientId: patient.id, type: 'partner', status: input.status, title: input.title ?? null, body: input.body ?? null,
+      id: state.id('inter'),
+      practiceId: auth.practiceId,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      patientId: patient.id,
+      type: 'partner',
+      status: input.status,
+      title: input.title ?? null,
+      body: input.body ?? null,
     };
     state.data.interactions.set(interaction.id, interaction);
     recordPartnerWrite(state, auth.partnerId, 'interaction', interaction, input);
@@ -57,13 +69,21 @@ export function interactionRoutes(app: FastifyInstance, ctx: HintContext): void 
   });
 
   app.get<InteractionParams>('/api/provider/patients/:patientId/interactions/partner/:id', async (request) =>
-    interactionView(state, practiceAuth(request).partnerId, find(request)));
+    interactionView(state, practiceAuth(request).partnerId, find(request)),
+  );
 
   const update = async (request: FastifyRequest<InteractionParams>) => {
     const auth = practiceAuth(request);
     const interaction = find(request);
     const input = parseWith(updateSchema, request.body);
-    assertRecordIdFree(state, auth.partnerId, auth.practiceId, 'interaction', input.integration_record_id, interaction.id);
+    assertRecordIdFree(
+      state,
+      auth.partnerId,
+      auth.practiceId,
+      'interaction',
+      input.integration_record_id,
+      interaction.id,
+    );
     if (input.status === 'draft' && interaction.status !== 'draft') {
       throw new HintError(422, `Validation failed: Status cannot go back to draft from ${interaction.status}`);
     }
@@ -86,10 +106,13 @@ export function interactionRoutes(app: FastifyInstance, ctx: HintContext): void 
     const types = listParam(query, 'type');
     const options = parseListOptions(request, state.config, ['patient_id', 'status', 'type']);
     options.archived = 'all';
-    const own = [...state.data.interactions.values()].filter((i) => i.practiceId === auth.practiceId
-      && (!patientIds || patientIds.includes(i.patientId))
-      && (!statuses || statuses.includes(i.status))
-      && (!types || types.includes(i.type)));
+    const own = [...state.data.interactions.values()].filter(
+      (i) =>
+        i.practiceId === auth.practiceId &&
+        (!patientIds || patientIds.includes(i.patientId)) &&
+        (!statuses || statuses.includes(i.status)) &&
+        (!types || types.includes(i.type)),
+    );
     const views = filterRecords(own, options).map((i) => interactionView(state, auth.partnerId, i));
     return sendPage(reply, matchAndSort(views, options), options);
   });

@@ -13,11 +13,19 @@ import { totalInCents } from '../views/invoice-math.ts';
 type IdParams = { Params: { id: string } };
 const LINK_TTL_MS = 15 * 60_000;
 
-interface IssuedFile { invoiceId: string; token: string; expiresAt: number }
+interface IssuedFile {
+  invoiceId: string;
+  token: string;
+  expiresAt: number;
+}
 
 /** A one-page PDF naming the invoice: enough for a client to store and show it. */
 function pdfFor(invoice: CustomerInvoice): Buffer {
-  const text = `Invoice ${invoice.invoice_number} - ${invoice.id} - total ${(totalInCents(invoice) / 100).toFixed(2)} USD`.replace(/[()\\]/g, '');
+  const text =
+    `Invoice ${invoice.invoice_number} - ${invoice.id} - total ${(totalInCents(invoice) / 100).toFixed(2)} USD`.replace(
+      /[()\\]/g,
+      '',
+    );
   const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
@@ -28,14 +36,21 @@ function pdfFor(invoice: CustomerInvoice): Buffer {
   ];
   let body = '%PDF-1.4\n';
   const offsets: number[] = [];
-  objects.forEach((obj, i) => { offsets.push(body.length); body += `${i + 1} 0 obj\n${obj}\nendobj\n`; });
+  objects.forEach((obj, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${obj}\nendobj\n`;
+  });
   const xref = body.length;
   body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
   body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
 }
 
-export function invoiceDocumentRoutes(app: FastifyInstance, ctx: HintContext, find: (auth: PracticeAuth, id: string) => CustomerInvoice): void {
+export function invoiceDocumentRoutes(
+  app: FastifyInstance,
+  ctx: HintContext,
+  find: (auth: PracticeAuth, id: string) => CustomerInvoice,
+): void {
   const { state } = ctx;
   const files = new Map<string, IssuedFile>();
   const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
@@ -48,19 +63,28 @@ export function invoiceDocumentRoutes(app: FastifyInstance, ctx: HintContext, fi
     return { url: `${baseUrl(request)}/api/files/${fileId}?account_token=${token}` };
   });
 
-  app.get<{ Params: { fileId: string }; Querystring: { account_token?: string } }>('/api/files/:fileId', async (request, reply) => {
-    const file = files.get(request.params.fileId);
-    const invoice = file ? state.data.invoices.get(file.invoiceId) : undefined;
-    if (!file || !invoice || file.token !== request.query.account_token || file.expiresAt < state.now()) throw notFound('File');
-    return reply.type('application/pdf').header('content-disposition', `inline; filename="invoice-${invoice.invoice_number}.pdf"`).send(pdfFor(invoice));
-  });
+  app.get<{ Params: { fileId: string }; Querystring: { account_token?: string } }>(
+    '/api/files/:fileId',
+    async (request, reply) => {
+      const file = files.get(request.params.fileId);
+      const invoice = file ? state.data.invoices.get(file.invoiceId) : undefined;
+      if (!file || !invoice || file.token !== request.query.account_token || file.expiresAt < state.now())
+        throw notFound('File');
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="invoice-${invoice.invoice_number}.pdf"`)
+        .send(pdfFor(invoice));
+    },
+  );
 
   app.post<IdParams>('/api/provider/customer_invoices/:id/send_email', async (request) => {
     const auth = practiceAuth(request);
     const invoice = find(auth, request.params.id);
-    if (invoice.status === 'draft' || invoice.status === 'cancelled') throw new HintError(422, `Cannot email a ${invoice.status} invoice`);
+    if (invoice.status === 'draft' || invoice.status === 'cancelled')
+      throw new HintError(422, `Cannot email a ${invoice.status} invoice`);
     const email = state.data.patients.get(invoice.ownerId)?.fields.email;
-    if (typeof email !== 'string' || !email.includes('@')) throw new HintError(422, 'Validation failed: Owner has no valid email address');
+    if (typeof email !== 'string' || !email.includes('@'))
+      throw new HintError(422, 'Validation failed: Owner has no valid email address');
     invoice.lastSentAt = state.now();
     if (invoice.status === 'issued') invoice.status = 'sent';
     state.touch(invoice);

@@ -21,35 +21,52 @@ type ChargeParams = { Params: { id: string; chargeId: string } };
 const ref = z.object({ id: z.string().min(1) });
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
-const createSchema = z.object({
-  integration_record_id: z.string().nullable().optional(),
-  owner: ref.optional(), patient: ref.optional(), date: date.optional(),
-}).refine((b) => b.owner || b.patient, { message: "can't be blank", path: ['owner'] });
+const createSchema = z
+  .object({
+    integration_record_id: z.string().nullable().optional(),
+    owner: ref.optional(),
+    patient: ref.optional(),
+    date: date.optional(),
+  })
+  .refine((b) => b.owner || b.patient, { message: "can't be blank", path: ['owner'] });
 const updateSchema = z.object({ integration_record_id: z.string().nullable().optional(), date: date.optional() });
 const chargeShape = {
-  quantity: z.number().int().min(1), price_in_cents: z.number().int(), name: z.string().trim().min(1),
-  description: z.string().nullable().optional(), date: date.optional(), patient: ref.optional(),
-  practitioner: ref.optional(), category: ref.optional(), charge_item: ref.optional(), location: ref.optional(),
+  quantity: z.number().int().min(1),
+  price_in_cents: z.number().int(),
+  name: z.string().trim().min(1),
+  description: z.string().nullable().optional(),
+  date: date.optional(),
+  patient: ref.optional(),
+  practitioner: ref.optional(),
+  category: ref.optional(),
+  charge_item: ref.optional(),
+  location: ref.optional(),
 };
 const chargeSchema = z.object(chargeShape);
 const chargeUpdateSchema = z.object(chargeShape).partial();
 export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
   const { state } = ctx;
   const find = (auth: PracticeAuth, id: string): CustomerInvoice => {
-    const invoice = state.data.invoices.get(resolveAlias(state, auth.partnerId, auth.practiceId, 'customer_invoice', id));
+    const invoice = state.data.invoices.get(
+      resolveAlias(state, auth.partnerId, auth.practiceId, 'customer_invoice', id),
+    );
     if (!invoice || invoice.practiceId !== auth.practiceId) throw notFound('Customer invoice');
     return invoice;
   };
   const patientIn = (auth: PracticeAuth, id: string, field: string) => {
     const patient = state.data.patients.get(resolveAlias(state, auth.partnerId, auth.practiceId, 'patient', id));
-    if (!patient || patient.practiceId !== auth.practiceId) throw new HintError(422, `Validation failed: ${field} ${id} not found`);
+    if (!patient || patient.practiceId !== auth.practiceId)
+      throw new HintError(422, `Validation failed: ${field} ${id} not found`);
     return patient.id;
   };
   const payerOf = (patientId: string) => {
     const current = membershipsOf(state, patientId).find((m) => m.status !== 'ended');
     return current?.ownerId ?? patientId;
   };
-  const expand = (request: FastifyRequest) => String((request.query as Record<string, unknown>).expand ?? '').split(',').includes('charges');
+  const expand = (request: FastifyRequest) =>
+    String((request.query as Record<string, unknown>).expand ?? '')
+      .split(',')
+      .includes('charges');
   const respond = (request: FastifyRequest, invoice: CustomerInvoice) =>
     invoiceView(state, practiceAuth(request).partnerId, invoice, expand(request));
   const changed = (invoice: CustomerInvoice, auth: PracticeAuth, ...types: InvoiceEventType[]) => {
@@ -65,7 +82,9 @@ export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
     const auth = practiceAuth(request);
     const own = [...state.data.invoices.values()].filter((i) => i.practiceId === auth.practiceId);
     const withCharges = expand(request);
-    return listOf(reply, own, parseListOptions(request, state.config), (i) => invoiceView(state, auth.partnerId, i, withCharges));
+    return listOf(reply, own, parseListOptions(request, state.config), (i) =>
+      invoiceView(state, auth.partnerId, i, withCharges),
+    );
   });
 
   app.post('/api/provider/customer_invoices', async (request) => {
@@ -77,9 +96,20 @@ export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
     assertRecordIdFree(state, auth.partnerId, auth.practiceId, 'customer_invoice', input.integration_record_id);
     const now = state.now();
     const invoice: CustomerInvoice = {
-      id: state.id('inv'), practiceId: auth.practiceId, createdAt: now, updatedAt: now, version: 1,
-      invoice_number: state.nextInvoiceNumber(auth.practiceId), status: 'draft', ownerId, patientId,
-      date: input.date ?? formatDate(now, state.offsetOf(auth.practiceId)), charges: [], payments: [], paidAt: null, lastSentAt: null,
+      id: state.id('inv'),
+      practiceId: auth.practiceId,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      invoice_number: state.nextInvoiceNumber(auth.practiceId),
+      status: 'draft',
+      ownerId,
+      patientId,
+      date: input.date ?? formatDate(now, state.offsetOf(auth.practiceId)),
+      charges: [],
+      payments: [],
+      paidAt: null,
+      lastSentAt: null,
     };
     state.data.invoices.set(invoice.id, invoice);
     addToIndex(state.data.invoicesByOwner, ownerId, invoice.id);
@@ -88,14 +118,26 @@ export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
     return respond(request, invoice);
   });
 
-  app.get<IdParams>('/api/provider/customer_invoices/:id', async (request) => respond(request, find(practiceAuth(request), request.params.id)));
+  app.get<IdParams>('/api/provider/customer_invoices/:id', async (request) =>
+    respond(request, find(practiceAuth(request), request.params.id)),
+  );
 
   const update = async (request: FastifyRequest<IdParams>) => {
     const auth = practiceAuth(request);
     const invoice = find(auth, request.params.id);
     const input = parseWith(updateSchema, request.body);
-    assertRecordIdFree(state, auth.partnerId, auth.practiceId, 'customer_invoice', input.integration_record_id, invoice.id);
-    if (input.date !== undefined) { invoice.date = input.date; changed(invoice, auth, 'updated'); }
+    assertRecordIdFree(
+      state,
+      auth.partnerId,
+      auth.practiceId,
+      'customer_invoice',
+      input.integration_record_id,
+      invoice.id,
+    );
+    if (input.date !== undefined) {
+      invoice.date = input.date;
+      changed(invoice, auth, 'updated');
+    }
     recordPartnerWrite(state, auth.partnerId, 'customer_invoice', invoice, input);
     return respond(request, invoice);
   };
@@ -170,8 +212,11 @@ export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
 type Changed = (invoice: CustomerInvoice, auth: PracticeAuth, ...types: InvoiceEventType[]) => void;
 
 function chargeRoutes(
-  app: FastifyInstance, ctx: HintContext, find: (auth: PracticeAuth, id: string) => CustomerInvoice,
-  patientIn: (auth: PracticeAuth, id: string, field: string) => string, changed: Changed,
+  app: FastifyInstance,
+  ctx: HintContext,
+  find: (auth: PracticeAuth, id: string) => CustomerInvoice,
+  patientIn: (auth: PracticeAuth, id: string, field: string) => string,
+  changed: Changed,
 ): void {
   const { state } = ctx;
   const draftOnly = (invoice: CustomerInvoice) => {
@@ -191,8 +236,15 @@ function chargeRoutes(
     draftOnly(invoice);
     const now = state.now();
     const charge = {
-      id: state.id('cha'), name: input.name, description: input.description ?? '', quantity: input.quantity,
-      price_in_cents: input.price_in_cents, service_date: input.date ?? invoice.date, patientId, createdAt: now, updatedAt: now,
+      id: state.id('cha'),
+      name: input.name,
+      description: input.description ?? '',
+      quantity: input.quantity,
+      price_in_cents: input.price_in_cents,
+      service_date: input.date ?? invoice.date,
+      patientId,
+      createdAt: now,
+      updatedAt: now,
     };
     invoice.charges.push(charge);
     changed(invoice, auth, 'updated');

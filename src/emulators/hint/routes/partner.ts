@@ -17,8 +17,12 @@ import { webhookEndpointRoutes } from './webhook-endpoints.ts';
 
 type IdParams = { Params: { id: string } };
 const partnerSchema = z.object({
-  name: z.string().trim().min(1).optional(), email: z.email().optional(),
-  webhook_url: z.url({ protocol: /^https?$/ }).nullable().optional(),
+  name: z.string().trim().min(1).optional(),
+  email: z.email().optional(),
+  webhook_url: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .optional(),
 });
 
 export function setIntegrationStatus(ctx: HintContext, integration: Integration, status: IntegrationStatus): void {
@@ -36,9 +40,16 @@ function requestView(ctx: HintContext, r: WebhookRequest) {
   const endpoint = ctx.webhookStore.endpoints.get(r.endpointId);
   const fmt = (ms: number | null) => (ms === null ? null : formatTimestamp(ms, 0));
   return {
-    id: r.id, attempts: r.attempts, created_at: fmt(r.createdAt), delivered_at: fmt(r.deliveredAt), event_type: r.eventType,
-    last_attempted_at: fmt(r.lastAttemptedAt), last_response: r.lastResponse, last_status_code: r.lastStatusCode,
-    payload: JSON.parse(r.body) as unknown, status: r.status,
+    id: r.id,
+    attempts: r.attempts,
+    created_at: fmt(r.createdAt),
+    delivered_at: fmt(r.deliveredAt),
+    event_type: r.eventType,
+    last_attempted_at: fmt(r.lastAttemptedAt),
+    last_response: r.lastResponse,
+    last_status_code: r.lastStatusCode,
+    payload: JSON.parse(r.body) as unknown,
+    status: r.status,
     webhook_endpoint: { id: r.endpointId, webhook_url: endpoint?.url ?? null },
   };
 }
@@ -47,8 +58,8 @@ export function partnerRoutes(app: FastifyInstance, ctx: HintContext): void {
   const { state } = ctx;
   const findIntegration = (partnerId: string, id: string): Integration => {
     // Installations (inst-…) are the newer name for the same connection.
-    const integration = state.data.integrations.get(id)
-      ?? [...state.data.integrations.values()].find((i) => i.installationId === id);
+    const integration =
+      state.data.integrations.get(id) ?? [...state.data.integrations.values()].find((i) => i.installationId === id);
     if (!integration || integration.partnerId !== partnerId) throw notFound('Integration');
     return integration;
   };
@@ -77,7 +88,8 @@ export function partnerRoutes(app: FastifyInstance, ctx: HintContext): void {
   });
 
   app.get<IdParams>('/api/integrations/:id', async (request) =>
-    integrationView(state, findIntegration(partnerAuth(request).partnerId, request.params.id)));
+    integrationView(state, findIntegration(partnerAuth(request).partnerId, request.params.id)),
+  );
 
   app.patch<IdParams>('/api/integrations/:id', async (request) => {
     const integration = findIntegration(partnerAuth(request).partnerId, request.params.id);
@@ -106,13 +118,23 @@ export function partnerRoutes(app: FastifyInstance, ctx: HintContext): void {
   app.get('/api/partner/webhook_requests', async (request, reply) => {
     const { partnerId } = partnerAuth(request);
     const query = (request.query ?? {}) as Record<string, unknown>;
-    const options = parseListOptions(request, state.config, ['status', 'event_type', 'attempts', 'webhook_endpoint', 'delivered_at']);
+    const options = parseListOptions(request, state.config, [
+      'status',
+      'event_type',
+      'attempts',
+      'webhook_endpoint',
+      'delivered_at',
+    ]);
     options.archived = 'all';
-    const own = [...ctx.webhookStore.requests.values()].filter((r) => r.partnerId === partnerId
-      && (query.status === undefined || r.status === query.status)
-      && (query.event_type === undefined || r.eventType === query.event_type)
-      && (query.webhook_endpoint === undefined || r.endpointId === query.webhook_endpoint)
-      && (query.attempts === undefined || String(r.attempts) === query.attempts))
+    const own = [...ctx.webhookStore.requests.values()]
+      .filter(
+        (r) =>
+          r.partnerId === partnerId &&
+          (query.status === undefined || r.status === query.status) &&
+          (query.event_type === undefined || r.eventType === query.event_type) &&
+          (query.webhook_endpoint === undefined || r.endpointId === query.webhook_endpoint) &&
+          (query.attempts === undefined || String(r.attempts) === query.attempts),
+      )
       .map((r) => ({ ...r, updatedAt: r.lastAttemptedAt ?? r.createdAt }));
     return listOf(reply, own, options, (r) => requestView(ctx, r));
   });
@@ -126,7 +148,9 @@ export function setPartnerWebhookUrl(ctx: HintContext, partnerId: string, url: s
   const partner = ctx.state.data.partners.get(partnerId);
   if (!partner) return;
   partner.webhookUrl = url;
-  const existing = [...ctx.webhookStore.endpoints.values()].find((e) => e.partnerId === partnerId && e.legacyPartnerUrl);
+  const existing = [...ctx.webhookStore.endpoints.values()].find(
+    (e) => e.partnerId === partnerId && e.legacyPartnerUrl,
+  );
   if (existing && url === null) {
     ctx.webhooks.cancelFor(existing.id);
     ctx.webhookStore.endpoints.delete(existing.id);
@@ -136,8 +160,17 @@ export function setPartnerWebhookUrl(ctx: HintContext, partnerId: string, url: s
   } else if (url !== null) {
     const now = ctx.state.now();
     ctx.webhookStore.endpoints.set(`whep-partner-${partnerId}`, {
-      id: `whep-partner-${partnerId}`, partnerId, integrationId: null, url, createdAt: now, updatedAt: now,
-      lastDeliveredAt: null, recentOutcomes: [], mutedUntil: null, failing: false, legacyPartnerUrl: true,
+      id: `whep-partner-${partnerId}`,
+      partnerId,
+      integrationId: null,
+      url,
+      createdAt: now,
+      updatedAt: now,
+      lastDeliveredAt: null,
+      recentOutcomes: [],
+      mutedUntil: null,
+      failing: false,
+      legacyPartnerUrl: true,
     });
   }
 }

@@ -41,8 +41,11 @@ function matches(patient: Patient, q: z.infer<typeof matchingSchema>): boolean {
   if (first && last) return true;
   if (!first && !last) return false;
   const phones = new Set(patient.phones.map((p) => digits(p.number)));
-  return same(patient.fields.dob, q.dob) || same(patient.fields.email, q.email)
-    || (q.phones ?? []).some((p) => digits(p.number).length > 0 && phones.has(digits(p.number)));
+  return (
+    same(patient.fields.dob, q.dob) ||
+    same(patient.fields.email, q.email) ||
+    (q.phones ?? []).some((p) => digits(p.number).length > 0 && phones.has(digits(p.number)))
+  );
 }
 
 export function patientRoutes(app: FastifyInstance, ctx: HintContext): void {
@@ -57,10 +60,13 @@ export function patientRoutes(app: FastifyInstance, ctx: HintContext): void {
     const auth = practiceAuth(request);
     const options = parseListOptions(request, state.config);
     const own = () => [...state.data.patients.values()].filter((p) => p.practiceId === auth.practiceId);
-    const render = (p: Patient) => state.cachedView(`patient|${auth.partnerId}|${p.id}`, () => patientView(state, auth.partnerId, p));
+    const render = (p: Patient) =>
+      state.cachedView(`patient|${auth.partnerId}|${p.id}`, () => patientView(state, auth.partnerId, p));
     // Paging a large practice by creation: the sorted order is kept until a patient comes or goes.
-    const sorted = options.sort && options.matches.size === 0
-      ? byCreation.get(auth.practiceId, options.sort, [state.data, state.data.patientSetVersion], own) : undefined;
+    const sorted =
+      options.sort && options.matches.size === 0
+        ? byCreation.get(auth.practiceId, options.sort, [state.data, state.data.patientSetVersion], own)
+        : undefined;
     return sorted ? listOf(reply, sorted, options, render, true) : listOf(reply, own(), options, render);
   });
 
@@ -72,8 +78,9 @@ export function patientRoutes(app: FastifyInstance, ctx: HintContext): void {
   app.post('/api/provider/patients/matching', async (request) => {
     const auth = practiceAuth(request);
     const query = parseWith(matchingSchema, request.body);
-    const candidates = [...state.data.patients.values()]
-      .filter((p) => p.practiceId === auth.practiceId && p.archivedAt === null && matches(p, query));
+    const candidates = [...state.data.patients.values()].filter(
+      (p) => p.practiceId === auth.practiceId && p.archivedAt === null && matches(p, query),
+    );
     return candidates.map((p) => view(request, p));
   });
 
@@ -81,7 +88,9 @@ export function patientRoutes(app: FastifyInstance, ctx: HintContext): void {
   app.get<IdParams>('/api/provider/patients/:id', async (request, reply) => {
     const auth = practiceAuth(request);
     const patient = findPatient(ctx, auth, request.params.id);
-    const body = state.cachedView(`patient-json|${auth.partnerId}|${patient.id}`, () => JSON.stringify(view(request, patient)));
+    const body = state.cachedView(`patient-json|${auth.partnerId}|${patient.id}`, () =>
+      JSON.stringify(view(request, patient)),
+    );
     return reply.type('application/json; charset=utf-8').send(body);
   });
 
@@ -99,21 +108,30 @@ export function patientRoutes(app: FastifyInstance, ctx: HintContext): void {
     return reply.code(204).send();
   });
 
-  app.get<{ Params: { patientId: string } }>('/api/provider/patients/:patientId/integration_records', async (request) => {
-    const auth = practiceAuth(request);
-    const patient = findPatient(ctx, auth, request.params.patientId);
-    return partnersWithRecords(state, patient.id)
-      .filter((r) => state.config.integrationRecordsVisibility === 'all' || r.partnerId === auth.partnerId)
-      .map((r) => {
-        const partner = state.data.partners.get(r.partnerId);
-        return { integration_record_id: r.recordId, partner: { id: r.partnerId, name: partner?.name ?? null } };
-      });
-  });
+  app.get<{ Params: { patientId: string } }>(
+    '/api/provider/patients/:patientId/integration_records',
+    async (request) => {
+      const auth = practiceAuth(request);
+      const patient = findPatient(ctx, auth, request.params.patientId);
+      return partnersWithRecords(state, patient.id)
+        .filter((r) => state.config.integrationRecordsVisibility === 'all' || r.partnerId === auth.partnerId)
+        .map((r) => {
+          const partner = state.data.partners.get(r.partnerId);
+          return { integration_record_id: r.recordId, partner: { id: r.partnerId, name: partner?.name ?? null } };
+        });
+    },
+  );
 
-  app.post<{ Params: { patientId: string } }>('/api/provider/patients/:patientId/account_access_tokens', async (request) => {
-    const patient = findPatient(ctx, practiceAuth(request), request.params.patientId);
-    const token = state.token();
-    const slug = state.practice(patient.practiceId).name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-    return { token, url: `https://${slug}.hint.com/account?exchange_token=${token}` };
-  });
+  app.post<{ Params: { patientId: string } }>(
+    '/api/provider/patients/:patientId/account_access_tokens',
+    async (request) => {
+      const patient = findPatient(ctx, practiceAuth(request), request.params.patientId);
+      const token = state.token();
+      const slug = state
+        .practice(patient.practiceId)
+        .name.toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-');
+      return { token, url: `https://${slug}.hint.com/account?exchange_token=${token}` };
+    },
+  );
 }

@@ -19,8 +19,17 @@ type Scope = { partnerId: string; integrationId: string | null };
 export function createEndpoint(ctx: HintContext, scope: Scope, url: string): WebhookEndpoint {
   const now = ctx.state.now();
   const endpoint: WebhookEndpoint = {
-    id: ctx.state.id('whep'), partnerId: scope.partnerId, integrationId: scope.integrationId, url, createdAt: now, updatedAt: now,
-    lastDeliveredAt: null, recentOutcomes: [], mutedUntil: null, failing: false, legacyPartnerUrl: false,
+    id: ctx.state.id('whep'),
+    partnerId: scope.partnerId,
+    integrationId: scope.integrationId,
+    url,
+    createdAt: now,
+    updatedAt: now,
+    lastDeliveredAt: null,
+    recentOutcomes: [],
+    mutedUntil: null,
+    failing: false,
+    legacyPartnerUrl: false,
   };
   ctx.webhookStore.endpoints.set(endpoint.id, endpoint);
   return endpoint;
@@ -32,7 +41,9 @@ export function deleteEndpoint(ctx: HintContext, endpoint: WebhookEndpoint): voi
 }
 
 export function webhookEndpointRoutes(
-  app: FastifyInstance, ctx: HintContext, findIntegration: (partnerId: string, id: string) => Integration,
+  app: FastifyInstance,
+  ctx: HintContext,
+  findIntegration: (partnerId: string, id: string) => Integration,
 ): void {
   const { state } = ctx;
   type Params = { Params: { integrationId?: string; id?: string } };
@@ -44,20 +55,32 @@ export function webhookEndpointRoutes(
   const find = (request: FastifyRequest<Params>): WebhookEndpoint => {
     const scope = scopeOf(request);
     const endpoint = ctx.webhookStore.endpoints.get(request.params.id ?? '');
-    if (!endpoint || endpoint.legacyPartnerUrl || endpoint.partnerId !== scope.partnerId || endpoint.integrationId !== scope.integrationId) {
+    if (
+      !endpoint ||
+      endpoint.legacyPartnerUrl ||
+      endpoint.partnerId !== scope.partnerId ||
+      endpoint.integrationId !== scope.integrationId
+    ) {
       throw notFound('Webhook endpoint');
     }
     return endpoint;
   };
 
-  const bases = ['/api/global_webhook_endpoints', '/api/partner/webhook_endpoints', '/api/integrations/:integrationId/webhook_endpoints',
-    '/api/partner/installations/:integrationId/webhook_endpoints'];
+  const bases = [
+    '/api/global_webhook_endpoints',
+    '/api/partner/webhook_endpoints',
+    '/api/integrations/:integrationId/webhook_endpoints',
+    '/api/partner/installations/:integrationId/webhook_endpoints',
+  ];
   for (const base of bases) {
     app.get<Params>(base, async (request, reply) => {
       const scope = scopeOf(request);
-      const own = [...ctx.webhookStore.endpoints.values()].filter((e) =>
-        !e.legacyPartnerUrl && e.partnerId === scope.partnerId && e.integrationId === scope.integrationId);
-      return listOf(reply, own, parseListOptions(request, state.config, ['backend', 'last_delivered_at']), (e) => webhookEndpointView(state, e));
+      const own = [...ctx.webhookStore.endpoints.values()].filter(
+        (e) => !e.legacyPartnerUrl && e.partnerId === scope.partnerId && e.integrationId === scope.integrationId,
+      );
+      return listOf(reply, own, parseListOptions(request, state.config, ['backend', 'last_delivered_at']), (e) =>
+        webhookEndpointView(state, e),
+      );
     });
     app.post<Params>(base, async (request) => {
       const scope = scopeOf(request);

@@ -95,10 +95,20 @@ function addMonths(date: string, months: number): string {
 
 function upcomingBill(date: string, rate: number, months: number) {
   return {
-    amount_in_cents: rate * months, charges_amount_in_cents: 0, coupon_discount_in_cents: 0, coupon_discount_months: null,
-    coupon_percent_off: null, date, end_date: addMonths(date, months), list_price_in_cents: rate,
-    membership_amount_in_cents: rate * months, period_in_months: months, rate_in_cents: rate, registration_fee_in_cents: null,
-    start_date: date, customer_invoice: null,
+    amount_in_cents: rate * months,
+    charges_amount_in_cents: 0,
+    coupon_discount_in_cents: 0,
+    coupon_discount_months: null,
+    coupon_percent_off: null,
+    date,
+    end_date: addMonths(date, months),
+    list_price_in_cents: rate,
+    membership_amount_in_cents: rate * months,
+    period_in_months: months,
+    rate_in_cents: rate,
+    registration_fee_in_cents: null,
+    start_date: date,
+    customer_invoice: null,
   };
 }
 

@@ -33,12 +33,16 @@ export function integrationWithTokenView(state: HintState, integration: Integrat
     ...integrationView(state, integration),
     access_token: token,
     activated_by: { ...practice.admin },
-    api_keys: key ? [{
-      deactivated_at: key.deactivatedAt === null ? null : formatTimestamp(key.deactivatedAt, offset),
-      description: key.description,
-      last_used_at: key.lastUsedAt === null ? null : formatTimestamp(key.lastUsedAt, offset),
-      token: key.token,
-    }] : [],
+    api_keys: key
+      ? [
+          {
+            deactivated_at: key.deactivatedAt === null ? null : formatTimestamp(key.deactivatedAt, offset),
+            description: key.description,
+            last_used_at: key.lastUsedAt === null ? null : formatTimestamp(key.lastUsedAt, offset),
+            token: key.token,
+          },
+        ]
+      : [],
     product: partner ? { id: partner.productId, name: partner.productName, slug: partner.productSlug } : null,
   };
 }
@@ -57,8 +61,12 @@ export function installationView(state: HintState, integration: Integration, rev
     default_partner_app_admin_role: 'admin',
     default_partner_app_non_admin_role: 'member',
     api_keys: integration.apiKeys.map((k) => ({
-      id: k.id, created_at: fmt(k.createdAt), deactivated_at: fmt(k.deactivatedAt), label: k.description,
-      last_used_at: fmt(k.lastUsedAt), token: k.token === revealToken ? k.token : null,
+      id: k.id,
+      created_at: fmt(k.createdAt),
+      deactivated_at: fmt(k.deactivatedAt),
+      label: k.description,
+      last_used_at: fmt(k.lastUsedAt),
+      token: k.token === revealToken ? k.token : null,
     })),
     practice: { id: practice.id, name: practice.name },
     product: partner ? { id: partner.productId, name: partner.productName, slug: partner.productSlug } : null,

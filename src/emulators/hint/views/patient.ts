@@ -40,7 +40,9 @@ export function pastDueInCents(state: HintState, ownerId: string): number {
 }
 
 function fullName(p: Patient): string {
-  return [p.fields.first_name, p.fields.middle_name, p.fields.last_name].filter((s) => typeof s === 'string' && s).join(' ');
+  return [p.fields.first_name, p.fields.middle_name, p.fields.last_name]
+    .filter((s) => typeof s === 'string' && s)
+    .join(' ');
 }
 
 export function patientName(state: HintState, patientId: string): string {
@@ -54,31 +56,33 @@ function membershipEntries(state: HintState, patient: Patient) {
     const plan = state.data.plans.get(m.planId);
     const company = m.companyId ? state.data.companies.get(m.companyId) : undefined;
     if (!member || !plan) return [];
-    return [{
-      entry: {
-        end_date: member.end_date,
-        enrollment_requested_on: member.start_date,
-        enrollment_status: m.enrollment_status,
-        member_type: member.member_type,
-        start_date: member.start_date,
-        status: m.status,
-        uses_tobacco: false,
-        company: company ? { id: company.id, name: company.name } : null,
-        division: null,
-        payer: { id: m.ownerId, name: patientName(state, m.ownerId) },
-        plan: { id: plan.id, name: plan.name, plan_type: plan.plan_type },
+    return [
+      {
+        entry: {
+          end_date: member.end_date,
+          enrollment_requested_on: member.start_date,
+          enrollment_status: m.enrollment_status,
+          member_type: member.member_type,
+          start_date: member.start_date,
+          status: m.status,
+          uses_tobacco: false,
+          company: company ? { id: company.id, name: company.name } : null,
+          division: null,
+          payer: { id: m.ownerId, name: patientName(state, m.ownerId) },
+          plan: { id: plan.id, name: plan.name, plan_type: plan.plan_type },
+        },
+        member: {
+          id: member.id,
+          enrollment_status: m.enrollment_status,
+          member_type: member.member_type,
+          status: m.status,
+          enrollment_requested_on: member.start_date,
+          start_date: member.start_date,
+          end_date: member.end_date,
+          membership: { id: m.id },
+        },
       },
-      member: {
-        id: member.id,
-        enrollment_status: m.enrollment_status,
-        member_type: member.member_type,
-        status: m.status,
-        enrollment_requested_on: member.start_date,
-        start_date: member.start_date,
-        end_date: member.end_date,
-        membership: { id: m.id },
-      },
-    }];
+    ];
   });
 }
 
@@ -87,8 +91,14 @@ function emergencyContactView(patient: Patient) {
   if (!ec) return null;
   const [first, ...rest] = (ec.name ?? '').split(' ');
   return {
-    id: ec.id, first_name: first || null, last_name: rest.join(' ') || null, email: ec.email, name: ec.name,
-    relationship: ec.relationship, relationship_other: ec.relationship_other, phone: ec.phone,
+    id: ec.id,
+    first_name: first || null,
+    last_name: rest.join(' ') || null,
+    email: ec.email,
+    name: ec.name,
+    relationship: ec.relationship,
+    relationship_other: ec.relationship_other,
+    phone: ec.phone,
   };
 }
 
@@ -117,10 +127,14 @@ export function patientView(state: HintState, partnerId: string, patient: Patien
     emergency_contact: emergencyContactView(patient),
     external_records: [],
     known_practice: null,
-    lead_source: leadSource ? {
-      id: leadSource.id, name: leadSource.name,
-      created_at: ts(state, patient.practiceId, leadSource.createdAt), updated_at: ts(state, patient.practiceId, leadSource.createdAt),
-    } : null,
+    lead_source: leadSource
+      ? {
+          id: leadSource.id,
+          name: leadSource.name,
+          created_at: ts(state, patient.practiceId, leadSource.createdAt),
+          updated_at: ts(state, patient.practiceId, leadSource.createdAt),
+        }
+      : null,
     location: location ? locationView(state, partnerId, location) : null,
     location_group: location ? locationGroupView(state, partnerId, location.groupId) : null,
     membership_members: entries.map((e) => e.member),
