@@ -34,31 +34,25 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(422).send({ error: 'The request has invalid fields', details: zodProblems(error) });
     const fe = error as FastifyError;
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return reply
-        .code(413)
-        .send({
-          error: 'The request body is too large',
-          details: [{ field: 'body', message: 'exceeds the size limit' }],
-        });
+      return reply.code(413).send({
+        error: 'The request body is too large',
+        details: [{ field: 'body', message: 'exceeds the size limit' }],
+      });
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-      return reply
-        .code(415)
-        .send({
-          error: 'Send JSON (Content-Type: application/json)',
-          details: [{ field: 'body', message: 'unsupported media type' }],
-        });
+      return reply.code(415).send({
+        error: 'Send JSON (Content-Type: application/json)',
+        details: [{ field: 'body', message: 'unsupported media type' }],
+      });
     if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
       return reply
         .code(400)
         .send({ error: 'The JSON body is empty', details: [{ field: 'body', message: 'is empty' }] });
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       const malformed = fe instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY';
-      return reply
-        .code(fe.statusCode)
-        .send({
-          error: malformed ? 'The body is not valid JSON' : fe.message,
-          details: [{ field: 'body', message: malformed ? 'is not valid JSON' : fe.message }],
-        });
+      return reply.code(fe.statusCode).send({
+        error: malformed ? 'The body is not valid JSON' : fe.message,
+        details: [{ field: 'body', message: malformed ? 'is not valid JSON' : fe.message }],
+      });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ error: 'Internal error; it has been logged', details: [] });

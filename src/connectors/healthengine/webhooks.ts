@@ -40,12 +40,10 @@ export async function webhookRoutes(app: FastifyInstance, deps: ConnectorDeps): 
       }
       const parsed = webhookPayloadSchema.safeParse(request.body);
       if (!parsed.success)
-        return reply
-          .code(400)
-          .send({
-            error: 'Not a Healthengine request webhook',
-            details: [{ field: 'body', message: 'is not a request notification' }],
-          });
+        return reply.code(400).send({
+          error: 'Not a Healthengine request webhook',
+          details: [{ field: 'body', message: 'is not a request notification' }],
+        });
       const { connection } = loaded;
       // A disabled connection takes nothing; Healthengine keeps the request and polling after re-enable picks it up.
       if (connection.status !== 'active') return reply.code(200).send({ ok: true, ignored: true });
