@@ -18,6 +18,8 @@ import { connectionRoutes } from './http/routes/connections.ts';
 import { sandboxRoutes } from './http/routes/sandbox.ts';
 import { createHealthProbe } from './http/routes/health.ts';
 import { matchReviewRoutes } from './http/routes/match-reviews.ts';
+import { overviewRoutes } from './http/routes/overview.ts';
+import { patientConsoleRoutes } from './http/routes/patient-console.ts';
 import { startSandboxes } from './sandbox.ts';
 import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
 
@@ -79,6 +81,8 @@ export async function startTandem(
         await api.register(connectionRoutes, { db: database.db });
         await api.register(sandboxRoutes, { sandboxes: () => sandboxes });
         await api.register(matchReviewRoutes, { db: database.db, taskNames: new Set(Object.keys(handlers)) });
+        await api.register(overviewRoutes, { db: database.db });
+        await api.register(patientConsoleRoutes, { db: database.db, fanOut: connectors.flatMap((c) => c.fanOut) });
         for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
       },
       public: async (app) => {
