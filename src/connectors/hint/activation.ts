@@ -21,9 +21,9 @@ import {
   exchangeCode,
   findIntegration,
   getPractice,
-} from './api.ts';
+} from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import { forgetConn, type HintConn, type HintRuntime } from './runtime.ts';
+import { forgetConn, type HintConn, type HintRuntime } from './connection.ts';
 import { decidePendingActivation, parkActivation, reopenPendingActivation, type PendingActivation } from './store.ts';
 
 /** The authenticated Tandem admin deciding: their practice and actor id (as the API's auth has them). */

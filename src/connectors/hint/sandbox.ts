@@ -1,6 +1,7 @@
 // Sandbox mode for Hint: the emulator runs in-process (seeded), and the default practice is
 // connected to it through the real InstantOn flow — a connect session for the default practice,
-// the emulator's marketplace "Connect" click, its redirect with ?code=, and the code exchange — so a newcomer sees sync happen.
+// the emulator's marketplace "Connect" click, its redirect with ?code=, and the code exchange —
+// so a newcomer sees sync happen.
 // The emulator is loaded by path at run time: connector code never imports it statically.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,9 +9,9 @@ import { z } from 'zod';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
 import { listConnections } from '../../db/connections.ts';
 import { startInitialSync } from './initial-sync.ts';
-import { SESSION_COOKIE } from './public-routes.ts';
+import { SESSION_COOKIE } from './activation-routes.ts';
 import { createConnectSession } from './store.ts';
-import type { HintRuntime } from './runtime.ts';
+import type { HintRuntime } from './connection.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/hint/index.ts');
 

@@ -17,8 +17,8 @@ import {
   rejectActivation,
   WEBHOOK_PATH,
 } from './activation.ts';
-import { SESSION_COOKIE } from './public-routes.ts';
-import { forgetConn, loadConn, type HintRuntime } from './runtime.ts';
+import { SESSION_COOKIE } from './activation-routes.ts';
+import { forgetConn, loadConn, type HintRuntime } from './connection.ts';
 import { applySettingsPatch, readSettings, settingsPatchSchema } from './settings.ts';
 import { createConnectSession, listPendingActivations } from './store.ts';
 import { startInitialSync } from './initial-sync.ts';
