@@ -9,9 +9,9 @@ import { readLogs } from '../../../db/logs.ts';
 import { findPendingReview } from '../../../db/match-reviews.ts';
 import { appointments, patients } from '../../../db/records/kinds.ts';
 import { getRecord, listRecords } from '../../../db/records/repository.ts';
-import { getPatient } from '../api.ts';
+import { getPatient } from '../client-endpoints.ts';
 import { absorbPatient, enqueuePush } from '../inbound-patient.ts';
-import { loadConn, type HintRuntime } from '../runtime.ts';
+import { loadConn, type HintRuntime } from '../connection.ts';
 import { readSettings } from '../settings.ts';
 import type { HintAppSession } from './store.ts';
 

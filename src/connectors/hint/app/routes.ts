@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { HintRuntime } from '../runtime.ts';
+import type { HintRuntime } from '../connection.ts';
 import { answerHandshake } from './handshake.ts';
 import { panelFor, linkNow, retryLink, settingsView, updateAppSettings } from './panel.ts';
 import { permissionsOf, tandemRolesOf, type Permission } from './roles.ts';
