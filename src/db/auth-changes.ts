@@ -1,4 +1,4 @@
-// LISTEN for 'tandem_auth' (notified by triggers on api_tokens and practices, migration 011):
+// LISTEN for 'tandem_auth' (notified by triggers on api_tokens and practices, migration 012):
 // each Tandem process keeps credentials cached, and must drop them the moment a token is revoked
 // or a practice disabled, whichever process (or psql session) made the change.
 import type { Db, Tx } from './pool.ts';
