@@ -1,0 +1,149 @@
+// Booking-related requests after insertion, and changes made in Tandem pushed to Healthengine:
+// a patient's cancellation on Healthengine cancels the appointment (confirmUpdate); an unknown
+// booking id is rejected; pmsAppointmentChanges is answered from the appointment's state; a
+// cancellation or did-not-attend recorded in Tandem is pushed at once.
+import { findLink, upsertLink } from '../../db/links.ts';
+import { writeLog } from '../../db/logs.ts';
+import type { Db } from '../../db/pool.ts';
+import { appointments } from '../../db/records/kinds.ts';
+import { getRecord, updateRecord } from '../../db/records/repository.ts';
+import { HealthengineError, type HealthengineClient } from './client.ts';
+import { writeContext, type LoadedConnection } from './connection.ts';
+import { BOOKING_LINK } from './inbound-booking.ts';
+import type { WireAppointmentChangesRequest, WireBookingUpdate } from './schemas.ts';
+
+export type ChangeOutcome = {
+  kind: 'confirmed' | 'rejected' | 'cancel' | 'didNotAttend' | 'noPmsAppointmentChange';
+  appointmentId?: string;
+  resourceId?: string;
+};
+
+async function linkedAppointment(db: Db, loaded: LoadedConnection, bookingId: number) {
+  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, BOOKING_LINK, {
+    remoteId: String(bookingId),
+  });
+  if (!link) return undefined;
+  const appointment = await getRecord(db, loaded.connection.practiceId, appointments, link.localId).catch(
+    () => undefined,
+  );
+  return appointment ? { link, appointment } : undefined;
+}
+
+/** A repeated answer (an earlier run answered, then died) is not an error. */
+async function tolerateAnswered(call: Promise<unknown>): Promise<void> {
+  await call.catch((e: unknown) => {
+    if (e instanceof HealthengineError && e.status === 400 && /already/i.test(e.body)) return;
+    throw e;
+  });
+}
+
+export async function handleBookingUpdate(
+  db: Db,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+  u: WireBookingUpdate,
+): Promise<ChangeOutcome> {
+  const found = await linkedAppointment(db, loaded, u.bookingId);
+  if (!found) {
+    await tolerateAnswered(
+      client.rejectUpdate(
+        u.bookingId,
+        u.requestId,
+        'Unknown booking: this booking was never inserted into this practice',
+      ),
+    );
+    await writeLog(db, loaded.connection.practiceId, {
+      level: 'error',
+      connectionId: loaded.connection.id,
+      message: `Healthengine update ${u.requestId} for unknown booking ${u.bookingId} rejected`,
+    });
+    return { kind: 'rejected' };
+  }
+  const { link, appointment } = found;
+  const appointmentId = String(appointment.id);
+  if (u.bookingStatus === 'Cancelled' && appointment.status !== 'cancelled') {
+    await updateRecord(db, writeContext(loaded.connection), appointments, appointmentId, { status: 'cancelled' });
+    await upsertLink(
+      db,
+      { ...linkKey(loaded, link.localId, link.remoteId) },
+      { remoteState: 'cancelled', synced: true },
+    );
+    await writeLog(db, loaded.connection.practiceId, {
+      level: 'debug',
+      connectionId: loaded.connection.id,
+      entityKind: 'appointment',
+      entityId: appointmentId,
+      message: `Healthengine booking ${u.bookingId} cancelled on Healthengine: appointment cancelled`,
+    });
+  }
+  await tolerateAnswered(client.confirmUpdate(u.bookingId, u.requestId));
+  return { kind: 'confirmed', appointmentId, resourceId: String(appointment.resourceId) };
+}
+
+export async function handleAppointmentChanges(
+  db: Db,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+  r: WireAppointmentChangesRequest,
+): Promise<ChangeOutcome> {
+  const found = await linkedAppointment(db, loaded, r.bookingId);
+  // No reject call exists for this type (§9.12): an unknown booking has, as far as Tandem knows, no change.
+  const status = found?.appointment.status;
+  if (status === 'cancelled') {
+    await tolerateAnswered(client.cancel(r.bookingId, 'Cancelled in the practice'));
+    return { kind: 'cancel' };
+  }
+  if (status === 'did_not_attend') {
+    await tolerateAnswered(client.didNotAttend(r.bookingId, 'Did not attend'));
+    return { kind: 'didNotAttend' };
+  }
+  await tolerateAnswered(client.noPmsAppointmentChange(r.bookingId));
+  if (!found)
+    await writeLog(db, loaded.connection.practiceId, {
+      level: 'error',
+      connectionId: loaded.connection.id,
+      message: `Healthengine asked about unknown booking ${r.bookingId}: answered noPmsAppointmentChange`,
+    });
+  return { kind: 'noPmsAppointmentChange' };
+}
+
+/** A change made in Tandem to an appointment that came from Healthengine: push cancel / DNA once. */
+export async function pushAppointmentChange(
+  db: Db,
+  client: HealthengineClient,
+  loaded: LoadedConnection,
+  appointmentId: string,
+): Promise<ChangeOutcome | undefined> {
+  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, BOOKING_LINK, {
+    localId: appointmentId,
+  });
+  if (!link) return undefined;
+  const appointment = await getRecord(db, loaded.connection.practiceId, appointments, appointmentId).catch(
+    () => undefined,
+  );
+  const status = appointment ? String(appointment.status) : 'cancelled';
+  const bookingId = Number(link.remoteId);
+  if (status === link.remoteState) return undefined;
+  if (status === 'cancelled') await tolerateAnswered(client.cancel(bookingId, 'Cancelled in the practice'));
+  else if (status === 'did_not_attend') await tolerateAnswered(client.didNotAttend(bookingId, 'Did not attend'));
+  else return undefined;
+  await upsertLink(db, linkKey(loaded, link.localId, link.remoteId), { remoteState: status, synced: true });
+  await writeLog(db, loaded.connection.practiceId, {
+    level: 'debug',
+    connectionId: loaded.connection.id,
+    entityKind: 'appointment',
+    entityId: appointmentId,
+    message: `Appointment ${status === 'cancelled' ? 'cancellation' : 'did-not-attend'} pushed to Healthengine booking ${bookingId}`,
+  });
+  return { kind: status === 'cancelled' ? 'cancel' : 'didNotAttend' };
+}
+
+function linkKey(loaded: LoadedConnection, localId: string, remoteId: string) {
+  return {
+    practiceId: loaded.connection.practiceId,
+    connectionId: loaded.connection.id,
+    entityKind: BOOKING_LINK,
+    localId,
+    remoteId,
+  };
+}

@@ -1,0 +1,136 @@
+// From inbox to jobs. The webhook receiver only inserts the inbox row and wakes the drainer
+// (debounced, in process); the drain job ('hint:drain-inbox', one at a time per connection)
+// turns every inbox row not yet queued into a per-record processing job, many per statement
+// (enqueueMany over graphile_worker.add_jobs: one NOTIFY per batch instead of one per event), and
+// settles at once the patient events that would change nothing (our own writes coming back).
+// The cron sweep also wakes every drainer, so a process dying between insert and wake-up
+// delays an event by a minute at most; it is never lost.
+import { findLinksByRemoteId } from '../../db/links.ts';
+import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
+import { DEFAULT_MAX_ATTEMPTS, enqueue, enqueueMany } from '../../jobs/queue.ts';
+import type { TaskHandler } from '../../jobs/types.ts';
+import { changesNothing } from './inbound-patient.ts';
+import { loadConn, type HintRuntime } from './connection.ts';
+import { hintPatientSchema } from './schemas.ts';
+
+const BATCH = 1000;
+const HANDLED = ['patient', 'practitioner', 'membership', 'customer_invoice', 'integration', 'installation'];
+
+export function drainerWaker(db: Db, debounceMs = 10) {
+  const timers = new Map<string, NodeJS.Timeout>();
+  return (practiceId: string, connectionId: string) => {
+    if (timers.has(connectionId)) return;
+    timers.set(
+      connectionId,
+      setTimeout(() => {
+        timers.delete(connectionId);
+        void wakeDrainer(db, practiceId, connectionId).catch(() => {});
+      }, debounceMs),
+    );
+  };
+}
+
+export async function wakeDrainer(db: Db, practiceId: string, connectionId: string): Promise<void> {
+  await enqueue(
+    db,
+    'hint:drain-inbox',
+    { practiceId, connectionId },
+    {
+      queue: `hint:drain:${connectionId}`,
+      jobKey: `hint:drain:${connectionId}`,
+      jobKeyMode: 'preserve_run_at',
+      maxAttempts: 25,
+    },
+  );
+}
+
+export function drainInboxTask(rt: HintRuntime): TaskHandler<'hint:drain-inbox'> {
+  return async ({ practiceId, connectionId }) => {
+    while ((await drainBatch(rt, practiceId, connectionId)) === BATCH) {
+      /* until drained */
+    }
+  };
+}
+
+interface PendingRow {
+  id: string;
+  event_type: string;
+  object: { id?: unknown } | null;
+}
+
+const objectIdOf = (r: PendingRow) => String(r.object?.id ?? 'none').slice(0, 100);
+
+async function drainBatch(rt: HintRuntime, practiceId: string, connectionId: string): Promise<number> {
+  return inTransaction(rt.deps.db, async (tx) => {
+    // Rows are taken by marking them (queued_at), never by an id cursor: a row whose insert
+    // commits after a later id's would be stepped over by a cursor and lost.
+    const { rows } = await tx.query<PendingRow>(
+      `SELECT id, event_type, payload->'object' AS object FROM inbox
+       WHERE connection_id = $1 AND status = 'pending' AND queued_at IS NULL
+       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [connectionId, BATCH],
+    );
+    if (rows.length === 0) return 0;
+    // Hint sends every event type to every endpoint; the ones this connector does not handle
+    // are marked ignored here, without a job each.
+    const isHandled = (r: PendingRow) => HANDLED.includes(r.event_type.split('.')[0]!);
+    const handled = rows.filter(isHandled);
+    const ignored = rows.filter((r) => !isHandled(r));
+    const settled = new Set(await settledEchoes(rt, tx, practiceId, connectionId, handled));
+    const toQueue = handled.filter((r) => !settled.has(r.id));
+    await tx.query(
+      `WITH ignored AS (
+         UPDATE inbox SET status = 'ignored', error = 'event type not handled', processed_at = now() WHERE id = ANY($1::bigint[])),
+       echoes AS (
+         UPDATE inbox SET status = 'processed', error = 'already known (our own write, or an older version)', processed_at = now()
+         WHERE id = ANY($2::bigint[]))
+       UPDATE inbox SET queued_at = now() WHERE id = ANY($3::bigint[])`,
+      [ignored.map((r) => r.id), [...settled], toQueue.map((r) => r.id)],
+    );
+    // One job per event, in order per Hint record (its queue), many per statement.
+    await enqueueMany(
+      tx,
+      toQueue.map((r) => ({
+        name: 'hint:process-event' as const,
+        payload: { practiceId, connectionId, inboxId: Number(r.id) },
+        options: { queue: `hint:${connectionId}:${objectIdOf(r)}`, maxAttempts: DEFAULT_MAX_ATTEMPTS },
+      })),
+    );
+    return rows.length;
+  });
+}
+
+/**
+ * Patient events that would change nothing — above all, the webhook Hint sends back for each
+ * of our own writes — are settled here, so an outbound change costs no processing job on its
+ * way back. Anything in doubt (no link yet, a value we did not write) goes to a job as before.
+ */
+async function settledEchoes(
+  rt: HintRuntime,
+  tx: Queryable,
+  practiceId: string,
+  connectionId: string,
+  rows: PendingRow[],
+): Promise<string[]> {
+  const candidates = rows.flatMap((r) => {
+    if (r.event_type !== 'patient.created' && r.event_type !== 'patient.updated') return [];
+    const parsed = hintPatientSchema.safeParse(r.object);
+    return parsed.success ? [{ id: r.id, patient: parsed.data }] : [];
+  });
+  if (candidates.length === 0) return [];
+  const hc = await loadConn(rt, practiceId, connectionId);
+  if (!hc) return [];
+  const links = await findLinksByRemoteId(
+    tx,
+    practiceId,
+    connectionId,
+    'patient',
+    candidates.map((c) => c.patient.id),
+  );
+  return candidates
+    .filter((c) => {
+      const link = links.get(c.patient.id);
+      return link !== undefined && changesNothing(rt, hc, link, c.patient);
+    })
+    .map((c) => c.id);
+}

@@ -1,0 +1,219 @@
+// A Hint patient with no link yet: ours already (its integration_record_id is one of our
+// patients), the matcher's certain match, a review for a person to decide, or a new canonical
+// patient — per the connection's settings. Link and record are written in one transaction.
+import type { MatchRecord } from '../../core/matching/index.ts';
+import { upsertLink, type Link } from '../../db/links.ts';
+import { writeLog } from '../../db/logs.ts';
+import { createMatchReview, matchPatient } from '../../db/patient-matching.ts';
+import { inTransaction } from '../../db/pool.ts';
+import { patients } from '../../db/records/kinds.ts';
+import { createRecord } from '../../db/records/repository.ts';
+import { patchPatient } from './client-endpoints.ts';
+import { canonicalPatch, decodeWire } from './mapping.ts';
+import { readsFromHint } from './mapping-fields.ts';
+import { hashValues } from './mapping-merge.ts';
+import { resolverForHintPatient } from './mapping-resolver.ts';
+import { idsMissingIn, webLinkOf, writeContextOf, type HintConn, type HintRuntime } from './connection.ts';
+import type { HintPatient } from './schemas.ts';
+import { writeSnapshot } from './store.ts';
+import { checkPatientFields } from './inbound-validate.ts';
+import { markErrored } from './outbound-errors.ts';
+import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient.ts';
+import { staffFacts } from './mapping.ts';
+import { isUuid } from '../../core/ids.ts';
+
+export type LinkOutcome =
+  /** `remote`: the Hint record as Hint answered our id write-back, when one was made. */
+  { kind: 'linked'; link: Link; created: boolean; remote?: HintPatient } | { kind: 'review' } | { kind: 'skipped' };
+
+export function matchRecordOf(p: HintPatient): MatchRecord {
+  return {
+    id: p.id,
+    firstName: p.first_name,
+    middleName: p.middle_name,
+    lastName: p.last_name,
+    preferredName: p.chosen_first_name,
+    dob: p.dob,
+    sex: p.sex,
+    email: p.email,
+    phones: (p.phones ?? []).map((x) => x.number),
+    addressLine1: p.address_line1,
+    city: p.address_city,
+    state: p.address_state,
+    postcode: p.address_zip,
+    country: 'US',
+    integrationRecordId: p.integration_record_id,
+  };
+}
+
+/** A local patient this Hint patient points at, that no other Hint patient is linked to yet. */
+async function claimedPatient(rt: HintRuntime, hc: HintConn, p: HintPatient): Promise<string | undefined> {
+  const id = p.integration_record_id;
+  if (!id || !isUuid(id)) return undefined;
+  const { rows } = await rt.deps.db.query(
+    `SELECT p.id FROM patients p WHERE p.practice_id = $1 AND p.id = $2 AND p.deleted_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $3 AND l.entity_kind = 'patient' AND l.local_id = p.id)`,
+    [hc.practiceId, id, hc.id],
+  );
+  return rows[0]?.id;
+}
+
+async function alreadyLinked(rt: HintRuntime, hc: HintConn, localId: string): Promise<boolean> {
+  const { rows } = await rt.deps.db.query(
+    `SELECT 1 FROM links WHERE connection_id = $1 AND entity_kind = 'patient' AND local_id = $2`,
+    [hc.id, localId],
+  );
+  return rows.length > 0;
+}
+
+export interface LinkPolicy {
+  create: boolean;
+  review: boolean;
+  /** Reserves a local patient for this record within a concurrent run; false: another record has it. */
+  claim?: (localId: string) => boolean;
+}
+
+export async function linkUnlinkedPatient(
+  rt: HintRuntime,
+  hc: HintConn,
+  p: HintPatient,
+  policy: LinkPolicy,
+): Promise<LinkOutcome> {
+  const claim = policy.claim ?? (() => true);
+  const claimed = await claimedPatient(rt, hc, p);
+  if (claimed && claim(claimed)) {
+    const linked = await linkTo(rt, hc, p, claimed);
+    if (linked) return { kind: 'linked', ...linked, created: false };
+  }
+  const result = await matchPatient(rt.deps.db, hc.practiceId, matchRecordOf(p), { region: 'US' });
+  switch (result.kind) {
+    case 'match': {
+      const linked =
+        !(await alreadyLinked(rt, hc, result.id)) && claim(result.id) ? await linkTo(rt, hc, p, result.id) : undefined;
+      if (linked) return { kind: 'linked', ...linked, created: false };
+      return review(rt, hc, p, [{ id: result.id, score: result.score, explanation: result.explanation }], policy);
+    }
+    case 'review':
+      return review(rt, hc, p, result.candidates, policy);
+    case 'new':
+      return policy.create ? createFromHint(rt, hc, p) : { kind: 'skipped' };
+    default: {
+      const _never: never = result;
+      return _never;
+    }
+  }
+}
+
+async function review(
+  rt: HintRuntime,
+  hc: HintConn,
+  p: HintPatient,
+  candidates: Parameters<typeof createMatchReview>[1]['candidates'],
+  policy: { review: boolean },
+): Promise<LinkOutcome> {
+  if (!policy.review) return { kind: 'skipped' };
+  const id = await createMatchReview(rt.deps.db, {
+    practiceId: hc.practiceId,
+    connectionId: hc.id,
+    entityKind: 'patient',
+    remoteId: p.id,
+    incoming: matchRecordOf(p),
+    candidates,
+  });
+  await writeLog(rt.deps.db, hc.practiceId, {
+    level: 'debug',
+    message: 'uncertain match sent to review',
+    connectionId: hc.id,
+    entityKind: 'patient',
+    context: { hintId: p.id, reviewId: id },
+  });
+  return { kind: 'review' };
+}
+
+/**
+ * Links the pair unless either side got linked meanwhile (a concurrent record, a webhook):
+ * the insert takes the link only when both unique keys are free, so a race ends in
+ * "taken" (undefined), never in a stolen link or a crash.
+ */
+async function linkTo(
+  rt: HintRuntime,
+  hc: HintConn,
+  p: HintPatient,
+  localId: string,
+): Promise<{ link: Link; remote?: HintPatient } | undefined> {
+  const key = keyOf(hc, { localId, remoteId: p.id });
+  const { rows } = await rt.deps.db.query(
+    `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status) VALUES ($1, $2, $3, $4, $5, 'unsynced')
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [key.practiceId, key.connectionId, key.entityKind, key.localId, key.remoteId],
+  );
+  if (rows.length === 0) return undefined;
+  const link = await upsertLink(rt.deps.db, key, {
+    status: 'unsynced',
+    remoteData: { ...staffFacts(p) },
+    remoteState: stateOf(p),
+  });
+  return { link, remote: await writeBackIds(rt, hc, p, localId) };
+}
+
+/**
+ * integration_record_id and integration_web_link on the Hint record (integration fields: no
+ * webhook, no echo). Returns Hint's answer when it wrote, so a merge that follows sees the ids
+ * there and does not write them a second time.
+ */
+export async function writeBackIds(
+  rt: HintRuntime,
+  hc: HintConn,
+  p: HintPatient,
+  localId: string,
+): Promise<HintPatient | undefined> {
+  if (!idsMissingIn(rt, p, localId)) return undefined;
+  return patchPatient(rt, hc, p.id, {
+    integration_record_id: localId,
+    integration_web_link: webLinkOf(rt, localId),
+    integration_error_message: null,
+  });
+}
+
+export async function createFromHint(rt: HintRuntime, hc: HintConn, p: HintPatient): Promise<LinkOutcome> {
+  const { db } = rt.deps;
+  const rules = hc.settings.fieldMapping.filter((r) => readsFromHint(r.direction));
+  const incoming = hintValues(rules, p);
+  const resolver = await resolverForHintPatient(rt, hc, [], p.practitioner?.id);
+  const input = canonicalPatch(new Map([...incoming].map(([r, w]) => [r, decodeWire(r, w, resolver)])), {});
+  const checked = await checkPatientFields(db, hc.practiceId, input, 'create');
+  if (!checked.value) {
+    // No Tandem record to link: the reason goes onto the Hint record and into the log.
+    await patchPatient(rt, hc, p.id, { integration_error_message: checked.reason }).catch(() => {});
+    await writeLog(db, hc.practiceId, {
+      level: 'error',
+      message: `Hint patient not created in Tandem: ${checked.reason}`,
+      connectionId: hc.id,
+      entityKind: 'patient',
+      context: { hintId: p.id },
+    });
+    return { kind: 'skipped' };
+  }
+  const value = checked.value;
+  const snapshot = snapshotOf(hintValues(hc.settings.fieldMapping, p));
+  // Refused fields stay out of the base: they count as changed in Hint until fixed there.
+  for (const rule of hc.settings.fieldMapping)
+    if (checked.refused.includes(rule.canonical.split('.')[0]!)) delete snapshot[rule.hint];
+  const link = await inTransaction(db, async (tx) => {
+    const created = await createRecord(db, writeContextOf(hc), patients, value, tx);
+    const linked = await upsertLink(tx, keyOf(hc, { localId: String(created.id), remoteId: p.id }), {
+      status: checked.reason ? 'errored' : 'synced',
+      errorMessage: checked.reason,
+      readHash: hashValues(snapshot),
+      remoteVersion: p.updated_at ?? null,
+      remoteData: { ...staffFacts(p) },
+      remoteState: stateOf(p),
+      synced: !checked.reason,
+    });
+    await writeSnapshot(tx, hc.practiceId, linked.id, snapshot);
+    return linked;
+  });
+  await writeBackIds(rt, hc, p, link.localId);
+  if (checked.reason) await markErrored(rt, hc, { link, localId: link.localId, remoteId: p.id }, checked.reason);
+  return { kind: 'linked', link, created: true };
+}

@@ -1,0 +1,146 @@
+// Reconciliation: every few minutes (per connection, configurable) walk Hint's patients and
+// practitioners by an updated_at cursor and absorb each, catching whatever webhooks missed
+// (Hint mutes failing endpoints and never replays). Absorbing is idempotent: a version
+// already seen costs a hash comparison, nothing more. Memberships and customer invoices are
+// walked the same way: a change to one refreshes what staff see on the patients it concerns
+// (and, when the practice bills through Tandem, the invoice's payment facts).
+import { getConnection, updateConnection } from '../../db/connections.ts';
+import { enqueue } from '../../jobs/queue.ts';
+import { wakeDrainer } from './inbound-drain.ts';
+import type { TaskHandler } from '../../jobs/types.ts';
+import { listMemberships, listPatients, listPractitioners, type Page } from './client-endpoints.ts';
+import { absorbInvoice } from './inbound-invoice.ts';
+import { absorbPatient } from './inbound-patient.ts';
+import { listInvoices } from './client-invoices.ts';
+import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from './inbound-facts.ts';
+import { absorbPractitioner } from './outbound-practitioner.ts';
+import { loadConn, type HintConn, type HintRuntime } from './connection.ts';
+
+const PAGE = 100;
+/** Re-read a little before the cursor: a record saved in the same instant as the last one seen is not missed. */
+const OVERLAP_MS = 2000;
+
+interface ReconcileHealth {
+  patientsCursor?: string;
+  practitionersCursor?: string;
+  membershipsCursor?: string;
+  invoicesCursor?: string;
+  lastRunAt?: string;
+  /** Records merged, plus patients re-read because a membership or invoice of theirs changed. */
+  lastChanged?: number;
+}
+
+export function reconcileTask(rt: HintRuntime): TaskHandler<'hint:reconcile'> {
+  return async (payload) => {
+    if (payload.practiceId && payload.connectionId) {
+      const hc = await loadConn(rt, payload.practiceId, payload.connectionId);
+      if (hc) await reconcileConnection(rt, hc);
+      return;
+    }
+    await enqueueDue(rt);
+  };
+}
+
+/** The cron sweep: a reconcile job for every active Hint connection whose interval has passed. */
+async function enqueueDue(rt: HintRuntime): Promise<void> {
+  const { rows } = await rt.deps.db.query(
+    `SELECT id, practice_id, settings, health FROM connections WHERE system = 'hint' AND status = 'active'`,
+  );
+  for (const r of rows) {
+    // Any inbox row whose wake-up was lost (a process died in between) is picked up here.
+    await wakeDrainer(rt.deps.db, r.practice_id, r.id);
+    const every = Number((r.settings as { reconcileEveryMinutes?: number }).reconcileEveryMinutes ?? 5);
+    const last = Date.parse((r.health as { reconcile?: ReconcileHealth }).reconcile?.lastRunAt ?? '') || 0;
+    if (Date.now() - last < every * 60_000 - 5_000) continue;
+    await enqueue(
+      rt.deps.db,
+      'hint:reconcile',
+      { practiceId: r.practice_id, connectionId: r.id },
+      { jobKey: `hint:reconcile:${r.id}`, queue: `hint:reconcile:${r.id}`, maxAttempts: 3 },
+    );
+  }
+}
+
+export async function reconcileConnection(rt: HintRuntime, hc: HintConn): Promise<{ changed: number }> {
+  // The cursors as the last run left them: the cached connection may predate that run.
+  const stored = await getConnection(rt.deps.db, hc.practiceId, hc.id);
+  const health = ((stored?.health ?? hc.connection.health) as { reconcile?: ReconcileHealth }).reconcile ?? {};
+  const since = health.patientsCursor ?? hc.connection.createdAt;
+  let changed = 0;
+  const patients = await walkSince(
+    since,
+    (query) => listPatients(rt, hc, query),
+    async (p) => {
+      const result = await absorbPatient(rt, hc, p, { source: 'reconcile' });
+      if (result === 'merged') changed += 1;
+      return p.updated_at;
+    },
+  );
+  const practitioners = await walkSince(
+    health.practitionersCursor ?? hc.connection.createdAt,
+    (query) => listPractitioners(rt, hc, query),
+    async (p) => {
+      const result = await absorbPractitioner(rt, hc, p);
+      if (result !== 'unchanged' && result !== 'stale') changed += 1;
+      return p.updated_at;
+    },
+  );
+  // After the patients: a refreshed patient read here is newer than any the walk above saw.
+  const memberships = await walkSince(
+    health.membershipsCursor ?? hc.connection.createdAt,
+    (query) => listMemberships(rt, hc, query),
+    async (m) => {
+      changed += await refreshLinkedPatients(rt, hc, patientsOfMembership(m));
+      return m.updated_at ?? undefined;
+    },
+  );
+  const invoices = await walkSince(
+    health.invoicesCursor ?? hc.connection.createdAt,
+    (query) => listInvoices(rt, hc, query),
+    async (inv) => {
+      if (hc.settings.billing === 'practice' && (await absorbInvoice(rt, hc, inv)) === 'merged') changed += 1;
+      changed += await refreshLinkedPatients(rt, hc, patientsOfInvoice(inv));
+      return inv.updated_at ?? undefined;
+    },
+  );
+  const reconcile: ReconcileHealth = {
+    patientsCursor: patients,
+    practitionersCursor: practitioners,
+    membershipsCursor: memberships,
+    invoicesCursor: invoices,
+    lastRunAt: new Date().toISOString(),
+    lastChanged: changed,
+  };
+  await updateConnection(rt.deps.db, hc.practiceId, hc.id, { health: { reconcile } });
+  return { changed };
+}
+
+type Query = Record<string, string | number | undefined>;
+
+/** Walks records updated at or after `since`, oldest first; returns the newest updated_at seen. */
+async function walkSince<T>(
+  since: string,
+  fetch: (q: Query) => Promise<Page<T>>,
+  handle: (item: T) => Promise<string | undefined>,
+): Promise<string> {
+  let cursor = new Date(Date.parse(since) - OVERLAP_MS).toISOString();
+  let newest = since;
+  let offset = 0;
+  for (;;) {
+    const page = await fetch({ 'updated_at[gte]': cursor, sort: 'updated_at', limit: PAGE, offset });
+    let last: string | undefined;
+    for (const item of page.items) {
+      const at = await handle(item);
+      if (at) {
+        last = at;
+        if (Date.parse(at) > Date.parse(newest)) newest = at;
+      }
+    }
+    if (page.items.length < PAGE) return newest;
+    // Move the cursor to the last timestamp seen; when a whole page shares it, page by offset instead.
+    if (last && Date.parse(last) > Date.parse(cursor)) {
+      cursor = last;
+      offset = 0;
+    } else offset += PAGE;
+  }
+}

@@ -1,0 +1,128 @@
+// The initial sync's invoice phase, when the practice's system bills (billing: 'practice'):
+// every Hint customer invoice carrying one of our invoice ids (integration_record_id) is linked
+// to it and takes Hint's payment facts; then every canonical invoice still unlinked is created
+// in Hint. Hint's own invoices (memberships it bills) are left alone. Re-running links nothing
+// twice; a dry run reports the same actions and writes nothing.
+import { addToTotal, recordItems, type BatchItem } from '../../db/batches.ts';
+import { findLink } from '../../db/links.ts';
+import { isUuid } from '../../core/ids.ts';
+import { HintApiError } from './client.ts';
+import { absorbInvoice } from './inbound-invoice.ts';
+import { listInvoices } from './client-invoices.ts';
+import { pushInvoice } from './outbound-invoice.ts';
+import type { Run } from './initial-sync.ts';
+import type { HintInvoice } from './schemas.ts';
+
+const PAGE = 100;
+
+/** Returns true when the batch was aborted (as every phase of initial-sync.ts does). */
+export async function invoicesPhase(run: Run): Promise<boolean> {
+  if (run.hc.settings.billing !== 'practice') return false;
+  return (await linkHintInvoices(run)) || (await createUnlinked(run));
+}
+
+async function linkHintInvoices(run: Run): Promise<boolean> {
+  const { rt, hc } = run;
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await listInvoices(rt, hc, { limit: PAGE, offset, sort: 'created_at' });
+    const ours = page.items.filter((i) => isUuid(i.integration_record_id));
+    const items: BatchItem[] = [];
+    for (const remote of ours)
+      items.push(
+        await oneInvoice({ remoteId: remote.id, localId: remote.integration_record_id }, () => linkOne(run, remote)),
+      );
+    if (items.length > 0) {
+      await addToTotal(rt.deps.db, hc.practiceId, run.batchId, items.length);
+      if (await recordItems(rt.deps.db, hc.practiceId, run.batchId, items)) return true;
+    }
+    if (page.items.length < PAGE) return false;
+  }
+}
+
+async function linkOne(run: Run, remote: HintInvoice): Promise<BatchItem> {
+  const { rt, hc } = run;
+  const localId = remote.integration_record_id!;
+  const item = { entityKind: 'invoice', remoteId: remote.id, localId };
+  if (await findLink(rt.deps.db, hc.practiceId, hc.id, 'invoice', { remoteId: remote.id }))
+    return { ...item, action: 'invoice_already_linked' };
+  const { rows } = await rt.deps.db.query(
+    'SELECT 1 FROM invoices WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL',
+    [hc.practiceId, localId],
+  );
+  if (rows.length === 0)
+    return { ...item, localId: null, action: 'skip', message: 'integration_record_id is no invoice of this practice' };
+  if (run.dryRun) return { ...item, action: 'invoice_link' };
+  const outcome = await absorbInvoice(rt, hc, remote);
+  return { ...item, action: outcome === 'errored' ? 'invoice_error' : 'invoice_link' };
+}
+
+/** Canonical invoices no Hint invoice claimed: created in Hint (or, for an unlinked patient, errored). */
+async function createUnlinked(run: Run): Promise<boolean> {
+  const { rt, hc } = run;
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const { rows } = await rt.deps.db.query(
+      `SELECT i.id FROM invoices i WHERE i.practice_id = $1 AND i.deleted_at IS NULL AND i.id > $3
+         AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'invoice' AND l.local_id = i.id AND l.remote_id IS NOT NULL)
+       ORDER BY i.id LIMIT 500`,
+      [hc.practiceId, hc.id, after],
+    );
+    const items: BatchItem[] = [];
+    for (const { id } of rows as { id: string }[]) {
+      if (run.dryRun) {
+        items.push({ entityKind: 'invoice', localId: id, action: 'invoice_create_remote' });
+        continue;
+      }
+      items.push(
+        await oneInvoice({ localId: id }, async () => {
+          const outcome = await pushInvoice(rt, hc, id);
+          const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'invoice', { localId: id });
+          const action =
+            outcome === 'created'
+              ? 'invoice_create_remote'
+              : outcome === 'errored'
+                ? 'invoice_error'
+                : `invoice_${outcome}`;
+          return {
+            entityKind: 'invoice',
+            localId: id,
+            remoteId: link?.remoteId ?? null,
+            action,
+            message: outcome === 'errored' ? (link?.errorMessage ?? 'see the log') : null,
+          };
+        }),
+      );
+    }
+    if (items.length > 0) {
+      await addToTotal(rt.deps.db, hc.practiceId, run.batchId, items.length);
+      if (await recordItems(rt.deps.db, hc.practiceId, run.batchId, items)) return true;
+    }
+    if (rows.length < 500) return false;
+    after = rows.at(-1)!.id;
+  }
+}
+
+/** One invoice's failure is one report line; Hint unreachable ends the attempt (the job retries). */
+async function oneInvoice(
+  id: { remoteId?: string; localId?: string | null },
+  work: () => Promise<BatchItem>,
+): Promise<BatchItem> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof HintApiError && error.retryable) throw error;
+    const reason =
+      error instanceof HintApiError
+        ? `Hint ${error.status}`
+        : error instanceof Error
+          ? error.message.split('\n')[0]!.slice(0, 200)
+          : 'failed';
+    return {
+      entityKind: 'invoice',
+      remoteId: id.remoteId ?? null,
+      localId: id.localId ?? null,
+      action: 'invoice_error',
+      message: reason,
+    };
+  }
+}

@@ -1,0 +1,44 @@
+// Prefetches the practitioner links one patient needs, so mapping stays pure.
+import type { Queryable } from '../../db/pool.ts';
+import type { PractitionerResolver } from './mapping.ts';
+import type { HintConn, HintRuntime } from './connection.ts';
+import { getPractitioner } from './client-endpoints.ts';
+import { absorbPractitioner } from './outbound-practitioner.ts';
+
+export async function practitionerResolver(
+  db: Queryable,
+  hc: HintConn,
+  localIds: unknown[],
+  hintIds: unknown[],
+): Promise<PractitionerResolver> {
+  const locals = localIds.filter((v): v is string => typeof v === 'string');
+  const remotes = hintIds.filter((v): v is string => typeof v === 'string');
+  const byLocal = new Map<string, string>();
+  const byRemote = new Map<string, string>();
+  if (locals.length + remotes.length > 0) {
+    const { rows } = await db.query(
+      `SELECT local_id, remote_id FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = 'practitioner'
+         AND (local_id = ANY($3::uuid[]) OR remote_id = ANY($4::text[]))`,
+      [hc.practiceId, hc.id, locals, remotes],
+    );
+    for (const r of rows) {
+      byLocal.set(r.local_id, r.remote_id);
+      byRemote.set(r.remote_id, r.local_id);
+    }
+  }
+  return { hintIdOf: (id) => byLocal.get(id), localIdOf: (id) => byRemote.get(id) };
+}
+
+/** As practitionerResolver, first linking (or creating) the Hint practitioner a patient names, when new to us. */
+export async function resolverForHintPatient(
+  rt: HintRuntime,
+  hc: HintConn,
+  localIds: unknown[],
+  hintPractitionerId: string | null | undefined,
+): Promise<PractitionerResolver> {
+  const resolver = await practitionerResolver(rt.deps.db, hc, localIds, [hintPractitionerId]);
+  if (!hintPractitionerId || resolver.localIdOf(hintPractitionerId)) return resolver;
+  const practitioner = await getPractitioner(rt, hc, hintPractitionerId);
+  if (practitioner) await absorbPractitioner(rt, hc, practitioner);
+  return practitionerResolver(rt.deps.db, hc, localIds, [hintPractitionerId]);
+}

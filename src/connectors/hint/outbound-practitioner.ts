@@ -1,0 +1,161 @@
+// Practitioners both ways. Hint holds one `name` ("Dr. Maya Chen"), email and NPI, and of the
+// integration fields only integration_record_id. Linked by that id, then NPI, then exact name;
+// created on the missing side per the connection's settings. Same echo rule as patients.
+import { findLink, upsertLink } from '../../db/links.ts';
+import { inTransaction } from '../../db/pool.ts';
+import { practitioners } from '../../db/records/kinds.ts';
+import { createRecord, getRecord, updateRecord, type Json } from '../../db/records/repository.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import { writeLog } from '../../db/logs.ts';
+import { savePractitioner } from './client-endpoints.ts';
+import { HintApiError } from './client.ts';
+import { hashValues } from './mapping-merge.ts';
+import { writeContextOf, type HintConn, type HintRuntime } from './connection.ts';
+import type { HintPractitioner } from './schemas.ts';
+
+interface PractitionerWire {
+  [key: string]: string | null;
+  name: string | null;
+  email: string | null;
+  npi: string | null;
+}
+
+const TITLE = /^(Dr|Prof|Mr|Mrs|Ms|Mx)\.?\s+/i;
+const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+export function wireFromHint(p: HintPractitioner): PractitionerWire {
+  return { name: text(p.name), email: text(p.email), npi: text(p.npi?.number) };
+}
+
+export function wireFromCanonical(c: Json): PractitionerWire {
+  const name = [c.title, c.firstName, c.lastName].map(text).filter(Boolean).join(' ');
+  return { name: name || null, email: text(c.email), npi: text(c.npi) };
+}
+
+export function canonicalFromWire(w: PractitionerWire): Json {
+  const name = w.name ?? '';
+  const title = TITLE.exec(name)?.[0]?.trim() ?? null;
+  const words = name.replace(TITLE, '').trim().split(/\s+/).filter(Boolean);
+  const lastName = words.length > 1 ? words.pop()! : (words[0] ?? 'Unknown');
+  const firstName = words.length > 0 ? words.join(' ') : lastName;
+  return { title, firstName, lastName, email: w.email, npi: w.npi && /^\d{10}$/.test(w.npi) ? w.npi : null };
+}
+
+const key = (hc: HintConn, localId: string, remoteId: string) => ({
+  practiceId: hc.practiceId,
+  connectionId: hc.id,
+  entityKind: 'practitioner',
+  localId,
+  remoteId,
+});
+
+async function findLocal(rt: HintRuntime, hc: HintConn, p: HintPractitioner): Promise<string | undefined> {
+  const c = canonicalFromWire(wireFromHint(p));
+  const { rows } = await rt.deps.db.query(
+    `SELECT id FROM practitioners pr WHERE practice_id = $1 AND deleted_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'practitioner' AND l.local_id = pr.id)
+       AND (id::text = $3 OR (npi IS NOT NULL AND npi = $4) OR (lower(first_name) = lower($5) AND lower(last_name) = lower($6)))
+     ORDER BY (id::text = $3) DESC, (npi = $4) DESC LIMIT 1`,
+    [hc.practiceId, hc.id, p.integration_record_id ?? '', c.npi ?? '', c.firstName, c.lastName],
+  );
+  return rows[0]?.id;
+}
+
+export async function absorbPractitioner(
+  rt: HintRuntime,
+  hc: HintConn,
+  p: HintPractitioner,
+  destroyed = false,
+): Promise<'linked' | 'created' | 'updated' | 'unchanged' | 'stale' | 'skipped'> {
+  const { db } = rt.deps;
+  const wire = wireFromHint(p);
+  const hash = hashValues(wire);
+  const link = await findLink(db, hc.practiceId, hc.id, 'practitioner', { remoteId: p.id });
+  if (destroyed) {
+    if (link) await upsertLink(db, key(hc, link.localId, p.id), { remoteState: 'destroyed' });
+    return link ? 'updated' : 'skipped';
+  }
+  if (link) {
+    if (link.remoteVersion && p.updated_at && Date.parse(p.updated_at) < Date.parse(link.remoteVersion)) return 'stale';
+    if (hash === link.writtenHash || hash === link.readHash) return 'unchanged';
+    await updateRecord(db, writeContextOf(hc), practitioners, link.localId, canonicalFromWire(wire)).catch(
+      (e: unknown) => {
+        if (!(e instanceof NotFoundError)) throw e;
+      },
+    );
+    await upsertLink(db, key(hc, link.localId, p.id), {
+      status: 'synced',
+      readHash: hash,
+      remoteVersion: p.updated_at ?? null,
+      synced: true,
+    });
+    return 'updated';
+  }
+  const localId = await findLocal(rt, hc, p);
+  if (!localId && !hc.settings.createInTandem) return 'skipped';
+  const linked = await inTransaction(db, async (tx) => {
+    const id =
+      localId ?? String((await createRecord(db, writeContextOf(hc), practitioners, canonicalFromWire(wire), tx)).id);
+    await upsertLink(tx, key(hc, id, p.id), {
+      status: 'synced',
+      readHash: hash,
+      remoteVersion: p.updated_at ?? null,
+      synced: true,
+    });
+    return id;
+  });
+  if (p.integration_record_id !== linked) await savePractitioner(rt, hc, p.id, { integration_record_id: linked });
+  return localId ? 'linked' : 'created';
+}
+
+export async function pushPractitioner(
+  rt: HintRuntime,
+  hc: HintConn,
+  practitionerId: string,
+): Promise<'created' | 'updated' | 'unchanged' | 'skipped' | 'errored'> {
+  const { db } = rt.deps;
+  let canonical: Json;
+  try {
+    canonical = await getRecord(db, hc.practiceId, practitioners, practitionerId);
+  } catch (e) {
+    if (e instanceof NotFoundError) return 'skipped';
+    throw e;
+  }
+  const link = await findLink(db, hc.practiceId, hc.id, 'practitioner', { localId: practitionerId });
+  if (link?.remoteState === 'destroyed' || (!link && !hc.settings.createInHint)) return 'skipped';
+  const wire = wireFromCanonical(canonical);
+  const hash = hashValues(wire);
+  if (link && (hash === link.writtenHash || hash === link.readHash)) return 'unchanged';
+  const body = {
+    name: wire.name,
+    email: wire.email,
+    ...(wire.npi ? { npi: { number: wire.npi } } : {}),
+    integration_record_id: practitionerId,
+  };
+  try {
+    const saved = await savePractitioner(rt, hc, link?.remoteId ?? null, body);
+    await upsertLink(db, key(hc, practitionerId, saved.id), {
+      status: 'synced',
+      errorMessage: null,
+      writtenHash: hash,
+      remoteVersion: saved.updated_at ?? null,
+      synced: true,
+    });
+    return link ? 'updated' : 'created';
+  } catch (error) {
+    if (!(error instanceof HintApiError) || error.retryable) throw error;
+    if (link)
+      await upsertLink(db, key(hc, practitionerId, link.remoteId), {
+        status: 'errored',
+        errorMessage: `Hint refused the practitioner (${error.status})`,
+      });
+    await writeLog(db, hc.practiceId, {
+      level: 'error',
+      message: `practitioner cannot sync with Hint (${error.status})`,
+      connectionId: hc.id,
+      entityKind: 'practitioner',
+      entityId: practitionerId,
+    });
+    return 'errored';
+  }
+}
