@@ -4,7 +4,7 @@
 import type { ConnectorFactory } from '../types.ts';
 import { fanOutTargets } from './fanout.ts';
 import { connectorTasks } from './jobs.ts';
-import { startPoller } from './poller.ts';
+import { startPoller } from './inbound-poller.ts';
 import { healthengineApiRoutes } from './routes.ts';
 import { startHealthengineSandbox } from './sandbox.ts';
 import { webhookRoutes } from './webhooks.ts';

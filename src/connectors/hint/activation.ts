@@ -19,9 +19,9 @@ import {
   exchangeCode,
   findIntegration,
   getPractice,
-} from './api.ts';
+} from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import { forgetConn, type HintConn, type HintRuntime } from './runtime.ts';
+import { forgetConn, type HintConn, type HintRuntime } from './connection.ts';
 
 export const WEBHOOK_PATH = '/webhooks/hint';
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
 import { listConnections } from '../../db/connections.ts';
 import { startInitialSync } from './initial-sync.ts';
-import type { HintRuntime } from './runtime.ts';
+import type { HintRuntime } from './connection.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/hint/index.ts');
 

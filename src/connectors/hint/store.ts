@@ -2,7 +2,7 @@
 // are stored by the hub's InboxWriter; inbox-drain.ts turns inbox rows into jobs.
 import { upsertLink, type Link, type LinkKey, type LinkPatch } from '../../db/links.ts';
 import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
-import type { Snapshot } from './merge.ts';
+import type { Snapshot } from './mapping-merge.ts';
 import { isUuid } from '../../core/ids.ts';
 
 export async function readSnapshot(db: Queryable, linkId: string): Promise<Snapshot | null> {

@@ -6,11 +6,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ValidationError } from '../../core/errors.ts';
 import { findConnectionByRemoteAccount, type Connection } from '../../db/connections.ts';
 import { activateWithCode, WEBHOOK_PATH } from './activation.ts';
-import type { HintRuntime } from './runtime.ts';
+import type { HintRuntime } from './connection.ts';
 import { useConnectSession } from './store.ts';
 import { InboxWriter } from '../../db/inbox.ts';
 import { parseWebhook, verifySignature } from './webhooks.ts';
-import { drainerWaker } from './inbox-drain.ts';
+import { drainerWaker } from './inbound-drain.ts';
 
 export const SESSION_COOKIE = 'tandem_hint_connect';
 const CODE = /^[0-9A-Za-z_-]{4,200}$/;

@@ -8,8 +8,8 @@ import { getConnection, updateConnection, type Connection } from '../../db/conne
 import { parseOrThrow } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { activateWithCode, activateWithToken, deactivate, integrationPageUrl, WEBHOOK_PATH } from './activation.ts';
-import { SESSION_COOKIE } from './public-routes.ts';
-import { forgetConn, loadConn, type HintRuntime } from './runtime.ts';
+import { SESSION_COOKIE } from './activation-routes.ts';
+import { forgetConn, loadConn, type HintRuntime } from './connection.ts';
 import { applySettingsPatch, readSettings, settingsPatchSchema } from './settings.ts';
 import { createConnectSession } from './store.ts';
 import { startInitialSync } from './initial-sync.ts';
