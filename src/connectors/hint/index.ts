@@ -30,6 +30,7 @@ const createHintConnector: ConnectorFactory = (deps) => {
       );
       for (const r of rows) await wakeDrainer(deps.db, r.practice_id, r.id);
     },
+    wakeInbox: (practiceId, connectionId) => wakeDrainer(deps.db, practiceId, connectionId),
     hasRealCredentials: () =>
       Boolean(
         deps.config.hint.partnerApiKey ||
