@@ -18,6 +18,7 @@ import { connectionRoutes } from './http/routes/connections.ts';
 import { sandboxRoutes } from './http/routes/sandbox.ts';
 import { createHealthProbe } from './http/routes/health.ts';
 import { matchReviewRoutes } from './http/routes/match-reviews.ts';
+import { inboxRoutes } from './http/routes/inbox.ts';
 import { startSandboxes } from './sandbox.ts';
 import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
 
@@ -78,6 +79,10 @@ export async function startTandem(
       api: async (api) => {
         await api.register(connectionRoutes, { db: database.db });
         await api.register(sandboxRoutes, { sandboxes: () => sandboxes });
+        await api.register(inboxRoutes, {
+          db: database.db,
+          wake: async (c) => connectors.find((x) => x.system === c.system)?.wakeInbox?.(c.practiceId, c.id),
+        });
         await api.register(matchReviewRoutes, { db: database.db, taskNames: new Set(Object.keys(handlers)) });
         for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
       },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulators/hint/index.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/types.ts';
 import { HintApiError, HintClient } from '../../src/connectors/hint/client.ts';
-import { backoffMs, RequestSpacer } from '../../src/connectors/hint/rate-limit.ts';
+import { backoffMs, RequestSpacer } from '../../src/connectors/hint/client-rate-limit.ts';
 
 let emulator: RunningEmulator;
 let token: string;

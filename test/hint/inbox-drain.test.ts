@@ -3,11 +3,11 @@
 // older version — are settled without a job, while anything new still gets one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { drainInboxTask } from '../../src/connectors/hint/inbox-drain.ts';
+import { drainInboxTask } from '../../src/connectors/hint/inbound-drain.ts';
 import { hintValues, snapshotOf } from '../../src/connectors/hint/inbound-patient.ts';
 import { staffFacts } from '../../src/connectors/hint/mapping.ts';
-import { hashValues } from '../../src/connectors/hint/merge.ts';
-import { createRuntime, webLinkOf, type HintRuntime } from '../../src/connectors/hint/runtime.ts';
+import { hashValues } from '../../src/connectors/hint/mapping-merge.ts';
+import { createRuntime, webLinkOf, type HintRuntime } from '../../src/connectors/hint/connection.ts';
 import { readSettings } from '../../src/connectors/hint/settings.ts';
 import { createConnection } from '../../src/db/connections.ts';
 import { upsertLink } from '../../src/db/links.ts';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatch } from '../../src/db/batches.ts';
 import { runInitialSync } from '../../src/connectors/hint/initial-sync.ts';
-import { createRuntime } from '../../src/connectors/hint/runtime.ts';
+import { createRuntime } from '../../src/connectors/hint/connection.ts';
 import { createLogger } from '../../src/logger.ts';
 import { loadOrCreateSecretKey, SecretBox } from '../../src/security/secrets.ts';
 import { startHintWorld, waitFor, type HintWorld } from './support.ts';

@@ -1,8 +1,8 @@
 // The pure pieces: field-level merge decisions and the wire conversions.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PATIENT_MAPPING, type FieldRule } from '../../src/connectors/hint/fields.ts';
+import { DEFAULT_PATIENT_MAPPING, type FieldRule } from '../../src/connectors/hint/mapping-fields.ts';
 import { canonicalWire, decodeWire, hintWire, staffFacts } from '../../src/connectors/hint/mapping.ts';
-import { hashValues, mergeInbound, planOutbound } from '../../src/connectors/hint/merge.ts';
+import { hashValues, mergeInbound, planOutbound } from '../../src/connectors/hint/mapping-merge.ts';
 
 const rule = (canonical: string): FieldRule => DEFAULT_PATIENT_MAPPING.find((r) => r.canonical === canonical)!;
 const email = rule('email');

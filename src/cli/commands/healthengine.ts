@@ -2,7 +2,7 @@
 // `tandem healthengine list [--practice <id>] [--json]`. The resync is queued as jobs; the
 // running Tandem's workers send it (configuration, and/or every day of the availability window).
 import { getConnectionById, listConnections } from '../../db/connections.ts';
-import { requestResync } from '../../connectors/healthengine/sync.ts';
+import { requestResync } from '../../connectors/healthengine/activation.ts';
 import { parseFlags } from '../args.ts';
 import { print, withDatabase } from '../context.ts';
 import { CliError } from '../errors.ts';

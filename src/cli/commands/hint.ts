@@ -1,6 +1,6 @@
 // `tandem hint migrate-legacy-ids --connection <id> [--dry-run] [--json]`
-import { cliConnection } from '../../connectors/hint/cli-runtime.ts';
-import { migrateLegacyIds } from '../../connectors/hint/legacy-ids.ts';
+import { cliConnection } from '../../connectors/hint/cli.ts';
+import { migrateLegacyIds } from '../../connectors/hint/cli-legacy-ids.ts';
 import { parseFlags } from '../args.ts';
 import { print, withDatabase } from '../context.ts';
 import { CliError } from '../errors.ts';

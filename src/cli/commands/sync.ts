@@ -3,7 +3,7 @@
 // `tandem batch` and the API meanwhile.
 import { createBatch, getBatch } from '../../db/batches.ts';
 import { runInitialSync } from '../../connectors/hint/initial-sync.ts';
-import { cliConnection } from '../../connectors/hint/cli-runtime.ts';
+import { cliConnection } from '../../connectors/hint/cli.ts';
 import { parseFlags } from '../args.ts';
 import { print, withDatabase } from '../context.ts';
 import { CliError } from '../errors.ts';

@@ -5,13 +5,13 @@ import type { EnqueueOptions, JobPayloads, TaskContext, TaskHandler, TaskHandler
 import type { ConnectorDeps } from '../types.ts';
 import { HealthengineConsentError, HealthengineError } from './client.ts';
 import { clientFor, ConnectionGoneError, loadConnection, type LoadedConnection } from './connection.ts';
-import { publishAvailability } from './availability-publish.ts';
-import { pushAppointmentChange } from './booking-changes.ts';
-import { publishConfiguration } from './config-publish.ts';
-import { loadPublishedConfig } from './data.ts';
+import { publishAvailability } from './outbound-availability.ts';
+import { pushAppointmentChange } from './inbound-booking-changes.ts';
+import { publishConfiguration } from './outbound-config.ts';
+import { loadPublishedConfig } from './outbound-data.ts';
 import { refreshHealth } from './health.ts';
-import { ensureSubscription, linkConnection, markConsentNeeded } from './linking.ts';
-import { processRequests, republish } from './requests.ts';
+import { ensureSubscription, linkConnection, markConsentNeeded } from './activation-link.ts';
+import { processRequests, republish } from './inbound.ts';
 import { getState, setState } from './store.ts';
 
 interface ConnectionJob {

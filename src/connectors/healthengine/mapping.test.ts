@@ -9,7 +9,7 @@ import {
   toPmsAppointmentTypes,
   toPmsResources,
 } from './mapping.ts';
-import { isLive } from './live-hours.ts';
+import { isLive } from './inbound-live-hours.ts';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const R1 = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';

@@ -15,7 +15,7 @@ import {
   newWebhookSecret,
   requestLink,
   requestResync,
-} from './sync.ts';
+} from './activation.ts';
 
 const practiceIdField = z
   .string()

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { createConnection, listConnections, setCredentials, updateConnection } from '../../db/connections.ts';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
 import { settingsSchema, type StoredCredentials } from './connection.ts';
-import { seedDemoClinic } from './demo-clinic.ts';
-import { newWebhookSecret, requestLink } from './sync.ts';
+import { seedDemoClinic } from './sandbox-clinic.ts';
+import { newWebhookSecret, requestLink } from './activation.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/healthengine/index.ts');
 

@@ -3,7 +3,7 @@
 // backoff and jitter (Retry-After honoured when present), a timeout on every call, and a
 // guarantee that the legacy import_id / import_source / external_link_id never leave Tandem.
 import type { z } from 'zod';
-import { backoffMs, RequestSpacer } from './rate-limit.ts';
+import { backoffMs, RequestSpacer } from './client-rate-limit.ts';
 import { hintErrorSchema } from './schemas.ts';
 
 export const LEGACY_FIELDS = ['import_id', 'import_source', 'external_link_id'] as const;

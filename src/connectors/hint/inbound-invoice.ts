@@ -8,9 +8,9 @@ import { findLink, upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { invoices } from '../../db/records/kinds.ts';
 import { getRecord, updateRecord, type Json } from '../../db/records/repository.ts';
-import { getInvoice } from './invoice-api.ts';
-import { paymentFactsOf, statusToTake } from './invoice-mapping.ts';
-import { writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
+import { getInvoice } from './client-invoices.ts';
+import { paymentFactsOf, statusToTake } from './mapping-invoice.ts';
+import { writeContextOf, type HintConn, type HintRuntime } from './connection.ts';
 import type { HintInvoice } from './schemas.ts';
 
 export type InvoiceAbsorb = 'merged' | 'unchanged' | 'stale' | 'unlinked' | 'errored';

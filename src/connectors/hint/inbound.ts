@@ -13,9 +13,9 @@ import { deactivate } from './activation.ts';
 import { absorbInvoice } from './inbound-invoice.ts';
 import { absorbPatient, keyOf } from './inbound-patient.ts';
 import { staffFacts } from './mapping.ts';
-import { absorbPractitioner } from './practitioners.ts';
-import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from './staff-facts.ts';
-import { forgetConn, loadConn, writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
+import { absorbPractitioner } from './outbound-practitioner.ts';
+import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from './inbound-facts.ts';
+import { forgetConn, loadConn, writeContextOf, type HintConn, type HintRuntime } from './connection.ts';
 import {
   hintInvoiceSchema,
   hintMembershipSchema,

@@ -2,12 +2,12 @@
 // and practitioner sync with echo suppression and field-level merge, errors surfaced on both
 // sides, staff facts, initial sync as a batch, reconciliation, and sandbox mode.
 import type { ConnectorFactory } from '../types.ts';
-import { apiRoutes } from './api-routes.ts';
+import { apiRoutes } from './routes.ts';
 import { hintFanOut, hintTasks } from './jobs.ts';
-import { publicRoutes } from './public-routes.ts';
-import { createRuntime } from './runtime.ts';
+import { publicRoutes } from './activation-routes.ts';
+import { createRuntime } from './connection.ts';
 import { startHintSandbox } from './sandbox.ts';
-import { wakeDrainer } from './inbox-drain.ts';
+import { wakeDrainer } from './inbound-drain.ts';
 
 const createHintConnector: ConnectorFactory = (deps) => {
   const rt = createRuntime(deps);
@@ -30,6 +30,7 @@ const createHintConnector: ConnectorFactory = (deps) => {
       );
       for (const r of rows) await wakeDrainer(deps.db, r.practice_id, r.id);
     },
+    wakeInbox: (practiceId, connectionId) => wakeDrainer(deps.db, practiceId, connectionId),
     hasRealCredentials: () =>
       Boolean(
         deps.config.hint.partnerApiKey ||

@@ -5,19 +5,19 @@ import type { TaskHandlers } from '../../jobs/types.ts';
 import type { FanOutItem, FanOutTarget } from '../../jobs/fanout.ts';
 import type { Tx } from '../../db/pool.ts';
 import { enqueueMany, type JobToAdd } from '../../jobs/queue.ts';
-import { getPatient } from './api.ts';
+import { getPatient } from './client-endpoints.ts';
 import { findLink } from '../../db/links.ts';
-import { createFromHint } from './link-patient.ts';
+import { createFromHint } from './inbound-patient-link.ts';
 import { absorbPatient, pushJob } from './inbound-patient.ts';
 import { processEvent } from './inbound.ts';
-import { drainInboxTask } from './inbox-drain.ts';
+import { drainInboxTask } from './inbound-drain.ts';
 import { initialSyncTask } from './initial-sync.ts';
 import { pushPatient } from './outbound-patient.ts';
-import { enqueueInvoicePush } from './invoice-fanout.ts';
+import { enqueueInvoicePush } from './fanout.ts';
 import { pushInvoice } from './outbound-invoice.ts';
-import { pushPractitioner } from './practitioners.ts';
-import { reconcileTask } from './reconcile.ts';
-import { loadConn, type HintRuntime } from './runtime.ts';
+import { pushPractitioner } from './outbound-practitioner.ts';
+import { reconcileTask } from './inbound-reconcile.ts';
+import { loadConn, type HintRuntime } from './connection.ts';
 
 declare module '../../jobs/types.ts' {
   interface JobPayloads {

@@ -2,7 +2,7 @@
 // connection's field rules. Values are compared in one "wire" form (as Hint holds them,
 // normalised), so "did this field change?" means the same thing in both directions.
 import type { Json } from '../../db/records/repository.ts';
-import { CANONICAL_PATIENT_FIELDS, type FieldKind, type FieldRule, HINT_PATIENT_FIELDS } from './fields.ts';
+import { CANONICAL_PATIENT_FIELDS, type FieldKind, type FieldRule, HINT_PATIENT_FIELDS } from './mapping-fields.ts';
 import type { HintPatient } from './schemas.ts';
 
 export type Wire = string | null | { number: string; type: string }[];

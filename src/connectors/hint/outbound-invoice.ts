@@ -19,12 +19,12 @@ import {
   getInvoice,
   invoiceAction,
   patchInvoice,
-} from './invoice-api.ts';
-import { chargesOf, sameCharges, statusFromHint, wanted, type ChargeBody } from './invoice-mapping.ts';
-import { reasonFromHint } from './link-state.ts';
-import { hashValues } from './merge.ts';
-import { practitionerResolver } from './resolver.ts';
-import type { HintConn, HintRuntime } from './runtime.ts';
+} from './client-invoices.ts';
+import { chargesOf, sameCharges, statusFromHint, wanted, type ChargeBody } from './mapping-invoice.ts';
+import { reasonFromHint } from './outbound-errors.ts';
+import { hashValues } from './mapping-merge.ts';
+import { practitionerResolver } from './mapping-resolver.ts';
+import type { HintConn, HintRuntime } from './connection.ts';
 import type { HintInvoice } from './schemas.ts';
 
 export type InvoicePushResult = 'created' | 'updated' | 'unchanged' | 'errored' | 'skipped';

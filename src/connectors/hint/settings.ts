@@ -9,7 +9,7 @@ import {
   HINT_PATIENT_FIELDS,
   type CanonicalField,
   type HintField,
-} from './fields.ts';
+} from './mapping-fields.ts';
 
 const canonicalField = z.enum(Object.keys(CANONICAL_PATIENT_FIELDS) as [CanonicalField, ...CanonicalField[]]);
 const hintField = z.enum(Object.keys(HINT_PATIENT_FIELDS) as [HintField, ...HintField[]]);

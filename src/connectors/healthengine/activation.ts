@@ -6,7 +6,7 @@ import type { Queryable } from '../../db/pool.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { ConnectorDeps } from '../types.ts';
 import { clientFor, type LoadedConnection, type StoredCredentials } from './connection.ts';
-import { dropSubscription } from './linking.ts';
+import { dropSubscription } from './activation-link.ts';
 import { forgetPublished } from './store.ts';
 
 export const newWebhookSecret = () => randomBytes(24).toString('base64url');

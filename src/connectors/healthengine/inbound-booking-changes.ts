@@ -9,7 +9,7 @@ import { appointments } from '../../db/records/kinds.ts';
 import { getRecord, updateRecord } from '../../db/records/repository.ts';
 import { HealthengineError, type HealthengineClient } from './client.ts';
 import { writeContext, type LoadedConnection } from './connection.ts';
-import { BOOKING_LINK } from './bookings.ts';
+import { BOOKING_LINK } from './inbound-booking.ts';
 import type { WireAppointmentChangesRequest, WireBookingUpdate } from './schemas.ts';
 
 export type ChangeOutcome = {

@@ -7,10 +7,10 @@ import { practitioners } from '../../db/records/kinds.ts';
 import { createRecord, getRecord, updateRecord, type Json } from '../../db/records/repository.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { writeLog } from '../../db/logs.ts';
-import { savePractitioner } from './api.ts';
+import { savePractitioner } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import { hashValues } from './merge.ts';
-import { writeContextOf, type HintConn, type HintRuntime } from './runtime.ts';
+import { hashValues } from './mapping-merge.ts';
+import { writeContextOf, type HintConn, type HintRuntime } from './connection.ts';
 import type { HintPractitioner } from './schemas.ts';
 
 interface PractitionerWire {

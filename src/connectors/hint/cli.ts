@@ -6,7 +6,7 @@ import { getConnectionById } from '../../db/connections.ts';
 import type { Db } from '../../db/pool.ts';
 import { createLogger } from '../../logger.ts';
 import { loadOrCreateSecretKey, SecretBox } from '../../security/secrets.ts';
-import { createRuntime, loadConn, type HintConn, type HintRuntime } from './runtime.ts';
+import { createRuntime, loadConn, type HintConn, type HintRuntime } from './connection.ts';
 
 export async function cliRuntime(config: Config, db: Db): Promise<HintRuntime> {
   const secrets = new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home));

@@ -4,7 +4,7 @@ import type { BatchItem } from '../../db/batches.ts';
 import { findLink } from '../../db/links.ts';
 import { matchPatient } from '../../db/patient-matching.ts';
 import { absorbPatient } from './inbound-patient.ts';
-import { linkUnlinkedPatient, matchRecordOf } from './link-patient.ts';
+import { linkUnlinkedPatient, matchRecordOf } from './inbound-patient-link.ts';
 import type { Run } from './initial-sync.ts';
 import type { HintPatient } from './schemas.ts';
 import { isUuid } from '../../core/ids.ts';

@@ -2,8 +2,8 @@
 // may be our integration_record_id: Hint resolves it as an alias.
 import { z } from 'zod';
 import { HintApiError } from './client.ts';
-import type { Page } from './api.ts';
-import type { HintConn, HintRuntime } from './runtime.ts';
+import type { Page } from './client-endpoints.ts';
+import type { HintConn, HintRuntime } from './connection.ts';
 import { hintInvoiceSchema, type HintInvoice } from './schemas.ts';
 
 const BASE = '/provider/customer_invoices';

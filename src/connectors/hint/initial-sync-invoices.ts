@@ -8,7 +8,7 @@ import { findLink } from '../../db/links.ts';
 import { isUuid } from '../../core/ids.ts';
 import { HintApiError } from './client.ts';
 import { absorbInvoice } from './inbound-invoice.ts';
-import { listInvoices } from './invoice-api.ts';
+import { listInvoices } from './client-invoices.ts';
 import { pushInvoice } from './outbound-invoice.ts';
 import type { Run } from './initial-sync.ts';
 import type { HintInvoice } from './schemas.ts';

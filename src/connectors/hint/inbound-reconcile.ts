@@ -6,15 +6,15 @@
 // (and, when the practice bills through Tandem, the invoice's payment facts).
 import { getConnection, updateConnection } from '../../db/connections.ts';
 import { enqueue } from '../../jobs/queue.ts';
-import { wakeDrainer } from './inbox-drain.ts';
+import { wakeDrainer } from './inbound-drain.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
-import { listMemberships, listPatients, listPractitioners, type Page } from './api.ts';
+import { listMemberships, listPatients, listPractitioners, type Page } from './client-endpoints.ts';
 import { absorbInvoice } from './inbound-invoice.ts';
 import { absorbPatient } from './inbound-patient.ts';
-import { listInvoices } from './invoice-api.ts';
-import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from './staff-facts.ts';
-import { absorbPractitioner } from './practitioners.ts';
-import { loadConn, type HintConn, type HintRuntime } from './runtime.ts';
+import { listInvoices } from './client-invoices.ts';
+import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from './inbound-facts.ts';
+import { absorbPractitioner } from './outbound-practitioner.ts';
+import { loadConn, type HintConn, type HintRuntime } from './connection.ts';
 
 const PAGE = 100;
 /** Re-read a little before the cursor: a record saved in the same instant as the last one seen is not missed. */

@@ -3,7 +3,7 @@
 // from the snapshot; when both changed it differently, the connection's policy decides
 // (default: the most recent change wins; Hint always wins the fields it owns).
 import { createHash } from 'node:crypto';
-import { readsFromHint, writesToHint, type FieldRule } from './fields.ts';
+import { readsFromHint, writesToHint, type FieldRule } from './mapping-fields.ts';
 import type { Wire } from './mapping.ts';
 
 export type Snapshot = Record<string, Wire>;

@@ -6,10 +6,10 @@ import { writeLog } from '../../db/logs.ts';
 import type { ConnectorDeps } from '../types.ts';
 import { HealthengineConsentError, HealthengineError, type HealthengineClient } from './client.ts';
 import { clientFor, type LoadedConnection } from './connection.ts';
-import { publishAvailability } from './availability-publish.ts';
-import { publishConfiguration } from './config-publish.ts';
-import { loadPublishedConfig } from './data.ts';
-import { heTimestamp } from './live-hours.ts';
+import { publishAvailability } from './outbound-availability.ts';
+import { publishConfiguration } from './outbound-config.ts';
+import { loadPublishedConfig } from './outbound-data.ts';
+import { heTimestamp } from './inbound-live-hours.ts';
 import { forgetPublished, getState, setState } from './store.ts';
 
 const SUBSCRIPTION_HOURS = 24;

@@ -4,9 +4,9 @@
 // patient on the next initial sync or reconciliation.
 // Reads the legacy fields, never writes them: the client refuses to send them at all.
 import { writeLog } from '../../db/logs.ts';
-import { listPatients, patchPatient } from './api.ts';
+import { listPatients, patchPatient } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import type { HintConn, HintRuntime } from './runtime.ts';
+import type { HintConn, HintRuntime } from './connection.ts';
 
 export interface LegacyMigration {
   scanned: number;

@@ -14,7 +14,7 @@ import type { Db } from '../../db/pool.ts';
 import { writeLog } from '../../db/logs.ts';
 import type { HealthengineClient } from './client.ts';
 import type { LoadedConnection } from './connection.ts';
-import { engineResources, loadBusy, loadPublishedConfig } from './data.ts';
+import { engineResources, loadBusy, loadPublishedConfig } from './outbound-data.ts';
 import { toSnapshot } from './mapping.ts';
 import { publishedHashes, savePublished } from './store.ts';
 

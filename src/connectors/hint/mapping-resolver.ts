@@ -1,9 +1,9 @@
 // Prefetches the practitioner links one patient needs, so mapping stays pure.
 import type { Queryable } from '../../db/pool.ts';
 import type { PractitionerResolver } from './mapping.ts';
-import type { HintConn, HintRuntime } from './runtime.ts';
-import { getPractitioner } from './api.ts';
-import { absorbPractitioner } from './practitioners.ts';
+import type { HintConn, HintRuntime } from './connection.ts';
+import { getPractitioner } from './client-endpoints.ts';
+import { absorbPractitioner } from './outbound-practitioner.ts';
 
 export async function practitionerResolver(
   db: Queryable,

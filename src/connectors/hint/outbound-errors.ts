@@ -3,9 +3,9 @@
 // log. Reasons name fields and rules only, never values (no PHI).
 import { upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
-import { patchPatient } from './api.ts';
+import { patchPatient } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import type { HintConn, HintRuntime } from './runtime.ts';
+import type { HintConn, HintRuntime } from './connection.ts';
 
 /** Hint's validation messages name fields ("Validation failed: First name can't be blank"); anything else is summarised. */
 export function reasonFromHint(error: HintApiError): string {

@@ -6,7 +6,7 @@ import type { Db } from '../../db/pool.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { settingsSchema } from './connection.ts';
 import { processOptions } from './jobs.ts';
-import { isLive } from './live-hours.ts';
+import { isLive } from './inbound-live-hours.ts';
 
 const TICK_MS = 1000;
 const MAX_BACKOFF_MS = 300_000;

@@ -14,7 +14,7 @@ import { createRecord, getRecord } from '../../db/records/repository.ts';
 import type { MatchResult } from '../../core/matching/index.ts';
 import { HealthengineError, type HealthengineClient } from './client.ts';
 import { writeContext, type LoadedConnection } from './connection.ts';
-import { engineResources, loadBusy, type PublishedConfig } from './data.ts';
+import { engineResources, loadBusy, type PublishedConfig } from './outbound-data.ts';
 import { hubTypeIdOf, incomingPatient, parseLocalDateTime, type IncomingPatient } from './mapping.ts';
 import type { WireBooking } from './schemas.ts';
 

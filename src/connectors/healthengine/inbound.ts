@@ -5,11 +5,11 @@
 import type { TaskContext } from '../../jobs/types.ts';
 import type { ConnectorDeps } from '../types.ts';
 import { clientFor, type LoadedConnection } from './connection.ts';
-import { publishAvailability } from './availability-publish.ts';
-import { handleAppointmentChanges, handleBookingUpdate } from './booking-changes.ts';
-import { handleBooking } from './bookings.ts';
-import { publishConfiguration } from './config-publish.ts';
-import { loadPublishedConfig } from './data.ts';
+import { publishAvailability } from './outbound-availability.ts';
+import { handleAppointmentChanges, handleBookingUpdate } from './inbound-booking-changes.ts';
+import { handleBooking } from './inbound-booking.ts';
+import { publishConfiguration } from './outbound-config.ts';
+import { loadPublishedConfig } from './outbound-data.ts';
 import { refreshHealth } from './health.ts';
 import {
   appointmentChangesRequestSchema,

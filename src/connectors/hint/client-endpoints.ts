@@ -1,7 +1,7 @@
 // Hint's endpoints the connector calls, typed, all through the one client.
 import { z } from 'zod';
 import { HintApiError } from './client.ts';
-import type { HintConn, HintRuntime } from './runtime.ts';
+import type { HintConn, HintRuntime } from './connection.ts';
 import {
   hintMembershipSchema,
   hintPatientSchema,

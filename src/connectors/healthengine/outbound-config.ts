@@ -2,7 +2,7 @@
 // then the full appointment-type snapshot (a snapshot replaces the whole set: missing = deleted).
 import type { HealthengineClient } from './client.ts';
 import type { HealthengineSettings } from './connection.ts';
-import type { PublishedConfig } from './data.ts';
+import type { PublishedConfig } from './outbound-data.ts';
 import { toLivenessContract, toPmsAppointmentTypes, toPmsResources } from './mapping.ts';
 
 export async function publishConfiguration(

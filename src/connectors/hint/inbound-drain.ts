@@ -10,7 +10,7 @@ import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
 import { DEFAULT_MAX_ATTEMPTS, enqueue, enqueueMany } from '../../jobs/queue.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { changesNothing } from './inbound-patient.ts';
-import { loadConn, type HintRuntime } from './runtime.ts';
+import { loadConn, type HintRuntime } from './connection.ts';
 import { hintPatientSchema } from './schemas.ts';
 
 const BATCH = 1000;

@@ -2,9 +2,9 @@
 // Hint's patient record, but changes with memberships and invoices that carry no patient
 // event. These refresh it: the patients a membership or an invoice concerns are re-read.
 import { findLinksByRemoteId } from '../../db/links.ts';
-import { getPatient } from './api.ts';
+import { getPatient } from './client-endpoints.ts';
 import { absorbPatient } from './inbound-patient.ts';
-import type { HintConn, HintRuntime } from './runtime.ts';
+import type { HintConn, HintRuntime } from './connection.ts';
 import type { HintInvoice, HintMembership } from './schemas.ts';
 
 export const patientsOfMembership = (m: HintMembership): (string | undefined)[] => [
