@@ -137,7 +137,7 @@ describe('CRUD', () => {
       body: '{"LastName":',
     });
     expect(notJson.status).toBe(400);
-    expect((await notJson.json())[0].errorCode).toBe('JSON_PARSER_ERROR');
+    expect(((await notJson.json()) as any)[0].errorCode).toBe('JSON_PARSER_ERROR');
   });
 
   it('upserts by external id: 201 created, 200 updated, DUPLICATE_VALUE on a second contact with the same id', async () => {
@@ -254,7 +254,7 @@ describe('rules, limits and faults', () => {
         })
       ).json()
     ).access_token;
-    const created = await (
+    const created: any = await (
       await fetch(`${h.url}/services/data/v62.0/sobjects/Contact`, {
         method: 'POST',
         headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
@@ -269,7 +269,7 @@ describe('rules, limits and faults', () => {
       });
     const locked = await patch('{"FirstName":"A"}');
     expect(locked.status).toBe(400);
-    expect((await locked.json())[0].errorCode).toBe('UNABLE_TO_LOCK_ROW');
+    expect(((await locked.json()) as any)[0].errorCode).toBe('UNABLE_TO_LOCK_ROW');
     expect((await patch('{"FirstName":"A"}')).status).toBe(204);
   });
 });

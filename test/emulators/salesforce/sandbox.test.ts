@@ -22,9 +22,9 @@ describe('Salesforce sandbox', () => {
     expect(sandbox.status).toBe(200);
     const url: string = sandbox.body.salesforce.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const creds = await (await fetch(`${url}/_emulator/credentials`)).json();
+    const creds: any = await (await fetch(`${url}/_emulator/credentials`)).json();
     expect(creds.instanceUrl).toBe(url);
-    const versions = await (await fetch(`${url}/services/data/`)).json();
+    const versions: any = await (await fetch(`${url}/services/data/`)).json();
     expect(versions.at(-1)).toEqual({ label: "Summer '26", url: '/services/data/v67.0', version: '67.0' });
   });
 });
