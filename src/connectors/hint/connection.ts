@@ -11,6 +11,8 @@ export interface HintEnv {
   apiUrl: string;
   partnerApiKey: string | undefined;
   webhookSecret: string | undefined;
+  /** Origins that may frame the embedded app (the emulator's is added in sandbox mode). */
+  appOrigins: string[];
 }
 
 export interface HintRuntime {
@@ -36,6 +38,7 @@ export function createRuntime(deps: ConnectorDeps): HintRuntime {
     apiUrl: deps.config.hint.apiUrl,
     partnerApiKey: deps.config.hint.partnerApiKey,
     webhookSecret: deps.config.hint.webhookSecret,
+    appOrigins: [...deps.config.hint.appOrigins],
   };
   return { deps, env, client: new HintClient({ baseUrl: () => env.apiUrl }) };
 }
