@@ -15,6 +15,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { consoleRoutes } from './console.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'bodyLimitBytes'>;
@@ -22,6 +23,8 @@ export interface AppDeps {
   logger: Logger | false;
   health: HealthProbe;
   bootstrap?: AuthOptions['bootstrap'];
+  /** The built console (dist/web) to serve at `/`; none in API-only tests. */
+  consoleDir?: string;
   /** Routes added by connectors and sandbox mode; `api` ones are authenticated. */
   extensions?: { api?: (scope: FastifyInstance) => Promise<void>; public?: (app: FastifyInstance) => Promise<void> };
 }
@@ -56,5 +59,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   if (deps.extensions?.public) await deps.extensions.public(app);
+  if (deps.consoleDir) await app.register(consoleRoutes, { dir: deps.consoleDir });
   return app;
 }
