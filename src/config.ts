@@ -16,6 +16,7 @@ const envSchema = z.object({
   TANDEM_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   TANDEM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   TANDEM_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
+  TANDEM_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   HINT_API_URL: optionalUrl,
   HINT_PARTNER_API_KEY: z.string().optional(),
   HINT_WEBHOOK_SECRET: z.string().optional(),
@@ -50,6 +51,8 @@ export interface Config {
   workerConcurrency: number;
   bodyLimitBytes: number;
   sandbox: 'auto' | 'on' | 'off';
+  /** Console sessions end after this many minutes without a request. */
+  sessionIdleMinutes: number;
   hint: { apiUrl: string; partnerApiKey: string | undefined; webhookSecret: string | undefined; appOrigins: string[] };
   healthengine: { apiUrl: string; apiKey: string | undefined; userAgent: string };
 }
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: e.TANDEM_WORKER_CONCURRENCY,
     bodyLimitBytes: e.TANDEM_BODY_LIMIT_BYTES,
     sandbox: e.TANDEM_SANDBOX,
+    sessionIdleMinutes: e.TANDEM_SESSION_IDLE_MINUTES,
     hint: {
       apiUrl: e.HINT_API_URL ?? 'https://api.hint.com',
       partnerApiKey: e.HINT_PARTNER_API_KEY,
