@@ -21,6 +21,8 @@ import { connectionRoutes } from './http/routes/connections.ts';
 import { sandboxRoutes } from './http/routes/sandbox.ts';
 import { createHealthProbe } from './http/routes/health.ts';
 import { matchReviewRoutes } from './http/routes/match-reviews.ts';
+import { overviewRoutes } from './http/routes/overview.ts';
+import { patientConsoleRoutes } from './http/routes/patient-console.ts';
 import { inboxRoutes } from './http/routes/inbox.ts';
 import { startSandboxes } from './sandbox.ts';
 import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
@@ -90,6 +92,8 @@ export async function startTandem(
           wake: async (c) => connectors.find((x) => x.system === c.system)?.wakeInbox?.(c.practiceId, c.id),
         });
         await api.register(matchReviewRoutes, { db: database.db, taskNames: new Set(Object.keys(handlers)) });
+        await api.register(overviewRoutes, { db: database.db });
+        await api.register(patientConsoleRoutes, { db: database.db, fanOut: connectors.flatMap((c) => c.fanOut) });
         for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
       },
       public: async (app) => {
