@@ -221,6 +221,13 @@ const batchActions: Record<string, string> = {
   already_linked: 'already linked',
 };
 
+/** 'hint:initial-sync' → 'Hint initial sync' (a dry run says so). */
+function batchName(kind: string, dryRun: boolean): string {
+  const [system, name] = kind.includes(':') ? kind.split(':', 2) : ['', kind];
+  const words = `${system ? `${nameOf(system!)} ` : ''}${name!.replaceAll(/[-_]/g, ' ')}`;
+  return dryRun ? `${words} (dry run)` : words;
+}
+
 async function batchEntries(db: Queryable, s: Scope): Promise<TimelineEntry[]> {
   const { rows } = await db.query(
     `SELECT i.action, i.message, i.remote_id, i.created_at, b.kind, b.dry_run, b.id AS batch_id, b.connection_id
@@ -232,7 +239,7 @@ async function batchEntries(db: Queryable, s: Scope): Promise<TimelineEntry[]> {
     at: iso(r.created_at),
     kind: r.action === 'error' ? 'error' : 'decision',
     system: (r.connection_id && s.systems.get(r.connection_id)) || 'tandem',
-    title: `${r.dry_run ? 'Dry run' : String(r.kind).replaceAll('_', ' ').replaceAll('-', ' ')}: ${batchActions[r.action] ?? r.action}${r.remote_id ? ` (${r.remote_id})` : ''}`,
+    title: `${batchName(String(r.kind), r.dry_run)}: ${batchActions[r.action] ?? r.action}${r.remote_id ? ` (${r.remote_id})` : ''}`,
     detail: r.message,
     subject: { kind: 'batch', id: r.batch_id },
   }));

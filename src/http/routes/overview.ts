@@ -10,6 +10,7 @@ import type { HealthView, Overview } from '../schemas/records.ts';
 export function healthOf(c: Connection): HealthView {
   const problems: string[] = [];
   const facts: string[] = [];
+  const times: HealthView['times'] = [];
   if (c.status !== 'active')
     problems.push(`Connection ${c.status.replaceAll('_', ' ')}${c.statusMessage ? `: ${c.statusMessage}` : ''}`);
   const h = c.health as Record<string, unknown>;
@@ -19,14 +20,22 @@ export function healthOf(c: Connection): HealthView {
     else if (c.status === 'active')
       problems.push('Hint webhook endpoint not registered: changes made in Hint arrive only through reconciliation');
     const reconcile = h.reconcile as { lastRunAt?: string } | undefined;
-    if (reconcile?.lastRunAt) facts.push(`Last reconciliation ${reconcile.lastRunAt}`);
+    if (reconcile?.lastRunAt) times.push({ label: 'Last reconciliation', at: reconcile.lastRunAt });
   }
   if (c.system === 'healthengine') {
     if (h.alert === true && typeof h.alertMessage === 'string') problems.push(h.alertMessage);
     else if (h.checkedAt) facts.push('Healthengine requests answered in time');
-    if (typeof h.lastSuccessfulPollAt === 'string') facts.push(`Last successful poll ${h.lastSuccessfulPollAt}`);
+    if (typeof h.lastSuccessfulPollAt === 'string')
+      times.push({ label: 'Last successful poll', at: h.lastSuccessfulPollAt });
   }
-  return { ok: problems.length === 0, problems, facts };
+  return { ok: problems.length === 0, problems, facts, times };
+}
+
+/** The latest of: a record synced on this connection, a successful poll (Healthengine). */
+function lastSync(c: Connection, linked: string | null): string | null {
+  const poll = (c.health as { lastSuccessfulPollAt?: unknown }).lastSuccessfulPollAt;
+  const candidates = [linked, typeof poll === 'string' ? poll : null].filter((t): t is string => t !== null);
+  return candidates.sort().at(-1) ?? null;
 }
 
 export async function overviewRoutes(app: FastifyInstance, { db }: { db: Db }): Promise<void> {
@@ -46,7 +55,7 @@ export async function overviewRoutes(app: FastifyInstance, { db }: { db: Db }): 
           status: c.status,
           statusMessage: c.statusMessage,
           health: healthOf(c),
-          lastSyncedAt: f?.lastSyncedAt ?? null,
+          lastSyncedAt: lastSync(c, f?.lastSyncedAt ?? null),
           patientLinks: { linked: f?.linked ?? 0, errored: f?.errored ?? 0, unsynced: f?.unsynced ?? 0 },
           pendingReviews: f?.pendingReviews ?? 0,
           failedJobs: f?.failedJobs ?? 0,

@@ -38,6 +38,8 @@ export interface HealthView {
   problems: string[];
   /** What is known to be fine (e.g. "Hint webhook endpoint registered"). */
   facts: string[];
+  /** Moments worth showing, e.g. { label: 'Last successful poll', at: '…' }. */
+  times: { label: string; at: string }[];
 }
 
 export interface ConnectionOverview {

@@ -49,7 +49,7 @@ function ConnectionCard({ c }: { c: ConnectionOverview }) {
             {systemName(c.system)}
           </Text>
         </Stack>
-        <Badge color={statusColor[c.status] ?? 'gray'} variant="light">
+        <Badge color={statusColor[c.status] ?? 'gray'} variant="light" style={{ flexShrink: 0 }}>
           {c.status.replaceAll('_', ' ')}
         </Badge>
       </Group>
@@ -64,9 +64,9 @@ function ConnectionCard({ c }: { c: ConnectionOverview }) {
           ))}
         </List>
       )}
-      {c.health.facts.length > 0 ? (
+      {c.health.facts.length + c.health.times.length > 0 ? (
         <Text size="xs" c="dimmed" mt={2}>
-          {c.health.facts.join(' · ')}
+          {[...c.health.facts, ...c.health.times.map((t) => `${t.label} ${ago(t.at)}`)].join(' · ')}
         </Text>
       ) : null}
       <Text size="sm" mt="sm">

@@ -3,15 +3,20 @@
 // re-reads the patient every second until the link changes, for up to 20 s).
 import { Anchor, Badge, Button, Card, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { api } from '../../api/client.ts';
 import type { LinkSummary, PatientView } from '../../../http/schemas/records.ts';
 import { dateTime, money, statusColor, systemName } from './format.ts';
 
 function RetryButton({ patientId, link, onQueued }: { patientId: string; link: LinkSummary; onQueued(): void }) {
+  const [queuedAt, setQueuedAt] = useState<string | null>(null);
   const retry = useMutation({
     mutationFn: () => api.post(`/patients/${patientId}/links/${link.connectionId}/retry`),
-    onSuccess: onQueued,
+    onSuccess: () => {
+      setQueuedAt(new Date().toLocaleTimeString());
+      onQueued();
+    },
   });
   return (
     <Stack gap={4} align="flex-start">
@@ -26,7 +31,7 @@ function RetryButton({ patientId, link, onQueued }: { patientId: string; link: L
       </Button>
       {retry.isSuccess ? (
         <Text size="xs" c="dimmed" role="status">
-          Queued at {new Date().toLocaleTimeString()}; the status updates here.
+          Queued at {queuedAt}; the status updates here.
         </Text>
       ) : null}
       {retry.isError ? <ErrorAlert error={retry.error} title="Could not retry" /> : null}
@@ -66,8 +71,8 @@ export function LinksCard({ patient, onRetryQueued }: { patient: PatientView; on
                     {l.remoteId ?? 'no remote record yet'}
                   </Text>
                 </Table.Td>
-                <Table.Td>
-                  <Badge color={statusColor[l.status] ?? 'gray'} variant="light">
+                <Table.Td style={{ minWidth: 110 }}>
+                  <Badge color={statusColor[l.status] ?? 'gray'} variant="light" style={{ flexShrink: 0 }}>
                     {l.status}
                   </Badge>
                   {l.errorMessage ? (

@@ -184,10 +184,10 @@ export default function PatientsPage() {
                           {fullName(p)}
                         </Anchor>
                       </Table.Td>
-                      <Table.Td>{p.dob ?? '—'}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{p.dob ?? '—'}</Table.Td>
                       <Table.Td style={{ wordBreak: 'break-all' }}>{p.email ?? '—'}</Table.Td>
                       <Table.Td>{p.phones[0]?.number ?? '—'}</Table.Td>
-                      <Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         <LinkBadges patient={p} />
                       </Table.Td>
                       <Table.Td>
