@@ -3,6 +3,7 @@
 // "retry now" on an errored link.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHintWorld, waitFor, type HintWorld } from '../hint/support.ts';
+import { addUser, CookieClient } from '../support/console.ts';
 
 describe('console records API', () => {
   let w: HintWorld;
@@ -99,6 +100,26 @@ describe('console records API', () => {
     }, 'the change from Hint on the timeline');
     const webhook = timeline.find((e) => e.kind === 'inbound' && /patient\.updated/.test(e.title));
     expect(webhook).toMatchObject({ system: 'hint', detail: 'processed' });
+  });
+
+  it('lets a staff member signed in to the console search, retry and read the timeline (search words in the body)', async () => {
+    await addUser(w.hub.database.db, w.hub.practiceId, 'desk@clinic.example', 'staff');
+    const staff = new CookieClient(w.hub.url);
+    expect((await staff.signIn('desk@clinic.example')).status).toBe(200);
+    const found = await staff.call('POST', '/api/v1/patients/search', { search: 'quill', hint: 'synced' });
+    expect(found.status).toBe(200);
+    expect(found.body.data.map((p: any) => p.id)).toEqual(expect.arrayContaining([synced.id]));
+    const bad = await staff.call('POST', '/api/v1/patients/search', { hint: 'sometimes' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.details[0].field).toBe('hint');
+    const retry = await staff.call('POST', `/api/v1/patients/${synced.id}/links/${connectionId}/retry`);
+    expect(retry.status).toBe(202);
+    const noCsrf = await staff.call('POST', `/api/v1/patients/${synced.id}/links/${connectionId}/retry`, undefined, {
+      csrf: false,
+    });
+    expect(noCsrf.status).toBe(403);
+    const timeline = await staff.call('GET', `/api/v1/patients/${synced.id}/timeline`);
+    expect(timeline.body.data.map((e: any) => e.title)).toContain('Retry of the Hint sync asked by a console user');
   });
 
   it('answers 404 for another practice’s patient and 409 for a retry on a connection that is not active', async () => {
