@@ -16,12 +16,24 @@ import type { FilterDef } from './definition.ts';
 
 const RARE = 5000;
 
-async function connectionIds(db: Queryable, practiceId: string, system: string): Promise<string[]> {
-  const { rows } = await db.query('SELECT id FROM connections WHERE practice_id = $1 AND system = $2', [
-    practiceId,
-    system,
-  ]);
-  return rows.map((r) => String(r.id)).filter(isUuid);
+/**
+ * In one round trip: the practice's connections on this system and, for a status, up to RARE+1
+ * of the patients with a link in that status on them.
+ */
+async function lookup(
+  db: Queryable,
+  practiceId: string,
+  system: string,
+  status: string | null,
+): Promise<{ connections: string[]; ids: string[] }> {
+  const { rows } = await db.query(
+    `WITH c AS (SELECT id FROM connections WHERE practice_id = $1 AND system = $2)
+     SELECT ARRAY(SELECT id FROM c) AS connections,
+            ARRAY(SELECT local_id FROM links WHERE practice_id = $1 AND entity_kind = 'patient' AND $3::text IS NOT NULL
+                    AND status = $3 AND connection_id IN (SELECT id FROM c) LIMIT ${RARE + 1}) AS ids`,
+    [practiceId, system, status],
+  );
+  return { connections: (rows[0].connections as string[]).filter(isUuid), ids: rows[0].ids as string[] };
 }
 
 export function linkStatusFilter(system: string, values: readonly [string, ...string[]]): FilterDef {
@@ -34,18 +46,13 @@ export function linkStatusFilter(system: string, values: readonly [string, ...st
     async resolve(db, practiceId, value) {
       // Connection ids come from the database and are checked to be UUIDs: safe to inline, and
       // inlined they let PostgreSQL estimate the links of each connection correctly.
-      const connections = await connectionIds(db, practiceId, system);
+      const { connections, ids } = await lookup(db, practiceId, system, value === 'none' ? null : String(value));
       if (value === 'none')
         return connections.length === 0
           ? { condition: '$n::text IS NOT NULL', value }
           : { condition: `$n::text IS NOT NULL AND NOT EXISTS (${linkOf(connections)})`, value };
       if (connections.length === 0) return { condition: '$n::text IS NULL', value };
-      const { rows } = await db.query(
-        `SELECT local_id FROM links WHERE practice_id = $1 AND entity_kind = 'patient' AND status = $2
-           AND connection_id = ANY($3::uuid[]) LIMIT ${RARE + 1}`,
-        [practiceId, value, connections],
-      );
-      if (rows.length <= RARE) return { condition: 'id = ANY($n::uuid[])', value: rows.map((r) => r.local_id) };
+      if (ids.length <= RARE) return { condition: 'id = ANY($n::uuid[])', value: ids };
       return { condition: `EXISTS (${linkOf(connections)} AND l.status = $n)`, value };
     },
   };
