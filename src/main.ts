@@ -6,6 +6,7 @@ import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { ensureDefaultPractice } from './db/practices.ts';
 import { buildApp } from './http/app.ts';
+import { CONSOLE_DIST_DIR } from './http/console-build.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { DISPATCH_QUEUE, wakeDispatcherOnWrites } from './jobs/outbox.ts';
 import { startWorkers } from './jobs/runner.ts';
@@ -75,6 +76,7 @@ export async function startTandem(
     db: database.db,
     logger,
     bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
+    consoleDir: CONSOLE_DIST_DIR,
     extensions: {
       api: async (api) => {
         await api.register(connectionRoutes, { db: database.db });

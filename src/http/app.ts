@@ -13,6 +13,7 @@ import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { batchRoutes } from './routes/batches.ts';
+import { consoleRoutes } from './console.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'bodyLimitBytes'>;
@@ -20,6 +21,8 @@ export interface AppDeps {
   logger: Logger | false;
   health: HealthProbe;
   bootstrap?: AuthOptions['bootstrap'];
+  /** The built console (dist/web) to serve at `/`; none in API-only tests. */
+  consoleDir?: string;
   /** Routes added by connectors and sandbox mode; `api` ones are authenticated. */
   extensions?: { api?: (scope: FastifyInstance) => Promise<void>; public?: (app: FastifyInstance) => Promise<void> };
 }
@@ -49,5 +52,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   if (deps.extensions?.public) await deps.extensions.public(app);
+  if (deps.consoleDir) await app.register(consoleRoutes, { dir: deps.consoleDir });
   return app;
 }
