@@ -20,6 +20,7 @@ import { sandboxRoutes } from './http/routes/sandbox.ts';
 import { createHealthProbe } from './http/routes/health.ts';
 import { matchReviewRoutes } from './http/routes/match-reviews.ts';
 import { inboxRoutes } from './http/routes/inbox.ts';
+import { connectorRoutes } from './http/routes/connectors.ts';
 import { startSandboxes } from './sandbox.ts';
 import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
 
@@ -81,6 +82,7 @@ export async function startTandem(
       api: async (api) => {
         await api.register(connectionRoutes, { db: database.db });
         await api.register(sandboxRoutes, { sandboxes: () => sandboxes });
+        await api.register(connectorRoutes, { connectors });
         await api.register(inboxRoutes, {
           db: database.db,
           wake: async (c) => connectors.find((x) => x.system === c.system)?.wakeInbox?.(c.practiceId, c.id),

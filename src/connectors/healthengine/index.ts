@@ -4,6 +4,7 @@
 import type { ConnectorFactory } from '../types.ts';
 import { fanOutTargets } from './fanout.ts';
 import { connectorTasks, processOptions } from './jobs.ts';
+import { settingsSchema } from './connection.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { startPoller } from './inbound-poller.ts';
 import { healthengineApiRoutes } from './routes.ts';
@@ -21,6 +22,8 @@ const factory: ConnectorFactory = (deps) => {
     publicRoutes: (app) => webhookRoutes(app, deps),
     startSandbox: (sandboxDeps) => startHealthengineSandbox(sandboxDeps),
     hasRealCredentials: () => deps.config.healthengine.apiKey !== undefined && deps.config.healthengine.apiKey !== '',
+    // Locations are chosen when linking, not in the settings form.
+    settingsSchema: settingsSchema.omit({ locationIds: true }),
     wakeInbox: (practiceId, connectionId) =>
       enqueue(deps.db, 'healthengine:process-requests', { practiceId, connectionId }, processOptions(connectionId)),
     async afterListen() {

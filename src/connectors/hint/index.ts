@@ -7,6 +7,7 @@ import { hintFanOut, hintTasks } from './jobs.ts';
 import { publicRoutes } from './activation-routes.ts';
 import { createRuntime } from './connection.ts';
 import { startHintSandbox } from './sandbox.ts';
+import { settingsSchema } from './settings.ts';
 import { wakeDrainer } from './inbound-drain.ts';
 
 const createHintConnector: ConnectorFactory = (deps) => {
@@ -30,6 +31,7 @@ const createHintConnector: ConnectorFactory = (deps) => {
       );
       for (const r of rows) await wakeDrainer(deps.db, r.practice_id, r.id);
     },
+    settingsSchema,
     wakeInbox: (practiceId, connectionId) => wakeDrainer(deps.db, practiceId, connectionId),
     hasRealCredentials: () =>
       Boolean(
