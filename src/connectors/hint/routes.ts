@@ -1,17 +1,26 @@
 // Authenticated routes under /api/v1/hint: connect (pasted token, typed-in code, or an
-// InstantOn session), status with the link to the practice's Hint integration page,
+// InstantOn session), parked activations (approve / reject), status with the link to the practice's Hint integration page,
 // deactivate, field mapping and other settings, initial sync and reconciliation on demand.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors.ts';
 import { getConnection, updateConnection, type Connection } from '../../db/connections.ts';
+import { getPractice } from '../../db/practices.ts';
 import { parseOrThrow } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
-import { activateWithCode, activateWithToken, deactivate, integrationPageUrl, WEBHOOK_PATH } from './activation.ts';
+import {
+  activateWithCode,
+  activateWithToken,
+  approveActivation,
+  deactivate,
+  integrationPageUrl,
+  rejectActivation,
+  WEBHOOK_PATH,
+} from './activation.ts';
 import { SESSION_COOKIE } from './activation-routes.ts';
 import { forgetConn, loadConn, type HintRuntime } from './connection.ts';
 import { applySettingsPatch, readSettings, settingsPatchSchema } from './settings.ts';
-import { createConnectSession } from './store.ts';
+import { createConnectSession, listPendingActivations } from './store.ts';
 import { startInitialSync } from './initial-sync.ts';
 
 const connectBody = z.union(
@@ -80,6 +89,26 @@ export function apiRoutes(rt: HintRuntime) {
           expiresAt: session.expiresAt,
           callbackUrl: `${rt.deps.publicUrl()}/connect/hint/callback?code=`,
         });
+    });
+
+    // Parked activations (headless or unattended connects) belong to the default practice, the
+    // deployment's own: only its admins see and decide them. Any other practice sees none.
+    const ownsPending = async (request: FastifyRequest): Promise<boolean> =>
+      (await getPractice(rt.deps.db, request.auth.practiceId))?.isDefault === true;
+
+    api.get('/hint/pending-activations', async (request) => ({
+      data: (await ownsPending(request)) ? await listPendingActivations(rt.deps.db) : [],
+    }));
+
+    api.post<IdParams>('/hint/pending-activations/:id/approve', async (request, reply) => {
+      if (!(await ownsPending(request))) throw new NotFoundError('pending Hint activation');
+      const c = await approveActivation(rt, request.params.id, request.auth);
+      return reply.code(201).send(connectionView(rt, c));
+    });
+
+    api.post<IdParams>('/hint/pending-activations/:id/reject', async (request) => {
+      if (!(await ownsPending(request))) throw new NotFoundError('pending Hint activation');
+      return rejectActivation(rt, request.params.id, request.auth);
     });
 
     api.get<IdParams>('/hint/connections/:id', async (request) => connectionView(rt, await hintConnection(request)));

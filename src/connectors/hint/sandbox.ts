@@ -1,6 +1,7 @@
 // Sandbox mode for Hint: the emulator runs in-process (seeded), and the default practice is
-// connected to it through the real InstantOn flow — the emulator's marketplace "Connect"
-// click, its redirect with ?code=, and the code exchange — so a newcomer sees sync happen.
+// connected to it through the real InstantOn flow — a connect session for the default practice,
+// the emulator's marketplace "Connect" click, its redirect with ?code=, and the code exchange —
+// so a newcomer sees sync happen.
 // The emulator is loaded by path at run time: connector code never imports it statically.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,6 +9,8 @@ import { z } from 'zod';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
 import { listConnections } from '../../db/connections.ts';
 import { startInitialSync } from './initial-sync.ts';
+import { SESSION_COOKIE } from './activation-routes.ts';
+import { createConnectSession } from './store.ts';
 import type { HintRuntime } from './connection.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/hint/index.ts');
@@ -54,7 +57,10 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   });
   const location = click.headers.get('location');
   if (!location) throw new Error(`Hint sandbox: the marketplace did not redirect (${click.status})`);
-  const landed = await fetch(location);
+  // As an admin would, the sandbox starts the connection in Tandem first: the session cookie
+  // binds the code to the default practice (a code without one would be parked for approval).
+  const session = await createConnectSession(deps.db, deps.defaultPractice.id);
+  const landed = await fetch(location, { headers: { cookie: `${SESSION_COOKIE}=${session.id}` } });
   if (!landed.ok) throw new Error(`Hint sandbox: InstantOn callback answered ${landed.status}`);
   // Bring the seeded Hint patients and practitioners in, as a practice would on day one.
   const [connection] = await listConnections(deps.db, deps.defaultPractice.id, 'hint');
