@@ -16,6 +16,7 @@ const envSchema = z.object({
   TANDEM_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   TANDEM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   TANDEM_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
+  TANDEM_SANDBOX_CONNECT: z.enum(['on', 'off']).default('on'),
   HINT_API_URL: optionalUrl,
   HINT_PARTNER_API_KEY: z.string().optional(),
   HINT_WEBHOOK_SECRET: z.string().optional(),
@@ -37,6 +38,8 @@ export interface Config {
   workerConcurrency: number;
   bodyLimitBytes: number;
   sandbox: 'auto' | 'on' | 'off';
+  /** Sandbox mode connects the default practice to the emulators (on), or leaves that to an admin in the console (off). */
+  sandboxConnect: boolean;
   hint: { apiUrl: string; partnerApiKey: string | undefined; webhookSecret: string | undefined };
   healthengine: { apiUrl: string; apiKey: string | undefined; userAgent: string };
 }
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: e.TANDEM_WORKER_CONCURRENCY,
     bodyLimitBytes: e.TANDEM_BODY_LIMIT_BYTES,
     sandbox: e.TANDEM_SANDBOX,
+    sandboxConnect: e.TANDEM_SANDBOX_CONNECT === 'on',
     hint: {
       apiUrl: e.HINT_API_URL ?? 'https://api.hint.com',
       partnerApiKey: e.HINT_PARTNER_API_KEY,

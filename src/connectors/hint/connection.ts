@@ -11,6 +11,8 @@ export interface HintEnv {
   apiUrl: string;
   partnerApiKey: string | undefined;
   webhookSecret: string | undefined;
+  /** Sandbox mode: the emulated Hint practice whose marketplace page the console opens for InstantOn. */
+  marketplacePracticeId?: string;
 }
 
 export interface HintRuntime {

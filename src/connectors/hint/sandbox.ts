@@ -39,12 +39,16 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   rt.env.apiUrl = emulator.url;
   rt.env.partnerApiKey = creds.partnerApiKey;
   rt.env.webhookSecret = creds.webhookSecret;
+  rt.env.marketplacePracticeId = creds.practices[0]?.id;
   const callback = `${deps.publicUrl()}/connect/hint/callback?code=`;
   await harness('/partner', {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ redirectUrl: callback }),
   });
+  const running = { name: 'hint', url: emulator.url, stop: () => emulator.close() };
+  // TANDEM_SANDBOX_CONNECT=off: an admin connects from the console, as with the real Hint.
+  if (!deps.config.sandboxConnect) return running;
   // The practice admin clicks Connect in Hint's marketplace; the browser follows the redirect.
   const click = await fetch(`${emulator.url}/marketplace/connect`, {
     method: 'POST',
@@ -65,5 +69,5 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   // Bring the seeded Hint patients and practitioners in, as a practice would on day one.
   const [connection] = await listConnections(deps.db, deps.defaultPractice.id, 'hint');
   if (connection) await startInitialSync(rt, connection, false);
-  return { name: 'hint', url: emulator.url, stop: () => emulator.close() };
+  return running;
 }

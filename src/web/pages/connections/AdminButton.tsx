@@ -5,7 +5,11 @@ import type { MouseEventHandler, ReactNode } from 'react';
 import { useIsAdmin } from '../../api/session.ts';
 
 export function AdminButton(
-  props: ButtonProps & { children: ReactNode; onClick?: MouseEventHandler<HTMLButtonElement>; type?: 'submit' | 'button' },
+  props: ButtonProps & {
+    children: ReactNode;
+    onClick?: MouseEventHandler<HTMLButtonElement>;
+    type?: 'submit' | 'button';
+  },
 ) {
   const admin = useIsAdmin();
   if (admin) return <Button {...props} />;

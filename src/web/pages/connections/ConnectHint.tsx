@@ -2,7 +2,7 @@
 // Hint's code to this practice) and opens Hint's marketplace; the Connect click there sends the
 // browser back to Tandem, which lands on the field-mapping step. Fallbacks: a code Hint gave
 // staff, or a practice access token pasted in.
-import { Accordion, Button, Card, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Accordion, Card, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';

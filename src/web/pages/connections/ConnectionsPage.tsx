@@ -17,9 +17,12 @@ export function SandboxNotice() {
   if (!sandbox.data) return null;
   return (
     <Alert color="yellow" title="Sandbox mode" mb="md">
-      Tandem is running with local emulators of {Object.keys(sandbox.data).map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join(' and ')}{' '}
-      instead of the real platforms: the data is fictitious. A sandbox may skip straight to syncing; a real practice’s data
-      moves only after an admin has reviewed the field mapping and the preview of the initial sync.
+      Tandem is running with local emulators of{' '}
+      {Object.keys(sandbox.data)
+        .map((s) => s.charAt(0).toUpperCase() + s.slice(1))
+        .join(' and ')}{' '}
+      instead of the real platforms: the data is fictitious, and you may skip the review steps. With a real practice,
+      data moves only after an admin has reviewed the field mapping and a preview of the initial sync.
     </Alert>
   );
 }
@@ -60,8 +63,8 @@ export default function ConnectionsPage() {
         {({ data }) =>
           data.length === 0 ? (
             <EmptyState title="No connections yet">
-              Connect Hint or link a Healthengine practice below. Nothing moves until you have reviewed the field mapping
-              and a preview of the first sync.
+              Connect Hint or link a Healthengine practice below. Nothing moves until you have reviewed the field
+              mapping and a preview of the first sync.
             </EmptyState>
           ) : (
             <SimpleGrid cols={2} spacing="md" mb="lg">

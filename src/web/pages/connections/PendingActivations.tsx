@@ -44,8 +44,8 @@ export function PendingActivations() {
     <Alert color="orange" title="Hint connections waiting for approval" mb="md">
       <Stack gap="xs">
         <Text size="sm">
-          Someone clicked Connect in Hint without starting the connection here, so nobody has vouched for it yet. Approve
-          only a Hint practice you recognise as this practice’s; reject anything else.
+          Someone clicked Connect in Hint without starting the connection here, so nobody has vouched for it yet.
+          Approve only a Hint practice you recognise as this practice’s; reject anything else.
         </Text>
         <Table>
           <Table.Thead>
@@ -67,7 +67,9 @@ export function PendingActivations() {
                     <AdminButton
                       size="xs"
                       onClick={() => decide.mutate({ id: p.id, verdict: 'approve' })}
-                      loading={decide.isPending && decide.variables?.id === p.id && decide.variables.verdict === 'approve'}
+                      loading={
+                        decide.isPending && decide.variables?.id === p.id && decide.variables.verdict === 'approve'
+                      }
                     >
                       Approve
                     </AdminButton>
@@ -76,7 +78,9 @@ export function PendingActivations() {
                       color="red"
                       variant="light"
                       onClick={() => decide.mutate({ id: p.id, verdict: 'reject' })}
-                      loading={decide.isPending && decide.variables?.id === p.id && decide.variables.verdict === 'reject'}
+                      loading={
+                        decide.isPending && decide.variables?.id === p.id && decide.variables.verdict === 'reject'
+                      }
                     >
                       Reject
                     </AdminButton>

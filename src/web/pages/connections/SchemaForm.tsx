@@ -203,7 +203,9 @@ function ObjectTable(props: FieldProps & { items: JsonSchema }) {
   // Problems of the list itself or of a whole row (not of one cell) are shown under the table.
   const base = prefix + pathKey(path);
   const cells = new Set(rows.flatMap((_, i) => columns.map(([k]) => `${base}.${i}.${k}`)));
-  const listProblems = problems.filter((p) => p.field === base || (p.field.startsWith(`${base}.`) && !cells.has(p.field)));
+  const listProblems = problems.filter(
+    (p) => p.field === base || (p.field.startsWith(`${base}.`) && !cells.has(p.field)),
+  );
   const full = items && props.schema.maxItems !== undefined && rows.length >= props.schema.maxItems;
   return (
     <Stack gap={4}>
@@ -268,7 +270,9 @@ function ObjectTable(props: FieldProps & { items: JsonSchema }) {
       )}
       {listProblems.map((p) => (
         <Text key={p.field + p.message} size="sm" c="red" role="alert">
-          {p.field === base ? p.message : `Row ${Number(p.field.slice(base.length + 1).split('.')[0]) + 1}: ${p.message}`}
+          {p.field === base
+            ? p.message
+            : `Row ${Number(p.field.slice(base.length + 1).split('.')[0]) + 1}: ${p.message}`}
         </Text>
       ))}
       <div>
