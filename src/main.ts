@@ -19,6 +19,8 @@ import { connectionRoutes } from './http/routes/connections.ts';
 import { sandboxRoutes } from './http/routes/sandbox.ts';
 import { createHealthProbe } from './http/routes/health.ts';
 import { matchReviewRoutes } from './http/routes/match-reviews.ts';
+import { overviewRoutes } from './http/routes/overview.ts';
+import { patientConsoleRoutes } from './http/routes/patient-console.ts';
 import { inboxRoutes } from './http/routes/inbox.ts';
 import { connectorRoutes } from './http/routes/connectors.ts';
 import { startSandboxes } from './sandbox.ts';
@@ -88,6 +90,8 @@ export async function startTandem(
           wake: async (c) => connectors.find((x) => x.system === c.system)?.wakeInbox?.(c.practiceId, c.id),
         });
         await api.register(matchReviewRoutes, { db: database.db, taskNames: new Set(Object.keys(handlers)) });
+        await api.register(overviewRoutes, { db: database.db });
+        await api.register(patientConsoleRoutes, { db: database.db, fanOut: connectors.flatMap((c) => c.fanOut) });
         for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
       },
       public: async (app) => {

@@ -30,3 +30,6 @@ export class ConflictError extends Error {
 }
 
 export class AuthError extends Error {}
+
+/** Authenticated, but not allowed: a disabled practice, or a role without the right. */
+export class ForbiddenError extends Error {}

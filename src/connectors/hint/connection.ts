@@ -13,6 +13,8 @@ export interface HintEnv {
   webhookSecret: string | undefined;
   /** Sandbox mode: the emulated Hint practice whose marketplace page the console opens for InstantOn. */
   marketplacePracticeId?: string;
+  /** Origins that may frame the embedded app (the emulator's is added in sandbox mode). */
+  appOrigins: string[];
 }
 
 export interface HintRuntime {
@@ -38,6 +40,7 @@ export function createRuntime(deps: ConnectorDeps): HintRuntime {
     apiUrl: deps.config.hint.apiUrl,
     partnerApiKey: deps.config.hint.partnerApiKey,
     webhookSecret: deps.config.hint.webhookSecret,
+    appOrigins: [...deps.config.hint.appOrigins],
   };
   return { deps, env, client: new HintClient({ baseUrl: () => env.apiUrl }) };
 }

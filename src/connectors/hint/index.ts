@@ -5,6 +5,7 @@ import type { ConnectorFactory } from '../types.ts';
 import { apiRoutes } from './routes.ts';
 import { hintFanOut, hintTasks } from './jobs.ts';
 import { publicRoutes } from './activation-routes.ts';
+import { hintAppRoutes } from './app/routes.ts';
 import { createRuntime } from './connection.ts';
 import { startHintSandbox } from './sandbox.ts';
 import { settingsSchema } from './settings.ts';
@@ -20,7 +21,10 @@ const createHintConnector: ConnectorFactory = (deps) => {
     async apiRoutes(api) {
       await api.register(apiRoutes(rt));
     },
-    publicRoutes: async (app) => publicRoutes(rt)(app),
+    publicRoutes: async (app) => {
+      await app.register(hintAppRoutes(rt));
+      await publicRoutes(rt)(app);
+    },
     // main.ts stops the sandbox it started.
     startSandbox: (sandboxDeps) => startHintSandbox(rt, sandboxDeps),
     // Any Hint setting given (including HINT_API_URL pointing somewhere else) means: no sandbox.

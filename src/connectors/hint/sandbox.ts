@@ -12,6 +12,7 @@ import { startInitialSync } from './initial-sync.ts';
 import { SESSION_COOKIE } from './activation-routes.ts';
 import { createConnectSession } from './store.ts';
 import type { HintRuntime } from './connection.ts';
+import { HANDSHAKE_PATH, SURFACES } from './app/routes.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/hint/index.ts');
 
@@ -40,11 +41,17 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   rt.env.partnerApiKey = creds.partnerApiKey;
   rt.env.webhookSecret = creds.webhookSecret;
   rt.env.marketplacePracticeId = creds.practices[0]?.id;
-  const callback = `${deps.publicUrl()}/connect/hint/callback?code=`;
+  rt.env.appOrigins = [...new Set([...rt.env.appOrigins, new URL(emulator.url).origin])];
+  const base = deps.publicUrl();
+  // The partner's registration: the InstantOn redirect, and the embedded app's handshake and surfaces.
   await harness('/partner', {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ redirectUrl: callback }),
+    body: JSON.stringify({
+      redirectUrl: `${base}/connect/hint/callback?code=`,
+      handshakeUrl: `${base}${HANDSHAKE_PATH}`,
+      surfaces: Object.fromEntries(Object.entries(SURFACES).map(([name, p]) => [name, `${base}${p}`])),
+    }),
   });
   const running = { name: 'hint', url: emulator.url, stop: () => emulator.close() };
   // TANDEM_SANDBOX_CONNECT=off: an admin connects from the console, as with the real Hint.
