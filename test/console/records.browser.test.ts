@@ -52,9 +52,9 @@ describe.skipIf(!hasChromium)('console record pages in a browser', () => {
     await waitFor(
       async () => (await api('GET', '/batches')).body.data?.every((b: any) => b.status === 'completed'),
       'the sandbox initial sync',
-      60_000,
+      150_000,
     );
-  });
+  }, 200_000); // a full suite on two loaded cores: the sandbox's initial sync can take a while
   afterAll(async () => ui?.stop());
 
   it('shows each connection on the overview, with counts linking to the filtered list', async () => {
