@@ -8,14 +8,15 @@ import { startPoller } from './inbound-poller.ts';
 import { healthengineApiRoutes } from './routes.ts';
 import { startHealthengineSandbox } from './sandbox.ts';
 import { webhookRoutes } from './webhooks.ts';
+import { jobKeys } from './queues.ts';
 
 const factory: ConnectorFactory = (deps) => {
   let poller: { stop(): void } | undefined;
   return {
     system: 'healthengine',
     tasks: connectorTasks(deps),
-    fanOut: fanOutTargets(deps.db),
-    crontab: ['* * * * * healthengine:maintain ?max=1&jobKey=healthengine-maintain'],
+    fanOut: fanOutTargets(),
+    crontab: [`* * * * * healthengine:maintain ?max=1&jobKey=${jobKeys.maintain}`],
     apiRoutes: (api) => healthengineApiRoutes(api, deps),
     publicRoutes: (app) => webhookRoutes(app, deps),
     startSandbox: (sandboxDeps) => startHealthengineSandbox(sandboxDeps),

@@ -6,7 +6,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import { createConnection, listConnections, updateConnection } from '../../db/connections.ts';
 import { parseOrThrow } from '../../http/errors.ts';
 import type { ConnectorDeps } from '../types.ts';
-import { loadConnection, settingsSchema, type LoadedConnection } from './connection.ts';
+import { loadConnection, type LoadedConnection } from './connection.ts';
+import { settingsSchema } from './settings.ts';
 import { getState } from './store.ts';
 import {
   changeCredentials,
@@ -90,7 +91,7 @@ async function view(deps: ConnectorDeps, loaded: LoadedConnection) {
 
 export async function healthengineApiRoutes(api: FastifyInstance, deps: ConnectorDeps): Promise<void> {
   const load = async (practiceId: string, id: string) =>
-    loadConnection(deps, practiceId, id).catch(() => {
+    loadConnection(deps, practiceId, id, { anyStatus: true }).catch(() => {
       throw new NotFoundError('healthengine connection');
     });
 

@@ -21,7 +21,7 @@ import {
   getPractice,
 } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import { forgetConn, type HintConn, type HintRuntime } from './connection.ts';
+import { forgetConnection, type LoadedConnection, type HintDeps } from './connection.ts';
 
 export const WEBHOOK_PATH = '/webhooks/hint';
 
@@ -33,21 +33,17 @@ interface Activation {
 }
 
 /** Which Tandem practice a Hint practice connects to: the session's, an earlier connection's, or the default one. */
-export async function practiceFor(
-  rt: HintRuntime,
-  hintPracticeId: string,
-  sessionPracticeId?: string,
-): Promise<string> {
+export async function practiceFor(deps: HintDeps, hintPracticeId: string, sessionPracticeId?: string): Promise<string> {
   if (sessionPracticeId) return sessionPracticeId;
-  const [earlier] = await findConnectionByRemoteAccount(rt.deps.db, 'hint', hintPracticeId);
+  const [earlier] = await findConnectionByRemoteAccount(deps.db, 'hint', hintPracticeId);
   if (earlier) return earlier.practiceId;
-  return (await ensureDefaultPractice(rt.deps.db)).id;
+  return (await ensureDefaultPractice(deps.db)).id;
 }
 
-export async function activateWithCode(rt: HintRuntime, code: string, sessionPracticeId?: string): Promise<Connection> {
+export async function activateWithCode(deps: HintDeps, code: string, sessionPracticeId?: string): Promise<Connection> {
   let exchange;
   try {
-    exchange = await exchangeCode(rt, code);
+    exchange = await exchangeCode(deps, code);
   } catch (error) {
     if (error instanceof HintApiError && !error.retryable && error.status !== 0) {
       throw new ValidationError([
@@ -59,8 +55,8 @@ export async function activateWithCode(rt: HintRuntime, code: string, sessionPra
     }
     throw error;
   }
-  const practiceId = await practiceFor(rt, exchange.practice.id, sessionPracticeId);
-  return activate(rt, practiceId, {
+  const practiceId = await practiceFor(deps, exchange.practice.id, sessionPracticeId);
+  return activate(deps, practiceId, {
     accessToken: exchange.access_token,
     hintPracticeId: exchange.practice.id,
     hintPracticeName: exchange.practice.name ?? null,
@@ -68,10 +64,10 @@ export async function activateWithCode(rt: HintRuntime, code: string, sessionPra
   });
 }
 
-export async function activateWithToken(rt: HintRuntime, practiceId: string, accessToken: string): Promise<Connection> {
+export async function activateWithToken(deps: HintDeps, practiceId: string, accessToken: string): Promise<Connection> {
   let practice;
   try {
-    practice = await getPractice(rt, accessToken);
+    practice = await getPractice(deps, accessToken);
   } catch (error) {
     if (error instanceof HintApiError && !error.retryable) {
       throw new ValidationError([
@@ -80,8 +76,10 @@ export async function activateWithToken(rt: HintRuntime, practiceId: string, acc
     }
     throw error;
   }
-  const integration = rt.env.partnerApiKey ? await findIntegration(rt, practice.id).catch(() => undefined) : undefined;
-  return activate(rt, practiceId, {
+  const integration = deps.env.partnerApiKey
+    ? await findIntegration(deps, practice.id).catch(() => undefined)
+    : undefined;
+  return activate(deps, practiceId, {
     accessToken,
     hintPracticeId: practice.id,
     hintPracticeName: practice.name ?? null,
@@ -89,8 +87,8 @@ export async function activateWithToken(rt: HintRuntime, practiceId: string, acc
   });
 }
 
-async function activate(rt: HintRuntime, practiceId: string, a: Activation): Promise<Connection> {
-  const { db, secrets } = rt.deps;
+async function activate(deps: HintDeps, practiceId: string, a: Activation): Promise<Connection> {
+  const { db, secrets } = deps;
   const existing = (await findConnectionByRemoteAccount(db, 'hint', a.hintPracticeId)).find(
     (c) => c.practiceId === practiceId,
   );
@@ -114,8 +112,8 @@ async function activate(rt: HintRuntime, practiceId: string, a: Activation): Pro
       credentials: { accessToken: a.accessToken },
     });
   }
-  connection = await registerWebhook(rt, connection);
-  forgetConn(connection.id);
+  connection = await registerWebhook(deps, connection);
+  forgetConnection(connection.id);
   await writeLog(db, practiceId, {
     level: 'debug',
     message: 'Hint connection activated',
@@ -126,26 +124,26 @@ async function activate(rt: HintRuntime, practiceId: string, a: Activation): Pro
 }
 
 /** Registers /webhooks/hint for the integration; without it, reconciliation still catches every change. */
-async function registerWebhook(rt: HintRuntime, connection: Connection): Promise<Connection> {
+async function registerWebhook(deps: HintDeps, connection: Connection): Promise<Connection> {
   const integrationId = connection.settings.integrationId;
-  if (typeof integrationId !== 'string' || !rt.env.partnerApiKey) {
-    return (await updateConnection(rt.deps.db, connection.practiceId, connection.id, {
+  if (typeof integrationId !== 'string' || !deps.env.partnerApiKey) {
+    return (await updateConnection(deps.db, connection.practiceId, connection.id, {
       statusMessage: 'webhooks not registered (no partner key or integration id); changes arrive by reconciliation',
     }))!;
   }
   try {
-    const endpointId = await ensureWebhookEndpoint(rt, integrationId, `${rt.deps.publicUrl()}${WEBHOOK_PATH}`);
-    return (await updateConnection(rt.deps.db, connection.practiceId, connection.id, {
+    const endpointId = await ensureWebhookEndpoint(deps, integrationId, `${deps.publicUrl()}${WEBHOOK_PATH}`);
+    return (await updateConnection(deps.db, connection.practiceId, connection.id, {
       settings: { ...connection.settings, webhookEndpointId: endpointId },
     }))!;
   } catch (error) {
     const reason = error instanceof HintApiError ? `Hint ${error.status}` : 'network error';
-    await writeLog(rt.deps.db, connection.practiceId, {
+    await writeLog(deps.db, connection.practiceId, {
       level: 'error',
       message: `could not register the Hint webhook endpoint: ${reason}`,
       connectionId: connection.id,
     });
-    return (await updateConnection(rt.deps.db, connection.practiceId, connection.id, {
+    return (await updateConnection(deps.db, connection.practiceId, connection.id, {
       statusMessage: `webhook endpoint not registered (${reason}); changes arrive by reconciliation`,
     }))!;
   }
@@ -153,35 +151,35 @@ async function registerWebhook(rt: HintRuntime, connection: Connection): Promise
 
 /** Stops all traffic: the connection is deactivated here, and (best effort) in Hint. */
 export async function deactivate(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   reason: string,
   tellHint: boolean,
 ): Promise<Connection> {
-  const { integrationId, webhookEndpointId } = hc.connection.settings as {
+  const { integrationId, webhookEndpointId } = loaded.connection.settings as {
     integrationId?: string;
     webhookEndpointId?: string;
   };
-  const connection = (await updateConnection(rt.deps.db, hc.practiceId, hc.id, {
+  const connection = (await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, {
     status: 'deactivated',
     statusMessage: reason,
   }))!;
-  forgetConn(hc.id);
-  if (tellHint && integrationId && rt.env.partnerApiKey) {
-    if (webhookEndpointId) await deleteWebhookEndpoint(rt, integrationId, webhookEndpointId).catch(() => {});
-    await deactivateIntegration(rt, integrationId).catch(() => {});
+  forgetConnection(loaded.connection.id);
+  if (tellHint && integrationId && deps.env.partnerApiKey) {
+    if (webhookEndpointId) await deleteWebhookEndpoint(deps, integrationId, webhookEndpointId).catch(() => {});
+    await deactivateIntegration(deps, integrationId).catch(() => {});
   }
-  await writeLog(rt.deps.db, hc.practiceId, {
+  await writeLog(deps.db, loaded.connection.practiceId, {
     level: 'debug',
     message: `Hint connection deactivated: ${reason}`,
-    connectionId: hc.id,
+    connectionId: loaded.connection.id,
   });
   return connection;
 }
 
 /** Where staff manage the integration in Hint ([INF]: the emulator's marketplace page, or Hint's app). */
-export function integrationPageUrl(rt: HintRuntime, hintPracticeId: string | null): string {
-  const api = new URL(rt.env.apiUrl);
+export function integrationPageUrl(deps: HintDeps, hintPracticeId: string | null): string {
+  const api = new URL(deps.env.apiUrl);
   if (api.hostname.endsWith('hint.com')) return 'https://app.hint.com/admin/integrations';
   return `${api.origin}/marketplace/connect?practice=${encodeURIComponent(hintPracticeId ?? '')}`;
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
 import { listConnections } from '../../db/connections.ts';
 import { startInitialSync } from './initial-sync.ts';
-import type { HintRuntime } from './connection.ts';
+import type { HintDeps } from './connection.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/hint/index.ts');
 
@@ -26,17 +26,17 @@ interface Emulator {
   close(): Promise<void>;
 }
 
-export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Promise<RunningSandbox> {
+export async function startHintSandbox(deps: HintDeps, sandbox: SandboxDeps): Promise<RunningSandbox> {
   const { startEmulator } = (await import(pathToFileURL(EMULATOR).href)) as {
     startEmulator(o: { seed?: number }): Promise<Emulator>;
   };
   const emulator = await startEmulator({ seed: 25 });
   const harness = (p: string, init?: RequestInit) => fetch(`${emulator.url}/_emulator${p}`, init);
   const creds = credentialsSchema.parse(await (await harness('/credentials')).json());
-  rt.env.apiUrl = emulator.url;
-  rt.env.partnerApiKey = creds.partnerApiKey;
-  rt.env.webhookSecret = creds.webhookSecret;
-  const callback = `${deps.publicUrl()}/connect/hint/callback?code=`;
+  deps.env.apiUrl = emulator.url;
+  deps.env.partnerApiKey = creds.partnerApiKey;
+  deps.env.webhookSecret = creds.webhookSecret;
+  const callback = `${sandbox.publicUrl()}/connect/hint/callback?code=`;
   await harness('/partner', {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
@@ -57,7 +57,7 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   const landed = await fetch(location);
   if (!landed.ok) throw new Error(`Hint sandbox: InstantOn callback answered ${landed.status}`);
   // Bring the seeded Hint patients and practitioners in, as a practice would on day one.
-  const [connection] = await listConnections(deps.db, deps.defaultPractice.id, 'hint');
-  if (connection) await startInitialSync(rt, connection, false);
+  const [connection] = await listConnections(sandbox.db, sandbox.defaultPractice.id, 'hint');
+  if (connection) await startInitialSync(deps, connection, false);
   return { name: 'hint', url: emulator.url, stop: () => emulator.close() };
 }
