@@ -1,12 +1,20 @@
 // Loads the FEBRL4 benchmark (5,000 + 5,000 records; rec-N-org ↔ rec-N-dup-0 are the
 // true pairs) as MatchRecords. soc_sec_id (a national id) is deliberately not used.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { csvObjects } from '../src/cli/match/csv.ts';
 import type { LinkedPair, MatchRecord } from '../src/core/matching/index.ts';
 
-export const FEBRL4_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data/febrl4');
+// Next to the repository (../shared/data) in the integration checkout; a worktree one level deeper
+// finds it two levels up; TANDEM_FEBRL4_DIR overrides both.
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const FEBRL4_DIR =
+  process.env.TANDEM_FEBRL4_DIR ??
+  [path.resolve(here, '../../shared/data/febrl4'), path.resolve(here, '../../../shared/data/febrl4')].find((dir) =>
+    existsSync(path.join(dir, 'dataset4a.csv')),
+  ) ??
+  path.resolve(here, '../../shared/data/febrl4');
 
 function toRecord(row: Record<string, string>): MatchRecord {
   const line1 = [row.street_number, row.address_1].filter((s) => s).join(' ');

@@ -7,23 +7,23 @@ import type { MatchRecord } from '../src/core/matching/index.ts';
 
 type Random = () => number;
 
-const FIRST_F =
+export const FIRST_F =
   'olivia charlotte amelia isla mia ava grace chloe emily sophie ella ruby zoe lily harper evie matilda sienna isabella willow ivy hannah sarah jessica emma jennifer elizabeth margaret mary patricia linda barbara susan karen nancy lisa betty sandra ashley kimberly donna michelle carol amanda melissa deborah stephanie rebecca laura helen anna kathleen catherine christine samantha nicole rachel alexandra victoria natalie madison abigail megan lauren brooke tayla jasmine kayla georgia holly caitlin courtney bianca'.split(
     ' ',
   );
-const FIRST_M =
+export const FIRST_M =
   'oliver noah jack william leo lucas thomas henry charlie james ethan liam harrison mason hudson isaac samuel max archer alexander robert john michael david richard joseph christopher daniel matthew anthony mark steven paul andrew joshua kenneth kevin brian george timothy ronald jason edward jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin gregory frank raymond patrick peter nathan adam lachlan riley cooper jayden blake tyler dylan connor declan'.split(
     ' ',
   );
-const SYLLABLES =
+export const SYLLABLES =
   'an ber bro ca chen der di el fer gan har hol in jo kel lan le mar mc mil mor nel ni o pa per quin ra ro san sch ser ta ten tho van ver wal war wil yo zim ton son ley ford field well man ston wood worth by ham'.split(
     ' ',
   );
-const COMMON_SURNAMES =
+export const COMMON_SURNAMES =
   'smith jones williams brown wilson taylor johnson white martin anderson thompson nguyen thomas walker harris lee ryan robinson kelly king davis wright evans roberts green hall wood jackson clarke patel khan lewis james phillips mitchell turner baker hill campbell murphy scott young allen'.split(
     ' ',
   );
-const STREET_TYPES = [
+export const STREET_TYPES = [
   'Street',
   'Road',
   'Avenue',
@@ -37,8 +37,8 @@ const STREET_TYPES = [
   'Circuit',
   'Way',
 ];
-const STATES = ['NSW', 'VIC', 'QLD', 'WA', 'SA', 'TAS', 'ACT', 'NT'];
-const DOMAINS = ['gmail.com', 'outlook.com', 'hotmail.com', 'bigpond.com', 'yahoo.com.au', 'icloud.com'];
+export const STATES = ['NSW', 'VIC', 'QLD', 'WA', 'SA', 'TAS', 'ACT', 'NT'];
+export const DOMAINS = ['gmail.com', 'outlook.com', 'hotmail.com', 'bigpond.com', 'yahoo.com.au', 'icloud.com'];
 const NICKNAMES: Record<string, string> = {
   elizabeth: 'liz',
   robert: 'bob',

@@ -19,6 +19,19 @@ const envSchema = z.object({
   HINT_API_URL: optionalUrl,
   HINT_PARTNER_API_KEY: z.string().optional(),
   HINT_WEBHOOK_SECRET: z.string().optional(),
+  // Origins allowed to frame the embedded app (space-separated). Hint does not document its app
+  // origins; these are its production and staging app hosts, and a deployment can override them.
+  HINT_APP_ORIGINS: z
+    .string()
+    .default('https://app.hint.com https://app.staging.hint.com')
+    .refine(
+      (v) =>
+        v
+          .split(/\s+/)
+          .filter(Boolean)
+          .every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
+      'must be space-separated origins like https://app.hint.com (scheme and host, no path)',
+    ),
   HEALTHENGINE_API_URL: optionalUrl,
   HEALTHENGINE_API_KEY: z.string().optional(),
   HEALTHENGINE_USER_AGENT: z.string().optional(),
@@ -37,7 +50,7 @@ export interface Config {
   workerConcurrency: number;
   bodyLimitBytes: number;
   sandbox: 'auto' | 'on' | 'off';
-  hint: { apiUrl: string; partnerApiKey: string | undefined; webhookSecret: string | undefined };
+  hint: { apiUrl: string; partnerApiKey: string | undefined; webhookSecret: string | undefined; appOrigins: string[] };
   healthengine: { apiUrl: string; apiKey: string | undefined; userAgent: string };
 }
 
@@ -70,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: e.HINT_API_URL ?? 'https://api.hint.com',
       partnerApiKey: e.HINT_PARTNER_API_KEY,
       webhookSecret: e.HINT_WEBHOOK_SECRET,
+      appOrigins: e.HINT_APP_ORIGINS.split(/\s+/).filter(Boolean),
     },
     healthengine: {
       apiUrl: e.HEALTHENGINE_API_URL ?? 'https://healthengine.com.au/pms-api/v1',

@@ -60,6 +60,8 @@ export interface Connector {
   startSandbox?(deps: SandboxDeps): Promise<RunningSandbox>;
   /** Whether real credentials for this platform are configured (sandbox mode starts when none are). */
   hasRealCredentials(): boolean;
+  /** A stored inbound event of this connection was put back to pending (a replay): process it soon. */
+  wakeInbox?(practiceId: string, connectionId: string): Promise<void>;
   /** After the HTTP server listens: background work that needs Tandem reachable. */
   afterListen?(): Promise<void>;
   stop?(): Promise<void>;

@@ -31,6 +31,9 @@ export class ConflictError extends Error {
 
 export class AuthError extends Error {}
 
+/** Authenticated, but not allowed: a disabled practice, or a role without the right. */
+export class ForbiddenError extends Error {}
+
 /**
  * `loadConnection` found nothing to work with: no such connection (or not this system's), no
  * credentials, or (unless asked for any status) not active. A job ends quietly on it: there is

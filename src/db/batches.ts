@@ -197,3 +197,47 @@ export async function* batchItems(
     after = rows.at(-1).id;
   }
 }
+
+/** The practice's batches, newest first (optionally one connection's), a page at a time. */
+export async function listBatches(
+  db: Queryable,
+  practiceId: string,
+  options: { connectionId?: string; limit?: number; before?: string } = {},
+): Promise<Batch[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM batches WHERE practice_id = $1 AND ($2::uuid IS NULL OR connection_id = $2)
+       AND ($4::timestamptz IS NULL OR created_at < $4)
+     ORDER BY created_at DESC, id DESC LIMIT $3`,
+    [practiceId, options.connectionId ?? null, options.limit ?? 50, options.before ?? null],
+  );
+  return rows.map(toBatch);
+}
+
+export interface BatchItemRow extends BatchItem {
+  id: number;
+  createdAt: string;
+}
+
+/** One page of the report for the console's table: after an item id, optionally one action. */
+export async function batchItemsPage(
+  db: Queryable,
+  practiceId: string,
+  batchId: string,
+  options: { afterId?: number; limit?: number; action?: string } = {},
+): Promise<BatchItemRow[]> {
+  const { rows } = await db.query(
+    `SELECT id, entity_kind, remote_id, local_id, action, message, created_at FROM batch_items
+     WHERE practice_id = $1 AND batch_id = $2 AND id > $3 AND ($5::text IS NULL OR action = $5)
+     ORDER BY id LIMIT $4`,
+    [practiceId, batchId, options.afterId ?? 0, options.limit ?? 100, options.action ?? null],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    entityKind: r.entity_kind,
+    remoteId: r.remote_id,
+    localId: r.local_id,
+    action: r.action,
+    message: r.message,
+    createdAt: r.created_at.toISOString(),
+  }));
+}

@@ -77,3 +77,16 @@ export function outboxWritten(): void {
 export function setOutboxListener(listener: () => void): void {
   onOutboxWritten = listener;
 }
+
+/** Audit events for an operation that changes no record (jobs retried, an event replayed), one per entity. */
+export async function writeAudit(
+  db: Queryable,
+  a: { practiceId: string; actor: string; action: string; entityKind: string; entityIds: string[] },
+): Promise<void> {
+  if (a.entityIds.length === 0) return;
+  await db.query(
+    `INSERT INTO audit_events (practice_id, actor, action, entity_kind, entity_id)
+     SELECT $1, $2, $3, $4, unnest($5::text[])`,
+    [a.practiceId, a.actor, a.action, a.entityKind, a.entityIds],
+  );
+}

@@ -1,5 +1,6 @@
 // The inbox: every inbound event stored first, keyed by the source's event id, then processed
 // by a job. A duplicate delivery finds its row already there and is acknowledged, not re-run.
+import type { QueryResultRow } from 'pg';
 import { Coalescer } from './coalesce.ts';
 import type { Queryable } from './pool.ts';
 
@@ -104,4 +105,69 @@ export async function markInbound(
     status,
     error ?? null,
   ]);
+}
+
+export type InboxStatus = 'pending' | 'processed' | 'ignored' | 'failed';
+
+/** An inbox row as the console lists it: what arrived and what became of it, without the payload. */
+export interface InboundSummary {
+  id: number;
+  connectionId: string;
+  sourceEventId: string;
+  eventType: string;
+  status: InboxStatus;
+  error: string | null;
+  receivedAt: string;
+  processedAt: string | null;
+}
+
+const toSummary = (r: QueryResultRow): InboundSummary => ({
+  id: r.id,
+  connectionId: r.connection_id,
+  sourceEventId: r.source_event_id,
+  eventType: r.event_type,
+  status: r.status,
+  error: r.error,
+  receivedAt: r.received_at.toISOString(),
+  processedAt: r.processed_at ? r.processed_at.toISOString() : null,
+});
+
+export async function listInbound(
+  db: Queryable,
+  practiceId: string,
+  options: { connectionId?: string; status?: InboxStatus; beforeId?: number; limit?: number } = {},
+): Promise<InboundSummary[]> {
+  const { rows } = await db.query(
+    `SELECT id, connection_id, source_event_id, event_type, status, error, received_at, processed_at FROM inbox
+     WHERE practice_id = $1 AND ($2::uuid IS NULL OR connection_id = $2) AND ($3::text IS NULL OR status = $3)
+       AND ($4::bigint IS NULL OR id < $4)
+     ORDER BY id DESC LIMIT $5`,
+    [practiceId, options.connectionId ?? null, options.status ?? null, options.beforeId ?? null, options.limit ?? 50],
+  );
+  return rows.map(toSummary);
+}
+
+/**
+ * Puts a stored event back to pending, as if it had just arrived, and audits who asked; its
+ * connector's drain then processes it again. Returns the event, or undefined when the practice
+ * has no such event.
+ */
+export async function requeueInbound(
+  db: Queryable,
+  practiceId: string,
+  id: number,
+  actor: string,
+): Promise<InboundSummary | undefined> {
+  const { rows } = await db.query(
+    `WITH replayed AS (
+       UPDATE inbox SET status = 'pending', error = NULL, processed_at = NULL, queued_at = NULL
+       WHERE practice_id = $1 AND id = $2
+       RETURNING id, connection_id, source_event_id, event_type, status, error, received_at, processed_at),
+     audited AS (
+       INSERT INTO audit_events (practice_id, actor, action, entity_kind, entity_id)
+       SELECT $1, $3, 'inbox.replayed', 'inbox_event', id::text FROM replayed)
+     SELECT * FROM replayed`,
+    [practiceId, id, actor],
+  );
+  return rows[0] ? toSummary(rows[0]) : undefined;
 }

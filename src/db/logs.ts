@@ -46,24 +46,40 @@ const levelsAtOrAbove: Record<LogLevel, LogLevel[]> = {
   exception: ['exception'],
 };
 
-export async function readLogs(
-  db: Queryable,
-  practiceId: string | null,
-  options: { level?: LogLevel; afterId?: number; limit?: number; entityId?: string },
-): Promise<LogEntry[]> {
+export interface LogQuery {
+  level?: LogLevel;
+  /** Entries after this id (live follow: pass the last id seen). */
+  afterId?: number;
+  /** Entries before this id (paging back through older entries). */
+  beforeId?: number;
+  limit?: number;
+  entityId?: string;
+  connectionId?: string;
+}
+
+/**
+ * Entries matching, oldest first: the newest `limit` of them, or with `afterId` the first
+ * `limit` after it (so a follower catching up never steps over a burst).
+ */
+export async function readLogs(db: Queryable, practiceId: string | null, options: LogQuery): Promise<LogEntry[]> {
+  const following = (options.afterId ?? 0) > 0;
   const { rows } = await db.query(
     `SELECT * FROM log_entries
-     WHERE ($1::uuid IS NULL OR practice_id = $1) AND level = ANY($2) AND id > $3 AND ($5::text IS NULL OR entity_id = $5)
-     ORDER BY id DESC LIMIT $4`,
+     WHERE ($1::uuid IS NULL OR practice_id = $1) AND level = ANY($2) AND id > $3
+       AND ($5::text IS NULL OR entity_id = $5) AND ($6::uuid IS NULL OR connection_id = $6)
+       AND ($7::bigint IS NULL OR id < $7)
+     ORDER BY id ${following ? 'ASC' : 'DESC'} LIMIT $4`,
     [
       practiceId,
       levelsAtOrAbove[options.level ?? 'debug'],
       options.afterId ?? 0,
       options.limit ?? 100,
       options.entityId ?? null,
+      options.connectionId ?? null,
+      options.beforeId ?? null,
     ],
   );
-  return rows.reverse().map((r) => ({
+  return (following ? rows : rows.reverse()).map((r) => ({
     id: r.id,
     level: r.level,
     message: r.message,

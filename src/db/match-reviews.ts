@@ -195,3 +195,19 @@ export async function rejectMatchReview(db: Db, ctx: ChangeContext, id: string):
     return getMatchReview(tx, ctx.practiceId, id);
   });
 }
+
+/** The open review of a remote record, if one waits for a person (e.g. "why is this Hint patient not linked?"). */
+export async function findPendingReview(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  entityKind: string,
+  remoteId: string,
+): Promise<MatchReview | undefined> {
+  const { rows } = await db.query(
+    `${SELECT} WHERE r.practice_id = $1 AND r.connection_id = $2 AND r.entity_kind = $3 AND r.remote_id = $4
+       AND r.status = 'pending' ORDER BY r.created_at LIMIT 1`,
+    [practiceId, connectionId, entityKind, remoteId],
+  );
+  return rows[0] ? toReview(rows[0]) : undefined;
+}

@@ -8,6 +8,8 @@ export interface Practice {
   timeZone: string;
   country: string;
   isDefault: boolean;
+  /** Set while the practice is disabled: its tokens and sessions are refused, nothing is deleted. */
+  disabledAt: string | null;
 }
 
 const toPractice = (r: Record<string, unknown>): Practice => ({
@@ -16,6 +18,7 @@ const toPractice = (r: Record<string, unknown>): Practice => ({
   timeZone: r.time_zone as string,
   country: r.country as string,
   isDefault: r.is_default as boolean,
+  disabledAt: r.disabled_at ? (r.disabled_at as Date).toISOString() : null,
 });
 
 export async function createPractice(
@@ -66,14 +69,79 @@ export async function createApiToken(
 export interface TokenOwner {
   tokenId: string;
   practiceId: string;
+  /** The practice is disabled: the token is known but must be refused. */
+  practiceDisabled: boolean;
 }
 
+/** The live token's owner; also stamps last_used_at (at most once a minute, so it costs little). */
 export async function findTokenOwner(db: Queryable, token: string): Promise<TokenOwner | undefined> {
   const { rows } = await db.query(
-    'SELECT id, practice_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
+    `WITH t AS (SELECT t.id, t.practice_id, p.disabled_at IS NOT NULL AS disabled
+                  FROM api_tokens t JOIN practices p ON p.id = t.practice_id
+                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL),
+          used AS (UPDATE api_tokens SET last_used_at = now() WHERE id IN (SELECT id FROM t)
+                     AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+     SELECT * FROM t`,
     [hashToken(token)],
   );
-  return rows[0] ? { tokenId: rows[0].id, practiceId: rows[0].practice_id } : undefined;
+  return rows[0]
+    ? { tokenId: rows[0].id, practiceId: rows[0].practice_id, practiceDisabled: rows[0].disabled }
+    : undefined;
+}
+
+export interface ApiTokenInfo {
+  id: string;
+  practiceId: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : null);
+
+/** A practice's tokens (never the token itself: only its hash is stored), newest first. */
+export async function listApiTokens(
+  db: Queryable,
+  practiceId?: string,
+  options: { includeRevoked?: boolean } = {},
+): Promise<ApiTokenInfo[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM api_tokens WHERE ($1::uuid IS NULL OR practice_id = $1) AND ($2 OR revoked_at IS NULL)
+      ORDER BY created_at DESC, id`,
+    [practiceId ?? null, options.includeRevoked ?? false],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    practiceId: r.practice_id,
+    name: r.name,
+    createdAt: iso(r.created_at)!,
+    lastUsedAt: iso(r.last_used_at),
+    revokedAt: iso(r.revoked_at),
+  }));
+}
+
+/**
+ * Revokes a token (scoped to a practice when one is given). True when the token exists, even
+ * if it was already revoked; the table's trigger tells every Tandem process to forget it.
+ */
+export async function revokeApiToken(db: Queryable, tokenId: string, practiceId?: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `WITH t AS (SELECT id FROM api_tokens WHERE id = $1 AND ($2::uuid IS NULL OR practice_id = $2)),
+          r AS (UPDATE api_tokens SET revoked_at = now() WHERE id IN (SELECT id FROM t) AND revoked_at IS NULL)
+     SELECT id FROM t`,
+    [tokenId, practiceId ?? null],
+  );
+  return rows.length > 0;
+}
+
+/** Disables (or re-enables) a practice; false when there is no such practice. */
+export async function setPracticeDisabled(db: Queryable, practiceId: string, disabled: boolean): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE practices SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END WHERE id = $1`,
+    [practiceId, disabled],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 /** Deletes a practice and everything it owns (records cascade; the append-only logs are cleared here). */

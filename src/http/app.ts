@@ -5,7 +5,8 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logger.ts';
 import { invoices, recordKinds, patients } from '../db/records/kinds.ts';
-import { requireAuth, type AuthOptions } from './auth.ts';
+import { requireAuth, type AuthOptions, type ResolvedAuth } from './auth.ts';
+import { AuthCache } from './auth-cache.ts';
 import { installErrorHandler } from './errors.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { decorateLinks, decoratePatients, recordRoutes } from './routes/records.ts';
@@ -13,6 +14,8 @@ import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { batchRoutes } from './routes/batches.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { consoleRoutes } from './console.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'bodyLimitBytes'>;
@@ -20,6 +23,8 @@ export interface AppDeps {
   logger: Logger | false;
   health: HealthProbe;
   bootstrap?: AuthOptions['bootstrap'];
+  /** The built console (dist/web) to serve at `/`; none in API-only tests. */
+  consoleDir?: string;
   /** Routes added by connectors and sandbox mode; `api` ones are authenticated. */
   extensions?: { api?: (scope: FastifyInstance) => Promise<void>; public?: (app: FastifyInstance) => Promise<void> };
 }
@@ -31,23 +36,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
   });
+  // One per app: it LISTENs for revocations on its own connection, closed with the app.
+  const authCache = new AuthCache<ResolvedAuth>(deps.db);
+  app.addHook('onClose', () => authCache.stop());
+  await authCache.ready;
   installErrorHandler(app);
   installSecurityHeaders(app);
   await app.register(healthRoutes, { probe: deps.health });
   await app.register(docsRoutes);
   await app.register(
     async (api) => {
-      requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap });
+      requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap, cache: authCache });
       for (const def of recordKinds) {
         const decorate = def === patients ? decoratePatients : def === invoices ? decorateLinks('invoice') : undefined;
         await api.register(recordRoutes, { db: deps.db, def, decorate });
       }
       await api.register(adminRoutes, { db: deps.db });
       await api.register(batchRoutes, { db: deps.db });
+      await api.register(tokenRoutes, { db: deps.db });
       if (deps.extensions?.api) await deps.extensions.api(api);
     },
     { prefix: '/api/v1' },
   );
   if (deps.extensions?.public) await deps.extensions.public(app);
+  if (deps.consoleDir) await app.register(consoleRoutes, { dir: deps.consoleDir });
   return app;
 }

@@ -1,16 +1,26 @@
 // Bearer token → practice. Tokens are looked up by their SHA-256 hash; the optional bootstrap
 // token (TANDEM_BOOTSTRAP_TOKEN) is compared in constant time and maps to the default practice.
+// A token of a disabled practice is refused (403). Answers are cached per process and dropped
+// the moment any token or practice changes (auth-cache.ts).
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AuthError } from '../core/errors.ts';
-import { findTokenOwner } from '../db/practices.ts';
+import { AuthError, ForbiddenError } from '../core/errors.ts';
+import { findTokenOwner, getPractice } from '../db/practices.ts';
 import type { Db } from '../db/pool.ts';
 import { hashToken } from '../security/tokens.ts';
+import type { AuthCache } from './auth-cache.ts';
+
+export type Role = 'admin' | 'staff';
 
 export interface RequestAuth {
   practiceId: string;
   actor: string;
+  /** API tokens act as their practice's admin. */
+  role: Role;
 }
+
+/** What a credential resolves to: who, or that its practice is disabled. */
+export type ResolvedAuth = { auth: RequestAuth; practiceDisabled: boolean };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,6 +31,7 @@ declare module 'fastify' {
 export interface AuthOptions {
   db: Db;
   bootstrap?: { token: string; practiceId: string };
+  cache: AuthCache<ResolvedAuth>;
 }
 
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -29,35 +40,38 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-// Token → owner, cached briefly so a busy client does not cost a query per request.
-// A revoked token therefore stops working within TOKEN_CACHE_MS.
-const TOKEN_CACHE_MS = 30_000;
-const tokenCache = new Map<string, { auth: RequestAuth; until: number }>();
+async function lookupToken(options: AuthOptions, token: string): Promise<ResolvedAuth | undefined> {
+  return options.cache.get(`token:${hashToken(token).toString('base64')}`, async () => {
+    const owner = await findTokenOwner(options.db, token);
+    if (!owner) return undefined;
+    const auth: RequestAuth = { practiceId: owner.practiceId, actor: `token:${owner.tokenId}`, role: 'admin' };
+    return { auth, practiceDisabled: owner.practiceDisabled };
+  });
+}
 
-async function lookupToken(db: Db, token: string): Promise<RequestAuth | undefined> {
-  const key = hashToken(token).toString('base64');
-  const cached = tokenCache.get(key);
-  if (cached && cached.until > Date.now()) return cached.auth;
-  const owner = await findTokenOwner(db, token);
-  if (!owner) {
-    tokenCache.delete(key);
-    return undefined;
-  }
-  const auth = { practiceId: owner.practiceId, actor: `token:${owner.tokenId}` };
-  if (tokenCache.size > 10_000) tokenCache.clear();
-  tokenCache.set(key, { auth, until: Date.now() + TOKEN_CACHE_MS });
-  return auth;
+async function lookupBootstrap(options: AuthOptions, practiceId: string): Promise<ResolvedAuth | undefined> {
+  return options.cache.get(`bootstrap:${practiceId}`, async () => {
+    const practice = await getPractice(options.db, practiceId);
+    const auth: RequestAuth = { practiceId, actor: 'bootstrap-token', role: 'admin' };
+    return practice ? { auth, practiceDisabled: practice.disabledAt !== null } : undefined;
+  });
 }
 
 export async function authenticate(options: AuthOptions, request: FastifyRequest): Promise<RequestAuth> {
   const token = bearerToken(request);
   if (!token) throw new AuthError('Send an API token as "Authorization: Bearer <token>"');
-  if (options.bootstrap && timingSafeEqual(hashToken(token), hashToken(options.bootstrap.token))) {
-    return { practiceId: options.bootstrap.practiceId, actor: 'bootstrap-token' };
-  }
-  const auth = await lookupToken(options.db, token);
-  if (!auth) throw new AuthError('The API token is not valid');
-  return auth;
+  const bootstrap = options.bootstrap && timingSafeEqual(hashToken(token), hashToken(options.bootstrap.token));
+  const resolved = bootstrap
+    ? await lookupBootstrap(options, options.bootstrap!.practiceId)
+    : await lookupToken(options, token);
+  if (!resolved) throw new AuthError('The API token is not valid');
+  if (resolved.practiceDisabled) throw new ForbiddenError('This practice is disabled');
+  return resolved.auth;
+}
+
+/** For routes that change who can do what (tokens, users, connections, the practice itself). */
+export function requireAdmin(request: FastifyRequest): void {
+  if (request.auth.role !== 'admin') throw new ForbiddenError('Only an admin of this practice can do that');
 }
 
 /** Adds authentication to every route registered in this (encapsulated) scope. */

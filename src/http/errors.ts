@@ -2,7 +2,14 @@
 // a client's mistake is never a 500, and a 500 never leaks internals.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AuthError, ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../core/errors.ts';
+import {
+  AuthError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type FieldProblem,
+} from '../core/errors.ts';
 
 export function zodProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
   return error.issues.flatMap((issue) => {
@@ -30,6 +37,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof NotFoundError) return reply.code(404).send({ error: error.message, details: [] });
     if (error instanceof ConflictError) return reply.code(409).send({ error: error.message, details: error.details });
     if (error instanceof AuthError) return reply.code(401).send({ error: error.message, details: [] });
+    if (error instanceof ForbiddenError) return reply.code(403).send({ error: error.message, details: [] });
     if (error instanceof z.ZodError)
       return reply.code(422).send({ error: 'The request has invalid fields', details: zodProblems(error) });
     const fe = error as FastifyError;

@@ -31,6 +31,7 @@ const errors = (...codes: number[]) =>
   );
 const httpText: Record<number, string> = {
   401: 'Missing or unknown token',
+  403: 'Practice disabled, or an admin-only call',
   404: 'Not found in this practice',
   409: 'Stale version or conflicting state',
   413: 'Body too large',
@@ -207,6 +208,37 @@ const hubPaths: Record<string, Schema> = {
         schema: { type: 'string' },
       })),
       responses: { ...ok('{data}'), ...errors(401, 422) },
+    }),
+  },
+  '/api/v1/tokens': {
+    get: op('tokens', "This practice's API tokens (never the token itself); ?includeRevoked=true adds revoked ones", {
+      parameters: [{ name: 'includeRevoked', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } }],
+      responses: { ...ok('{data}'), ...errors(401, 403, 422) },
+    }),
+    post: op('tokens', 'Create a token; the answer holds it, once', {
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', maxLength: 100 } } },
+          },
+        },
+      },
+      responses: { 201: { description: '{id, name, token}' }, ...errors(401, 403, 422) },
+    }),
+  },
+  '/api/v1/tokens/{id}': {
+    delete: op('tokens', 'Revoke a token: refused at once by every Tandem process', {
+      parameters: idIn,
+      responses: { 204: { description: 'revoked' }, ...errors(401, 403, 404) },
+    }),
+  },
+  '/api/v1/practice': {
+    get: op('tokens', "The token's practice", { responses: { ...ok('practice'), ...errors(401, 403) } }),
+  },
+  '/api/v1/practice/disable': {
+    post: op('tokens', 'Disable this practice: every token and session refused (403) until `tandem practice enable`', {
+      responses: { ...ok('practice'), ...errors(401, 403) },
     }),
   },
   '/api/v1/sandbox': {

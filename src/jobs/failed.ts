@@ -49,3 +49,14 @@ export async function retryFailedJob(db: Queryable, id: string, practiceId: stri
   if (rowCount) await db.query(`SELECT pg_notify('jobs:insert', '')`);
   return (rowCount ?? 0) > 0;
 }
+
+/** Retries every failed job of the practice (not running ones); returns their ids. */
+export async function retryAllFailedJobs(db: Queryable, practiceId: string): Promise<string[]> {
+  const { rows } = await db.query(
+    `UPDATE graphile_worker._private_jobs SET attempts = 0, run_at = now(), last_error = NULL, updated_at = now()
+     WHERE attempts >= max_attempts AND locked_at IS NULL AND payload->>'practiceId' = $1 RETURNING id::text`,
+    [practiceId],
+  );
+  if (rows.length) await db.query(`SELECT pg_notify('jobs:insert', '')`);
+  return rows.map((r) => r.id);
+}

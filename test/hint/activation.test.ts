@@ -1,10 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken, ensureDefaultPractice } from '../../src/db/practices.ts';
 import { startHintWorld, waitFor, type HintWorld } from './support.ts';
 
 let w: HintWorld;
+/** An admin of the default practice (the deployment's own), who decides parked activations. */
+let admin: { practiceId: string; token: string };
 beforeAll(async () => {
   w = await startHintWorld();
+  const practice = await ensureDefaultPractice(w.hub.database.db);
+  admin = { practiceId: practice.id, token: (await createApiToken(w.hub.database.db, practice.id, 'admin')).token };
 });
+
+const connectionsTo = async (hintPracticeId: string): Promise<number> =>
+  (
+    await w.hub.database.db.query('SELECT count(*)::int AS n FROM connections WHERE remote_account_id = $1', [
+      hintPracticeId,
+    ])
+  ).rows[0].n;
+
+/** The practice token Hint issued for this partner's integration (what Tandem would hold). */
+async function tokenOf(hintPracticeId: string): Promise<string> {
+  const creds = await w.harness('GET', '/credentials');
+  return creds.practices.find((p: any) => p.id === hintPracticeId).accessToken;
+}
 afterAll(async () => {
   await w?.stop();
 });
@@ -43,18 +61,145 @@ describe('Hint activation', () => {
     expect(list.body.data[0]).toMatchObject({ practiceId, remoteAccountId: newHint.id, status: 'active' });
   });
 
-  it('activates headless (POST /hint/connect/:code) and refuses a used code without writing anything', async () => {
+  it('parks an unauthenticated headless connect: no binding, and no patient reaches that Hint practice', async () => {
+    // The default practice is legitimately connected to one Hint practice by its admin.
+    const home = await w.harness('POST', '/practices', { name: 'Home Clinic' });
+    const homeCode = (await w.harness('POST', `/practices/${home.id}/instanton-code`, {})).code;
+    expect((await w.hub.api('POST', '/api/v1/hint/connections', { code: homeCode }, {}, admin.token)).status).toBe(201);
+    // Anyone whose Hint practice issues a code posts it, with no Tandem credentials at all.
+    const intruder = await w.harness('POST', '/practices', { name: 'Intruder Clinic' });
+    const { code } = await w.harness('POST', `/practices/${intruder.id}/instanton-code`, {});
+    const res = await fetch(`${w.hub.url}/hint/connect/${code}`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ status: 'pending_approval', hintPracticeId: intruder.id });
+    // The redirect without a connect session is parked the same way.
+    const other = await w.harness('POST', '/practices', { name: 'Cookieless Clinic' });
+    const code2 = (await w.harness('POST', `/practices/${other.id}/instanton-code`, {})).code;
+    const landed = await fetch(`${w.hub.url}/connect/hint/callback?code=${code2}`);
+    expect(landed.status).toBe(202);
+    expect(await landed.text()).toContain('Waiting for approval in Tandem');
+    expect(await connectionsTo(intruder.id)).toBe(0);
+    expect(await connectionsTo(other.id)).toBe(0);
+    // A patient of the default practice flows to its own Hint practice, and never to the intruder's.
+    const created = await w.hub.api(
+      'POST',
+      '/api/v1/patients',
+      { firstName: 'Private', lastName: 'Person' },
+      {},
+      admin.token,
+    );
+    const link = await waitFor(
+      async () =>
+        (await w.hub.api('GET', `/api/v1/patients/${created.body.id}`, undefined, {}, admin.token)).body.links[0],
+      'patient linked to the home Hint practice',
+    );
+    expect(link.remoteId).toBeTruthy();
+    const intruderPatients = await w.hint('GET', '/provider/patients?limit=100', undefined, await tokenOf(intruder.id));
+    expect(intruderPatients.status).toBe(200);
+    expect(intruderPatients.body.some((p: any) => p.last_name === 'Person')).toBe(false);
+    expect(intruderPatients.body.some((p: any) => p.id === link.remoteId)).toBe(false);
+  });
+
+  it("lets only the default practice's admins see and decide parked activations; approval binds to the approver", async () => {
+    const parked = await w.harness('POST', '/practices', { name: 'Marketplace Clinic' });
+    const { code } = await w.harness('POST', `/practices/${parked.id}/instanton-code`, {});
+    const res = await fetch(`${w.hub.url}/hint/connect/${code}`, { method: 'POST' });
+    const { pendingActivationId } = (await res.json()) as any;
+    // Another practice's admin sees nothing and cannot claim it.
+    expect((await w.hub.api('GET', '/api/v1/hint/pending-activations')).body.data).toEqual([]);
+    const claim = await w.hub.api('POST', `/api/v1/hint/pending-activations/${pendingActivationId}/approve`);
+    expect(claim.status).toBe(404);
+    expect(await connectionsTo(parked.id)).toBe(0);
+    const list = await w.hub.api('GET', '/api/v1/hint/pending-activations', undefined, {}, admin.token);
+    const entry = list.body.data.find((p: any) => p.id === pendingActivationId);
+    expect(entry).toMatchObject({
+      hintPracticeId: parked.id,
+      hintPracticeName: 'Marketplace Clinic',
+      source: 'headless',
+      status: 'pending',
+    });
+    expect(JSON.stringify(list.body)).not.toMatch(/accessToken|credentials/);
+    const approved = await w.hub.api(
+      'POST',
+      `/api/v1/hint/pending-activations/${pendingActivationId}/approve`,
+      undefined,
+      {},
+      admin.token,
+    );
+    expect(approved.status).toBe(201);
+    expect(approved.body).toMatchObject({ status: 'active', hintPracticeId: parked.id, webhook: { registered: true } });
+    const { rows } = await w.hub.database.db.query('SELECT practice_id FROM connections WHERE remote_account_id = $1', [
+      parked.id,
+    ]);
+    expect(rows).toEqual([{ practice_id: admin.practiceId }]);
+    // Decided once: a second approval finds nothing.
+    const again = await w.hub.api(
+      'POST',
+      `/api/v1/hint/pending-activations/${pendingActivationId}/approve`,
+      undefined,
+      {},
+      admin.token,
+    );
+    expect(again.status).toBe(404);
+  });
+
+  it('rejects a parked activation: the token is dropped and the integration deactivated in Hint', async () => {
+    const parked = await w.harness('POST', '/practices', { name: 'Unwanted Clinic' });
+    const { code } = await w.harness('POST', `/practices/${parked.id}/instanton-code`, {});
+    const { pendingActivationId } = (await (
+      await fetch(`${w.hub.url}/hint/connect/${code}`, { method: 'POST' })
+    ).json()) as any;
+    const rejected = await w.hub.api(
+      'POST',
+      `/api/v1/hint/pending-activations/${pendingActivationId}/reject`,
+      undefined,
+      {},
+      admin.token,
+    );
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({ status: 'rejected', decidedBy: expect.stringMatching(/^token:/) });
+    const { rows } = await w.hub.database.db.query(
+      'SELECT credentials_encrypted FROM hint_pending_activations WHERE id = $1',
+      [pendingActivationId],
+    );
+    expect(rows[0].credentials_encrypted).toBeNull();
+    const integrations = (await w.hint('GET', '/integrations', undefined, w.creds.partnerApiKey)).body;
+    expect(integrations.find((i: any) => i.practice.id === parked.id).status).toBe('inactive');
+    expect(await connectionsTo(parked.id)).toBe(0);
+    const late = await w.hub.api(
+      'POST',
+      `/api/v1/hint/pending-activations/${pendingActivationId}/approve`,
+      undefined,
+      {},
+      admin.token,
+    );
+    expect(late.status).toBe(404);
+  });
+
+  it('renews a headless connect for a Hint practice already bound, and refuses a used code without writing anything', async () => {
     const other = await w.harness('POST', '/practices', { name: 'Headless Clinic' });
+    const { practiceId, token } = await w.hub.newPractice('Headless practice');
+    const first = (await w.harness('POST', `/practices/${other.id}/instanton-code`, {})).code;
+    expect((await w.hub.api('POST', '/api/v1/hint/connections', { code: first }, {}, token)).status).toBe(201);
     const { code } = await w.harness('POST', `/practices/${other.id}/instanton-code`, {});
-    const first = await fetch(`${w.hub.url}/hint/connect/${code}`, { method: 'POST' });
-    expect(first.status).toBe(200);
-    const body = (await first.json()) as any;
-    expect(body).toMatchObject({ status: 'active', hintPracticeId: other.id });
-    const before = (await w.hub.database.db.query('SELECT count(*)::int AS n FROM connections')).rows[0].n;
+    const renewed = await fetch(`${w.hub.url}/hint/connect/${code}`, { method: 'POST' });
+    expect(renewed.status).toBe(200);
+    expect(await renewed.json()).toMatchObject({ status: 'active', hintPracticeId: other.id });
+    const { rows } = await w.hub.database.db.query('SELECT practice_id FROM connections WHERE remote_account_id = $1', [
+      other.id,
+    ]);
+    expect(rows).toEqual([{ practice_id: practiceId }]);
+    const count = async () =>
+      (
+        await w.hub.database.db.query(
+          'SELECT (SELECT count(*) FROM connections) + (SELECT count(*) FROM hint_pending_activations) AS n',
+        )
+      ).rows[0].n;
+    const before = await count();
     const again = await fetch(`${w.hub.url}/hint/connect/${code}`, { method: 'POST' });
     expect(again.status).toBe(422);
     expect(((await again.json()) as any).details[0].field).toBe('code');
-    expect((await w.hub.database.db.query('SELECT count(*)::int AS n FROM connections')).rows[0].n).toBe(before);
+    expect(await count()).toBe(before);
   });
 
   it('connects with a pasted access token, and refuses a bad one naming the field', async () => {

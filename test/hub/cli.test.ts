@@ -60,4 +60,28 @@ describe('tandem CLI', () => {
     expect((await tandem('jobs', 'failed')).stdout).toContain('no failed jobs');
     expect((await tandem('jobs', 'retry', job.id)).code).toBe(1);
   });
+
+  it('lists and revokes tokens, disables and enables a practice', async () => {
+    const practiceId = (await tandem('practice', 'create', '--name', 'Lifecycle')).stdout.trim();
+    const token = (await tandem('token', 'create', '--practice', practiceId, '--name', 'ops')).stdout.trim();
+    const listed = JSON.parse((await tandem('token', 'list', '--practice', practiceId, '--json')).stdout);
+    expect(listed).toEqual([expect.objectContaining({ name: 'ops', practiceId, revokedAt: null })]);
+    expect(JSON.stringify(listed)).not.toContain(token);
+
+    expect((await tandem('practice', 'disable', practiceId)).stdout).toContain('disabled');
+    expect(await findTokenOwner(database.db, token)).toMatchObject({ practiceDisabled: true });
+    expect((await tandem('practice', 'list')).stdout).toMatch(/Lifecycle {2}\(disabled /);
+    expect((await tandem('practice', 'enable', practiceId)).stdout).toContain('enabled');
+    expect(await findTokenOwner(database.db, token)).toMatchObject({ practiceDisabled: false });
+
+    expect((await tandem('token', 'revoke', listed[0].id)).stdout).toContain('revoked');
+    expect(await findTokenOwner(database.db, token)).toBeUndefined();
+    expect((await tandem('token', 'list', '--practice', practiceId)).stdout).toContain('no tokens');
+    expect((await tandem('token', 'list', '--practice', practiceId, '--all')).stdout).toContain('revoked 20');
+    expect(await tandem('token', 'revoke', '00000000-0000-4000-8000-000000000000')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no token'),
+    });
+    expect((await tandem('practice', 'disable', 'nope')).code).toBe(2);
+  });
 });

@@ -1,12 +1,16 @@
-// `tandem practice create --name N [--time-zone TZ] [--country CC]` and `tandem practice list`.
-import { createPractice, listPractices } from '../../db/practices.ts';
+// `tandem practice create --name N [--time-zone TZ] [--country CC]`, `tandem practice list`,
+// `tandem practice disable|enable <id>`.
+import { createPractice, listPractices, setPracticeDisabled } from '../../db/practices.ts';
+import { isUuid } from '../../core/ids.ts';
 import { parseFlags } from '../args.ts';
 import { print, withDatabase } from '../context.ts';
 import { CliError } from '../errors.ts';
 
 export const usage = `Usage:
   tandem practice create --name NAME [--time-zone Australia/Sydney] [--country AU] [--json]
-  tandem practice list [--json]`;
+  tandem practice list [--json]
+  tandem practice disable <practiceId>   its tokens and sessions are refused at once; nothing is deleted
+  tandem practice enable <practiceId>`;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
@@ -42,7 +46,18 @@ export async function run(args: string[]): Promise<number> {
     const practices = await withDatabase(({ db }) => listPractices(db));
     if (values.json) print(practices, true);
     else
-      for (const p of practices) print(`${p.id}  ${p.name}${p.isDefault ? '  (default)' : ''}  ${p.timeZone}`, false);
+      for (const p of practices) {
+        const notes = `${p.isDefault ? '  (default)' : ''}${p.disabledAt ? `  (disabled ${p.disabledAt})` : ''}`;
+        print(`${p.id}  ${p.name}${notes}  ${p.timeZone}`, false);
+      }
+    return 0;
+  }
+  if (action === 'disable' || action === 'enable') {
+    const id = positionals[1];
+    if (!id || !isUuid(id)) throw new CliError(`give the practice's id (see \`tandem practice list\`)\n\n${usage}`);
+    const found = await withDatabase(({ db }) => setPracticeDisabled(db, id, action === 'disable'));
+    if (!found) throw new CliError(`no practice ${id}`);
+    print(`${action}d ${id}`, false);
     return 0;
   }
   throw new CliError(usage);

@@ -3,7 +3,8 @@
 // answers every request type the go-live checklist names. See docs/healthengine.md.
 import type { ConnectorFactory } from '../types.ts';
 import { fanOutTargets } from './fanout.ts';
-import { connectorTasks } from './jobs.ts';
+import { connectorTasks, processOptions } from './jobs.ts';
+import { enqueue } from '../../jobs/queue.ts';
 import { startPoller } from './inbound-poller.ts';
 import { healthengineApiRoutes } from './routes.ts';
 import { startHealthengineSandbox } from './sandbox.ts';
@@ -21,6 +22,8 @@ const factory: ConnectorFactory = (deps) => {
     publicRoutes: (app) => webhookRoutes(app, deps),
     startSandbox: (sandboxDeps) => startHealthengineSandbox(sandboxDeps),
     hasRealCredentials: () => deps.config.healthengine.apiKey !== undefined && deps.config.healthengine.apiKey !== '',
+    wakeInbox: (practiceId, connectionId) =>
+      enqueue(deps.db, 'healthengine:process-requests', { practiceId, connectionId }, processOptions(connectionId)),
     async afterListen() {
       poller = startPoller(deps.db);
     },

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ValidationError } from '../../core/errors.ts';
 import { findConnectionByRemoteAccount, type Connection } from '../../db/connections.ts';
-import { activateWithCode, WEBHOOK_PATH } from './activation.ts';
+import { activateUnattended, activateWithCode, WEBHOOK_PATH } from './activation.ts';
 import type { HintDeps } from './connection.ts';
 import { useConnectSession } from './store.ts';
 import { InboxWriter } from '../../db/inbox.ts';
@@ -78,8 +78,28 @@ export function publicRoutes(deps: HintDeps) {
 
     const connect = async (code: string, sessionId: string | undefined, reply: FastifyReply, html: boolean) => {
       if (!CODE.test(code)) throw new ValidationError([{ field: 'code', message: 'is missing or malformed' }]);
+      // The session is what an authenticated admin started in Tandem; without a live one, nobody vouched for the code.
       const practiceId = sessionId ? await useConnectSession(deps.db, sessionId) : undefined;
-      const connection = await activateWithCode(deps, code, practiceId);
+      const outcome = practiceId
+        ? { kind: 'connected' as const, connection: await activateWithCode(deps, code, practiceId) }
+        : await activateUnattended(deps, code, html ? 'redirect' : 'headless');
+      if (html) reply.header('set-cookie', `${SESSION_COOKIE}=; Max-Age=0; Path=/connect/hint; HttpOnly; SameSite=Lax`);
+      if (outcome.kind === 'parked') {
+        const { pending } = outcome;
+        const body = {
+          status: 'pending_approval',
+          pendingActivationId: pending.id,
+          hintPracticeId: pending.hintPracticeId,
+        };
+        if (!html) return reply.code(202).send(body);
+        return reply
+          .code(202)
+          .type('text/html; charset=utf-8')
+          .send(
+            `<!doctype html><meta charset="utf-8"><title>Hint connection awaits approval</title><h1>Waiting for approval in Tandem</h1><p>Nobody started this connection in Tandem, so a Tandem administrator must approve it (pending activation ${pending.id}). To connect at once instead, start the connection in Tandem and click Connect in Hint again.</p>`,
+          );
+      }
+      const { connection } = outcome;
       const body = {
         connectionId: connection.id,
         status: connection.status,
@@ -88,7 +108,6 @@ export function publicRoutes(deps: HintDeps) {
       if (!html) return reply.send(body);
       return reply
         .type('text/html; charset=utf-8')
-        .header('set-cookie', `${SESSION_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax`)
         .send(
           `<!doctype html><meta charset="utf-8"><title>Hint connected</title><h1>Hint is connected</h1><p>Connection ${connection.id} is ${connection.status}. You can close this page.</p>`,
         );

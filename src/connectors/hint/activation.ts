@@ -2,7 +2,10 @@
 // a code typed in by staff, or a pasted practice access token. Each ends the same way: the
 // token sealed on the practice's Hint connection, status active, the webhook endpoint
 // registered for the integration. Deactivation stops all traffic for the connection.
-import { ValidationError } from '../../core/errors.ts';
+// Binding a Hint practice to a Tandem practice takes an authenticated Tandem admin (their API
+// call, or the connect session they started); a code nobody vouched for only renews an existing
+// binding, or is parked for approval.
+import { NotFoundError, ValidationError } from '../../core/errors.ts';
 import {
   createConnection,
   findConnectionByRemoteAccount,
@@ -11,7 +14,6 @@ import {
   type Connection,
 } from '../../db/connections.ts';
 import { writeLog } from '../../db/logs.ts';
-import { ensureDefaultPractice } from '../../db/practices.ts';
 import {
   deactivateIntegration,
   deleteWebhookEndpoint,
@@ -22,6 +24,13 @@ import {
 } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
 import { forgetConnection, type LoadedConnection, type HintDeps } from './connection.ts';
+import { decidePendingActivation, parkActivation, reopenPendingActivation, type PendingActivation } from './store.ts';
+
+/** The authenticated Tandem admin deciding: their practice and actor id (as the API's auth has them). */
+export interface Approver {
+  practiceId: string;
+  actor: string;
+}
 
 export const WEBHOOK_PATH = '/webhooks/hint';
 
@@ -32,18 +41,11 @@ interface Activation {
   integrationId: string | null;
 }
 
-/** Which Tandem practice a Hint practice connects to: the session's, an earlier connection's, or the default one. */
-export async function practiceFor(deps: HintDeps, hintPracticeId: string, sessionPracticeId?: string): Promise<string> {
-  if (sessionPracticeId) return sessionPracticeId;
-  const [earlier] = await findConnectionByRemoteAccount(deps.db, 'hint', hintPracticeId);
-  if (earlier) return earlier.practiceId;
-  return (await ensureDefaultPractice(deps.db)).id;
-}
-
-export async function activateWithCode(deps: HintDeps, code: string, sessionPracticeId?: string): Promise<Connection> {
-  let exchange;
+/** Exchanges an InstantOn code for the practice token; a code Hint refuses is the caller's mistake (422). */
+async function exchange(deps: HintDeps, code: string): Promise<Activation> {
+  let exchanged;
   try {
-    exchange = await exchangeCode(deps, code);
+    exchanged = await exchangeCode(deps, code);
   } catch (error) {
     if (error instanceof HintApiError && !error.retryable && error.status !== 0) {
       throw new ValidationError([
@@ -55,13 +57,97 @@ export async function activateWithCode(deps: HintDeps, code: string, sessionPrac
     }
     throw error;
   }
-  const practiceId = await practiceFor(deps, exchange.practice.id, sessionPracticeId);
-  return activate(deps, practiceId, {
-    accessToken: exchange.access_token,
-    hintPracticeId: exchange.practice.id,
-    hintPracticeName: exchange.practice.name ?? null,
-    integrationId: exchange.id,
+  return {
+    accessToken: exchanged.access_token,
+    hintPracticeId: exchanged.practice.id,
+    hintPracticeName: exchanged.practice.name ?? null,
+    integrationId: exchanged.id,
+  };
+}
+
+/**
+ * Connects with a code to `practiceId`, which an authenticated Tandem admin chose: their own
+ * practice (a code typed into the API) or the one whose connect session the browser carries.
+ */
+export async function activateWithCode(deps: HintDeps, code: string, practiceId: string): Promise<Connection> {
+  return activate(deps, practiceId, await exchange(deps, code));
+}
+
+export type UnattendedOutcome =
+  { kind: 'connected'; connection: Connection } | { kind: 'parked'; pending: PendingActivation };
+
+/**
+ * A code no Tandem admin vouched for (headless POST, or a redirect without a live connect
+ * session). Anyone who can make Hint issue a code can send one, so it may only renew a binding
+ * that already exists; a Hint practice bound to no Tandem practice is parked for an admin to
+ * approve, and nothing flows to or from it until then.
+ */
+export async function activateUnattended(
+  deps: HintDeps,
+  code: string,
+  source: 'headless' | 'redirect',
+): Promise<UnattendedOutcome> {
+  const a = await exchange(deps, code);
+  const bound = await findConnectionByRemoteAccount(deps.db, 'hint', a.hintPracticeId);
+  if (bound.length > 0) {
+    // Every Tandem practice already bound to this Hint practice gets the new token (the old one may be revoked).
+    let first: Connection | undefined;
+    for (const practiceId of new Set(bound.map((c) => c.practiceId))) first ??= await activate(deps, practiceId, a);
+    return { kind: 'connected', connection: first! };
+  }
+  const pending = await parkActivation(deps.db, deps.secrets, { ...a, source });
+  deps.logger.warn(
+    { hintPracticeId: a.hintPracticeId, pendingActivationId: pending.id, source },
+    'Hint activation parked: no Tandem admin started it; approve or reject it at /api/v1/hint/pending-activations',
+  );
+  return { kind: 'parked', pending };
+}
+
+/** An admin binds a parked Hint practice to their own practice. */
+export async function approveActivation(deps: HintDeps, id: string, auth: Approver): Promise<Connection> {
+  const { db, secrets } = deps;
+  const decided = await decidePendingActivation(db, secrets, id, {
+    status: 'approved',
+    actor: auth.actor,
+    practiceId: auth.practiceId,
   });
+  if (!decided) throw new NotFoundError('pending Hint activation');
+  const { activation: p, accessToken } = decided;
+  try {
+    return await activate(deps, auth.practiceId, {
+      accessToken,
+      hintPracticeId: p.hintPracticeId,
+      hintPracticeName: p.hintPracticeName,
+      integrationId: p.integrationId,
+    });
+  } catch (error) {
+    await reopenPendingActivation(db, secrets, id, accessToken);
+    throw error;
+  }
+}
+
+/** An admin refuses a parked activation: the token is dropped and (best effort) the integration deactivated in Hint. */
+export async function rejectActivation(deps: HintDeps, id: string, auth: Approver): Promise<PendingActivation> {
+  const decided = await decidePendingActivation(deps.db, deps.secrets, id, {
+    status: 'rejected',
+    actor: auth.actor,
+    practiceId: null,
+  });
+  if (!decided) throw new NotFoundError('pending Hint activation');
+  const { integrationId } = decided.activation;
+  if (integrationId && deps.env.partnerApiKey) {
+    try {
+      await deactivateIntegration(deps, integrationId);
+    } catch (error) {
+      // The rejection stands either way: Tandem holds no token for this practice any more.
+      if (!(error instanceof HintApiError)) throw error;
+      deps.logger.warn(
+        { integrationId, status: error.status },
+        'rejected Hint activation: Hint did not deactivate the integration',
+      );
+    }
+  }
+  return decided.activation;
 }
 
 export async function activateWithToken(deps: HintDeps, practiceId: string, accessToken: string): Promise<Connection> {

@@ -11,6 +11,8 @@ export interface HintEnv {
   apiUrl: string;
   partnerApiKey: string | undefined;
   webhookSecret: string | undefined;
+  /** Origins that may frame the embedded app (the emulator's is added in sandbox mode). */
+  appOrigins: string[];
 }
 
 export interface HintDeps extends ConnectorDeps {
@@ -29,6 +31,7 @@ export function hintDeps(deps: ConnectorDeps): HintDeps {
     apiUrl: deps.config.hint.apiUrl,
     partnerApiKey: deps.config.hint.partnerApiKey,
     webhookSecret: deps.config.hint.webhookSecret,
+    appOrigins: [...deps.config.hint.appOrigins],
   };
   return { ...deps, env, client: new HintClient({ baseUrl: () => env.apiUrl }) };
 }

@@ -10,6 +10,7 @@ import type { Tx } from '../../db/pool.ts';
 import { pushJob } from './inbound-patient.ts';
 import { readSettings } from './settings.ts';
 import { jobKeys, queues } from './queues.ts';
+import { interactionFanOut } from './outbound-interaction.ts';
 
 /** One job per invoice, coalesced, on the same queue as the invoice's inbound events once it is linked. */
 async function enqueueInvoicePush(tx: Tx, event: DomainEvent, connection: ConnectionRef): Promise<void> {
@@ -62,7 +63,7 @@ export function fanOutTargets(): FanOutTarget[] {
       await enqueueMany(tx, jobs);
     },
   };
-  return [target];
+  return [target, interactionFanOut];
 }
 
 /** "<connectionId>:<localId>" → the Hint id of each linked patient among these changes. */

@@ -6,6 +6,7 @@ import { apiRoutes } from './routes.ts';
 import { connectorTasks } from './jobs.ts';
 import { fanOutTargets } from './fanout.ts';
 import { publicRoutes } from './activation-routes.ts';
+import { hintAppRoutes } from './app/routes.ts';
 import { hintDeps } from './connection.ts';
 import { startHintSandbox } from './sandbox.ts';
 import { wakeDrainer } from './inbound-drain.ts';
@@ -20,7 +21,10 @@ const createHintConnector: ConnectorFactory = (hubDeps) => {
     async apiRoutes(api) {
       await api.register(apiRoutes(deps));
     },
-    publicRoutes: async (app) => publicRoutes(deps)(app),
+    publicRoutes: async (app) => {
+      await app.register(hintAppRoutes(deps));
+      await publicRoutes(deps)(app);
+    },
     // main.ts stops the sandbox it started.
     startSandbox: (sandboxDeps) => startHintSandbox(deps, sandboxDeps),
     // Any Hint setting given (including HINT_API_URL pointing somewhere else) means: no sandbox.
@@ -31,6 +35,7 @@ const createHintConnector: ConnectorFactory = (hubDeps) => {
       );
       for (const r of rows) await wakeDrainer(deps.db, r.practice_id, r.id);
     },
+    wakeInbox: (practiceId, connectionId) => wakeDrainer(deps.db, practiceId, connectionId),
     hasRealCredentials: () =>
       Boolean(
         deps.config.hint.partnerApiKey ||

@@ -11,6 +11,7 @@ import { initialSyncTask } from './initial-sync.ts';
 import { pushPatient } from './outbound-patient.ts';
 import { pushInvoice } from './outbound-invoice.ts';
 import { pushPractitioner } from './outbound-practitioner.ts';
+import { pushInteraction } from './outbound-interaction.ts';
 import { reconcileTask } from './inbound-reconcile.ts';
 import { loadConnection, type HintDeps } from './connection.ts';
 
@@ -59,6 +60,9 @@ export function connectorTasks(deps: HintDeps): TaskHandlers {
       const p = loaded.settings.createInTandem ? await getPatient(deps, loaded, remoteId) : undefined;
       if (p && !(await findLink(deps.db, practiceId, connectionId, 'patient', { remoteId })))
         await createFromHint(deps, loaded, p);
+    },
+    'hint:push-interaction': async ({ practiceId, connectionId, appointmentId }) => {
+      await pushInteraction(deps, await loadConnection(deps, practiceId, connectionId), appointmentId);
     },
     'hint:reconcile': reconcileTask(deps),
     'hint:initial-sync': initialSyncTask(deps),

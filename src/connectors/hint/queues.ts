@@ -13,6 +13,8 @@ export const jobKeys = {
   pushPractitioner: (connectionId: string, practitionerId: string) =>
     `hint:push-practitioner:${connectionId}:${practitionerId}`,
   pushInvoice: (connectionId: string, invoiceId: string) => `hint:push-invoice:${connectionId}:${invoiceId}`,
+  pushInteraction: (connectionId: string, appointmentId: string) =>
+    `hint:push-interaction:${connectionId}:${appointmentId}`,
   drain: (connectionId: string) => `hint:drain:${connectionId}`,
   reconcile: (connectionId: string) => `hint:reconcile:${connectionId}`,
 };

@@ -1,17 +1,26 @@
 // Authenticated routes under /api/v1/hint: connect (pasted token, typed-in code, or an
-// InstantOn session), status with the link to the practice's Hint integration page,
+// InstantOn session), parked activations (approve / reject), status with the link to the practice's Hint integration page,
 // deactivate, field mapping and other settings, initial sync and reconciliation on demand.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/errors.ts';
 import { getConnection, updateConnection, type Connection } from '../../db/connections.ts';
+import { getPractice } from '../../db/practices.ts';
 import { parseOrThrow } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
-import { activateWithCode, activateWithToken, deactivate, integrationPageUrl, WEBHOOK_PATH } from './activation.ts';
+import {
+  activateWithCode,
+  activateWithToken,
+  approveActivation,
+  deactivate,
+  integrationPageUrl,
+  rejectActivation,
+  WEBHOOK_PATH,
+} from './activation.ts';
 import { SESSION_COOKIE } from './activation-routes.ts';
 import { forgetConnection, loadConnection, type HintDeps } from './connection.ts';
 import { applySettingsPatch, readSettings, settingsPatchSchema } from './settings.ts';
-import { createConnectSession } from './store.ts';
+import { createConnectSession, listPendingActivations } from './store.ts';
 import { startInitialSync } from './initial-sync.ts';
 import { jobKeys, queues } from './queues.ts';
 import { unlessGone } from '../../core/errors.ts';
@@ -82,6 +91,26 @@ export function apiRoutes(deps: HintDeps) {
           expiresAt: session.expiresAt,
           callbackUrl: `${deps.publicUrl()}/connect/hint/callback?code=`,
         });
+    });
+
+    // Parked activations (headless or unattended connects) belong to the default practice, the
+    // deployment's own: only its admins see and decide them. Any other practice sees none.
+    const ownsPending = async (request: FastifyRequest): Promise<boolean> =>
+      (await getPractice(deps.db, request.auth.practiceId))?.isDefault === true;
+
+    api.get('/hint/pending-activations', async (request) => ({
+      data: (await ownsPending(request)) ? await listPendingActivations(deps.db) : [],
+    }));
+
+    api.post<IdParams>('/hint/pending-activations/:id/approve', async (request, reply) => {
+      if (!(await ownsPending(request))) throw new NotFoundError('pending Hint activation');
+      const c = await approveActivation(deps, request.params.id, request.auth);
+      return reply.code(201).send(connectionView(deps, c));
+    });
+
+    api.post<IdParams>('/hint/pending-activations/:id/reject', async (request) => {
+      if (!(await ownsPending(request))) throw new NotFoundError('pending Hint activation');
+      return rejectActivation(deps, request.params.id, request.auth);
     });
 
     api.get<IdParams>('/hint/connections/:id', async (request) => connectionView(deps, await hintConnection(request)));

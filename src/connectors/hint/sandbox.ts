@@ -1,6 +1,7 @@
 // Sandbox mode for Hint: the emulator runs in-process (seeded), and the default practice is
-// connected to it through the real InstantOn flow — the emulator's marketplace "Connect"
-// click, its redirect with ?code=, and the code exchange — so a newcomer sees sync happen.
+// connected to it through the real InstantOn flow — a connect session for the default practice,
+// the emulator's marketplace "Connect" click, its redirect with ?code=, and the code exchange —
+// so a newcomer sees sync happen.
 // The emulator is loaded by path at run time: connector code never imports it statically.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -8,7 +9,10 @@ import { z } from 'zod';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
 import { listConnections } from '../../db/connections.ts';
 import { startInitialSync } from './initial-sync.ts';
+import { SESSION_COOKIE } from './activation-routes.ts';
+import { createConnectSession } from './store.ts';
 import type { HintDeps } from './connection.ts';
+import { HANDSHAKE_PATH, SURFACES } from './app/routes.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/hint/index.ts');
 
@@ -36,11 +40,17 @@ export async function startHintSandbox(deps: HintDeps, sandbox: SandboxDeps): Pr
   deps.env.apiUrl = emulator.url;
   deps.env.partnerApiKey = creds.partnerApiKey;
   deps.env.webhookSecret = creds.webhookSecret;
-  const callback = `${sandbox.publicUrl()}/connect/hint/callback?code=`;
+  deps.env.appOrigins = [...new Set([...deps.env.appOrigins, new URL(emulator.url).origin])];
+  const base = sandbox.publicUrl();
+  // The partner's registration: the InstantOn redirect, and the embedded app's handshake and surfaces.
   await harness('/partner', {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ redirectUrl: callback }),
+    body: JSON.stringify({
+      redirectUrl: `${base}/connect/hint/callback?code=`,
+      handshakeUrl: `${base}${HANDSHAKE_PATH}`,
+      surfaces: Object.fromEntries(Object.entries(SURFACES).map(([name, p]) => [name, `${base}${p}`])),
+    }),
   });
   // The practice admin clicks Connect in Hint's marketplace; the browser follows the redirect.
   const click = await fetch(`${emulator.url}/marketplace/connect`, {
@@ -54,7 +64,10 @@ export async function startHintSandbox(deps: HintDeps, sandbox: SandboxDeps): Pr
   });
   const location = click.headers.get('location');
   if (!location) throw new Error(`Hint sandbox: the marketplace did not redirect (${click.status})`);
-  const landed = await fetch(location);
+  // As an admin would, the sandbox starts the connection in Tandem first: the session cookie
+  // binds the code to the default practice (a code without one would be parked for approval).
+  const session = await createConnectSession(sandbox.db, sandbox.defaultPractice.id);
+  const landed = await fetch(location, { headers: { cookie: `${SESSION_COOKIE}=${session.id}` } });
   if (!landed.ok) throw new Error(`Hint sandbox: InstantOn callback answered ${landed.status}`);
   // Bring the seeded Hint patients and practitioners in, as a practice would on day one.
   const [connection] = await listConnections(sandbox.db, sandbox.defaultPractice.id, 'hint');

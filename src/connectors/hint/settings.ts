@@ -67,6 +67,8 @@ export const settingsSchema = z
      *  practice's system bills through Tandem: canonical invoices become Hint customer invoices). */
     billing: z.enum(['hint', 'practice']),
     rateLimitPerSecond: z.number().min(0.1).max(1000),
+    /** Healthengine bookings of a Hint-linked patient become partner interactions on the Hint chart. */
+    partnerInteractions: z.boolean(),
   })
   .strict();
 
@@ -83,6 +85,7 @@ export const DEFAULT_SETTINGS: HintSettings = {
   reconcileEveryMinutes: 5,
   billing: 'hint',
   rateLimitPerSecond: 20,
+  partnerInteractions: true,
 };
 
 /** The partial form API clients send: any top-level key; nested initialSync merges too. */

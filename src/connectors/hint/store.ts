@@ -4,6 +4,7 @@ import { upsertLink, type Link, type LinkKey, type LinkPatch } from '../../db/li
 import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
 import type { Snapshot } from './mapping-merge.ts';
 import { isUuid } from '../../core/ids.ts';
+import type { SecretBox } from '../../security/secrets.ts';
 
 export async function readSnapshot(db: Queryable, linkId: string): Promise<Snapshot | null> {
   const { rows } = await db.query('SELECT snapshot FROM hint_sync_state WHERE link_id = $1', [linkId]);
@@ -60,4 +61,124 @@ export async function useConnectSession(db: Queryable, id: string): Promise<stri
     [id],
   );
   return rows[0]?.practice_id;
+}
+
+/** A Hint activation no Tandem admin asked for, parked until an admin approves or rejects it. */
+export interface PendingActivation {
+  id: string;
+  hintPracticeId: string;
+  hintPracticeName: string | null;
+  integrationId: string | null;
+  source: 'headless' | 'redirect';
+  status: 'pending' | 'approved' | 'rejected';
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  practiceId: string | null;
+}
+
+export interface ParkedActivation {
+  hintPracticeId: string;
+  hintPracticeName: string | null;
+  integrationId: string | null;
+  source: 'headless' | 'redirect';
+  accessToken: string;
+}
+
+const PENDING_COLUMNS = `id, hint_practice_id, hint_practice_name, integration_id, source, status, created_at,
+  decided_at, decided_by, practice_id`;
+
+interface PendingRow {
+  id: string;
+  hint_practice_id: string;
+  hint_practice_name: string | null;
+  integration_id: string | null;
+  source: PendingActivation['source'];
+  status: PendingActivation['status'];
+  created_at: Date;
+  decided_at: Date | null;
+  decided_by: string | null;
+  practice_id: string | null;
+}
+
+function pendingFromRow(r: PendingRow): PendingActivation {
+  return {
+    id: r.id,
+    hintPracticeId: r.hint_practice_id,
+    hintPracticeName: r.hint_practice_name,
+    integrationId: r.integration_id,
+    source: r.source,
+    status: r.status,
+    createdAt: r.created_at.toISOString(),
+    decidedAt: r.decided_at ? r.decided_at.toISOString() : null,
+    decidedBy: r.decided_by,
+    practiceId: r.practice_id,
+  };
+}
+
+/** Parks an activation; a newer code for the same Hint practice replaces the parked token. */
+export async function parkActivation(
+  db: Queryable,
+  secrets: SecretBox,
+  a: ParkedActivation,
+): Promise<PendingActivation> {
+  const { rows } = await db.query<PendingRow>(
+    `INSERT INTO hint_pending_activations (hint_practice_id, hint_practice_name, integration_id, source, credentials_encrypted)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (hint_practice_id) WHERE status = 'pending' DO UPDATE SET hint_practice_name = EXCLUDED.hint_practice_name,
+       integration_id = EXCLUDED.integration_id, source = EXCLUDED.source,
+       credentials_encrypted = EXCLUDED.credentials_encrypted, created_at = now()
+     RETURNING ${PENDING_COLUMNS}`,
+    [a.hintPracticeId, a.hintPracticeName, a.integrationId, a.source, secrets.sealJson({ accessToken: a.accessToken })],
+  );
+  return pendingFromRow(rows[0]!);
+}
+
+export async function listPendingActivations(db: Queryable): Promise<PendingActivation[]> {
+  const { rows } = await db.query<PendingRow>(
+    `SELECT ${PENDING_COLUMNS} FROM hint_pending_activations WHERE status = 'pending' ORDER BY created_at, id`,
+  );
+  return rows.map(pendingFromRow);
+}
+
+/**
+ * Decides a pending activation once: the row leaves 'pending' and its sealed token is dropped in
+ * the same statement, so two admins deciding at once cannot both use it. Returns the activation
+ * and (on approval) the token, or undefined when it is not pending (decided already, or unknown).
+ */
+export async function decidePendingActivation(
+  db: Queryable,
+  secrets: SecretBox,
+  id: string,
+  decision: { status: 'approved' | 'rejected'; actor: string; practiceId: string | null },
+): Promise<{ activation: PendingActivation; accessToken: string } | undefined> {
+  if (!isUuid(id)) return undefined;
+  const { rows } = await db.query<PendingRow & { sealed: string }>(
+    `UPDATE hint_pending_activations p SET status = $2, decided_at = now(), decided_by = $3, practice_id = $4,
+       credentials_encrypted = NULL
+     FROM (SELECT id, credentials_encrypted FROM hint_pending_activations WHERE id = $1 AND status = 'pending' FOR UPDATE) old
+     WHERE p.id = old.id
+     RETURNING ${PENDING_COLUMNS.replace(/(\w+)/g, 'p.$1')}, old.credentials_encrypted AS sealed`,
+    [id, decision.status, decision.actor, decision.practiceId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    activation: pendingFromRow(row),
+    accessToken: secrets.openJson<{ accessToken: string }>(row.sealed).accessToken,
+  };
+}
+
+/** Puts an approval that could not complete back to pending, with its token. */
+export async function reopenPendingActivation(
+  db: Queryable,
+  secrets: SecretBox,
+  id: string,
+  accessToken: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE hint_pending_activations SET status = 'pending', decided_at = NULL, decided_by = NULL, practice_id = NULL,
+       credentials_encrypted = $2 WHERE id = $1`,
+    [id, secrets.sealJson({ accessToken })],
+  );
 }

@@ -8,12 +8,19 @@ import { HintError, parseWith } from './errors.ts';
 import { formatTimestamp } from './time.ts';
 import { sign } from './webhooks.ts';
 import { WebhookPoster } from './http-post.ts';
+import { SURFACE_NAMES } from './model.ts';
 
 export const handshakeSchema = z.object({
   partnerId: z.string().optional(),
   patientId: z.string().optional(),
+  /** Which of the app's surfaces Hint frames (default core_page). */
+  surface: z.enum(SURFACE_NAMES).default('core_page'),
+  /** The interaction open in the chart (clinical_interaction surface). */
+  interactionId: z.string().optional(),
   user: z
     .object({
+      /** Any practice user: the admin's id by default. */
+      id: z.string().min(1).optional(),
       first_name: z.string().min(1).optional(),
       last_name: z.string().min(1).optional(),
       email: z.email().optional(),
@@ -43,7 +50,7 @@ export async function performHandshake(ctx: HintContext, practiceId: string, par
   const payload = JSON.stringify({
     timestamp: formatTimestamp(state.now(), practice.offsetMinutes),
     user: {
-      id: practice.admin.id,
+      id: input.user?.id ?? practice.admin.id,
       email: input.user?.email ?? practice.admin.email,
       first_name: firstName,
       last_name: lastName,
@@ -66,7 +73,8 @@ export async function performHandshake(ctx: HintContext, practiceId: string, par
       state.config.deliveryTimeoutMs,
     );
     const sessionKey = sessionKeyOf(result.responseText);
-    const surface = partner.surfaceUrl && sessionKey ? new URL(partner.surfaceUrl) : undefined;
+    const source = partner.surfaces[input.surface];
+    const surface = source && sessionKey ? new URL(source) : undefined;
     surface?.searchParams.set('session_key', sessionKey ?? '');
     if (surface && input.patientId) surface.searchParams.set('patient_id', input.patientId);
     return {
@@ -75,6 +83,8 @@ export async function performHandshake(ctx: HintContext, practiceId: string, par
       response: result.responseText,
       sessionKey,
       iframeUrl: surface?.toString() ?? null,
+      surface: input.surface,
+      interactionId: input.interactionId ?? null,
       payload: JSON.parse(payload) as unknown,
     };
   } finally {

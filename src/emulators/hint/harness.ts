@@ -9,6 +9,7 @@ import type { HintContext } from './context.ts';
 import { HintError, notFound, parseWith } from './errors.ts';
 import { harnessLookups, practiceUserRoutes } from './harness-practice.ts';
 import { setPartnerWebhookUrl } from './routes/partner.ts';
+import { SURFACE_NAMES } from './model.ts';
 
 export function credentials(ctx: HintContext) {
   const { state } = ctx;
@@ -45,7 +46,9 @@ const partnerPatch = z.object({
   partnerId: z.string().optional(),
   redirectUrl: z.string().min(1).optional(),
   handshakeUrl: httpUrl.nullable().optional(),
+  /** Shorthand for surfaces.core_page. */
   surfaceUrl: httpUrl.nullable().optional(),
+  surfaces: z.partialRecord(z.enum(SURFACE_NAMES), httpUrl.nullable()).optional(),
   webhookUrl: z
     .url({ protocol: /^https?$/ })
     .nullable()
@@ -81,14 +84,16 @@ export function harnessRoutes(app: FastifyInstance, ctx: HintContext): void {
     if (input.redirectUrl !== undefined) partner.redirectUrl = input.redirectUrl;
     if (input.webhookUrl !== undefined) setPartnerWebhookUrl(ctx, partner.id, input.webhookUrl);
     if (input.handshakeUrl !== undefined) partner.handshakeUrl = input.handshakeUrl;
-    if (input.surfaceUrl !== undefined) partner.surfaceUrl = input.surfaceUrl;
+    if (input.surfaceUrl !== undefined) partner.surfaces.core_page = input.surfaceUrl;
+    Object.assign(partner.surfaces, input.surfaces ?? {});
     return {
       id: partner.id,
       name: partner.name,
       redirectUrl: partner.redirectUrl,
       webhookUrl: partner.webhookUrl,
       handshakeUrl: partner.handshakeUrl,
-      surfaceUrl: partner.surfaceUrl,
+      surfaceUrl: partner.surfaces.core_page,
+      surfaces: partner.surfaces,
     };
   });
 

@@ -25,12 +25,16 @@ export interface Partner {
   redirectUrl: string;
   webhookUrl: string | null; // legacy partner-level URL (PATCH /partner), delivered like a global endpoint
   handshakeUrl: string | null; // the app's handshake_url (marketplace app)
-  surfaceUrl: string | null; // the app surface loaded in Hint's iframe with ?session_key=
+  /** The app's surfaces (core_page, clinical_interaction, settings), each loaded in Hint's iframe with ?session_key=. */
+  surfaces: Record<SurfaceName, string | null>;
   productId: string;
   productName: string;
   productSlug: string;
   backendId: string;
 }
+
+export const SURFACE_NAMES = ['core_page', 'clinical_interaction', 'settings'] as const;
+export type SurfaceName = (typeof SURFACE_NAMES)[number];
 
 export interface Practice {
   id: string;

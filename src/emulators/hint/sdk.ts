@@ -40,25 +40,29 @@ const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 interface HostPage {
   practiceName: string;
   iframeUrl: string;
+  surface: string;
   user: unknown;
   patients: { id: string; name: string }[];
   current: string | null;
+  interaction: { id: string } | null;
 }
 
+// Hint frames a surface at a fixed 1024×768 (the size partners design for).
 function hostPage(page: HostPage): string {
   const options = page.patients
     .map((p) => `<option value="${escape(p.id)}"${p.id === page.current ? ' selected' : ''}>${escape(p.name)}</option>`)
     .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>Hint (emulated): ${escape(page.practiceName)}</title></head>
-<body><header><strong>Hint</strong> · ${escape(page.practiceName)} · patient <select id="patient">${options}</select></header>
-<iframe id="app" src="${escape(page.iframeUrl)}" style="width:100%;height:80vh;border:1px solid #ccc"></iframe>
+<body style="margin:0;font-family:sans-serif"><header style="padding:6px 10px"><strong>Hint</strong> · ${escape(page.practiceName)} · ${escape(page.surface)} ·
+<label>patient <select id="patient">${options}</select></label></header>
+<iframe id="app" title="Partner app" src="${escape(page.iframeUrl)}" width="1024" height="768" style="width:1024px;height:768px;border:1px solid #ccc;display:block"></iframe>
 <script>
-  var patients = ${json(page.patients)}, user = ${json(page.user)};
+  var patients = ${json(page.patients)}, user = ${json(page.user)}, interaction = ${json(page.interaction)};
   var frame = document.getElementById('app'), select = document.getElementById('patient');
   function current() { return patients.find(function (p) { return p.id === select.value; }) || null; }
   window.addEventListener('message', function (event) {
     if (event.source === frame.contentWindow && event.data && event.data.type === 'hint-sdk:ready') {
-      frame.contentWindow.postMessage({ type: 'hint-sdk:context', user: user, currentPatient: current(), interaction: null }, '*');
+      frame.contentWindow.postMessage({ type: 'hint-sdk:context', user: user, currentPatient: current(), interaction: interaction }, '*');
     }
   });
   select.addEventListener('change', function () {
@@ -66,6 +70,16 @@ function hostPage(page: HostPage): string {
   });
 </script></body></html>`;
 }
+
+type EmbedQuery = {
+  practice?: string;
+  patient?: string;
+  partner?: string;
+  surface?: string;
+  interaction?: string;
+  user?: string;
+  roles?: string;
+};
 
 export function sdkRoutes(app: FastifyInstance, ctx: HintContext): void {
   const { state } = ctx;
@@ -75,33 +89,41 @@ export function sdkRoutes(app: FastifyInstance, ctx: HintContext): void {
     reply.type('application/javascript; charset=utf-8').send(SDK_SOURCE),
   );
 
-  app.get<{ Querystring: { practice?: string; patient?: string; partner?: string } }>(
-    '/_emulator/embed',
-    async (request, reply) => {
-      const practiceId = practiceOf(request.query.practice ?? '');
-      const partnerId = partnerOf(request.query.partner);
-      const patients = [...state.data.patients.values()]
-        .filter((p) => p.practiceId === practiceId && p.archivedAt === null)
-        .slice(0, 200)
-        .map((p) => ({ id: p.id, name: patientName(state, p.id) }));
-      const current = request.query.patient ?? patients[0]?.id ?? null;
-      const handshake = await performHandshake(ctx, practiceId, partnerId, { patientId: current ?? undefined });
-      if (!handshake.iframeUrl) {
-        throw new HintError(
-          502,
-          `Handshake failed (${handshake.statusCode ?? handshake.error}); set surfaceUrl and answer {"session_key"}`,
-        );
-      }
-      const user = handshake.payload as { user?: { id: string; name: string; email: string; partner_roles: string[] } };
-      return reply.type('text/html; charset=utf-8').send(
-        hostPage({
-          practiceName: state.practice(practiceId).name,
-          iframeUrl: handshake.iframeUrl,
-          user: user.user ?? null,
-          patients,
-          current,
-        }),
+  // ?surface=core_page|clinical_interaction|settings, ?interaction=<id>, and the user opening the
+  // app: ?user=<id> and ?roles=a,b (partner_roles; default the practice admin with ["admin"]).
+  app.get<{ Querystring: EmbedQuery }>('/_emulator/embed', async (request, reply) => {
+    const q = request.query;
+    const practiceId = practiceOf(q.practice ?? '');
+    const partnerId = partnerOf(q.partner);
+    const patients = [...state.data.patients.values()]
+      .filter((p) => p.practiceId === practiceId && p.archivedAt === null)
+      .slice(0, 200)
+      .map((p) => ({ id: p.id, name: patientName(state, p.id) }));
+    const current = q.patient ?? patients[0]?.id ?? null;
+    const roles = q.roles === undefined ? undefined : q.roles.split(',').filter(Boolean);
+    const handshake = await performHandshake(ctx, practiceId, partnerId, {
+      patientId: current ?? undefined,
+      surface: q.surface,
+      interactionId: q.interaction,
+      user: { id: q.user, partner_roles: roles },
+    });
+    if (!handshake.iframeUrl) {
+      throw new HintError(
+        502,
+        `Handshake failed (${handshake.statusCode ?? handshake.error}); register the ${handshake.surface} surface and answer {"session_key"}`,
       );
-    },
-  );
+    }
+    const user = handshake.payload as { user?: { id: string; name: string; email: string; partner_roles: string[] } };
+    return reply.type('text/html; charset=utf-8').send(
+      hostPage({
+        practiceName: state.practice(practiceId).name,
+        iframeUrl: handshake.iframeUrl,
+        surface: handshake.surface,
+        user: user.user ?? null,
+        patients,
+        current,
+        interaction: handshake.interactionId ? { id: handshake.interactionId } : null,
+      }),
+    );
+  });
 }

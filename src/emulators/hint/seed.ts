@@ -53,7 +53,7 @@ function seedPartners(data: HintData, random: Random): Partner[] {
     redirectUrl,
     webhookUrl: null,
     handshakeUrl: null,
-    surfaceUrl: null,
+    surfaces: { core_page: null, clinical_interaction: null, settings: null },
     productId: newId(random, 'ppro'),
     productName: name,
     productSlug: slug,

@@ -25,6 +25,10 @@ const shape = {
 };
 const createSchema = z.object(shape);
 const updateSchema = z.object(shape).partial();
+const guideCreateSchema = z.object({
+  type: z.literal('partner', { error: 'must be "partner": a partner creates partner interactions only' }),
+  ...shape,
+});
 
 /** `status[]=a&status[]=b`, `status=a` or `status=a,b` → ['a','b']. */
 function listParam(query: Record<string, unknown>, name: string): string[] | undefined {
@@ -45,10 +49,9 @@ export function interactionRoutes(app: FastifyInstance, ctx: HintContext): void 
     return interaction;
   };
 
-  app.post<PatientParams>('/api/provider/patients/:patientId/interactions/partner', async (request) => {
+  const create = async (request: FastifyRequest<PatientParams>, input: z.infer<typeof createSchema>) => {
     const auth = practiceAuth(request);
     const patient = findPatient(ctx, auth, request.params.patientId);
-    const input = parseWith(createSchema, request.body);
     assertRecordIdFree(state, auth.partnerId, auth.practiceId, 'interaction', input.integration_record_id);
     const now = state.now();
     const interaction: Interaction = {
@@ -66,6 +69,16 @@ export function interactionRoutes(app: FastifyInstance, ctx: HintContext): void 
     state.data.interactions.set(interaction.id, interaction);
     recordPartnerWrite(state, auth.partnerId, 'interaction', interaction, input);
     return interactionView(state, auth.partnerId, interaction);
+  };
+  app.post<PatientParams>('/api/provider/patients/:patientId/interactions/partner', async (request) =>
+    create(request, parseWith(createSchema, request.body)),
+  );
+  // The form in Hint's app-integration guide: the generic interactions route with type "partner".
+  // Only partner interactions may be written this way by a partner.
+  app.post<PatientParams>('/api/provider/patients/:patientId/interactions', async (request) => {
+    const input = parseWith(guideCreateSchema, request.body);
+    const { type: _type, ...rest } = input;
+    return create(request, rest);
   });
 
   app.get<InteractionParams>('/api/provider/patients/:patientId/interactions/partner/:id', async (request) =>
@@ -97,6 +110,12 @@ export function interactionRoutes(app: FastifyInstance, ctx: HintContext): void 
   };
   app.patch<InteractionParams>('/api/provider/patients/:patientId/interactions/partner/:id', update);
   app.put<InteractionParams>('/api/provider/patients/:patientId/interactions/partner/:id', update);
+  app.patch<InteractionParams>('/api/provider/patients/:patientId/interactions/:id', async (request) => {
+    const interaction = find(request);
+    if (interaction.type !== 'partner')
+      throw new HintError(403, 'Only partner interactions can be changed by a partner');
+    return update(request);
+  });
 
   app.get('/api/provider/interactions', async (request, reply) => {
     const auth = practiceAuth(request);
