@@ -25,7 +25,20 @@ export interface ConsoleRoute {
 
 export const routes: ConsoleRoute[] = [
   // ── overview and records (console-records) ──────────────────────────────────────────────
-  { path: '/', title: 'Overview', nav: true, component: lazy(() => import('./pages/home/Home.tsx')) },
+  { path: '/', title: 'Overview', nav: true, component: lazy(() => import('./pages/overview/OverviewPage.tsx')) },
+  {
+    path: '/patients',
+    title: 'Patients',
+    nav: true,
+    component: lazy(() => import('./pages/patients/PatientsPage.tsx')),
+  },
+  { path: '/patients/:id', title: 'Patient', component: lazy(() => import('./pages/patients/PatientPage.tsx')) },
+  {
+    path: '/reviews',
+    title: 'Review queue',
+    nav: true,
+    component: lazy(() => import('./pages/reviews/ReviewsPage.tsx')),
+  },
 
   // ── operations (console-ops) ────────────────────────────────────────────────────────────
 
