@@ -41,6 +41,21 @@ export const routes: ConsoleRoute[] = [
   },
 
   // ── operations (console-ops) ────────────────────────────────────────────────────────────
+  {
+    path: '/connections',
+    title: 'Connections',
+    nav: true,
+    component: lazy(() => import('./pages/connections/ConnectionsPage.tsx')),
+  },
+  {
+    path: '/connections/:id',
+    title: 'Connection',
+    component: lazy(() => import('./pages/connections/ConnectionPage.tsx')),
+  },
+  { path: '/batches', title: 'Batches', nav: true, component: lazy(() => import('./pages/batches/BatchesPage.tsx')) },
+  { path: '/batches/:id', title: 'Batch', component: lazy(() => import('./pages/batches/BatchPage.tsx')) },
+  { path: '/logs', title: 'Logs', nav: true, component: lazy(() => import('./pages/logs/LogsPage.tsx')) },
+  { path: '/jobs', title: 'Jobs', nav: true, component: lazy(() => import('./pages/jobs/JobsPage.tsx')) },
 
   // ── settings and sign-in (console-auth) ─────────────────────────────────────────────────
   {

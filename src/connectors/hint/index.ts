@@ -9,6 +9,7 @@ import { publicRoutes } from './activation-routes.ts';
 import { hintAppRoutes } from './app/routes.ts';
 import { hintDeps } from './connection.ts';
 import { startHintSandbox } from './sandbox.ts';
+import { settingsSchema } from './settings.ts';
 import { wakeDrainer } from './inbound-drain.ts';
 
 const createHintConnector: ConnectorFactory = (hubDeps) => {
@@ -35,6 +36,7 @@ const createHintConnector: ConnectorFactory = (hubDeps) => {
       );
       for (const r of rows) await wakeDrainer(deps.db, r.practice_id, r.id);
     },
+    settingsSchema,
     wakeInbox: (practiceId, connectionId) => wakeDrainer(deps.db, practiceId, connectionId),
     hasRealCredentials: () =>
       Boolean(

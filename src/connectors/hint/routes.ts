@@ -14,6 +14,7 @@ import {
   approveActivation,
   deactivate,
   integrationPageUrl,
+  marketplaceUrl,
   rejectActivation,
   WEBHOOK_PATH,
 } from './activation.ts';
@@ -90,6 +91,7 @@ export function apiRoutes(deps: HintDeps) {
           sessionId: session.id,
           expiresAt: session.expiresAt,
           callbackUrl: `${deps.publicUrl()}/connect/hint/callback?code=`,
+          marketplaceUrl: marketplaceUrl(deps),
         });
     });
 
