@@ -2,6 +2,7 @@
 // same shape — client.ts, schemas.ts, mapping.ts, webhooks.ts, sync.ts, index.ts — and its
 // index.ts default-exports a ConnectorFactory. main.ts discovers and composes them.
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import type { FanOutTarget } from '../jobs/fanout.ts';
@@ -45,6 +46,11 @@ export interface Connector {
   startSandbox?(deps: SandboxDeps): Promise<RunningSandbox>;
   /** Whether real credentials for this platform are configured (sandbox mode starts when none are). */
   hasRealCredentials(): boolean;
+  /**
+   * The settings an admin may change on a connection (defaults filled in where the schema has
+   * them). The console generates its settings form from this schema's JSON Schema.
+   */
+  settingsSchema?: z.ZodType;
   /** A stored inbound event of this connection was put back to pending (a replay): process it soon. */
   wakeInbox?(practiceId: string, connectionId: string): Promise<void>;
   /** After the HTTP server listens: background work that needs Tandem reachable. */

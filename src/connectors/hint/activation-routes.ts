@@ -106,11 +106,8 @@ export function publicRoutes(rt: HintRuntime) {
         hintPracticeId: connection.remoteAccountId,
       };
       if (!html) return reply.send(body);
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(
-          `<!doctype html><meta charset="utf-8"><title>Hint connected</title><h1>Hint is connected</h1><p>Connection ${connection.id} is ${connection.status}. You can close this page.</p>`,
-        );
+      // The admin who started in the console continues there: the field mapping, then the preview.
+      return reply.redirect(`/connections/${connection.id}?setup=mapping`, 303);
     };
 
     // InstantOn: Hint appends the code straight onto the registered redirect URL.

@@ -261,6 +261,16 @@ export async function deactivate(
   return connection;
 }
 
+/**
+ * Where an admin clicks Connect on Tandem's tile to start InstantOn: Hint's integrations page
+ * ([INF]), or in sandbox mode the emulated practice's marketplace page; null when unknown (an
+ * emulator outside sandbox mode: the console then tells the admin where to go).
+ */
+export function marketplaceUrl(rt: HintRuntime): string | null {
+  if (new URL(rt.env.apiUrl).hostname.endsWith('hint.com')) return integrationPageUrl(rt, null);
+  return rt.env.marketplacePracticeId ? integrationPageUrl(rt, rt.env.marketplacePracticeId) : null;
+}
+
 /** Where staff manage the integration in Hint ([INF]: the emulator's marketplace page, or Hint's app). */
 export function integrationPageUrl(rt: HintRuntime, hintPracticeId: string | null): string {
   const api = new URL(rt.env.apiUrl);

@@ -11,6 +11,8 @@ export interface HintEnv {
   apiUrl: string;
   partnerApiKey: string | undefined;
   webhookSecret: string | undefined;
+  /** Sandbox mode: the emulated Hint practice whose marketplace page the console opens for InstantOn. */
+  marketplacePracticeId?: string;
   /** Origins that may frame the embedded app (the emulator's is added in sandbox mode). */
   appOrigins: string[];
 }

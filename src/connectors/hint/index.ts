@@ -8,6 +8,7 @@ import { publicRoutes } from './activation-routes.ts';
 import { hintAppRoutes } from './app/routes.ts';
 import { createRuntime } from './connection.ts';
 import { startHintSandbox } from './sandbox.ts';
+import { settingsSchema } from './settings.ts';
 import { wakeDrainer } from './inbound-drain.ts';
 
 const createHintConnector: ConnectorFactory = (deps) => {
@@ -34,6 +35,7 @@ const createHintConnector: ConnectorFactory = (deps) => {
       );
       for (const r of rows) await wakeDrainer(deps.db, r.practice_id, r.id);
     },
+    settingsSchema,
     wakeInbox: (practiceId, connectionId) => wakeDrainer(deps.db, practiceId, connectionId),
     hasRealCredentials: () =>
       Boolean(

@@ -14,6 +14,7 @@ import {
   approveActivation,
   deactivate,
   integrationPageUrl,
+  marketplaceUrl,
   rejectActivation,
   WEBHOOK_PATH,
 } from './activation.ts';
@@ -88,6 +89,7 @@ export function apiRoutes(rt: HintRuntime) {
           sessionId: session.id,
           expiresAt: session.expiresAt,
           callbackUrl: `${rt.deps.publicUrl()}/connect/hint/callback?code=`,
+          marketplaceUrl: marketplaceUrl(rt),
         });
     });
 

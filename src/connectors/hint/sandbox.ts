@@ -40,6 +40,7 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   rt.env.apiUrl = emulator.url;
   rt.env.partnerApiKey = creds.partnerApiKey;
   rt.env.webhookSecret = creds.webhookSecret;
+  rt.env.marketplacePracticeId = creds.practices[0]?.id;
   rt.env.appOrigins = [...new Set([...rt.env.appOrigins, new URL(emulator.url).origin])];
   const base = deps.publicUrl();
   // The partner's registration: the InstantOn redirect, and the embedded app's handshake and surfaces.
@@ -52,6 +53,9 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
       surfaces: Object.fromEntries(Object.entries(SURFACES).map(([name, p]) => [name, `${base}${p}`])),
     }),
   });
+  const running = { name: 'hint', url: emulator.url, stop: () => emulator.close() };
+  // TANDEM_SANDBOX_CONNECT=off: an admin connects from the console, as with the real Hint.
+  if (!deps.config.sandboxConnect) return running;
   // The practice admin clicks Connect in Hint's marketplace; the browser follows the redirect.
   const click = await fetch(`${emulator.url}/marketplace/connect`, {
     method: 'POST',
@@ -72,5 +76,5 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   // Bring the seeded Hint patients and practitioners in, as a practice would on day one.
   const [connection] = await listConnections(deps.db, deps.defaultPractice.id, 'hint');
   if (connection) await startInitialSync(rt, connection, false);
-  return { name: 'hint', url: emulator.url, stop: () => emulator.close() };
+  return running;
 }
