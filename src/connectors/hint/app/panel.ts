@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../../core/errors.ts';
 import { updateConnection, getConnection } from '../../../db/connections.ts';
-import { findLinksByRemoteId, linksFor } from '../../../db/links.ts';
+import { findLink, findLinksByRemoteId, linksFor } from '../../../db/links.ts';
 import { readLogs } from '../../../db/logs.ts';
 import { findPendingReview } from '../../../db/match-reviews.ts';
 import { appointments, patients } from '../../../db/records/kinds.ts';
@@ -13,9 +13,9 @@ import { getPatient } from '../client-endpoints.ts';
 import { absorbPatient, enqueuePush } from '../inbound-patient.ts';
 import { loadConn, type HintRuntime } from '../connection.ts';
 import { readSettings } from '../settings.ts';
+import { appointmentWebLink } from '../outbound-interaction.ts';
 import type { HintAppSession } from './store.ts';
-
-export type PanelStatus = 'linked' | 'errored' | 'under_review' | 'unsynced';
+import type { AppSettingsView, InteractionView, Panel, PanelBooking, PanelStatus } from './types.ts';
 
 /** The Hint facts staff see, as the hint link keeps them. */
 const FACT_KEYS = ['webLink', 'membershipStatus', 'planName', 'balanceCents', 'employerName', 'practitionerName'];
@@ -29,20 +29,11 @@ const REASONS: Record<PanelStatus, string> = {
     'Tandem has not linked this Hint patient yet: it may have been created before Hint was connected, or this practice does not create Tandem patients from Hint.',
 };
 
-interface Booking {
-  id: string;
-  start: string;
-  end: string;
-  status: string;
-  source: string | null;
-  healthengine: { status: string; errorMessage: string | null } | null;
-}
-
 async function bookingsOf(db: HintRuntime['deps']['db'], practiceId: string, patientId: string, now: number) {
   const page = await listRecords(db, practiceId, appointments, { filters: { patientId }, limit: 200 });
   const ids = page.data.map((a) => String(a.id));
   const links = await linksFor(db, practiceId, 'appointment', ids);
-  const all: Booking[] = page.data.map((a) => {
+  const all: PanelBooking[] = page.data.map((a) => {
     const he = (links.get(String(a.id)) ?? []).find((l) => l.system === 'healthengine');
     return {
       id: String(a.id),
@@ -59,7 +50,7 @@ async function bookingsOf(db: HintRuntime['deps']['db'], practiceId: string, pat
   };
 }
 
-export async function panelFor(rt: HintRuntime, session: HintAppSession, hintPatientId: string) {
+export async function panelFor(rt: HintRuntime, session: HintAppSession, hintPatientId: string): Promise<Panel> {
   const { db } = rt.deps;
   const { practiceId, connectionId } = session;
   const link = (await findLinksByRemoteId(db, practiceId, connectionId, 'patient', [hintPatientId])).get(hintPatientId);
@@ -101,6 +92,50 @@ export async function panelFor(rt: HintRuntime, session: HintAppSession, hintPat
   };
 }
 
+/** The appointment behind a partner interaction Tandem wrote (the clinical_interaction surface). */
+export async function interactionPanel(
+  rt: HintRuntime,
+  session: HintAppSession,
+  interactionId: string,
+): Promise<InteractionView> {
+  const { db } = rt.deps;
+  const link = (
+    await findLinksByRemoteId(db, session.practiceId, session.connectionId, 'appointment', [interactionId])
+  ).get(interactionId);
+  if (!link)
+    return {
+      interactionId,
+      appointment: null,
+      hintPatientId: null,
+      reason: 'This interaction was not written by Tandem.',
+    };
+  const appointment = await getRecord(db, session.practiceId, appointments, link.localId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
+  if (!appointment)
+    return { interactionId, appointment: null, hintPatientId: null, reason: 'The appointment was deleted in Tandem.' };
+  const patientLink =
+    typeof appointment.patientId === 'string'
+      ? await findLink(db, session.practiceId, session.connectionId, 'patient', { localId: appointment.patientId })
+      : undefined;
+  return {
+    interactionId,
+    reason: null,
+    appointment: {
+      id: link.localId,
+      start: appointment.start,
+      end: appointment.end,
+      status: appointment.status,
+      source: appointment.source,
+      notes: appointment.notes ?? null,
+      consoleUrl: appointmentWebLink(rt, link.localId),
+      sync: { status: link.status, errorMessage: link.errorMessage },
+    },
+    hintPatientId: patientLink?.remoteId ?? null,
+  };
+}
+
 /** Links (or queues for review, or creates) the Hint patient now, as the initial sync would. */
 export async function linkNow(rt: HintRuntime, session: HintAppSession, hintPatientId: string) {
   const hc = await loadConn(rt, session.practiceId, session.connectionId);
@@ -124,7 +159,7 @@ export async function retryLink(rt: HintRuntime, session: HintAppSession, hintPa
 
 const appSettingsSchema = z.object({ partnerInteractions: z.boolean() }).strict();
 
-export async function settingsView(rt: HintRuntime, session: HintAppSession) {
+export async function settingsView(rt: HintRuntime, session: HintAppSession): Promise<AppSettingsView> {
   const c = await getConnection(rt.deps.db, session.practiceId, session.connectionId);
   const settings = readSettings(c?.settings ?? {});
   return {

@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HintRuntime } from '../connection.ts';
 import { answerHandshake } from './handshake.ts';
-import { panelFor, linkNow, retryLink, settingsView, updateAppSettings } from './panel.ts';
+import { interactionPanel, panelFor, linkNow, retryLink, settingsView, updateAppSettings } from './panel.ts';
 import { permissionsOf, tandemRolesOf, type Permission } from './roles.ts';
 import { findAppSession, type HintAppSession } from './store.ts';
+import type { SessionView } from './types.ts';
 
 export const HANDSHAKE_PATH = '/hint/app/handshake';
 /** Surface → path, as registered with Hint (docs/hint.md). */
@@ -28,6 +29,8 @@ declare module 'fastify' {
     hintApp?: { session: HintAppSession; permissions: Permission[] };
   }
 }
+
+const escapeAttribute = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const problem = (reply: FastifyReply, status: number, error: string) => reply.code(status).send({ error, details: [] });
 
@@ -95,9 +98,9 @@ export function hintAppRoutes(rt: HintRuntime) {
         reply.header('content-security-policy', surfaceCsp(rt)).header('cache-control', 'no-store');
         if (html === undefined)
           return reply.code(503).type('text/plain').send('The Tandem app is not built: run npm install.');
-        return reply
-          .type('text/html; charset=utf-8')
-          .send(html.replace('%HINT_SDK_URL%', `${rt.env.apiUrl}/hint-sdk.js`));
+        // Hint's SDK is a classic script from Hint's API host, so it runs before the app's module.
+        const sdk = `<script src="${escapeAttribute(`${rt.env.apiUrl}/hint-sdk.js`)}"></script>`;
+        return reply.type('text/html; charset=utf-8').send(html.replace('</head>', `${sdk}</head>`));
       });
     }
 
@@ -115,7 +118,7 @@ export function hintAppRoutes(rt: HintRuntime) {
         reply.header('cache-control', 'no-store');
       });
 
-      api.get('/hint/app/api/session', async (request) => {
+      api.get('/hint/app/api/session', async (request): Promise<SessionView> => {
         const { session, permissions } = request.hintApp!;
         return {
           user: { name: session.user.name, partnerRoles: session.user.partnerRoles },
@@ -149,6 +152,16 @@ export function hintAppRoutes(rt: HintRuntime) {
         async (request, reply) => {
           const id = hintIdOf(request, reply);
           if (id) return retryLink(rt, request.hintApp!.session, id);
+        },
+      );
+
+      api.get<{ Params: { interactionId: string } }>(
+        '/hint/app/api/interactions/:interactionId',
+        { preHandler: need('view') },
+        async (request, reply) => {
+          const id = request.params.interactionId;
+          if (!HINT_ID.test(id)) return problem(reply, 400, 'interactionId is not a Hint interaction id');
+          return interactionPanel(rt, request.hintApp!.session, id);
         },
       );
 
