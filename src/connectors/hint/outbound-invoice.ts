@@ -18,7 +18,6 @@ import {
   deleteInvoice,
   getInvoice,
   invoiceAction,
-  patchInvoice,
 } from './client-invoices.ts';
 import { chargesOf, sameCharges, statusFromHint, wanted, type ChargeBody } from './mapping-invoice.ts';
 import { reasonFromHint } from './outbound-errors.ts';
@@ -54,7 +53,7 @@ export async function pushInvoice(rt: HintRuntime, hc: HintConn, invoiceId: stri
     lines.map((l) => l.practitionerId),
     [],
   );
-  const charges = chargesOf(lines, resolver.hintIdOf);
+  const charges = chargesOf(lines, resolver.hintIdOf, (canonical.issuedOn as string | null) ?? null);
   const hash = hashValues({
     invoice: JSON.stringify(wanted(canonical.status as InvoiceStatus, canonical.issuedOn as string | null, charges)),
   });
@@ -67,7 +66,6 @@ export async function pushInvoice(rt: HintRuntime, hc: HintConn, invoiceId: stri
       (await createInvoice(rt, hc, {
         integration_record_id: invoiceId,
         patient: { id: patientLink.remoteId },
-        ...(canonical.issuedOn ? { date: canonical.issuedOn } : {}),
       }));
     await upsertLink(db, invoiceKey(hc, invoiceId, remote.id), {});
     await writeInvoice(rt, hc, remote, canonical, charges);
@@ -94,7 +92,10 @@ export async function pushInvoice(rt: HintRuntime, hc: HintConn, invoiceId: stri
   }
 }
 
-/** Date, charges, then status, each only when Hint holds something else. */
+/**
+ * Charges (each dated: the line's date or the invoice's issue date, the one date Hint's spec lets
+ * a partner set), then status, each only when Hint holds something else.
+ */
 async function writeInvoice(
   rt: HintRuntime,
   hc: HintConn,
@@ -104,8 +105,6 @@ async function writeInvoice(
 ): Promise<void> {
   let status = statusFromHint(remote.status);
   const hasPayments = (remote.payments_count ?? 0) > 0;
-  if (canonical.issuedOn && remote.date !== canonical.issuedOn)
-    await patchInvoice(rt, hc, remote.id, { date: canonical.issuedOn });
   if (!sameCharges(remote.charges, charges)) {
     if (status === 'void' || status === 'paid' || hasPayments)
       throw new InvoiceRefused(
