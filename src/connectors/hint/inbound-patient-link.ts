@@ -85,7 +85,10 @@ export async function linkUnlinkedPatient(
     const linked = await linkTo(rt, hc, p, claimed);
     if (linked) return { kind: 'linked', ...linked, created: false };
   }
-  const result = await matchPatient(rt.deps.db, hc.practiceId, matchRecordOf(p), { region: 'US' });
+  const result = await matchPatient(rt.deps.db, hc.practiceId, matchRecordOf(p), {
+    region: 'US',
+    precision: hc.settings.matchPrecision,
+  });
   switch (result.kind) {
     case 'match': {
       const linked =

@@ -123,7 +123,10 @@ export async function classifyPatient(run: Run, p: HintPatient): Promise<BatchIt
     if (rows.length > 0 && claim(run, recordId)) return item('link', recordId);
   }
   const policy = hc.settings.initialSync;
-  const result = await matchPatient(rt.deps.db, hc.practiceId, matchRecordOf(p), { region: 'US' });
+  const result = await matchPatient(rt.deps.db, hc.practiceId, matchRecordOf(p), {
+    region: 'US',
+    precision: hc.settings.matchPrecision,
+  });
   switch (result.kind) {
     case 'match': {
       const taken =
