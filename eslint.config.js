@@ -30,7 +30,7 @@ const impureLayers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tandem/**', 'coverage/**', 'bench/out/**'] },
+  { ignores: ['node_modules/**', '.tandem/**', 'coverage/**', 'bench/out/**', 'dist/**', 'test-artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -15,6 +15,8 @@ const envSchema = z.object({
   TANDEM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   TANDEM_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   TANDEM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  TANDEM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  TANDEM_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   TANDEM_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
   HINT_API_URL: optionalUrl,
   HINT_PARTNER_API_KEY: z.string().optional(),
@@ -49,6 +51,9 @@ export interface Config {
   logLevel: string;
   workerConcurrency: number;
   bodyLimitBytes: number;
+  /** A client must have sent its request headers within this, and the whole request (body included) within requestTimeoutMs. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   sandbox: 'auto' | 'on' | 'off';
   hint: { apiUrl: string; partnerApiKey: string | undefined; webhookSecret: string | undefined; appOrigins: string[] };
   healthengine: { apiUrl: string; apiKey: string | undefined; userAgent: string };
@@ -63,6 +68,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.TANDEM_HEADERS_TIMEOUT_MS > e.TANDEM_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TANDEM_HEADERS_TIMEOUT_MS: must not exceed TANDEM_REQUEST_TIMEOUT_MS',
+    );
+  }
   if (e.NODE_ENV === 'production' && !e.TANDEM_SECRET_KEY) {
     throw new ConfigError('Invalid configuration:\n  TANDEM_SECRET_KEY: required when NODE_ENV=production');
   }
@@ -78,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.TANDEM_LOG_LEVEL,
     workerConcurrency: e.TANDEM_WORKER_CONCURRENCY,
     bodyLimitBytes: e.TANDEM_BODY_LIMIT_BYTES,
+    headersTimeoutMs: e.TANDEM_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.TANDEM_REQUEST_TIMEOUT_MS,
     sandbox: e.TANDEM_SANDBOX,
     hint: {
       apiUrl: e.HINT_API_URL ?? 'https://api.hint.com',

@@ -6,6 +6,7 @@ import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { ensureDefaultPractice } from './db/practices.ts';
 import { buildApp } from './http/app.ts';
+import { CONSOLE_DIST_DIR } from './http/console-build.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { DISPATCH_QUEUE, wakeDispatcherOnWrites } from './jobs/outbox.ts';
 import { startWorkers } from './jobs/runner.ts';
@@ -18,6 +19,8 @@ import { connectionRoutes } from './http/routes/connections.ts';
 import { sandboxRoutes } from './http/routes/sandbox.ts';
 import { createHealthProbe } from './http/routes/health.ts';
 import { matchReviewRoutes } from './http/routes/match-reviews.ts';
+import { overviewRoutes } from './http/routes/overview.ts';
+import { patientConsoleRoutes } from './http/routes/patient-console.ts';
 import { inboxRoutes } from './http/routes/inbox.ts';
 import { startSandboxes } from './sandbox.ts';
 import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
@@ -75,6 +78,7 @@ export async function startTandem(
     db: database.db,
     logger,
     bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
+    consoleDir: CONSOLE_DIST_DIR,
     extensions: {
       api: async (api) => {
         await api.register(connectionRoutes, { db: database.db });
@@ -84,6 +88,8 @@ export async function startTandem(
           wake: async (c) => connectors.find((x) => x.system === c.system)?.wakeInbox?.(c.practiceId, c.id),
         });
         await api.register(matchReviewRoutes, { db: database.db, taskNames: new Set(Object.keys(handlers)) });
+        await api.register(overviewRoutes, { db: database.db });
+        await api.register(patientConsoleRoutes, { db: database.db, fanOut: connectors.flatMap((c) => c.fanOut) });
         for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
       },
       public: async (app) => {

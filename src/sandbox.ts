@@ -4,6 +4,13 @@
 import type { Config } from './config.ts';
 import type { Connector, RunningSandbox, SandboxDeps } from './connectors/types.ts';
 import type { Logger } from './logger.ts';
+import type { StartEmulator } from './emulators/shared/types.ts';
+
+// Platforms whose connector is still to come: sandbox mode runs their emulator in-process (seeded)
+// and lists it, so it is there to explore and to build the connector against.
+const EMULATOR_ONLY: { system: Connector['system']; load: () => Promise<{ startEmulator: StartEmulator }> }[] = [
+  { system: 'salesforce', load: () => import('./emulators/salesforce/index.ts') },
+];
 
 export async function startSandboxes(
   config: Config,
@@ -25,6 +32,19 @@ export async function startSandboxes(
       );
     } catch (error) {
       logger.error({ err: error, system: connector.system }, `could not start the ${connector.system} sandbox`);
+    }
+  }
+  for (const { system, load } of EMULATOR_ONLY) {
+    if (connectors.some((c) => c.system === system)) continue;
+    try {
+      const emulator = await (await load()).startEmulator({ seed: 25 });
+      running.push({ name: system, url: emulator.url, stop: () => emulator.close() });
+      logger.info(
+        { sandbox: system, url: emulator.url },
+        `SANDBOX MODE: ${system} emulator at ${emulator.url} (no connector yet)`,
+      );
+    } catch (error) {
+      logger.error({ err: error, system }, `could not start the ${system} sandbox`);
     }
   }
   return running;

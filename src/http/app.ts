@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import { invoices, recordKinds, patients } from '../db/records/kinds.ts';
 import { requireAuth, type AuthOptions, type ResolvedAuth } from './auth.ts';
 import { AuthCache } from './auth-cache.ts';
-import { installErrorHandler } from './errors.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { decorateLinks, decoratePatients, recordRoutes } from './routes/records.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
@@ -15,13 +15,16 @@ import { docsRoutes } from './routes/docs.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { consoleRoutes } from './console.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes'>;
+  config: Pick<Config, 'bodyLimitBytes' | 'headersTimeoutMs' | 'requestTimeoutMs'>;
   db: Db;
   logger: Logger | false;
   health: HealthProbe;
   bootstrap?: AuthOptions['bootstrap'];
+  /** The built console (dist/web) to serve at `/`; none in API-only tests. */
+  consoleDir?: string;
   /** Routes added by connectors and sandbox mode; `api` ones are authenticated. */
   extensions?: { api?: (scope: FastifyInstance) => Promise<void>; public?: (app: FastifyInstance) => Promise<void> };
 }
@@ -32,7 +35,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    // A client slower than this (one byte every few seconds, unauthenticated on a webhook) is
+    // answered 408 and cut, instead of holding a connection open for ever (Fastify's default).
+    requestTimeout: deps.config.requestTimeoutMs,
+    // Node checks for such clients every connectionsCheckingInterval (30 s by default).
+    http: { connectionsCheckingInterval: Math.min(1_000, deps.config.headersTimeoutMs) },
+    clientErrorHandler,
+    frameworkErrors,
   });
+  app.server.headersTimeout = deps.config.headersTimeoutMs;
   // One per app: it LISTENs for revocations on its own connection, closed with the app.
   const authCache = new AuthCache<ResolvedAuth>(deps.db);
   app.addHook('onClose', () => authCache.stop());
@@ -56,5 +67,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   if (deps.extensions?.public) await deps.extensions.public(app);
+  if (deps.consoleDir) await app.register(consoleRoutes, { dir: deps.consoleDir });
   return app;
 }

@@ -1,7 +1,10 @@
 // Every error leaves the API as {error, details:[{field, message}]} with the right status;
 // a client's mistake is never a 500, and a 500 never leaks internals.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { securityHeaders } from './security-headers.ts';
 import {
   AuthError,
   ConflictError,
@@ -28,9 +31,57 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, pre
   return result.data;
 }
 
+/**
+ * Errors Fastify's router raises before any route or hook runs (a path segment over
+ * maxParamLength, a URL it cannot decode). Without this Fastify writes its own body, echoing
+ * the path, with none of our headers. The path is never echoed: it may carry an id or a name.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const [status, message] =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? [414, 'a path segment is too long']
+      : error.code === 'FST_ERR_BAD_URL'
+        ? [400, 'is not a valid URL']
+        : [400, 'cannot be routed'];
+  void reply
+    .code(status)
+    .headers(securityHeaders(request.url))
+    .send({ error: `The request path ${message}`, details: [{ field: 'path', message }] });
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time; send it again, faster'],
+  HPE_HEADER_OVERFLOW: [431, 'The request headers are too large'],
+};
+
+/**
+ * Node's own answer to a client it gives up on before Fastify sees a request (headers or body
+ * too slow: 408; headers too large: 431; unparsable HTTP: 400), in our envelope and headers.
+ * The connection is always closed afterwards.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
+  // A response already under way cannot be replaced; anything else gets our answer.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
+    const body = JSON.stringify({ error: message, details: [] });
+    const headers = {
+      ...securityHeaders(''),
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      connection: 'close',
+    };
+    const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${body}`);
+  }
+  socket.destroy(error);
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
+  // The path is not echoed: it may carry an id or a name.
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: `No route for ${request.method} ${request.url.split('?')[0]}`, details: [] });
+    void reply.code(404).send({ error: `No such route: ${request.method} is not served at this path`, details: [] });
   });
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof ValidationError) return reply.code(422).send({ error: error.message, details: error.details });

@@ -2,6 +2,7 @@
 // booking rules of issue 7, against the Healthengine emulator over real HTTP and Tandem on a
 // real PostgreSQL. One hub and one emulator for the file; each test books its own times.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueue } from '../../src/jobs/queue.ts';
 import {
   appointmentsOf,
   book,
@@ -326,6 +327,47 @@ describe('Healthengine bookings', () => {
         (h: any) => h.event === 'no-pms-appointment-change',
       ),
     );
+  });
+
+  it('a database failure reading the appointment retries the push; it never cancels the booking at Healthengine', async () => {
+    const booked = await bookAt('15:00');
+    await waitBooking(env, he.practiceId, booked.bookingId!, 'confirmed');
+    const appointment = await appointmentFor(booked.bookingId!);
+    const db = env.hub.database.db;
+    // A real failure, not a mock: the appointments table is out of reach (as in a botched
+    // migration), so reading the appointment fails with undefined_table.
+    // graphile-worker's public view has no payload: find the push jobs of this appointment in its table.
+    const pushJobs = `SELECT j.id, j.attempts, j.last_error FROM graphile_worker._private_jobs j
+      JOIN graphile_worker._private_tasks t ON t.id = j.task_id
+      WHERE t.identifier = 'healthengine:push-appointment' AND j.payload->>'appointmentId' = $1`;
+    await db.query('ALTER TABLE appointments RENAME TO appointments_out_of_reach');
+    try {
+      await enqueue(db, 'healthengine:push-appointment', {
+        practiceId: env.hub.practiceId,
+        connectionId,
+        appointmentId: appointment.id,
+      });
+      const failed = await waitFor('the push to fail and be retried', async () => {
+        const { rows } = await db.query(`${pushJobs} AND j.last_error IS NOT NULL`, [appointment.id]);
+        return rows[0];
+      });
+      expect(failed.last_error).toContain('appointments');
+      const atHealthengine = await bookingOf(env, he.practiceId, booked.bookingId!);
+      expect(atHealthengine.status).not.toBe('Cancelled');
+      expect(atHealthengine.cancelledBy ?? null).toBeNull();
+    } finally {
+      await db.query('ALTER TABLE appointments_out_of_reach RENAME TO appointments');
+    }
+    // Once the database is back, the retry reads a booked appointment and pushes nothing.
+    await db.query(`SELECT graphile_worker.reschedule_jobs(array_agg(p.id), run_at => now()) FROM (${pushJobs}) p`, [
+      appointment.id,
+    ]);
+    await waitFor('the retry to complete', async () => {
+      const { rows } = await db.query(pushJobs, [appointment.id]);
+      return rows.length === 0;
+    });
+    expect((await bookingOf(env, he.practiceId, booked.bookingId!)).status).not.toBe('Cancelled');
+    expect((await env.hub.api('GET', `/api/v1/appointments/${appointment.id}`)).body.status).toBe('booked');
   });
 
   it('scenario 26: a booking-related request for a booking Tandem does not know is rejected', async () => {

@@ -12,7 +12,7 @@ afterAll(async () => {
 
 async function healthOf(db: ReturnType<typeof createPool>, workers: boolean) {
   const app = await buildApp({
-    config: { bodyLimitBytes: 1024 },
+    config: { bodyLimitBytes: 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
     db,
     logger: false,
     health: createHealthProbe(db, () => workers),

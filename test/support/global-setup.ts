@@ -9,6 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded.ts';
 import { createPool, ensureDatabase } from '../../src/db/pool.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { ensureConsoleBuilt } from '../../src/http/console-build.ts';
 
 export const TEMPLATE_DB = `tandem_template_${process.pid}`;
 
@@ -17,6 +18,9 @@ let tempHome: string | undefined;
 let serverUrl: string;
 
 export async function setup(project: TestProject): Promise<void> {
+  // Browser and serving tests need the console as `npm start` would serve it (built by `npm ci`;
+  // rebuilt here only when src/web changed since).
+  await ensureConsoleBuilt();
   if (process.env.DATABASE_URL) {
     serverUrl = process.env.DATABASE_URL;
   } else {

@@ -1,16 +1,17 @@
-// `tandem emulate hint|healthengine [--port N] [--seed N] [--rate-limit N] [--time-scale K]`
+// `tandem emulate hint|healthengine|salesforce [--port N] [--seed N] [--rate-limit N] [--time-scale K]`
 import { intFlag, numberFlag, parseFlags } from '../args.ts';
 import { CliError } from '../errors.ts';
 import type { StartEmulator } from '../../emulators/shared/types.ts';
 
-export const usage = `Usage: tandem emulate <hint|healthengine> [--port N] [--host H] [--seed N] [--rate-limit N] [--time-scale K] [--state FILE]
+export const usage = `Usage: tandem emulate <hint|healthengine|salesforce> [--port N] [--host H] [--seed N] [--rate-limit N] [--time-scale K] [--state FILE]
 
-Starts a platform's local sandbox. Default ports: hint 4010, healthengine 4020. --state keeps the Hint sandbox's data in FILE across restarts.
+Starts a platform's local sandbox. Default ports: hint 4010, healthengine 4020, salesforce 4030. --state keeps the Hint or Salesforce sandbox's data in FILE across restarts.
 Credentials for the seeded accounts: GET <url>/_emulator/credentials`;
 
 const emulators: Record<string, { port: number; load: () => Promise<{ startEmulator: StartEmulator }> }> = {
   hint: { port: 4010, load: () => import('../../emulators/hint/index.ts') },
   healthengine: { port: 4020, load: () => import('../../emulators/healthengine/index.ts') },
+  salesforce: { port: 4030, load: () => import('../../emulators/salesforce/index.ts') },
 };
 
 export async function run(args: string[]): Promise<number> {

@@ -2,6 +2,7 @@
 import { loadConfig } from '../../config.ts';
 import { createLogger } from '../../logger.ts';
 import { startTandem } from '../../main.ts';
+import { ensureConsoleBuilt } from '../../http/console-build.ts';
 
 export const usage = `Usage: tandem start
 
@@ -11,6 +12,11 @@ an embedded PostgreSQL under ./.tandem/pg. Configuration is read from the enviro
 export async function run(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // The console is built by `npm install`; a source edited since then is rebuilt here. A failed
+  // build is logged and the API still starts (the console page then says it is not built).
+  await ensureConsoleBuilt((message) => logger.info(message)).catch((error: unknown) =>
+    logger.error({ err: error }, 'the console could not be built; the API runs without it'),
+  );
   const tandem = await startTandem(config, logger);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

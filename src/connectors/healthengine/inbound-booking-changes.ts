@@ -2,6 +2,7 @@
 // a patient's cancellation on Healthengine cancels the appointment (confirmUpdate); an unknown
 // booking id is rejected; pmsAppointmentChanges is answered from the appointment's state; a
 // cancellation or did-not-attend recorded in Tandem is pushed at once.
+import { NotFoundError } from '../../core/errors.ts';
 import { findLink, upsertLink } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import type { Db } from '../../db/pool.ts';
@@ -18,14 +19,26 @@ export type ChangeOutcome = {
   resourceId?: string;
 };
 
+/**
+ * The appointment, or undefined when it no longer exists (deleted in Tandem). Only NotFound
+ * means gone: any other failure (the database unreachable, a permission, a broken row) is
+ * thrown, so the job retries instead of acting on a guess — a guess here cancels a booking.
+ */
+async function appointmentOrGone(db: Db, practiceId: string, id: string) {
+  try {
+    return await getRecord(db, practiceId, appointments, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
 async function linkedAppointment(db: Db, loaded: LoadedConnection, bookingId: number) {
   const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, BOOKING_LINK, {
     remoteId: String(bookingId),
   });
   if (!link) return undefined;
-  const appointment = await getRecord(db, loaded.connection.practiceId, appointments, link.localId).catch(
-    () => undefined,
-  );
+  const appointment = await appointmentOrGone(db, loaded.connection.practiceId, link.localId);
   return appointment ? { link, appointment } : undefined;
 }
 
@@ -118,9 +131,8 @@ export async function pushAppointmentChange(
     localId: appointmentId,
   });
   if (!link) return undefined;
-  const appointment = await getRecord(db, loaded.connection.practiceId, appointments, appointmentId).catch(
-    () => undefined,
-  );
+  // A deleted appointment is a cancelled booking; an appointment we could not read is not.
+  const appointment = await appointmentOrGone(db, loaded.connection.practiceId, appointmentId);
   const status = appointment ? String(appointment.status) : 'cancelled';
   const bookingId = Number(link.remoteId);
   if (status === link.remoteState) return undefined;

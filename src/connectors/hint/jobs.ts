@@ -16,6 +16,7 @@ import { pushPatient } from './outbound-patient.ts';
 import { enqueueInvoicePush } from './fanout.ts';
 import { pushInvoice } from './outbound-invoice.ts';
 import { pushPractitioner } from './outbound-practitioner.ts';
+import { interactionFanOut, pushInteraction } from './outbound-interaction.ts';
 import { reconcileTask } from './inbound-reconcile.ts';
 import { loadConn, type HintRuntime } from './connection.ts';
 
@@ -68,6 +69,10 @@ export function hintTasks(rt: HintRuntime): TaskHandlers {
       if (hc && p && !(await findLink(rt.deps.db, practiceId, connectionId, 'patient', { remoteId })))
         await createFromHint(rt, hc, p);
     },
+    'hint:push-interaction': async ({ practiceId, connectionId, appointmentId }) => {
+      const hc = await loadConn(rt, practiceId, connectionId);
+      if (hc) await pushInteraction(rt, hc, appointmentId);
+    },
     'hint:reconcile': reconcileTask(rt),
     'hint:initial-sync': initialSyncTask(rt),
   };
@@ -109,6 +114,7 @@ export const hintFanOut: FanOutTarget[] = [
       await enqueueMany(tx, jobs);
     },
   },
+  interactionFanOut,
 ];
 
 /** "<connectionId>:<localId>" → the Hint id of each linked patient among these changes. */

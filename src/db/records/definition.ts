@@ -1,6 +1,7 @@
 // How a canonical record kind maps between its API JSON and its table: a list of
 // (json path, column) pairs, read and written generically by repository.ts.
 import type { z } from 'zod';
+import type { Queryable } from '../pool.ts';
 import type { RecordContext } from '../../core/records/patient.ts';
 
 export type RecordKind =
@@ -18,6 +19,9 @@ export interface ColumnMap {
 export interface FilterDef {
   /** SQL condition using $n placeholder for the value, e.g. "patient_id = $n". */
   condition: string;
+  /** Optional: asks the database first and returns the condition (still with one $n) and its value,
+   *  e.g. to pick the plan that suits how many rows match. */
+  resolve?(db: Queryable, practiceId: string, value: unknown): Promise<{ condition: string; value: unknown }>;
   schema: z.ZodType;
 }
 

@@ -13,6 +13,7 @@ import {
 } from '../../core/records/practice-records.ts';
 import { invoiceProblems, invoiceShape, invoiceStatuses } from '../../core/records/invoice.ts';
 import type { ColumnMap, RecordDefinition } from './definition.ts';
+import { linkStatusFilter } from './link-status-filter.ts';
 
 const uuidParam = z.uuid({ message: 'must be a UUID' });
 const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -23,6 +24,8 @@ const addressColumns = (prefix: string): ColumnMap[] =>
     path: `${prefix}.${k}`,
     column: k.startsWith('line') ? `address_${k}` : k,
   }));
+
+export const linkStatusValues = ['synced', 'unsynced', 'errored', 'enabled', 'none'] as const;
 
 export const patients: RecordDefinition = {
   kind: 'patient',
@@ -50,6 +53,9 @@ export const patients: RecordDefinition = {
     practitionerId: { condition: 'practitioner_id = $n', schema: uuidParam },
     dob: { condition: 'dob = $n::date', schema: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD') },
     updatedSince: { condition: 'updated_at >= $n', schema: dateTimeParam },
+    hint: linkStatusFilter('hint', linkStatusValues),
+    healthengine: linkStatusFilter('healthengine', linkStatusValues),
+    salesforce: linkStatusFilter('salesforce', linkStatusValues),
   },
   // Names, dob (as text), email and any phone number.
   search: `(lower(first_name) LIKE $n OR lower(last_name) LIKE $n OR lower(coalesce(preferred_name, '')) LIKE $n

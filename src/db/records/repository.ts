@@ -48,7 +48,9 @@ export async function listRecords(
   };
   for (const [name, value] of Object.entries(q.filters)) {
     const filter = def.filters[name];
-    if (filter && value !== undefined) bind(filter.condition, value);
+    if (!filter || value === undefined) continue;
+    const resolved = filter.resolve ? await filter.resolve(db, practiceId, value) : undefined;
+    bind(resolved?.condition ?? filter.condition, resolved ? resolved.value : value);
   }
   if (q.search && def.search) bind(def.search, `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const orderColumns = def.orderBy.split(',').map((c) => c.trim());

@@ -19,6 +19,8 @@ import {
 import { parseOrThrow } from '../errors.ts';
 import { isUuid } from '../../core/ids.ts';
 
+const ALIAS = /^(hint|healthengine|salesforce):\S+$/;
+
 /** Extra fields shown on a record kind (e.g. a patient's links to other systems). */
 export type Decorate = (db: Db, practiceId: string, records: Json[]) => Promise<void>;
 
@@ -96,6 +98,12 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
   app.get(`/${def.path}`, async (request) => {
     const { limit, cursor, search, ...filters } = parseOrThrow(listQuery, request.query);
     if (search && !def.search) throw new NotFoundError('search');
+    // "hint:pat-…" finds the record linked to that remote record (staff paste ids from Hint).
+    if (search && ALIAS.test(search)) {
+      const id = await findLocalIdByAlias(db, request.auth.practiceId, def.kind, search);
+      const found = id ? await getRecord(db, request.auth.practiceId, def, id).catch(() => undefined) : undefined;
+      return { data: await decorated(request.auth.practiceId, found ? [found] : []), nextCursor: null };
+    }
     const page = await listRecords(db, request.auth.practiceId, def, { limit, cursor, search, filters });
     return { data: await decorated(request.auth.practiceId, page.data), nextCursor: page.nextCursor };
   });

@@ -1,0 +1,50 @@
+// First start: the one-time setup link (logged by Tandem) creates the first admin.
+import { Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from 'react-router';
+import { api } from '../../api/client.ts';
+import { SESSION_KEY, type SessionInfo } from '../../api/session.ts';
+import { Loading } from '../../components/Loading.tsx';
+import { PublicFrame } from '../../components/PublicFrame.tsx';
+import { LinkProblem } from './LinkProblem.tsx';
+import { PasswordForm, type PasswordFormValues } from './PasswordForm.tsx';
+import { useLinkCode } from './useLinkCode.ts';
+
+const REMEDY =
+  'A setup link works once, for 24 hours. Restart Tandem while it has no users to get a new one in its log, or create an admin with `npx tandem user create --practice <id> --email <you> --role admin`.';
+
+export default function SetupPage() {
+  const { code, check } = useLinkCode('setup');
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const setup = useMutation({
+    mutationFn: (v: PasswordFormValues) => api.post<SessionInfo>('/auth/setup', { code, ...v }),
+    onSuccess: async (info) => {
+      client.setQueryData(SESSION_KEY, info);
+      await navigate('/', { replace: true });
+    },
+  });
+  return (
+    <PublicFrame title="Set up Tandem">
+      {!code ? (
+        <LinkProblem missing remedy={REMEDY} />
+      ) : check.isPending ? (
+        <Loading what="the setup link" />
+      ) : check.isError ? (
+        <LinkProblem error={check.error} remedy={REMEDY} />
+      ) : (
+        <>
+          <Text size="sm">Create the first admin. You will be signed in straight away.</Text>
+          <PasswordForm
+            email={null}
+            askPracticeName
+            submitLabel="Create admin"
+            pending={setup.isPending}
+            error={setup.error}
+            onSubmit={(v) => setup.mutate(v)}
+          />
+        </>
+      )}
+    </PublicFrame>
+  );
+}
