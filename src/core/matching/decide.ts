@@ -26,6 +26,10 @@ export type PairDecision = 'match' | 'review' | 'new';
 
 export interface DecisionPolicy {
   thresholds: WeightThresholds;
+  /** "First name differs" stops an automatic match because twins look like that; not when the
+   *  person's own fields reach this weight even read as two members of one household (an
+   *  email of their own, say: a middle name used as the first name). Default: the match threshold. */
+  liftWeight?: number;
   /** Apply the guards (twins, same-card family, parent/child): see explain.ts. */
   guards: boolean;
   /** Only the strongest guard: first name *and* birth date differ → new (relatives). */
@@ -33,10 +37,18 @@ export interface DecisionPolicy {
 }
 
 /** The decision for one assessed pair, before any one-to-one or ambiguity rule. */
+/** Whether the guards keep this pair from an automatic match (see DecisionPolicy.liftWeight). */
+export function isGuarded(assessment: PairAssessment, policy: DecisionPolicy): boolean {
+  const { guards } = assessment.explanation;
+  if (!policy.guards || guards.length === 0) return false;
+  const lift = policy.liftWeight ?? policy.thresholds.match;
+  return !(guards.length === 1 && guards[0] === 'first name differs' && assessment.relativeWeight >= lift);
+}
+
 export function decidePair(assessment: PairAssessment, policy: DecisionPolicy): PairDecision {
   const { explanation } = assessment;
   if (explanation.identifier === 'integration_record_id') return 'match';
-  const guarded = policy.guards && explanation.guards.length > 0;
+  const guarded = isGuarded(assessment, policy);
   if ((policy.guards || policy.relatives) && assessment.clearlyDifferent) return 'new';
   if (!guarded && (explanation.identifier === 'medicare' || explanation.score >= policy.thresholds.match))
     return 'match';

@@ -2,7 +2,7 @@
 // that decided it (if any), and the guards that stop an automatic match.
 import { F, FIELD_COUNT, FIELDS, MISSING } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
-import { combineWeights, type PatternScorer, type Split } from './model.ts';
+import { combineWeights, HOUSEHOLD_ODDS, type PatternScorer, type Split } from './model.ts';
 import type { PreparedRecord } from './prepare.ts';
 import { tfAdjustment, type TermFrequencies } from './tf.ts';
 import type { Explanation, FieldExplanation } from './types.ts';
@@ -71,6 +71,9 @@ export interface PairAssessment {
   explanation: Explanation;
   /** Different in name and date of birth: not even worth a review. */
   clearlyDifferent: boolean;
+  /** The person's own fields (first name, birth date, sex, email) weighed against relatives
+   *  (model.uHousehold), from even odds: how sure the pair is if both live in one household. */
+  relativeWeight: number;
 }
 
 /** Posterior probability from a match weight (log2 odds). */
@@ -135,5 +138,10 @@ export function assessPair(
   if (capped) explanation.householdCap = round(householdCap);
   if (integrationIdAgrees(a, b)) explanation.identifier = 'integration_record_id';
   else if (levels[F.medicare] === 0 && guards.length === 0) explanation.identifier = 'medicare';
-  return { levels, explanation, clearlyDifferent: isClearlyDifferent(levels, namesSwapped) };
+  return {
+    levels,
+    explanation,
+    clearlyDifferent: isClearlyDifferent(levels, namesSwapped),
+    relativeWeight: HOUSEHOLD_ODDS + split[2],
+  };
 }

@@ -5,6 +5,7 @@ import {
   DEFAULT_PRECISION,
   DEFAULT_THRESHOLDS,
   decidePair,
+  isGuarded,
   resolveThresholds,
   scorerFor,
   type DecisionPolicy,
@@ -16,7 +17,7 @@ import {
   weightToProbability,
   type PairAssessment,
 } from './explain.ts';
-import type { MatchModel, PatternScorer } from './model.ts';
+import { HOUSEHOLD_ODDS, type MatchModel, type PatternScorer } from './model.ts';
 import { collectPairs, type PairBuffer, type ProgressListener } from './pairs.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import { termFrequencies, tfAdjustment, type TermFrequencies } from './tf.ts';
@@ -101,8 +102,6 @@ interface Scoring {
   householdCap: number;
 }
 
-/** A household's agreement can at most bring a pair to even odds: log2 odds 0 (see model.ts). */
-const HOUSEHOLD_ODDS = 0;
 /** Two candidates within this many bits of each other are "as good" (ambiguity). */
 const AMBIGUITY_MARGIN = 6;
 const MAX_CLUSTER_SIZE = 60;
@@ -148,7 +147,7 @@ function assessAll(pairs: PairBuffer, s: Scoring): { candidate: Candidate; asses
         right: j,
         identifier,
         household: assessment.clearlyDifferent,
-        guarded: policy.guards && assessment.explanation.guards.length > 0,
+        guarded: isGuarded(assessment, policy),
         pair: {
           aId: a.id,
           bId: b.id,
@@ -300,8 +299,12 @@ function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, option
   const householdPairs = countHouseholdPairs(pairs);
   const households = householdPairs > HOUSEHOLD_SHARE * expectedMatches;
   const guards = options.guards ?? households;
+  const precision = options.precision ?? DEFAULT_PRECISION;
+  if (!(precision > 0 && precision < 1))
+    throw new RangeError(`precision must be a probability strictly between 0 and 1, got ${precision}`);
   const policy: DecisionPolicy = {
     thresholds: { match: Infinity, review: reviewWeight },
+    liftWeight: explicit?.match ?? probabilityToWeight(precision),
     guards,
     relatives: options.relatives ?? households,
   };
@@ -317,9 +320,6 @@ function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, option
   };
   const assessed = assessAll(pairs, scoring);
   const eligible = assessed.filter((x) => !x.candidate.guarded && !x.candidate.household);
-  const precision = options.precision ?? DEFAULT_PRECISION;
-  if (!(precision > 0 && precision < 1))
-    throw new RangeError(`precision must be a probability strictly between 0 and 1, got ${precision}`);
   const matchWeight =
     explicit?.match ??
     expectedPrecisionThreshold(
@@ -381,7 +381,7 @@ export function linkSources(
         : [scoring.left[x.left], scoring.left[y.left]];
     if (!p || !q || p === q) return false;
     const assessment = assessPair(p, q, scoring.scorer, scoring.priorWeight, scoring.tf, scoring.householdCap);
-    return assessment.clearlyDifferent || assessment.explanation.guards.length > 0;
+    return assessment.clearlyDifferent || isGuarded(assessment, { ...scoring.policy, guards: true });
   };
   const pairs = options.oneToOne === false ? candidates.map((c) => c.pair) : enforceOneToOne(candidates, conflict);
   return { pairs, model, stats: withCounts(stats, pairs) };
@@ -417,7 +417,7 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
   };
   const conflict = (i: number, j: number) => {
     const a = assess(i, j);
-    return a.clearlyDifferent || (policy.guards && a.explanation.guards.length > 0);
+    return a.clearlyDifferent || isGuarded(a, policy);
   };
   const clustering = clusterRecords(
     n,

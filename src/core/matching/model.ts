@@ -101,6 +101,9 @@ export function combineWeights(split: Split, cap: number): number {
   return Math.min(split[0] + split[1], cap + split[2]);
 }
 
+/** Log2 odds that two records of one household are one person, before their own fields: even. */
+export const HOUSEHOLD_ODDS = 0;
+
 /** [personal weight against strangers, household weight, personal weight against relatives]. */
 export type Split = [number, number, number];
 
