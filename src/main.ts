@@ -22,6 +22,7 @@ import { matchReviewRoutes } from './http/routes/match-reviews.ts';
 import { overviewRoutes } from './http/routes/overview.ts';
 import { patientConsoleRoutes } from './http/routes/patient-console.ts';
 import { inboxRoutes } from './http/routes/inbox.ts';
+import { connectorRoutes } from './http/routes/connectors.ts';
 import { startSandboxes } from './sandbox.ts';
 import { loadOrCreateSecretKey, SecretBox } from './security/secrets.ts';
 
@@ -83,6 +84,7 @@ export async function startTandem(
       api: async (api) => {
         await api.register(connectionRoutes, { db: database.db });
         await api.register(sandboxRoutes, { sandboxes: () => sandboxes });
+        await api.register(connectorRoutes, { connectors });
         await api.register(inboxRoutes, {
           db: database.db,
           wake: async (c) => connectors.find((x) => x.system === c.system)?.wakeInbox?.(c.practiceId, c.id),

@@ -2,6 +2,7 @@
 // same shape — client.ts, schemas.ts, mapping.ts, webhooks.ts, sync.ts, index.ts — and its
 // index.ts default-exports a ConnectorFactory. main.ts discovers and composes them.
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import type { FanOutTarget } from '../jobs/fanout.ts';
@@ -9,6 +10,9 @@ import type { TaskHandlers } from '../jobs/types.ts';
 import type { Logger } from '../logger.ts';
 import type { SecretBox } from '../security/secrets.ts';
 import type { Practice } from '../db/practices.ts';
+import type { Connection } from '../db/connections.ts';
+
+export { ConnectionGone, IntegrationError, unlessGone } from '../core/errors.ts';
 
 export interface ConnectorDeps {
   config: Config;
@@ -17,6 +21,18 @@ export interface ConnectorDeps {
   secrets: SecretBox;
   /** Tandem's public base URL (for web links and webhook endpoints written into other systems). */
   publicUrl(): string;
+}
+
+/** A connection ready to use: the hub's row, its settings with defaults filled in, its opened credentials. */
+export interface LoadedConnection<Settings, Credentials> {
+  connection: Connection;
+  settings: Settings;
+  credentials: Credentials;
+}
+
+export interface LoadOptions {
+  /** Load a connection whatever its status (pending, error, deactivated…). Default: active ones only. */
+  anyStatus?: boolean;
 }
 
 export interface SandboxDeps extends ConnectorDeps {
@@ -45,6 +61,11 @@ export interface Connector {
   startSandbox?(deps: SandboxDeps): Promise<RunningSandbox>;
   /** Whether real credentials for this platform are configured (sandbox mode starts when none are). */
   hasRealCredentials(): boolean;
+  /**
+   * The settings an admin may change on a connection (defaults filled in where the schema has
+   * them). The console generates its settings form from this schema's JSON Schema.
+   */
+  settingsSchema?: z.ZodType;
   /** A stored inbound event of this connection was put back to pending (a replay): process it soon. */
   wakeInbox?(practiceId: string, connectionId: string): Promise<void>;
   /** After the HTTP server listens: background work that needs Tandem reachable. */

@@ -25,9 +25,37 @@ export interface ConsoleRoute {
 
 export const routes: ConsoleRoute[] = [
   // ── overview and records (console-records) ──────────────────────────────────────────────
-  { path: '/', title: 'Overview', nav: true, component: lazy(() => import('./pages/home/Home.tsx')) },
+  { path: '/', title: 'Overview', nav: true, component: lazy(() => import('./pages/overview/OverviewPage.tsx')) },
+  {
+    path: '/patients',
+    title: 'Patients',
+    nav: true,
+    component: lazy(() => import('./pages/patients/PatientsPage.tsx')),
+  },
+  { path: '/patients/:id', title: 'Patient', component: lazy(() => import('./pages/patients/PatientPage.tsx')) },
+  {
+    path: '/reviews',
+    title: 'Review queue',
+    nav: true,
+    component: lazy(() => import('./pages/reviews/ReviewsPage.tsx')),
+  },
 
   // ── operations (console-ops) ────────────────────────────────────────────────────────────
+  {
+    path: '/connections',
+    title: 'Connections',
+    nav: true,
+    component: lazy(() => import('./pages/connections/ConnectionsPage.tsx')),
+  },
+  {
+    path: '/connections/:id',
+    title: 'Connection',
+    component: lazy(() => import('./pages/connections/ConnectionPage.tsx')),
+  },
+  { path: '/batches', title: 'Batches', nav: true, component: lazy(() => import('./pages/batches/BatchesPage.tsx')) },
+  { path: '/batches/:id', title: 'Batch', component: lazy(() => import('./pages/batches/BatchPage.tsx')) },
+  { path: '/logs', title: 'Logs', nav: true, component: lazy(() => import('./pages/logs/LogsPage.tsx')) },
+  { path: '/jobs', title: 'Jobs', nav: true, component: lazy(() => import('./pages/jobs/JobsPage.tsx')) },
 
   // ── settings and sign-in (console-auth) ─────────────────────────────────────────────────
   {

@@ -53,12 +53,16 @@ describe('Hint activation', () => {
     expect(session.status).toBe(201);
     const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
     const { code } = await w.harness('POST', `/practices/${newHint.id}/instanton-code`, {});
-    const landed = await fetch(`${w.hub.url}/connect/hint/callback?code=${code}`, { headers: { cookie } });
-    expect(landed.status).toBe(200);
-    expect(await landed.text()).toContain('Hint is connected');
+    const landed = await fetch(`${w.hub.url}/connect/hint/callback?code=${code}`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
     const list = await w.hub.api('GET', '/api/v1/connections?system=hint', undefined, {}, token);
     expect(list.body.data).toHaveLength(1);
     expect(list.body.data[0]).toMatchObject({ practiceId, remoteAccountId: newHint.id, status: 'active' });
+    // The admin lands in the console on the new connection's field-mapping step.
+    expect(landed.status).toBe(303);
+    expect(landed.headers.get('location')).toBe(`/connections/${list.body.data[0].id}?setup=mapping`);
   });
 
   it('parks an unauthenticated headless connect: no binding, and no patient reaches that Hint practice', async () => {

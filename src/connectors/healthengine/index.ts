@@ -4,23 +4,33 @@
 import type { ConnectorFactory } from '../types.ts';
 import { fanOutTargets } from './fanout.ts';
 import { connectorTasks, processOptions } from './jobs.ts';
+import { settingsSchema } from './settings.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { startPoller } from './inbound-poller.ts';
 import { healthengineApiRoutes } from './routes.ts';
-import { startHealthengineSandbox } from './sandbox.ts';
+import { startHealthengineSandbox, type SandboxApi } from './sandbox.ts';
 import { webhookRoutes } from './webhooks.ts';
+import { jobKeys } from './queues.ts';
 
 const factory: ConnectorFactory = (deps) => {
   let poller: { stop(): void } | undefined;
+  // Sandbox mode: where practices linked from the console find the emulator.
+  let sandboxApi: SandboxApi | undefined;
   return {
     system: 'healthengine',
     tasks: connectorTasks(deps),
-    fanOut: fanOutTargets(deps.db),
-    crontab: ['* * * * * healthengine:maintain ?max=1&jobKey=healthengine-maintain'],
-    apiRoutes: (api) => healthengineApiRoutes(api, deps),
+    fanOut: fanOutTargets(),
+    crontab: [`* * * * * healthengine:maintain ?max=1&jobKey=${jobKeys.maintain}`],
+    apiRoutes: (api) => healthengineApiRoutes(api, deps, () => sandboxApi),
     publicRoutes: (app) => webhookRoutes(app, deps),
-    startSandbox: (sandboxDeps) => startHealthengineSandbox(sandboxDeps),
+    startSandbox: async (sandboxDeps) => {
+      const running = await startHealthengineSandbox(sandboxDeps);
+      sandboxApi = running.api;
+      return running;
+    },
     hasRealCredentials: () => deps.config.healthengine.apiKey !== undefined && deps.config.healthengine.apiKey !== '',
+    // Locations are chosen when linking, not in the settings form.
+    settingsSchema: settingsSchema.omit({ locationIds: true }),
     wakeInbox: (practiceId, connectionId) =>
       enqueue(deps.db, 'healthengine:process-requests', { practiceId, connectionId }, processOptions(connectionId)),
     async afterListen() {

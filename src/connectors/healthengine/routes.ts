@@ -6,7 +6,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import { createConnection, listConnections, updateConnection } from '../../db/connections.ts';
 import { parseOrThrow } from '../../http/errors.ts';
 import type { ConnectorDeps } from '../types.ts';
-import { loadConnection, settingsSchema, type LoadedConnection } from './connection.ts';
+import type { SandboxApi } from './sandbox.ts';
+import { loadConnection, type LoadedConnection } from './connection.ts';
+import { settingsSchema } from './settings.ts';
 import { getState } from './store.ts';
 import {
   changeCredentials,
@@ -88,9 +90,13 @@ async function view(deps: ConnectorDeps, loaded: LoadedConnection) {
   };
 }
 
-export async function healthengineApiRoutes(api: FastifyInstance, deps: ConnectorDeps): Promise<void> {
+export async function healthengineApiRoutes(
+  api: FastifyInstance,
+  deps: ConnectorDeps,
+  sandboxApi: () => SandboxApi | undefined = () => undefined,
+): Promise<void> {
   const load = async (practiceId: string, id: string) =>
-    loadConnection(deps, practiceId, id).catch(() => {
+    loadConnection(deps, practiceId, id, { anyStatus: true }).catch(() => {
       throw new NotFoundError('healthengine connection');
     });
 
@@ -113,7 +119,12 @@ export async function healthengineApiRoutes(api: FastifyInstance, deps: Connecto
       statusMessage: 'Linking: sending configuration and availability',
       remoteAccountId: body.practiceId,
       settings,
-      credentials: { practiceId: body.practiceId, practiceKey: body.practiceKey, webhookSecret: newWebhookSecret() },
+      credentials: {
+        practiceId: body.practiceId,
+        practiceKey: body.practiceKey,
+        webhookSecret: newWebhookSecret(),
+        ...sandboxApi(),
+      },
     });
     await requestLink(deps.db, practiceId, connection.id);
     return reply.code(201).send(await view(deps, await load(practiceId, connection.id)));

@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { createConnection, listConnections, setCredentials, updateConnection } from '../../db/connections.ts';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
-import { settingsSchema, type StoredCredentials } from './connection.ts';
+import type { StoredCredentials } from './connection.ts';
+import { settingsSchema } from './settings.ts';
 import { seedDemoClinic } from './sandbox-clinic.ts';
 import { newWebhookSecret, requestLink } from './activation.ts';
 
@@ -25,7 +26,13 @@ interface Emulator {
   close(): Promise<void>;
 }
 
-export async function startHealthengineSandbox(deps: SandboxDeps): Promise<RunningSandbox> {
+/** The emulator's URL and consumer key, for Healthengine practices linked from the console in sandbox mode. */
+export interface SandboxApi {
+  apiUrl: string;
+  apiKey: string;
+}
+
+export async function startHealthengineSandbox(deps: SandboxDeps): Promise<RunningSandbox & { api: SandboxApi }> {
   const { startEmulator } = (await import(pathToFileURL(EMULATOR).href)) as {
     startEmulator(o: { logger?: boolean }): Promise<Emulator>;
   };
@@ -35,6 +42,14 @@ export async function startHealthengineSandbox(deps: SandboxDeps): Promise<Runni
     const practice = creds.practices[0]!;
     const practiceId = deps.defaultPractice.id;
     const { locationId } = await seedDemoClinic(deps.db, practiceId);
+    const running = {
+      name: 'healthengine',
+      url: emulator.url,
+      api: { apiUrl: emulator.url, apiKey: creds.apiKey },
+      stop: () => emulator.close(),
+    };
+    // TANDEM_SANDBOX_CONNECT=off: an admin links the emulated practice from the console.
+    if (!deps.config.sandboxConnect) return running;
     const credentials: StoredCredentials = {
       practiceId: practice.practiceId,
       practiceKey: practice.practiceKey,
@@ -69,7 +84,7 @@ export async function startHealthengineSandbox(deps: SandboxDeps): Promise<Runni
       });
       await requestLink(deps.db, practiceId, connection.id);
     }
-    return { name: 'healthengine', url: emulator.url, stop: () => emulator.close() };
+    return running;
   } catch (error) {
     await emulator.close();
     throw error;

@@ -4,14 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { listConnections, type Connection } from '../../db/connections.ts';
 import { practiceFigures } from '../../db/overview.ts';
 import type { Db } from '../../db/pool.ts';
-
-export interface HealthView {
-  ok: boolean;
-  /** What is wrong, in words staff can act on. */
-  problems: string[];
-  /** What is known to be fine (e.g. "webhook endpoint registered"). */
-  facts: string[];
-}
+import type { HealthView, Overview } from '../schemas/records.ts';
 
 /** Health from what each connector records on its connection (settings, health figures). */
 export function healthOf(c: Connection): HealthView {
@@ -37,7 +30,7 @@ export function healthOf(c: Connection): HealthView {
 }
 
 export async function overviewRoutes(app: FastifyInstance, { db }: { db: Db }): Promise<void> {
-  app.get('/overview', async (request) => {
+  app.get('/overview', async (request): Promise<Overview> => {
     const { practiceId } = request.auth;
     const [connections, figures] = await Promise.all([
       listConnections(db, practiceId),

@@ -95,8 +95,8 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
     return local;
   };
 
-  app.get(`/${def.path}`, async (request) => {
-    const { limit, cursor, search, ...filters } = parseOrThrow(listQuery, request.query);
+  const list = async (request: FastifyRequest, query: unknown) => {
+    const { limit, cursor, search, ...filters } = parseOrThrow(listQuery, query);
     if (search && !def.search) throw new NotFoundError('search');
     // "hint:pat-…" finds the record linked to that remote record (staff paste ids from Hint).
     if (search && ALIAS.test(search)) {
@@ -106,7 +106,12 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
     }
     const page = await listRecords(db, request.auth.practiceId, def, { limit, cursor, search, filters });
     return { data: await decorated(request.auth.practiceId, page.data), nextCursor: page.nextCursor };
-  });
+  };
+
+  app.get(`/${def.path}`, async (request) => list(request, request.query));
+  // The same list with its query in the body: a search for a name or a date of birth is PHI and
+  // must not travel in a URL (access logs, browser history, proxies). The console uses this.
+  app.post(`/${def.path}/search`, async (request) => list(request, request.body ?? {}));
 
   app.get<{ Params: { id: string } }>(`/${def.path}/:id`, async (request, reply) => {
     const id = await resolveId(request.auth.practiceId, request.params.id);
