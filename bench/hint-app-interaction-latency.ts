@@ -56,7 +56,9 @@ try {
     const seen = new Set<string>();
     for (const s of published.slots ?? []) {
       const key = `${s.pmsResourceId}:${String(s.start).slice(0, 13)}`;
-      if (!seen.has(key)) (slots.push(s), seen.add(key));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      slots.push(s);
     }
   }
   const latencies: number[] = [];
