@@ -46,10 +46,13 @@ async function bundledMajor(): Promise<number> {
   return Number(JSON.parse(await readFile(pkg, 'utf8')).version.split('.')[0]);
 }
 
-/** The first directory on the way to `target` that users other than its owner cannot enter. */
+/**
+ * The first directory above `target` that users other than its owner cannot enter (the data
+ * directory itself is PostgreSQL's own, mode 700 by design).
+ */
 async function closedAncestor(target: string): Promise<string | undefined> {
   const parts = path.resolve(target).split(path.sep).filter(Boolean);
-  for (let i = 1; i <= parts.length; i++) {
+  for (let i = 1; i < parts.length; i++) {
     const dir = path.sep + parts.slice(0, i).join(path.sep);
     const s = await stat(dir).catch(() => undefined);
     if (s?.isDirectory() && (s.mode & 0o001) === 0) return dir;
