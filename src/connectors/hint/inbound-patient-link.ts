@@ -86,7 +86,10 @@ export async function linkUnlinkedPatient(
     const linked = await linkTo(deps, loaded, p, claimed);
     if (linked) return { kind: 'linked', ...linked, created: false };
   }
-  const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), { region: 'US' });
+  const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), {
+    region: 'US',
+    precision: loaded.settings.matchPrecision,
+  });
   switch (result.kind) {
     case 'match': {
       const linked =
