@@ -96,7 +96,10 @@ describe('console records API', () => {
     await w.harness('PATCH', `/practices/${w.hintPracticeId}/patients/${synced.remoteId}`, { first_name: 'Adah' });
     const timeline = await waitFor(async () => {
       const data = (await w.hub.api('GET', `/api/v1/patients/${synced.id}/timeline`)).body.data as any[];
-      return data.some((e) => e.kind === 'inbound' && /Patient updated by Hint/.test(e.title)) ? data : undefined;
+      const changed = data.some((e) => e.kind === 'inbound' && /Patient updated by Hint/.test(e.title));
+      // The inbox row is marked processed just after the change is written: wait for both.
+      const processed = data.some((e) => /patient\.updated/.test(e.title) && e.detail === 'processed');
+      return changed && processed ? data : undefined;
     }, 'the change from Hint on the timeline');
     const webhook = timeline.find((e) => e.kind === 'inbound' && /patient\.updated/.test(e.title));
     expect(webhook).toMatchObject({ system: 'hint', detail: 'processed' });
