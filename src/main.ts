@@ -80,6 +80,7 @@ export async function startTandem(
     logger,
     bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
     consoleDir: CONSOLE_DIST_DIR,
+    patientFacts: connectors.flatMap((c) => (c.patientFacts ? [{ system: c.system, ...c.patientFacts }] : [])),
     extensions: {
       api: async (api) => {
         await api.register(connectionRoutes, { db: database.db });

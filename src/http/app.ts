@@ -9,7 +9,13 @@ import { requireAuth, type AuthOptions, type ResolvedAuth } from './auth.ts';
 import { AuthCache } from './auth-cache.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.ts';
 import { installSecurityHeaders } from './security-headers.ts';
-import { decorateLinks, decoratePatients, recordRoutes } from './routes/records.ts';
+import {
+  blankDecoration,
+  decorateLinks,
+  decoratePatients,
+  recordRoutes,
+  type PatientFactsSource,
+} from './routes/records.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -25,6 +31,8 @@ export interface AppDeps {
   bootstrap?: AuthOptions['bootstrap'];
   /** The built console (dist/web) to serve at `/`; none in API-only tests. */
   consoleDir?: string;
+  /** What connectors show on a patient they link (their patientFacts). */
+  patientFacts?: PatientFactsSource[];
   /** Routes added by connectors and sandbox mode; `api` ones are authenticated. */
   extensions?: { api?: (scope: FastifyInstance) => Promise<void>; public?: (app: FastifyInstance) => Promise<void> };
 }
@@ -55,9 +63,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap, cache: authCache });
+      const facts = deps.patientFacts ?? [];
       for (const def of recordKinds) {
-        const decorate = def === patients ? decoratePatients : def === invoices ? decorateLinks('invoice') : undefined;
-        await api.register(recordRoutes, { db: deps.db, def, decorate });
+        const decorate =
+          def === patients ? decoratePatients(facts) : def === invoices ? decorateLinks('invoice') : undefined;
+        const blank = def === patients ? blankDecoration(facts) : undefined;
+        await api.register(recordRoutes, { db: deps.db, def, decorate, blank });
       }
       await api.register(adminRoutes, { db: deps.db });
       await api.register(batchRoutes, { db: deps.db });
