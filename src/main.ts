@@ -7,6 +7,8 @@ import { migrate } from './db/migrate.ts';
 import { ensureDefaultPractice } from './db/practices.ts';
 import { buildApp } from './http/app.ts';
 import { CONSOLE_DIST_DIR } from './http/console-build.ts';
+import { sessionSettings } from './http/sessions.ts';
+import { announceSetupLink } from './http/setup-link.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { DISPATCH_QUEUE, wakeDispatcherOnWrites } from './jobs/outbox.ts';
 import { startWorkers } from './jobs/runner.ts';
@@ -81,6 +83,8 @@ export async function startTandem(
     bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
     consoleDir: CONSOLE_DIST_DIR,
     patientFacts: connectors.flatMap((c) => (c.patientFacts ? [{ system: c.system, ...c.patientFacts }] : [])),
+    sessions: sessionSettings(config),
+    publicUrl: () => publicUrl(config, boundPort),
     extensions: {
       api: async (api) => {
         await api.register(connectionRoutes, { db: database.db });
@@ -109,6 +113,7 @@ export async function startTandem(
   sandboxes = await startSandboxes(config, connectors, { ...connectorDeps, defaultPractice }, logger);
   for (const c of connectors) await c.afterListen?.();
   logger.info({ url, publicUrl: publicUrl(config, port), ms: Date.now() - started }, `Tandem listening on ${url}`);
+  await announceSetupLink(database.db, defaultPractice.id, publicUrl(config, port), logger);
 
   let stopping: Promise<void> | undefined;
   return {

@@ -23,6 +23,11 @@ import { adminRoutes } from './routes/admin.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { consoleRoutes } from './console.ts';
+import fastifyCookie from '@fastify/cookie';
+import type { SessionSettings } from './sessions.ts';
+import { signInRoutes } from './routes/sign-in.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { userRoutes } from './routes/users.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'bodyLimitBytes' | 'headersTimeoutMs' | 'requestTimeoutMs'>;
@@ -34,6 +39,10 @@ export interface AppDeps {
   consoleDir?: string;
   /** What connectors show on a patient they link (their patientFacts). */
   patientFacts?: PatientFactsSource[];
+  /** Console sign-in and sessions (cookie + CSRF); without it only API tokens authenticate. */
+  sessions?: SessionSettings;
+  /** Tandem's public base URL (for one-time links). */
+  publicUrl?: () => string;
   /** Routes added by connectors and sandbox mode; `api` ones are authenticated. */
   extensions?: { api?: (scope: FastifyInstance) => Promise<void>; public?: (app: FastifyInstance) => Promise<void> };
 }
@@ -60,11 +69,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   installSecurityHeaders(app);
   installInputGuard(app);
+  await app.register(fastifyCookie);
   await app.register(healthRoutes, { probe: deps.health });
   await app.register(docsRoutes);
+  const sessions = deps.sessions;
+  if (sessions) await app.register(signInRoutes, { prefix: '/api/v1', db: deps.db, sessions });
   await app.register(
     async (api) => {
-      requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap, cache: authCache });
+      requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap, cache: authCache, sessions });
+      if (sessions) {
+        await api.register(sessionRoutes, { db: deps.db, sessions });
+        await api.register(userRoutes, { db: deps.db, publicUrl: deps.publicUrl ?? (() => '') });
+      }
       const facts = deps.patientFacts ?? [];
       for (const def of recordKinds) {
         const decorate =
