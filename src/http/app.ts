@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Config } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logger.ts';
-import { invoices, recordKinds, patients } from '../db/records/kinds.ts';
+import { appointments, invoices, recordKinds, patients } from '../db/records/kinds.ts';
 import { requireAuth, type AuthOptions, type ResolvedAuth } from './auth.ts';
 import { AuthCache } from './auth-cache.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.ts';
@@ -83,8 +83,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }
       const facts = deps.patientFacts ?? [];
       for (const def of recordKinds) {
+        // Patients carry their links and the facts connectors register (e.g. Hint's); invoices and
+        // appointments their links (an appointment's: its Healthengine booking, its Hint partner interaction).
         const decorate =
-          def === patients ? decoratePatients(facts) : def === invoices ? decorateLinks('invoice') : undefined;
+          def === patients
+            ? decoratePatients(facts)
+            : def === invoices || def === appointments
+              ? decorateLinks(def.kind)
+              : undefined;
         const blank = def === patients ? blankDecoration(facts) : undefined;
         await api.register(recordRoutes, { db: deps.db, def, decorate, blank });
       }
