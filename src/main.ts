@@ -7,6 +7,8 @@ import { migrate } from './db/migrate.ts';
 import { ensureDefaultPractice } from './db/practices.ts';
 import { buildApp } from './http/app.ts';
 import { CONSOLE_DIST_DIR } from './http/console-build.ts';
+import { sessionSettings } from './http/sessions.ts';
+import { announceSetupLink } from './http/setup-link.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { DISPATCH_QUEUE, wakeDispatcherOnWrites } from './jobs/outbox.ts';
 import { startWorkers } from './jobs/runner.ts';
@@ -80,6 +82,8 @@ export async function startTandem(
     logger,
     bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
     consoleDir: CONSOLE_DIST_DIR,
+    sessions: sessionSettings(config),
+    publicUrl: () => publicUrl(config, boundPort),
     extensions: {
       api: async (api) => {
         await api.register(connectionRoutes, { db: database.db });
@@ -108,6 +112,7 @@ export async function startTandem(
   sandboxes = await startSandboxes(config, connectors, { ...connectorDeps, defaultPractice }, logger);
   for (const c of connectors) await c.afterListen?.();
   logger.info({ url, publicUrl: publicUrl(config, port), ms: Date.now() - started }, `Tandem listening on ${url}`);
+  await announceSetupLink(database.db, defaultPractice.id, publicUrl(config, port), logger);
 
   let stopping: Promise<void> | undefined;
   return {

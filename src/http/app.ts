@@ -16,6 +16,11 @@ import { adminRoutes } from './routes/admin.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { consoleRoutes } from './console.ts';
+import fastifyCookie from '@fastify/cookie';
+import type { SessionSettings } from './sessions.ts';
+import { signInRoutes } from './routes/sign-in.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { userRoutes } from './routes/users.ts';
 
 export interface AppDeps {
   config: Pick<Config, 'bodyLimitBytes' | 'headersTimeoutMs' | 'requestTimeoutMs'>;
@@ -25,6 +30,10 @@ export interface AppDeps {
   bootstrap?: AuthOptions['bootstrap'];
   /** The built console (dist/web) to serve at `/`; none in API-only tests. */
   consoleDir?: string;
+  /** Console sign-in and sessions (cookie + CSRF); without it only API tokens authenticate. */
+  sessions?: SessionSettings;
+  /** Tandem's public base URL (for one-time links). */
+  publicUrl?: () => string;
   /** Routes added by connectors and sandbox mode; `api` ones are authenticated. */
   extensions?: { api?: (scope: FastifyInstance) => Promise<void>; public?: (app: FastifyInstance) => Promise<void> };
 }
@@ -50,11 +59,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await authCache.ready;
   installErrorHandler(app);
   installSecurityHeaders(app);
+  await app.register(fastifyCookie);
   await app.register(healthRoutes, { probe: deps.health });
   await app.register(docsRoutes);
+  const sessions = deps.sessions;
+  if (sessions) await app.register(signInRoutes, { prefix: '/api/v1', db: deps.db, sessions });
   await app.register(
     async (api) => {
-      requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap, cache: authCache });
+      requireAuth(api, { db: deps.db, bootstrap: deps.bootstrap, cache: authCache, sessions });
+      if (sessions) {
+        await api.register(sessionRoutes, { db: deps.db, sessions });
+        await api.register(userRoutes, { db: deps.db, publicUrl: deps.publicUrl ?? (() => '') });
+      }
       for (const def of recordKinds) {
         const decorate = def === patients ? decoratePatients : def === invoices ? decorateLinks('invoice') : undefined;
         await api.register(recordRoutes, { db: deps.db, def, decorate });

@@ -9,6 +9,7 @@ import { findTokenOwner, getPractice } from '../db/practices.ts';
 import type { Db } from '../db/pool.ts';
 import { hashToken } from '../security/tokens.ts';
 import type { AuthCache } from './auth-cache.ts';
+import { authenticateSession, type SessionSettings } from './sessions.ts';
 
 export type Role = 'admin' | 'staff';
 
@@ -17,6 +18,8 @@ export interface RequestAuth {
   actor: string;
   /** API tokens act as their practice's admin. */
   role: Role;
+  /** Set for a console session (cookie), absent for API tokens. */
+  user?: { id: string; email: string; sessionIdHash: Buffer };
 }
 
 /** What a credential resolves to: who, or that its practice is disabled. */
@@ -32,6 +35,8 @@ export interface AuthOptions {
   db: Db;
   bootstrap?: { token: string; practiceId: string };
   cache: AuthCache<ResolvedAuth>;
+  /** Console sessions (cookie + CSRF header), tried when no Bearer token is sent. */
+  sessions?: SessionSettings;
 }
 
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -59,7 +64,11 @@ async function lookupBootstrap(options: AuthOptions, practiceId: string): Promis
 
 export async function authenticate(options: AuthOptions, request: FastifyRequest): Promise<RequestAuth> {
   const token = bearerToken(request);
-  if (!token) throw new AuthError('Send an API token as "Authorization: Bearer <token>"');
+  if (!token) {
+    const session = options.sessions && (await authenticateSession(options.db, options.sessions, request));
+    if (session) return session;
+    throw new AuthError('Send an API token as "Authorization: Bearer <token>", or sign in to the console');
+  }
   const bootstrap = options.bootstrap && timingSafeEqual(hashToken(token), hashToken(options.bootstrap.token));
   const resolved = bootstrap
     ? await lookupBootstrap(options, options.bootstrap!.practiceId)

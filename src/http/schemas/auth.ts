@@ -75,7 +75,7 @@ export interface UserView {
 
 export interface InvitedUser {
   user: UserView;
-  /** One-time set-password link; shown once. */
-  link: string;
-  expiresAt: string;
+  /** One-time set-password link, shown once; null when the person already has a password (another practice's user). */
+  link: string | null;
+  expiresAt: string | null;
 }
