@@ -22,6 +22,13 @@ export default defineConfig({
     reportCompressedSize: false,
     // Mantine and React form one ~500 KB (about 150 KB gzip) entry chunk; pages are split off.
     chunkSizeWarningLimit: 700,
+    // Two pages: the console, and the app Hint frames (served by src/connectors/hint/app/routes.ts).
+    rollupOptions: {
+      input: {
+        console: path.join(here, 'src/web/index.html'),
+        hintApp: path.join(here, 'src/web/hint-app.html'),
+      },
+    },
   },
   server: {
     // `npx vite` during development: the API comes from a Tandem on 8080.

@@ -18,8 +18,8 @@ const envSchema = z.object({
   TANDEM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   TANDEM_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   TANDEM_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
-  TANDEM_SANDBOX_CONNECT: z.enum(['on', 'off']).default('on'),
   TANDEM_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  TANDEM_SANDBOX_CONNECT: z.enum(['on', 'off']).default('on'),
   HINT_API_URL: optionalUrl,
   HINT_PARTNER_API_KEY: z.string().optional(),
   HINT_WEBHOOK_SECRET: z.string().optional(),
@@ -57,10 +57,10 @@ export interface Config {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   sandbox: 'auto' | 'on' | 'off';
-  /** Sandbox mode connects the default practice to the emulators (on), or leaves that to an admin in the console (off). */
-  sandboxConnect: boolean;
   /** Console sessions end after this many minutes without a request. */
   sessionIdleMinutes: number;
+  /** Sandbox mode connects the default practice to the emulators (on), or leaves that to an admin in the console (off). */
+  sandboxConnect: boolean;
   hint: { apiUrl: string; partnerApiKey: string | undefined; webhookSecret: string | undefined; appOrigins: string[] };
   healthengine: { apiUrl: string; apiKey: string | undefined; userAgent: string };
 }
@@ -97,8 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     headersTimeoutMs: e.TANDEM_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.TANDEM_REQUEST_TIMEOUT_MS,
     sandbox: e.TANDEM_SANDBOX,
-    sandboxConnect: e.TANDEM_SANDBOX_CONNECT === 'on',
     sessionIdleMinutes: e.TANDEM_SESSION_IDLE_MINUTES,
+    sandboxConnect: e.TANDEM_SANDBOX_CONNECT === 'on',
     hint: {
       apiUrl: e.HINT_API_URL ?? 'https://api.hint.com',
       partnerApiKey: e.HINT_PARTNER_API_KEY,

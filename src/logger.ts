@@ -53,19 +53,70 @@ export const redactPaths = [
   '*.token',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    redact: { paths: redactPaths, censor: '[redacted]' },
-    serializers: {
-      req: (req: { method: string; url: string; id?: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: req.url.split('?')[0],
-      }),
-      err: pino.stdSerializers.err,
+interface PgErrorFields {
+  code: string;
+  severity?: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+  dataType?: string;
+  routine?: string;
+  stack?: string;
+}
+
+const isPgError = (e: unknown): e is PgErrorFields =>
+  e instanceof Error &&
+  typeof (e as { code?: unknown }).code === 'string' &&
+  /^[0-9A-Z]{5}$/.test((e as unknown as { code: string }).code) &&
+  'severity' in e;
+
+/**
+ * PostgreSQL errors carry the failing values: `detail` ("Key (email)=(…)"), `where` ("JSON
+ * data, line 1: …") and often the message itself ('invalid input syntax for type date: "…"').
+ * Only their code and the names of what failed are logged, never a value; the stack keeps its
+ * frames but not its first line (the message). A PostgreSQL error nested as another error's
+ * cause is treated the same way.
+ */
+export function serializeError(error: unknown, depth = 0): unknown {
+  if (isPgError(error)) {
+    const { code, constraint, table, column, dataType, routine } = error;
+    return {
+      type: 'DatabaseError',
+      message: `PostgreSQL error ${code}${constraint ? ` (${constraint})` : ''}`,
+      code,
+      ...(constraint && { constraint }),
+      ...(table && { table }),
+      ...(column && { column }),
+      ...(dataType && { dataType }),
+      ...(routine && { routine }),
+      stack: error.stack?.split('\n').slice(1).join('\n'),
+    };
+  }
+  if (!(error instanceof Error)) return error;
+  // Not pino's own serializer: it folds every cause's message (and stack) into the outer one.
+  const out: Record<string, unknown> = { type: error.constructor.name, message: error.message, stack: error.stack };
+  for (const [key, value] of Object.entries(error as unknown as Record<string, unknown>))
+    out[key] = value instanceof Error ? (depth < 5 ? serializeError(value, depth + 1) : '[error]') : value;
+  if (error.cause !== undefined) out.cause = depth < 5 ? serializeError(error.cause, depth + 1) : '[error]';
+  return out;
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      serializers: {
+        req: (req: { method: string; url: string; id?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+        }),
+        err: serializeError,
+      },
     },
-  });
+    destination as pino.DestinationStream,
+  );
 }
 
 export type { Logger };

@@ -10,6 +10,9 @@ import type { TaskHandlers } from '../jobs/types.ts';
 import type { Logger } from '../logger.ts';
 import type { SecretBox } from '../security/secrets.ts';
 import type { Practice } from '../db/practices.ts';
+import type { Connection } from '../db/connections.ts';
+
+export { ConnectionGone, IntegrationError, unlessGone } from '../core/errors.ts';
 
 export interface ConnectorDeps {
   config: Config;
@@ -18,6 +21,18 @@ export interface ConnectorDeps {
   secrets: SecretBox;
   /** Tandem's public base URL (for web links and webhook endpoints written into other systems). */
   publicUrl(): string;
+}
+
+/** A connection ready to use: the hub's row, its settings with defaults filled in, its opened credentials. */
+export interface LoadedConnection<Settings, Credentials> {
+  connection: Connection;
+  settings: Settings;
+  credentials: Credentials;
+}
+
+export interface LoadOptions {
+  /** Load a connection whatever its status (pending, error, deactivated…). Default: active ones only. */
+  anyStatus?: boolean;
 }
 
 export interface SandboxDeps extends ConnectorDeps {

@@ -23,8 +23,41 @@ export function createPool(connectionString: string, max = 20): Db {
   return pool;
 }
 
-/** Runs fn inside one transaction; commits on success, rolls back on any throw. */
-export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+// PostgreSQL aborts one of two transactions that deadlock (40P01) or, under SERIALIZABLE, that
+// cannot be serialised (40001): the victim did nothing wrong and succeeds when run again.
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+export const isRetryableConflict = (error: unknown): boolean =>
+  RETRYABLE.has((error as { code?: string } | null)?.code ?? '');
+
+/**
+ * Runs fn (a statement, or a whole transaction) again when PostgreSQL aborted it as a deadlock
+ * victim or a serialisation failure, up to 5 attempts with a short random pause; fn must have
+ * no effect outside the database. The last failure is rethrown (callers map it to 409).
+ */
+export async function retryingConflicts<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
+    }
+  }
+}
+
+/**
+ * Runs fn inside one transaction; commits on success, rolls back on any throw. With
+ * `retryConflicts`, a transaction aborted by a deadlock or serialisation failure runs again
+ * from the start (fn must then touch nothing but the database).
+ */
+export async function inTransaction<T>(
+  db: Db,
+  fn: (tx: Tx) => Promise<T>,
+  options: { retryConflicts?: boolean } = {},
+): Promise<T> {
+  if (options.retryConflicts) return retryingConflicts(() => inTransaction(db, fn));
   const client = await db.connect();
   try {
     await client.query('BEGIN');

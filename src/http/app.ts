@@ -9,6 +9,7 @@ import { requireAuth, type AuthOptions, type ResolvedAuth } from './auth.ts';
 import { AuthCache } from './auth-cache.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.ts';
 import { installSecurityHeaders } from './security-headers.ts';
+import { installInputGuard } from './input-guard.ts';
 import { decorateLinks, decoratePatients, recordRoutes } from './routes/records.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await authCache.ready;
   installErrorHandler(app);
   installSecurityHeaders(app);
+  installInputGuard(app);
   await app.register(fastifyCookie);
   await app.register(healthRoutes, { probe: deps.health });
   await app.register(docsRoutes);

@@ -78,6 +78,30 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   socket.destroy(error);
 }
 
+/**
+ * PostgreSQL errors that can only come from the request's values or from concurrent requests:
+ * data exceptions (class 22: a value out of range, text it cannot store) are the client's 422,
+ * a deadlock or serialisation failure that outlived its retries is a 409. Nothing is echoed.
+ */
+function databaseProblem(error: unknown): { status: number; body: unknown } | undefined {
+  const e = error as { code?: unknown; severity?: unknown; column?: string };
+  if (typeof e.code !== 'string' || e.severity === undefined) return undefined;
+  if (e.code.startsWith('22'))
+    return {
+      status: 422,
+      body: {
+        error: 'The request has a value that cannot be stored',
+        details: [{ field: e.column ?? 'request', message: 'is out of range or not storable' }],
+      },
+    };
+  if (e.code === '40001' || e.code === '40P01')
+    return {
+      status: 409,
+      body: { error: 'The change conflicted with concurrent changes; send it again', details: [] },
+    };
+  return undefined;
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   // The path is not echoed: it may carry an id or a name.
   app.setNotFoundHandler((request, reply) => {
@@ -112,6 +136,12 @@ export function installErrorHandler(app: FastifyInstance): void {
         error: malformed ? 'The body is not valid JSON' : fe.message,
         details: [{ field: 'body', message: malformed ? 'is not valid JSON' : fe.message }],
       });
+    }
+    const database = databaseProblem(error);
+    if (database) {
+      // A backstop: validation should have refused this before the database saw it.
+      request.log.warn({ err: error }, 'database refused a request value');
+      return reply.code(database.status).send(database.body);
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ error: 'Internal error; it has been logged', details: [] });

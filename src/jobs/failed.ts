@@ -41,7 +41,8 @@ export async function listFailedJobs(db: Queryable, practiceId: string | null, l
 
 /** Gives a failed job a fresh set of attempts, to run now. Returns false when no such failed job. */
 export async function retryFailedJob(db: Queryable, id: string, practiceId: string | null): Promise<boolean> {
-  if (!/^\d+$/.test(id)) return false;
+  // graphile-worker ids are bigint: 19 digits may overflow it, and no job has such an id yet.
+  if (!/^\d{1,18}$/.test(id)) return false;
   const { rowCount } = await db.query(
     `UPDATE graphile_worker._private_jobs SET attempts = 0, run_at = now(), last_error = NULL, updated_at = now()
      WHERE id = $1 AND attempts >= max_attempts AND locked_at IS NULL AND ($2::text IS NULL OR payload->>'practiceId' = $2)`,

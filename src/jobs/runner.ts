@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { Logger as WorkerLogger, run, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
+import { ConnectionGone, IntegrationError } from '../core/errors.ts';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logger.ts';
 import { enqueue } from './queue.ts';
@@ -36,6 +37,11 @@ export function retryJitterSeconds(attempt: number, random = Math.random): numbe
   return random() * Math.exp(Math.min(attempt, 10)) * 0.5;
 }
 
+/** Failures no retry can fix: a PermanentJobError, or an external system's answer marked not retryable. */
+export function isPermanent(error: unknown): boolean {
+  return error instanceof PermanentJobError || (error instanceof IntegrationError && !error.retryable);
+}
+
 function wrap(name: JobName, handler: NonNullable<TaskHandlers[JobName]>, opts: WorkerOptions): Task {
   return async (payload, helpers) => {
     const ctx: TaskContext = {
@@ -49,9 +55,16 @@ function wrap(name: JobName, handler: NonNullable<TaskHandlers[JobName]>, opts: 
     try {
       await (handler as (p: unknown, c: TaskContext) => Promise<void>)(payload, ctx);
     } catch (error) {
+      // The connection was removed, deactivated or lost its credentials: nothing left to do.
+      if (error instanceof ConnectionGone) {
+        ctx.logger.debug({ connectionId: error.connectionId, reason: error.reason }, 'job skipped: connection gone');
+        return;
+      }
       // graphile-worker sets run_at = greatest(now(), run_at) + exp(attempts) s after we throw;
       // moving run_at first adds jitter, so retries of many failed jobs do not arrive in lockstep.
-      const permanent = error instanceof PermanentJobError;
+      // (The row is ours, locked, while the handler runs: graphile-worker's public functions skip
+      // locked jobs, so this one statement writes its private table.)
+      const permanent = isPermanent(error);
       await opts.db
         .query(
           `UPDATE graphile_worker._private_jobs SET run_at = now() + make_interval(secs => $2),

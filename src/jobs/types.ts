@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 
 export interface JobPayloads {
   'dispatch-events': { practiceId?: string };
-  echo: { practiceId: string; message: string; failTimes?: number; sleepMs?: number };
+  echo: { practiceId: string; message: string; failTimes?: number; sleepMs?: number; permanent?: boolean };
 }
 
 export type JobName = keyof JobPayloads;

@@ -21,7 +21,13 @@ function RequireSession() {
   const location = useLocation();
   const client = useQueryClient();
   // Any 401 (session expired while working) sends the user back through sign-in.
-  useEffect(() => onUnauthorized(() => void client.invalidateQueries({ queryKey: SESSION_KEY })), [client]);
+  useEffect(
+    () =>
+      onUnauthorized(() => {
+        if (client.getQueryData(SESSION_KEY)) client.setQueryData(SESSION_KEY, null);
+      }),
+    [client],
+  );
   if (session.isPending) return <Loading what="your session" />;
   if (session.isError) return <ErrorAlert error={session.error} title="Could not check your session" />;
   if (!session.data) {

@@ -7,7 +7,7 @@ import { drainInboxTask } from '../../src/connectors/hint/inbound-drain.ts';
 import { hintValues, snapshotOf } from '../../src/connectors/hint/inbound-patient.ts';
 import { staffFacts } from '../../src/connectors/hint/mapping.ts';
 import { hashValues } from '../../src/connectors/hint/mapping-merge.ts';
-import { createRuntime, webLinkOf, type HintRuntime } from '../../src/connectors/hint/connection.ts';
+import { hintDeps, webLinkOf, type HintDeps } from '../../src/connectors/hint/connection.ts';
 import { readSettings } from '../../src/connectors/hint/settings.ts';
 import { createConnection } from '../../src/db/connections.ts';
 import { upsertLink } from '../../src/db/links.ts';
@@ -19,11 +19,11 @@ import { SecretBox } from '../../src/security/secrets.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 let database: TestDatabase;
-let rt: HintRuntime;
+let deps: HintDeps;
 const secrets = new SecretBox('k'.repeat(64));
 beforeAll(async () => {
   database = await createTestDatabase();
-  rt = createRuntime({
+  deps = hintDeps({
     config: loadConfig({ NODE_ENV: 'test' }),
     db: database.db,
     logger: createLogger('silent'),
@@ -60,7 +60,7 @@ const processJobs = async () =>
 describe('Hint inbox drain', () => {
   it('queues a row whose insert commits after a later id was already drained', async () => {
     const payload = await activeConnection('Drain');
-    const drain = drainInboxTask(rt);
+    const drain = drainInboxTask(deps);
     const jobsBefore = await processJobs();
     const late = await database.db.connect();
     try {
@@ -108,7 +108,7 @@ describe('Hint inbox drain', () => {
       updated_at: '2026-11-21T10:00:00.000Z',
       membership_status: 'active',
       integration_record_id: localId,
-      integration_web_link: webLinkOf(rt, localId),
+      integration_web_link: webLinkOf(deps, localId),
       integration_error_message: null,
     };
     // The link as a push leaves it: the hash of what we wrote, Hint's version, what staff see.
@@ -133,7 +133,7 @@ describe('Hint inbox drain', () => {
     };
     for (const [name, object] of Object.entries(events))
       await database.db.query(insert, [payload.practiceId, payload.connectionId, `evt-${name}`, { object }]);
-    await drainInboxTask(rt)(payload, {} as never);
+    await drainInboxTask(deps)(payload, {} as never);
 
     const { rows } = await database.db.query(
       'SELECT source_event_id, status, queued_at IS NOT NULL AS queued FROM inbox WHERE connection_id = $1 ORDER BY id',
@@ -168,7 +168,7 @@ describe('Hint inbox drain', () => {
       'evt-other',
       { object: { id: 'pat-eeeeeeeeeeee' } },
     ]);
-    await drainInboxTask(rt)(payload, {} as never);
+    await drainInboxTask(deps)(payload, {} as never);
     const { rows } = await database.db.query(
       `SELECT (j.payload->>'inboxId')::bigint AS inbox_id FROM graphile_worker._private_jobs j
        JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id WHERE q.queue_name = $1 ORDER BY j.id`,

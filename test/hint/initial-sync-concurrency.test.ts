@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatch } from '../../src/db/batches.ts';
 import { runInitialSync } from '../../src/connectors/hint/initial-sync.ts';
-import { createRuntime } from '../../src/connectors/hint/connection.ts';
+import { hintDeps } from '../../src/connectors/hint/connection.ts';
 import { createLogger } from '../../src/logger.ts';
 import { loadOrCreateSecretKey, SecretBox } from '../../src/security/secrets.ts';
 import { startHintWorld, waitFor, type HintWorld } from './support.ts';
@@ -226,7 +226,7 @@ describe('two initial syncs of one connection at the same time', () => {
     // Two runtimes, as two Tandem processes would have: nothing in memory is shared, only the database.
     const runs = await Promise.all(
       [0, 1].map(async () => {
-        const rt = createRuntime({
+        const deps = hintDeps({
           config,
           db: w.hub.database.db,
           logger: createLogger('silent'),
@@ -239,12 +239,12 @@ describe('two initial syncs of one connection at the same time', () => {
           kind: 'hint:initial-sync',
           dryRun: false,
         });
-        return { rt, batchId: batch.id };
+        return { deps, batchId: batch.id };
       }),
     );
     await Promise.all(
       runs.map((r) =>
-        runInitialSync(r.rt, { practiceId: w.hub.practiceId, connectionId: x.connectionId, batchId: r.batchId }),
+        runInitialSync(r.deps, { practiceId: w.hub.practiceId, connectionId: x.connectionId, batchId: r.batchId }),
       ),
     );
     for (const r of runs) {

@@ -181,6 +181,8 @@ describe('Hint ↔ Tandem patient sync', () => {
           [id],
         )
       ).rows[0].n as number;
+    // The link shows the error before the log line is written (a Hint PATCH comes in between).
+    await waitFor(async () => (await errorLines()) > 0, 'the error logged');
     const linesBefore = await errorLines();
     await w.harness('PATCH', `/practices/${w.hintPracticeId}/patients/${link.remoteId}`, { first_name: 'Evie' });
     await waitFor(

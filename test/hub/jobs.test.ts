@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/jobs/queue.ts';
 import { retryJitterSeconds } from '../../src/jobs/runner.ts';
@@ -77,6 +78,42 @@ describe('jobs', () => {
     await waitFor(async () => {
       const res = await hub.api('GET', '/api/v1/jobs/failed');
       return res.body.data[0]?.updatedAt !== failed[0].updatedAt ? true : undefined;
+    });
+  });
+
+  it('fails a job at once when an external system answered with an error marked not retryable', async () => {
+    await enqueue(
+      hub.database.db,
+      'echo',
+      { practiceId: hub.practiceId, message: 'refused', permanent: true },
+      { maxAttempts: 5, jobKey: 'echo-refused' },
+    );
+    const job = await waitFor(async () => {
+      const r = await hub.database.db.query(
+        `SELECT attempts, max_attempts, last_error FROM graphile_worker.jobs
+         WHERE key = 'echo-refused' AND last_error IS NOT NULL`,
+      );
+      return r.rows[0];
+    });
+    expect(job).toMatchObject({ attempts: 1, max_attempts: 1 });
+    expect(job.last_error).toContain('refused on purpose');
+    const failed = (await hub.api('GET', '/api/v1/jobs/failed')).body.data;
+    expect(failed.map((f: { task: string; attempts: number }) => [f.task, f.attempts])).toContainEqual(['echo', 1]);
+  });
+
+  it('ends a job quietly when its connection is gone (nothing to retry)', async () => {
+    const connectionId = randomUUID();
+    await enqueue(
+      hub.database.db,
+      'hint:push-patient',
+      { practiceId: hub.practiceId, connectionId, patientId: randomUUID() },
+      { maxAttempts: 5, jobKey: `gone-${connectionId}` },
+    );
+    await waitFor(async () => {
+      const r = await hub.database.db.query(`SELECT 1 FROM graphile_worker.jobs WHERE key = $1`, [
+        `gone-${connectionId}`,
+      ]);
+      return r.rowCount === 0 ? true : undefined;
     });
   });
 

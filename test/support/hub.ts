@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import { startTandem, type RunningTandem } from '../../src/main.ts';
 import { createApiToken, createPractice } from '../../src/db/practices.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
@@ -26,7 +26,8 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+/** `logger`: to capture what Tandem logs (the default logs nothing). */
+export async function startTestHub(env: Record<string, string> = {}, logger?: Logger): Promise<TestHub> {
   const database = await createTestDatabase();
   const home = await mkdtemp(path.join(os.tmpdir(), 'tandem-hub-'));
   const config = loadConfig({
@@ -38,7 +39,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
     NODE_ENV: 'test',
     ...env,
   });
-  const tandem = await startTandem(config, createLogger('silent'));
+  const tandem = await startTandem(config, logger ?? createLogger('silent'));
   const newPractice = async (name = 'Test practice') => {
     const practice = await createPractice(database.db, { name, timeZone: 'Australia/Sydney', country: 'AU' });
     const { token } = await createApiToken(database.db, practice.id, 'test');

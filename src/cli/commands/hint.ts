@@ -21,9 +21,9 @@ export async function run(args: string[]): Promise<number> {
   if (!values.connection) throw new CliError(`--connection is required\n\n${usage}`);
   const connectionId = values.connection;
   return withDatabase(async ({ config, db }) => {
-    const loaded = await cliConnection(config, db, connectionId);
-    if (!loaded.ok) throw new CliError(loaded.reason, 1);
-    const result = await migrateLegacyIds(loaded.rt, loaded.hc, { dryRun: values['dry-run'] ?? false });
+    const found = await cliConnection(config, db, connectionId);
+    if (!found.ok) throw new CliError(found.reason, 1);
+    const result = await migrateLegacyIds(found.deps, found.loaded, { dryRun: values['dry-run'] ?? false });
     print(
       values.json
         ? result

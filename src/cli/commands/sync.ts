@@ -24,13 +24,13 @@ export async function run(args: string[]): Promise<number> {
   if (!values.connection) throw new CliError(`--connection is required\n\n${usage}`);
   const connectionId = values.connection;
   return withDatabase(async ({ config, db }) => {
-    const loaded = await cliConnection(config, db, connectionId);
-    if (!loaded.ok) throw new CliError(loaded.reason, 1);
-    const { rt, hc } = loaded;
+    const found = await cliConnection(config, db, connectionId);
+    if (!found.ok) throw new CliError(found.reason, 1);
+    const { deps, loaded } = found;
     const dryRun = values['dry-run'] ?? false;
     const batch = await createBatch(db, {
-      practiceId: hc.practiceId,
-      connectionId: hc.id,
+      practiceId: loaded.connection.practiceId,
+      connectionId: loaded.connection.id,
       kind: 'hint:initial-sync',
       dryRun,
       params: { startedBy: 'cli' },
@@ -39,16 +39,20 @@ export async function run(args: string[]): Promise<number> {
     const ticker = values.json
       ? undefined
       : setInterval(() => {
-          void getBatch(db, hc.practiceId, batch.id).then((b) => {
+          void getBatch(db, loaded.connection.practiceId, batch.id).then((b) => {
             if (b) process.stderr.write(`  ${b.processed}/${b.total ?? '?'} ${JSON.stringify(b.counts)}\n`);
           });
         }, 2000);
     try {
-      await runInitialSync(rt, { practiceId: hc.practiceId, connectionId: hc.id, batchId: batch.id });
+      await runInitialSync(deps, {
+        practiceId: loaded.connection.practiceId,
+        connectionId: loaded.connection.id,
+        batchId: batch.id,
+      });
     } finally {
       if (ticker) clearInterval(ticker);
     }
-    const done = (await getBatch(db, hc.practiceId, batch.id))!;
+    const done = (await getBatch(db, loaded.connection.practiceId, batch.id))!;
     if (values.json) print(done, true);
     else
       print(

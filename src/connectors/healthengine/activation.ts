@@ -8,16 +8,16 @@ import type { ConnectorDeps } from '../types.ts';
 import { clientFor, type LoadedConnection, type StoredCredentials } from './connection.ts';
 import { dropSubscription } from './activation-link.ts';
 import { forgetPublished } from './store.ts';
+import { jobKeys, queues } from './queues.ts';
 
 export const newWebhookSecret = () => randomBytes(24).toString('base64url');
-const publishQueue = (connectionId: string) => `healthengine-publish:${connectionId}`;
 
 export async function requestLink(db: Queryable, practiceId: string, connectionId: string): Promise<void> {
   await enqueue(
     db,
     'healthengine:link',
     { practiceId, connectionId },
-    { queue: publishQueue(connectionId), jobKey: `healthengine-link:${connectionId}` },
+    { queue: queues.publish(connectionId), jobKey: jobKeys.link(connectionId) },
   );
 }
 
@@ -34,7 +34,7 @@ export async function requestResync(
       db,
       'healthengine:publish-config',
       { practiceId, connectionId },
-      { queue: publishQueue(connectionId) },
+      { queue: queues.publish(connectionId) },
     );
     queued.push('healthengine:publish-config');
   }
@@ -43,7 +43,7 @@ export async function requestResync(
       db,
       'healthengine:publish-availability',
       { practiceId, connectionId, force: true, full: true },
-      { queue: publishQueue(connectionId) },
+      { queue: queues.publish(connectionId) },
     );
     queued.push('healthengine:publish-availability');
   }

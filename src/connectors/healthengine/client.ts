@@ -2,6 +2,7 @@
 // User-Agent on every call, JSON in and out, typed errors by status. No retries here: jobs
 // retry with backoff, and a consent failure is never retried in a loop.
 import type { z } from 'zod';
+import { IntegrationError, retryableStatus } from '../../core/errors.ts';
 import {
   bulkResultSchema,
   pageSchema,
@@ -27,14 +28,26 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-export class HealthengineError extends Error {
+/** A failed call to Healthengine: 4xx are not retried (the job fails at once), 408/429/5xx and no answer are. */
+export class HealthengineError extends IntegrationError {
   constructor(
-    readonly status: number,
-    readonly path: string,
+    status: number,
+    path: string,
     readonly body: string,
     readonly retryAfterSeconds?: number,
+    more: { code?: string; cause?: unknown; retryable?: boolean } = {},
   ) {
-    super(`Healthengine ${path} answered ${status}${body ? `: ${body.slice(0, 200)}` : ''}`);
+    super({
+      system: 'healthengine',
+      status,
+      path,
+      retryable: retryableStatus(status),
+      retryAfterMs: retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000,
+      detail: body ? body.slice(0, 200) : undefined,
+      ...more,
+    });
+    this.name = 'HealthengineError';
+    this.message = `Healthengine ${path} answered ${status}${body ? `: ${body.slice(0, 200)}` : ''}`;
   }
 }
 
@@ -49,21 +62,10 @@ export class HealthengineClient {
   }
 
   async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-    const { apiKey, userAgent, credentials, timeoutMs } = this.options;
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        'api-key': apiKey,
-        'practice-id': credentials.practiceId,
-        'practice-key': credentials.practiceKey,
-        'user-agent': userAgent,
-        accept: 'application/json',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs ?? 15_000),
+    const response = await this.send(method, path, body);
+    const text = await response.text().catch((cause: unknown) => {
+      throw new HealthengineError(0, path, '', undefined, { code: 'network', cause });
     });
-    const text = await response.text();
     if (!response.ok) {
       const retryAfter = Number(response.headers.get('retry-after'));
       const ErrorClass =
@@ -83,8 +85,43 @@ export class HealthengineClient {
     }
   }
 
+  /** The request with its auth headers; no answer at all (network, timeout) is a retryable HealthengineError. */
+  private async send(method: string, path: string, body: unknown): Promise<Response> {
+    const { apiKey, userAgent, credentials, timeoutMs } = this.options;
+    try {
+      return await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          'api-key': apiKey,
+          'practice-id': credentials.practiceId,
+          'practice-key': credentials.practiceKey,
+          'user-agent': userAgent,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs ?? 15_000),
+      });
+    } catch (cause) {
+      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+      throw new HealthengineError(0, path, '', undefined, { code: timedOut ? 'timeout' : 'network', cause });
+    }
+  }
+
+  /** The answer checked against its schema; a shape we cannot read is not retried. */
+  private parse<T extends z.ZodType>(path: string, schema: T, answer: unknown): z.infer<T> {
+    const parsed = schema.safeParse(answer);
+    if (!parsed.success)
+      throw new HealthengineError(200, path, 'answer has an unexpected shape', undefined, {
+        code: 'invalid_response',
+        cause: parsed.error,
+        retryable: false,
+      });
+    return parsed.data;
+  }
+
   private async get<T extends z.ZodType>(path: string, schema: T): Promise<z.infer<T>> {
-    return schema.parse(await this.call('GET', path));
+    return this.parse(path, schema, await this.call('GET', path));
   }
 
   requestTypes(): Promise<string[]> {
@@ -135,11 +172,15 @@ export class HealthengineClient {
   }
 
   async sendSnapshots(snapshots: AvailabilitySnapshot[]): Promise<BulkResult> {
-    return bulkResultSchema.parse((await this.call('POST', '/availability/snapshots', snapshots)) ?? {});
+    return this.parse(
+      '/availability/snapshots',
+      bulkResultSchema,
+      (await this.call('POST', '/availability/snapshots', snapshots)) ?? {},
+    );
   }
 
   async subscribe(body: { topic: string; callbackUrl: string; clientId: string; expireAt: string }) {
-    return subscriptionSchema.parse(await this.call('POST', '/subscription', body));
+    return this.parse('/subscription', subscriptionSchema, await this.call('POST', '/subscription', body));
   }
   getSubscription(id: string) {
     return this.get(`/subscription/${encodeURIComponent(id)}`, subscriptionSchema);

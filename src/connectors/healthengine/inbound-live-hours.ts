@@ -1,7 +1,7 @@
 // Whether an instant falls inside the connection's liveness hours (practice time zone,
 // public holidays), for polling only within live hours. Pure.
 import { isoDayOfWeek, parseHhmm, toLocal } from '../../core/availability/index.ts';
-import type { HealthengineSettings } from './connection.ts';
+import type { HealthengineSettings } from './settings.ts';
 
 const DAY_KEYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 

@@ -4,7 +4,7 @@
 // while polls keep failing the gap doubles, up to 5 minutes, so an outage is not hammered.
 import type { Db } from '../../db/pool.ts';
 import { enqueue } from '../../jobs/queue.ts';
-import { settingsSchema } from './connection.ts';
+import { settingsSchema } from './settings.ts';
 import { processOptions } from './jobs.ts';
 import { isLive } from './inbound-live-hours.ts';
 

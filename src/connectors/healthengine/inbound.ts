@@ -20,6 +20,7 @@ import {
 } from './schemas.ts';
 import { markGone, markInboxProcessed, markResolved, markSeen, setState } from './store.ts';
 import { HealthengineConsentError, type HealthengineClient } from './client.ts';
+import { queues } from './queues.ts';
 
 type Enqueue = TaskContext['enqueue'];
 
@@ -38,7 +39,7 @@ export function republish(
       ...(resourceId ? { resourceIds: [resourceId] } : {}),
       ...(date ? { dates: [date] } : {}),
     },
-    { queue: `healthengine-publish:${connection.id}` },
+    { queue: queues.publish(connection.id) },
   );
 }
 

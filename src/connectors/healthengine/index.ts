@@ -4,12 +4,13 @@
 import type { ConnectorFactory } from '../types.ts';
 import { fanOutTargets } from './fanout.ts';
 import { connectorTasks, processOptions } from './jobs.ts';
-import { settingsSchema } from './connection.ts';
+import { settingsSchema } from './settings.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { startPoller } from './inbound-poller.ts';
 import { healthengineApiRoutes } from './routes.ts';
 import { startHealthengineSandbox, type SandboxApi } from './sandbox.ts';
 import { webhookRoutes } from './webhooks.ts';
+import { jobKeys } from './queues.ts';
 
 const factory: ConnectorFactory = (deps) => {
   let poller: { stop(): void } | undefined;
@@ -18,8 +19,8 @@ const factory: ConnectorFactory = (deps) => {
   return {
     system: 'healthengine',
     tasks: connectorTasks(deps),
-    fanOut: fanOutTargets(deps.db),
-    crontab: ['* * * * * healthengine:maintain ?max=1&jobKey=healthengine-maintain'],
+    fanOut: fanOutTargets(),
+    crontab: [`* * * * * healthengine:maintain ?max=1&jobKey=${jobKeys.maintain}`],
     apiRoutes: (api) => healthengineApiRoutes(api, deps, () => sandboxApi),
     publicRoutes: (app) => webhookRoutes(app, deps),
     startSandbox: async (sandboxDeps) => {

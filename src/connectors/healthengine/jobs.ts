@@ -2,9 +2,9 @@
 // does nothing for a connection that is gone or not active, and turns 401/403 into "consent
 // needed" instead of a retry loop. Other Healthengine failures throw: the job retries with backoff.
 import type { EnqueueOptions, JobPayloads, TaskContext, TaskHandler, TaskHandlers } from '../../jobs/types.ts';
-import type { ConnectorDeps } from '../types.ts';
+import { ConnectionGone, type ConnectorDeps } from '../types.ts';
 import { HealthengineConsentError, HealthengineError } from './client.ts';
-import { clientFor, ConnectionGoneError, loadConnection, type LoadedConnection } from './connection.ts';
+import { clientFor, loadConnection, type LoadedConnection } from './connection.ts';
 import { publishAvailability } from './outbound-availability.ts';
 import { pushAppointmentChange } from './inbound-booking-changes.ts';
 import { publishConfiguration } from './outbound-config.ts';
@@ -13,6 +13,7 @@ import { refreshHealth } from './health.ts';
 import { ensureSubscription, linkConnection, markConsentNeeded } from './activation-link.ts';
 import { processRequests, republish } from './inbound.ts';
 import { getState, setState } from './store.ts';
+import { jobKeys, queues } from './queues.ts';
 
 interface ConnectionJob {
   practiceId: string;
@@ -50,8 +51,8 @@ type Handler<N extends ConnectionJobName> = (
 /** Where a job of each kind runs: publication and requests each in their own serial queue per connection. */
 function queueOptions(name: ConnectionJobName, connectionId: string): EnqueueOptions {
   if (name === 'healthengine:process-requests') return processOptions(connectionId);
-  if (name === 'healthengine:push-appointment') return { queue: `healthengine-requests:${connectionId}` };
-  return { queue: `healthengine-publish:${connectionId}` };
+  if (name === 'healthengine:push-appointment') return { queue: queues.requests(connectionId) };
+  return { queue: queues.publish(connectionId) };
 }
 
 /** Loads the connection and applies the shared rules around a handler. */
@@ -62,13 +63,8 @@ function forConnection<N extends ConnectionJobName>(
   options: { whenPending?: boolean } = {},
 ): TaskHandler<N> {
   return async (payload, ctx) => {
-    let loaded: LoadedConnection;
-    try {
-      loaded = await loadConnection(deps, payload.practiceId, payload.connectionId);
-    } catch (e) {
-      if (e instanceof ConnectionGoneError) return;
-      throw e;
-    }
+    // A connection that is gone throws ConnectionGone: the runner ends the job quietly.
+    const loaded = await loadConnection(deps, payload.practiceId, payload.connectionId, { anyStatus: true });
     const status = loaded.connection.status;
     if (status !== 'active' && !(options.whenPending && (status === 'pending' || status === 'error'))) return;
     try {
@@ -76,18 +72,14 @@ function forConnection<N extends ConnectionJobName>(
     } catch (e) {
       if (e instanceof HealthengineConsentError) return markConsentNeeded(deps, loaded, e);
       // Healthengine said when to come back (429/503 with Retry-After): the same job, no earlier than that.
-      if (
-        e instanceof HealthengineError &&
-        (e.status === 429 || e.status === 503) &&
-        e.retryAfterSeconds !== undefined
-      ) {
+      if (e instanceof HealthengineError && (e.status === 429 || e.status === 503) && e.retryAfterMs !== undefined) {
         ctx.logger.warn(
-          { connectionId: payload.connectionId, status: e.status, retryAfterSeconds: e.retryAfterSeconds },
+          { connectionId: payload.connectionId, status: e.status, retryAfterMs: e.retryAfterMs },
           'healthengine asked to retry later',
         );
         return ctx.enqueue(name, payload, {
           ...queueOptions(name, payload.connectionId),
-          runAt: new Date(Date.now() + e.retryAfterSeconds * 1000),
+          runAt: new Date(Date.now() + e.retryAfterMs),
         });
       }
       throw e;
@@ -142,8 +134,8 @@ export function connectorTasks(deps: ConnectorDeps): TaskHandlers {
 
 export function processOptions(connectionId: string) {
   return {
-    queue: `healthengine-requests:${connectionId}`,
-    jobKey: `healthengine-process:${connectionId}`,
+    queue: queues.requests(connectionId),
+    jobKey: jobKeys.processRequests(connectionId),
     maxAttempts: 3,
   };
 }
@@ -159,7 +151,7 @@ function maintain(deps: ConnectorDeps): TaskHandler<'healthengine:maintain'> {
       await ctx.enqueue(
         'healthengine:publish-availability',
         { practiceId: loaded.connection.practiceId, connectionId: loaded.connection.id, full: true },
-        { queue: `healthengine-publish:${loaded.connection.id}`, jobKey: `healthengine-daily:${loaded.connection.id}` },
+        { queue: queues.publish(loaded.connection.id), jobKey: jobKeys.dailyPublish(loaded.connection.id) },
       );
     }
     await refreshHealth(deps, loaded);
@@ -171,6 +163,7 @@ function maintain(deps: ConnectorDeps): TaskHandler<'healthengine:maintain'> {
     );
     for (const r of rows) {
       await perConnection({ practiceId: r.practice_id, connectionId: r.id }, ctx).catch((e: unknown) => {
+        if (e instanceof ConnectionGone) return; // removed or disabled since the listing
         ctx.logger.warn({ connectionId: r.id, err: e }, 'healthengine maintenance failed for a connection');
       });
     }

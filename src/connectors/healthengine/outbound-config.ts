@@ -1,7 +1,7 @@
 // Configuration sent to Healthengine: the liveness contract, then the full resource snapshot,
 // then the full appointment-type snapshot (a snapshot replaces the whole set: missing = deleted).
 import type { HealthengineClient } from './client.ts';
-import type { HealthengineSettings } from './connection.ts';
+import type { HealthengineSettings } from './settings.ts';
 import type { PublishedConfig } from './outbound-data.ts';
 import { toLivenessContract, toPmsAppointmentTypes, toPmsResources } from './mapping.ts';
 

@@ -7,7 +7,8 @@ import { createConnection, listConnections, updateConnection } from '../../db/co
 import { parseOrThrow } from '../../http/errors.ts';
 import type { ConnectorDeps } from '../types.ts';
 import type { SandboxApi } from './sandbox.ts';
-import { loadConnection, settingsSchema, type LoadedConnection } from './connection.ts';
+import { loadConnection, type LoadedConnection } from './connection.ts';
+import { settingsSchema } from './settings.ts';
 import { getState } from './store.ts';
 import {
   changeCredentials,
@@ -95,7 +96,7 @@ export async function healthengineApiRoutes(
   sandboxApi: () => SandboxApi | undefined = () => undefined,
 ): Promise<void> {
   const load = async (practiceId: string, id: string) =>
-    loadConnection(deps, practiceId, id).catch(() => {
+    loadConnection(deps, practiceId, id, { anyStatus: true }).catch(() => {
       throw new NotFoundError('healthengine connection');
     });
 

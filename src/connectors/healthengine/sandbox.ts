@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { createConnection, listConnections, setCredentials, updateConnection } from '../../db/connections.ts';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
-import { settingsSchema, type StoredCredentials } from './connection.ts';
+import type { StoredCredentials } from './connection.ts';
+import { settingsSchema } from './settings.ts';
 import { seedDemoClinic } from './sandbox-clinic.ts';
 import { newWebhookSecret, requestLink } from './activation.ts';
 

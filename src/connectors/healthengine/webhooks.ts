@@ -10,6 +10,7 @@ import type { ConnectorDeps } from '../types.ts';
 import { loadConnectionById } from './connection.ts';
 import { processOptions } from './jobs.ts';
 import { webhookPayloadSchema, type WebhookPayload } from './schemas.ts';
+import { unlessGone } from '../../core/errors.ts';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -34,7 +35,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: ConnectorDeps): 
   app.post<{ Params: { connectionId: string; secret: string } }>(
     '/webhooks/healthengine/:connectionId/:secret',
     async (request, reply) => {
-      const loaded = await loadConnectionById(deps, request.params.connectionId);
+      const loaded = await unlessGone(loadConnectionById(deps, request.params.connectionId, { anyStatus: true }));
       if (!loaded || !sameSecret(request.params.secret, loaded.credentials.webhookSecret)) {
         return reply.code(404).send({ error: 'No such webhook endpoint', details: [] });
       }

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ValidationError } from '../../core/errors.ts';
 import { findConnectionByRemoteAccount, type Connection } from '../../db/connections.ts';
 import { activateUnattended, activateWithCode, WEBHOOK_PATH } from './activation.ts';
-import type { HintRuntime } from './connection.ts';
+import type { HintDeps } from './connection.ts';
 import { useConnectSession } from './store.ts';
 import { InboxWriter } from '../../db/inbox.ts';
 import { parseWebhook, verifySignature } from './webhooks.ts';
@@ -16,12 +16,12 @@ export const SESSION_COOKIE = 'tandem_hint_connect';
 const CODE = /^[0-9A-Za-z_-]{4,200}$/;
 
 /** Connections by Hint practice id, cached for a second: a burst of webhooks costs one lookup. */
-function connectionCache(rt: HintRuntime) {
+function connectionCache(deps: HintDeps) {
   const cache = new Map<string, { at: number; connections: Connection[] }>();
   return async (hintPracticeId: string): Promise<Connection[]> => {
     const hit = cache.get(hintPracticeId);
     if (hit && Date.now() - hit.at < 1000) return hit.connections;
-    const connections = await findConnectionByRemoteAccount(rt.deps.db, 'hint', hintPracticeId);
+    const connections = await findConnectionByRemoteAccount(deps.db, 'hint', hintPracticeId);
     if (cache.size > 1000) cache.clear();
     cache.set(hintPracticeId, { at: Date.now(), connections });
     return connections;
@@ -36,11 +36,11 @@ function cookie(header: string | undefined, name: string): string | undefined {
   return undefined;
 }
 
-export function publicRoutes(rt: HintRuntime) {
-  const connectionsOf = connectionCache(rt);
-  const wake = drainerWaker(rt.deps.db);
+export function publicRoutes(deps: HintDeps) {
+  const connectionsOf = connectionCache(deps);
+  const wake = drainerWaker(deps.db);
   // Webhooks arriving together are stored together: one statement for many inbox rows.
-  const inbox = new InboxWriter(rt.deps.db);
+  const inbox = new InboxWriter(deps.db);
   return async (app: FastifyInstance): Promise<void> => {
     // Keep the raw bytes: the signature covers them exactly.
     app.removeContentTypeParser('application/json');
@@ -48,7 +48,7 @@ export function publicRoutes(rt: HintRuntime) {
 
     app.post(WEBHOOK_PATH, async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      if (!verifySignature(rt.env.webhookSecret, raw, request.headers['x-hint-signature'])) {
+      if (!verifySignature(deps.env.webhookSecret, raw, request.headers['x-hint-signature'])) {
         return reply.code(401).send({ error: 'invalid or missing X-Hint-Signature', details: [] });
       }
       const parsed = parseWebhook(raw);
@@ -79,10 +79,10 @@ export function publicRoutes(rt: HintRuntime) {
     const connect = async (code: string, sessionId: string | undefined, reply: FastifyReply, html: boolean) => {
       if (!CODE.test(code)) throw new ValidationError([{ field: 'code', message: 'is missing or malformed' }]);
       // The session is what an authenticated admin started in Tandem; without a live one, nobody vouched for the code.
-      const practiceId = sessionId ? await useConnectSession(rt.deps.db, sessionId) : undefined;
+      const practiceId = sessionId ? await useConnectSession(deps.db, sessionId) : undefined;
       const outcome = practiceId
-        ? { kind: 'connected' as const, connection: await activateWithCode(rt, code, practiceId) }
-        : await activateUnattended(rt, code, html ? 'redirect' : 'headless');
+        ? { kind: 'connected' as const, connection: await activateWithCode(deps, code, practiceId) }
+        : await activateUnattended(deps, code, html ? 'redirect' : 'headless');
       if (html) reply.header('set-cookie', `${SESSION_COOKIE}=; Max-Age=0; Path=/connect/hint; HttpOnly; SameSite=Lax`);
       if (outcome.kind === 'parked') {
         const { pending } = outcome;

@@ -23,7 +23,7 @@ import {
   getPractice,
 } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import { forgetConn, type HintConn, type HintRuntime } from './connection.ts';
+import { forgetConnection, type LoadedConnection, type HintDeps } from './connection.ts';
 import { decidePendingActivation, parkActivation, reopenPendingActivation, type PendingActivation } from './store.ts';
 
 /** The authenticated Tandem admin deciding: their practice and actor id (as the API's auth has them). */
@@ -42,10 +42,10 @@ interface Activation {
 }
 
 /** Exchanges an InstantOn code for the practice token; a code Hint refuses is the caller's mistake (422). */
-async function exchange(rt: HintRuntime, code: string): Promise<Activation> {
+async function exchange(deps: HintDeps, code: string): Promise<Activation> {
   let exchanged;
   try {
-    exchanged = await exchangeCode(rt, code);
+    exchanged = await exchangeCode(deps, code);
   } catch (error) {
     if (error instanceof HintApiError && !error.retryable && error.status !== 0) {
       throw new ValidationError([
@@ -69,8 +69,8 @@ async function exchange(rt: HintRuntime, code: string): Promise<Activation> {
  * Connects with a code to `practiceId`, which an authenticated Tandem admin chose: their own
  * practice (a code typed into the API) or the one whose connect session the browser carries.
  */
-export async function activateWithCode(rt: HintRuntime, code: string, practiceId: string): Promise<Connection> {
-  return activate(rt, practiceId, await exchange(rt, code));
+export async function activateWithCode(deps: HintDeps, code: string, practiceId: string): Promise<Connection> {
+  return activate(deps, practiceId, await exchange(deps, code));
 }
 
 export type UnattendedOutcome =
@@ -83,20 +83,20 @@ export type UnattendedOutcome =
  * approve, and nothing flows to or from it until then.
  */
 export async function activateUnattended(
-  rt: HintRuntime,
+  deps: HintDeps,
   code: string,
   source: 'headless' | 'redirect',
 ): Promise<UnattendedOutcome> {
-  const a = await exchange(rt, code);
-  const bound = await findConnectionByRemoteAccount(rt.deps.db, 'hint', a.hintPracticeId);
+  const a = await exchange(deps, code);
+  const bound = await findConnectionByRemoteAccount(deps.db, 'hint', a.hintPracticeId);
   if (bound.length > 0) {
     // Every Tandem practice already bound to this Hint practice gets the new token (the old one may be revoked).
     let first: Connection | undefined;
-    for (const practiceId of new Set(bound.map((c) => c.practiceId))) first ??= await activate(rt, practiceId, a);
+    for (const practiceId of new Set(bound.map((c) => c.practiceId))) first ??= await activate(deps, practiceId, a);
     return { kind: 'connected', connection: first! };
   }
-  const pending = await parkActivation(rt.deps.db, rt.deps.secrets, { ...a, source });
-  rt.deps.logger.warn(
+  const pending = await parkActivation(deps.db, deps.secrets, { ...a, source });
+  deps.logger.warn(
     { hintPracticeId: a.hintPracticeId, pendingActivationId: pending.id, source },
     'Hint activation parked: no Tandem admin started it; approve or reject it at /api/v1/hint/pending-activations',
   );
@@ -104,8 +104,8 @@ export async function activateUnattended(
 }
 
 /** An admin binds a parked Hint practice to their own practice. */
-export async function approveActivation(rt: HintRuntime, id: string, auth: Approver): Promise<Connection> {
-  const { db, secrets } = rt.deps;
+export async function approveActivation(deps: HintDeps, id: string, auth: Approver): Promise<Connection> {
+  const { db, secrets } = deps;
   const decided = await decidePendingActivation(db, secrets, id, {
     status: 'approved',
     actor: auth.actor,
@@ -114,7 +114,7 @@ export async function approveActivation(rt: HintRuntime, id: string, auth: Appro
   if (!decided) throw new NotFoundError('pending Hint activation');
   const { activation: p, accessToken } = decided;
   try {
-    return await activate(rt, auth.practiceId, {
+    return await activate(deps, auth.practiceId, {
       accessToken,
       hintPracticeId: p.hintPracticeId,
       hintPracticeName: p.hintPracticeName,
@@ -127,21 +127,21 @@ export async function approveActivation(rt: HintRuntime, id: string, auth: Appro
 }
 
 /** An admin refuses a parked activation: the token is dropped and (best effort) the integration deactivated in Hint. */
-export async function rejectActivation(rt: HintRuntime, id: string, auth: Approver): Promise<PendingActivation> {
-  const decided = await decidePendingActivation(rt.deps.db, rt.deps.secrets, id, {
+export async function rejectActivation(deps: HintDeps, id: string, auth: Approver): Promise<PendingActivation> {
+  const decided = await decidePendingActivation(deps.db, deps.secrets, id, {
     status: 'rejected',
     actor: auth.actor,
     practiceId: null,
   });
   if (!decided) throw new NotFoundError('pending Hint activation');
   const { integrationId } = decided.activation;
-  if (integrationId && rt.env.partnerApiKey) {
+  if (integrationId && deps.env.partnerApiKey) {
     try {
-      await deactivateIntegration(rt, integrationId);
+      await deactivateIntegration(deps, integrationId);
     } catch (error) {
       // The rejection stands either way: Tandem holds no token for this practice any more.
       if (!(error instanceof HintApiError)) throw error;
-      rt.deps.logger.warn(
+      deps.logger.warn(
         { integrationId, status: error.status },
         'rejected Hint activation: Hint did not deactivate the integration',
       );
@@ -150,10 +150,10 @@ export async function rejectActivation(rt: HintRuntime, id: string, auth: Approv
   return decided.activation;
 }
 
-export async function activateWithToken(rt: HintRuntime, practiceId: string, accessToken: string): Promise<Connection> {
+export async function activateWithToken(deps: HintDeps, practiceId: string, accessToken: string): Promise<Connection> {
   let practice;
   try {
-    practice = await getPractice(rt, accessToken);
+    practice = await getPractice(deps, accessToken);
   } catch (error) {
     if (error instanceof HintApiError && !error.retryable) {
       throw new ValidationError([
@@ -162,8 +162,10 @@ export async function activateWithToken(rt: HintRuntime, practiceId: string, acc
     }
     throw error;
   }
-  const integration = rt.env.partnerApiKey ? await findIntegration(rt, practice.id).catch(() => undefined) : undefined;
-  return activate(rt, practiceId, {
+  const integration = deps.env.partnerApiKey
+    ? await findIntegration(deps, practice.id).catch(() => undefined)
+    : undefined;
+  return activate(deps, practiceId, {
     accessToken,
     hintPracticeId: practice.id,
     hintPracticeName: practice.name ?? null,
@@ -171,8 +173,8 @@ export async function activateWithToken(rt: HintRuntime, practiceId: string, acc
   });
 }
 
-async function activate(rt: HintRuntime, practiceId: string, a: Activation): Promise<Connection> {
-  const { db, secrets } = rt.deps;
+async function activate(deps: HintDeps, practiceId: string, a: Activation): Promise<Connection> {
+  const { db, secrets } = deps;
   const existing = (await findConnectionByRemoteAccount(db, 'hint', a.hintPracticeId)).find(
     (c) => c.practiceId === practiceId,
   );
@@ -196,8 +198,8 @@ async function activate(rt: HintRuntime, practiceId: string, a: Activation): Pro
       credentials: { accessToken: a.accessToken },
     });
   }
-  connection = await registerWebhook(rt, connection);
-  forgetConn(connection.id);
+  connection = await registerWebhook(deps, connection);
+  forgetConnection(connection.id);
   await writeLog(db, practiceId, {
     level: 'debug',
     message: 'Hint connection activated',
@@ -208,26 +210,26 @@ async function activate(rt: HintRuntime, practiceId: string, a: Activation): Pro
 }
 
 /** Registers /webhooks/hint for the integration; without it, reconciliation still catches every change. */
-async function registerWebhook(rt: HintRuntime, connection: Connection): Promise<Connection> {
+async function registerWebhook(deps: HintDeps, connection: Connection): Promise<Connection> {
   const integrationId = connection.settings.integrationId;
-  if (typeof integrationId !== 'string' || !rt.env.partnerApiKey) {
-    return (await updateConnection(rt.deps.db, connection.practiceId, connection.id, {
+  if (typeof integrationId !== 'string' || !deps.env.partnerApiKey) {
+    return (await updateConnection(deps.db, connection.practiceId, connection.id, {
       statusMessage: 'webhooks not registered (no partner key or integration id); changes arrive by reconciliation',
     }))!;
   }
   try {
-    const endpointId = await ensureWebhookEndpoint(rt, integrationId, `${rt.deps.publicUrl()}${WEBHOOK_PATH}`);
-    return (await updateConnection(rt.deps.db, connection.practiceId, connection.id, {
+    const endpointId = await ensureWebhookEndpoint(deps, integrationId, `${deps.publicUrl()}${WEBHOOK_PATH}`);
+    return (await updateConnection(deps.db, connection.practiceId, connection.id, {
       settings: { ...connection.settings, webhookEndpointId: endpointId },
     }))!;
   } catch (error) {
     const reason = error instanceof HintApiError ? `Hint ${error.status}` : 'network error';
-    await writeLog(rt.deps.db, connection.practiceId, {
+    await writeLog(deps.db, connection.practiceId, {
       level: 'error',
       message: `could not register the Hint webhook endpoint: ${reason}`,
       connectionId: connection.id,
     });
-    return (await updateConnection(rt.deps.db, connection.practiceId, connection.id, {
+    return (await updateConnection(deps.db, connection.practiceId, connection.id, {
       statusMessage: `webhook endpoint not registered (${reason}); changes arrive by reconciliation`,
     }))!;
   }
@@ -235,28 +237,28 @@ async function registerWebhook(rt: HintRuntime, connection: Connection): Promise
 
 /** Stops all traffic: the connection is deactivated here, and (best effort) in Hint. */
 export async function deactivate(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   reason: string,
   tellHint: boolean,
 ): Promise<Connection> {
-  const { integrationId, webhookEndpointId } = hc.connection.settings as {
+  const { integrationId, webhookEndpointId } = loaded.connection.settings as {
     integrationId?: string;
     webhookEndpointId?: string;
   };
-  const connection = (await updateConnection(rt.deps.db, hc.practiceId, hc.id, {
+  const connection = (await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, {
     status: 'deactivated',
     statusMessage: reason,
   }))!;
-  forgetConn(hc.id);
-  if (tellHint && integrationId && rt.env.partnerApiKey) {
-    if (webhookEndpointId) await deleteWebhookEndpoint(rt, integrationId, webhookEndpointId).catch(() => {});
-    await deactivateIntegration(rt, integrationId).catch(() => {});
+  forgetConnection(loaded.connection.id);
+  if (tellHint && integrationId && deps.env.partnerApiKey) {
+    if (webhookEndpointId) await deleteWebhookEndpoint(deps, integrationId, webhookEndpointId).catch(() => {});
+    await deactivateIntegration(deps, integrationId).catch(() => {});
   }
-  await writeLog(rt.deps.db, hc.practiceId, {
+  await writeLog(deps.db, loaded.connection.practiceId, {
     level: 'debug',
     message: `Hint connection deactivated: ${reason}`,
-    connectionId: hc.id,
+    connectionId: loaded.connection.id,
   });
   return connection;
 }
@@ -266,14 +268,14 @@ export async function deactivate(
  * ([INF]), or in sandbox mode the emulated practice's marketplace page; null when unknown (an
  * emulator outside sandbox mode: the console then tells the admin where to go).
  */
-export function marketplaceUrl(rt: HintRuntime): string | null {
-  if (new URL(rt.env.apiUrl).hostname.endsWith('hint.com')) return integrationPageUrl(rt, null);
-  return rt.env.marketplacePracticeId ? integrationPageUrl(rt, rt.env.marketplacePracticeId) : null;
+export function marketplaceUrl(deps: HintDeps): string | null {
+  if (new URL(deps.env.apiUrl).hostname.endsWith('hint.com')) return integrationPageUrl(deps, null);
+  return deps.env.marketplacePracticeId ? integrationPageUrl(deps, deps.env.marketplacePracticeId) : null;
 }
 
 /** Where staff manage the integration in Hint ([INF]: the emulator's marketplace page, or Hint's app). */
-export function integrationPageUrl(rt: HintRuntime, hintPracticeId: string | null): string {
-  const api = new URL(rt.env.apiUrl);
+export function integrationPageUrl(deps: HintDeps, hintPracticeId: string | null): string {
+  const api = new URL(deps.env.apiUrl);
   if (api.hostname.endsWith('hint.com')) return 'https://app.hint.com/admin/integrations';
   return `${api.origin}/marketplace/connect?practice=${encodeURIComponent(hintPracticeId ?? '')}`;
 }

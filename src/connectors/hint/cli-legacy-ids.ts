@@ -6,7 +6,7 @@
 import { writeLog } from '../../db/logs.ts';
 import { listPatients, patchPatient } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import type { HintConn, HintRuntime } from './connection.ts';
+import type { LoadedConnection, HintDeps } from './connection.ts';
 
 export interface LegacyMigration {
   scanned: number;
@@ -16,22 +16,22 @@ export interface LegacyMigration {
   withoutLegacyId: number;
 }
 
-async function isLinked(rt: HintRuntime, hc: HintConn, hintId: string): Promise<boolean> {
-  const { rows } = await rt.deps.db.query(
+async function isLinked(deps: HintDeps, loaded: LoadedConnection, hintId: string): Promise<boolean> {
+  const { rows } = await deps.db.query(
     `SELECT 1 FROM links WHERE connection_id = $1 AND entity_kind = 'patient' AND remote_id = $2`,
-    [hc.id, hintId],
+    [loaded.connection.id, hintId],
   );
   return rows.length > 0;
 }
 
 export async function migrateLegacyIds(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   options: { dryRun?: boolean } = {},
 ): Promise<LegacyMigration> {
   const result: LegacyMigration = { scanned: 0, moved: 0, alreadySet: 0, conflicts: 0, withoutLegacyId: 0 };
   for (let offset = 0; ; offset += 100) {
-    const page = await listPatients(rt, hc, { limit: 100, offset, sort: 'created_at', filter: 'all' });
+    const page = await listPatients(deps, loaded, { limit: 100, offset, sort: 'created_at', filter: 'all' });
     for (const p of page.items) {
       result.scanned += 1;
       const legacy = p.import_id?.trim() || p.external_link_id?.trim();
@@ -40,7 +40,7 @@ export async function migrateLegacyIds(
         continue;
       }
       // A patient linked in Tandem carries Tandem's id there already (or will, on its next sync).
-      if (p.integration_record_id || (await isLinked(rt, hc, p.id))) {
+      if (p.integration_record_id || (await isLinked(deps, loaded, p.id))) {
         result.alreadySet += 1;
         continue;
       }
@@ -49,26 +49,26 @@ export async function migrateLegacyIds(
         continue;
       }
       try {
-        await patchPatient(rt, hc, p.id, { integration_record_id: legacy });
+        await patchPatient(deps, loaded, p.id, { integration_record_id: legacy });
         result.moved += 1;
       } catch (error) {
         // Another patient already holds that id (Hint refuses duplicates with 422).
         if (!(error instanceof HintApiError) || error.retryable) throw error;
         result.conflicts += 1;
-        await writeLog(rt.deps.db, hc.practiceId, {
+        await writeLog(deps.db, loaded.connection.practiceId, {
           level: 'error',
           message: `legacy id not moved: ${error.hintMessage}`,
-          connectionId: hc.id,
+          connectionId: loaded.connection.id,
           context: { hintId: p.id },
         });
       }
     }
     if (page.items.length < 100) break;
   }
-  await writeLog(rt.deps.db, hc.practiceId, {
+  await writeLog(deps.db, loaded.connection.practiceId, {
     level: 'debug',
     message: 'Hint legacy ids migrated',
-    connectionId: hc.id,
+    connectionId: loaded.connection.id,
     context: { ...result, dryRun: options.dryRun ?? false },
   });
   return result;

@@ -6,11 +6,12 @@ import { getConnectionById } from '../../db/connections.ts';
 import type { Db } from '../../db/pool.ts';
 import { createLogger } from '../../logger.ts';
 import { loadOrCreateSecretKey, SecretBox } from '../../security/secrets.ts';
-import { createRuntime, loadConn, type HintConn, type HintRuntime } from './connection.ts';
+import { ConnectionGone } from '../types.ts';
+import { hintDeps, loadConnection, type LoadedConnection, type HintDeps } from './connection.ts';
 
-export async function cliRuntime(config: Config, db: Db): Promise<HintRuntime> {
+export async function cliRuntime(config: Config, db: Db): Promise<HintDeps> {
   const secrets = new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home));
-  return createRuntime({
+  return hintDeps({
     config,
     db,
     logger: createLogger('silent'),
@@ -19,14 +20,17 @@ export async function cliRuntime(config: Config, db: Db): Promise<HintRuntime> {
   });
 }
 
-export type Loaded = { ok: true; rt: HintRuntime; hc: HintConn } | { ok: false; reason: string };
+export type Loaded = { ok: true; deps: HintDeps; loaded: LoadedConnection } | { ok: false; reason: string };
 
 /** The active Hint connection with this id, ready to use, or why not. */
 export async function cliConnection(config: Config, db: Db, connectionId: string): Promise<Loaded> {
   const connection = await getConnectionById(db, connectionId);
   if (!connection || connection.system !== 'hint') return { ok: false, reason: `no Hint connection ${connectionId}` };
-  const rt = await cliRuntime(config, db);
-  const hc = await loadConn(rt, connection.practiceId, connection.id);
-  if (!hc) return { ok: false, reason: `Hint connection ${connectionId} is ${connection.status}, not active` };
-  return { ok: true, rt, hc };
+  const deps = await cliRuntime(config, db);
+  try {
+    return { ok: true, deps, loaded: await loadConnection(deps, connection.practiceId, connection.id) };
+  } catch (e) {
+    if (!(e instanceof ConnectionGone)) throw e;
+    return { ok: false, reason: `Hint connection ${connectionId} is ${connection.status}, not active` };
+  }
 }

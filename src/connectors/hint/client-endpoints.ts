@@ -1,7 +1,7 @@
 // Hint's endpoints the connector calls, typed, all through the one client.
 import { z } from 'zod';
 import { HintApiError } from './client.ts';
-import type { HintConn, HintRuntime } from './connection.ts';
+import type { LoadedConnection, HintDeps } from './connection.ts';
 import {
   hintMembershipSchema,
   hintPatientSchema,
@@ -16,15 +16,19 @@ import {
   type TokenExchange,
 } from './schemas.ts';
 
-const rate = (hc: HintConn) => hc.settings.rateLimitPerSecond;
+const rate = (loaded: LoadedConnection) => loaded.settings.rateLimitPerSecond;
 
-export async function getPatient(rt: HintRuntime, hc: HintConn, id: string): Promise<HintPatient | undefined> {
+export async function getPatient(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  id: string,
+): Promise<HintPatient | undefined> {
   try {
     return (
-      await rt.client.call('GET', `/provider/patients/${encodeURIComponent(id)}`, {
-        token: hc.token,
+      await deps.client.call('GET', `/provider/patients/${encodeURIComponent(id)}`, {
+        token: loaded.credentials.accessToken,
         schema: hintPatientSchema,
-        ratePerSecond: rate(hc),
+        ratePerSecond: rate(loaded),
       })
     ).data;
   } catch (error) {
@@ -34,32 +38,32 @@ export async function getPatient(rt: HintRuntime, hc: HintConn, id: string): Pro
 }
 
 export async function createPatient(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   body: Record<string, unknown>,
 ): Promise<HintPatient> {
   return (
-    await rt.client.call('POST', '/provider/patients', {
-      token: hc.token,
+    await deps.client.call('POST', '/provider/patients', {
+      token: loaded.credentials.accessToken,
       body,
       schema: hintPatientSchema,
-      ratePerSecond: rate(hc),
+      ratePerSecond: rate(loaded),
     })
   ).data;
 }
 
 export async function patchPatient(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   id: string,
   body: Record<string, unknown>,
 ): Promise<HintPatient> {
   return (
-    await rt.client.call('PATCH', `/provider/patients/${encodeURIComponent(id)}`, {
-      token: hc.token,
+    await deps.client.call('PATCH', `/provider/patients/${encodeURIComponent(id)}`, {
+      token: loaded.credentials.accessToken,
       body,
       schema: hintPatientSchema,
-      ratePerSecond: rate(hc),
+      ratePerSecond: rate(loaded),
     })
   ).data;
 }
@@ -70,58 +74,58 @@ export interface Page<T> {
 }
 
 export async function listPatients(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   query: Record<string, string | number | undefined>,
 ): Promise<Page<HintPatient>> {
-  const res = await rt.client.call('GET', '/provider/patients', {
-    token: hc.token,
+  const res = await deps.client.call('GET', '/provider/patients', {
+    token: loaded.credentials.accessToken,
     query,
     schema: z.array(hintPatientSchema),
-    ratePerSecond: rate(hc),
+    ratePerSecond: rate(loaded),
   });
   return { items: res.data, total: res.totalCount };
 }
 
 export async function listPractitioners(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   query: Record<string, string | number | undefined>,
 ): Promise<Page<HintPractitioner>> {
-  const res = await rt.client.call('GET', '/provider/practitioners', {
-    token: hc.token,
+  const res = await deps.client.call('GET', '/provider/practitioners', {
+    token: loaded.credentials.accessToken,
     query,
     schema: z.array(hintPractitionerSchema),
-    ratePerSecond: rate(hc),
+    ratePerSecond: rate(loaded),
   });
   return { items: res.data, total: res.totalCount };
 }
 
 export async function listMemberships(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   query: Record<string, string | number | undefined>,
 ): Promise<Page<HintMembership>> {
-  const res = await rt.client.call('GET', '/provider/memberships', {
-    token: hc.token,
+  const res = await deps.client.call('GET', '/provider/memberships', {
+    token: loaded.credentials.accessToken,
     query,
     schema: z.array(hintMembershipSchema),
-    ratePerSecond: rate(hc),
+    ratePerSecond: rate(loaded),
   });
   return { items: res.data, total: res.totalCount };
 }
 
 export async function getPractitioner(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   id: string,
 ): Promise<HintPractitioner | undefined> {
   try {
     return (
-      await rt.client.call('GET', `/provider/practitioners/${encodeURIComponent(id)}`, {
-        token: hc.token,
+      await deps.client.call('GET', `/provider/practitioners/${encodeURIComponent(id)}`, {
+        token: loaded.credentials.accessToken,
         schema: hintPractitionerSchema,
-        ratePerSecond: rate(hc),
+        ratePerSecond: rate(loaded),
       })
     ).data;
   } catch (error) {
@@ -131,36 +135,36 @@ export async function getPractitioner(
 }
 
 export async function savePractitioner(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   id: string | null,
   body: Record<string, unknown>,
 ): Promise<HintPractitioner> {
   const path = id ? `/provider/practitioners/${encodeURIComponent(id)}` : '/provider/practitioners';
   return (
-    await rt.client.call(id ? 'PATCH' : 'POST', path, {
-      token: hc.token,
+    await deps.client.call(id ? 'PATCH' : 'POST', path, {
+      token: loaded.credentials.accessToken,
       body,
       schema: hintPractitionerSchema,
-      ratePerSecond: rate(hc),
+      ratePerSecond: rate(loaded),
     })
   ).data;
 }
 
-export async function getPractice(rt: HintRuntime, token: string): Promise<z.infer<typeof hintPracticeSchema>> {
-  return (await rt.client.call('GET', '/provider/practice', { token, schema: hintPracticeSchema })).data;
+export async function getPractice(deps: HintDeps, token: string): Promise<z.infer<typeof hintPracticeSchema>> {
+  return (await deps.client.call('GET', '/provider/practice', { token, schema: hintPracticeSchema })).data;
 }
 
-function partnerKey(rt: HintRuntime): string {
-  if (!rt.env.partnerApiKey)
+function partnerKey(deps: HintDeps): string {
+  if (!deps.env.partnerApiKey)
     throw new HintApiError(0, 'HINT_PARTNER_API_KEY is not configured', false, '/oauth/tokens');
-  return rt.env.partnerApiKey;
+  return deps.env.partnerApiKey;
 }
 
-export async function exchangeCode(rt: HintRuntime, code: string): Promise<TokenExchange> {
+export async function exchangeCode(deps: HintDeps, code: string): Promise<TokenExchange> {
   return (
-    await rt.client.call('POST', '/oauth/tokens', {
-      token: partnerKey(rt),
+    await deps.client.call('POST', '/oauth/tokens', {
+      token: partnerKey(deps),
       body: { grant_type: 'authorization_code', code },
       schema: tokenExchangeSchema,
       maxRetries: 2,
@@ -169,12 +173,12 @@ export async function exchangeCode(rt: HintRuntime, code: string): Promise<Token
 }
 
 export async function findIntegration(
-  rt: HintRuntime,
+  deps: HintDeps,
   hintPracticeId: string,
 ): Promise<z.infer<typeof integrationSchema> | undefined> {
   for (let offset = 0; ; offset += 100) {
-    const res = await rt.client.call('GET', '/integrations', {
-      token: partnerKey(rt),
+    const res = await deps.client.call('GET', '/integrations', {
+      token: partnerKey(deps),
       query: { limit: 100, offset },
       schema: z.array(integrationSchema),
     });
@@ -184,38 +188,38 @@ export async function findIntegration(
 }
 
 /** Registers the webhook endpoint for one integration, unless it is already there. */
-export async function ensureWebhookEndpoint(rt: HintRuntime, integrationId: string, url: string): Promise<string> {
+export async function ensureWebhookEndpoint(deps: HintDeps, integrationId: string, url: string): Promise<string> {
   const base = `/integrations/${encodeURIComponent(integrationId)}/webhook_endpoints`;
-  const existing = await rt.client.call('GET', base, {
-    token: partnerKey(rt),
+  const existing = await deps.client.call('GET', base, {
+    token: partnerKey(deps),
     query: { limit: 100 },
     schema: z.array(webhookEndpointSchema),
   });
   const same = existing.data.find((e) => e.webhook_url === url);
   if (same) return same.id;
   return (
-    await rt.client.call('POST', base, {
-      token: partnerKey(rt),
+    await deps.client.call('POST', base, {
+      token: partnerKey(deps),
       body: { webhook_url: url },
       schema: webhookEndpointSchema,
     })
   ).data.id;
 }
 
-export async function deleteWebhookEndpoint(rt: HintRuntime, integrationId: string, endpointId: string): Promise<void> {
-  await rt.client
+export async function deleteWebhookEndpoint(deps: HintDeps, integrationId: string, endpointId: string): Promise<void> {
+  await deps.client
     .call(
       'DELETE',
       `/integrations/${encodeURIComponent(integrationId)}/webhook_endpoints/${encodeURIComponent(endpointId)}`,
-      { token: partnerKey(rt) },
+      { token: partnerKey(deps) },
     )
     .catch((error: unknown) => {
       if (!(error instanceof HintApiError && error.status === 404)) throw error;
     });
 }
 
-export async function deactivateIntegration(rt: HintRuntime, integrationId: string): Promise<void> {
-  await rt.client.call('POST', `/integrations/${encodeURIComponent(integrationId)}/deactivate`, {
-    token: partnerKey(rt),
+export async function deactivateIntegration(deps: HintDeps, integrationId: string): Promise<void> {
+  await deps.client.call('POST', `/integrations/${encodeURIComponent(integrationId)}/deactivate`, {
+    token: partnerKey(deps),
   });
 }

@@ -3,18 +3,29 @@
 import { z } from 'zod';
 import { HintApiError } from './client.ts';
 import type { Page } from './client-endpoints.ts';
-import type { HintConn, HintRuntime } from './connection.ts';
+import type { LoadedConnection, HintDeps } from './connection.ts';
 import { hintInvoiceSchema, type HintInvoice } from './schemas.ts';
 
 const BASE = '/provider/customer_invoices';
 const at = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
-const opts = (hc: HintConn) => ({ token: hc.token, ratePerSecond: hc.settings.rateLimitPerSecond });
+const opts = (loaded: LoadedConnection) => ({
+  token: loaded.credentials.accessToken,
+  ratePerSecond: loaded.settings.rateLimitPerSecond,
+});
 
 /** The invoice with its charges; undefined when Hint has none by that id (or alias). */
-export async function getInvoice(rt: HintRuntime, hc: HintConn, id: string): Promise<HintInvoice | undefined> {
+export async function getInvoice(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  id: string,
+): Promise<HintInvoice | undefined> {
   try {
     return (
-      await rt.client.call('GET', at(id), { ...opts(hc), query: { expand: 'charges' }, schema: hintInvoiceSchema })
+      await deps.client.call('GET', at(id), {
+        ...opts(loaded),
+        query: { expand: 'charges' },
+        schema: hintInvoiceSchema,
+      })
     ).data;
   } catch (error) {
     if (error instanceof HintApiError && error.status === 404) return undefined;
@@ -23,50 +34,60 @@ export async function getInvoice(rt: HintRuntime, hc: HintConn, id: string): Pro
 }
 
 export async function listInvoices(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   query: Record<string, string | number | undefined>,
 ): Promise<Page<HintInvoice>> {
-  const res = await rt.client.call('GET', BASE, { ...opts(hc), query, schema: z.array(hintInvoiceSchema) });
+  const res = await deps.client.call('GET', BASE, { ...opts(loaded), query, schema: z.array(hintInvoiceSchema) });
   return { items: res.data, total: res.totalCount };
 }
 
 export async function createInvoice(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   body: Record<string, unknown>,
 ): Promise<HintInvoice> {
-  return (await rt.client.call('POST', BASE, { ...opts(hc), body, schema: hintInvoiceSchema })).data;
+  return (await deps.client.call('POST', BASE, { ...opts(loaded), body, schema: hintInvoiceSchema })).data;
 }
 
 export async function patchInvoice(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   id: string,
   body: Record<string, unknown>,
 ): Promise<void> {
-  await rt.client.call('PATCH', at(id), { ...opts(hc), body });
+  await deps.client.call('PATCH', at(id), { ...opts(loaded), body });
 }
 
 export type InvoiceAction = 'issue' | 'void' | 'return_to_draft';
 
-export async function invoiceAction(rt: HintRuntime, hc: HintConn, id: string, action: InvoiceAction): Promise<void> {
-  await rt.client.call('POST', `${at(id)}/${action}`, opts(hc));
+export async function invoiceAction(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  id: string,
+  action: InvoiceAction,
+): Promise<void> {
+  await deps.client.call('POST', `${at(id)}/${action}`, opts(loaded));
 }
 
-export async function deleteInvoice(rt: HintRuntime, hc: HintConn, id: string): Promise<void> {
-  await rt.client.call('DELETE', at(id), opts(hc));
+export async function deleteInvoice(deps: HintDeps, loaded: LoadedConnection, id: string): Promise<void> {
+  await deps.client.call('DELETE', at(id), opts(loaded));
 }
 
 export async function addCharge(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   id: string,
   body: Record<string, unknown>,
 ): Promise<void> {
-  await rt.client.call('POST', `${at(id)}/charges`, { ...opts(hc), body });
+  await deps.client.call('POST', `${at(id)}/charges`, { ...opts(loaded), body });
 }
 
-export async function deleteCharge(rt: HintRuntime, hc: HintConn, id: string, chargeId: string): Promise<void> {
-  await rt.client.call('DELETE', `${at(id)}/charges/${encodeURIComponent(chargeId)}`, opts(hc));
+export async function deleteCharge(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  id: string,
+  chargeId: string,
+): Promise<void> {
+  await deps.client.call('DELETE', `${at(id)}/charges/${encodeURIComponent(chargeId)}`, opts(loaded));
 }

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { backoffMs, RequestSpacer } from './client-rate-limit.ts';
 import { hintErrorSchema } from './schemas.ts';
+import { IntegrationError, retryableStatus } from '../../core/errors.ts';
 
 export const LEGACY_FIELDS = ['import_id', 'import_source', 'external_link_id'] as const;
 
@@ -31,15 +32,18 @@ export interface HintResponse<T> {
   totalCount: number | null;
 }
 
-/** A failed call. `retryable`: a later attempt may succeed (rate limit, outage, timeout). */
-export class HintApiError extends Error {
+/** A failed call to Hint. `retryable`: a later attempt may succeed (rate limit, outage, timeout). */
+export class HintApiError extends IntegrationError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly hintMessage: string,
-    readonly retryable: boolean,
-    readonly path: string,
+    retryable: boolean,
+    path: string,
+    more: { code?: string; cause?: unknown; retryAfterMs?: number } = {},
   ) {
-    super(`Hint ${status} on ${path}: ${hintMessage}`);
+    super({ system: 'hint', status, retryable, path, detail: hintMessage, ...more });
+    this.name = 'HintApiError';
+    this.message = `Hint ${status} on ${path}: ${hintMessage}`;
   }
 }
 
@@ -50,6 +54,14 @@ export function withoutLegacyFields(body: Record<string, unknown>): Record<strin
   const out = { ...body };
   for (const key of LEGACY_FIELDS) delete out[key];
   return out;
+}
+
+/** Retry-After as milliseconds: seconds, or an HTTP date; undefined when unreadable. */
+function retryAfterMsOf(header: string): number | undefined {
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 export class HintClient {
@@ -104,7 +116,10 @@ export class HintClient {
       return {
         ok: false,
         retryAfter: null,
-        error: new HintApiError(0, timedOut ? 'timed out' : 'network error', true, path),
+        error: new HintApiError(0, timedOut ? 'timed out' : 'network error', true, path, {
+          code: timedOut ? 'timeout' : 'network',
+          cause,
+        }),
       };
     }
     if (response.ok) return { ok: true, response };
@@ -115,11 +130,12 @@ export class HintClient {
     } catch {
       /* not Hint's error shape */
     }
-    const retryable = response.status === 429 || response.status >= 500 || response.status === 408;
+    const retryAfter = response.headers.get('retry-after');
+    const retryAfterMs = retryAfter === null ? undefined : retryAfterMsOf(retryAfter);
     return {
       ok: false,
-      retryAfter: response.headers.get('retry-after'),
-      error: new HintApiError(response.status, message, retryable, path),
+      retryAfter,
+      error: new HintApiError(response.status, message, retryableStatus(response.status), path, { retryAfterMs }),
     };
   }
 
@@ -130,12 +146,16 @@ export class HintClient {
     if (text) {
       try {
         json = JSON.parse(text);
-      } catch {
-        throw new HintApiError(response.status, 'answer is not JSON', true, path);
+      } catch (cause) {
+        throw new HintApiError(response.status, 'answer is not JSON', true, path, { code: 'invalid_response', cause });
       }
     }
     const parsed = schema ? schema.safeParse(json) : { success: true as const, data: json as T };
-    if (!parsed.success) throw new HintApiError(response.status, 'answer has an unexpected shape', false, path);
+    if (!parsed.success)
+      throw new HintApiError(response.status, 'answer has an unexpected shape', false, path, {
+        code: 'invalid_response',
+        cause: parsed.error,
+      });
     return { status: response.status, data: parsed.data, totalCount: total === null ? null : Number(total) };
   }
 }

@@ -1,8 +1,8 @@
-// What every piece of the Hint connector works with: the hub's dependencies, Hint's
-// environment (from config, or from the in-process emulator in sandbox mode), the one HTTP
-// client, and a loaded connection (its settings and decrypted practice token).
-import type { ConnectorDeps } from '../types.ts';
-import { getConnection, getConnectionById, readCredentials, type Connection } from '../../db/connections.ts';
+// What every piece of the Hint connector works with: the hub's dependencies plus Hint's
+// environment (from config, or from the in-process emulator in sandbox mode) and the one HTTP
+// client (HintDeps), and a loaded connection (its settings and decrypted practice token).
+import { ConnectionGone, type ConnectorDeps, type LoadedConnection as Loaded, type LoadOptions } from '../types.ts';
+import { getConnection, getConnectionById, readCredentials } from '../../db/connections.ts';
 import type { WriteContext } from '../../db/records/repository.ts';
 import { HintClient } from './client.ts';
 import { readSettings, type HintSettings } from './settings.ts';
@@ -17,8 +17,7 @@ export interface HintEnv {
   appOrigins: string[];
 }
 
-export interface HintRuntime {
-  deps: ConnectorDeps;
+export interface HintDeps extends ConnectorDeps {
   env: HintEnv;
   client: HintClient;
 }
@@ -27,90 +26,84 @@ export interface HintCredentials {
   accessToken: string;
 }
 
-export interface HintConn {
-  connection: Connection;
-  settings: HintSettings;
-  token: string;
-  practiceId: string;
-  id: string;
-}
+export type LoadedConnection = Loaded<HintSettings, HintCredentials>;
 
-export function createRuntime(deps: ConnectorDeps): HintRuntime {
+export function hintDeps(deps: ConnectorDeps): HintDeps {
   const env: HintEnv = {
     apiUrl: deps.config.hint.apiUrl,
     partnerApiKey: deps.config.hint.partnerApiKey,
     webhookSecret: deps.config.hint.webhookSecret,
     appOrigins: [...deps.config.hint.appOrigins],
   };
-  return { deps, env, client: new HintClient({ baseUrl: () => env.apiUrl }) };
+  return { ...deps, env, client: new HintClient({ baseUrl: () => env.apiUrl }) };
 }
 
-/** The connection, ready to talk to Hint; undefined unless it is active with a token. */
 // Connections (with their opened token) cached for a second: every job needs one, and a
 // change of status or settings is seen within that second.
 const CONN_CACHE_MS = 1000;
-const connCache = new Map<string, { at: number; hc: HintConn }>();
+const connCache = new Map<string, { at: number; loaded: LoadedConnection }>();
 
-export async function loadConn(
-  rt: HintRuntime,
+/** The connection, ready to talk to Hint; throws ConnectionGone unless it has a token (and is active, by default). */
+export async function loadConnection(
+  deps: HintDeps,
   practiceId: string,
   connectionId: string,
-  options: { anyStatus?: boolean } = {},
-): Promise<HintConn | undefined> {
+  options: LoadOptions = {},
+): Promise<LoadedConnection> {
   const cached = connCache.get(connectionId);
-  if (
-    cached &&
-    cached.hc.practiceId === practiceId &&
-    Date.now() - cached.at < CONN_CACHE_MS &&
-    (options.anyStatus || cached.hc.connection.status === 'active')
-  )
-    return cached.hc;
-  const hc = await readConn(rt, practiceId, connectionId);
-  if (hc) {
+  let loaded = cached?.loaded;
+  if (!cached || cached.loaded.connection.practiceId !== practiceId || Date.now() - cached.at >= CONN_CACHE_MS) {
+    loaded = await readConnection(deps, practiceId, connectionId).catch((e: unknown) => {
+      connCache.delete(connectionId);
+      throw e;
+    });
     if (connCache.size > 1000) connCache.clear();
-    connCache.set(connectionId, { at: Date.now(), hc });
-  } else connCache.delete(connectionId);
-  if (!hc || (!options.anyStatus && hc.connection.status !== 'active')) return undefined;
-  return hc;
+    connCache.set(connectionId, { at: Date.now(), loaded });
+  }
+  if (!options.anyStatus && loaded!.connection.status !== 'active') throw new ConnectionGone(connectionId, 'inactive');
+  return loaded!;
 }
 
 /** Forgets a cached connection at once (after this process changed its status or settings). */
-export function forgetConn(connectionId: string): void {
+export function forgetConnection(connectionId: string): void {
   connCache.delete(connectionId);
 }
 
-async function readConn(rt: HintRuntime, practiceId: string, connectionId: string): Promise<HintConn | undefined> {
-  const connection = await getConnection(rt.deps.db, practiceId, connectionId);
-  if (!connection || connection.system !== 'hint') return undefined;
-  const creds = await readCredentials<HintCredentials>(rt.deps.db, rt.deps.secrets, practiceId, connectionId);
-  if (!creds?.accessToken) return undefined;
-  return {
-    connection,
-    settings: readSettings(connection.settings),
-    token: creds.accessToken,
-    practiceId,
-    id: connectionId,
-  };
+async function readConnection(deps: HintDeps, practiceId: string, connectionId: string): Promise<LoadedConnection> {
+  const connection = await getConnection(deps.db, practiceId, connectionId);
+  if (!connection || connection.system !== 'hint') throw new ConnectionGone(connectionId, 'missing');
+  const credentials = await readCredentials<HintCredentials>(deps.db, deps.secrets, practiceId, connectionId);
+  if (!credentials?.accessToken) throw new ConnectionGone(connectionId, 'no-credentials');
+  return { connection, settings: readSettings(connection.settings), credentials };
 }
 
-export async function loadConnById(rt: HintRuntime, connectionId: string): Promise<HintConn | undefined> {
-  const connection = await getConnectionById(rt.deps.db, connectionId);
-  return connection ? loadConn(rt, connection.practiceId, connectionId) : undefined;
+export async function loadConnectionById(
+  deps: HintDeps,
+  connectionId: string,
+  options: LoadOptions = {},
+): Promise<LoadedConnection> {
+  const connection = await getConnectionById(deps.db, connectionId);
+  if (!connection) throw new ConnectionGone(connectionId, 'missing');
+  return loadConnection(deps, connection.practiceId, connectionId, options);
 }
 
 /** Writes made on behalf of a connection: the outbox fan-out never sends them back to it. */
-export function writeContextOf(hc: Pick<HintConn, 'practiceId' | 'id'>): WriteContext {
-  return { practiceId: hc.practiceId, actor: `connection:${hc.id}`, origin: `connection:${hc.id}` };
+export function writeContext(connection: { practiceId: string; id: string }): WriteContext {
+  return {
+    practiceId: connection.practiceId,
+    actor: `connection:${connection.id}`,
+    origin: `connection:${connection.id}`,
+  };
 }
 
 /** The patient's page in Tandem, written into Hint as integration_web_link. */
-export function webLinkOf(rt: HintRuntime, patientId: string): string {
-  return `${rt.deps.publicUrl()}/patients/${patientId}`;
+export function webLinkOf(deps: HintDeps, patientId: string): string {
+  return `${deps.publicUrl()}/patients/${patientId}`;
 }
 
 /** Hint does not yet hold our id and web link on this patient, or still shows an error. */
 export function idsMissingIn(
-  rt: HintRuntime,
+  deps: HintDeps,
   p: {
     integration_record_id?: string | null;
     integration_web_link?: string | null;
@@ -120,7 +113,7 @@ export function idsMissingIn(
 ): boolean {
   return (
     p.integration_record_id !== localId ||
-    p.integration_web_link !== webLinkOf(rt, localId) ||
+    p.integration_web_link !== webLinkOf(deps, localId) ||
     !!p.integration_error_message
   );
 }

@@ -10,8 +10,10 @@ import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
 import { DEFAULT_MAX_ATTEMPTS, enqueue, enqueueMany } from '../../jobs/queue.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { changesNothing } from './inbound-patient.ts';
-import { loadConn, type HintRuntime } from './connection.ts';
+import { loadConnection, type HintDeps } from './connection.ts';
 import { hintPatientSchema } from './schemas.ts';
+import { jobKeys, queues } from './queues.ts';
+import { unlessGone } from '../../core/errors.ts';
 
 const BATCH = 1000;
 const HANDLED = ['patient', 'practitioner', 'membership', 'customer_invoice', 'integration', 'installation'];
@@ -36,17 +38,17 @@ export async function wakeDrainer(db: Db, practiceId: string, connectionId: stri
     'hint:drain-inbox',
     { practiceId, connectionId },
     {
-      queue: `hint:drain:${connectionId}`,
-      jobKey: `hint:drain:${connectionId}`,
+      queue: queues.drain(connectionId),
+      jobKey: jobKeys.drain(connectionId),
       jobKeyMode: 'preserve_run_at',
       maxAttempts: 25,
     },
   );
 }
 
-export function drainInboxTask(rt: HintRuntime): TaskHandler<'hint:drain-inbox'> {
+export function drainInboxTask(deps: HintDeps): TaskHandler<'hint:drain-inbox'> {
   return async ({ practiceId, connectionId }) => {
-    while ((await drainBatch(rt, practiceId, connectionId)) === BATCH) {
+    while ((await drainBatch(deps, practiceId, connectionId)) === BATCH) {
       /* until drained */
     }
   };
@@ -60,8 +62,8 @@ interface PendingRow {
 
 const objectIdOf = (r: PendingRow) => String(r.object?.id ?? 'none').slice(0, 100);
 
-async function drainBatch(rt: HintRuntime, practiceId: string, connectionId: string): Promise<number> {
-  return inTransaction(rt.deps.db, async (tx) => {
+async function drainBatch(deps: HintDeps, practiceId: string, connectionId: string): Promise<number> {
+  return inTransaction(deps.db, async (tx) => {
     // Rows are taken by marking them (queued_at), never by an id cursor: a row whose insert
     // commits after a later id's would be stepped over by a cursor and lost.
     const { rows } = await tx.query<PendingRow>(
@@ -76,7 +78,7 @@ async function drainBatch(rt: HintRuntime, practiceId: string, connectionId: str
     const isHandled = (r: PendingRow) => HANDLED.includes(r.event_type.split('.')[0]!);
     const handled = rows.filter(isHandled);
     const ignored = rows.filter((r) => !isHandled(r));
-    const settled = new Set(await settledEchoes(rt, tx, practiceId, connectionId, handled));
+    const settled = new Set(await settledEchoes(deps, tx, practiceId, connectionId, handled));
     const toQueue = handled.filter((r) => !settled.has(r.id));
     await tx.query(
       `WITH ignored AS (
@@ -93,7 +95,7 @@ async function drainBatch(rt: HintRuntime, practiceId: string, connectionId: str
       toQueue.map((r) => ({
         name: 'hint:process-event' as const,
         payload: { practiceId, connectionId, inboxId: Number(r.id) },
-        options: { queue: `hint:${connectionId}:${objectIdOf(r)}`, maxAttempts: DEFAULT_MAX_ATTEMPTS },
+        options: { queue: queues.record(connectionId, objectIdOf(r)), maxAttempts: DEFAULT_MAX_ATTEMPTS },
       })),
     );
     return rows.length;
@@ -106,7 +108,7 @@ async function drainBatch(rt: HintRuntime, practiceId: string, connectionId: str
  * way back. Anything in doubt (no link yet, a value we did not write) goes to a job as before.
  */
 async function settledEchoes(
-  rt: HintRuntime,
+  deps: HintDeps,
   tx: Queryable,
   practiceId: string,
   connectionId: string,
@@ -118,8 +120,8 @@ async function settledEchoes(
     return parsed.success ? [{ id: r.id, patient: parsed.data }] : [];
   });
   if (candidates.length === 0) return [];
-  const hc = await loadConn(rt, practiceId, connectionId);
-  if (!hc) return [];
+  const loaded = await unlessGone(loadConnection(deps, practiceId, connectionId));
+  if (!loaded) return [];
   const links = await findLinksByRemoteId(
     tx,
     practiceId,
@@ -130,7 +132,7 @@ async function settledEchoes(
   return candidates
     .filter((c) => {
       const link = links.get(c.patient.id);
-      return link !== undefined && changesNothing(rt, hc, link, c.patient);
+      return link !== undefined && changesNothing(deps, loaded, link, c.patient);
     })
     .map((c) => c.id);
 }

@@ -4,7 +4,7 @@
 import { findLinksByRemoteId } from '../../db/links.ts';
 import { getPatient } from './client-endpoints.ts';
 import { absorbPatient } from './inbound-patient.ts';
-import type { HintConn, HintRuntime } from './connection.ts';
+import type { LoadedConnection, HintDeps } from './connection.ts';
 import type { HintInvoice, HintMembership } from './schemas.ts';
 
 export const patientsOfMembership = (m: HintMembership): (string | undefined)[] => [
@@ -16,19 +16,25 @@ export const patientsOfInvoice = (inv: HintInvoice): (string | undefined)[] => [
 
 /** Re-reads the linked ones among these Hint patients; returns how many were re-read. */
 export async function refreshLinkedPatients(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   ids: (string | undefined)[],
 ): Promise<number> {
   const unique = [...new Set(ids.filter((id): id is string => !!id))];
   if (unique.length === 0) return 0;
-  const linked = await findLinksByRemoteId(rt.deps.db, hc.practiceId, hc.id, 'patient', unique);
+  const linked = await findLinksByRemoteId(
+    deps.db,
+    loaded.connection.practiceId,
+    loaded.connection.id,
+    'patient',
+    unique,
+  );
   let refreshed = 0;
   for (const id of unique) {
     if (!linked.has(id)) continue;
-    const p = await getPatient(rt, hc, id);
+    const p = await getPatient(deps, loaded, id);
     if (p) {
-      await absorbPatient(rt, hc, p, { source: 'reconcile', allowCreate: false });
+      await absorbPatient(deps, loaded, p, { source: 'reconcile', allowCreate: false });
       refreshed += 1;
     }
   }

@@ -10,53 +10,59 @@ import { invoices } from '../../db/records/kinds.ts';
 import { getRecord, updateRecord, type Json } from '../../db/records/repository.ts';
 import { getInvoice } from './client-invoices.ts';
 import { paymentFactsOf, statusToTake } from './mapping-invoice.ts';
-import { writeContextOf, type HintConn, type HintRuntime } from './connection.ts';
+import { writeContext, type LoadedConnection, type HintDeps } from './connection.ts';
 import type { HintInvoice } from './schemas.ts';
 
 export type InvoiceAbsorb = 'merged' | 'unchanged' | 'stale' | 'unlinked' | 'errored';
 
 const time = (s: string | null | undefined) => (s ? Date.parse(s) : Number.NaN);
 
-export const invoiceKey = (hc: HintConn, localId: string, remoteId: string) => ({
-  practiceId: hc.practiceId,
-  connectionId: hc.id,
+export const invoiceKey = (loaded: LoadedConnection, localId: string, remoteId: string) => ({
+  practiceId: loaded.connection.practiceId,
+  connectionId: loaded.connection.id,
   entityKind: 'invoice',
   localId,
   remoteId,
 });
 
 /** The link of a Hint invoice: known, or made now when it carries the id of one of our invoices. */
-export async function linkInvoice(rt: HintRuntime, hc: HintConn, remote: HintInvoice): Promise<Link | undefined> {
-  const { db } = rt.deps;
-  const known = await findLink(db, hc.practiceId, hc.id, 'invoice', { remoteId: remote.id });
+export async function linkInvoice(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  remote: HintInvoice,
+): Promise<Link | undefined> {
+  const { db } = deps;
+  const known = await findLink(db, loaded.connection.practiceId, loaded.connection.id, 'invoice', {
+    remoteId: remote.id,
+  });
   if (known) return known;
   const localId = remote.integration_record_id;
   if (!isUuid(localId)) return undefined;
   const { rows } = await db.query('SELECT 1 FROM invoices WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [
-    hc.practiceId,
+    loaded.connection.practiceId,
     localId,
   ]);
   if (rows.length === 0) return undefined;
-  return upsertLink(db, invoiceKey(hc, localId, remote.id), { status: 'unsynced', errorMessage: null });
+  return upsertLink(db, invoiceKey(loaded, localId, remote.id), { status: 'unsynced', errorMessage: null });
 }
 
 /** Copies Hint's payment facts onto the linked canonical invoice; a no-op when they agree (our own writes coming back). */
 export async function absorbInvoice(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   remote: HintInvoice,
   destroyed = false,
   reread = false,
 ): Promise<InvoiceAbsorb> {
-  const { db } = rt.deps;
-  const link = await linkInvoice(rt, hc, remote);
+  const { db } = deps;
+  const link = await linkInvoice(deps, loaded, remote);
   if (!link) return 'unlinked';
   if (destroyed) {
-    await upsertLink(db, invoiceKey(hc, link.localId, remote.id), { remoteState: 'destroyed' });
-    await writeLog(db, hc.practiceId, {
+    await upsertLink(db, invoiceKey(loaded, link.localId, remote.id), { remoteState: 'destroyed' });
+    await writeLog(db, loaded.connection.practiceId, {
       level: 'debug',
       message: 'invoice deleted in Hint',
-      connectionId: hc.id,
+      connectionId: loaded.connection.id,
       entityKind: 'invoice',
       entityId: link.localId,
     });
@@ -66,12 +72,12 @@ export async function absorbInvoice(
   const sameVersion = time(remote.updated_at) === time(link.remoteVersion);
   if (sameVersion && !reread && paymentFactsOf(remote).status !== link.remoteData.hintStatus) {
     // Same version as last seen: if its facts differ, the event cannot be ordered; the invoice can.
-    const fresh = await getInvoice(rt, hc, remote.id);
-    return fresh ? absorbInvoice(rt, hc, fresh, false, true) : 'stale';
+    const fresh = await getInvoice(deps, loaded, remote.id);
+    return fresh ? absorbInvoice(deps, loaded, fresh, false, true) : 'stale';
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      return await applyFacts(rt, hc, link, remote);
+      return await applyFacts(deps, loaded, link, remote);
     } catch (error) {
       // The invoice changed in Tandem between reading and writing: read it again.
       if (!(error instanceof ConflictError) || attempt >= 5) throw error;
@@ -79,11 +85,16 @@ export async function absorbInvoice(
   }
 }
 
-async function applyFacts(rt: HintRuntime, hc: HintConn, link: Link, remote: HintInvoice): Promise<InvoiceAbsorb> {
-  const { db } = rt.deps;
+async function applyFacts(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  link: Link,
+  remote: HintInvoice,
+): Promise<InvoiceAbsorb> {
+  const { db } = deps;
   let canonical: Json;
   try {
-    canonical = await getRecord(db, hc.practiceId, invoices, link.localId);
+    canonical = await getRecord(db, loaded.connection.practiceId, invoices, link.localId);
   } catch (error) {
     if (error instanceof NotFoundError) return 'unchanged'; // deleted in Tandem
     throw error;
@@ -100,14 +111,14 @@ async function applyFacts(rt: HintRuntime, hc: HintConn, link: Link, remote: Hin
   let refused: string | null = null;
   if (Object.keys(patch).length > 0) {
     try {
-      await updateRecord(db, writeContextOf(hc), invoices, link.localId, patch, Number(canonical.version));
+      await updateRecord(db, writeContext(loaded.connection), invoices, link.localId, patch, Number(canonical.version));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       // e.g. Hint's charges (and so its paid amount) differ from Tandem's lines until the next push.
       refused = `Tandem refused ${error.details.map((d) => `${d.field} ${d.message}`).join('; ')}`;
     }
   }
-  await upsertLink(db, invoiceKey(hc, link.localId, remote.id), {
+  await upsertLink(db, invoiceKey(loaded, link.localId, remote.id), {
     ...(refused ? { status: 'errored' as const, errorMessage: refused } : {}),
     remoteVersion: remote.updated_at ?? link.remoteVersion,
     remoteState: remote.status ?? null,
@@ -118,10 +129,10 @@ async function applyFacts(rt: HintRuntime, hc: HintConn, link: Link, remote: Hin
     },
   });
   if (refused)
-    await writeLog(db, hc.practiceId, {
+    await writeLog(db, loaded.connection.practiceId, {
       level: 'error',
       message: `invoice cannot sync with Hint: ${refused}`,
-      connectionId: hc.id,
+      connectionId: loaded.connection.id,
       entityKind: 'invoice',
       entityId: link.localId,
     });

@@ -13,7 +13,7 @@ import { canonicalPatch, decodeWire } from './mapping.ts';
 import { readsFromHint } from './mapping-fields.ts';
 import { hashValues } from './mapping-merge.ts';
 import { resolverForHintPatient } from './mapping-resolver.ts';
-import { idsMissingIn, webLinkOf, writeContextOf, type HintConn, type HintRuntime } from './connection.ts';
+import { idsMissingIn, webLinkOf, writeContext, type LoadedConnection, type HintDeps } from './connection.ts';
 import type { HintPatient } from './schemas.ts';
 import { writeSnapshot } from './store.ts';
 import { checkPatientFields } from './inbound-validate.ts';
@@ -47,21 +47,21 @@ export function matchRecordOf(p: HintPatient): MatchRecord {
 }
 
 /** A local patient this Hint patient points at, that no other Hint patient is linked to yet. */
-async function claimedPatient(rt: HintRuntime, hc: HintConn, p: HintPatient): Promise<string | undefined> {
+async function claimedPatient(deps: HintDeps, loaded: LoadedConnection, p: HintPatient): Promise<string | undefined> {
   const id = p.integration_record_id;
   if (!id || !isUuid(id)) return undefined;
-  const { rows } = await rt.deps.db.query(
+  const { rows } = await deps.db.query(
     `SELECT p.id FROM patients p WHERE p.practice_id = $1 AND p.id = $2 AND p.deleted_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $3 AND l.entity_kind = 'patient' AND l.local_id = p.id)`,
-    [hc.practiceId, id, hc.id],
+    [loaded.connection.practiceId, id, loaded.connection.id],
   );
   return rows[0]?.id;
 }
 
-async function alreadyLinked(rt: HintRuntime, hc: HintConn, localId: string): Promise<boolean> {
-  const { rows } = await rt.deps.db.query(
+async function alreadyLinked(deps: HintDeps, loaded: LoadedConnection, localId: string): Promise<boolean> {
+  const { rows } = await deps.db.query(
     `SELECT 1 FROM links WHERE connection_id = $1 AND entity_kind = 'patient' AND local_id = $2`,
-    [hc.id, localId],
+    [loaded.connection.id, localId],
   );
   return rows.length > 0;
 }
@@ -74,29 +74,31 @@ export interface LinkPolicy {
 }
 
 export async function linkUnlinkedPatient(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   p: HintPatient,
   policy: LinkPolicy,
 ): Promise<LinkOutcome> {
   const claim = policy.claim ?? (() => true);
-  const claimed = await claimedPatient(rt, hc, p);
+  const claimed = await claimedPatient(deps, loaded, p);
   if (claimed && claim(claimed)) {
-    const linked = await linkTo(rt, hc, p, claimed);
+    const linked = await linkTo(deps, loaded, p, claimed);
     if (linked) return { kind: 'linked', ...linked, created: false };
   }
-  const result = await matchPatient(rt.deps.db, hc.practiceId, matchRecordOf(p), { region: 'US' });
+  const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), { region: 'US' });
   switch (result.kind) {
     case 'match': {
       const linked =
-        !(await alreadyLinked(rt, hc, result.id)) && claim(result.id) ? await linkTo(rt, hc, p, result.id) : undefined;
+        !(await alreadyLinked(deps, loaded, result.id)) && claim(result.id)
+          ? await linkTo(deps, loaded, p, result.id)
+          : undefined;
       if (linked) return { kind: 'linked', ...linked, created: false };
-      return review(rt, hc, p, [{ id: result.id, score: result.score, explanation: result.explanation }], policy);
+      return review(deps, loaded, p, [{ id: result.id, score: result.score, explanation: result.explanation }], policy);
     }
     case 'review':
-      return review(rt, hc, p, result.candidates, policy);
+      return review(deps, loaded, p, result.candidates, policy);
     case 'new':
-      return policy.create ? createFromHint(rt, hc, p) : { kind: 'skipped' };
+      return policy.create ? createFromHint(deps, loaded, p) : { kind: 'skipped' };
     default: {
       const _never: never = result;
       return _never;
@@ -105,25 +107,25 @@ export async function linkUnlinkedPatient(
 }
 
 async function review(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   p: HintPatient,
   candidates: Parameters<typeof createMatchReview>[1]['candidates'],
   policy: { review: boolean },
 ): Promise<LinkOutcome> {
   if (!policy.review) return { kind: 'skipped' };
-  const id = await createMatchReview(rt.deps.db, {
-    practiceId: hc.practiceId,
-    connectionId: hc.id,
+  const id = await createMatchReview(deps.db, {
+    practiceId: loaded.connection.practiceId,
+    connectionId: loaded.connection.id,
     entityKind: 'patient',
     remoteId: p.id,
     incoming: matchRecordOf(p),
     candidates,
   });
-  await writeLog(rt.deps.db, hc.practiceId, {
+  await writeLog(deps.db, loaded.connection.practiceId, {
     level: 'debug',
     message: 'uncertain match sent to review',
-    connectionId: hc.id,
+    connectionId: loaded.connection.id,
     entityKind: 'patient',
     context: { hintId: p.id, reviewId: id },
   });
@@ -136,24 +138,24 @@ async function review(
  * "taken" (undefined), never in a stolen link or a crash.
  */
 async function linkTo(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   p: HintPatient,
   localId: string,
 ): Promise<{ link: Link; remote?: HintPatient } | undefined> {
-  const key = keyOf(hc, { localId, remoteId: p.id });
-  const { rows } = await rt.deps.db.query(
+  const key = keyOf(loaded, { localId, remoteId: p.id });
+  const { rows } = await deps.db.query(
     `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status) VALUES ($1, $2, $3, $4, $5, 'unsynced')
      ON CONFLICT DO NOTHING RETURNING id`,
     [key.practiceId, key.connectionId, key.entityKind, key.localId, key.remoteId],
   );
   if (rows.length === 0) return undefined;
-  const link = await upsertLink(rt.deps.db, key, {
+  const link = await upsertLink(deps.db, key, {
     status: 'unsynced',
     remoteData: { ...staffFacts(p) },
     remoteState: stateOf(p),
   });
-  return { link, remote: await writeBackIds(rt, hc, p, localId) };
+  return { link, remote: await writeBackIds(deps, loaded, p, localId) };
 }
 
 /**
@@ -162,46 +164,46 @@ async function linkTo(
  * there and does not write them a second time.
  */
 export async function writeBackIds(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   p: HintPatient,
   localId: string,
 ): Promise<HintPatient | undefined> {
-  if (!idsMissingIn(rt, p, localId)) return undefined;
-  return patchPatient(rt, hc, p.id, {
+  if (!idsMissingIn(deps, p, localId)) return undefined;
+  return patchPatient(deps, loaded, p.id, {
     integration_record_id: localId,
-    integration_web_link: webLinkOf(rt, localId),
+    integration_web_link: webLinkOf(deps, localId),
     integration_error_message: null,
   });
 }
 
-export async function createFromHint(rt: HintRuntime, hc: HintConn, p: HintPatient): Promise<LinkOutcome> {
-  const { db } = rt.deps;
-  const rules = hc.settings.fieldMapping.filter((r) => readsFromHint(r.direction));
+export async function createFromHint(deps: HintDeps, loaded: LoadedConnection, p: HintPatient): Promise<LinkOutcome> {
+  const { db } = deps;
+  const rules = loaded.settings.fieldMapping.filter((r) => readsFromHint(r.direction));
   const incoming = hintValues(rules, p);
-  const resolver = await resolverForHintPatient(rt, hc, [], p.practitioner?.id);
+  const resolver = await resolverForHintPatient(deps, loaded, [], p.practitioner?.id);
   const input = canonicalPatch(new Map([...incoming].map(([r, w]) => [r, decodeWire(r, w, resolver)])), {});
-  const checked = await checkPatientFields(db, hc.practiceId, input, 'create');
+  const checked = await checkPatientFields(db, loaded.connection.practiceId, input, 'create');
   if (!checked.value) {
     // No Tandem record to link: the reason goes onto the Hint record and into the log.
-    await patchPatient(rt, hc, p.id, { integration_error_message: checked.reason }).catch(() => {});
-    await writeLog(db, hc.practiceId, {
+    await patchPatient(deps, loaded, p.id, { integration_error_message: checked.reason }).catch(() => {});
+    await writeLog(db, loaded.connection.practiceId, {
       level: 'error',
       message: `Hint patient not created in Tandem: ${checked.reason}`,
-      connectionId: hc.id,
+      connectionId: loaded.connection.id,
       entityKind: 'patient',
       context: { hintId: p.id },
     });
     return { kind: 'skipped' };
   }
   const value = checked.value;
-  const snapshot = snapshotOf(hintValues(hc.settings.fieldMapping, p));
+  const snapshot = snapshotOf(hintValues(loaded.settings.fieldMapping, p));
   // Refused fields stay out of the base: they count as changed in Hint until fixed there.
-  for (const rule of hc.settings.fieldMapping)
+  for (const rule of loaded.settings.fieldMapping)
     if (checked.refused.includes(rule.canonical.split('.')[0]!)) delete snapshot[rule.hint];
   const link = await inTransaction(db, async (tx) => {
-    const created = await createRecord(db, writeContextOf(hc), patients, value, tx);
-    const linked = await upsertLink(tx, keyOf(hc, { localId: String(created.id), remoteId: p.id }), {
+    const created = await createRecord(db, writeContext(loaded.connection), patients, value, tx);
+    const linked = await upsertLink(tx, keyOf(loaded, { localId: String(created.id), remoteId: p.id }), {
       status: checked.reason ? 'errored' : 'synced',
       errorMessage: checked.reason,
       readHash: hashValues(snapshot),
@@ -210,10 +212,10 @@ export async function createFromHint(rt: HintRuntime, hc: HintConn, p: HintPatie
       remoteState: stateOf(p),
       synced: !checked.reason,
     });
-    await writeSnapshot(tx, hc.practiceId, linked.id, snapshot);
+    await writeSnapshot(tx, loaded.connection.practiceId, linked.id, snapshot);
     return linked;
   });
-  await writeBackIds(rt, hc, p, link.localId);
-  if (checked.reason) await markErrored(rt, hc, { link, localId: link.localId, remoteId: p.id }, checked.reason);
+  await writeBackIds(deps, loaded, p, link.localId);
+  if (checked.reason) await markErrored(deps, loaded, { link, localId: link.localId, remoteId: p.id }, checked.reason);
   return { kind: 'linked', link, created: true };
 }

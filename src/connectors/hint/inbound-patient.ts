@@ -12,11 +12,12 @@ import { linkUnlinkedPatient, writeBackIds, type LinkOutcome } from './inbound-p
 import { canonicalPatch, canonicalWire, decodeWire, hintWire, staffFacts, type Wire } from './mapping.ts';
 import { hashValues, mergeInbound, type Snapshot } from './mapping-merge.ts';
 import { resolverForHintPatient } from './mapping-resolver.ts';
-import { idsMissingIn, writeContextOf, type HintConn, type HintRuntime } from './connection.ts';
+import { idsMissingIn, writeContext, type LoadedConnection, type HintDeps } from './connection.ts';
 import type { FieldRule } from './mapping-fields.ts';
 import type { HintPatient } from './schemas.ts';
 import { readSnapshot, saveLinkState } from './store.ts';
 import { checkPatientFields } from './inbound-validate.ts';
+import { jobKeys, queues } from './queues.ts';
 
 export type AbsorbSource = 'webhook' | 'reconcile' | 'initial' | 'write' | 'review';
 export type AbsorbResult = 'stale' | 'unchanged' | 'merged' | 'errored' | Exclude<LinkOutcome['kind'], 'linked'>;
@@ -39,17 +40,17 @@ export function snapshotOf(values: Map<FieldRule, Wire>): Snapshot {
 }
 
 export async function absorbPatient(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   given: HintPatient,
   options: AbsorbOptions,
 ): Promise<AbsorbResult> {
-  const { db } = rt.deps;
+  const { db } = deps;
   let p = given;
-  let link = await findLink(db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
+  let link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, 'patient', { remoteId: p.id });
   if (!link) {
-    const outcome = await linkUnlinkedPatient(rt, hc, p, {
-      create: options.allowCreate ?? hc.settings.createInTandem,
+    const outcome = await linkUnlinkedPatient(deps, loaded, p, {
+      create: options.allowCreate ?? loaded.settings.createInTandem,
       review: options.allowReview ?? true,
     });
     if (outcome.kind !== 'linked') return outcome.kind;
@@ -61,30 +62,30 @@ export async function absorbPatient(
   const remoteTime = time(p.updated_at);
   const knownTime = time(link.remoteVersion);
   if (remoteTime < knownTime) return 'stale';
-  const rules = hc.settings.fieldMapping;
+  const rules = loaded.settings.fieldMapping;
   const incoming = hintValues(rules, p);
   const facts = { ...staffFacts(p) };
   if (isKnownState(link, incoming)) {
     // Our own write coming back, or a change to fields we do not map: nothing to merge.
     if (factsChanged(link, p))
-      await upsertLink(db, keyOf(hc, link), {
+      await upsertLink(db, keyOf(loaded, link), {
         remoteVersion: p.updated_at ?? link.remoteVersion,
         remoteData: facts,
         remoteState: stateOf(p),
       });
     // A retry after the write-back of our ids failed (Hint down) lands here: write them now.
     // (A no-op when Hint already holds them; an errored link keeps its error message.)
-    if (link.status !== 'errored') await writeBackIds(rt, hc, p, link.localId);
+    if (link.status !== 'errored') await writeBackIds(deps, loaded, p, link.localId);
     return 'unchanged';
   }
   if (remoteTime === knownTime && options.source === 'webhook' && !options.reread) {
     // Same timestamp, different values: the event cannot be ordered; the record itself can.
-    const fresh = await getPatient(rt, hc, p.id);
-    return fresh ? absorbPatient(rt, hc, fresh, { ...options, reread: true }) : 'stale';
+    const fresh = await getPatient(deps, loaded, p.id);
+    return fresh ? absorbPatient(deps, loaded, fresh, { ...options, reread: true }) : 'stale';
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      return await mergeIntoCanonical(rt, hc, link, p, incoming, facts);
+      return await mergeIntoCanonical(deps, loaded, link, p, incoming, facts);
     } catch (error) {
       if (!(error instanceof MergeRace) || attempt >= 5) throw error;
     }
@@ -112,10 +113,10 @@ function factsChanged(link: Link, p: HintPatient): boolean {
  * older version than the one known, or our own write coming back with nothing new for staff
  * and our ids already on it. The inbox drain settles such events without a job each.
  */
-export function changesNothing(rt: HintRuntime, hc: HintConn, link: Link, p: HintPatient): boolean {
+export function changesNothing(deps: HintDeps, loaded: LoadedConnection, link: Link, p: HintPatient): boolean {
   if (time(p.updated_at) < time(link.remoteVersion)) return true;
-  if (!isKnownState(link, hintValues(hc.settings.fieldMapping, p)) || factsChanged(link, p)) return false;
-  return link.status === 'errored' || !idsMissingIn(rt, p, link.localId);
+  if (!isKnownState(link, hintValues(loaded.settings.fieldMapping, p)) || factsChanged(link, p)) return false;
+  return link.status === 'errored' || !idsMissingIn(deps, p, link.localId);
 }
 
 /** The canonical patient changed between reading and writing it. */
@@ -126,23 +127,23 @@ class MergeRace extends Error {
 }
 
 async function mergeIntoCanonical(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   link: Link,
   p: HintPatient,
   incoming: Map<FieldRule, Wire>,
   facts: Json,
 ): Promise<AbsorbResult> {
-  const { db } = rt.deps;
+  const { db } = deps;
   let canonical: Json;
   try {
-    canonical = await getRecord(db, hc.practiceId, patients, link.localId);
+    canonical = await getRecord(db, loaded.connection.practiceId, patients, link.localId);
   } catch (error) {
     if (error instanceof NotFoundError) return 'unchanged'; // deleted in Tandem: Hint keeps its record
     throw error;
   }
-  const rules = hc.settings.fieldMapping;
-  const resolver = await resolverForHintPatient(rt, hc, [canonical.practitionerId], p.practitioner?.id);
+  const rules = loaded.settings.fieldMapping;
+  const resolver = await resolverForHintPatient(deps, loaded, [canonical.practitionerId], p.practitioner?.id);
   const tandem = new Map(rules.map((r) => [r, canonicalWire(r, canonical, resolver)]));
   const snapshotBefore = await readSnapshot(db, link.id);
   const merge = mergeInbound({
@@ -150,7 +151,7 @@ async function mergeIntoCanonical(
     snapshot: snapshotBefore,
     hint: incoming,
     tandem,
-    policy: hc.settings.conflictPolicy,
+    policy: loaded.settings.conflictPolicy,
     hintIsNewer: time(p.updated_at) >= time(String(canonical.updatedAt)),
   });
   let refused: string | null = null;
@@ -162,7 +163,12 @@ async function mergeIntoCanonical(
       if (snapshotBefore && rule.hint in snapshotBefore) merge.snapshot[rule.hint] = snapshotBefore[rule.hint]!;
       else delete merge.snapshot[rule.hint];
     }
-    const checked = await checkPatientFields(db, hc.practiceId, canonicalPatch(decoded, canonical), 'patch');
+    const checked = await checkPatientFields(
+      db,
+      loaded.connection.practiceId,
+      canonicalPatch(decoded, canonical),
+      'patch',
+    );
     if (checked.refused.length > 0) {
       refused = checked.reason;
       // Refused fields keep their old base, so they count as changed in Hint until fixed there.
@@ -174,7 +180,14 @@ async function mergeIntoCanonical(
     }
     if (checked.value && Object.keys(checked.value).length > 0) {
       try {
-        await updateRecord(db, writeContextOf(hc), patients, link.localId, checked.value, Number(canonical.version));
+        await updateRecord(
+          db,
+          writeContext(loaded.connection),
+          patients,
+          link.localId,
+          checked.value,
+          Number(canonical.version),
+        );
       } catch (error) {
         // Changed in Tandem meanwhile: merge again against the newer version.
         if (error instanceof ConflictError) throw new MergeRace();
@@ -184,7 +197,7 @@ async function mergeIntoCanonical(
   }
   await saveLinkState(
     db,
-    keyOf(hc, link),
+    keyOf(loaded, link),
     {
       status: refused ? 'errored' : 'synced',
       errorMessage: refused,
@@ -198,16 +211,16 @@ async function mergeIntoCanonical(
   );
   if (refused) {
     await markErrored(
-      rt,
-      hc,
+      deps,
+      loaded,
       { link, localId: link.localId, remoteId: p.id, hintShows: p.integration_error_message ?? null },
       refused,
     );
     return 'errored';
   }
   // Ids and web link on the Hint record, and a cleared error once the record syncs again.
-  await writeBackIds(rt, hc, p, link.localId);
-  if (merge.needsPush) await enqueuePush(db, hc, link.localId, link.remoteId);
+  await writeBackIds(deps, loaded, p, link.localId);
+  if (merge.needsPush) await enqueuePush(db, loaded.connection, link.localId, link.remoteId);
   return 'merged';
 }
 
@@ -215,10 +228,10 @@ function pick(data: Json, like: Json): Json {
   return Object.fromEntries(Object.keys(like).map((k) => [k, data[k] ?? null]));
 }
 
-export function keyOf(hc: HintConn, link: Pick<Link, 'localId' | 'remoteId'>) {
+export function keyOf(loaded: LoadedConnection, link: Pick<Link, 'localId' | 'remoteId'>) {
   return {
-    practiceId: hc.practiceId,
-    connectionId: hc.id,
+    practiceId: loaded.connection.practiceId,
+    connectionId: loaded.connection.id,
     entityKind: 'patient',
     localId: link.localId,
     remoteId: link.remoteId,
@@ -231,23 +244,26 @@ export function stateOf(p: HintPatient): string {
 
 /** The push of one patient: ordered per Hint record, and a burst of edits coalesces (one key per patient). */
 export function pushJob(
-  hc: Pick<HintConn, 'practiceId' | 'id'>,
+  connection: { practiceId: string; id: string },
   localId: string,
   remoteId: string | null,
 ): JobToAdd<'hint:push-patient'> {
   return {
     name: 'hint:push-patient',
-    payload: { practiceId: hc.practiceId, connectionId: hc.id, patientId: localId },
-    options: { queue: `hint:${hc.id}:${remoteId ?? localId}`, jobKey: `hint:push:${hc.id}:${localId}` },
+    payload: { practiceId: connection.practiceId, connectionId: connection.id, patientId: localId },
+    options: {
+      queue: queues.record(connection.id, remoteId ?? localId),
+      jobKey: jobKeys.pushPatient(connection.id, localId),
+    },
   };
 }
 
 export async function enqueuePush(
   db: Parameters<typeof enqueue>[0],
-  hc: Pick<HintConn, 'practiceId' | 'id'>,
+  connection: { practiceId: string; id: string },
   localId: string,
   remoteId: string | null,
 ): Promise<void> {
-  const job = pushJob(hc, localId, remoteId);
+  const job = pushJob(connection, localId, remoteId);
   await enqueue(db, job.name, job.payload, job.options);
 }

@@ -14,7 +14,8 @@ import { absorbPatient } from './inbound-patient.ts';
 import { listInvoices } from './client-invoices.ts';
 import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from './inbound-facts.ts';
 import { absorbPractitioner } from './outbound-practitioner.ts';
-import { loadConn, type HintConn, type HintRuntime } from './connection.ts';
+import { loadConnection, type LoadedConnection, type HintDeps } from './connection.ts';
+import { jobKeys, queues } from './queues.ts';
 
 const PAGE = 100;
 /** Re-read a little before the cursor: a record saved in the same instant as the last one seen is not missed. */
@@ -30,76 +31,75 @@ interface ReconcileHealth {
   lastChanged?: number;
 }
 
-export function reconcileTask(rt: HintRuntime): TaskHandler<'hint:reconcile'> {
+export function reconcileTask(deps: HintDeps): TaskHandler<'hint:reconcile'> {
   return async (payload) => {
     if (payload.practiceId && payload.connectionId) {
-      const hc = await loadConn(rt, payload.practiceId, payload.connectionId);
-      if (hc) await reconcileConnection(rt, hc);
+      await reconcileConnection(deps, await loadConnection(deps, payload.practiceId, payload.connectionId));
       return;
     }
-    await enqueueDue(rt);
+    await enqueueDue(deps);
   };
 }
 
 /** The cron sweep: a reconcile job for every active Hint connection whose interval has passed. */
-async function enqueueDue(rt: HintRuntime): Promise<void> {
-  const { rows } = await rt.deps.db.query(
+async function enqueueDue(deps: HintDeps): Promise<void> {
+  const { rows } = await deps.db.query(
     `SELECT id, practice_id, settings, health FROM connections WHERE system = 'hint' AND status = 'active'`,
   );
   for (const r of rows) {
     // Any inbox row whose wake-up was lost (a process died in between) is picked up here.
-    await wakeDrainer(rt.deps.db, r.practice_id, r.id);
+    await wakeDrainer(deps.db, r.practice_id, r.id);
     const every = Number((r.settings as { reconcileEveryMinutes?: number }).reconcileEveryMinutes ?? 5);
     const last = Date.parse((r.health as { reconcile?: ReconcileHealth }).reconcile?.lastRunAt ?? '') || 0;
     if (Date.now() - last < every * 60_000 - 5_000) continue;
     await enqueue(
-      rt.deps.db,
+      deps.db,
       'hint:reconcile',
       { practiceId: r.practice_id, connectionId: r.id },
-      { jobKey: `hint:reconcile:${r.id}`, queue: `hint:reconcile:${r.id}`, maxAttempts: 3 },
+      { jobKey: jobKeys.reconcile(r.id), queue: queues.reconcile(r.id), maxAttempts: 3 },
     );
   }
 }
 
-export async function reconcileConnection(rt: HintRuntime, hc: HintConn): Promise<{ changed: number }> {
+export async function reconcileConnection(deps: HintDeps, loaded: LoadedConnection): Promise<{ changed: number }> {
   // The cursors as the last run left them: the cached connection may predate that run.
-  const stored = await getConnection(rt.deps.db, hc.practiceId, hc.id);
-  const health = ((stored?.health ?? hc.connection.health) as { reconcile?: ReconcileHealth }).reconcile ?? {};
-  const since = health.patientsCursor ?? hc.connection.createdAt;
+  const stored = await getConnection(deps.db, loaded.connection.practiceId, loaded.connection.id);
+  const health = ((stored?.health ?? loaded.connection.health) as { reconcile?: ReconcileHealth }).reconcile ?? {};
+  const since = health.patientsCursor ?? loaded.connection.createdAt;
   let changed = 0;
   const patients = await walkSince(
     since,
-    (query) => listPatients(rt, hc, query),
+    (query) => listPatients(deps, loaded, query),
     async (p) => {
-      const result = await absorbPatient(rt, hc, p, { source: 'reconcile' });
+      const result = await absorbPatient(deps, loaded, p, { source: 'reconcile' });
       if (result === 'merged') changed += 1;
       return p.updated_at;
     },
   );
   const practitioners = await walkSince(
-    health.practitionersCursor ?? hc.connection.createdAt,
-    (query) => listPractitioners(rt, hc, query),
+    health.practitionersCursor ?? loaded.connection.createdAt,
+    (query) => listPractitioners(deps, loaded, query),
     async (p) => {
-      const result = await absorbPractitioner(rt, hc, p);
+      const result = await absorbPractitioner(deps, loaded, p);
       if (result !== 'unchanged' && result !== 'stale') changed += 1;
       return p.updated_at;
     },
   );
   // After the patients: a refreshed patient read here is newer than any the walk above saw.
   const memberships = await walkSince(
-    health.membershipsCursor ?? hc.connection.createdAt,
-    (query) => listMemberships(rt, hc, query),
+    health.membershipsCursor ?? loaded.connection.createdAt,
+    (query) => listMemberships(deps, loaded, query),
     async (m) => {
-      changed += await refreshLinkedPatients(rt, hc, patientsOfMembership(m));
+      changed += await refreshLinkedPatients(deps, loaded, patientsOfMembership(m));
       return m.updated_at ?? undefined;
     },
   );
   const invoices = await walkSince(
-    health.invoicesCursor ?? hc.connection.createdAt,
-    (query) => listInvoices(rt, hc, query),
+    health.invoicesCursor ?? loaded.connection.createdAt,
+    (query) => listInvoices(deps, loaded, query),
     async (inv) => {
-      if (hc.settings.billing === 'practice' && (await absorbInvoice(rt, hc, inv)) === 'merged') changed += 1;
-      changed += await refreshLinkedPatients(rt, hc, patientsOfInvoice(inv));
+      if (loaded.settings.billing === 'practice' && (await absorbInvoice(deps, loaded, inv)) === 'merged') changed += 1;
+      changed += await refreshLinkedPatients(deps, loaded, patientsOfInvoice(inv));
       return inv.updated_at ?? undefined;
     },
   );
@@ -111,7 +111,7 @@ export async function reconcileConnection(rt: HintRuntime, hc: HintConn): Promis
     lastRunAt: new Date().toISOString(),
     lastChanged: changed,
   };
-  await updateConnection(rt.deps.db, hc.practiceId, hc.id, { health: { reconcile } });
+  await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, { health: { reconcile } });
   return { changed };
 }
 

@@ -15,7 +15,7 @@ import { absorbPatient, keyOf } from './inbound-patient.ts';
 import { staffFacts } from './mapping.ts';
 import { absorbPractitioner } from './outbound-practitioner.ts';
 import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from './inbound-facts.ts';
-import { forgetConn, loadConn, writeContextOf, type HintConn, type HintRuntime } from './connection.ts';
+import { forgetConnection, loadConnection, writeContext, type LoadedConnection, type HintDeps } from './connection.ts';
 import {
   hintInvoiceSchema,
   hintMembershipSchema,
@@ -23,56 +23,54 @@ import {
   hintPractitionerSchema,
   type WebhookEnvelope,
 } from './schemas.ts';
+import { unlessGone } from '../../core/errors.ts';
 
 type Outcome = 'processed' | 'ignored';
 
-export function processEvent(rt: HintRuntime): TaskHandler<'hint:process-event'> {
+export function processEvent(deps: HintDeps): TaskHandler<'hint:process-event'> {
   return async ({ practiceId, connectionId, inboxId }) => {
-    const event = await getInbound(rt.deps.db, practiceId, inboxId);
+    const event = await getInbound(deps.db, practiceId, inboxId);
     if (!event || event.status !== 'pending') return;
     const envelope = event.payload as WebhookEnvelope;
     if (envelope.type.startsWith('integration.') || envelope.type.startsWith('installation.')) {
-      await markInbound(
-        rt.deps.db,
-        practiceId,
-        inboxId,
-        await integrationEvent(rt, practiceId, connectionId, envelope),
-      );
+      await markInbound(deps.db, practiceId, inboxId, await integrationEvent(deps, practiceId, connectionId, envelope));
       return;
     }
-    const hc = await loadConn(rt, practiceId, connectionId);
+    const loaded = await unlessGone(loadConnection(deps, practiceId, connectionId));
     // A deactivated connection takes no traffic: the event is kept, marked ignored.
-    if (!hc) {
-      await markInbound(rt.deps.db, practiceId, inboxId, 'ignored', 'connection not active');
+    if (!loaded) {
+      await markInbound(deps.db, practiceId, inboxId, 'ignored', 'connection not active');
       return;
     }
-    await markInbound(rt.deps.db, practiceId, inboxId, await dispatch(rt, hc, envelope));
+    await markInbound(deps.db, practiceId, inboxId, await dispatch(deps, loaded, envelope));
   };
 }
 
-async function dispatch(rt: HintRuntime, hc: HintConn, e: WebhookEnvelope): Promise<Outcome> {
+async function dispatch(deps: HintDeps, loaded: LoadedConnection, e: WebhookEnvelope): Promise<Outcome> {
   const [resource, action] = e.type.split('.') as [string, string | undefined];
   switch (resource) {
     case 'patient':
-      return patientEvent(rt, hc, e, action ?? '');
+      return patientEvent(deps, loaded, e, action ?? '');
     case 'practitioner': {
       const p = hintPractitionerSchema.safeParse(e.object);
       if (!p.success) return 'ignored';
-      await absorbPractitioner(rt, hc, p.data, action === 'destroyed');
+      await absorbPractitioner(deps, loaded, p.data, action === 'destroyed');
       return 'processed';
     }
     case 'membership': {
       const m = hintMembershipSchema.safeParse(e.object);
       if (!m.success) return 'ignored';
-      return (await refreshLinkedPatients(rt, hc, patientsOfMembership(m.data))) > 0 ? 'processed' : 'ignored';
+      return (await refreshLinkedPatients(deps, loaded, patientsOfMembership(m.data))) > 0 ? 'processed' : 'ignored';
     }
     case 'customer_invoice': {
       const inv = hintInvoiceSchema.safeParse(e.object);
       if (!inv.success) return 'ignored';
       // An invoice billed through Tandem takes Hint's payment facts; any invoice may change the balance staff see.
       const linked =
-        hc.settings.billing === 'practice' ? await absorbInvoice(rt, hc, inv.data, action === 'destroyed') : 'unlinked';
-      const refreshed = await refreshLinkedPatients(rt, hc, patientsOfInvoice(inv.data));
+        loaded.settings.billing === 'practice'
+          ? await absorbInvoice(deps, loaded, inv.data, action === 'destroyed')
+          : 'unlinked';
+      const refreshed = await refreshLinkedPatients(deps, loaded, patientsOfInvoice(inv.data));
       return linked !== 'unlinked' || refreshed > 0 ? 'processed' : 'ignored';
     }
     default:
@@ -80,25 +78,32 @@ async function dispatch(rt: HintRuntime, hc: HintConn, e: WebhookEnvelope): Prom
   }
 }
 
-async function patientEvent(rt: HintRuntime, hc: HintConn, e: WebhookEnvelope, action: string): Promise<Outcome> {
+async function patientEvent(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  e: WebhookEnvelope,
+  action: string,
+): Promise<Outcome> {
   const parsed = hintPatientSchema.safeParse(e.object);
   if (!parsed.success) return 'ignored';
   const p = parsed.data;
   if (action === 'created' || action === 'updated') {
-    await absorbPatient(rt, hc, p, { source: 'webhook' });
+    await absorbPatient(deps, loaded, p, { source: 'webhook' });
     return 'processed';
   }
   if (action !== 'destroyed' && action !== 'inactive') return 'ignored';
-  const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
+  const link = await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
+    remoteId: p.id,
+  });
   if (!link) return 'ignored';
-  await upsertLink(rt.deps.db, keyOf(hc, link), { remoteState: action, remoteData: { ...staffFacts(p) } });
-  if (action === 'destroyed' && hc.settings.onHintDelete === 'delete') {
-    await deleteRecord(rt.deps.db, writeContextOf(hc), patients, link.localId).catch(() => {});
+  await upsertLink(deps.db, keyOf(loaded, link), { remoteState: action, remoteData: { ...staffFacts(p) } });
+  if (action === 'destroyed' && loaded.settings.onHintDelete === 'delete') {
+    await deleteRecord(deps.db, writeContext(loaded.connection), patients, link.localId).catch(() => {});
   }
-  await writeLog(rt.deps.db, hc.practiceId, {
+  await writeLog(deps.db, loaded.connection.practiceId, {
     level: 'debug',
     message: `patient ${action} in Hint`,
-    connectionId: hc.id,
+    connectionId: loaded.connection.id,
     entityKind: 'patient',
     entityId: link.localId,
   });
@@ -106,20 +111,20 @@ async function patientEvent(rt: HintRuntime, hc: HintConn, e: WebhookEnvelope, a
 }
 
 async function integrationEvent(
-  rt: HintRuntime,
+  deps: HintDeps,
   practiceId: string,
   connectionId: string,
   e: WebhookEnvelope,
 ): Promise<Outcome> {
-  const hc = await loadConn(rt, practiceId, connectionId, { anyStatus: true });
-  if (!hc) return 'ignored';
-  if (e.type.endsWith('.deactivated') && hc.connection.status !== 'deactivated') {
-    await deactivate(rt, hc, 'deactivated in Hint', false);
+  const loaded = await unlessGone(loadConnection(deps, practiceId, connectionId, { anyStatus: true }));
+  if (!loaded) return 'ignored';
+  if (e.type.endsWith('.deactivated') && loaded.connection.status !== 'deactivated') {
+    await deactivate(deps, loaded, 'deactivated in Hint', false);
     return 'processed';
   }
-  if (e.type.endsWith('.activated') && hc.connection.status === 'deactivated') {
-    await updateConnection(rt.deps.db, practiceId, connectionId, { status: 'active', statusMessage: null });
-    forgetConn(connectionId);
+  if (e.type.endsWith('.activated') && loaded.connection.status === 'deactivated') {
+    await updateConnection(deps.db, practiceId, connectionId, { status: 'active', statusMessage: null });
+    forgetConnection(connectionId);
     return 'processed';
   }
   return 'ignored';

@@ -3,30 +3,31 @@
 // sides, staff facts, initial sync as a batch, reconciliation, and sandbox mode.
 import type { ConnectorFactory } from '../types.ts';
 import { apiRoutes } from './routes.ts';
-import { hintFanOut, hintTasks } from './jobs.ts';
+import { connectorTasks } from './jobs.ts';
+import { fanOutTargets } from './fanout.ts';
 import { publicRoutes } from './activation-routes.ts';
 import { hintAppRoutes } from './app/routes.ts';
-import { createRuntime } from './connection.ts';
+import { hintDeps } from './connection.ts';
 import { startHintSandbox } from './sandbox.ts';
 import { settingsSchema } from './settings.ts';
 import { wakeDrainer } from './inbound-drain.ts';
 
-const createHintConnector: ConnectorFactory = (deps) => {
-  const rt = createRuntime(deps);
+const createHintConnector: ConnectorFactory = (hubDeps) => {
+  const deps = hintDeps(hubDeps);
   return {
     system: 'hint',
-    tasks: hintTasks(rt),
-    fanOut: hintFanOut,
+    tasks: connectorTasks(deps),
+    fanOut: fanOutTargets(),
     crontab: ['* * * * * hint:reconcile ?max=1'],
     async apiRoutes(api) {
-      await api.register(apiRoutes(rt));
+      await api.register(apiRoutes(deps));
     },
     publicRoutes: async (app) => {
-      await app.register(hintAppRoutes(rt));
-      await publicRoutes(rt)(app);
+      await app.register(hintAppRoutes(deps));
+      await publicRoutes(deps)(app);
     },
     // main.ts stops the sandbox it started.
-    startSandbox: (sandboxDeps) => startHintSandbox(rt, sandboxDeps),
+    startSandbox: (sandboxDeps) => startHintSandbox(deps, sandboxDeps),
     // Any Hint setting given (including HINT_API_URL pointing somewhere else) means: no sandbox.
     // Events stored by a process that died before waking its drainer are picked up at start.
     async afterListen() {

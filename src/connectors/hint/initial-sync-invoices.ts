@@ -17,14 +17,14 @@ const PAGE = 100;
 
 /** Returns true when the batch was aborted (as every phase of initial-sync.ts does). */
 export async function invoicesPhase(run: Run): Promise<boolean> {
-  if (run.hc.settings.billing !== 'practice') return false;
+  if (run.loaded.settings.billing !== 'practice') return false;
   return (await linkHintInvoices(run)) || (await createUnlinked(run));
 }
 
 async function linkHintInvoices(run: Run): Promise<boolean> {
-  const { rt, hc } = run;
+  const { deps, loaded } = run;
   for (let offset = 0; ; offset += PAGE) {
-    const page = await listInvoices(rt, hc, { limit: PAGE, offset, sort: 'created_at' });
+    const page = await listInvoices(deps, loaded, { limit: PAGE, offset, sort: 'created_at' });
     const ours = page.items.filter((i) => isUuid(i.integration_record_id));
     const items: BatchItem[] = [];
     for (const remote of ours)
@@ -32,40 +32,40 @@ async function linkHintInvoices(run: Run): Promise<boolean> {
         await oneInvoice({ remoteId: remote.id, localId: remote.integration_record_id }, () => linkOne(run, remote)),
       );
     if (items.length > 0) {
-      await addToTotal(rt.deps.db, hc.practiceId, run.batchId, items.length);
-      if (await recordItems(rt.deps.db, hc.practiceId, run.batchId, items)) return true;
+      await addToTotal(deps.db, loaded.connection.practiceId, run.batchId, items.length);
+      if (await recordItems(deps.db, loaded.connection.practiceId, run.batchId, items)) return true;
     }
     if (page.items.length < PAGE) return false;
   }
 }
 
 async function linkOne(run: Run, remote: HintInvoice): Promise<BatchItem> {
-  const { rt, hc } = run;
+  const { deps, loaded } = run;
   const localId = remote.integration_record_id!;
   const item = { entityKind: 'invoice', remoteId: remote.id, localId };
-  if (await findLink(rt.deps.db, hc.practiceId, hc.id, 'invoice', { remoteId: remote.id }))
+  if (await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'invoice', { remoteId: remote.id }))
     return { ...item, action: 'invoice_already_linked' };
-  const { rows } = await rt.deps.db.query(
+  const { rows } = await deps.db.query(
     'SELECT 1 FROM invoices WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL',
-    [hc.practiceId, localId],
+    [loaded.connection.practiceId, localId],
   );
   if (rows.length === 0)
     return { ...item, localId: null, action: 'skip', message: 'integration_record_id is no invoice of this practice' };
   if (run.dryRun) return { ...item, action: 'invoice_link' };
-  const outcome = await absorbInvoice(rt, hc, remote);
+  const outcome = await absorbInvoice(deps, loaded, remote);
   return { ...item, action: outcome === 'errored' ? 'invoice_error' : 'invoice_link' };
 }
 
 /** Canonical invoices no Hint invoice claimed: created in Hint (or, for an unlinked patient, errored). */
 async function createUnlinked(run: Run): Promise<boolean> {
-  const { rt, hc } = run;
+  const { deps, loaded } = run;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const { rows } = await rt.deps.db.query(
+    const { rows } = await deps.db.query(
       `SELECT i.id FROM invoices i WHERE i.practice_id = $1 AND i.deleted_at IS NULL AND i.id > $3
          AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'invoice' AND l.local_id = i.id AND l.remote_id IS NOT NULL)
        ORDER BY i.id LIMIT 500`,
-      [hc.practiceId, hc.id, after],
+      [loaded.connection.practiceId, loaded.connection.id, after],
     );
     const items: BatchItem[] = [];
     for (const { id } of rows as { id: string }[]) {
@@ -75,8 +75,10 @@ async function createUnlinked(run: Run): Promise<boolean> {
       }
       items.push(
         await oneInvoice({ localId: id }, async () => {
-          const outcome = await pushInvoice(rt, hc, id);
-          const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'invoice', { localId: id });
+          const outcome = await pushInvoice(deps, loaded, id);
+          const link = await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'invoice', {
+            localId: id,
+          });
           const action =
             outcome === 'created'
               ? 'invoice_create_remote'
@@ -94,8 +96,8 @@ async function createUnlinked(run: Run): Promise<boolean> {
       );
     }
     if (items.length > 0) {
-      await addToTotal(rt.deps.db, hc.practiceId, run.batchId, items.length);
-      if (await recordItems(rt.deps.db, hc.practiceId, run.batchId, items)) return true;
+      await addToTotal(deps.db, loaded.connection.practiceId, run.batchId, items.length);
+      if (await recordItems(deps.db, loaded.connection.practiceId, run.batchId, items)) return true;
     }
     if (rows.length < 500) return false;
     after = rows.at(-1)!.id;

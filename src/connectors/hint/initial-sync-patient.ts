@@ -46,15 +46,15 @@ export function laneKeysOf(p: HintPatient): string[] {
  * it again could create the very duplicate the review is there to prevent.)
  */
 async function pendingReview(run: Run, remoteId: string): Promise<boolean> {
-  const { rows } = await run.rt.deps.db.query(
+  const { rows } = await run.deps.db.query(
     `SELECT 1 FROM match_reviews WHERE connection_id = $1 AND entity_kind = 'patient' AND remote_id = $2 AND status = 'pending' LIMIT 1`,
-    [run.hc.id, remoteId],
+    [run.loaded.connection.id, remoteId],
   );
   return rows.length > 0;
 }
 
 export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchItem> {
-  const { rt, hc } = run;
+  const { deps, loaded } = run;
   const item = (action: string, localId: string | null = null, message: string | null = null): BatchItem => ({
     entityKind: 'patient',
     remoteId: p.id,
@@ -62,19 +62,21 @@ export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchIte
     action,
     message,
   });
-  const existing = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
+  const existing = await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
+    remoteId: p.id,
+  });
   if (existing) {
-    const result = await absorbPatient(rt, hc, p, { source: 'initial', allowCreate: false });
+    const result = await absorbPatient(deps, loaded, p, { source: 'initial', allowCreate: false });
     const after =
       result === 'errored'
-        ? await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id })
+        ? await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', { remoteId: p.id })
         : undefined;
     return item('already_linked', existing.localId, after?.errorMessage ?? null);
   }
   if (await pendingReview(run, p.id)) return item('review', null, 'a match review is pending');
-  const policy = hc.settings.initialSync;
-  const outcome = await linkUnlinkedPatient(rt, hc, p, {
-    create: policy.unmatchedHint === 'create' && hc.settings.createInTandem,
+  const policy = loaded.settings.initialSync;
+  const outcome = await linkUnlinkedPatient(deps, loaded, p, {
+    create: policy.unmatchedHint === 'create' && loaded.settings.createInTandem,
     review: policy.uncertain === 'review',
     claim: (id) => claim(run, id),
   });
@@ -82,10 +84,12 @@ export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchIte
     case 'linked': {
       if (outcome.created) return item('create_local', outcome.link.localId);
       // Hint's answer to the id write-back, when there was one: the merge then has no ids left to write.
-      const merged = await absorbPatient(rt, hc, outcome.remote ?? p, { source: 'initial', allowCreate: false });
+      const merged = await absorbPatient(deps, loaded, outcome.remote ?? p, { source: 'initial', allowCreate: false });
       if (merged !== 'errored') return item('link', outcome.link.localId);
       // Linked; some field could not be taken: the link (and the Hint record) say which.
-      const linked = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
+      const linked = await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
+        remoteId: p.id,
+      });
       return item('link', outcome.link.localId, linked?.errorMessage ?? 'linked with an error');
     }
     case 'review':
@@ -101,14 +105,16 @@ export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchIte
 
 /** What syncOnePatient would do, without writing anything. */
 export async function classifyPatient(run: Run, p: HintPatient): Promise<BatchItem> {
-  const { rt, hc } = run;
+  const { deps, loaded } = run;
   const item = (action: string, localId: string | null = null): BatchItem => ({
     entityKind: 'patient',
     remoteId: p.id,
     localId,
     action,
   });
-  const existing = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { remoteId: p.id });
+  const existing = await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
+    remoteId: p.id,
+  });
   if (existing) {
     run.claimed.add(existing.localId);
     return item('already_linked', existing.localId);
@@ -116,19 +122,21 @@ export async function classifyPatient(run: Run, p: HintPatient): Promise<BatchIt
   if (await pendingReview(run, p.id)) return item('review');
   const recordId = p.integration_record_id;
   if (recordId && isUuid(recordId) && !run.claimed.has(recordId)) {
-    const { rows } = await rt.deps.db.query(
+    const { rows } = await deps.db.query(
       'SELECT 1 FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL',
-      [hc.practiceId, recordId],
+      [loaded.connection.practiceId, recordId],
     );
     if (rows.length > 0 && claim(run, recordId)) return item('link', recordId);
   }
-  const policy = hc.settings.initialSync;
-  const result = await matchPatient(rt.deps.db, hc.practiceId, matchRecordOf(p), { region: 'US' });
+  const policy = loaded.settings.initialSync;
+  const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), { region: 'US' });
   switch (result.kind) {
     case 'match': {
       const taken =
         run.claimed.has(result.id) ||
-        (await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: result.id }));
+        (await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
+          localId: result.id,
+        }));
       if (!taken && claim(run, result.id)) return item('link', result.id);
       if (policy.uncertain === 'review') {
         run.inReview.add(result.id);
@@ -141,7 +149,7 @@ export async function classifyPatient(run: Run, p: HintPatient): Promise<BatchIt
       for (const c of result.candidates) run.inReview.add(c.id);
       return item('review');
     case 'new':
-      return item(policy.unmatchedHint === 'create' && hc.settings.createInTandem ? 'create_local' : 'skip');
+      return item(policy.unmatchedHint === 'create' && loaded.settings.createInTandem ? 'create_local' : 'skip');
     default: {
       const _never: never = result;
       return _never;

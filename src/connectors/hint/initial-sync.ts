@@ -19,8 +19,10 @@ import { classifyPatient, laneKeysOf, syncOnePatient } from './initial-sync-pati
 import { LanePool } from './initial-sync-lanes.ts';
 import { pushPatient } from './outbound-patient.ts';
 import { absorbPractitioner } from './outbound-practitioner.ts';
-import { loadConn, type HintConn, type HintRuntime } from './connection.ts';
+import { loadConnection, type LoadedConnection, type HintDeps } from './connection.ts';
 import { HintApiError } from './client.ts';
+import { queues } from './queues.ts';
+import { unlessGone } from '../../core/errors.ts';
 
 const PAGE = 100;
 const TANDEM_PAGE = 500;
@@ -34,34 +36,34 @@ export function concurrencyFor(rateLimitPerSecond: number): number {
   return Math.min(32, Math.max(4, Math.ceil(rateLimitPerSecond / 5)));
 }
 
-export async function startInitialSync(rt: HintRuntime, connection: Connection, dryRun: boolean) {
+export async function startInitialSync(deps: HintDeps, connection: Connection, dryRun: boolean) {
   if (connection.status !== 'active')
     throw new ConflictError('the Hint connection is not active', [
       { field: 'status', message: `is ${connection.status}` },
     ]);
-  const batch = await createBatch(rt.deps.db, {
+  const batch = await createBatch(deps.db, {
     practiceId: connection.practiceId,
     connectionId: connection.id,
     kind: 'hint:initial-sync',
     dryRun,
   });
   await enqueue(
-    rt.deps.db,
+    deps.db,
     'hint:initial-sync',
     { practiceId: connection.practiceId, connectionId: connection.id, batchId: batch.id },
-    { queue: `hint:initial-sync:${connection.id}`, maxAttempts: 5 },
+    { queue: queues.initialSync(connection.id), maxAttempts: 5 },
   );
   return batchView(batch);
 }
 
-export function initialSyncTask(rt: HintRuntime): TaskHandler<'hint:initial-sync'> {
-  return async (payload, ctx) => runInitialSync(rt, payload, ctx.attempt >= ctx.maxAttempts);
+export function initialSyncTask(deps: HintDeps): TaskHandler<'hint:initial-sync'> {
+  return async (payload, ctx) => runInitialSync(deps, payload, ctx.attempt >= ctx.maxAttempts);
 }
 
 /** The shared state of one run: what it has seen and how it reports. */
 export interface Run {
-  rt: HintRuntime;
-  hc: HintConn;
+  deps: HintDeps;
+  loaded: LoadedConnection;
   batchId: string;
   dryRun: boolean;
   /** Records in flight at once; by default from the connection's rate limit (concurrencyFor). */
@@ -80,24 +82,24 @@ const PHASES: ((run: Run) => Promise<boolean>)[] = [
 ];
 
 export async function runInitialSync(
-  rt: HintRuntime,
+  deps: HintDeps,
   p: { practiceId: string; connectionId: string; batchId: string },
   lastAttempt = true,
 ): Promise<void> {
-  const { db } = rt.deps;
-  const hc = await loadConn(rt, p.practiceId, p.connectionId);
-  if (!hc) {
+  const { db } = deps;
+  const loaded = await unlessGone(loadConnection(deps, p.practiceId, p.connectionId));
+  if (!loaded) {
     await finishBatch(db, p.practiceId, p.batchId, 'failed', 'the Hint connection is not active');
     return;
   }
   const batch = await startBatch(db, p.practiceId, p.batchId);
   if (!batch) return; // aborted before it started
   const run: Run = {
-    rt,
-    hc,
+    deps,
+    loaded,
     batchId: batch.id,
     dryRun: batch.dryRun,
-    concurrency: concurrencyFor(hc.settings.rateLimitPerSecond),
+    concurrency: concurrencyFor(loaded.settings.rateLimitPerSecond),
     claimed: new Set(),
     inReview: new Set(),
   };
@@ -108,7 +110,7 @@ export async function runInitialSync(
     await writeLog(db, p.practiceId, {
       level: 'debug',
       message: `Hint initial sync ${aborted ? 'aborted' : 'completed'}`,
-      connectionId: hc.id,
+      connectionId: loaded.connection.id,
       context: { batchId: batch.id, dryRun: batch.dryRun },
     });
   } catch (error) {
@@ -116,7 +118,7 @@ export async function runInitialSync(
     await writeLog(db, p.practiceId, {
       level: 'exception',
       message: `Hint initial sync attempt failed: ${error instanceof Error ? error.message.split('\n')[0]!.slice(0, 200) : 'failed'}`,
-      connectionId: hc.id,
+      connectionId: loaded.connection.id,
       context: { batchId: batch.id },
     });
     if (lastAttempt)
@@ -158,7 +160,8 @@ async function oneRecord(
   }
 }
 
-const record = (run: Run, items: BatchItem[]) => recordItems(run.rt.deps.db, run.hc.practiceId, run.batchId, items);
+const record = (run: Run, items: BatchItem[]) =>
+  recordItems(run.deps.db, run.loaded.connection.practiceId, run.batchId, items);
 
 /** Marks a promise handled now (it is awaited later): a failure meanwhile must not crash the process. */
 function later<T>(promise: Promise<T>): Promise<T> {
@@ -171,7 +174,8 @@ async function* hintPages<T>(run: Run, fetchPage: (offset: number) => Promise<Pa
   let next = later(fetchPage(0));
   for (let offset = 0; ; offset += PAGE) {
     const page = await next;
-    if (offset === 0) await addToTotal(run.rt.deps.db, run.hc.practiceId, run.batchId, page.total ?? page.items.length);
+    if (offset === 0)
+      await addToTotal(run.deps.db, run.loaded.connection.practiceId, run.batchId, page.total ?? page.items.length);
     if (page.items.length === PAGE) next = later(fetchPage(offset + PAGE));
     if (page.items.length > 0) yield page.items;
     if (page.items.length < PAGE) return;
@@ -190,7 +194,7 @@ async function throughPool<T>(
   keysOf: (item: T) => string[],
   work: (item: T) => Promise<BatchItem>,
 ): Promise<boolean> {
-  const pool = new LanePool(run.concurrency ?? concurrencyFor(run.hc.settings.rateLimitPerSecond));
+  const pool = new LanePool(run.concurrency ?? concurrencyFor(run.loaded.settings.rateLimitPerSecond));
   let previous: Promise<BatchItem[]> | undefined;
   try {
     for await (const items of pages) {
@@ -211,18 +215,20 @@ async function throughPool<T>(
 }
 
 async function practitionersPhase(run: Run): Promise<boolean> {
-  const { rt, hc } = run;
+  const { deps, loaded } = run;
   // Few, and a practitioner may be created on either side: one at a time.
   for await (const items of hintPages(run, (offset) =>
-    listPractitioners(rt, hc, { limit: PAGE, offset, sort: 'created_at' }),
+    listPractitioners(deps, loaded, { limit: PAGE, offset, sort: 'created_at' }),
   )) {
     const results: BatchItem[] = [];
     for (const p of items) {
-      const linked = await findLink(rt.deps.db, hc.practiceId, hc.id, 'practitioner', { remoteId: p.id });
+      const linked = await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'practitioner', {
+        remoteId: p.id,
+      });
       const action =
         run.dryRun || linked
           ? 'link_or_create'
-          : await absorbPractitioner(rt, hc, p).catch((error: unknown) => {
+          : await absorbPractitioner(deps, loaded, p).catch((error: unknown) => {
               // Linked meanwhile (a webhook, another run): its transaction rolled back, nothing was made twice.
               if (isUniqueViolation(error)) return 'already_linked';
               throw error;
@@ -240,10 +246,10 @@ async function practitionersPhase(run: Run): Promise<boolean> {
 }
 
 async function patientsPhase(run: Run): Promise<boolean> {
-  const { rt, hc } = run;
+  const { deps, loaded } = run;
   return throughPool(
     run,
-    hintPages(run, (offset) => listPatients(rt, hc, { limit: PAGE, offset, sort: 'created_at' })),
+    hintPages(run, (offset) => listPatients(deps, loaded, { limit: PAGE, offset, sort: 'created_at' })),
     laneKeysOf,
     (p) => oneRecord({ remoteId: p.id }, () => (run.dryRun ? classifyPatient(run, p) : syncOnePatient(run, p))),
   );
@@ -251,15 +257,15 @@ async function patientsPhase(run: Run): Promise<boolean> {
 
 /** Pages of Tandem patients no Hint patient matched (keyset paging by id: memory stays bounded). */
 async function* unlinkedTandemPages(run: Run): AsyncGenerator<string[]> {
-  const { rt, hc } = run;
+  const { deps, loaded } = run;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const { rows } = await rt.deps.db.query(
+    const { rows } = await deps.db.query(
       `SELECT p.id FROM patients p
        WHERE p.practice_id = $1 AND p.deleted_at IS NULL AND p.id > $3
          AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'patient' AND l.local_id = p.id)
        ORDER BY p.id LIMIT ${TANDEM_PAGE}`,
-      [hc.practiceId, hc.id, after],
+      [loaded.connection.practiceId, loaded.connection.id, after],
     );
     const candidates = await underReview(
       run,
@@ -269,7 +275,7 @@ async function* unlinkedTandemPages(run: Run): AsyncGenerator<string[]> {
       .map((r) => r.id as string)
       .filter((id) => !run.claimed.has(id) && !run.inReview.has(id) && !candidates.has(id));
     if (ids.length > 0) {
-      await addToTotal(rt.deps.db, hc.practiceId, run.batchId, ids.length);
+      await addToTotal(deps.db, loaded.connection.practiceId, run.batchId, ids.length);
       yield ids;
     }
     if (rows.length < TANDEM_PAGE) return;
@@ -284,18 +290,18 @@ async function* unlinkedTandemPages(run: Run): AsyncGenerator<string[]> {
  */
 async function underReview(run: Run, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const { rows } = await run.rt.deps.db.query(
+  const { rows } = await run.deps.db.query(
     `SELECT DISTINCT c->>'id' AS id FROM match_reviews r CROSS JOIN jsonb_array_elements(r.candidates) c
      WHERE r.connection_id = $1 AND r.status = 'pending' AND c->>'id' = ANY($2::text[])`,
-    [run.hc.id, ids],
+    [run.loaded.connection.id, ids],
   );
   return new Set(rows.map((r) => r.id as string));
 }
 
 /** Tandem patients no Hint patient matched: created in Hint, or skipped, per policy. */
 async function unlinkedTandemPhase(run: Run): Promise<boolean> {
-  const { rt, hc } = run;
-  const create = hc.settings.initialSync.unmatchedTandem === 'create' && hc.settings.createInHint;
+  const { deps, loaded } = run;
+  const create = loaded.settings.initialSync.unmatchedTandem === 'create' && loaded.settings.createInHint;
   return throughPool(
     run,
     unlinkedTandemPages(run),
@@ -305,8 +311,10 @@ async function unlinkedTandemPhase(run: Run): Promise<boolean> {
         return { entityKind: 'patient', localId: id, action: 'skip', message: 'no match in Hint; policy: skip' };
       if (run.dryRun) return { entityKind: 'patient', localId: id, action: 'create_remote' };
       return oneRecord({ localId: id }, async () => {
-        const outcome = await pushPatient(rt, hc, id);
-        const link = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: id });
+        const outcome = await pushPatient(deps, loaded, id);
+        const link = await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
+          localId: id,
+        });
         return {
           entityKind: 'patient',
           localId: id,

@@ -1,13 +1,13 @@
 // Prefetches the practitioner links one patient needs, so mapping stays pure.
 import type { Queryable } from '../../db/pool.ts';
 import type { PractitionerResolver } from './mapping.ts';
-import type { HintConn, HintRuntime } from './connection.ts';
+import type { LoadedConnection, HintDeps } from './connection.ts';
 import { getPractitioner } from './client-endpoints.ts';
 import { absorbPractitioner } from './outbound-practitioner.ts';
 
 export async function practitionerResolver(
   db: Queryable,
-  hc: HintConn,
+  loaded: LoadedConnection,
   localIds: unknown[],
   hintIds: unknown[],
 ): Promise<PractitionerResolver> {
@@ -19,7 +19,7 @@ export async function practitionerResolver(
     const { rows } = await db.query(
       `SELECT local_id, remote_id FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = 'practitioner'
          AND (local_id = ANY($3::uuid[]) OR remote_id = ANY($4::text[]))`,
-      [hc.practiceId, hc.id, locals, remotes],
+      [loaded.connection.practiceId, loaded.connection.id, locals, remotes],
     );
     for (const r of rows) {
       byLocal.set(r.local_id, r.remote_id);
@@ -31,14 +31,14 @@ export async function practitionerResolver(
 
 /** As practitionerResolver, first linking (or creating) the Hint practitioner a patient names, when new to us. */
 export async function resolverForHintPatient(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   localIds: unknown[],
   hintPractitionerId: string | null | undefined,
 ): Promise<PractitionerResolver> {
-  const resolver = await practitionerResolver(rt.deps.db, hc, localIds, [hintPractitionerId]);
+  const resolver = await practitionerResolver(deps.db, loaded, localIds, [hintPractitionerId]);
   if (!hintPractitionerId || resolver.localIdOf(hintPractitionerId)) return resolver;
-  const practitioner = await getPractitioner(rt, hc, hintPractitionerId);
-  if (practitioner) await absorbPractitioner(rt, hc, practitioner);
-  return practitionerResolver(rt.deps.db, hc, localIds, [hintPractitionerId]);
+  const practitioner = await getPractitioner(deps, loaded, hintPractitionerId);
+  if (practitioner) await absorbPractitioner(deps, loaded, practitioner);
+  return practitionerResolver(deps.db, loaded, localIds, [hintPractitionerId]);
 }

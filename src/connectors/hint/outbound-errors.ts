@@ -5,7 +5,7 @@ import { upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { patchPatient } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import type { HintConn, HintRuntime } from './connection.ts';
+import type { LoadedConnection, HintDeps } from './connection.ts';
 
 /** Hint's validation messages name fields ("Validation failed: First name can't be blank"); anything else is summarised. */
 export function reasonFromHint(error: HintApiError): string {
@@ -21,20 +21,20 @@ export function reasonFromHint(error: HintApiError): string {
  * sync costs no request and no log line).
  */
 export async function markErrored(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   target: { link?: Link; localId: string; remoteId: string | null; hintShows?: string | null },
   reason: string,
 ): Promise<void> {
-  const { db } = rt.deps;
+  const { db } = deps;
   const known = target.link?.status === 'errored' && target.link.errorMessage === reason;
   if (known && target.remoteId && target.hintShows === reason) return;
   if (target.remoteId) {
     await upsertLink(
       db,
       {
-        practiceId: hc.practiceId,
-        connectionId: hc.id,
+        practiceId: loaded.connection.practiceId,
+        connectionId: loaded.connection.id,
         entityKind: 'patient',
         localId: target.localId,
         remoteId: target.remoteId,
@@ -42,17 +42,17 @@ export async function markErrored(
       { status: 'errored', errorMessage: reason },
     );
     // Integration fields only: Hint fires no webhook for them, so this cannot echo.
-    await patchPatient(rt, hc, target.remoteId, {
+    await patchPatient(deps, loaded, target.remoteId, {
       integration_error_message: reason,
       integration_record_id: target.localId,
     }).catch((error: unknown) => {
       if (!(error instanceof HintApiError)) throw error;
     });
   }
-  await writeLog(db, hc.practiceId, {
+  await writeLog(db, loaded.connection.practiceId, {
     level: 'error',
     message: `patient cannot sync with Hint: ${reason}`,
-    connectionId: hc.id,
+    connectionId: loaded.connection.id,
     entityKind: 'patient',
     entityId: target.localId,
     context: { hintId: target.remoteId },

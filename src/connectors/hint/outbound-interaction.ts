@@ -15,8 +15,9 @@ import type { Tx } from '../../db/pool.ts';
 import type { FanOutTarget } from '../../jobs/fanout.ts';
 import { enqueueMany, type JobToAdd } from '../../jobs/queue.ts';
 import { HintApiError } from './client.ts';
-import type { HintConn, HintRuntime } from './connection.ts';
+import type { LoadedConnection, HintDeps } from './connection.ts';
 import { readSettings } from './settings.ts';
+import { jobKeys, queues } from './queues.ts';
 
 declare module '../../jobs/types.ts' {
   interface JobPayloads {
@@ -44,17 +45,17 @@ const TITLES: Record<string, string> = {
   did_not_attend: 'Healthengine booking (did not attend)',
 };
 
-export function appointmentWebLink(rt: HintRuntime, appointmentId: string): string {
-  return `${rt.deps.publicUrl()}/appointments/${appointmentId}`;
+export function appointmentWebLink(deps: HintDeps, appointmentId: string): string {
+  return `${deps.publicUrl()}/appointments/${appointmentId}`;
 }
 
-function bodyOf(rt: HintRuntime, a: Json, status: InteractionStatus) {
+function bodyOf(deps: HintDeps, a: Json, status: InteractionStatus) {
   const when = String(a.start).slice(0, 16).replace('T', ' ');
   return {
     status,
     title: `${TITLES[String(a.status)] ?? TITLES.booked} ${when}`,
     integration_record_id: String(a.id),
-    integration_web_link: appointmentWebLink(rt, String(a.id)),
+    integration_web_link: appointmentWebLink(deps, String(a.id)),
     integration_error_message: null,
   };
 }
@@ -62,33 +63,46 @@ function bodyOf(rt: HintRuntime, a: Json, status: InteractionStatus) {
 const hashOf = (body: object) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 /** The job: make the Hint chart show the appointment as it is now. */
-export async function pushInteraction(rt: HintRuntime, hc: HintConn, appointmentId: string): Promise<string> {
-  const { db } = rt.deps;
-  if (!hc.settings.partnerInteractions) return 'off';
+export async function pushInteraction(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  appointmentId: string,
+): Promise<string> {
+  const { db } = deps;
+  if (!loaded.settings.partnerInteractions) return 'off';
   let appointment: Json;
   try {
-    appointment = await getRecord(db, hc.practiceId, appointments, appointmentId);
+    appointment = await getRecord(db, loaded.connection.practiceId, appointments, appointmentId);
   } catch (error) {
     if (error instanceof NotFoundError) return 'gone'; // deleted in Tandem: the chart keeps its history
     throw error;
   }
   if (appointment.source !== 'healthengine' || typeof appointment.patientId !== 'string') return 'not-a-booking';
-  const patientLink = await findLink(db, hc.practiceId, hc.id, 'patient', { localId: appointment.patientId });
+  const patientLink = await findLink(db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
+    localId: appointment.patientId,
+  });
   if (!patientLink) return 'patient-not-in-hint';
-  const link = await findLink(db, hc.practiceId, hc.id, 'appointment', { localId: appointmentId });
+  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, 'appointment', {
+    localId: appointmentId,
+  });
   const status = interactionStatusOf(String(appointment.status));
-  const body = bodyOf(rt, appointment, status);
+  const body = bodyOf(deps, appointment, status);
   const hash = hashOf(body);
   if (link && link.writtenHash === hash && link.status !== 'errored') return 'unchanged';
   const base = `/provider/patients/${encodeURIComponent(patientLink.remoteId)}/interactions/partner`;
-  const key = { practiceId: hc.practiceId, connectionId: hc.id, entityKind: 'appointment', localId: appointmentId };
+  const key = {
+    practiceId: loaded.connection.practiceId,
+    connectionId: loaded.connection.id,
+    entityKind: 'appointment',
+    localId: appointmentId,
+  };
   try {
-    const remoteId = link?.remoteId ?? (await findOurs(rt, hc, patientLink.remoteId, appointmentId));
+    const remoteId = link?.remoteId ?? (await findOurs(deps, loaded, patientLink.remoteId, appointmentId));
     // Hint refuses to take an interaction back to draft: a signed one stays signed.
     const patch = link?.remoteState === 'signed' && status === 'draft' ? { ...body, status: 'signed' } : body;
     const saved = remoteId
-      ? await call(rt, hc, 'PATCH', `${base}/${encodeURIComponent(remoteId)}`, patch)
-      : await call(rt, hc, 'POST', base, body);
+      ? await call(deps, loaded, 'PATCH', `${base}/${encodeURIComponent(remoteId)}`, patch)
+      : await call(deps, loaded, 'POST', base, body);
     await upsertLink(
       db,
       { ...key, remoteId: saved.id },
@@ -100,10 +114,10 @@ export async function pushInteraction(rt: HintRuntime, hc: HintConn, appointment
     // Hint will not take it as it is (a retry cannot help): the appointment's link says why.
     const reason = `Hint refused the booking's interaction (${error.status})`;
     await upsertLink(db, { ...key, remoteId: link?.remoteId ?? null }, { status: 'errored', errorMessage: reason });
-    await writeLog(db, hc.practiceId, {
+    await writeLog(db, loaded.connection.practiceId, {
       level: 'error',
       message: reason,
-      connectionId: hc.id,
+      connectionId: loaded.connection.id,
       entityKind: 'appointment',
       entityId: appointmentId,
     });
@@ -111,23 +125,23 @@ export async function pushInteraction(rt: HintRuntime, hc: HintConn, appointment
   }
 }
 
-async function call(rt: HintRuntime, hc: HintConn, method: 'POST' | 'PATCH', path: string, body: object) {
-  const res = await rt.client.call(method, path, {
-    token: hc.token,
+async function call(deps: HintDeps, loaded: LoadedConnection, method: 'POST' | 'PATCH', path: string, body: object) {
+  const res = await deps.client.call(method, path, {
+    token: loaded.credentials.accessToken,
     body: body as Record<string, unknown>,
     schema: interactionSchema,
-    ratePerSecond: hc.settings.rateLimitPerSecond,
+    ratePerSecond: loaded.settings.rateLimitPerSecond,
   });
   return res.data;
 }
 
 /** An interaction already carrying this appointment's id (written before a crash lost our link). */
-async function findOurs(rt: HintRuntime, hc: HintConn, hintPatientId: string, appointmentId: string) {
-  const res = await rt.client.call('GET', '/provider/interactions', {
-    token: hc.token,
+async function findOurs(deps: HintDeps, loaded: LoadedConnection, hintPatientId: string, appointmentId: string) {
+  const res = await deps.client.call('GET', '/provider/interactions', {
+    token: loaded.credentials.accessToken,
     query: { 'patient_id[]': hintPatientId, limit: 100 },
     schema: z.array(interactionSchema),
-    ratePerSecond: hc.settings.rateLimitPerSecond,
+    ratePerSecond: loaded.settings.rateLimitPerSecond,
   });
   return res.data.find((i) => i.integration_record_id === appointmentId)?.id;
 }
@@ -145,8 +159,8 @@ export const interactionFanOut: FanOutTarget = {
         name: 'hint:push-interaction',
         payload: { practiceId: event.practiceId, connectionId: connection.id, appointmentId: event.entityId },
         options: {
-          queue: `hint:${connection.id}:appointment:${event.entityId}`,
-          jobKey: `hint:push-interaction:${connection.id}:${event.entityId}`,
+          queue: queues.record(connection.id, `appointment:${event.entityId}`),
+          jobKey: jobKeys.pushInteraction(connection.id, event.entityId),
         },
       }));
     await enqueueMany(tx, jobs);

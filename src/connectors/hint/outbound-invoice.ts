@@ -24,7 +24,7 @@ import { chargesOf, sameCharges, statusFromHint, wanted, type ChargeBody } from 
 import { reasonFromHint } from './outbound-errors.ts';
 import { hashValues } from './mapping-merge.ts';
 import { practitionerResolver } from './mapping-resolver.ts';
-import type { HintConn, HintRuntime } from './connection.ts';
+import type { LoadedConnection, HintDeps } from './connection.ts';
 import type { HintInvoice } from './schemas.ts';
 
 export type InvoicePushResult = 'created' | 'updated' | 'unchanged' | 'errored' | 'skipped';
@@ -32,25 +32,33 @@ export type InvoicePushResult = 'created' | 'updated' | 'unchanged' | 'errored' 
 /** A write Hint cannot take in the invoice's present state; the reason names no patient detail. */
 class InvoiceRefused extends Error {}
 
-export async function pushInvoice(rt: HintRuntime, hc: HintConn, invoiceId: string): Promise<InvoicePushResult> {
-  if (hc.settings.billing !== 'practice') return 'skipped';
-  const { db } = rt.deps;
-  const link = await findLink(db, hc.practiceId, hc.id, 'invoice', { localId: invoiceId });
-  const canonical = await getRecord(db, hc.practiceId, invoices, invoiceId).catch((error: unknown) => {
+export async function pushInvoice(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  invoiceId: string,
+): Promise<InvoicePushResult> {
+  if (loaded.settings.billing !== 'practice') return 'skipped';
+  const { db } = deps;
+  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, 'invoice', {
+    localId: invoiceId,
+  });
+  const canonical = await getRecord(db, loaded.connection.practiceId, invoices, invoiceId).catch((error: unknown) => {
     if (error instanceof NotFoundError) return undefined;
     throw error;
   });
-  if (!canonical) return link?.remoteId ? withdraw(rt, hc, link) : 'skipped';
+  if (!canonical) return link?.remoteId ? withdraw(deps, loaded, link) : 'skipped';
   if (link?.remoteState === 'destroyed') return 'skipped';
-  const patientLink = await findLink(db, hc.practiceId, hc.id, 'patient', { localId: String(canonical.patientId) });
+  const patientLink = await findLink(db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
+    localId: String(canonical.patientId),
+  });
   if (!patientLink || patientLink.remoteState === 'destroyed') {
-    await markInvoiceErrored(rt, hc, invoiceId, "the invoice's patient is not linked to Hint");
+    await markInvoiceErrored(deps, loaded, invoiceId, "the invoice's patient is not linked to Hint");
     return 'errored';
   }
   const lines = canonical.lines as InvoiceLine[];
   const resolver = await practitionerResolver(
     db,
-    hc,
+    loaded,
     lines.map((l) => l.practitionerId),
     [],
   );
@@ -60,34 +68,36 @@ export async function pushInvoice(rt: HintRuntime, hc: HintConn, invoiceId: stri
   });
   if (link?.remoteId && link.writtenHash === hash && link.status === 'synced') return 'unchanged';
   try {
-    const found = link?.remoteId ? await getInvoice(rt, hc, link.remoteId) : await getInvoice(rt, hc, invoiceId);
+    const found = link?.remoteId
+      ? await getInvoice(deps, loaded, link.remoteId)
+      : await getInvoice(deps, loaded, invoiceId);
     if (link?.remoteId && !found) throw new InvoiceRefused('the invoice no longer exists in Hint');
     const remote =
       found ??
-      (await createInvoice(rt, hc, {
+      (await createInvoice(deps, loaded, {
         integration_record_id: invoiceId,
         patient: { id: patientLink.remoteId },
         ...(canonical.issuedOn ? { date: canonical.issuedOn } : {}),
       }));
-    await upsertLink(db, invoiceKey(hc, invoiceId, remote.id), {});
-    await writeInvoice(rt, hc, remote, canonical, charges);
-    const after = await getInvoice(rt, hc, remote.id);
+    await upsertLink(db, invoiceKey(loaded, invoiceId, remote.id), {});
+    await writeInvoice(deps, loaded, remote, canonical, charges);
+    const after = await getInvoice(deps, loaded, remote.id);
     if (!after) throw new InvoiceRefused('the invoice no longer exists in Hint');
-    await upsertLink(db, invoiceKey(hc, invoiceId, remote.id), {
+    await upsertLink(db, invoiceKey(loaded, invoiceId, remote.id), {
       status: 'synced',
       errorMessage: null,
       writtenHash: hash,
       synced: true,
     });
-    await absorbInvoice(rt, hc, after);
+    await absorbInvoice(deps, loaded, after);
     return found ? 'updated' : 'created';
   } catch (error) {
     if (error instanceof InvoiceRefused) {
-      await markInvoiceErrored(rt, hc, invoiceId, error.message);
+      await markInvoiceErrored(deps, loaded, invoiceId, error.message);
       return 'errored';
     }
     if (error instanceof HintApiError && !error.retryable) {
-      await markInvoiceErrored(rt, hc, invoiceId, reasonFromHint(error));
+      await markInvoiceErrored(deps, loaded, invoiceId, reasonFromHint(error));
       return 'errored';
     }
     throw error;
@@ -96,8 +106,8 @@ export async function pushInvoice(rt: HintRuntime, hc: HintConn, invoiceId: stri
 
 /** Date, charges, then status, each only when Hint holds something else. */
 async function writeInvoice(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   remote: HintInvoice,
   canonical: Json,
   charges: ChargeBody[],
@@ -105,7 +115,7 @@ async function writeInvoice(
   let status = statusFromHint(remote.status);
   const hasPayments = (remote.payments_count ?? 0) > 0;
   if (canonical.issuedOn && remote.date !== canonical.issuedOn)
-    await patchInvoice(rt, hc, remote.id, { date: canonical.issuedOn });
+    await patchInvoice(deps, loaded, remote.id, { date: canonical.issuedOn });
   if (!sameCharges(remote.charges, charges)) {
     if (status === 'void' || status === 'paid' || hasPayments)
       throw new InvoiceRefused(
@@ -113,15 +123,15 @@ async function writeInvoice(
       );
     // Hint changes charges on drafts only: an issued invoice goes back to draft, and is issued again below.
     if (status === 'issued') {
-      await invoiceAction(rt, hc, remote.id, 'return_to_draft');
+      await invoiceAction(deps, loaded, remote.id, 'return_to_draft');
       status = 'draft';
     }
-    for (const charge of remote.charges ?? []) await deleteCharge(rt, hc, remote.id, charge.id);
-    for (const charge of charges) await addCharge(rt, hc, remote.id, { ...charge });
+    for (const charge of remote.charges ?? []) await deleteCharge(deps, loaded, remote.id, charge.id);
+    for (const charge of charges) await addCharge(deps, loaded, remote.id, { ...charge });
   }
   const target = canonical.status as InvoiceStatus;
   const action = statusAction(target, status, hasPayments);
-  if (action) await invoiceAction(rt, hc, remote.id, action);
+  if (action) await invoiceAction(deps, loaded, remote.id, action);
 }
 
 /** The Hint action that brings Hint's status to Tandem's; payments (and so 'paid') stay Hint's. */
@@ -146,20 +156,20 @@ function statusAction(
 }
 
 /** An invoice deleted in Tandem: a draft is deleted in Hint, an issued one voided, a paid one kept. */
-async function withdraw(rt: HintRuntime, hc: HintConn, link: Link): Promise<InvoicePushResult> {
+async function withdraw(deps: HintDeps, loaded: LoadedConnection, link: Link): Promise<InvoicePushResult> {
   if (link.remoteState === 'destroyed') return 'skipped';
   try {
-    const remote = await getInvoice(rt, hc, link.remoteId);
+    const remote = await getInvoice(deps, loaded, link.remoteId);
     const status = remote ? statusFromHint(remote.status) : undefined;
-    if (status === 'draft') await deleteInvoice(rt, hc, link.remoteId);
-    else if (status === 'issued' && !remote?.payments_count) await invoiceAction(rt, hc, link.remoteId, 'void');
-    await upsertLink(rt.deps.db, invoiceKey(hc, link.localId, link.remoteId), {
+    if (status === 'draft') await deleteInvoice(deps, loaded, link.remoteId);
+    else if (status === 'issued' && !remote?.payments_count) await invoiceAction(deps, loaded, link.remoteId, 'void');
+    await upsertLink(deps.db, invoiceKey(loaded, link.localId, link.remoteId), {
       remoteState: status === 'draft' || !remote ? 'destroyed' : (remote.status ?? null),
     });
     return 'updated';
   } catch (error) {
     if (error instanceof HintApiError && !error.retryable) {
-      await markInvoiceErrored(rt, hc, link.localId, reasonFromHint(error));
+      await markInvoiceErrored(deps, loaded, link.localId, reasonFromHint(error));
       return 'errored';
     }
     throw error;
@@ -168,22 +178,22 @@ async function withdraw(rt: HintRuntime, hc: HintConn, link: Link): Promise<Invo
 
 /** The link shows the reason (with no remote id when nothing exists in Hint yet); so does the log. */
 export async function markInvoiceErrored(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   invoiceId: string,
   reason: string,
 ): Promise<void> {
-  const { db } = rt.deps;
+  const { db } = deps;
   await db.query(
     `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status, error_message)
      VALUES ($1, $2, 'invoice', $3, NULL, 'errored', $4)
      ON CONFLICT (connection_id, entity_kind, local_id) DO UPDATE SET status = 'errored', error_message = $4, updated_at = now()`,
-    [hc.practiceId, hc.id, invoiceId, reason],
+    [loaded.connection.practiceId, loaded.connection.id, invoiceId, reason],
   );
-  await writeLog(db, hc.practiceId, {
+  await writeLog(db, loaded.connection.practiceId, {
     level: 'error',
     message: `invoice cannot sync with Hint: ${reason}`,
-    connectionId: hc.id,
+    connectionId: loaded.connection.id,
     entityKind: 'invoice',
     entityId: invoiceId,
   });

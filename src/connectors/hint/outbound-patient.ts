@@ -14,7 +14,7 @@ import { markErrored, reasonFromHint } from './outbound-errors.ts';
 import { canonicalWire, getPath, hintBody, staffFacts, type Wire } from './mapping.ts';
 import { hashValues, planOutbound, type Snapshot } from './mapping-merge.ts';
 import { practitionerResolver } from './mapping-resolver.ts';
-import { webLinkOf, type HintConn, type HintRuntime } from './connection.ts';
+import { webLinkOf, type LoadedConnection, type HintDeps } from './connection.ts';
 import type { FieldRule } from './mapping-fields.ts';
 import type { HintPatient } from './schemas.ts';
 import { readSnapshot, saveLinkState } from './store.ts';
@@ -22,8 +22,8 @@ import { readSnapshot, saveLinkState } from './store.ts';
 export type PushResult = 'created' | 'updated' | 'unchanged' | 'errored' | 'skipped';
 
 /** Fields Hint (or this practice's use of it) requires, named in the reason when missing. */
-function missingRequired(hc: HintConn, canonical: Json): string | undefined {
-  const required = ['firstName', 'lastName', ...hc.settings.hintRequiredFields];
+function missingRequired(loaded: LoadedConnection, canonical: Json): string | undefined {
+  const required = ['firstName', 'lastName', ...loaded.settings.hintRequiredFields];
   const missing = required.filter((f) => {
     const v = getPath(canonical, f);
     return v === null || v === undefined || v === '';
@@ -31,131 +31,140 @@ function missingRequired(hc: HintConn, canonical: Json): string | undefined {
   return missing.length ? `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} required by Hint` : undefined;
 }
 
-export async function pushPatient(rt: HintRuntime, hc: HintConn, patientId: string): Promise<PushResult> {
-  const { db } = rt.deps;
+export async function pushPatient(deps: HintDeps, loaded: LoadedConnection, patientId: string): Promise<PushResult> {
+  const { db } = deps;
   let canonical: Json;
   try {
-    canonical = await getRecord(db, hc.practiceId, patients, patientId);
+    canonical = await getRecord(db, loaded.connection.practiceId, patients, patientId);
   } catch (error) {
     if (error instanceof NotFoundError) return 'skipped'; // deleted in Tandem: the Hint record stays (Hint holds billing)
     throw error;
   }
-  const link = await findLink(db, hc.practiceId, hc.id, 'patient', { localId: patientId });
+  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
+    localId: patientId,
+  });
   if (link?.remoteState === 'destroyed') return 'skipped';
-  const missing = missingRequired(hc, canonical);
+  const missing = missingRequired(loaded, canonical);
   if (missing) {
-    await markErrored(rt, hc, { link, localId: patientId, remoteId: link?.remoteId ?? null }, missing);
+    await markErrored(deps, loaded, { link, localId: patientId, remoteId: link?.remoteId ?? null }, missing);
     return 'errored';
   }
-  const rules = hc.settings.fieldMapping;
-  const resolver = await practitionerResolver(db, hc, [canonical.practitionerId], []);
+  const rules = loaded.settings.fieldMapping;
+  const resolver = await practitionerResolver(db, loaded, [canonical.practitionerId], []);
   const tandem = new Map(rules.map((r) => [r, canonicalWire(r, canonical, resolver)]));
-  if (!link) return createInHint(rt, hc, patientId, tandem);
-  return updateInHint(rt, hc, link, tandem);
+  if (!link) return createInHint(deps, loaded, patientId, tandem);
+  return updateInHint(deps, loaded, link, tandem);
 }
 
 async function createInHint(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   patientId: string,
   tandem: Map<FieldRule, Wire | undefined>,
 ): Promise<PushResult> {
-  if (!hc.settings.createInHint) return 'skipped';
-  const values = planOutbound(hc.settings.fieldMapping, null, tandem);
-  const body = { ...hintBody(hc.settings.fieldMapping, values), ...integrationFields(rt, patientId) };
+  if (!loaded.settings.createInHint) return 'skipped';
+  const values = planOutbound(loaded.settings.fieldMapping, null, tandem);
+  const body = { ...hintBody(loaded.settings.fieldMapping, values), ...integrationFields(deps, patientId) };
   let created: HintPatient;
   try {
-    created = await createPatient(rt, hc, body);
+    created = await createPatient(deps, loaded, body);
   } catch (error) {
     if (error instanceof HintApiError && !error.retryable) {
       // Hint keeps integration_record_id unique: a create that succeeded before (a lost answer,
       // a crash) is refused, and found by its id alias instead of being made twice.
-      const existing = error.status === 422 ? await getPatient(rt, hc, patientId) : undefined;
+      const existing = error.status === 422 ? await getPatient(deps, loaded, patientId) : undefined;
       if (existing && existing.integration_record_id === patientId) {
-        const link = await upsertLink(rt.deps.db, keyOf(hc, { localId: patientId, remoteId: existing.id }), {
+        const link = await upsertLink(deps.db, keyOf(loaded, { localId: patientId, remoteId: existing.id }), {
           status: 'unsynced',
         });
-        return absorbThenPush(rt, hc, link, existing);
+        return absorbThenPush(deps, loaded, link, existing);
       }
-      await markErrored(rt, hc, { localId: patientId, remoteId: null }, reasonFromHint(error));
+      await markErrored(deps, loaded, { localId: patientId, remoteId: null }, reasonFromHint(error));
       return 'errored';
     }
     throw error;
   }
   const snapshot: Snapshot = Object.fromEntries([...values].map(([r, v]) => [r.hint, v]));
-  await remember(rt, hc, { localId: patientId, remoteId: created.id }, snapshot, created);
-  await absorbPatient(rt, hc, created, { source: 'write' });
+  await remember(deps, loaded, { localId: patientId, remoteId: created.id }, snapshot, created);
+  await absorbPatient(deps, loaded, created, { source: 'write' });
   return 'created';
 }
 
-async function absorbThenPush(rt: HintRuntime, hc: HintConn, link: Link, existing: HintPatient): Promise<PushResult> {
-  await absorbPatient(rt, hc, existing, { source: 'write' });
-  const fresh = await findLink(rt.deps.db, hc.practiceId, hc.id, 'patient', { localId: link.localId });
-  return fresh ? pushPatient(rt, hc, fresh.localId) : 'skipped';
+async function absorbThenPush(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  link: Link,
+  existing: HintPatient,
+): Promise<PushResult> {
+  await absorbPatient(deps, loaded, existing, { source: 'write' });
+  const fresh = await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
+    localId: link.localId,
+  });
+  return fresh ? pushPatient(deps, loaded, fresh.localId) : 'skipped';
 }
 
 async function updateInHint(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   link: Link,
   tandem: Map<FieldRule, Wire | undefined>,
 ): Promise<PushResult> {
-  const { db } = rt.deps;
+  const { db } = deps;
   const snapshot = await readSnapshot(db, link.id);
-  const values = planOutbound(hc.settings.fieldMapping, snapshot, tandem);
+  const values = planOutbound(loaded.settings.fieldMapping, snapshot, tandem);
   const needsIds = link.status !== 'synced' || snapshot === null;
   if (values.size === 0 && !needsIds) return 'unchanged';
   let updated: HintPatient;
   try {
-    updated = await patchPatient(rt, hc, link.remoteId, {
-      ...hintBody(hc.settings.fieldMapping, values),
-      ...integrationFields(rt, link.localId),
+    updated = await patchPatient(deps, loaded, link.remoteId, {
+      ...hintBody(loaded.settings.fieldMapping, values),
+      ...integrationFields(deps, link.localId),
     });
   } catch (error) {
     if (error instanceof HintApiError && error.status === 404) {
-      await upsertLink(db, keyOf(hc, link), { remoteState: 'destroyed' });
-      await writeLog(db, hc.practiceId, {
+      await upsertLink(db, keyOf(loaded, link), { remoteState: 'destroyed' });
+      await writeLog(db, loaded.connection.practiceId, {
         level: 'error',
         message: 'patient no longer exists in Hint',
-        connectionId: hc.id,
+        connectionId: loaded.connection.id,
         entityKind: 'patient',
         entityId: link.localId,
       });
       return 'skipped';
     }
     if (error instanceof HintApiError && !error.retryable) {
-      await markErrored(rt, hc, { link, localId: link.localId, remoteId: link.remoteId }, reasonFromHint(error));
+      await markErrored(deps, loaded, { link, localId: link.localId, remoteId: link.remoteId }, reasonFromHint(error));
       return 'errored';
     }
     throw error;
   }
   const written: Snapshot = { ...(snapshot ?? {}), ...Object.fromEntries([...values].map(([r, v]) => [r.hint, v])) };
-  await remember(rt, hc, link, written, updated);
+  await remember(deps, loaded, link, written, updated);
   // The answer may carry changes made in Hint meanwhile: merge them now (Tandem's own are equal).
-  if (hashValues(snapshotOf(hintValues(hc.settings.fieldMapping, updated))) !== hashValues(written))
-    await absorbPatient(rt, hc, updated, { source: 'write' });
+  if (hashValues(snapshotOf(hintValues(loaded.settings.fieldMapping, updated))) !== hashValues(written))
+    await absorbPatient(deps, loaded, updated, { source: 'write' });
   return 'updated';
 }
 
-function integrationFields(rt: HintRuntime, patientId: string): Json {
+function integrationFields(deps: HintDeps, patientId: string): Json {
   return {
     integration_record_id: patientId,
-    integration_web_link: webLinkOf(rt, patientId),
+    integration_web_link: webLinkOf(deps, patientId),
     integration_error_message: null,
   };
 }
 
 /** What Hint now holds (as far as we wrote it), its version, and the hash that marks the echo. */
 async function remember(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   ids: { localId: string; remoteId: string },
   snapshot: Snapshot,
   answer: HintPatient,
 ): Promise<void> {
   await saveLinkState(
-    rt.deps.db,
-    keyOf(hc, ids),
+    deps.db,
+    keyOf(loaded, ids),
     {
       status: 'synced',
       errorMessage: null,

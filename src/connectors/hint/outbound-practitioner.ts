@@ -10,7 +10,7 @@ import { writeLog } from '../../db/logs.ts';
 import { savePractitioner } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
 import { hashValues } from './mapping-merge.ts';
-import { writeContextOf, type HintConn, type HintRuntime } from './connection.ts';
+import { writeContext, type LoadedConnection, type HintDeps } from './connection.ts';
 import type { HintPractitioner } from './schemas.ts';
 
 interface PractitionerWire {
@@ -41,49 +41,58 @@ export function canonicalFromWire(w: PractitionerWire): Json {
   return { title, firstName, lastName, email: w.email, npi: w.npi && /^\d{10}$/.test(w.npi) ? w.npi : null };
 }
 
-const key = (hc: HintConn, localId: string, remoteId: string) => ({
-  practiceId: hc.practiceId,
-  connectionId: hc.id,
+const key = (loaded: LoadedConnection, localId: string, remoteId: string) => ({
+  practiceId: loaded.connection.practiceId,
+  connectionId: loaded.connection.id,
   entityKind: 'practitioner',
   localId,
   remoteId,
 });
 
-async function findLocal(rt: HintRuntime, hc: HintConn, p: HintPractitioner): Promise<string | undefined> {
+async function findLocal(deps: HintDeps, loaded: LoadedConnection, p: HintPractitioner): Promise<string | undefined> {
   const c = canonicalFromWire(wireFromHint(p));
-  const { rows } = await rt.deps.db.query(
+  const { rows } = await deps.db.query(
     `SELECT id FROM practitioners pr WHERE practice_id = $1 AND deleted_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'practitioner' AND l.local_id = pr.id)
        AND (id::text = $3 OR (npi IS NOT NULL AND npi = $4) OR (lower(first_name) = lower($5) AND lower(last_name) = lower($6)))
      ORDER BY (id::text = $3) DESC, (npi = $4) DESC LIMIT 1`,
-    [hc.practiceId, hc.id, p.integration_record_id ?? '', c.npi ?? '', c.firstName, c.lastName],
+    [
+      loaded.connection.practiceId,
+      loaded.connection.id,
+      p.integration_record_id ?? '',
+      c.npi ?? '',
+      c.firstName,
+      c.lastName,
+    ],
   );
   return rows[0]?.id;
 }
 
 export async function absorbPractitioner(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   p: HintPractitioner,
   destroyed = false,
 ): Promise<'linked' | 'created' | 'updated' | 'unchanged' | 'stale' | 'skipped'> {
-  const { db } = rt.deps;
+  const { db } = deps;
   const wire = wireFromHint(p);
   const hash = hashValues(wire);
-  const link = await findLink(db, hc.practiceId, hc.id, 'practitioner', { remoteId: p.id });
+  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, 'practitioner', {
+    remoteId: p.id,
+  });
   if (destroyed) {
-    if (link) await upsertLink(db, key(hc, link.localId, p.id), { remoteState: 'destroyed' });
+    if (link) await upsertLink(db, key(loaded, link.localId, p.id), { remoteState: 'destroyed' });
     return link ? 'updated' : 'skipped';
   }
   if (link) {
     if (link.remoteVersion && p.updated_at && Date.parse(p.updated_at) < Date.parse(link.remoteVersion)) return 'stale';
     if (hash === link.writtenHash || hash === link.readHash) return 'unchanged';
-    await updateRecord(db, writeContextOf(hc), practitioners, link.localId, canonicalFromWire(wire)).catch(
+    await updateRecord(db, writeContext(loaded.connection), practitioners, link.localId, canonicalFromWire(wire)).catch(
       (e: unknown) => {
         if (!(e instanceof NotFoundError)) throw e;
       },
     );
-    await upsertLink(db, key(hc, link.localId, p.id), {
+    await upsertLink(db, key(loaded, link.localId, p.id), {
       status: 'synced',
       readHash: hash,
       remoteVersion: p.updated_at ?? null,
@@ -91,12 +100,13 @@ export async function absorbPractitioner(
     });
     return 'updated';
   }
-  const localId = await findLocal(rt, hc, p);
-  if (!localId && !hc.settings.createInTandem) return 'skipped';
+  const localId = await findLocal(deps, loaded, p);
+  if (!localId && !loaded.settings.createInTandem) return 'skipped';
   const linked = await inTransaction(db, async (tx) => {
     const id =
-      localId ?? String((await createRecord(db, writeContextOf(hc), practitioners, canonicalFromWire(wire), tx)).id);
-    await upsertLink(tx, key(hc, id, p.id), {
+      localId ??
+      String((await createRecord(db, writeContext(loaded.connection), practitioners, canonicalFromWire(wire), tx)).id);
+    await upsertLink(tx, key(loaded, id, p.id), {
       status: 'synced',
       readHash: hash,
       remoteVersion: p.updated_at ?? null,
@@ -104,25 +114,27 @@ export async function absorbPractitioner(
     });
     return id;
   });
-  if (p.integration_record_id !== linked) await savePractitioner(rt, hc, p.id, { integration_record_id: linked });
+  if (p.integration_record_id !== linked) await savePractitioner(deps, loaded, p.id, { integration_record_id: linked });
   return localId ? 'linked' : 'created';
 }
 
 export async function pushPractitioner(
-  rt: HintRuntime,
-  hc: HintConn,
+  deps: HintDeps,
+  loaded: LoadedConnection,
   practitionerId: string,
 ): Promise<'created' | 'updated' | 'unchanged' | 'skipped' | 'errored'> {
-  const { db } = rt.deps;
+  const { db } = deps;
   let canonical: Json;
   try {
-    canonical = await getRecord(db, hc.practiceId, practitioners, practitionerId);
+    canonical = await getRecord(db, loaded.connection.practiceId, practitioners, practitionerId);
   } catch (e) {
     if (e instanceof NotFoundError) return 'skipped';
     throw e;
   }
-  const link = await findLink(db, hc.practiceId, hc.id, 'practitioner', { localId: practitionerId });
-  if (link?.remoteState === 'destroyed' || (!link && !hc.settings.createInHint)) return 'skipped';
+  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, 'practitioner', {
+    localId: practitionerId,
+  });
+  if (link?.remoteState === 'destroyed' || (!link && !loaded.settings.createInHint)) return 'skipped';
   const wire = wireFromCanonical(canonical);
   const hash = hashValues(wire);
   if (link && (hash === link.writtenHash || hash === link.readHash)) return 'unchanged';
@@ -133,8 +145,8 @@ export async function pushPractitioner(
     integration_record_id: practitionerId,
   };
   try {
-    const saved = await savePractitioner(rt, hc, link?.remoteId ?? null, body);
-    await upsertLink(db, key(hc, practitionerId, saved.id), {
+    const saved = await savePractitioner(deps, loaded, link?.remoteId ?? null, body);
+    await upsertLink(db, key(loaded, practitionerId, saved.id), {
       status: 'synced',
       errorMessage: null,
       writtenHash: hash,
@@ -145,14 +157,14 @@ export async function pushPractitioner(
   } catch (error) {
     if (!(error instanceof HintApiError) || error.retryable) throw error;
     if (link)
-      await upsertLink(db, key(hc, practitionerId, link.remoteId), {
+      await upsertLink(db, key(loaded, practitionerId, link.remoteId), {
         status: 'errored',
         errorMessage: `Hint refused the practitioner (${error.status})`,
       });
-    await writeLog(db, hc.practiceId, {
+    await writeLog(db, loaded.connection.practiceId, {
       level: 'error',
       message: `practitioner cannot sync with Hint (${error.status})`,
-      connectionId: hc.id,
+      connectionId: loaded.connection.id,
       entityKind: 'practitioner',
       entityId: practitionerId,
     });

@@ -19,10 +19,12 @@ import {
   WEBHOOK_PATH,
 } from './activation.ts';
 import { SESSION_COOKIE } from './activation-routes.ts';
-import { forgetConn, loadConn, type HintRuntime } from './connection.ts';
+import { forgetConnection, loadConnection, type HintDeps } from './connection.ts';
 import { applySettingsPatch, readSettings, settingsPatchSchema } from './settings.ts';
 import { createConnectSession, listPendingActivations } from './store.ts';
 import { startInitialSync } from './initial-sync.ts';
+import { jobKeys, queues } from './queues.ts';
+import { unlessGone } from '../../core/errors.ts';
 
 const connectBody = z.union(
   [
@@ -42,7 +44,7 @@ const connectBody = z.union(
 const syncBody = z.object({ dryRun: z.boolean().optional() }).strict();
 type IdParams = { Params: { id: string } };
 
-export function connectionView(rt: HintRuntime, c: Connection) {
+export function connectionView(deps: HintDeps, c: Connection) {
   const s = c.settings as { integrationId?: string; hintPracticeName?: string; webhookEndpointId?: string };
   return {
     id: c.id,
@@ -52,17 +54,17 @@ export function connectionView(rt: HintRuntime, c: Connection) {
     hintPracticeId: c.remoteAccountId,
     hintPracticeName: s.hintPracticeName ?? null,
     integrationId: s.integrationId ?? null,
-    integrationPageUrl: integrationPageUrl(rt, c.remoteAccountId),
-    webhook: { url: `${rt.deps.publicUrl()}${WEBHOOK_PATH}`, registered: typeof s.webhookEndpointId === 'string' },
+    integrationPageUrl: integrationPageUrl(deps, c.remoteAccountId),
+    webhook: { url: `${deps.publicUrl()}${WEBHOOK_PATH}`, registered: typeof s.webhookEndpointId === 'string' },
     health: c.health,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
 }
 
-export function apiRoutes(rt: HintRuntime) {
+export function apiRoutes(deps: HintDeps) {
   const hintConnection = async (request: FastifyRequest<IdParams>): Promise<Connection> => {
-    const c = await getConnection(rt.deps.db, request.auth.practiceId, request.params.id);
+    const c = await getConnection(deps.db, request.auth.practiceId, request.params.id);
     if (!c || c.system !== 'hint') throw new NotFoundError('Hint connection');
     return c;
   };
@@ -71,14 +73,14 @@ export function apiRoutes(rt: HintRuntime) {
       const body = parseOrThrow(connectBody, request.body ?? {});
       const c =
         'accessToken' in body
-          ? await activateWithToken(rt, request.auth.practiceId, body.accessToken)
-          : await activateWithCode(rt, body.code, request.auth.practiceId);
-      return reply.code(201).send(connectionView(rt, c));
+          ? await activateWithToken(deps, request.auth.practiceId, body.accessToken)
+          : await activateWithCode(deps, body.code, request.auth.practiceId);
+      return reply.code(201).send(connectionView(deps, c));
     });
 
     // Starts InstantOn from Tandem: the cookie ties the code Hint will append to this practice.
     api.post('/hint/connect-sessions', async (request, reply) => {
-      const session = await createConnectSession(rt.deps.db, request.auth.practiceId);
+      const session = await createConnectSession(deps.db, request.auth.practiceId);
       return reply
         .code(201)
         .header(
@@ -88,45 +90,45 @@ export function apiRoutes(rt: HintRuntime) {
         .send({
           sessionId: session.id,
           expiresAt: session.expiresAt,
-          callbackUrl: `${rt.deps.publicUrl()}/connect/hint/callback?code=`,
-          marketplaceUrl: marketplaceUrl(rt),
+          callbackUrl: `${deps.publicUrl()}/connect/hint/callback?code=`,
+          marketplaceUrl: marketplaceUrl(deps),
         });
     });
 
     // Parked activations (headless or unattended connects) belong to the default practice, the
     // deployment's own: only its admins see and decide them. Any other practice sees none.
     const ownsPending = async (request: FastifyRequest): Promise<boolean> =>
-      (await getPractice(rt.deps.db, request.auth.practiceId))?.isDefault === true;
+      (await getPractice(deps.db, request.auth.practiceId))?.isDefault === true;
 
     api.get('/hint/pending-activations', async (request) => ({
-      data: (await ownsPending(request)) ? await listPendingActivations(rt.deps.db) : [],
+      data: (await ownsPending(request)) ? await listPendingActivations(deps.db) : [],
     }));
 
     api.post<IdParams>('/hint/pending-activations/:id/approve', async (request, reply) => {
       if (!(await ownsPending(request))) throw new NotFoundError('pending Hint activation');
-      const c = await approveActivation(rt, request.params.id, request.auth);
-      return reply.code(201).send(connectionView(rt, c));
+      const c = await approveActivation(deps, request.params.id, request.auth);
+      return reply.code(201).send(connectionView(deps, c));
     });
 
     api.post<IdParams>('/hint/pending-activations/:id/reject', async (request) => {
       if (!(await ownsPending(request))) throw new NotFoundError('pending Hint activation');
-      return rejectActivation(rt, request.params.id, request.auth);
+      return rejectActivation(deps, request.params.id, request.auth);
     });
 
-    api.get<IdParams>('/hint/connections/:id', async (request) => connectionView(rt, await hintConnection(request)));
+    api.get<IdParams>('/hint/connections/:id', async (request) => connectionView(deps, await hintConnection(request)));
 
     api.post<IdParams>('/hint/connections/:id/deactivate', async (request) => {
       const c = await hintConnection(request);
-      const hc = await loadConn(rt, c.practiceId, c.id, { anyStatus: true });
-      if (!hc)
+      const loaded = await unlessGone(loadConnection(deps, c.practiceId, c.id, { anyStatus: true }));
+      if (!loaded)
         return connectionView(
-          rt,
-          (await updateConnection(rt.deps.db, c.practiceId, c.id, {
+          deps,
+          (await updateConnection(deps.db, c.practiceId, c.id, {
             status: 'deactivated',
             statusMessage: 'deactivated in Tandem',
           }))!,
         );
-      return connectionView(rt, await deactivate(rt, hc, 'deactivated in Tandem', true));
+      return connectionView(deps, await deactivate(deps, loaded, 'deactivated in Tandem', true));
     });
 
     api.get<IdParams>('/hint/connections/:id/settings', async (request) =>
@@ -137,25 +139,25 @@ export function apiRoutes(rt: HintRuntime) {
       const c = await hintConnection(request);
       const patch = parseOrThrow(settingsPatchSchema, request.body ?? {});
       const next = applySettingsPatch(readSettings(c.settings), patch);
-      await updateConnection(rt.deps.db, c.practiceId, c.id, { settings: { ...c.settings, ...next } });
-      forgetConn(c.id);
+      await updateConnection(deps.db, c.practiceId, c.id, { settings: { ...c.settings, ...next } });
+      forgetConnection(c.id);
       return next;
     });
 
     api.post<IdParams>('/hint/connections/:id/sync', async (request, reply) => {
       const c = await hintConnection(request);
       const { dryRun } = parseOrThrow(syncBody, request.body ?? {});
-      const batch = await startInitialSync(rt, c, dryRun ?? false);
+      const batch = await startInitialSync(deps, c, dryRun ?? false);
       return reply.code(202).header('location', `/api/v1/batches/${batch.id}`).send(batch);
     });
 
     api.post<IdParams>('/hint/connections/:id/reconcile', async (request, reply) => {
       const c = await hintConnection(request);
       await enqueue(
-        rt.deps.db,
+        deps.db,
         'hint:reconcile',
         { practiceId: c.practiceId, connectionId: c.id },
-        { jobKey: `hint:reconcile:${c.id}`, queue: `hint:reconcile:${c.id}` },
+        { jobKey: jobKeys.reconcile(c.id), queue: queues.reconcile(c.id) },
       );
       return reply.code(202).send({ queued: true });
     });

@@ -11,7 +11,7 @@ import { listConnections } from '../../db/connections.ts';
 import { startInitialSync } from './initial-sync.ts';
 import { SESSION_COOKIE } from './activation-routes.ts';
 import { createConnectSession } from './store.ts';
-import type { HintRuntime } from './connection.ts';
+import type { HintDeps } from './connection.ts';
 import { HANDSHAKE_PATH, SURFACES } from './app/routes.ts';
 
 const EMULATOR = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../emulators/hint/index.ts');
@@ -30,19 +30,19 @@ interface Emulator {
   close(): Promise<void>;
 }
 
-export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Promise<RunningSandbox> {
+export async function startHintSandbox(deps: HintDeps, sandbox: SandboxDeps): Promise<RunningSandbox> {
   const { startEmulator } = (await import(pathToFileURL(EMULATOR).href)) as {
     startEmulator(o: { seed?: number }): Promise<Emulator>;
   };
   const emulator = await startEmulator({ seed: 25 });
   const harness = (p: string, init?: RequestInit) => fetch(`${emulator.url}/_emulator${p}`, init);
   const creds = credentialsSchema.parse(await (await harness('/credentials')).json());
-  rt.env.apiUrl = emulator.url;
-  rt.env.partnerApiKey = creds.partnerApiKey;
-  rt.env.webhookSecret = creds.webhookSecret;
-  rt.env.marketplacePracticeId = creds.practices[0]?.id;
-  rt.env.appOrigins = [...new Set([...rt.env.appOrigins, new URL(emulator.url).origin])];
-  const base = deps.publicUrl();
+  deps.env.apiUrl = emulator.url;
+  deps.env.partnerApiKey = creds.partnerApiKey;
+  deps.env.webhookSecret = creds.webhookSecret;
+  deps.env.marketplacePracticeId = creds.practices[0]?.id;
+  deps.env.appOrigins = [...new Set([...deps.env.appOrigins, new URL(emulator.url).origin])];
+  const base = sandbox.publicUrl();
   // The partner's registration: the InstantOn redirect, and the embedded app's handshake and surfaces.
   await harness('/partner', {
     method: 'PATCH',
@@ -55,7 +55,7 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   });
   const running = { name: 'hint', url: emulator.url, stop: () => emulator.close() };
   // TANDEM_SANDBOX_CONNECT=off: an admin connects from the console, as with the real Hint.
-  if (!deps.config.sandboxConnect) return running;
+  if (!sandbox.config.sandboxConnect) return running;
   // The practice admin clicks Connect in Hint's marketplace; the browser follows the redirect.
   const click = await fetch(`${emulator.url}/marketplace/connect`, {
     method: 'POST',
@@ -70,11 +70,11 @@ export async function startHintSandbox(rt: HintRuntime, deps: SandboxDeps): Prom
   if (!location) throw new Error(`Hint sandbox: the marketplace did not redirect (${click.status})`);
   // As an admin would, the sandbox starts the connection in Tandem first: the session cookie
   // binds the code to the default practice (a code without one would be parked for approval).
-  const session = await createConnectSession(deps.db, deps.defaultPractice.id);
+  const session = await createConnectSession(sandbox.db, sandbox.defaultPractice.id);
   const landed = await fetch(location, { headers: { cookie: `${SESSION_COOKIE}=${session.id}` } });
   if (!landed.ok) throw new Error(`Hint sandbox: InstantOn callback answered ${landed.status}`);
   // Bring the seeded Hint patients and practitioners in, as a practice would on day one.
-  const [connection] = await listConnections(deps.db, deps.defaultPractice.id, 'hint');
-  if (connection) await startInitialSync(rt, connection, false);
+  const [connection] = await listConnections(sandbox.db, sandbox.defaultPractice.id, 'hint');
+  if (connection) await startInitialSync(deps, connection, false);
   return running;
 }

@@ -1,5 +1,5 @@
 // The Hint connector's own SQL: the merge snapshot per link and InstantOn sessions. Webhooks
-// are stored by the hub's InboxWriter; inbox-drain.ts turns inbox rows into jobs.
+// are stored by the hub's InboxWriter; inbound-drain.ts turns inbox rows into jobs.
 import { upsertLink, type Link, type LinkKey, type LinkPatch } from '../../db/links.ts';
 import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
 import type { Snapshot } from './mapping-merge.ts';

@@ -13,8 +13,27 @@ export const calendarDate = z
 
 export function isRealDate(value: string): boolean {
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1) return false; // PostgreSQL has no year 0000
+  const date = new Date(Date.UTC(2000, m - 1, d));
+  date.setUTCFullYear(y); // Date.UTC maps years 0–99 to 1900–1999
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * An ISO 8601 date-time with offset that PostgreSQL can store: a real calendar day in years
+ * 0001–9999 (zod alone accepts year 0000) and an offset within ±15:59 (zod accepts +23:59).
+ */
+export function dateTime(message = 'must be an ISO 8601 date-time with offset') {
+  return z.iso
+    .datetime({ offset: true, message })
+    .refine(isStorableDateTime, 'is not a real date-time (years 0001–9999, offset within ±15:59)');
+}
+
+export function isStorableDateTime(value: string): boolean {
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(value);
+  if (offset && Number(offset[2]) > 15) return false;
+  const day = value.slice(0, 10);
+  return day >= '0001-01-01' && isRealDate(day);
 }
 
 /** HH:MM, 24-hour clock; 24:00 allowed as an end of day. */

@@ -2,7 +2,7 @@
 // REST API speaks it. Totals are derived from the lines (by the database, see migration 010),
 // so they can never disagree with them; paid facts may come from a billing platform (Hint).
 import { z } from 'zod';
-import { calendarDate, optionalText, text, uuid } from './fields.ts';
+import { calendarDate, dateTime, optionalText, text, uuid } from './fields.ts';
 
 export const invoiceStatuses = ['draft', 'issued', 'paid', 'void'] as const;
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
@@ -33,10 +33,7 @@ export function invoiceShape() {
       .optional(),
     lines: z.array(invoiceLine).max(500).optional(),
     paidCents: z.number().int('must be whole cents').min(0).max(MAX_CENTS).optional(),
-    paidAt: z.iso
-      .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' })
-      .nullable()
-      .optional(),
+    paidAt: dateTime().nullable().optional(),
   };
 }
 

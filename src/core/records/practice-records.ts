@@ -1,7 +1,7 @@
 // The other canonical records of a practice: practitioners, locations, bookable resources,
 // appointment types, schedules and appointments, as the REST API speaks them.
 import { z } from 'zod';
-import { calendarDate, email, localTime, optionalText, phoneNumber, text, uuid } from './fields.ts';
+import { calendarDate, dateTime, email, localTime, optionalText, phoneNumber, text, uuid } from './fields.ts';
 import type { RecordContext } from './patient.ts';
 
 const version = { version: z.number().int().min(1).optional() };
@@ -101,8 +101,8 @@ export function scheduleShape() {
       .array(
         z
           .object({
-            start: z.iso.datetime({ offset: true }),
-            end: z.iso.datetime({ offset: true }),
+            start: dateTime(),
+            end: dateTime(),
             reason: optionalText(200),
           })
           .strict()
@@ -123,8 +123,8 @@ export function appointmentShape() {
     resourceId: uuid,
     appointmentTypeId: uuid.nullable().optional(),
     patientId: uuid,
-    start: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' }),
-    end: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' }),
+    start: dateTime(),
+    end: dateTime(),
     status: z.enum(appointmentStatuses).optional(),
     source: optionalText(50),
     notes: optionalText(4000),

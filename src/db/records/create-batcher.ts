@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Coalescer } from '../coalesce.ts';
 import { changeCtes, outboxWritten, type ChangeContext } from '../events.ts';
-import type { Db } from '../pool.ts';
+import { retryingConflicts, type Db } from '../pool.ts';
 import { fromRow, toColumns, type RecordDefinition } from './definition.ts';
 import { translateDbError } from './db-errors.ts';
 
@@ -34,7 +34,10 @@ export class CreateBatcher {
 
   private async write(def: RecordDefinition, batch: PendingCreate[]): Promise<Json[]> {
     const { sql, params } = batchStatement(def, batch);
-    const { rows } = await this.db.query(sql, params).catch((e: unknown) => translateDbError(e, def));
+    // One autocommit statement: run again if PostgreSQL picked it as a deadlock victim.
+    const { rows } = await retryingConflicts(() => this.db.query(sql, params)).catch((e: unknown) =>
+      translateDbError(e, def),
+    );
     outboxWritten();
     const byId = new Map(rows.map((r) => [String(r.id), r]));
     return batch.map((item) => fromRow(def, byId.get(item.id)!));

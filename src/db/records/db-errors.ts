@@ -38,6 +38,9 @@ export function translateDbError(error: unknown, def: RecordDefinition): never {
         { field: fieldFor(def, column), message: 'must be unique in this practice' },
       ]);
     }
+    case '40001':
+    case '40P01': // still conflicting after retryingConflicts' attempts
+      throw new ConflictError('the change conflicted with concurrent changes; send it again');
     case '23502':
       throw new ValidationError([{ field: fieldFor(def, e.column), message: 'is required' }]);
     case '22P02':

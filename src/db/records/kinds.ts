@@ -11,13 +11,14 @@ import {
   scheduleShape,
   schemasFor,
 } from '../../core/records/practice-records.ts';
+import { calendarDate, dateTime } from '../../core/records/fields.ts';
 import { invoiceProblems, invoiceShape, invoiceStatuses } from '../../core/records/invoice.ts';
 import type { ColumnMap, RecordDefinition } from './definition.ts';
 import { linkStatusFilter } from './link-status-filter.ts';
 
 const uuidParam = z.uuid({ message: 'must be a UUID' });
 const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
-const dateTimeParam = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' });
+const dateTimeParam = dateTime();
 
 const addressColumns = (prefix: string): ColumnMap[] =>
   ['line1', 'line2', 'city', 'state', 'postcode', 'country'].map((k) => ({
@@ -51,7 +52,7 @@ export const patients: RecordDefinition = {
   schemas: (ctx) => ({ create: patientCreateSchema(ctx), patch: patientPatchSchema(ctx) }),
   filters: {
     practitionerId: { condition: 'practitioner_id = $n', schema: uuidParam },
-    dob: { condition: 'dob = $n::date', schema: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD') },
+    dob: { condition: 'dob = $n::date', schema: calendarDate },
     updatedSince: { condition: 'updated_at >= $n', schema: dateTimeParam },
     hint: linkStatusFilter('hint', linkStatusValues),
     healthengine: linkStatusFilter('healthengine', linkStatusValues),

@@ -8,6 +8,8 @@ import { changeCtes, outboxWritten, recordChange, type ChangeOrigin } from '../e
 import { fromRow, toColumns, type RecordDefinition } from './definition.ts';
 import { translateDbError } from './db-errors.ts';
 import { CreateBatcher } from './create-batcher.ts';
+import { isUuid } from '../../core/ids.ts';
+import { isStorableDateTime } from '../../core/records/fields.ts';
 
 export interface ListQuery {
   filters: Record<string, unknown>;
@@ -55,7 +57,7 @@ export async function listRecords(
   if (q.search && def.search) bind(def.search, `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const orderColumns = def.orderBy.split(',').map((c) => c.trim());
   if (q.cursor) {
-    const values = decodeCursor(q.cursor, orderColumns.length);
+    const values = decodeCursor(q.cursor, orderColumns);
     const placeholders = values.map((v) => {
       params.push(v);
       return `$${params.length}`;
@@ -154,7 +156,7 @@ export async function updateRecord(
     await recordChange(client, ctx, def.kind, id, 'updated', Number(updated.version), Object.keys(patch));
     return updated;
   };
-  return tx ? run(tx) : inTransaction(db, run);
+  return tx ? run(tx) : inTransaction(db, run, { retryConflicts: true });
 }
 
 export async function deleteRecord(
@@ -164,25 +166,29 @@ export async function deleteRecord(
   id: string,
   expectedVersion?: number,
 ): Promise<void> {
-  await inTransaction(db, async (client) => {
-    const {
-      rows: [row],
-    } = await client.query(
-      `SELECT version FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live} FOR UPDATE`,
-      [ctx.practiceId, id],
-    );
-    if (!row) throw new NotFoundError(def.kind);
-    if (expectedVersion !== undefined && row.version !== expectedVersion) {
-      throw new ConflictError(`version ${expectedVersion} is stale; the current version is ${row.version}`, [
-        { field: 'version', message: `is ${row.version} now` },
-      ]);
-    }
-    await client.query(
-      `UPDATE ${def.table} SET deleted_at = now(), version = version + 1, updated_at = now() WHERE practice_id = $1 AND id = $2`,
-      [ctx.practiceId, id],
-    );
-    await recordChange(client, ctx, def.kind, id, 'deleted', row.version + 1, []);
-  });
+  await inTransaction(
+    db,
+    async (client) => {
+      const {
+        rows: [row],
+      } = await client.query(
+        `SELECT version FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live} FOR UPDATE`,
+        [ctx.practiceId, id],
+      );
+      if (!row) throw new NotFoundError(def.kind);
+      if (expectedVersion !== undefined && row.version !== expectedVersion) {
+        throw new ConflictError(`version ${expectedVersion} is stale; the current version is ${row.version}`, [
+          { field: 'version', message: `is ${row.version} now` },
+        ]);
+      }
+      await client.query(
+        `UPDATE ${def.table} SET deleted_at = now(), version = version + 1, updated_at = now() WHERE practice_id = $1 AND id = $2`,
+        [ctx.practiceId, id],
+      );
+      await recordChange(client, ctx, def.kind, id, 'deleted', row.version + 1, []);
+    },
+    { retryConflicts: true },
+  );
 }
 
 /** Cross-field rules and references to other records of the same practice. */
@@ -232,12 +238,22 @@ function encodeCursor(values: unknown[]): string {
   );
 }
 
-function decodeCursor(cursor: string, length: number): unknown[] {
+/** A cursor is only ever what encodeCursor made: one ISO timestamp per *_at column, a UUID for id. */
+function decodeCursor(cursor: string, columns: string[]): unknown[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length) return values;
-  } catch {
-    /* fall through */
+    if (Array.isArray(values) && values.length === columns.length && values.every((v, i) => fits(columns[i]!, v)))
+      return values;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
   }
   throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
 }
+
+function fits(column: string, value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (column === 'id') return isUuid(value);
+  return column.endsWith('_at') && CURSOR_TIMESTAMP.test(value) && isStorableDateTime(value);
+}
+
+const CURSOR_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;

@@ -295,6 +295,7 @@ export function createRecord(org: Org, def: ObjectDef, body: unknown, actor: Act
     SystemModstamp: now,
   });
   derive(org, def, values, true);
+  if (def.byLower.has('photourl')) values.PhotoUrl = `/services/images/photo/${id}`;
   const record: SfRecord = { id, object: def.name, values, deleted: false, deletedAt: null };
   validationRules(org, def, record);
   duplicates(org, def, actor, values, null);

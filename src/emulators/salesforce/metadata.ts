@@ -206,7 +206,79 @@ function contactFields(org: OrgSettings): FieldDef[] {
           }),
         ]
       : []),
+    ...contactExtras(),
     ...auditFields(),
+  ];
+}
+
+/** The rest of a real Contact's standard fields (examples/contact-record-real-2025.json), so GET has its shape. */
+function contactExtras(): FieldDef[] {
+  const other = { compoundFieldName: 'OtherAddress' };
+  const readOnly = { createable: false, updateable: false };
+  return [
+    text('AssistantName', "Assistant's Name", 40),
+    typed('AssistantPhone', 'Asst. Phone', 'phone', { length: 40 }),
+    typed('CleanStatus', 'Clean Status', 'picklist', {
+      length: 40,
+      picklist: ['Matched', 'Different', 'Acknowledged', 'NotFound', 'Inactive', 'Pending', 'SelectMatch', 'Skipped'],
+    }),
+    typed('ContactSource', 'Contact Source', 'picklist', { length: 255, picklist: [] }),
+    typed('DoNotCall', 'Do Not Call', 'boolean', { nillable: false, defaultedOnCreate: true, defaultValue: false }),
+    typed('EmailBouncedDate', 'Email Bounced Date', 'datetime'),
+    text('EmailBouncedReason', 'Email Bounced Reason', 255),
+    typed('Fax', 'Business Fax', 'phone', { length: 40 }),
+    typed('HasOptedOutOfEmail', 'Email Opt Out', 'boolean', {
+      nillable: false,
+      defaultedOnCreate: true,
+      defaultValue: false,
+    }),
+    typed('HasOptedOutOfFax', 'Fax Opt Out', 'boolean', {
+      nillable: false,
+      defaultedOnCreate: true,
+      defaultValue: false,
+    }),
+    typed('IndividualId', 'Individual ID', 'reference', { length: 18, referenceTo: ['Individual'] }),
+    system('IsEmailBounced', 'Is Email Bounced', 'boolean', { defaultValue: false }),
+    text('Jigsaw', 'Data.com Key', 20),
+    system('JigsawContactId', 'Jigsaw Contact ID', 'string', { length: 20, nillable: true }),
+    system('LastActivityDate', 'Last Activity', 'date', { nillable: true, defaultedOnCreate: false }),
+    typed('LastCURequestDate', 'Last Stay-in-Touch Request Date', 'datetime', readOnly),
+    typed('LastCUUpdateDate', 'Last Stay-in-Touch Save Date', 'datetime', readOnly),
+    typed('LastReferencedDate', 'Last Referenced Date', 'datetime', readOnly),
+    typed('LastViewedDate', 'Last Viewed Date', 'datetime', readOnly),
+    typed('MailingGeocodeAccuracy', 'Mailing Geocode Accuracy', 'picklist', {
+      compoundFieldName: 'MailingAddress',
+      length: 40,
+      picklist: [
+        'Address',
+        'NearAddress',
+        'Block',
+        'Street',
+        'ExtendedZip',
+        'Zip',
+        'City',
+        'County',
+        'State',
+        'Unknown',
+      ],
+    }),
+    typed('MailingLatitude', 'Mailing Latitude', 'double', { compoundFieldName: 'MailingAddress' }),
+    typed('MailingLongitude', 'Mailing Longitude', 'double', { compoundFieldName: 'MailingAddress' }),
+    typed('OtherStreet', 'Other Street', 'textarea', { ...other, length: 255 }),
+    text('OtherCity', 'Other City', 40, other),
+    text('OtherState', 'Other State/Province', 80, other),
+    text('OtherPostalCode', 'Other Zip/Postal Code', 20, other),
+    text('OtherCountry', 'Other Country', 80, other),
+    typed('OtherGeocodeAccuracy', 'Other Geocode Accuracy', 'picklist', { ...other, length: 40, picklist: [] }),
+    typed('OtherLatitude', 'Other Latitude', 'double', other),
+    typed('OtherLongitude', 'Other Longitude', 'double', other),
+    system('OtherAddress', 'Other Address', 'address', { nillable: true, defaultedOnCreate: false }),
+    system('PhotoUrl', 'Photo URL', 'url', { length: 255, nillable: true }),
+    typed('ReportsToId', 'Reports To ID', 'reference', {
+      length: 18,
+      referenceTo: ['Contact'],
+      relationshipName: 'ReportsTo',
+    }),
   ];
 }
 

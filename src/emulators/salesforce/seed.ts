@@ -159,6 +159,7 @@ export function buildSeed(options: SeedOptions, now: number): { data: OrgData; r
         ...values,
       },
     };
+    if (object === 'Contact') record.values.PhotoUrl = `/services/images/photo/${id}`;
     let table = data.records.get(object);
     if (!table) data.records.set(object, (table = new Map()));
     table.set(id, record);

@@ -12,8 +12,8 @@ import { parseOrThrow } from '../errors.ts';
 const logQuery = z
   .object({
     level: z.enum(['debug', 'error', 'exception']).optional(),
-    afterId: z.coerce.number().int().min(0).optional(),
-    beforeId: z.coerce.number().int().min(1).optional(),
+    afterId: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    beforeId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     entityId: z.string().max(100).optional(),
     connectionId: z.uuid({ message: 'must be a connection id (UUID)' }).optional(),

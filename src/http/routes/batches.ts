@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { dateTime } from '../../core/records/fields.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import {
   batchItems,
@@ -28,7 +29,7 @@ const listQuery = z
   .object({
     connectionId: z.uuid({ message: 'must be a connection id (UUID)' }).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    before: z.iso.datetime({ offset: true, message: 'must be a createdAt from the previous page' }).optional(),
+    before: dateTime('must be a createdAt from the previous page').optional(),
   })
   .strict();
 

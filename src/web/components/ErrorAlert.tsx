@@ -20,7 +20,6 @@ function hint(error: unknown): string | undefined {
   if (error.status === 401) return 'Your session has ended. Sign in again.';
   if (error.status === 403) return 'Your role does not allow this. Ask an admin.';
   if (error.status === 404) return 'It may have been removed, or it belongs to another practice.';
-  if (error.status === 409) return 'Someone else changed it meanwhile. Reload and try again.';
   if (error.status === 429) return 'Wait a moment before trying again.';
   if (error.status >= 500) return 'This is a fault in Tandem, not in what you entered. It has been logged.';
   return undefined;
@@ -28,11 +27,17 @@ function hint(error: unknown): string | undefined {
 
 export function ErrorAlert({ error, title, hideFields = [], hint: override }: ErrorAlertProps) {
   if (!error) return null;
-  const details = error instanceof ApiError ? error.details.filter((d) => !hideFields.includes(d.field)) : [];
+  const all = error instanceof ApiError ? error.details : [];
+  const details = all.filter((d) => !hideFields.includes(d.field));
+  // Every problem is already shown under its field: point there instead of repeating it.
+  const message =
+    error instanceof ApiError && error.status === 422 && all.length > 0 && details.length === 0
+      ? `Check the field${all.length > 1 ? 's' : ''} marked in red above.`
+      : errorMessage(error);
   const next = override === undefined ? hint(error) : override;
   return (
-    <Alert color="red" title={title ?? errorMessage(error)} role="alert" variant="light">
-      {title ? <div>{errorMessage(error)}</div> : null}
+    <Alert color="red" title={title ?? message} role="alert" variant="light">
+      {title ? <div>{message}</div> : null}
       {details.length > 0 ? (
         <List size="sm" mt={4}>
           {details.map((d) => (

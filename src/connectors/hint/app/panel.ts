@@ -4,18 +4,18 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../../core/errors.ts';
 import { updateConnection, getConnection } from '../../../db/connections.ts';
-import { findLinksByRemoteId, linksFor } from '../../../db/links.ts';
+import { findLink, findLinksByRemoteId, linksFor } from '../../../db/links.ts';
 import { readLogs } from '../../../db/logs.ts';
 import { findPendingReview } from '../../../db/match-reviews.ts';
 import { appointments, patients } from '../../../db/records/kinds.ts';
 import { getRecord, listRecords } from '../../../db/records/repository.ts';
 import { getPatient } from '../client-endpoints.ts';
 import { absorbPatient, enqueuePush } from '../inbound-patient.ts';
-import { loadConn, type HintRuntime } from '../connection.ts';
+import { loadConnection, type HintDeps } from '../connection.ts';
 import { readSettings } from '../settings.ts';
+import { appointmentWebLink } from '../outbound-interaction.ts';
 import type { HintAppSession } from './store.ts';
-
-export type PanelStatus = 'linked' | 'errored' | 'under_review' | 'unsynced';
+import type { AppSettingsView, InteractionView, Panel, PanelBooking, PanelStatus } from './types.ts';
 
 /** The Hint facts staff see, as the hint link keeps them. */
 const FACT_KEYS = ['webLink', 'membershipStatus', 'planName', 'balanceCents', 'employerName', 'practitionerName'];
@@ -29,20 +29,11 @@ const REASONS: Record<PanelStatus, string> = {
     'Tandem has not linked this Hint patient yet: it may have been created before Hint was connected, or this practice does not create Tandem patients from Hint.',
 };
 
-interface Booking {
-  id: string;
-  start: string;
-  end: string;
-  status: string;
-  source: string | null;
-  healthengine: { status: string; errorMessage: string | null } | null;
-}
-
-async function bookingsOf(db: HintRuntime['deps']['db'], practiceId: string, patientId: string, now: number) {
+async function bookingsOf(db: HintDeps['db'], practiceId: string, patientId: string, now: number) {
   const page = await listRecords(db, practiceId, appointments, { filters: { patientId }, limit: 200 });
   const ids = page.data.map((a) => String(a.id));
   const links = await linksFor(db, practiceId, 'appointment', ids);
-  const all: Booking[] = page.data.map((a) => {
+  const all: PanelBooking[] = page.data.map((a) => {
     const he = (links.get(String(a.id)) ?? []).find((l) => l.system === 'healthengine');
     return {
       id: String(a.id),
@@ -59,11 +50,11 @@ async function bookingsOf(db: HintRuntime['deps']['db'], practiceId: string, pat
   };
 }
 
-export async function panelFor(rt: HintRuntime, session: HintAppSession, hintPatientId: string) {
-  const { db } = rt.deps;
+export async function panelFor(deps: HintDeps, session: HintAppSession, hintPatientId: string): Promise<Panel> {
+  const { db } = deps;
   const { practiceId, connectionId } = session;
   const link = (await findLinksByRemoteId(db, practiceId, connectionId, 'patient', [hintPatientId])).get(hintPatientId);
-  const consoleUrl = (id: string) => `${rt.deps.publicUrl()}/patients/${id}`;
+  const consoleUrl = (id: string) => `${deps.publicUrl()}/patients/${id}`;
   if (!link) {
     const review = await findPendingReview(db, practiceId, connectionId, 'patient', hintPatientId);
     const status: PanelStatus = review ? 'under_review' : 'unsynced';
@@ -71,7 +62,7 @@ export async function panelFor(rt: HintRuntime, session: HintAppSession, hintPat
       hintPatientId,
       status,
       reason: REASONS[status],
-      reviewUrl: review ? `${rt.deps.publicUrl()}/reviews/${review.id}` : null,
+      reviewUrl: review ? `${deps.publicUrl()}/reviews/${review.id}` : null,
       patient: null,
     };
   }
@@ -101,19 +92,63 @@ export async function panelFor(rt: HintRuntime, session: HintAppSession, hintPat
   };
 }
 
+/** The appointment behind a partner interaction Tandem wrote (the clinical_interaction surface). */
+export async function interactionPanel(
+  deps: HintDeps,
+  session: HintAppSession,
+  interactionId: string,
+): Promise<InteractionView> {
+  const { db } = deps;
+  const link = (
+    await findLinksByRemoteId(db, session.practiceId, session.connectionId, 'appointment', [interactionId])
+  ).get(interactionId);
+  if (!link)
+    return {
+      interactionId,
+      appointment: null,
+      hintPatientId: null,
+      reason: 'This interaction was not written by Tandem.',
+    };
+  const appointment = await getRecord(db, session.practiceId, appointments, link.localId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
+  if (!appointment)
+    return { interactionId, appointment: null, hintPatientId: null, reason: 'The appointment was deleted in Tandem.' };
+  const patientLink =
+    typeof appointment.patientId === 'string'
+      ? await findLink(db, session.practiceId, session.connectionId, 'patient', { localId: appointment.patientId })
+      : undefined;
+  return {
+    interactionId,
+    reason: null,
+    appointment: {
+      id: link.localId,
+      start: appointment.start,
+      end: appointment.end,
+      status: appointment.status,
+      source: appointment.source,
+      notes: appointment.notes ?? null,
+      consoleUrl: appointmentWebLink(deps, link.localId),
+      sync: { status: link.status, errorMessage: link.errorMessage },
+    },
+    hintPatientId: patientLink?.remoteId ?? null,
+  };
+}
+
 /** Links (or queues for review, or creates) the Hint patient now, as the initial sync would. */
-export async function linkNow(rt: HintRuntime, session: HintAppSession, hintPatientId: string) {
-  const hc = await loadConn(rt, session.practiceId, session.connectionId);
-  if (!hc) return { outcome: 'connection_inactive' as const };
-  const p = await getPatient(rt, hc, hintPatientId);
+export async function linkNow(deps: HintDeps, session: HintAppSession, hintPatientId: string) {
+  const loaded = await loadConnection(deps, session.practiceId, session.connectionId);
+  if (!loaded) return { outcome: 'connection_inactive' as const };
+  const p = await getPatient(deps, loaded, hintPatientId);
   if (!p) return { outcome: 'not_in_hint' as const };
-  const outcome = await absorbPatient(rt, hc, p, { source: 'reconcile', allowCreate: true, allowReview: true });
+  const outcome = await absorbPatient(deps, loaded, p, { source: 'reconcile', allowCreate: true, allowReview: true });
   return { outcome };
 }
 
 /** Pushes the linked patient to Hint again (the job clears the error when Hint accepts it). */
-export async function retryLink(rt: HintRuntime, session: HintAppSession, hintPatientId: string) {
-  const { db } = rt.deps;
+export async function retryLink(deps: HintDeps, session: HintAppSession, hintPatientId: string) {
+  const { db } = deps;
   const link = (
     await findLinksByRemoteId(db, session.practiceId, session.connectionId, 'patient', [hintPatientId])
   ).get(hintPatientId);
@@ -124,26 +159,26 @@ export async function retryLink(rt: HintRuntime, session: HintAppSession, hintPa
 
 const appSettingsSchema = z.object({ partnerInteractions: z.boolean() }).strict();
 
-export async function settingsView(rt: HintRuntime, session: HintAppSession) {
-  const c = await getConnection(rt.deps.db, session.practiceId, session.connectionId);
+export async function settingsView(deps: HintDeps, session: HintAppSession): Promise<AppSettingsView> {
+  const c = await getConnection(deps.db, session.practiceId, session.connectionId);
   const settings = readSettings(c?.settings ?? {});
   return {
     connection: {
       status: c?.status ?? 'gone',
-      consoleUrl: `${rt.deps.publicUrl()}/connections/${session.connectionId}`,
+      consoleUrl: `${deps.publicUrl()}/connections/${session.connectionId}`,
     },
     partnerInteractions: settings.partnerInteractions,
   };
 }
 
-export async function updateAppSettings(rt: HintRuntime, session: HintAppSession, body: unknown) {
+export async function updateAppSettings(deps: HintDeps, session: HintAppSession, body: unknown) {
   const parsed = appSettingsSchema.safeParse(body);
   if (!parsed.success)
     throw new ValidationError(
       parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })),
     );
-  const c = await getConnection(rt.deps.db, session.practiceId, session.connectionId);
+  const c = await getConnection(deps.db, session.practiceId, session.connectionId);
   if (!c) throw new NotFoundError('Hint connection');
-  await updateConnection(rt.deps.db, c.practiceId, c.id, { settings: { ...c.settings, ...parsed.data } });
+  await updateConnection(deps.db, c.practiceId, c.id, { settings: { ...c.settings, ...parsed.data } });
   return { partnerInteractions: parsed.data.partnerInteractions };
 }

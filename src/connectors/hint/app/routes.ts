@@ -6,11 +6,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { HintRuntime } from '../connection.ts';
+import type { HintDeps } from '../connection.ts';
 import { answerHandshake } from './handshake.ts';
-import { panelFor, linkNow, retryLink, settingsView, updateAppSettings } from './panel.ts';
+import { interactionPanel, panelFor, linkNow, retryLink, settingsView, updateAppSettings } from './panel.ts';
 import { permissionsOf, tandemRolesOf, type Permission } from './roles.ts';
 import { findAppSession, type HintAppSession } from './store.ts';
+import type { SessionView } from './types.ts';
 
 export const HANDSHAKE_PATH = '/hint/app/handshake';
 /** Surface → path, as registered with Hint (docs/hint.md). */
@@ -29,12 +30,14 @@ declare module 'fastify' {
   }
 }
 
+const escapeAttribute = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 const problem = (reply: FastifyReply, status: number, error: string) => reply.code(status).send({ error, details: [] });
 
 /** CSP for a framed surface: only Hint's app origins may frame it; the SDK comes from Hint's API host. */
-function surfaceCsp(rt: HintRuntime): string {
-  const sdkOrigin = new URL(rt.env.apiUrl).origin;
-  const ancestors = rt.env.appOrigins.length > 0 ? rt.env.appOrigins.join(' ') : "'none'";
+function surfaceCsp(deps: HintDeps): string {
+  const sdkOrigin = new URL(deps.env.apiUrl).origin;
+  const ancestors = deps.env.appOrigins.length > 0 ? deps.env.appOrigins.join(' ') : "'none'";
   return [
     "default-src 'self'",
     `script-src 'self' ${sdkOrigin}`,
@@ -45,11 +48,11 @@ function surfaceCsp(rt: HintRuntime): string {
   ].join('; ');
 }
 
-async function authenticate(rt: HintRuntime, request: FastifyRequest, reply: FastifyReply) {
+async function authenticate(deps: HintDeps, request: FastifyRequest, reply: FastifyReply) {
   const header = request.headers.authorization ?? '';
   const key = /^HintSession ([A-Za-z0-9_-]{20,100})$/.exec(header)?.[1];
   if (!key) return problem(reply, 401, 'Open Tandem from inside Hint: this page needs the session Hint started');
-  const session = await findAppSession(rt.deps.db, key);
+  const session = await findAppSession(deps.db, key);
   if (!session)
     return problem(reply, 401, 'Your Tandem session in Hint has expired or was ended: reload the page in Hint');
   request.hintApp = { session, permissions: permissionsOf(session.user.partnerRoles) };
@@ -73,7 +76,7 @@ function hintIdOf(request: FastifyRequest<{ Params: { hintPatientId: string } }>
   return undefined;
 }
 
-export function hintAppRoutes(rt: HintRuntime) {
+export function hintAppRoutes(deps: HintDeps) {
   return async (app: FastifyInstance): Promise<void> => {
     // The handshake's signature covers the raw bytes: keep them.
     app.removeAllContentTypeParsers();
@@ -81,7 +84,7 @@ export function hintAppRoutes(rt: HintRuntime) {
 
     app.post(HANDSHAKE_PATH, async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const outcome = await answerHandshake(rt.deps.db, rt.env.webhookSecret, raw, request.headers['x-hint-signature']);
+      const outcome = await answerHandshake(deps.db, deps.env.webhookSecret, raw, request.headers['x-hint-signature']);
       if (!outcome.ok) return problem(reply, outcome.status, outcome.error);
       return reply.header('cache-control', 'no-store').send({ session_key: outcome.sessionKey });
     });
@@ -92,12 +95,12 @@ export function hintAppRoutes(rt: HintRuntime) {
           if (error.code === 'ENOENT') return undefined;
           throw error;
         });
-        reply.header('content-security-policy', surfaceCsp(rt)).header('cache-control', 'no-store');
+        reply.header('content-security-policy', surfaceCsp(deps)).header('cache-control', 'no-store');
         if (html === undefined)
           return reply.code(503).type('text/plain').send('The Tandem app is not built: run npm install.');
-        return reply
-          .type('text/html; charset=utf-8')
-          .send(html.replace('%HINT_SDK_URL%', `${rt.env.apiUrl}/hint-sdk.js`));
+        // Hint's SDK is a classic script from Hint's API host, so it runs before the app's module.
+        const sdk = `<script src="${escapeAttribute(`${deps.env.apiUrl}/hint-sdk.js`)}"></script>`;
+        return reply.type('text/html; charset=utf-8').send(html.replace('</head>', `${sdk}</head>`));
       });
     }
 
@@ -110,12 +113,12 @@ export function hintAppRoutes(rt: HintRuntime) {
           done(Object.assign(new Error('The body is not valid JSON'), { statusCode: 400 }), undefined);
         }
       });
-      api.addHook('onRequest', (request, reply) => authenticate(rt, request, reply));
+      api.addHook('onRequest', (request, reply) => authenticate(deps, request, reply));
       api.addHook('onSend', async (_request, reply) => {
         reply.header('cache-control', 'no-store');
       });
 
-      api.get('/hint/app/api/session', async (request) => {
+      api.get('/hint/app/api/session', async (request): Promise<SessionView> => {
         const { session, permissions } = request.hintApp!;
         return {
           user: { name: session.user.name, partnerRoles: session.user.partnerRoles },
@@ -130,7 +133,7 @@ export function hintAppRoutes(rt: HintRuntime) {
         { preHandler: need('view') },
         async (request, reply) => {
           const id = hintIdOf(request, reply);
-          if (id) return panelFor(rt, request.hintApp!.session, id);
+          if (id) return panelFor(deps, request.hintApp!.session, id);
         },
       );
 
@@ -139,7 +142,7 @@ export function hintAppRoutes(rt: HintRuntime) {
         { preHandler: need('link') },
         async (request, reply) => {
           const id = hintIdOf(request, reply);
-          if (id) return linkNow(rt, request.hintApp!.session, id);
+          if (id) return linkNow(deps, request.hintApp!.session, id);
         },
       );
 
@@ -148,16 +151,26 @@ export function hintAppRoutes(rt: HintRuntime) {
         { preHandler: need('retry') },
         async (request, reply) => {
           const id = hintIdOf(request, reply);
-          if (id) return retryLink(rt, request.hintApp!.session, id);
+          if (id) return retryLink(deps, request.hintApp!.session, id);
+        },
+      );
+
+      api.get<{ Params: { interactionId: string } }>(
+        '/hint/app/api/interactions/:interactionId',
+        { preHandler: need('view') },
+        async (request, reply) => {
+          const id = request.params.interactionId;
+          if (!HINT_ID.test(id)) return problem(reply, 400, 'interactionId is not a Hint interaction id');
+          return interactionPanel(deps, request.hintApp!.session, id);
         },
       );
 
       api.get('/hint/app/api/settings', { preHandler: need('settings') }, async (request) =>
-        settingsView(rt, request.hintApp!.session),
+        settingsView(deps, request.hintApp!.session),
       );
 
       api.patch('/hint/app/api/settings', { preHandler: need('settings') }, async (request) =>
-        updateAppSettings(rt, request.hintApp!.session, request.body),
+        updateAppSettings(deps, request.hintApp!.session, request.body),
       );
     });
   };

@@ -1,5 +1,5 @@
 // First start: the one-time setup link (logged by Tandem) creates the first admin.
-import { Text } from '@mantine/core';
+import { Code, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api } from '../../api/client.ts';
@@ -10,8 +10,13 @@ import { LinkProblem } from './LinkProblem.tsx';
 import { PasswordForm, type PasswordFormValues } from './PasswordForm.tsx';
 import { useLinkCode } from './useLinkCode.ts';
 
-const REMEDY =
-  'A setup link works once, for 24 hours. Restart Tandem while it has no users to get a new one in its log, or create an admin with `npx tandem user create --practice <id> --email <you> --role admin`.';
+const REMEDY = (
+  <>
+    A setup link works once, for 24 hours. Whoever runs Tandem can print a new one with{' '}
+    <Code>npx tandem user setup-link</Code>, or create your account directly with{' '}
+    <Code>npx tandem user create --practice &lt;id&gt; --email &lt;you&gt; --role admin</Code>.
+  </>
+);
 
 export default function SetupPage() {
   const { code, check } = useLinkCode('setup');
