@@ -411,6 +411,11 @@ describe.skipIf(!hasChromium)('the console walk', () => {
       data: { dryRun: true },
     });
     expect(refused.status()).toBe(403);
+    const batch = (await api('GET', '/batches?limit=1')).body.data[0];
+    const abort = await page.request.post(`${ui.url}/api/v1/batches/${batch.id}/abort`, {
+      headers: { 'x-csrf-token': csrf },
+    });
+    expect(abort.status()).toBe(403);
     await context.close();
     expect(ui.pageErrors).toEqual([]);
   });
