@@ -9,6 +9,7 @@ import { inTransaction } from '../../db/pool.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { createRecord } from '../../db/records/repository.ts';
 import { patchPatient } from './client-endpoints.ts';
+import { HintApiError } from './client.ts';
 import { canonicalPatch, decodeWire } from './mapping.ts';
 import { readsFromHint } from './mapping-fields.ts';
 import { hashValues } from './mapping-merge.ts';
@@ -170,11 +171,13 @@ export async function writeBackIds(
   localId: string,
 ): Promise<HintPatient | undefined> {
   if (!idsMissingIn(deps, p, localId)) return undefined;
-  return patchPatient(deps, loaded, p.id, {
-    integration_record_id: localId,
-    integration_web_link: webLinkOf(deps, localId),
-    integration_error_message: null,
-  });
+  return patchPatient(
+    deps,
+    loaded,
+    p.id,
+    { integration_record_id: localId, integration_web_link: webLinkOf(deps, localId), integration_error_message: null },
+    p,
+  );
 }
 
 export async function createFromHint(deps: HintDeps, loaded: LoadedConnection, p: HintPatient): Promise<LinkOutcome> {
@@ -186,7 +189,10 @@ export async function createFromHint(deps: HintDeps, loaded: LoadedConnection, p
   const checked = await checkPatientFields(db, loaded.connection.practiceId, input, 'create');
   if (!checked.value) {
     // No Tandem record to link: the reason goes onto the Hint record and into the log.
-    await patchPatient(deps, loaded, p.id, { integration_error_message: checked.reason }).catch(() => {});
+    // Best effort: the log line below says it either way; a failure other than Hint's answer is thrown.
+    await patchPatient(deps, loaded, p.id, { integration_error_message: checked.reason }, p).catch((error: unknown) => {
+      if (!(error instanceof HintApiError)) throw error;
+    });
     await writeLog(db, loaded.connection.practiceId, {
       level: 'error',
       message: `Hint patient not created in Tandem: ${checked.reason}`,

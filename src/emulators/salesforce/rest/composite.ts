@@ -110,10 +110,13 @@ const composite: Handler = (req) => {
       if (!(error instanceof SfError)) throw error;
       response = { status: error.status, body: error.body() };
     }
-    if (response.status < 300) results.set(sub.referenceId, response.body ?? null);
+    // A cached read answers with its JSON text; subrequest results are objects.
+    const body = typeof response.body === 'string' ? (JSON.parse(response.body) as unknown) : (response.body ?? null);
+    if (response.status < 300) results.set(sub.referenceId, body);
+    const { 'content-type': _type, ...httpHeaders } = response.headers ?? {};
     out.push({
-      body: response.body ?? null,
-      httpHeaders: response.headers ?? {},
+      body,
+      httpHeaders,
       httpStatusCode: response.status,
       referenceId: sub.referenceId,
     });

@@ -87,12 +87,24 @@ export const create: Handler = (req, p) => {
   });
 };
 
+/** Serialized full records per record version (a write replaces the values object) and API version. */
+const rendered = new WeakMap<object, Map<string, string>>();
+
 export const read: Handler = (req, p) => {
   const def = req.org.object(p.sobject!, 'notFound');
   const record = liveRecord(req.org, def, p.id!);
   const fields = fieldList(req.query.fields);
   checkFields(req.org, def, fields);
-  return ok(renderRecord(req.org, def, record, req.version, fields));
+  if (fields) return ok(renderRecord(req.org, def, record, req.version, fields));
+  let byVersion = rendered.get(record.values);
+  if (!byVersion) rendered.set(record.values, (byVersion = new Map()));
+  const key = `${req.version}|${def.modifiedAt}`; // a deploy changes the field list
+  let json = byVersion.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(renderRecord(req.org, def, record, req.version));
+    byVersion.set(key, json);
+  }
+  return { status: 200, body: json, headers: { 'content-type': 'application/json;charset=UTF-8' } };
 };
 
 export const update: Handler = (req, p) => {

@@ -71,20 +71,38 @@ function searchable(def: ObjectDef, scope: Scope): { name: string; kind?: string
   return def.fields.filter((f) => f.search && wanted.includes(f.search)).map((f) => ({ name: f.name, kind: f.search }));
 }
 
+interface Indexed {
+  tokens: string[];
+  joined: string;
+}
+
+/** The search index: tokens per record version (a write replaces the values object) and scope. */
+const index = new WeakMap<object, Map<Scope, Indexed>>();
+
+function indexed(record: SfRecord, fields: { name: string; kind?: string }[], scope: Scope): Indexed {
+  let byScope = index.get(record.values);
+  if (!byScope) index.set(record.values, (byScope = new Map()));
+  let entry = byScope.get(scope);
+  if (!entry) {
+    const texts = fields
+      .map((f) => ({ value: record.values[f.name], kind: f.kind }))
+      .filter((t): t is { value: string; kind: string | undefined } => typeof t.value === 'string');
+    entry = {
+      tokens: texts.flatMap((t) => tokens(t.value, t.kind)),
+      joined: texts.map((t) => t.value.toLowerCase()).join(' \u0000 '),
+    };
+    byScope.set(scope, entry);
+  }
+  return entry;
+}
+
 function hits(org: Org, def: ObjectDef, groups: Term[][], scope: Scope): SfRecord[] {
   const fields = searchable(def, scope);
   const visibleBefore = org.now() - org.config.searchIndexLagMs;
   const out: SfRecord[] = [];
   for (const record of org.table(def.name).values()) {
     if (record.deleted || (record.values.CreatedDate as number) > visibleBefore) continue;
-    const texts = fields
-      .map((f) => ({ value: record.values[f.name], kind: f.kind }))
-      .filter((t) => typeof t.value === 'string') as {
-      value: string;
-      kind?: string;
-    }[];
-    const allTokens = texts.flatMap((t) => tokens(t.value, t.kind));
-    const joined = texts.map((t) => t.value.toLowerCase()).join(' \u0000 ');
+    const { tokens: allTokens, joined } = indexed(record, fields, scope);
     const matches = groups.some((group) =>
       group.every((term) => (term.phrase ? term.regex.test(joined) : allTokens.some((tok) => term.regex.test(tok)))),
     );
