@@ -2,7 +2,7 @@
 // patients), the matcher's certain match, a review for a person to decide, or a new canonical
 // patient — per the connection's settings. Link and record are written in one transaction.
 import type { MatchRecord } from '../../core/matching/index.ts';
-import { upsertLink, type Link } from '../../db/links.ts';
+import { findLink, upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { createMatchReview, matchPatient } from '../../db/patient-matching.ts';
 import { inTransaction } from '../../db/pool.ts';
@@ -18,7 +18,7 @@ import { idsMissingIn, webLinkOf, writeContext, type LoadedConnection, type Hint
 import type { HintPatient } from './schemas.ts';
 import { writeSnapshot } from './store.ts';
 import { checkPatientFields } from './inbound-validate.ts';
-import { markErrored } from './outbound-errors.ts';
+import { markErrored, vendorReason } from './outbound-errors.ts';
 import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient.ts';
 import { staffFacts } from './mapping.ts';
 import { isUuid } from '../../core/ids.ts';
@@ -86,7 +86,10 @@ export async function linkUnlinkedPatient(
     const linked = await linkTo(deps, loaded, p, claimed);
     if (linked) return { kind: 'linked', ...linked, created: false };
   }
-  const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), { region: 'US' });
+  const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), {
+    region: 'US',
+    precision: loaded.settings.matchPrecision,
+  });
   switch (result.kind) {
     case 'match': {
       const linked =
@@ -171,13 +174,27 @@ export async function writeBackIds(
   localId: string,
 ): Promise<HintPatient | undefined> {
   if (!idsMissingIn(deps, p, localId)) return undefined;
-  return patchPatient(
-    deps,
-    loaded,
-    p.id,
-    { integration_record_id: localId, integration_web_link: webLinkOf(deps, localId), integration_error_message: null },
-    p,
-  );
+  try {
+    return await patchPatient(
+      deps,
+      loaded,
+      p.id,
+      {
+        integration_record_id: localId,
+        integration_web_link: webLinkOf(deps, localId),
+        integration_error_message: null,
+      },
+      p,
+    );
+  } catch (error) {
+    // An answer no retry can change (Hint does not know this patient, or refuses the write): the
+    // link shows Hint's reason, and the error goes on to fail the job at once (not retryable).
+    if (error instanceof HintApiError && !error.retryable) {
+      const link = await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', { localId });
+      await markErrored(deps, loaded, { link, localId, remoteId: p.id }, vendorReason(error));
+    }
+    throw error;
+  }
 }
 
 export async function createFromHint(deps: HintDeps, loaded: LoadedConnection, p: HintPatient): Promise<LinkOutcome> {
