@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './errors.ts';
+import { EmbeddedDatabaseError } from '../db/embedded-preflight.ts';
 
 type Command = { run(args: string[]): Promise<number | void>; usage: string };
 
@@ -53,7 +54,10 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof CliError) {
+    if (error instanceof EmbeddedDatabaseError) {
+      process.stderr.write(`tandem: ${error.message}\n`);
+      process.exitCode = 1;
+    } else if (error instanceof CliError) {
       process.stderr.write(`tandem: ${error.message}\n`);
       process.exitCode = error.exitCode;
     } else {

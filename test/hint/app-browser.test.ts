@@ -5,22 +5,13 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/db/practices.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
-import { waitFor } from './support.ts';
+import { launchChromium, waitFor } from './support.ts';
 
 const SHOTS = 'test-artifacts/screenshots';
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let hub: TestHub;
 let browser: Browser;
@@ -68,10 +59,7 @@ beforeAll(async () => {
     });
     unlinkedHintIds.push(((await res.json()) as any).id);
   }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: LAUNCH_ARGS,
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

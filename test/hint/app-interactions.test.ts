@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/db/practices.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { nextMonday, patient } from '../healthengine/support.ts';
-import { waitFor } from './support.ts';
+import { launchChromium, waitFor } from './support.ts';
+import { mkdir } from 'node:fs/promises';
 
 let hub: TestHub;
 let api: (method: string, route: string, body?: unknown) => ReturnType<TestHub['api']>;
@@ -154,5 +155,34 @@ describe('Healthengine bookings as Hint partner interactions', () => {
       [appointment.id],
     );
     expect(links.rows).toEqual([{ status: 'synced', remote_id: draft.id }]);
+
+    // The appointment's links in the API show the interaction, and Hint's interaction surface opens on it.
+    const withLinks = (await api('GET', `/api/v1/appointments/${appointment.id}`)).body;
+    expect(withLinks.links).toEqual(
+      expect.arrayContaining([expect.objectContaining({ system: 'hint', remoteId: draft.id, status: 'synced' })]),
+    );
+    const creds = (await json(`${hintUrl}/_emulator/credentials`)).body;
+    const browser = await launchChromium();
+    try {
+      await mkdir('test-artifacts/screenshots', { recursive: true });
+      const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
+      const query = new URLSearchParams({
+        practice: creds.practices[0].id,
+        patient: hintPatientId,
+        surface: 'clinical_interaction',
+        interaction: draft.id,
+        roles: 'tandem_clinician',
+      });
+      await page.goto(`${hintUrl}/_emulator/embed?${query}`);
+      const app = page.frameLocator('#app');
+      await app.getByTestId('appointment').getByText('attended').waitFor();
+      await app.getByRole('link', { name: 'Open the appointment in Tandem' }).waitFor();
+      expect(await app.getByRole('link', { name: 'Open the appointment in Tandem' }).getAttribute('href')).toBe(
+        `${hub.url}/appointments/${appointment.id}`,
+      );
+      await page.screenshot({ path: 'test-artifacts/screenshots/hint-app-interaction.png' });
+    } finally {
+      await browser.close();
+    }
   });
 });

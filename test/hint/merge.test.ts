@@ -1,7 +1,7 @@
 // The pure pieces: field-level merge decisions and the wire conversions.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PATIENT_MAPPING, type FieldRule } from '../../src/connectors/hint/mapping-fields.ts';
-import { canonicalWire, decodeWire, hintWire, staffFacts } from '../../src/connectors/hint/mapping.ts';
+import { canonicalWire, decodeWire, hintBody, hintWire, staffFacts } from '../../src/connectors/hint/mapping.ts';
 import { hashValues, mergeInbound, planOutbound } from '../../src/connectors/hint/mapping-merge.ts';
 
 const rule = (canonical: string): FieldRule => DEFAULT_PATIENT_MAPPING.find((r) => r.canonical === canonical)!;
@@ -103,7 +103,7 @@ describe('wire conversions', () => {
     expect(canonicalWire(rule('sex'), canonical, resolver)).toBe('intersex');
     expect(canonicalWire(rule('address.country'), canonical, resolver)).toBe('United States');
     expect(canonicalWire(rule('practitionerId'), canonical, resolver)).toBe('pct-1');
-    expect(canonicalWire(rule('genderIdentity'), canonical, resolver)).toBe('not listed');
+    expect(canonicalWire(rule('genderIdentity'), canonical, resolver)).toBe('Genderfluid');
     const hint = {
       id: 'pat-1',
       phones: [{ number: '4155550134', type: 'office' }],
@@ -116,6 +116,34 @@ describe('wire conversions', () => {
     expect(decodeWire(rule('address.country'), hintWire(rule('address.country'), hint), resolver)).toBe('US');
     expect(decodeWire(rule('practitionerId'), hintWire(rule('practitionerId'), hint), resolver)).toBe('local-1');
     expect(decodeWire(rule('practitionerId'), 'pct-unknown', resolver)).toBeUndefined();
+  });
+  it('writes bodies as the spec types them: us_formattable, gender_other, no practitioner null on create', () => {
+    const values = new Map<any, any>([
+      [
+        rule('phones'),
+        [
+          { number: '4155550134', type: 'mobile' },
+          { number: '+61412345678', type: 'home' },
+        ],
+      ],
+      [rule('genderIdentity'), 'Genderfluid'],
+      [rule('practitionerId'), null],
+    ]);
+    expect(hintBody([], values, { create: true })).toEqual({
+      phones: [
+        { number: '4155550134', type: 'mobile' },
+        { number: '+61412345678', type: 'home', us_formattable: false },
+      ],
+      gender_identity: 'not listed',
+      gender_other: 'Genderfluid',
+    });
+    expect(hintBody([], values)).toMatchObject({ practitioner: null });
+    expect(hintBody([], new Map([[rule('genderIdentity'), 'nonbinary']]))).toEqual({ gender_identity: 'nonbinary' });
+    // Hint's "not listed" reads back as its description, so the round trip is the patient's own words.
+    expect(
+      hintWire(rule('genderIdentity'), { id: 'p', gender_identity: 'not listed', gender_other: 'Genderfluid' }),
+    ).toBe('Genderfluid');
+    expect(hintWire(rule('genderIdentity'), { id: 'p', gender_identity: 'not listed' })).toBe('not listed');
   });
   it("reads what staff see from Hint's patient", () => {
     expect(

@@ -152,6 +152,34 @@ describe('Hint ↔ Tandem patient sync', () => {
     expect(await count()).toBe(before + 1);
   });
 
+  it('fails at once on a permanent Hint answer: a patient.created for a Hint id Hint does not know', async () => {
+    const hintId = 'pat-NotInHint0001';
+    const body = JSON.stringify({
+      id: 'evt-unknown00001',
+      type: 'patient.created',
+      practice_id: w.hintPracticeId,
+      created_at: new Date().toISOString(),
+      object: { id: hintId, first_name: 'Nobody', last_name: 'Known', dob: '1980-01-01' },
+    });
+    const res = await fetch(`${w.hub.url}/webhooks/hint`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hint-signature': signWebhookBody(w.creds.webhookSecret, body) },
+      body,
+    });
+    expect(res.status).toBe(200);
+    // The job fails on its first attempt (Hint's 404 cannot change on retry) and shows in failed jobs.
+    const failed = await waitFor(async () => {
+      const jobs = (await w.hub.api('GET', '/api/v1/jobs/failed')).body.data as any[];
+      return jobs.find((j) => String(j.lastError).includes(hintId));
+    }, 'the job failed');
+    expect(failed).toMatchObject({ task: 'hint:process-event', attempts: 1 });
+    // The link shows Hint's reason.
+    const patient = await waitFor(() => tandemPatientOf(w, hintId), 'the patient in Tandem');
+    expect(patient.links[0]).toMatchObject({ remoteId: hintId, status: 'errored' });
+    expect(patient.links[0].errorMessage).toMatch(/^Hint answered 404: /);
+    expect(patient.links[0].errorMessage).not.toMatch(/Nobody|Known/);
+  });
+
   it('marks a record that Tandem cannot accept as errored on both sides, and fixing it clears both', async () => {
     const res = await w.hub.api('POST', '/api/v1/patients', { firstName: 'Eve', lastName: 'Brook' });
     const id = res.body.id;

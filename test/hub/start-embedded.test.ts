@@ -20,6 +20,9 @@ function start(home: string, env: Record<string, string>) {
   });
   let out = '';
   const url = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /"url":"(http:\/\/[^"]+)".*Tandem listening/.exec(out);

@@ -70,3 +70,47 @@ describe('tandem match', () => {
     expect(both.stderr).toContain('--a and --b go together');
   });
 });
+
+describe('tandem match --dedupe --clusters', () => {
+  it('writes every record with its cluster, the matches being the pairs inside clusters', () => {
+    const f = write(
+      'fam.csv',
+      'id,first_name,last_name,dob,email\n1,Elizabeth,Jones,1975-07-03,liz@example.com\n2,Liz,Jones,03/07/1975,liz@example.com\n3,Beth,JONES,19750703,liz@example.com\n4,Tom,Brown,1960-02-02,\n',
+    );
+    const clusters = path.join(dir, 'clusters.csv');
+    const run = spawnSync(
+      process.execPath,
+      [bin, 'match', '--dedupe', f, '--clusters', clusters, '--precision', '0.999'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/3 matches, 0 reviews \(0\.0 per 100 records\), 1 clusters of 2\+ records/);
+    expect(parseCsv(readFileSync(clusters, 'utf8'))).toEqual([
+      ['id', 'cluster_id'],
+      ['1', '1'],
+      ['2', '1'],
+      ['3', '1'],
+      ['4', '4'],
+    ]);
+    const pairs = parseCsv(run.stdout).slice(1);
+    expect(pairs.map((r) => [r[0], r[1], r[3]]).sort()).toEqual([
+      ['1', '2', 'match'],
+      ['1', '3', 'match'],
+      ['2', '3', 'match'],
+    ]);
+  });
+
+  it('refuses a precision that is not a probability, and --clusters when linking', () => {
+    const f = write('one.csv', 'id,first_name\n1,Bob\n');
+    const bad = spawnSync(process.execPath, [bin, 'match', '--dedupe', f, '--precision', '1.5'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--precision');
+    const linking = spawnSync(process.execPath, [bin, 'match', '--a', f, '--b', f, '--clusters', 'x.csv'], {
+      encoding: 'utf8',
+    });
+    expect(linking.status).toBe(2);
+    expect(linking.stderr).toContain('--clusters goes with --dedupe');
+  });
+});

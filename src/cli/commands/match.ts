@@ -7,24 +7,31 @@ import { CliError } from '../errors.ts';
 import {
   dedupe,
   linkSources,
+  type DedupeResult,
   type LinkOptions,
   type LinkResult,
+  type LinkStats,
   type ProgressEvent,
 } from '../../core/matching/index.ts';
+import { formatCsvRow } from '../match/csv.ts';
 import { pairRow, pairsHeader, recordsFromCsv, INPUT_COLUMNS } from '../match/records.ts';
 
 export const usage = `Usage: tandem match --a A.csv --b B.csv [--out pairs.csv] [options]
-       tandem match --dedupe F.csv [--out pairs.csv] [options]
+       tandem match --dedupe F.csv [--out pairs.csv] [--clusters clusters.csv] [options]
 
 Links the people in two CSV files (one-to-one), or finds duplicates within one file.
 Input columns (any subset, "id" required, names exactly):
   ${INPUT_COLUMNS.join(', ')}
 Output CSV (stdout unless --out): a_id, b_id, score, decision (match | review),
-  score being the match weight (log2 of the posterior odds).
+  score being the match weight (log2 of the posterior odds). With --dedupe the matches are
+  exactly the pairs inside the final clusters: merging every match gives those clusters.
 
 Options:
-  --explain                 add probability, guards and each field's level and weight
-  --match-threshold P       posterior probability for an automatic match (default 0.99)
+  --precision P             expected precision of the automatic matches (default 0.995):
+                            sets the match threshold from the data's match probabilities
+  --clusters FILE           (--dedupe) write id,cluster_id for every record
+  --explain                 add probability, guards, context and each field's level and weight
+  --match-threshold P       a fixed match probability instead of --precision
   --review-threshold P      posterior probability for a review (default 0.01)
   --country AU|US           region for phones without a country code (default AU)
   --date-order DMY|MDY      how to read an ambiguous date such as 03/04/1980 (default DMY)
@@ -66,6 +73,22 @@ function writeOutput(result: LinkResult, out: string | undefined, explain: boole
   else process.stdout.write(lines.join(''));
 }
 
+function writeClusters(clusterOf: Map<string, string>, file: string): void {
+  const lines = [formatCsvRow(['id', 'cluster_id']), ...[...clusterOf].map(([id, c]) => formatCsvRow([id, c]))];
+  writeFileSync(file, lines.join(''));
+}
+
+/** The review load is a first-class figure: every run states it. */
+export function summaryLine(stats: LinkStats, seconds: number, clusters?: number): string {
+  const per100 = stats.reviewsPer100.toFixed(1);
+  return (
+    `${stats.comparisons} comparisons, ${stats.matches} matches, ${stats.reviews} reviews (${per100} per 100 records)` +
+    (clusters === undefined ? '' : `, ${clusters} clusters of 2+ records`) +
+    `; match threshold p ≥ ${stats.matchThreshold.toFixed(4)} (expected precision ${stats.expectedPrecision.toFixed(4)})` +
+    `${stats.guards ? ', household guards on' : ''} in ${seconds.toFixed(1)} s`
+  );
+}
+
 export async function run(args: string[]): Promise<number> {
   const { values } = parseFlags(
     args,
@@ -74,6 +97,8 @@ export async function run(args: string[]): Promise<number> {
       b: { type: 'string' },
       dedupe: { type: 'string' },
       out: { type: 'string' },
+      clusters: { type: 'string' },
+      precision: { type: 'string' },
       explain: { type: 'boolean' },
       'match-threshold': { type: 'string' },
       'review-threshold': { type: 'string' },
@@ -87,11 +112,13 @@ export async function run(args: string[]): Promise<number> {
   const linking = values.a !== undefined || values.b !== undefined;
   if (linking === (values.dedupe !== undefined)) throw new CliError(`give either --a and --b, or --dedupe\n\n${usage}`);
   if (linking && (!values.a || !values.b)) throw new CliError(`--a and --b go together\n\n${usage}`);
+  if (linking && values.clusters) throw new CliError('--clusters goes with --dedupe');
   const dateOrder = values['date-order']?.toUpperCase();
   if (dateOrder !== undefined && dateOrder !== 'DMY' && dateOrder !== 'MDY')
     throw new CliError(`--date-order must be DMY or MDY, got "${values['date-order']}"`);
   const started = performance.now();
   const options: LinkOptions = {
+    precision: probabilityFlag(values.precision, 'precision'),
     thresholds: {
       match: probabilityFlag(values['match-threshold'], 'match-threshold'),
       review: probabilityFlag(values['review-threshold'], 'review-threshold'),
@@ -105,20 +132,21 @@ export async function run(args: string[]): Promise<number> {
     for (const key of ['match', 'review'] as const)
       if (options.thresholds[key] === undefined) delete options.thresholds[key];
   let result: LinkResult;
+  let deduped: DedupeResult | undefined;
   try {
-    result =
-      values.dedupe !== undefined
-        ? dedupe(readInput(values.dedupe), options)
-        : linkSources(readInput(values.a as string), readInput(values.b as string), options);
+    if (values.dedupe !== undefined) result = deduped = dedupe(readInput(values.dedupe), options);
+    else result = linkSources(readInput(values.a as string), readInput(values.b as string), options);
   } catch (error) {
     if (error instanceof RangeError) throw new CliError(error.message);
     throw error;
   }
   writeOutput(result, values.out, values.explain ?? false);
-  const matches = result.pairs.filter((p) => p.decision === 'match').length;
+  if (values.clusters && deduped) writeClusters(deduped.clusterOf, values.clusters);
   if (!values.quiet) {
+    const seconds = (performance.now() - started) / 1000;
+    const files = [values.out, values.clusters].filter((f) => f).join(', ');
     process.stderr.write(
-      `${result.stats.comparisons} comparisons, ${matches} matches, ${result.pairs.length - matches} reviews in ${((performance.now() - started) / 1000).toFixed(1)} s${values.out ? ` → ${values.out}` : ''}\n`,
+      `${summaryLine(result.stats, seconds, deduped?.clusters.length)}${files ? ` → ${files}` : ''}\n`,
     );
   }
   return 0;

@@ -77,7 +77,7 @@ const FIELD_COLUMNS = [
 
 export function pairsHeader(explain: boolean): string {
   const base = ['a_id', 'b_id', 'score', 'decision'];
-  return formatCsvRow(explain ? [...base, 'probability', 'guards', ...FIELD_COLUMNS] : base);
+  return formatCsvRow(explain ? [...base, 'probability', 'guards', 'context', ...FIELD_COLUMNS] : base);
 }
 
 /** One output row; with explain, each field as "level (weight)". */
@@ -93,6 +93,7 @@ export function pairRow(pair: LinkedPair, explain: boolean): string {
     ...base,
     pair.explanation.probability.toFixed(6),
     pair.explanation.guards.join('; '),
+    pair.explanation.context ?? '',
     ...fields,
   ]);
 }

@@ -49,7 +49,7 @@ export async function migrateLegacyIds(
         continue;
       }
       try {
-        await patchPatient(deps, loaded, p.id, { integration_record_id: legacy });
+        await patchPatient(deps, loaded, p.id, { integration_record_id: legacy }, p);
         result.moved += 1;
       } catch (error) {
         // Another patient already holds that id (Hint refuses duplicates with 422).

@@ -52,16 +52,37 @@ export async function createPatient(
   ).data;
 }
 
+/** Hint's legal names, which its update schema requires on every patient PATCH. */
+export interface HintNames {
+  first_name?: string | null;
+  last_name?: string | null;
+}
+
+/**
+ * PATCHes a patient. Hint's update schema marks first_name and last_name required, so every
+ * PATCH carries them: the body's own, else those of `current` (Hint's record as the caller
+ * last read it), else read from Hint first. They are Hint's values, so sending them changes nothing.
+ */
 export async function patchPatient(
   deps: HintDeps,
   loaded: LoadedConnection,
   id: string,
   body: Record<string, unknown>,
+  current?: HintNames,
 ): Promise<HintPatient> {
+  let names: HintNames = {
+    first_name: body.first_name as string | undefined,
+    last_name: body.last_name as string | undefined,
+  };
+  if (!names.first_name || !names.last_name) {
+    const known = current?.first_name && current.last_name ? current : await getPatient(deps, loaded, id);
+    if (!known) throw new HintApiError(404, 'Patient not found', false, `/provider/patients/${encodeURIComponent(id)}`);
+    names = { first_name: names.first_name || known.first_name, last_name: names.last_name || known.last_name };
+  }
   return (
     await deps.client.call('PATCH', `/provider/patients/${encodeURIComponent(id)}`, {
       token: loaded.credentials.accessToken,
-      body,
+      body: { ...body, ...names },
       schema: hintPatientSchema,
       ratePerSecond: rate(loaded),
     })

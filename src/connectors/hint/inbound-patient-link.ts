@@ -2,13 +2,14 @@
 // patients), the matcher's certain match, a review for a person to decide, or a new canonical
 // patient — per the connection's settings. Link and record are written in one transaction.
 import type { MatchRecord } from '../../core/matching/index.ts';
-import { upsertLink, type Link } from '../../db/links.ts';
+import { findLink, upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { createMatchReview, matchPatient } from '../../db/patient-matching.ts';
 import { inTransaction } from '../../db/pool.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { createRecord } from '../../db/records/repository.ts';
 import { patchPatient } from './client-endpoints.ts';
+import { HintApiError } from './client.ts';
 import { canonicalPatch, decodeWire } from './mapping.ts';
 import { readsFromHint } from './mapping-fields.ts';
 import { hashValues } from './mapping-merge.ts';
@@ -17,7 +18,7 @@ import { idsMissingIn, webLinkOf, writeContext, type LoadedConnection, type Hint
 import type { HintPatient } from './schemas.ts';
 import { writeSnapshot } from './store.ts';
 import { checkPatientFields } from './inbound-validate.ts';
-import { markErrored } from './outbound-errors.ts';
+import { markErrored, vendorReason } from './outbound-errors.ts';
 import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient.ts';
 import { staffFacts } from './mapping.ts';
 import { isUuid } from '../../core/ids.ts';
@@ -85,7 +86,10 @@ export async function linkUnlinkedPatient(
     const linked = await linkTo(deps, loaded, p, claimed);
     if (linked) return { kind: 'linked', ...linked, created: false };
   }
-  const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), { region: 'US' });
+  const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), {
+    region: 'US',
+    precision: loaded.settings.matchPrecision,
+  });
   switch (result.kind) {
     case 'match': {
       const linked =
@@ -170,11 +174,27 @@ export async function writeBackIds(
   localId: string,
 ): Promise<HintPatient | undefined> {
   if (!idsMissingIn(deps, p, localId)) return undefined;
-  return patchPatient(deps, loaded, p.id, {
-    integration_record_id: localId,
-    integration_web_link: webLinkOf(deps, localId),
-    integration_error_message: null,
-  });
+  try {
+    return await patchPatient(
+      deps,
+      loaded,
+      p.id,
+      {
+        integration_record_id: localId,
+        integration_web_link: webLinkOf(deps, localId),
+        integration_error_message: null,
+      },
+      p,
+    );
+  } catch (error) {
+    // An answer no retry can change (Hint does not know this patient, or refuses the write): the
+    // link shows Hint's reason, and the error goes on to fail the job at once (not retryable).
+    if (error instanceof HintApiError && !error.retryable) {
+      const link = await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', { localId });
+      await markErrored(deps, loaded, { link, localId, remoteId: p.id }, vendorReason(error));
+    }
+    throw error;
+  }
 }
 
 export async function createFromHint(deps: HintDeps, loaded: LoadedConnection, p: HintPatient): Promise<LinkOutcome> {
@@ -186,7 +206,10 @@ export async function createFromHint(deps: HintDeps, loaded: LoadedConnection, p
   const checked = await checkPatientFields(db, loaded.connection.practiceId, input, 'create');
   if (!checked.value) {
     // No Tandem record to link: the reason goes onto the Hint record and into the log.
-    await patchPatient(deps, loaded, p.id, { integration_error_message: checked.reason }).catch(() => {});
+    // Best effort: the log line below says it either way; a failure other than Hint's answer is thrown.
+    await patchPatient(deps, loaded, p.id, { integration_error_message: checked.reason }, p).catch((error: unknown) => {
+      if (!(error instanceof HintApiError)) throw error;
+    });
     await writeLog(db, loaded.connection.practiceId, {
       level: 'error',
       message: `Hint patient not created in Tandem: ${checked.reason}`,

@@ -129,7 +129,10 @@ export async function classifyPatient(run: Run, p: HintPatient): Promise<BatchIt
     if (rows.length > 0 && claim(run, recordId)) return item('link', recordId);
   }
   const policy = loaded.settings.initialSync;
-  const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), { region: 'US' });
+  const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), {
+    region: 'US',
+    precision: loaded.settings.matchPrecision,
+  });
   switch (result.kind) {
     case 'match': {
       const taken =

@@ -28,18 +28,24 @@ export interface ChargeBody {
   practitioner?: { id: string };
 }
 
-/** Hint requires a charge name: the line's description is it. Practitioners through their links. */
+/**
+ * Hint requires a charge name: the line's description is it. Practitioners through their links.
+ * Hint's invoice create and update bodies have no date; a charge's `date` is the one date the
+ * spec lets a partner set, so a line without its own date carries the invoice's issue date.
+ */
 export function chargesOf(
   lines: readonly InvoiceLine[],
   hintPractitionerOf: (localId: string) => string | undefined,
+  issuedOn: string | null = null,
 ): ChargeBody[] {
   return lines.map((l) => {
     const practitioner = l.practitionerId ? hintPractitionerOf(l.practitionerId) : undefined;
+    const date = l.date ?? issuedOn;
     return {
       name: l.description,
       quantity: l.quantityInt,
       price_in_cents: l.unitPriceCents,
-      ...(l.date ? { date: l.date } : {}),
+      ...(date ? { date } : {}),
       ...(practitioner ? { practitioner: { id: practitioner } } : {}),
     };
   });

@@ -55,6 +55,9 @@ export function hintWire(rule: FieldRule, patient: HintPatient): Wire {
   const kind = HINT_PATIENT_FIELDS[rule.hint];
   if (kind === 'phones') return hintPhonesWire(patient.phones);
   if (kind === 'practitioner') return patient.practitioner?.id ?? null;
+  // "not listed" carries its description in gender_other: the wire holds the description itself.
+  if (kind === 'genderIdentity' && patient.gender_identity === 'not listed')
+    return text((patient as Json).gender_other) ?? 'not listed';
   return text((patient as Json)[rule.hint]);
 }
 
@@ -83,7 +86,8 @@ export function canonicalWire(rule: FieldRule, patient: Json, resolver: Practiti
       const v = text(value)?.toLowerCase();
       if (!v) return null;
       const mapped = GENDER_SYNONYMS[v] ?? v;
-      return GENDER_IDENTITIES.includes(mapped) ? mapped : 'not listed';
+      // One of Hint's list, or the patient's own words (sent as "not listed" + gender_other).
+      return GENDER_IDENTITIES.includes(mapped) ? mapped : text(value);
     }
     case 'country': {
       const v = text(value)?.toUpperCase();
@@ -131,13 +135,30 @@ export function decodeWire(rule: FieldRule, wire: Wire, resolver: PractitionerRe
   }
 }
 
-/** The Hint request body that writes these wire values. */
-export function hintBody(rules: FieldRule[], values: Map<FieldRule, Wire>): Json {
+/** Hint's PhoneNumber: `us_formattable` must be false for a number that is not exactly 10 digits. */
+function phonesBody(wire: Wire): Json[] {
+  return (Array.isArray(wire) ? wire : []).map((p) =>
+    /^\d{10}$/.test(p.number) ? { ...p } : { ...p, us_formattable: false },
+  );
+}
+
+/**
+ * The Hint request body that writes these wire values, as the spec types them: phones with
+ * `us_formattable`, a gender identity outside Hint's list as "not listed" with `gender_other`,
+ * and no `practitioner: null` on a create (an Association is `{id}`; there is nothing to clear).
+ */
+export function hintBody(rules: FieldRule[], values: Map<FieldRule, Wire>, options: { create?: boolean } = {}): Json {
   const body: Json = {};
   for (const [rule, wire] of values) {
     const kind = HINT_PATIENT_FIELDS[rule.hint];
-    if (kind === 'practitioner') body.practitioner = wire === null ? null : { id: wire };
-    else body[rule.hint] = wire;
+    if (kind === 'practitioner') {
+      if (wire !== null) body.practitioner = { id: wire };
+      else if (!options.create) body.practitioner = null;
+    } else if (kind === 'phones') body[rule.hint] = phonesBody(wire);
+    else if (kind === 'genderIdentity' && typeof wire === 'string' && !GENDER_IDENTITIES.includes(wire)) {
+      body[rule.hint] = 'not listed';
+      body.gender_other = wire;
+    } else body[rule.hint] = wire;
   }
   void rules;
   return body;

@@ -15,6 +15,15 @@ export function reasonFromHint(error: HintApiError): string {
   return `Hint refused the record (${error.status})`;
 }
 
+/** Hint's own words for a refusal, when they are a plain sentence (no record data); else its status. */
+export function vendorReason(error: HintApiError): string {
+  const message = error.hintMessage.trim();
+  if (message.startsWith('Validation failed: ')) return reasonFromHint(error);
+  return /^[A-Za-z0-9 ,.'_-]{1,200}$/.test(message)
+    ? `Hint answered ${error.status}: ${message}`
+    : reasonFromHint(error);
+}
+
 /**
  * `hintShows` is the error message the Hint record carries now, when known: if it and the link
  * already say this reason, nothing is written again (a re-sync of a record that still cannot

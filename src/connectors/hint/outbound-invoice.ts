@@ -11,15 +11,7 @@ import { invoices } from '../../db/records/kinds.ts';
 import { getRecord, type Json } from '../../db/records/repository.ts';
 import { HintApiError } from './client.ts';
 import { absorbInvoice, invoiceKey } from './inbound-invoice.ts';
-import {
-  addCharge,
-  createInvoice,
-  deleteCharge,
-  deleteInvoice,
-  getInvoice,
-  invoiceAction,
-  patchInvoice,
-} from './client-invoices.ts';
+import { addCharge, createInvoice, deleteCharge, deleteInvoice, getInvoice, invoiceAction } from './client-invoices.ts';
 import { chargesOf, sameCharges, statusFromHint, wanted, type ChargeBody } from './mapping-invoice.ts';
 import { reasonFromHint } from './outbound-errors.ts';
 import { hashValues } from './mapping-merge.ts';
@@ -62,7 +54,7 @@ export async function pushInvoice(
     lines.map((l) => l.practitionerId),
     [],
   );
-  const charges = chargesOf(lines, resolver.hintIdOf);
+  const charges = chargesOf(lines, resolver.hintIdOf, (canonical.issuedOn as string | null) ?? null);
   const hash = hashValues({
     invoice: JSON.stringify(wanted(canonical.status as InvoiceStatus, canonical.issuedOn as string | null, charges)),
   });
@@ -77,7 +69,6 @@ export async function pushInvoice(
       (await createInvoice(deps, loaded, {
         integration_record_id: invoiceId,
         patient: { id: patientLink.remoteId },
-        ...(canonical.issuedOn ? { date: canonical.issuedOn } : {}),
       }));
     await upsertLink(db, invoiceKey(loaded, invoiceId, remote.id), {});
     await writeInvoice(deps, loaded, remote, canonical, charges);
@@ -104,7 +95,10 @@ export async function pushInvoice(
   }
 }
 
-/** Date, charges, then status, each only when Hint holds something else. */
+/**
+ * Charges (each dated: the line's date or the invoice's issue date, the one date Hint's spec lets
+ * a partner set), then status, each only when Hint holds something else.
+ */
 async function writeInvoice(
   deps: HintDeps,
   loaded: LoadedConnection,
@@ -114,8 +108,6 @@ async function writeInvoice(
 ): Promise<void> {
   let status = statusFromHint(remote.status);
   const hasPayments = (remote.payments_count ?? 0) > 0;
-  if (canonical.issuedOn && remote.date !== canonical.issuedOn)
-    await patchInvoice(deps, loaded, remote.id, { date: canonical.issuedOn });
   if (!sameCharges(remote.charges, charges)) {
     if (status === 'void' || status === 'paid' || hasPayments)
       throw new InvoiceRefused(

@@ -7,7 +7,7 @@ import { findLink, upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { getRecord, type Json } from '../../db/records/repository.ts';
-import { createPatient, getPatient, patchPatient } from './client-endpoints.ts';
+import { createPatient, getPatient, patchPatient, type HintNames } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
 import { absorbPatient, hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient.ts';
 import { markErrored, reasonFromHint } from './outbound-errors.ts';
@@ -64,7 +64,10 @@ async function createInHint(
 ): Promise<PushResult> {
   if (!loaded.settings.createInHint) return 'skipped';
   const values = planOutbound(loaded.settings.fieldMapping, null, tandem);
-  const body = { ...hintBody(loaded.settings.fieldMapping, values), ...integrationFields(deps, patientId) };
+  const body = {
+    ...hintBody(loaded.settings.fieldMapping, values, { create: true }),
+    ...integrationFields(deps, patientId),
+  };
   let created: HintPatient;
   try {
     created = await createPatient(deps, loaded, body);
@@ -116,10 +119,15 @@ async function updateInHint(
   if (values.size === 0 && !needsIds) return 'unchanged';
   let updated: HintPatient;
   try {
-    updated = await patchPatient(deps, loaded, link.remoteId, {
-      ...hintBody(loaded.settings.fieldMapping, values),
-      ...integrationFields(deps, link.localId),
-    });
+    // Names Hint holds, as both sides last agreed (the PATCH must carry them; see patchPatient).
+    const agreed = { first_name: snapshot?.first_name, last_name: snapshot?.last_name } as HintNames;
+    updated = await patchPatient(
+      deps,
+      loaded,
+      link.remoteId,
+      { ...hintBody(loaded.settings.fieldMapping, values), ...integrationFields(deps, link.localId) },
+      agreed,
+    );
   } catch (error) {
     if (error instanceof HintApiError && error.status === 404) {
       await upsertLink(db, keyOf(loaded, link), { remoteState: 'destroyed' });

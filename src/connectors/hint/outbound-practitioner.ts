@@ -141,7 +141,8 @@ export async function pushPractitioner(
   const body = {
     name: wire.name,
     email: wire.email,
-    ...(wire.npi ? { npi: { number: wire.npi } } : {}),
+    // Hint types Npi.number as an integer (10 digits fit a JSON number exactly).
+    ...(wire.npi && /^\d{10}$/.test(wire.npi) ? { npi: { number: Number(wire.npi) } } : {}),
     integration_record_id: practitionerId,
   };
   try {

@@ -3,6 +3,7 @@
 // conflict policy, initial-sync policy, reconciliation interval, who bills, and the rate limit.
 // Stored partially; read through `readSettings`, which fills in the defaults.
 import { z } from 'zod';
+import { DEFAULT_THRESHOLDS } from '../../core/matching/index.ts';
 import {
   CANONICAL_PATIENT_FIELDS,
   DEFAULT_PATIENT_MAPPING,
@@ -69,6 +70,8 @@ export const settingsSchema = z
     rateLimitPerSecond: z.number().min(0.1).max(1000),
     /** Healthengine bookings of a Hint-linked patient become partner interactions on the Hint chart. */
     partnerInteractions: z.boolean(),
+    /** Expected precision of an automatic patient match (docs/matching.md); below it, a review. */
+    matchPrecision: z.number().min(0.5).max(0.99999),
   })
   .strict();
 
@@ -86,6 +89,7 @@ export const DEFAULT_SETTINGS: HintSettings = {
   billing: 'hint',
   rateLimitPerSecond: 20,
   partnerInteractions: true,
+  matchPrecision: DEFAULT_THRESHOLDS.match,
 };
 
 /** The partial form API clients send: any top-level key; nested initialSync merges too. */

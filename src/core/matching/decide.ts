@@ -5,8 +5,15 @@ import { defaultModel, PatternScorer, type MatchModel } from './model.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import type { MatchRecord, MatchResult, NormalizeOptions, ScoredCandidate, Thresholds } from './types.ts';
 
-/** Defaults: a match needs a posterior probability of 0.99; a review 0.01 (one chance in
- *  a hundred is worth a human look before creating a possible duplicate). */
+/** The expected precision of a batch's automatic matches (linkSources, dedupe, `tandem match`)
+ *  unless the caller chooses another: one wrong pair in 200. The batch's threshold is set so
+ *  the matches' mean probability reaches it. */
+export const DEFAULT_PRECISION = 0.995;
+
+/** Defaults for one decision (matchOne), where the precision of a match is its probability:
+ *  0.99 — the Healthengine partner spec requires a returning patient with a new surname and
+ *  a mistyped phone to be matched (p ≈ 0.992 with the default model). A review from 0.01 (one
+ *  chance in a hundred is worth a human look before creating a possible duplicate). */
 export const DEFAULT_THRESHOLDS: Thresholds = { match: 0.99, review: 0.01 };
 
 /** Thresholds as match weights (log2 odds), the unit scores are computed in. */
@@ -19,6 +26,10 @@ export type PairDecision = 'match' | 'review' | 'new';
 
 export interface DecisionPolicy {
   thresholds: WeightThresholds;
+  /** "First name differs" stops an automatic match because twins look like that; not when the
+   *  person's own fields reach this weight even read as two members of one household (an
+   *  email of their own, say: a middle name used as the first name). Default: the match threshold. */
+  liftWeight?: number;
   /** Apply the guards (twins, same-card family, parent/child): see explain.ts. */
   guards: boolean;
   /** Only the strongest guard: first name *and* birth date differ → new (relatives). */
@@ -26,18 +37,31 @@ export interface DecisionPolicy {
 }
 
 /** The decision for one assessed pair, before any one-to-one or ambiguity rule. */
+/** Whether the guards keep this pair from an automatic match (see DecisionPolicy.liftWeight). */
+export function isGuarded(assessment: PairAssessment, policy: DecisionPolicy): boolean {
+  const { guards } = assessment.explanation;
+  if (!policy.guards || guards.length === 0) return false;
+  const lift = policy.liftWeight ?? policy.thresholds.match;
+  return !(guards.length === 1 && guards[0] === 'first name differs' && assessment.relativeWeight >= lift);
+}
+
 export function decidePair(assessment: PairAssessment, policy: DecisionPolicy): PairDecision {
   const { explanation } = assessment;
   if (explanation.identifier === 'integration_record_id') return 'match';
-  const guarded = policy.guards && explanation.guards.length > 0;
+  const guarded = isGuarded(assessment, policy);
   if ((policy.guards || policy.relatives) && assessment.clearlyDifferent) return 'new';
   if (!guarded && (explanation.identifier === 'medicare' || explanation.score >= policy.thresholds.match))
     return 'match';
   return explanation.score >= policy.thresholds.review ? 'review' : 'new';
 }
 
+/** The keys of a partial object whose values are not undefined (so they do not erase defaults). */
+function definedOnly<T extends object>(partial?: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 export function resolveThresholds(partial?: Partial<Thresholds>): WeightThresholds {
-  const t = { ...DEFAULT_THRESHOLDS, ...partial };
+  const t = { ...DEFAULT_THRESHOLDS, ...definedOnly(partial) };
   for (const [name, p] of Object.entries(t)) {
     if (!(p > 0 && p < 1))
       throw new RangeError(`thresholds.${name} must be a probability strictly between 0 and 1, got ${p}`);
@@ -62,6 +86,9 @@ export function scorerFor(model: MatchModel = DEFAULT_MODEL): PatternScorer {
 export interface MatchOptions {
   /** A model trained by EM on the practice's population (trainModel); defaults otherwise. */
   model?: MatchModel;
+  /** Expected precision of an automatic match, i.e. the match threshold (default
+   *  DEFAULT_THRESHOLDS.match), unless `thresholds.match` is given. */
+  precision?: number;
   thresholds?: Partial<Thresholds>;
   /** How many patients the hub holds: the prior odds that a given candidate is the person
    *  are 1 : population. Default 100,000 (conservative for a single practice). */
@@ -88,7 +115,8 @@ export function matchOne(
   candidates: readonly MatchRecord[],
   options: MatchOptions = {},
 ): MatchResult {
-  const policy = { thresholds: resolveThresholds(options.thresholds), guards: options.guards ?? true };
+  const thresholds = resolveThresholds({ match: options.precision, ...definedOnly(options.thresholds) });
+  const policy = { thresholds, guards: options.guards ?? true };
   const scorer = scorerFor(options.model);
   const priorWeight = -Math.log2(Math.max(1, options.population ?? 100_000));
   const person = prepareRecord(incoming, options.normalize);

@@ -2,7 +2,7 @@
 // that decided it (if any), and the guards that stop an automatic match.
 import { F, FIELD_COUNT, FIELDS, MISSING } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
-import type { PatternScorer } from './model.ts';
+import { combineWeights, HOUSEHOLD_ODDS, type PatternScorer, type Split } from './model.ts';
 import type { PreparedRecord } from './prepare.ts';
 import { tfAdjustment, type TermFrequencies } from './tf.ts';
 import type { Explanation, FieldExplanation } from './types.ts';
@@ -71,6 +71,9 @@ export interface PairAssessment {
   explanation: Explanation;
   /** Different in name and date of birth: not even worth a review. */
   clearlyDifferent: boolean;
+  /** The person's own fields (first name, birth date, sex, email) weighed against relatives
+   *  (model.uHousehold), from even odds: how sure the pair is if both live in one household. */
+  relativeWeight: number;
 }
 
 /** Posterior probability from a match weight (log2 odds). */
@@ -100,18 +103,26 @@ function nameAdjustments(
   ];
 }
 
-/** Compares, scores and explains one pair; priorWeight is log2 of the prior odds. */
+/** Compares, scores and explains one pair; priorWeight is log2 of the prior odds. In data
+ *  with households, householdCap bounds what household fields can add (see model.ts). */
 export function assessPair(
   a: PreparedRecord,
   b: PreparedRecord,
   scorer: PatternScorer,
   priorWeight: number,
   tf?: TermFrequencies,
+  householdCap = Infinity,
 ): PairAssessment {
   const levels = newVector();
   const namesSwapped = compareRecords(a, b, levels);
   const [adjustFirst, adjustLast] = nameAdjustments(a, levels, namesSwapped, scorer, tf);
-  const weight = priorWeight + scorer.scoreLevels(levels) + adjustFirst + adjustLast;
+  const split = scorer.splitLevels(levels);
+  // Name frequencies adjust the first name (personal) and the surname (household) parts.
+  const adjusted: Split = [split[0] + adjustFirst, split[1] + adjustLast, split[2]];
+  const uncapped = adjusted[0] + adjusted[1];
+  const combined = combineWeights(adjusted, householdCap);
+  const capped = combined < uncapped;
+  const weight = priorWeight + combined;
   const guards = guardsFor(levels, namesSwapped);
   const fields = fieldExplanations(levels, scorer);
   if (adjustFirst !== 0) adjustField(fields[F.first], adjustFirst);
@@ -124,7 +135,13 @@ export function assessPair(
     namesSwapped,
     guards,
   };
+  if (capped) explanation.householdCap = round(householdCap);
   if (integrationIdAgrees(a, b)) explanation.identifier = 'integration_record_id';
   else if (levels[F.medicare] === 0 && guards.length === 0) explanation.identifier = 'medicare';
-  return { levels, explanation, clearlyDifferent: isClearlyDifferent(levels, namesSwapped) };
+  return {
+    levels,
+    explanation,
+    clearlyDifferent: isClearlyDifferent(levels, namesSwapped),
+    relativeWeight: HOUSEHOLD_ODDS + split[2],
+  };
 }

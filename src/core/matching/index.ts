@@ -24,8 +24,16 @@ export type {
   NormalizeOptions,
   DateParts,
 } from './types.ts';
-export { matchOne, DEFAULT_THRESHOLDS, type MatchOptions } from './decide.ts';
-export { linkSources, dedupe, type LinkOptions, type LinkResult, type DedupeResult, type LinkStats } from './link.ts';
+export { matchOne, DEFAULT_PRECISION, DEFAULT_THRESHOLDS, type MatchOptions } from './decide.ts';
+export {
+  linkSources,
+  dedupe,
+  expectedPrecisionThreshold,
+  type LinkOptions,
+  type LinkResult,
+  type DedupeResult,
+  type LinkStats,
+} from './link.ts';
 export { blockingKeys, BROAD_KEY_KINDS, BROAD_KEY_LIMIT, isBroadKey } from './blocking.ts';
 export { trainModel, type TrainOptions } from './train.ts';
 export { defaultModel, levelWeights, type MatchModel } from './model.ts';

@@ -1,8 +1,23 @@
 // Batch linking of two sources (one-to-one) and deduplication of one list.
 import { F, patternLevel } from './compare/fields.ts';
-import { decidePair, resolveThresholds, scorerFor, type DecisionPolicy } from './decide.ts';
-import { assessPair, integrationIdAgrees } from './explain.ts';
-import type { MatchModel } from './model.ts';
+import { clusterRecords, conflicting } from './cluster.ts';
+import {
+  DEFAULT_PRECISION,
+  DEFAULT_THRESHOLDS,
+  decidePair,
+  isGuarded,
+  resolveThresholds,
+  scorerFor,
+  type DecisionPolicy,
+} from './decide.ts';
+import {
+  assessPair,
+  integrationIdAgrees,
+  probabilityToWeight,
+  weightToProbability,
+  type PairAssessment,
+} from './explain.ts';
+import { HOUSEHOLD_ODDS, type MatchModel, type PatternScorer } from './model.ts';
 import { collectPairs, type PairBuffer, type ProgressListener } from './pairs.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import { termFrequencies, tfAdjustment, type TermFrequencies } from './tf.ts';
@@ -12,7 +27,12 @@ import type { LinkedPair, MatchRecord, NormalizeOptions, Thresholds } from './ty
 export interface LinkOptions {
   /** Use this model instead of training one by EM on the data. */
   model?: MatchModel;
+  /** Explicit probability thresholds. `match` overrides the one derived from `precision`. */
   thresholds?: Partial<Thresholds>;
+  /** The expected precision of the automatic matches (default 0.995): the match threshold is
+   *  the lowest probability at which the matches' expected share of wrong pairs stays within
+   *  1 − precision (and never below 0.5). See expectedPrecisionThreshold. */
+  precision?: number;
   /** Guards against twins and family members. Default: on when the data shows households
    *  (countHouseholdPairs); otherwise off, the EM-trained weights then say how much a
    *  differing first name or birth date counts in this data. */
@@ -44,6 +64,14 @@ export interface LinkStats {
   householdPairs: number;
   /** Whether the guards applied (asked for, or switched on because the data has households). */
   guards: boolean;
+  /** The match threshold used, as a probability (from `precision` unless given). */
+  matchThreshold: number;
+  /** The expected precision of the automatic matches under the model (before clustering). */
+  expectedPrecision: number;
+  matches: number;
+  reviews: number;
+  /** Reviews per 100 records (of the larger side when linking): the review load. */
+  reviewsPer100: number;
 }
 
 export interface LinkResult {
@@ -59,7 +87,24 @@ interface Candidate {
   pair: LinkedPair;
   identifier: boolean;
   household: boolean;
+  guarded: boolean;
 }
+
+/** Everything needed to score more pairs of the run later (clusters ask about pairs that
+ *  blocking never compared). */
+interface Scoring {
+  left: readonly PreparedRecord[];
+  right: readonly PreparedRecord[];
+  scorer: PatternScorer;
+  priorWeight: number;
+  policy: DecisionPolicy;
+  tf?: TermFrequencies;
+  householdCap: number;
+}
+
+/** Two candidates within this many bits of each other are "as good" (ambiguity). */
+const AMBIGUITY_MARGIN = 6;
+const MAX_CLUSTER_SIZE = 60;
 
 function prepareAll(records: readonly MatchRecord[], options: LinkOptions): PreparedRecord[] {
   const prepared = records.map((r) => prepareRecord(r, options.normalize));
@@ -67,18 +112,12 @@ function prepareAll(records: readonly MatchRecord[], options: LinkOptions): Prep
   return prepared;
 }
 
-/** Scores every compared pair and keeps those at review level or above, explained. */
-function decideAll(
-  pairs: PairBuffer,
-  left: readonly PreparedRecord[],
-  right: readonly PreparedRecord[],
-  model: MatchModel,
-  priorWeight: number,
-  policy: DecisionPolicy,
-  tf?: TermFrequencies,
-): Candidate[] {
-  const scorer = scorerFor(model);
-  const kept: Candidate[] = [];
+/** Scores every compared pair and keeps those at review level or above, explained; the
+ *  decisions come later, once the match threshold is known. */
+function assessAll(pairs: PairBuffer, s: Scoring): { candidate: Candidate; assessment: PairAssessment }[] {
+  const { left, right, scorer, priorWeight, policy, tf, householdCap } = s;
+  const kept: { candidate: Candidate; assessment: PairAssessment }[] = [];
+  const model = scorer.model;
   // Upper bounds of each record's name adjustments, so the cheap filter never drops a pair
   // that its adjusted score would keep.
   const boost = (table: Map<string, number> | undefined, value: string | undefined, f: number) =>
@@ -86,45 +125,100 @@ function decideAll(
   const firstBoost = Float64Array.from(left, (r) => boost(tf?.first, r.first?.key, F.first));
   const lastBoost = Float64Array.from(left, (r) => boost(tf?.last, r.last?.key, F.last));
   for (let k = 0; k < pairs.length; k++) {
-    const a = left[pairs.left[k] as number] as PreparedRecord;
-    const b = right[pairs.right[k] as number] as PreparedRecord;
+    const i = pairs.left[k] as number;
+    const j = pairs.right[k] as number;
+    const a = left[i] as PreparedRecord;
+    const b = right[j] as PreparedRecord;
     const pattern = pairs.pattern[k] as number;
     const identifier = integrationIdAgrees(a, b);
     // Medicare agreement can decide a pair on its own, so it cannot be filtered by score.
-    const i = pairs.left[k] as number;
-    const bound = priorWeight + scorer.scorePattern(pattern) + (firstBoost[i] as number) + (lastBoost[i] as number);
+    const bound =
+      priorWeight +
+      scorer.scorePattern(pattern, householdCap + (lastBoost[i] as number)) +
+      (firstBoost[i] as number) +
+      (lastBoost[i] as number);
     if (!identifier && bound < policy.thresholds.review && patternLevel(pattern, F.medicare) !== 0) continue;
-    const assessment = assessPair(a, b, scorer, priorWeight, tf);
-    const decision = decidePair(assessment, policy);
-    if (decision === 'new') continue;
+    const assessment = assessPair(a, b, scorer, priorWeight, tf, householdCap);
+    if (!identifier && explanationBelowReview(assessment, policy)) continue;
     kept.push({
-      left: pairs.left[k] as number,
-      right: pairs.right[k] as number,
-      identifier,
-      household: assessment.clearlyDifferent,
-      pair: {
-        aId: a.id,
-        bId: b.id,
-        score: assessment.explanation.score,
-        decision,
-        explanation: assessment.explanation,
+      assessment,
+      candidate: {
+        left: i,
+        right: j,
+        identifier,
+        household: assessment.clearlyDifferent,
+        guarded: isGuarded(assessment, policy),
+        pair: {
+          aId: a.id,
+          bId: b.id,
+          score: assessment.explanation.score,
+          decision: 'review',
+          explanation: assessment.explanation,
+        },
       },
     });
   }
-  return kept.sort((x, y) => Number(y.identifier) - Number(x.identifier) || y.pair.score - x.pair.score);
+  return kept;
+}
+
+function explanationBelowReview(assessment: PairAssessment, policy: DecisionPolicy): boolean {
+  return (
+    decidePair(assessment, { ...policy, thresholds: { match: Infinity, review: policy.thresholds.review } }) === 'new'
+  );
+}
+
+/**
+ * The lowest match probability at which the automatic matches' expected precision — the
+ * mean probability of the pairs at or above it — is still at least `precision`; never below
+ * 0.5 (an automatic match must be more likely than not). Scores are match weights.
+ */
+export function expectedPrecisionThreshold(scores: readonly number[], precision: number): number {
+  const sorted = [...scores].sort((x, y) => y - x);
+  let wrong = 0;
+  let threshold = probabilityToWeight(precision);
+  for (let k = 0; k < sorted.length; k++) {
+    const score = sorted[k] as number;
+    const p = weightToProbability(score);
+    if (p < 0.5) break;
+    wrong += 1 - p;
+    if (wrong / (k + 1) > 1 - precision) break;
+    threshold = Math.min(threshold, score);
+  }
+  return threshold;
 }
 
 /** Greedy one-to-one: best pairs first; a match whose record is already taken becomes a
  *  review (it points at duplicates on one side) unless first name and birth date both
  *  differ — then it is the matched person's relative, not a duplicate, and is dropped.
+ *  A record with two match-level candidates about as good as each other, who are different
+ *  people (they conflict), is not guessed: both become reviews.
  *  Reviews of taken records are dropped. */
-function enforceOneToOne(candidates: Candidate[]): LinkedPair[] {
+function enforceOneToOne(candidates: Candidate[], conflict: (x: Candidate, y: Candidate) => boolean): LinkedPair[] {
+  const ambiguous = new Set<Candidate>();
+  for (const side of ['left', 'right'] as const) {
+    const best = new Map<number, Candidate>();
+    for (const c of candidates) {
+      if (c.pair.decision !== 'match' || c.identifier) continue;
+      const top = best.get(c[side]);
+      if (!top) best.set(c[side], c);
+      else if (c.pair.score >= top.pair.score - AMBIGUITY_MARGIN && conflict(top, c)) {
+        ambiguous.add(top);
+        ambiguous.add(c);
+      }
+    }
+  }
   const takenLeft = new Set<number>();
   const takenRight = new Set<number>();
   const result: LinkedPair[] = [];
   const pending: Candidate[] = [];
   for (const c of candidates) {
-    if (c.pair.decision !== 'match') pending.push(c);
+    if (ambiguous.has(c)) {
+      const explanation = {
+        ...c.pair.explanation,
+        context: 'another candidate is about as likely and a different person',
+      };
+      pending.push({ ...c, pair: { ...c.pair, decision: 'review', explanation } });
+    } else if (c.pair.decision !== 'match') pending.push(c);
     else if (takenLeft.has(c.left) || takenRight.has(c.right)) {
       if (!c.household) result.push({ ...c.pair, decision: 'review' });
     } else {
@@ -171,12 +265,19 @@ function priorWeightFor(expectedMatches: number, possiblePairs: number): number 
   return Math.log2(matches / Math.max(1, possiblePairs - matches));
 }
 
-function run(
-  a: readonly MatchRecord[],
-  b: readonly MatchRecord[] | null,
-  options: LinkOptions,
-): { candidates: Candidate[]; model: MatchModel; stats: LinkStats } {
-  const thresholds = resolveThresholds(options.thresholds);
+interface Run {
+  candidates: Candidate[];
+  model: MatchModel;
+  stats: LinkStats;
+  scoring: Scoring;
+}
+
+function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, options: LinkOptions): Run {
+  const given = options.thresholds ?? {};
+  // Validates both (and their order) when the match threshold is given explicitly.
+  const explicit = given.match !== undefined ? resolveThresholds(given) : null;
+  const reviewWeight =
+    explicit?.review ?? resolveThresholds({ review: given.review ?? DEFAULT_THRESHOLDS.review }).review;
   const left = prepareAll(a, options);
   const right = b === null ? left : prepareAll(b, options);
   const sameSet = b === null;
@@ -197,24 +298,71 @@ function run(
   const priorWeight = priorWeightFor(expectedMatches, possiblePairs);
   const householdPairs = countHouseholdPairs(pairs);
   const households = householdPairs > HOUSEHOLD_SHARE * expectedMatches;
+  const guards = options.guards ?? households;
+  const precision = options.precision ?? DEFAULT_PRECISION;
+  if (!(precision > 0 && precision < 1))
+    throw new RangeError(`precision must be a probability strictly between 0 and 1, got ${precision}`);
   const policy: DecisionPolicy = {
-    thresholds,
-    guards: options.guards ?? households,
+    thresholds: { match: Infinity, review: reviewWeight },
+    liftWeight: explicit?.match ?? probabilityToWeight(precision),
+    guards,
     relatives: options.relatives ?? households,
   };
   const tf = options.termFrequencies === false ? undefined : termFrequencies(sameSet ? [left] : [left, right]);
-  const candidates = decideAll(pairs, left, right, trained.model, priorWeight, policy, tf);
+  const scoring: Scoring = {
+    left,
+    right,
+    scorer: scorerFor(trained.model),
+    priorWeight,
+    policy,
+    tf,
+    householdCap: guards ? -priorWeight + HOUSEHOLD_ODDS : Infinity,
+  };
+  const assessed = assessAll(pairs, scoring);
+  const eligible = assessed.filter((x) => !x.candidate.guarded && !x.candidate.household);
+  const matchWeight =
+    explicit?.match ??
+    expectedPrecisionThreshold(
+      eligible.map((x) => x.candidate.pair.score),
+      precision,
+    );
+  policy.thresholds.match = Math.max(matchWeight, policy.thresholds.review);
+  let expectedWrong = 0;
+  let matches = 0;
+  for (const { candidate, assessment } of assessed) {
+    const decision = decidePair(assessment, policy);
+    candidate.pair.decision = decision === 'match' ? 'match' : 'review';
+    if (decision === 'match') {
+      matches++;
+      expectedWrong += 1 - assessment.explanation.probability;
+    }
+  }
+  const candidates = assessed
+    .map((x) => x.candidate)
+    .sort((x, y) => Number(y.identifier) - Number(x.identifier) || y.pair.score - x.pair.score);
   options.onProgress?.({ phase: 'decide', done: 1, total: 1 });
-  const stats = {
+  const stats: LinkStats = {
     recordsA: left.length,
     recordsB: right.length,
     comparisons: pairs.length,
     emIterations: trained.emIterations,
     priorWeight,
     householdPairs,
-    guards: policy.guards,
+    guards,
+    matchThreshold: weightToProbability(policy.thresholds.match),
+    expectedPrecision: matches === 0 ? 1 : 1 - expectedWrong / matches,
+    matches: 0,
+    reviews: 0,
+    reviewsPer100: 0,
   };
-  return { model: trained.model, stats, candidates };
+  return { model: trained.model, stats, candidates, scoring };
+}
+
+function withCounts(stats: LinkStats, pairs: readonly LinkedPair[]): LinkStats {
+  const matches = pairs.filter((p) => p.decision === 'match').length;
+  const reviews = pairs.length - matches;
+  const records = Math.max(stats.recordsA, stats.recordsB);
+  return { ...stats, matches, reviews, reviewsPer100: records === 0 ? 0 : (100 * reviews) / records };
 }
 
 /** Links two sources: EM-trained (unless a model is given), one-to-one by default. */
@@ -223,32 +371,123 @@ export function linkSources(
   b: readonly MatchRecord[],
   options: LinkOptions = {},
 ): LinkResult {
-  const { candidates, model, stats } = run(a, b, options);
-  const pairs = options.oneToOne === false ? candidates.map((c) => c.pair) : enforceOneToOne(candidates);
-  return { pairs, model, stats };
+  const { candidates, model, stats, scoring } = run(a, b, options);
+  // Two candidates of one record conflict when they are different people: compared with each
+  // other (both on the same side), a guard fires.
+  const conflict = (x: Candidate, y: Candidate) => {
+    const [p, q] =
+      x.left === y.left
+        ? [scoring.right[x.right], scoring.right[y.right]]
+        : [scoring.left[x.left], scoring.left[y.left]];
+    if (!p || !q || p === q) return false;
+    const assessment = assessPair(p, q, scoring.scorer, scoring.priorWeight, scoring.tf, scoring.householdCap);
+    return assessment.clearlyDifferent || isGuarded(assessment, { ...scoring.policy, guards: true });
+  };
+  const pairs = options.oneToOne === false ? candidates.map((c) => c.pair) : enforceOneToOne(candidates, conflict);
+  return { pairs, model, stats: withCounts(stats, pairs) };
 }
 
 export interface DedupeResult extends LinkResult {
-  /** Groups of record ids joined by match decisions (size ≥ 2). */
+  /** Groups of record ids of one person (size ≥ 2): exactly the pairs decided `match`. */
   clusters: string[][];
+  /** Every record's cluster id (the id of its first record in input order); singletons too. */
+  clusterOf: Map<string, string>;
 }
 
-/** Finds duplicates within one list: pairs at match/review level and the match clusters. */
+/**
+ * Finds duplicates within one list. Records are clustered along match-level pairs without
+ * chaining (cluster.ts); the `match` pairs are exactly the pairs inside the final clusters, so
+ * merging every match gives those clusters. Reviews: the best pair between two clusters that
+ * reaches review level and does not conflict, and records that fit two people equally well.
+ */
 export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {}): DedupeResult {
-  const { candidates, model, stats } = run(records, null, options);
-  const parent = records.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i] as number] as number;
-    return i;
+  const { candidates, model, stats, scoring } = run(records, null, options);
+  const { left, scorer, priorWeight, tf, householdCap, policy } = scoring;
+  const cache = new Map<number, PairAssessment>();
+  const n = left.length;
+  const assess = (i: number, j: number): PairAssessment => {
+    const [x, y] = i < j ? [i, j] : [j, i];
+    const key = x * n + y;
+    let a = cache.get(key);
+    if (!a) {
+      a = assessPair(left[x] as PreparedRecord, left[y] as PreparedRecord, scorer, priorWeight, tf, householdCap);
+      cache.set(key, a);
+    }
+    return a;
   };
-  for (const c of candidates) if (c.pair.decision === 'match') parent[find(c.left)] = find(c.right);
-  const groups = new Map<number, string[]>();
-  records.forEach((r, i) => {
-    const root = find(i);
-    const group = groups.get(root);
-    if (group) group.push(r.id);
-    else groups.set(root, [r.id]);
-  });
-  const clusters = [...groups.values()].filter((g) => g.length > 1);
-  return { pairs: candidates.map((c) => c.pair), model, stats, clusters };
+  const conflict = (i: number, j: number) => {
+    const a = assess(i, j);
+    return a.clearlyDifferent || isGuarded(a, policy);
+  };
+  const clustering = clusterRecords(
+    n,
+    candidates.map((c) => ({
+      left: c.left,
+      right: c.right,
+      score: c.identifier ? Infinity : c.pair.score,
+      strong: c.pair.decision === 'match',
+    })),
+    { conflict, ambiguityMargin: AMBIGUITY_MARGIN, maxClusterSize: MAX_CLUSTER_SIZE },
+  );
+  const { clusterOf } = clustering;
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const c = clusterOf[i] as number;
+    const list = members.get(c);
+    if (list) list.push(i);
+    else members.set(c, [i]);
+  }
+  const pairs: LinkedPair[] = [];
+  for (const list of members.values()) {
+    for (let x = 0; x < list.length; x++)
+      for (let y = x + 1; y < list.length; y++) {
+        const i = list[x] as number;
+        const j = list[y] as number;
+        const explanation = assess(i, j).explanation;
+        const direct = explanation.score >= policy.thresholds.match && explanation.guards.length === 0;
+        pairs.push({
+          aId: (left[i] as PreparedRecord).id,
+          bId: (left[j] as PreparedRecord).id,
+          score: explanation.score,
+          decision: 'match',
+          explanation: direct ? explanation : { ...explanation, context: 'same person as the records between them' },
+        });
+      }
+  }
+  // One review per pair of clusters: the best candidate pair between them.
+  const reviews = new Map<number, LinkedPair>();
+  for (const c of candidates) {
+    const x = clusterOf[c.left] as number;
+    const y = clusterOf[c.right] as number;
+    if (x === y || c.household) continue;
+    const ambiguous = clustering.ambiguous.has(c.left) || clustering.ambiguous.has(c.right);
+    if (!ambiguous && clustersConflict(members.get(x) ?? [], members.get(y) ?? [], conflict)) continue;
+    const key = Math.min(x, y) * n + Math.max(x, y);
+    const seen = reviews.get(key);
+    if (seen && seen.score >= c.pair.score) continue;
+    const explanation = ambiguous
+      ? { ...c.pair.explanation, context: 'the record fits two different people about equally well' }
+      : c.pair.explanation;
+    reviews.set(key, { ...c.pair, decision: 'review', explanation });
+  }
+  pairs.push(...reviews.values());
+  pairs.sort((p, q) => (p.decision === q.decision ? q.score - p.score : p.decision === 'match' ? -1 : 1));
+  const clusters = [...members.values()]
+    .filter((list) => list.length > 1)
+    .map((list) => list.map((i) => (left[i] as PreparedRecord).id));
+  const clusterIds = new Map<string, string>();
+  for (let i = 0; i < n; i++)
+    clusterIds.set((left[i] as PreparedRecord).id, (left[clusterOf[i] as number] as PreparedRecord).id);
+  return { pairs, model, stats: withCounts(stats, pairs), clusters, clusterOf: clusterIds };
+}
+
+/** Reviews between two clusters that are different people are not worth a person's time,
+ *  unless one of them is a single record (then the pair's own review is the question). */
+function clustersConflict(
+  x: readonly number[],
+  y: readonly number[],
+  conflict: (i: number, j: number) => boolean,
+): boolean {
+  if (x.length < 2 && y.length < 2) return false;
+  return conflicting(x, y, conflict);
 }

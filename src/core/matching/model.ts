@@ -13,6 +13,13 @@ export interface MatchModel {
   lambda: number;
   /** Where the numbers came from, for the docs and for callers who persist a model. */
   source: 'defaults' | 'em';
+  /**
+   * u of the person's own fields among *members of one household* (how often a relative at
+   * the same address shares a birth date — twins —, a first name — a son named after his
+   * father —, a sex, an email). Estimated by EM on pairs sharing an address when the data has
+   * households; defaults otherwise. Used for pairs whose household fields are capped.
+   */
+  uHousehold?: number[][];
 }
 
 /**
@@ -46,50 +53,104 @@ export function defaultModel(): MatchModel {
   return { m, u, lambda: 0.001, source: 'defaults' };
 }
 
+/** Defaults for u within a household (see MatchModel.uHousehold). */
+export function defaultHouseholdU(): number[][] {
+  const u = defaultModel().u.map((row) => [...row]);
+  u[F.first] = [0.03, 0.01, 0.03, 0.06, 0.87];
+  u[F.dob] = [0.02, 0.002, 0.03, 0.948];
+  u[F.sex] = [0.5, 0.5];
+  u[F.email] = [0.03, 0.05, 0.92];
+  u[F.medicare] = [0.00001, 0.0001, 0.3, 0.69989];
+  return u;
+}
+
 /** Field weights per level, log2(m/u). A family member on the same Medicare card is never
  *  evidence *for* a match, whatever the estimates say, so that level is capped at 0. */
-export function levelWeights(model: MatchModel): Float64Array[] {
+export function levelWeights(model: MatchModel, u: number[][] = model.u): Float64Array[] {
   return FIELDS.map((_, f) => {
     const counts = LEVEL_COUNTS[f] as number;
     const weights = new Float64Array(counts);
     for (let l = 0; l < counts; l++) {
       const m = model.m[f]?.[l] ?? 1e-6;
-      const u = model.u[f]?.[l] ?? 1e-6;
-      weights[l] = Math.log2(Math.max(m, 1e-9) / Math.max(u, 1e-9));
+      const uf = u[f]?.[l] ?? 1e-6;
+      weights[l] = Math.log2(Math.max(m, 1e-9) / Math.max(uf, 1e-9));
     }
     if (f === F.medicare) weights[2] = Math.min(0, weights[2] as number);
     return weights;
   });
 }
 
+/**
+ * Fields a household shares: surname, phone (a landline), address and locality. In data with
+ * households, their agreement can at most show that two records belong to one household;
+ * which member a record is must come from the person's own fields (first name, birth date,
+ * sex, email). See `capHousehold`.
+ */
+export const HOUSEHOLD_FIELDS: readonly number[] = [F.last, F.phone, F.address1, F.address2, F.locality];
+const IS_HOUSEHOLD = FIELDS.map((_, f) => HOUSEHOLD_FIELDS.includes(f));
+
+/**
+ * A pair's weight without the prior. Uncapped (data without households): the plain sum.
+ * With households, the household fields can at most show "one household" (`cap` bits, which
+ * brings the prior to the odds that two records of one household are one person); past that,
+ * the person's own fields are weighed against relatives (household u) rather than strangers.
+ * The smaller reading wins, so more household agreement never lowers a score.
+ */
+export function combineWeights(split: Split, cap: number): number {
+  if (cap === Infinity) return split[0] + split[1];
+  return Math.min(split[0] + split[1], cap + split[2]);
+}
+
+/** Log2 odds that two records of one household are one person, before their own fields: even. */
+export const HOUSEHOLD_ODDS = 0;
+
+/** [personal weight against strangers, household weight, personal weight against relatives]. */
+export type Split = [number, number, number];
+
 /** Scores packed patterns with a memo: the same pattern recurs across many pairs. */
 export class PatternScorer {
   readonly weights: Float64Array[];
-  private readonly memo = new Map<number, number>();
+  /** Personal fields weighed against members of the same household. */
+  readonly householdWeights: Float64Array[];
+  private readonly memo = new Map<number, Split>();
 
   constructor(readonly model: MatchModel) {
     this.weights = levelWeights(model);
+    this.householdWeights = levelWeights(model, model.uHousehold ?? defaultHouseholdU());
   }
 
-  scoreLevels(levels: ArrayLike<number>): number {
-    let score = 0;
+  private add(split: Split, f: number, level: number): void {
+    const w = (this.weights[f] as Float64Array)[level] as number;
+    if (IS_HOUSEHOLD[f]) split[1] += w;
+    else {
+      split[0] += w;
+      split[2] += (this.householdWeights[f] as Float64Array)[level] as number;
+    }
+  }
+
+  splitLevels(levels: ArrayLike<number>): Split {
+    const split: Split = [0, 0, 0];
     for (let f = 0; f < FIELD_COUNT; f++) {
       const level = levels[f] as number;
-      if (level !== MISSING) score += (this.weights[f] as Float64Array)[level] as number;
+      if (level !== MISSING) this.add(split, f, level);
     }
-    return score;
+    return split;
   }
 
-  scorePattern(pattern: number): number {
-    let score = this.memo.get(pattern);
-    if (score === undefined) {
-      score = 0;
+  scoreLevels(levels: ArrayLike<number>, householdCap = Infinity): number {
+    return combineWeights(this.splitLevels(levels), householdCap);
+  }
+
+  scorePattern(pattern: number, householdCap = Infinity): number {
+    let split = this.memo.get(pattern);
+    if (split === undefined) {
+      split = [0, 0, 0];
       for (let f = 0; f < FIELD_COUNT; f++) {
         const level = patternLevel(pattern, f);
-        if (level !== MISSING) score += (this.weights[f] as Float64Array)[level] as number;
+        if (level !== MISSING) this.add(split, f, level);
       }
-      this.memo.set(pattern, score);
+      this.memo.set(pattern, split);
     }
-    return score;
+    return combineWeights(split, householdCap);
   }
 }

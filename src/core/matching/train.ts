@@ -3,7 +3,7 @@
 import { F, FIELD_COUNT, LEVEL_COUNTS, MISSING } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
 import { runEm, toPatternCounts, type EmOptions } from './em.ts';
-import { defaultModel, type MatchModel } from './model.ts';
+import { defaultHouseholdU, defaultModel, HOUSEHOLD_FIELDS, type MatchModel } from './model.ts';
 import { collectPairs } from './pairs.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import { seededRandom } from '../random.ts';
@@ -143,7 +143,36 @@ export function trainOnRecords(
   const scale = left.length / sample.length;
   const expectedMatches = Math.min(maxMatches, (scale * main.lambda * main.pairs) / Math.max(0.05, found));
   const lambda = Math.max(1, expectedMatches) / possiblePairs;
-  return { model: { m, u, lambda, source: 'em' }, emIterations: (byDate?.iterations ?? 0) + (byName?.iterations ?? 0) };
+  const uHousehold = householdU(sample, right, sameSet, m, options);
+  return {
+    model: { m, u, lambda, source: 'em', ...(uHousehold ? { uHousehold } : {}) },
+    emIterations: (byDate?.iterations ?? 0) + (byName?.iterations ?? 0),
+  };
+}
+
+/**
+ * u of the person's own fields among members of one household: EM (u free) on pairs sharing
+ * an address, with the household fields masked. The two classes there are "the same person"
+ * and "a relative", so u comes out as how often relatives agree (twins on the birth date, a
+ * son named after his father on the first name). Undefined when too few such pairs.
+ */
+function householdU(
+  left: readonly PreparedRecord[],
+  right: readonly PreparedRecord[],
+  sameSet: boolean,
+  m: number[][],
+  options: TrainOptions & { maxBucketSize?: number },
+): number[][] | undefined {
+  const pairs = collectPairs(left, right, {
+    sameSet,
+    keyKinds: ['ad:'],
+    maskedFields: [...HOUSEHOLD_FIELDS],
+    maxBucketSize: options.maxBucketSize,
+  });
+  if (pairs.length < (options.minPairs ?? 200)) return undefined;
+  const start: MatchModel = { m, u: defaultHouseholdU(), lambda: 0.3, source: 'em' };
+  const result = runEm(toPatternCounts(pairs.patternCounts()), start, { ...options, fixU: false });
+  return result.u;
 }
 
 function levelShare(m: number[][], field: number, levels: number[]): number {

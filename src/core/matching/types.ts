@@ -81,6 +81,12 @@ export interface Explanation {
   identifier?: 'integration_record_id' | 'medicare';
   /** Rules that kept a high score from being an automatic match (e.g. "first name differs"). */
   guards: string[];
+  /** Set when the household fields (surname, phone, address, locality) agreed by more than
+   *  this many bits and were counted as this: they show one household, not one person. */
+  householdCap?: number;
+  /** Set in dedupe and batch linking when the decision came from the records around the
+   *  pair rather than the pair alone (see docs/matching.md, "Clusters"). */
+  context?: string;
 }
 
 export interface ScoredCandidate {

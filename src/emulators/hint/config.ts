@@ -31,6 +31,12 @@ export const configSchema = z.object({
   codeTtlMs: z.number().int().min(1),
   /** Most deliveries in flight at once (all endpoints), so a burst cannot exhaust sockets. */
   maxConcurrentDeliveries: z.number().int().min(1).max(1024),
+  /**
+   * Hold partner writes to the spec where Hint may be stricter than it is today (strict.ts):
+   * us_formattable on non-10-digit phones, gender_other with "not listed", no null
+   * associations, names on every patient update, no invoice `date`, integer NPI. On by default.
+   */
+  strictRequests: z.boolean(),
 });
 
 export type HintConfig = z.infer<typeof configSchema>;
@@ -50,6 +56,7 @@ export function defaultConfig(overrides: Partial<HintConfig> = {}): HintConfig {
     dailyLimit: 500_000,
     codeTtlMs: 10 * 60_000,
     maxConcurrentDeliveries: 128,
+    strictRequests: true,
     ...overrides,
   };
 }

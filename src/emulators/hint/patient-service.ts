@@ -6,9 +6,16 @@ import { parseWith } from './errors.ts';
 import { patientEvent } from './events.ts';
 import { assertRecordIdFree, forgetIntegrationData, recordPartnerWrite } from './integration-data.ts';
 import type { Patient } from './model.ts';
-import { createPatientSchema, newPatient, preparePatientWrite, updatePatientSchema } from './patient-fields.ts';
+import {
+  createPatientSchema,
+  newPatient,
+  preparePatientWrite,
+  SCALAR_FIELDS,
+  updatePatientSchema,
+} from './patient-fields.ts';
 
 const INTEGRATION_KEYS = new Set(['integration_record_id', 'integration_error_message', 'integration_web_link']);
+const SCALAR_KEYS: ReadonlySet<string> = new Set(SCALAR_FIELDS);
 
 /** partnerId: the calling partner, or undefined when a practice user acts through the harness. */
 export function createPatient(ctx: HintContext, practiceId: string, body: unknown, partnerId?: string): Patient {
@@ -29,8 +36,13 @@ export function updatePatient(ctx: HintContext, patient: Patient, body: unknown,
   if (partnerId)
     assertRecordIdFree(ctx.state, partnerId, patient.practiceId, 'patient', input.integration_record_id, patient.id);
   const apply = preparePatientWrite(ctx.state, patient.practiceId, input);
+  // A field sent with the value it already holds changes nothing (e.g. the names every PATCH
+  // must carry): only real changes fire a webhook, as Hint's saved-changes callbacks do.
   const changesPatient = Object.entries(input).some(
-    ([key, value]) => value !== undefined && !INTEGRATION_KEYS.has(key),
+    ([key, value]) =>
+      value !== undefined &&
+      !INTEGRATION_KEYS.has(key) &&
+      !(SCALAR_KEYS.has(key) && (value === '' ? null : value) === (patient.fields[key] ?? null)),
   );
   const wasArchived = patient.archivedAt !== null;
   if (changesPatient) {

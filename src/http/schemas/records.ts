@@ -73,4 +73,6 @@ export interface Appointment {
   reason: string | null;
   external: Record<string, unknown> | null;
   version: number;
+  /** The appointment's twins: its Healthengine booking, its Hint partner interaction. */
+  links: LinkSummary[];
 }

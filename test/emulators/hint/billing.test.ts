@@ -165,7 +165,11 @@ describe('Hint emulator: customer invoices, charges and payments', () => {
     const noEmail = await h.call('POST', `/api/provider/customer_invoices/${inv.id}/send_email`);
     expect(noEmail.status).toBe(422);
     expect((await noEmail.json()).message).toMatch(/email/);
-    await h.call('PATCH', `/api/provider/patients/${patientId}`, h.token, { email: 'inv@example.com' });
+    await h.call('PATCH', `/api/provider/patients/${patientId}`, h.token, {
+      first_name: 'Inv',
+      last_name: 'Oice',
+      email: 'inv@example.com',
+    });
     const sent = await (await h.call('POST', `/api/provider/customer_invoices/${inv.id}/send_email`)).json();
     expect(sent.status).toBe('sent');
     expect(sent.last_sent_at).not.toBeNull();

@@ -43,7 +43,12 @@ const steps: [string, Step, (body: any, f: Fixtures) => void][] = [
   ['Patient.ShowPatient', (h, f) => provider(h, 'GET', `/api/provider/patients/${f.patient}`), () => {}],
   [
     'Patient.UpdatePatient',
-    (h, f) => provider(h, 'PATCH', `/api/provider/patients/${f.patient}`, { pronouns: 'he/him' }),
+    (h, f) =>
+      provider(h, 'PATCH', `/api/provider/patients/${f.patient}`, {
+        first_name: 'Gordon',
+        last_name: 'Sumner',
+        pronouns: 'he/him',
+      }),
     () => {},
   ],
   [
@@ -69,7 +74,7 @@ const steps: [string, Step, (body: any, f: Fixtures) => void][] = [
         email: 'rd@example.com',
         gender: 'male',
         education: ['The University of Hint'],
-        npi: { number: '0123456879' },
+        npi: { number: 1234567893 }, // Npi.number is an integer (the spec's example shows a zero-led string)
       }),
     (b, f) => {
       f.practitioner = b.id;

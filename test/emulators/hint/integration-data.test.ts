@@ -12,6 +12,8 @@ describe('Hint emulator: integration data per partner', () => {
     await h.close();
   });
 
+  /** The update schema requires the legal names on every patient PATCH (strictRequests). */
+  const names = { first_name: 'Iso', last_name: 'Lated' };
   const newPatient = async (extra: Record<string, unknown> = {}) =>
     (
       await h.call('POST', '/api/provider/patients', h.token, { first_name: 'Iso', last_name: 'Lated', ...extra })
@@ -34,7 +36,7 @@ describe('Hint emulator: integration data per partner', () => {
       integration_sync_status: 'enabled',
     });
     // the other partner may use the same record id for its own link
-    await h.call('PATCH', `/api/provider/patients/${p.id}`, otherToken, { integration_record_id: 'emr-1' });
+    await h.call('PATCH', `/api/provider/patients/${p.id}`, otherToken, { ...names, integration_record_id: 'emr-1' });
     const mine = await (await h.call('GET', `/api/provider/patients/${p.id}`)).json();
     expect(mine.integration_record_id).toBe('emr-1');
     const records = await (await h.call('GET', `/api/provider/patients/${p.id}/integration_records`)).json();
@@ -49,7 +51,7 @@ describe('Hint emulator: integration data per partner', () => {
     expect(got.id).toBe(p.id);
     expect((await h.call('GET', '/api/provider/patients/emr-alias', otherToken)).status).toBe(404);
     const patched = await (
-      await h.call('PATCH', '/api/provider/patients/emr-alias', h.token, { last_name: 'Aliased' })
+      await h.call('PATCH', '/api/provider/patients/emr-alias', h.token, { first_name: 'Iso', last_name: 'Aliased' })
     ).json();
     expect(patched).toMatchObject({ id: p.id, last_name: 'Aliased' });
     expect((await h.call('DELETE', '/api/provider/patients/emr-alias')).status).toBe(204);
@@ -69,6 +71,7 @@ describe('Hint emulator: integration data per partner', () => {
     expect(Number((await h.call('GET', '/api/provider/patients')).headers.get('x-total-count'))).toBe(before);
     const other = await newPatient();
     const patch = await h.call('PATCH', `/api/provider/patients/${other.id}`, h.token, {
+      ...names,
       integration_record_id: 'emr-dup',
       first_name: 'Nope',
     });
@@ -80,7 +83,7 @@ describe('Hint emulator: integration data per partner', () => {
     const p = await newPatient();
     expect(p.integration_sync_status).toBe('enabled');
     const synced = await (
-      await h.call('PATCH', `/api/provider/patients/${p.id}`, h.token, { integration_record_id: 'emr-s1' })
+      await h.call('PATCH', `/api/provider/patients/${p.id}`, h.token, { ...names, integration_record_id: 'emr-s1' })
     ).json();
     expect(synced.integration_sync_status).toBe('synced');
     h.clock.advance(60_000);
@@ -95,6 +98,7 @@ describe('Hint emulator: integration data per partner', () => {
     );
     const errored = await (
       await h.call('PATCH', `/api/provider/patients/${p.id}`, h.token, {
+        ...names,
         integration_error_message: 'Email rejected by EMR',
       })
     ).json();
@@ -103,7 +107,7 @@ describe('Hint emulator: integration data per partner', () => {
       integration_error_message: 'Email rejected by EMR',
     });
     const cleared = await (
-      await h.call('PATCH', `/api/provider/patients/${p.id}`, h.token, { integration_error_message: null })
+      await h.call('PATCH', `/api/provider/patients/${p.id}`, h.token, { ...names, integration_error_message: null })
     ).json();
     expect(cleared).toMatchObject({ integration_sync_status: 'synced', integration_error_message: null });
     // the other partner's view is untouched by all of this

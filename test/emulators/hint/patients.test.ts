@@ -71,19 +71,24 @@ describe('Hint emulator: patients', () => {
     expect(after).toBe(before);
   });
 
-  it('updates partially (PATCH and PUT), and a bad update changes nothing', async () => {
+  it('updates partially (PATCH and PUT) with the names the update schema requires, and a bad update changes nothing', async () => {
     const created = await (
       await h.call('POST', '/api/provider/patients', h.token, { first_name: 'Grace', last_name: 'Hopper' })
     ).json();
+    const names = { first_name: 'Grace', last_name: 'Hopper' };
     const patched = await (
-      await h.call('PATCH', `/api/provider/patients/${created.id}`, h.token, { email: 'grace@example.com' })
+      await h.call('PATCH', `/api/provider/patients/${created.id}`, h.token, { ...names, email: 'grace@example.com' })
     ).json();
     expect(patched).toMatchObject({ first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.com' });
-    const put = await h.call('PUT', `/api/provider/patients/${created.id}`, h.token, { middle_name: 'Brewster' });
+    const put = await h.call('PUT', `/api/provider/patients/${created.id}`, h.token, {
+      ...names,
+      middle_name: 'Brewster',
+    });
     expect((await put.json()).name).toBe('Grace Brewster Hopper');
     const bad = await h.call('PATCH', `/api/provider/patients/${created.id}`, h.token, {
       email: 'not-an-email',
       first_name: 'Changed',
+      last_name: 'Hopper',
     });
     expect(bad.status).toBe(422);
     const now = await (await h.call('GET', `/api/provider/patients/${created.id}`)).json();

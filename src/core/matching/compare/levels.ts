@@ -70,8 +70,15 @@ export function compareExact<T>(a: T | null, b: T | null): number {
   return a === b ? 0 : 1;
 }
 
+/** The digits of a mailbox name ("john.smith82" → "82"). */
+function digitsOf(local: string): string {
+  return local.replace(/\D+/g, '');
+}
+
 /** Emails: any shared address; else the same mailbox name (another provider) or a close
- *  spelling of it. Takes the addresses and their mailbox names (prepared once). */
+ *  spelling of it. Takes the addresses and their mailbox names (prepared once). Mailbox names
+ *  that differ in their digits (john.smith12, john.smith37) are different accounts, usually
+ *  of namesakes: counting them close would count the name agreement a second time. */
 export function compareEmails(
   a: readonly string[],
   b: readonly string[],
@@ -80,7 +87,8 @@ export function compareEmails(
 ): number {
   if (a.length === 0 || b.length === 0) return MISSING;
   for (const x of a) if (b.includes(x)) return 0;
-  for (const x of localsA) for (const y of localsB) if (x === y || jaroWinkler(x, y) >= 0.92) return 1;
+  for (const x of localsA)
+    for (const y of localsB) if (x === y || (digitsOf(x) === digitsOf(y) && jaroWinkler(x, y) >= 0.92)) return 1;
   return 2;
 }
 

@@ -42,18 +42,27 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Ar
   out[F.last] = last;
   // Crossed names are tried only when an initial agrees crosswise: a swap keeps the names'
   // spelling, and the two extra comparisons would otherwise run for every stranger.
-  if (first > 1 && last > 1 && crossedInitialAgrees(a, b)) {
+  // A name missing on one side still allows a swap: "Taquinper Hudson" against a record with
+  // first name "Hudson" and no surname agrees crosswise, and straight it would read as a
+  // differing first name.
+  const unsure = (level: number) => level > 1 || level === MISSING;
+  if (unsure(first) && unsure(last) && first + last !== 2 * MISSING && crossedInitialAgrees(a, b)) {
     const crossFirst = compareNamesCrossed(a.first, b.last);
     const crossLast = compareNamesCrossed(a.last, b.first);
     // Crosswise wins when it agrees better overall. The better level goes to the first name
     // whichever side is which, so that a against b scores what b against a scores.
-    if (
-      crossFirst !== MISSING &&
-      crossLast !== MISSING &&
-      rank(crossFirst) + rank(crossLast) < rank(first) + rank(last)
-    ) {
-      out[F.first] = Math.min(crossFirst, crossLast);
-      out[F.last] = Math.max(crossFirst, crossLast);
+    // Both crossed names must agree: one agreeing crosswise and the other different is a
+    // relative whose first name happens to be the surname (twins Lee Jonathan / Michael Lee),
+    // and accepting it would hide the differing first name from the guards.
+    const agreeing = (level: number) => level !== MISSING && level <= 2;
+    const crossOk =
+      crossFirst === MISSING || crossLast === MISSING
+        ? agreeing(crossFirst) || agreeing(crossLast)
+        : agreeing(crossFirst) && agreeing(crossLast);
+    if (crossOk && rank(crossFirst) + rank(crossLast) < rank(first) + rank(last)) {
+      const [better, worse] = rank(crossFirst) <= rank(crossLast) ? [crossFirst, crossLast] : [crossLast, crossFirst];
+      out[F.first] = better;
+      out[F.last] = worse;
       swapped = true;
     }
   }

@@ -14,6 +14,7 @@ import { formatDate } from '../time.ts';
 import { chargeView, invoiceView, paymentView } from '../views/billing.ts';
 import { invoiceDocumentRoutes } from './invoice-documents.ts';
 import { recordPayment } from '../invoice-service.ts';
+import { strictInvoiceBody } from '../strict.ts';
 import { membershipsOf } from '../views/patient.ts';
 
 type IdParams = { Params: { id: string } };
@@ -89,6 +90,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
 
   app.post('/api/provider/customer_invoices', async (request) => {
     const auth = practiceAuth(request);
+    strictInvoiceBody(state, request.body);
     const input = parseWith(createSchema, request.body);
     const patientId = input.patient ? patientIn(auth, input.patient.id, 'Patient') : null;
     // Without an owner Hint bills the patient's payer (the owner of their membership), else the patient.
@@ -125,6 +127,7 @@ export function invoiceRoutes(app: FastifyInstance, ctx: HintContext): void {
   const update = async (request: FastifyRequest<IdParams>) => {
     const auth = practiceAuth(request);
     const invoice = find(auth, request.params.id);
+    strictInvoiceBody(state, request.body);
     const input = parseWith(updateSchema, request.body);
     assertRecordIdFree(
       state,

@@ -9,6 +9,7 @@ import { partnersWithRecords, resolveAlias } from '../integration-data.ts';
 import { listOf, parseListOptions, SortedIndex } from '../lists.ts';
 import type { Patient } from '../model.ts';
 import { createPatient, destroyPatient, updatePatient } from '../patient-service.ts';
+import { strictPatientCreate, strictPatientUpdate } from '../strict.ts';
 import { patientView } from '../views/patient.ts';
 
 type IdParams = { Params: { id: string } };
@@ -72,6 +73,7 @@ export function patientRoutes(app: FastifyInstance, ctx: HintContext): void {
 
   app.post('/api/provider/patients', async (request) => {
     const auth = practiceAuth(request);
+    strictPatientCreate(state, request.body);
     return view(request, createPatient(ctx, auth.practiceId, request.body, auth.partnerId));
   });
 
@@ -97,6 +99,7 @@ export function patientRoutes(app: FastifyInstance, ctx: HintContext): void {
   const update = async (request: FastifyRequest<IdParams>) => {
     const auth = practiceAuth(request);
     const patient = findPatient(ctx, auth, request.params.id);
+    strictPatientUpdate(state, request.body);
     return view(request, updatePatient(ctx, patient, request.body, auth.partnerId));
   };
   app.patch<IdParams>('/api/provider/patients/:id', update);

@@ -9,6 +9,7 @@ import { assertRecordIdFree, forgetIntegrationData, recordPartnerWrite, resolveA
 import { listOf, parseListOptions } from '../lists.ts';
 import type { Location, Practitioner } from '../model.ts';
 import { locationView, practiceView, practitionerView } from '../views/common.ts';
+import { strictPractitioner } from '../strict.ts';
 
 type IdParams = { Params: { id: string } };
 const str = z.string().nullable().optional();
@@ -244,6 +245,7 @@ function practitionerRoutes(app: FastifyInstance, ctx: HintContext): void {
 
   app.post('/api/provider/practitioners', async (request) => {
     const auth = practiceAuth(request);
+    strictPractitioner(state, request.body);
     const input = parseWith(createPractitionerSchema, request.body);
     assertRecordIdFree(state, auth.partnerId, auth.practiceId, 'practitioner', input.integration_record_id);
     const now = state.now();
@@ -274,6 +276,7 @@ function practitionerRoutes(app: FastifyInstance, ctx: HintContext): void {
   const update = async (request: FastifyRequest<IdParams>) => {
     const auth = practiceAuth(request);
     const practitioner = find(auth, request.params.id);
+    strictPractitioner(state, request.body);
     const input = parseWith(updatePractitionerSchema, request.body);
     assertRecordIdFree(
       state,

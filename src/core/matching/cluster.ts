@@ -1,0 +1,115 @@
+// Chaining-resistant clustering for dedupe. Single linkage (merge along every match) chains:
+// A–B strong, B–C strong, yet A and C are different people (a record with no first name
+// and no birth date between two relatives). Here clusters grow along match-level pairs,
+// best first, and two clusters merge only when no pair across them is in conflict (a guard
+// fires: first name, birth date or sex differ). A record tied at match level to two clusters
+// that conflict with each other could be either person: it is taken out and sent to review
+// with both, rather than guessed.
+
+/** A compared pair, by record index. */
+export interface ClusterEdge {
+  left: number;
+  right: number;
+  score: number;
+  /** At match level and unguarded: may join clusters. */
+  strong: boolean;
+}
+
+export interface ClusterOptions {
+  /** Any pair across two clusters in conflict (guards) keeps them apart. */
+  conflict: (i: number, j: number) => boolean;
+  /** Strong edges within this many bits of each other are "as good": a record with such
+   *  edges into two conflicting clusters is ambiguous. */
+  ambiguityMargin: number;
+  /** Clusters never grow beyond this many records (a runaway chain costs O(n²) checks). */
+  maxClusterSize: number;
+}
+
+export interface Clustering {
+  /** Record index → cluster id (the smallest record index in it). */
+  clusterOf: Int32Array;
+  /** Records taken out because they fit two different people equally well. */
+  ambiguous: Set<number>;
+}
+
+class Clusters {
+  readonly parent: Int32Array;
+  readonly members: Map<number, number[]> = new Map();
+
+  constructor(n: number) {
+    this.parent = Int32Array.from({ length: n }, (_, i) => i);
+  }
+
+  find(i: number): number {
+    const p = this.parent;
+    while (p[i] !== i) {
+      p[i] = p[p[i] as number] as number;
+      i = p[i] as number;
+    }
+    return i;
+  }
+
+  list(root: number): number[] {
+    return this.members.get(root) ?? [root];
+  }
+
+  union(a: number, b: number): void {
+    const [big, small] = this.list(a).length >= this.list(b).length ? [a, b] : [b, a];
+    this.parent[small] = big;
+    this.members.set(big, [...this.list(big), ...this.list(small)]);
+    this.members.delete(small);
+  }
+}
+
+/** Two clusters are different people when at least half the pairs across them conflict: one
+ *  odd record (a middle name used as the first, a nickname we do not know) should not split a
+ *  person, but twins conflict on every pair. */
+export function conflicting(x: readonly number[], y: readonly number[], conflict: ClusterOptions['conflict']): boolean {
+  let conflicts = 0;
+  for (const i of x) for (const j of y) if (conflict(i, j)) conflicts++;
+  return conflicts > 0 && 2 * conflicts >= x.length * y.length;
+}
+
+/** Clusters n records from their compared pairs (see the file comment). */
+export function clusterRecords(n: number, edges: readonly ClusterEdge[], options: ClusterOptions): Clustering {
+  const strong = edges.filter((e) => e.strong).sort((x, y) => y.score - x.score);
+  const c = new Clusters(n);
+  for (const e of strong) {
+    const x = c.find(e.left);
+    const y = c.find(e.right);
+    if (x === y) continue;
+    if (c.list(x).length + c.list(y).length > options.maxClusterSize) continue;
+    if (!conflicting(c.list(x), c.list(y), options.conflict)) c.union(x, y);
+  }
+  // Each record's best strong edge into its own cluster and into each other cluster.
+  const ownBest = new Float64Array(n).fill(-Infinity);
+  for (const e of strong) {
+    if (c.find(e.left) !== c.find(e.right)) continue;
+    ownBest[e.left] = Math.max(ownBest[e.left] as number, e.score);
+    ownBest[e.right] = Math.max(ownBest[e.right] as number, e.score);
+  }
+  const ambiguous = new Set<number>();
+  for (const e of strong) {
+    const x = c.find(e.left);
+    const y = c.find(e.right);
+    if (x === y) continue;
+    // The edge did not join its clusters, so they conflict (or hit the size cap): the record
+    // it leaves from is ambiguous when this edge is about as good as its tie to its own.
+    for (const [r, own] of [
+      [e.left, x],
+      [e.right, y],
+    ] as const) {
+      if (c.list(own).length > 1 && e.score >= (ownBest[r] as number) - options.ambiguityMargin) ambiguous.add(r);
+    }
+  }
+  const clusterOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) clusterOf[i] = ambiguous.has(i) ? i : c.find(i);
+  // Cluster ids: the smallest member, so output does not depend on merge order.
+  const smallest = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const root = clusterOf[i] as number;
+    if (!smallest.has(root)) smallest.set(root, i);
+  }
+  for (let i = 0; i < n; i++) clusterOf[i] = smallest.get(clusterOf[i] as number) as number;
+  return { clusterOf, ambiguous };
+}

@@ -1,0 +1,97 @@
+// Dedupe clusters: no chaining through a record that fits two people, matches exactly the
+// pairs inside the clusters, decisions from the expected precision, review load on hard data.
+import { describe, expect, it } from 'vitest';
+import { dedupe, expectedPrecisionThreshold, linkSources, type MatchRecord } from '../../src/core/matching/index.ts';
+import { generateDedupeSet, generateLinkSet } from '../../bench/matcher-hard-data.ts';
+import { scoreDedupe, scoreLink } from '../../bench/matcher-score.ts';
+
+const home = {
+  addressLine1: '12 Smith Street',
+  city: 'Newtown',
+  state: 'NSW',
+  postcode: '2042',
+  phone: '02 9555 1234',
+};
+
+describe('dedupe clusters', () => {
+  it('does not chain two relatives through a record with no first name or birth date', () => {
+    const records: MatchRecord[] = [
+      { id: 'john1', firstName: 'John', lastName: 'Tschitrpig', dob: '1960-03-04', sex: 'M', ...home },
+      { id: 'john2', firstName: 'John', lastName: 'Tschitrpig', dob: '04/03/1960', sex: 'M', ...home },
+      { id: 'mary1', firstName: 'Mary', lastName: 'Tschitrpig', dob: '1962-11-20', sex: 'F', ...home },
+      { id: 'mary2', firstName: 'Mary', lastName: 'Tschitrpig', dob: '20/11/1962', sex: 'F', ...home },
+      // Fits either of them: same surname, address and landline, nothing of the person's own.
+      { id: 'nobody', lastName: 'Tschitrpig', ...home },
+    ];
+    const result = dedupe(records, { guards: true });
+    const sorted = result.clusters.map((c) => [...c].sort()).sort();
+    expect(sorted).toEqual([
+      ['john1', 'john2'],
+      ['mary1', 'mary2'],
+    ]);
+    const nobody = result.pairs.filter((p) => p.aId === 'nobody' || p.bId === 'nobody');
+    expect(nobody.every((p) => p.decision === 'review')).toBe(true);
+    expect(result.clusterOf.get('nobody')).toBe('nobody');
+  });
+
+  it('writes as matches exactly the pairs inside the final clusters', () => {
+    const { records } = generateDedupeSet('typical', 2, 600);
+    const result = dedupe(records);
+    const clusterOf = result.clusterOf;
+    const matches = result.pairs.filter((p) => p.decision === 'match');
+    for (const p of matches) expect(clusterOf.get(p.aId)).toBe(clusterOf.get(p.bId));
+    const expected = result.clusters.reduce((n, c) => n + (c.length * (c.length - 1)) / 2, 0);
+    expect(matches).toHaveLength(expected);
+    for (const p of result.pairs.filter((x) => x.decision === 'review'))
+      expect(clusterOf.get(p.aId)).not.toBe(clusterOf.get(p.bId));
+    expect(clusterOf.size).toBe(records.length);
+  });
+
+  it('keeps twins and namesakes apart and leaves few reviews on held-out typical data', () => {
+    const { records, truth } = generateDedupeSet('typical', 3, 1000);
+    const result = dedupe(records);
+    const score = scoreDedupe(
+      result.pairs,
+      records.map((r) => r.id),
+      truth,
+    );
+    expect(score.cluster?.precision).toBeGreaterThanOrEqual(0.995);
+    expect(score.cluster?.f1).toBeGreaterThanOrEqual(0.95);
+    expect(score.reviewsPer100).toBeLessThanOrEqual(10);
+    expect(result.stats.reviewsPer100).toBeCloseTo(score.reviewsPer100, 5);
+  });
+});
+
+describe('linking with cluster context', () => {
+  it('sends a record with two equally good candidates who are different people to review', () => {
+    const a: MatchRecord[] = [
+      { id: 'sr', firstName: 'Jack', lastName: 'Morchenel', dob: '1961-05-02', sex: 'M', ...home },
+      { id: 'jr', firstName: 'Jack', lastName: 'Morchenel', dob: '1992-10-24', sex: 'M', ...home },
+    ];
+    const b: MatchRecord[] = [{ id: 'x', firstName: 'Jack', lastName: 'Morchenel', sex: 'M', ...home }];
+    const result = linkSources(a, b, { guards: true });
+    expect(result.pairs.filter((p) => p.decision === 'match')).toEqual([]);
+  });
+
+  it('meets the precision it is asked for on held-out typical data', () => {
+    const { a, b, truth } = generateLinkSet('typical', 2, 1000);
+    const result = linkSources(a, b);
+    const score = scoreLink(result.pairs, a, b, truth);
+    expect(score.precision).toBeGreaterThanOrEqual(0.995);
+    expect(result.stats.expectedPrecision).toBeGreaterThanOrEqual(0.995);
+    expect(result.stats.reviews).toBe(score.reviews);
+  });
+});
+
+describe('expectedPrecisionThreshold', () => {
+  it('is the lowest score at which the mean probability of the matches reaches the precision', () => {
+    // 99 certain pairs and one at p = 0.6 (weight log2(1.5)): mean 0.996 ≥ 0.995 → included.
+    const certain = Array.from({ length: 99 }, () => 30);
+    expect(expectedPrecisionThreshold([...certain, Math.log2(1.5)], 0.995)).toBeCloseTo(Math.log2(1.5), 6);
+    // Asking for 0.999 leaves it out: the threshold is then the precision itself (a pair at
+    // least that likely is always a match).
+    expect(expectedPrecisionThreshold([...certain, Math.log2(1.5)], 0.999)).toBeCloseTo(Math.log2(999), 6);
+    // Never below even odds, whatever the mean.
+    expect(expectedPrecisionThreshold([...certain, ...certain, -1], 0.99)).toBeCloseTo(Math.log2(99), 6);
+  });
+});
