@@ -82,6 +82,7 @@ export async function startTandem(
     logger,
     bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
     consoleDir: CONSOLE_DIST_DIR,
+    patientFacts: connectors.flatMap((c) => (c.patientFacts ? [{ system: c.system, ...c.patientFacts }] : [])),
     sessions: sessionSettings(config),
     publicUrl: () => publicUrl(config, boundPort),
     extensions: {

@@ -1,6 +1,19 @@
-// What a connector gives the hub. Every connector folder (src/connectors/<system>/) has the
-// same shape — client.ts, schemas.ts, mapping.ts, webhooks.ts, sync.ts, index.ts — and its
-// index.ts default-exports a ConnectorFactory. main.ts discovers and composes them.
+// The connector contract: what a connector gives the hub. A connector is a folder
+// src/connectors/<system>/ whose index.ts default-exports a ConnectorFactory; registry.ts
+// checks every part named below at start-up (and names the folder and the part that is
+// missing), main.ts composes them. docs/connectors.md "Writing a connector" walks through it.
+//
+// The parts, and the file each lives in (the same name in every connector folder):
+//   connection loading  connection.ts  loadConnection → LoadedConnection, or throws ConnectionGone
+//   settings            settings.ts    a zod schema: the API validates with it, the console builds forms from it
+//   inbound             webhooks.ts → inbox (idempotent by source event id) → inbound*.ts processors (jobs)
+//   outbound            fanout.ts (FanOutTarget, the transaction rule in jobs/fanout.ts) → outbound-*.ts push jobs
+//   jobs                jobs.ts (payloads declared into JobPayloads, handlers) · queues.ts (queue names, job keys)
+//   batches             initial-sync*.ts on the hub's batch tables (db/batches.ts)
+//   patient facts       what the hub shows on a patient this connector links (patientFacts)
+//   CLI                 cli.ts: subcommands of `tandem <system>` (cli)
+//   sandbox             sandbox.ts: the emulator started through the shared StartEmulator type
+//   vendor HTTP         client.ts: every failure an IntegrationError; schemas.ts; mapping*.ts (pure)
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Config } from '../config.ts';
@@ -45,32 +58,107 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
+/** What the hub shows on a patient this connector links, e.g. `hint: {membershipStatus, planName…}`. */
+export interface PatientFacts {
+  /** The field on the patient (null when the patient has no link to this system). */
+  key: string;
+  /** The facts, from what the connector stored on the link (links.remote_data). No PHI beyond what staff need. */
+  fromLink(remoteData: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** A `tandem <system> <name>` subcommand. The CLI opens the database; the connector does the rest. */
+export interface CliCommand {
+  /** One line for `tandem <system> --help`. */
+  summary: string;
+  usage: string;
+  run(args: string[], context: CliContext): Promise<number>;
+}
+
+export interface CliContext {
+  config: Config;
+  db: Db;
+}
+
 export interface Connector {
   system: 'hint' | 'healthengine' | 'salesforce';
+
+  // connection loading
+  /** The connection ready to use; throws ConnectionGone when there is none (or, by default, it is not active). */
+  loadConnection(
+    practiceId: string,
+    connectionId: string,
+    options?: LoadOptions,
+  ): Promise<LoadedConnection<unknown, unknown>>;
+
+  // settings
+  /**
+   * The settings an admin may change on a connection (defaults filled in where the schema has
+   * them). The API validates with it; the console generates its settings form from its JSON Schema.
+   */
+  settingsSchema: z.ZodType;
+
+  // inbound
+  /** Public routes: webhook receivers (verify, store in the inbox, answer at once), OAuth redirects, embedded pages. */
+  publicRoutes?(app: FastifyInstance): Promise<void>;
+  /** A stored inbound event of this connection was put back to pending (a replay): process it soon. */
+  wakeInbox?(practiceId: string, connectionId: string): Promise<void>;
+
+  // outbound
+  /** Which canonical changes it wants to hear about, and the job it enqueues for each (jobs/fanout.ts rule). */
+  fanOut: FanOutTarget[];
+
+  // jobs
   /** Job handlers this connector runs (names prefixed with the system, e.g. 'hint:push-patient'). */
   tasks: TaskHandlers;
-  /** Which canonical changes it wants to hear about, and the job it enqueues for each. */
-  fanOut: FanOutTarget[];
   /** Cron lines for periodic work (reconciliation, republishing), graphile-worker syntax. */
   crontab?: string[];
-  /** Authenticated routes under /api/v1 (request.auth is set). */
-  apiRoutes?(api: FastifyInstance): Promise<void>;
-  /** Public routes: webhook receivers, OAuth redirects, embedded pages. Verify everything. */
-  publicRoutes?(app: FastifyInstance): Promise<void>;
-  /** Sandbox mode: start this platform's emulator in-process and connect the default practice. */
+
+  // batches
+  /** The batch kinds it runs on the hub's batch tables (e.g. 'hint:initial-sync'), prefixed with the system. */
+  batchKinds: string[];
+
+  // patient facts
+  patientFacts?: PatientFacts;
+
+  // CLI
+  /** Subcommands of `tandem <system>`, by name. */
+  cli?: Record<string, CliCommand>;
+
+  // sandbox
+  /** Sandbox mode: start this platform's emulator in-process (StartEmulator) and connect the default practice. */
   startSandbox?(deps: SandboxDeps): Promise<RunningSandbox>;
   /** Whether real credentials for this platform are configured (sandbox mode starts when none are). */
   hasRealCredentials(): boolean;
-  /**
-   * The settings an admin may change on a connection (defaults filled in where the schema has
-   * them). The console generates its settings form from this schema's JSON Schema.
-   */
-  settingsSchema?: z.ZodType;
-  /** A stored inbound event of this connection was put back to pending (a replay): process it soon. */
-  wakeInbox?(practiceId: string, connectionId: string): Promise<void>;
+
+  // the rest of the wiring
+  /** Authenticated routes under /api/v1 (request.auth is set). */
+  apiRoutes?(api: FastifyInstance): Promise<void>;
   /** After the HTTP server listens: background work that needs Tandem reachable. */
   afterListen?(): Promise<void>;
   stop?(): Promise<void>;
 }
+
+/** The parts registry.ts checks, with the kind of value each must be. */
+export const REQUIRED_PARTS = {
+  system: 'string',
+  loadConnection: 'function',
+  settingsSchema: 'zod schema',
+  fanOut: 'array',
+  tasks: 'object',
+  batchKinds: 'array',
+  hasRealCredentials: 'function',
+} as const;
+
+export const OPTIONAL_PARTS = {
+  publicRoutes: 'function',
+  wakeInbox: 'function',
+  crontab: 'array',
+  patientFacts: 'object',
+  cli: 'object',
+  startSandbox: 'function',
+  apiRoutes: 'function',
+  afterListen: 'function',
+  stop: 'function',
+} as const;
 
 export type ConnectorFactory = (deps: ConnectorDeps) => Connector;

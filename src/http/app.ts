@@ -10,7 +10,13 @@ import { AuthCache } from './auth-cache.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { installInputGuard } from './input-guard.ts';
-import { decorateLinks, decoratePatients, recordRoutes } from './routes/records.ts';
+import {
+  blankDecoration,
+  decorateLinks,
+  decoratePatients,
+  recordRoutes,
+  type PatientFactsSource,
+} from './routes/records.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -31,6 +37,8 @@ export interface AppDeps {
   bootstrap?: AuthOptions['bootstrap'];
   /** The built console (dist/web) to serve at `/`; none in API-only tests. */
   consoleDir?: string;
+  /** What connectors show on a patient they link (their patientFacts). */
+  patientFacts?: PatientFactsSource[];
   /** Console sign-in and sessions (cookie + CSRF); without it only API tokens authenticate. */
   sessions?: SessionSettings;
   /** Tandem's public base URL (for one-time links). */
@@ -73,16 +81,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await api.register(sessionRoutes, { db: deps.db, sessions });
         await api.register(userRoutes, { db: deps.db, publicUrl: deps.publicUrl ?? (() => '') });
       }
+      const facts = deps.patientFacts ?? [];
       for (const def of recordKinds) {
-        // Patients carry their links and Hint's facts; invoices and appointments their links
-        // (an appointment's: its Healthengine booking, its Hint partner interaction).
+        // Patients carry their links and the facts connectors register (e.g. Hint's); invoices and
+        // appointments their links (an appointment's: its Healthengine booking, its Hint partner interaction).
         const decorate =
           def === patients
-            ? decoratePatients
+            ? decoratePatients(facts)
             : def === invoices || def === appointments
               ? decorateLinks(def.kind)
               : undefined;
-        await api.register(recordRoutes, { db: deps.db, def, decorate });
+        const blank = def === patients ? blankDecoration(facts) : undefined;
+        await api.register(recordRoutes, { db: deps.db, def, decorate, blank });
       }
       await api.register(adminRoutes, { db: deps.db });
       await api.register(batchRoutes, { db: deps.db });

@@ -11,6 +11,7 @@ import { healthengineApiRoutes } from './routes.ts';
 import { startHealthengineSandbox, type SandboxApi } from './sandbox.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { jobKeys } from './queues.ts';
+import { loadConnection } from './connection.ts';
 
 const factory: ConnectorFactory = (deps) => {
   let poller: { stop(): void } | undefined;
@@ -18,6 +19,8 @@ const factory: ConnectorFactory = (deps) => {
   let sandboxApi: SandboxApi | undefined;
   return {
     system: 'healthengine',
+    loadConnection: (practiceId, connectionId, options) => loadConnection(deps, practiceId, connectionId, options),
+    batchKinds: [],
     tasks: connectorTasks(deps),
     fanOut: fanOutTargets(),
     crontab: [`* * * * * healthengine:maintain ?max=1&jobKey=${jobKeys.maintain}`],

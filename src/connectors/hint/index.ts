@@ -7,15 +7,19 @@ import { connectorTasks } from './jobs.ts';
 import { fanOutTargets } from './fanout.ts';
 import { publicRoutes } from './activation-routes.ts';
 import { hintAppRoutes } from './app/routes.ts';
-import { hintDeps } from './connection.ts';
+import { hintDeps, loadConnection } from './connection.ts';
 import { startHintSandbox } from './sandbox.ts';
 import { settingsSchema } from './settings.ts';
 import { wakeDrainer } from './inbound-drain.ts';
+import { patientFacts } from './facts.ts';
 
 const createHintConnector: ConnectorFactory = (hubDeps) => {
   const deps = hintDeps(hubDeps);
   return {
     system: 'hint',
+    loadConnection: (practiceId, connectionId, options) => loadConnection(deps, practiceId, connectionId, options),
+    batchKinds: ['hint:initial-sync'],
+    patientFacts,
     tasks: connectorTasks(deps),
     fanOut: fanOutTargets(),
     crontab: ['* * * * * hint:reconcile ?max=1'],

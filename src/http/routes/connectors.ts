@@ -3,11 +3,10 @@
 // settings forms from the same rules the API validates with (and cannot drift from them).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Connector } from '../../connectors/types.ts';
 
 export async function connectorRoutes(
   app: FastifyInstance,
-  { connectors }: { connectors: Connector[] },
+  { connectors }: { connectors: { system: string; settingsSchema?: z.ZodType }[] },
 ): Promise<void> {
   // Computed once: the schemas do not change while Tandem runs.
   const data = connectors.map((c) => ({

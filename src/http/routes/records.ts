@@ -28,6 +28,8 @@ export interface RecordRoutesOptions {
   db: Db;
   def: RecordDefinition;
   decorate?: Decorate;
+  /** The decoration of a record just created (no links yet), when `decorate` is given. */
+  blank?: Json;
 }
 
 const versionHeader = z
@@ -72,7 +74,10 @@ function compiledSchemas(def: RecordDefinition, country: string) {
   return schemas;
 }
 
-export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: RecordRoutesOptions): Promise<void> {
+export async function recordRoutes(
+  app: FastifyInstance,
+  { db, def, decorate, blank }: RecordRoutesOptions,
+): Promise<void> {
   const listQuery = z
     .object({
       limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -124,9 +129,7 @@ export async function recordRoutes(app: FastifyInstance, { db, def, decorate }: 
     const input = parseOrThrow(create, request.body ?? {}) as Json;
     const created = await createRecord(db, writeContext(request), def, input);
     // A record just created has no links yet: decorate without asking the database.
-    const [record] = decorate
-      ? [{ ...created, links: [], ...(def.kind === 'patient' ? { hint: null } : {}) }]
-      : [created];
+    const [record] = decorate ? [{ ...created, ...(blank ?? { links: [] }) }] : [created];
     return reply
       .code(201)
       .header('location', `/api/v1/${def.path}/${created.id}`)
@@ -171,27 +174,36 @@ export const decorateLinks =
       record.links = (links.get(String(record.id)) ?? []).map(({ remoteData: _data, ...summary }) => summary);
   };
 
-const HINT_SUMMARY_KEYS = [
-  'webLink',
-  'membershipStatus',
-  'planName',
-  'balanceCents',
-  'employerName',
-  'practitionerName',
-] as const;
+/**
+ * Facts a connector shows on a patient it links, registered by the connector (its patientFacts),
+ * handed in by main.ts: the hub knows none of them by name.
+ */
+export interface PatientFactsSource {
+  system: string;
+  key: string;
+  fromLink(remoteData: Record<string, unknown>): Record<string, unknown>;
+}
 
-/** A patient also shows its links to every connected system and, when linked to Hint, what Hint knows. */
-export const decoratePatients: Decorate = async (db, practiceId, records) => {
-  const links = await linksFor(
-    db,
-    practiceId,
-    'patient',
-    records.map((r) => String(r.id)),
-  );
-  for (const record of records) {
-    const own = links.get(String(record.id)) ?? [];
-    record.links = own.map(({ remoteData: _data, ...summary }) => summary);
-    const hint = own.find((l) => l.system === 'hint');
-    record.hint = hint ? Object.fromEntries(HINT_SUMMARY_KEYS.map((k) => [k, hint.remoteData[k] ?? null])) : null;
-  }
-};
+/** A patient also shows its links to every connected system and, for each facts source, what that system knows. */
+export const decoratePatients =
+  (sources: PatientFactsSource[]): Decorate =>
+  async (db, practiceId, records) => {
+    const links = await linksFor(
+      db,
+      practiceId,
+      'patient',
+      records.map((r) => String(r.id)),
+    );
+    for (const record of records) {
+      const own = links.get(String(record.id)) ?? [];
+      record.links = own.map(({ remoteData: _data, ...summary }) => summary);
+      for (const source of sources) {
+        const link = own.find((l) => l.system === source.system);
+        record[source.key] = link ? source.fromLink(link.remoteData) : null;
+      }
+    }
+  };
+
+/** What a record just created shows before it has any link: no links, no facts. */
+export const blankDecoration = (sources: PatientFactsSource[]): Json =>
+  Object.fromEntries([['links', []], ...sources.map((s) => [s.key, null])]);

@@ -1,10 +1,9 @@
 // GET /api/v1/sandbox: the emulators sandbox mode started, e.g. {"hint": {"url": ...}}; 404 otherwise.
 import type { FastifyInstance } from 'fastify';
-import type { RunningSandbox } from '../../connectors/types.ts';
 
 export async function sandboxRoutes(
   app: FastifyInstance,
-  { sandboxes }: { sandboxes: () => RunningSandbox[] },
+  { sandboxes }: { sandboxes: () => { name: string; url: string }[] },
 ): Promise<void> {
   app.get('/sandbox', async (_request, reply) => {
     const running = sandboxes();
