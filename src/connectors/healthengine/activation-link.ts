@@ -92,7 +92,11 @@ export async function dropSubscription(
   client = clientFor(deps, loaded.credentials),
 ): Promise<void> {
   const state = await getState(deps.db, loaded.connection.id);
-  if (state.subscriptionId) await client.deleteSubscription(state.subscriptionId).catch(() => undefined);
+  // Best effort at Healthengine (an answer such as 404 "already gone" is fine); any other failure is thrown.
+  if (state.subscriptionId)
+    await client.deleteSubscription(state.subscriptionId).catch((error: unknown) => {
+      if (!(error instanceof HealthengineError)) throw error;
+    });
   await setState(deps.db, loaded.connection.practiceId, loaded.connection.id, {
     subscriptionId: null,
     subscriptionExpiresAt: null,

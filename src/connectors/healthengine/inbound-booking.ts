@@ -4,7 +4,8 @@
 // well inside the 20-second window. The link (booking id ↔ appointment) makes a retry after a
 // crash confirm the same appointment instead of writing a second one.
 import { addDays, isFree, localToUtc } from '../../core/availability/index.ts';
-import { ConflictError } from '../../core/errors.ts';
+import { ConflictError, NotFoundError } from '../../core/errors.ts';
+import { isUuid } from '../../core/ids.ts';
 import { createMatchReview, matchPatient } from '../../db/patient-matching.ts';
 import { findLink, upsertLink } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
@@ -69,7 +70,14 @@ async function slotIsFree(db: Db, practiceId: string, config: PublishedConfig, u
 /** An existing hub patient named by Healthengine (from an earlier booking), else the matcher's decision. */
 async function findPatient(db: Db, loaded: LoadedConnection, b: WireBooking, u: Usable): Promise<MatchResult> {
   if (b.pmsPatientId) {
-    const known = await getRecord(db, loaded.connection.practiceId, patients, b.pmsPatientId).catch(() => undefined);
+    // Only "no such patient" (deleted, or an id that is not ours) falls through to the matcher; a
+    // database failure is thrown (the request is retried), never read as "unknown" (a duplicate).
+    const known = isUuid(b.pmsPatientId)
+      ? await getRecord(db, loaded.connection.practiceId, patients, b.pmsPatientId).catch((error: unknown) => {
+          if (error instanceof NotFoundError) return undefined;
+          throw error;
+        })
+      : undefined;
     if (known)
       return {
         kind: 'match',

@@ -163,7 +163,11 @@ export async function activateWithToken(deps: HintDeps, practiceId: string, acce
     throw error;
   }
   const integration = deps.env.partnerApiKey
-    ? await findIntegration(deps, practice.id).catch(() => undefined)
+    ? await findIntegration(deps, practice.id).catch((error: unknown) => {
+        // Without the integration the webhook endpoint is not registered; reconciliation still syncs.
+        if (error instanceof HintApiError) return undefined;
+        throw error;
+      })
     : undefined;
   return activate(deps, practiceId, {
     accessToken,
@@ -252,8 +256,12 @@ export async function deactivate(
   }))!;
   forgetConnection(loaded.connection.id);
   if (tellHint && integrationId && deps.env.partnerApiKey) {
-    if (webhookEndpointId) await deleteWebhookEndpoint(deps, integrationId, webhookEndpointId).catch(() => {});
-    await deactivateIntegration(deps, integrationId).catch(() => {});
+    // Best effort in Hint: Tandem has stopped either way; only Hint's own answers are tolerated.
+    const hintAnswered = (error: unknown) => {
+      if (!(error instanceof HintApiError)) throw error;
+    };
+    if (webhookEndpointId) await deleteWebhookEndpoint(deps, integrationId, webhookEndpointId).catch(hintAnswered);
+    await deactivateIntegration(deps, integrationId).catch(hintAnswered);
   }
   await writeLog(deps.db, loaded.connection.practiceId, {
     level: 'debug',

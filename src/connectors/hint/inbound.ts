@@ -23,7 +23,7 @@ import {
   hintPractitionerSchema,
   type WebhookEnvelope,
 } from './schemas.ts';
-import { unlessGone } from '../../core/errors.ts';
+import { NotFoundError, unlessGone } from '../../core/errors.ts';
 
 type Outcome = 'processed' | 'ignored';
 
@@ -98,7 +98,10 @@ async function patientEvent(
   if (!link) return 'ignored';
   await upsertLink(deps.db, keyOf(loaded, link), { remoteState: action, remoteData: { ...staffFacts(p) } });
   if (action === 'destroyed' && loaded.settings.onHintDelete === 'delete') {
-    await deleteRecord(deps.db, writeContext(loaded.connection), patients, link.localId).catch(() => {});
+    // Already deleted in Tandem is fine; any other failure retries the event.
+    await deleteRecord(deps.db, writeContext(loaded.connection), patients, link.localId).catch((error: unknown) => {
+      if (!(error instanceof NotFoundError)) throw error;
+    });
   }
   await writeLog(deps.db, loaded.connection.practiceId, {
     level: 'debug',
