@@ -14,6 +14,7 @@ export interface FailedJob {
   updatedAt: string;
 }
 
+/** Jobs that used up their attempts. A job running its last attempt (locked) has not failed yet. */
 export async function listFailedJobs(db: Queryable, practiceId: string | null, limit = 100): Promise<FailedJob[]> {
   const { rows } = await db.query(
     `SELECT j.id::text, t.identifier AS task, q.queue_name, j.attempts, j.max_attempts, j.last_error,
@@ -21,7 +22,7 @@ export async function listFailedJobs(db: Queryable, practiceId: string | null, l
      FROM graphile_worker._private_jobs j
      JOIN graphile_worker._private_tasks t ON t.id = j.task_id
      LEFT JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id
-     WHERE j.attempts >= j.max_attempts AND ($1::text IS NULL OR j.payload->>'practiceId' = $1)
+     WHERE j.attempts >= j.max_attempts AND j.locked_at IS NULL AND ($1::text IS NULL OR j.payload->>'practiceId' = $1)
      ORDER BY j.updated_at DESC LIMIT $2`,
     [practiceId, limit],
   );

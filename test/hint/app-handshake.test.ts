@@ -171,7 +171,12 @@ describe('Hint app API', () => {
     expect(other.status).toBe(200);
     expect(other.body.status).toBe('unsynced');
     expect(other.body.patient).toBeNull();
-    expect((await app('GET', '/hint/app/api/patients/%00bad', key)).status).toBe(400);
+    const malformed = await app('GET', '/hint/app/api/patients/bad!id', key);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatch(/hintPatientId/);
+    // A NUL byte is refused before any route runs (the hub's hostile-input guard), naming the field.
+    const nul = await app('GET', '/hint/app/api/patients/%00bad', key);
+    expect(nul.status).toBe(422);
   });
 
   it('only the surfaces may be framed, and only by the configured Hint origins', async () => {

@@ -151,7 +151,7 @@ function HintConnection({ connection }: { connection: Connection }) {
               </>
             }
           />
-          <SandboxNotice />
+          <SandboxNotice compact />
           {v.statusMessage ? (
             <Text size="sm" mb="md" c={v.status === 'active' ? 'dimmed' : 'red.8'}>
               {v.statusMessage}

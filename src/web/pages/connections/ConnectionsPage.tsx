@@ -12,17 +12,25 @@ import { LinkHealthengine } from './LinkHealthengine.tsx';
 import { PendingActivations } from './PendingActivations.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
-export function SandboxNotice() {
+const listWords = (words: string[]) =>
+  words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+
+/** Says plainly that the platforms are emulated; `compact` on a connection's own page. */
+export function SandboxNotice({ compact = false }: { compact?: boolean }) {
   const sandbox = useSandbox();
   if (!sandbox.data) return null;
+  const names = listWords(Object.keys(sandbox.data).map((s) => systemName[s as Connection['system']] ?? s));
+  if (compact)
+    return (
+      <Alert color="yellow" mb="md" py={6}>
+        Sandbox mode: {names} are local emulators with fictitious data.
+      </Alert>
+    );
   return (
     <Alert color="yellow" title="Sandbox mode" mb="md">
-      Tandem is running with local emulators of{' '}
-      {Object.keys(sandbox.data)
-        .map((s) => s.charAt(0).toUpperCase() + s.slice(1))
-        .join(' and ')}{' '}
-      instead of the real platforms: the data is fictitious, and you may skip the review steps. With a real practice,
-      data moves only after an admin has reviewed the field mapping and a preview of the initial sync.
+      Tandem is running with local emulators of {names} instead of the real platforms: the data is fictitious, and you
+      may skip the review steps. With a real practice, data moves only after an admin has reviewed the field mapping and
+      a preview of the initial sync.
     </Alert>
   );
 }

@@ -203,7 +203,7 @@ export function HealthengineConnection({ connection }: { connection: Connection 
               </>
             }
           />
-          <SandboxNotice />
+          <SandboxNotice compact />
           {v.statusMessage ? (
             <Text size="sm" mb="md" c={v.status === 'active' ? 'dimmed' : 'red.8'}>
               {v.statusMessage}

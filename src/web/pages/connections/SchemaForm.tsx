@@ -121,14 +121,14 @@ function Field(props: FieldProps) {
         data={schema.enum.map((v) => ({ value: String(v), label: enumLabel(system, textKey(path), String(v)) }))}
         value={value === undefined || value === null ? null : String(value)}
         onChange={(v) => v !== null && update(path, v)}
-        w={inCell ? '100%' : 320}
+        styles={{ wrapper: { maxWidth: inCell ? undefined : 320 } }}
       />
     );
   if (schema.type === 'integer' || schema.type === 'number')
     return (
       <NumberInput
         {...common}
-        w={inCell ? '100%' : 200}
+        styles={{ wrapper: { maxWidth: inCell ? undefined : 200 } }}
         min={schema.minimum ?? schema.exclusiveMinimum}
         max={schema.maximum}
         allowDecimal={schema.type === 'number'}
@@ -187,7 +187,7 @@ function Field(props: FieldProps) {
   return (
     <TextInput
       {...common}
-      w={inCell ? '100%' : 320}
+      styles={{ wrapper: { maxWidth: inCell ? undefined : 320 } }}
       placeholder={words.placeholder}
       value={typeof value === 'string' ? value : ''}
       onChange={(e) => update(path, e.currentTarget.value)}

@@ -3,7 +3,7 @@
 // appears under that field, the rest in words above the Save button.
 import { Group, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../../api/client.ts';
 import { useConnectors, type Connection } from '../../api/ops.ts';
 import { useIsAdmin } from '../../api/session.ts';
@@ -38,11 +38,19 @@ export function SettingsEditor(props: SettingsEditorProps) {
   useEffect(() => {
     if (!dirty) setValues(current);
   }, [current, dirty]);
+  // After a refused save, take the admin to the first field the API named.
+  const form = useRef<HTMLFormElement>(null);
   const save = useMutation({
     mutationFn: () => {
       const keys = only ?? Object.keys(values);
       return props.save(Object.fromEntries(keys.filter((k) => k in values).map((k) => [k, values[k]])));
     },
+    onError: () =>
+      window.requestAnimationFrame(() => {
+        const first = form.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+        first?.scrollIntoView({ block: 'center' });
+        first?.focus({ preventScroll: true });
+      }),
     onSuccess: async () => {
       setDirty(false);
       await client.invalidateQueries({ queryKey: ['connection', connection.id] });
@@ -63,7 +71,7 @@ export function SettingsEditor(props: SettingsEditorProps) {
     save.mutate();
   };
   return (
-    <form onSubmit={submit} aria-label={`${connection.name} settings`}>
+    <form ref={form} onSubmit={submit} aria-label={`${connection.name} settings`}>
       <Stack gap="md">
         <SchemaForm
           schema={schema}

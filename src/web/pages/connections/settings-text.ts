@@ -50,6 +50,10 @@ const text: Record<string, Record<string, FieldText>> = {
     },
     billing: { label: 'Who bills', help: 'Hint bills (memberships), or your practice system bills through Tandem.' },
     rateLimitPerSecond: { label: 'Requests per second to Hint', help: 'Hint documents 20 per second per practice.' },
+    partnerInteractions: {
+      label: 'Show Healthengine bookings in Hint as partner interactions',
+      help: 'A draft while booked, signed when attended, removed when cancelled.',
+    },
   },
   healthengine: {
     windowDays: { label: 'Days of availability published', help: 'From today; at most 90.' },
