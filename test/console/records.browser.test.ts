@@ -160,7 +160,21 @@ describe.skipIf(!hasChromium)('console record pages in a browser', () => {
   });
 
   it('works through the review queue from the keyboard', async () => {
-    const before = (await api('GET', '/match-reviews?status=pending')).body.data as any[];
+    // An uncertain match of our own: two Hint patients with the name and birth date of a Tandem
+    // patient but nothing else in common (namesakes or the same person: a person must decide).
+    const known = ((await api('GET', '/patients?limit=50')).body.data as any[]).find((p) => p.dob && p.lastName);
+    for (const [i, first] of [known.firstName, known.firstName].entries())
+      await harness('POST', `/practices/${hintPractice.id}/patients`, {
+        first_name: first,
+        last_name: known.lastName,
+        dob: known.dob,
+        email: `someone.else.${i}@example.net`,
+      });
+    let before: any[] = [];
+    for (let i = 0; i < 600 && before.length === 0; i++) {
+      before = (await api('GET', '/match-reviews?status=pending')).body.data as any[];
+      if (before.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
     expect(before.length).toBeGreaterThan(0);
     await page.goto(`${ui.url}/reviews`);
     await page.getByRole('heading', { name: `Review 1 of ${before.length} waiting` }).waitFor();
