@@ -9,6 +9,7 @@ import {
   AuthError,
   ConflictError,
   ForbiddenError,
+  IntegrationError,
   NotFoundError,
   ValidationError,
   type FieldProblem,
@@ -113,6 +114,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof ConflictError) return reply.code(409).send({ error: error.message, details: error.details });
     if (error instanceof AuthError) return reply.code(401).send({ error: error.message, details: [] });
     if (error instanceof ForbiddenError) return reply.code(403).send({ error: error.message, details: [] });
+    // A vendor that could not be reached (or is overloaded) while serving a request: not the
+    // client's mistake and not our fault either; say which system and when to try again.
+    if (error instanceof IntegrationError && error.retryable)
+      return reply
+        .code(503)
+        .header('retry-after', String(Math.max(1, Math.ceil((error.retryAfterMs ?? 30_000) / 1000))))
+        .send({ error: `${error.system} could not be reached or is busy; try again shortly`, details: [] });
     if (error instanceof z.ZodError)
       return reply.code(422).send({ error: 'The request has invalid fields', details: zodProblems(error) });
     const fe = error as FastifyError;

@@ -3,14 +3,26 @@
 // refused request (4xx) changes no row.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulators/hint/index.ts';
+import type { RunningEmulator } from '../../src/emulators/shared/types.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 
 let hub: TestHub;
+let hint: RunningEmulator;
 beforeAll(async () => {
-  hub = await startTestHub();
+  // Routes that call Hint (activation by code) reach its emulator: a made-up code is refused by
+  // Hint, as in production, instead of failing on a network this machine does not have.
+  hint = await startEmulator({ seed: 3 });
+  const creds = (await (await fetch(`${hint.url}/_emulator/credentials`)).json()) as any;
+  hub = await startTestHub({
+    HINT_API_URL: hint.url,
+    HINT_PARTNER_API_KEY: creds.partnerApiKey,
+    HINT_WEBHOOK_SECRET: creds.webhookSecret,
+  });
 });
 afterAll(async () => {
   await hub.stop();
+  await hint.close();
 });
 
 interface Route {
