@@ -17,7 +17,8 @@ export interface MatchReview {
   remoteId: string | null;
   localId: string | null;
   incoming: unknown;
-  candidates: { id: string; score: number; explanation: unknown }[];
+  /** alreadyLinkedTo: the record this candidate is linked to on the review's connection, when another one. */
+  candidates: { id: string; score: number; explanation: unknown; alreadyLinkedTo: string | null }[];
   status: 'pending' | 'accepted' | 'rejected';
   resolution: unknown;
   createdAt: string;
@@ -25,7 +26,14 @@ export interface MatchReview {
   resolvedBy: string | null;
 }
 
-const SELECT = `SELECT r.*, c.system FROM match_reviews r LEFT JOIN connections c ON c.id = r.connection_id`;
+// A candidate already linked to another record on the review's connection cannot take this one
+// (one record per patient per connection): the reviewer is told so before choosing it.
+const SELECT = `SELECT r.*, c.system,
+    (SELECT coalesce(jsonb_object_agg(l.local_id, l.remote_id), '{}') FROM links l
+      WHERE l.connection_id = r.connection_id AND l.entity_kind = r.entity_kind AND l.remote_id IS NOT NULL
+        AND l.remote_id IS DISTINCT FROM r.remote_id
+        AND l.local_id::text IN (SELECT jsonb_array_elements(r.candidates)->>'id')) AS linked_elsewhere
+  FROM match_reviews r LEFT JOIN connections c ON c.id = r.connection_id`;
 
 function toReview(r: Record<string, unknown>): MatchReview {
   return {
@@ -36,7 +44,10 @@ function toReview(r: Record<string, unknown>): MatchReview {
     remoteId: r.remote_id as string | null,
     localId: r.local_id as string | null,
     incoming: r.incoming,
-    candidates: r.candidates as MatchReview['candidates'],
+    candidates: (r.candidates as Omit<MatchReview['candidates'][number], 'alreadyLinkedTo'>[]).map((c) => ({
+      ...c,
+      alreadyLinkedTo: (r.linked_elsewhere as Record<string, string> | null)?.[c.id] ?? null,
+    })),
     status: r.status as MatchReview['status'],
     resolution: r.resolution,
     createdAt: (r.created_at as Date).toISOString(),
@@ -108,6 +119,10 @@ async function mergePatient(tx: Tx, ctx: ChangeContext, duplicateId: string, sur
 }
 
 /** The core's view of a stored review: the incoming record is the provisional patient if one was made. */
+function systemName(system: string | null): string {
+  return system ? system.charAt(0).toUpperCase() + system.slice(1) : 'the other system';
+}
+
 function decide(review: MatchReview, decision: ReviewDecision) {
   const application = applyReviewDecision(
     {
@@ -119,6 +134,28 @@ function decide(review: MatchReview, decision: ReviewDecision) {
   );
   if (!application.ok) throw new ValidationError([{ field: 'patientId', message: application.error }]);
   return application.outcome;
+}
+
+/**
+ * A patient links to one record per connection. Taking this one would orphan the record it is
+ * linked to (which still carries our id in the other system), so it is refused in words.
+ */
+async function refuseSecondLink(tx: Tx, review: MatchReview, patientId: string): Promise<void> {
+  const {
+    rows: [other],
+  } = await tx.query(
+    `SELECT remote_id FROM links WHERE connection_id = $1 AND entity_kind = $2 AND local_id = $3
+       AND remote_id IS NOT NULL AND remote_id <> $4`,
+    [review.connectionId, review.entityKind, patientId, review.remoteId],
+  );
+  if (!other) return;
+  const system = systemName(review.system);
+  throw new ConflictError(
+    `this patient is already linked to another ${system} record (${other.remote_id as string}) on this connection, ` +
+      `and a patient links to one ${system} record per connection. If the two are the same person, merge them in ` +
+      `${system} first; otherwise reject this review.`,
+    [{ field: 'patientId', message: `already linked to ${system} record ${other.remote_id as string}` }],
+  );
 }
 
 export async function acceptMatchReview(
@@ -158,6 +195,7 @@ export async function acceptMatchReview(
       }
     }
     if (review.connectionId && review.remoteId) {
+      await refuseSecondLink(tx, review, patientId);
       await tx.query(
         `DELETE FROM links WHERE connection_id = $1 AND entity_kind = $2 AND remote_id = $3 AND local_id <> $4`,
         [review.connectionId, review.entityKind, review.remoteId, patientId],

@@ -159,53 +159,88 @@ describe.skipIf(!hasChromium)('console record pages in a browser', () => {
     await ui.screenshot('patient-timeline');
   });
 
-  it('works through the review queue from the keyboard', async () => {
-    // An uncertain match of our own: two Hint patients with the name and birth date of a Tandem
-    // patient but nothing else in common (namesakes or the same person: a person must decide).
-    const known = ((await api('GET', '/patients?limit=50')).body.data as any[]).find((p) => p.dob && p.lastName);
-    for (const [i, first] of [known.firstName, known.firstName].entries())
-      await harness('POST', `/practices/${hintPractice.id}/patients`, {
-        first_name: first,
+  it('works through the review queue from the keyboard; a candidate linked elsewhere in Hint is explained, not taken', async () => {
+    const pending = async () => (await api('GET', '/match-reviews?status=pending')).body.data as any[];
+    const reviewOf = (hintId: string) =>
+      waitFor(async () => (await pending()).find((r) => r.remoteId === hintId), 'a review of the Hint patient', 60_000);
+    // An uncertain match with a free candidate: a Tandem patient kept out of Hint for the moment,
+    // then a Hint patient with the same name but no birth date to compare.
+    const settings = `/hint/connections/${connectionId}/settings`;
+    expect((await api('PATCH', settings, { createInHint: false })).status).toBe(200);
+    let free: any;
+    try {
+      free = (await api('POST', '/patients', { firstName: 'Ottilie', lastName: 'Marchbanks', dob: '1981-09-23' })).body;
+      const twin = await harness('POST', `/practices/${hintPractice.id}/patients`, {
+        first_name: 'Ottilie',
+        last_name: 'Marchbanks',
+        email: 'ottilie.m@example.net',
+      });
+      const freeReview = await reviewOf(twin.id);
+      // And one whose only candidate is already linked to another Hint patient: a Hint namesake
+      // of a linked Tandem patient (a duplicate in Hint, or two people).
+      const known = ((await api('GET', '/patients?limit=50')).body.data as any[]).find(
+        (p) => p.dob && p.lastName && p.links?.some((l: any) => l.system === 'hint' && l.remoteId),
+      );
+      const namesake = await harness('POST', `/practices/${hintPractice.id}/patients`, {
+        first_name: known.firstName,
         last_name: known.lastName,
         dob: known.dob,
-        email: `someone.else.${i}@example.net`,
+        email: 'someone.else@example.net',
       });
-    let before: any[] = [];
-    for (let i = 0; i < 600 && before.length === 0; i++) {
-      before = (await api('GET', '/match-reviews?status=pending')).body.data as any[];
-      if (before.length === 0) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(before.length).toBeGreaterThan(0);
-    await page.goto(`${ui.url}/reviews`);
-    await page.getByRole('heading', { name: `Review 1 of ${before.length} waiting` }).waitFor();
-    await page
-      .getByRole('table', { name: 'Incoming record and candidates' })
-      .getByText(/exact|different|missing/)
-      .first()
-      .waitFor();
-    await ui.screenshot('reviews');
-    await page.keyboard.press('j');
-    await page.getByRole('heading', { name: `Review 2 of ${before.length} waiting` }).waitFor();
-    await page.keyboard.press('k');
-    await page.getByRole('heading', { name: `Review 1 of ${before.length} waiting` }).waitFor();
-    await page.keyboard.press('1');
-    await page.keyboard.press('a');
-    await page
-      .getByRole('status')
-      .getByText(/^Accepted:/)
-      .waitFor();
-    const first = (await api('GET', `/match-reviews/${before[0].id}`)).body;
-    expect(first).toMatchObject({ status: 'accepted', resolution: { patientId: before[0].candidates[0].id } });
-    if (before.length > 1) {
-      await page.getByRole('heading', { name: `Review 1 of ${before.length - 1} waiting` }).waitFor();
+      const linkedReview = await reviewOf(namesake.id);
+      expect(linkedReview.candidates[0].alreadyLinkedTo).toMatch(/\S/);
+
+      const before = await pending();
+      const at = (id: string, list: any[]) => list.findIndex((r) => r.id === id);
+      await page.goto(`${ui.url}/reviews`);
+      await page.getByRole('heading', { name: `Review 1 of ${before.length} waiting` }).waitFor();
+      await page
+        .getByRole('table', { name: 'Incoming record and candidates' })
+        .getByText(/exact|different|missing/)
+        .first()
+        .waitFor();
+      await ui.screenshot('reviews');
+      // J and K move through the queue; 1–9 choose; A accepts; R rejects.
+      for (let i = 0; i < at(freeReview.id, before); i++) await page.keyboard.press('j');
+      const freeHeading = `Review ${at(freeReview.id, before) + 1} of ${before.length} waiting`;
+      await page.getByRole('heading', { name: freeHeading }).waitFor();
+      await page.keyboard.press('1');
+      await page.keyboard.press('a');
+      await page
+        .getByRole('status')
+        .getByText(/^Accepted:/)
+        .waitFor();
+      expect((await api('GET', `/match-reviews/${freeReview.id}`)).body).toMatchObject({
+        status: 'accepted',
+        resolution: { patientId: free.id },
+      });
+
+      const after = await pending();
+      await page.getByRole('heading', { name: `Review 1 of ${after.length} waiting` }).waitFor();
+      for (let i = 0; i < at(linkedReview.id, after); i++) await page.keyboard.press('j');
+      await page
+        .getByRole('heading', { name: `Review ${at(linkedReview.id, after) + 1} of ${after.length} waiting` })
+        .waitFor();
+      const card = page.getByRole('region', { name: 'Current review' });
+      await card.getByText('already linked in Hint').waitFor();
+      await card.getByText(/is already linked to another Hint record .*merge them in Hint first/).waitFor();
+      const acceptButton = card.getByRole('button', { name: /^Accept candidate 1/ });
+      expect(await acceptButton.isDisabled()).toBe(true);
+      await ui.screenshot('review-candidate-linked-elsewhere');
+      await page.keyboard.press('a');
       await page.keyboard.press('r');
       await page
         .getByRole('status')
         .getByText(/^Rejected:/)
         .waitFor();
-      expect((await api('GET', `/match-reviews/${before[1].id}`)).body.status).toBe('rejected');
+      // A stayed a no-op: the review was rejected, never accepted, and the link did not move.
+      expect((await api('GET', `/match-reviews/${linkedReview.id}`)).body.status).toBe('rejected');
+      const stillLinked = (await api('GET', `/patients/${known.id}`)).body.links.find((l: any) => l.system === 'hint');
+      expect(stillLinked.remoteId).toBe(linkedReview.candidates[0].alreadyLinkedTo);
+      await ui.screenshot('reviews-after');
+    } finally {
+      await api('PATCH', settings, { createInHint: true });
     }
-    await ui.screenshot('reviews-after');
   });
 
   it("opens Hint's integration_web_link signed out: sign-in, then that patient's page", async () => {

@@ -261,16 +261,46 @@ describe.skipIf(!hasChromium)('the console walk', () => {
 
   step('accepts a review', async () => {
     const { page } = ui;
-    const before = (await api('GET', '/match-reviews?status=pending')).body.data.length;
-    expect(before).toBeGreaterThan(0);
+    // An uncertain match: a Tandem patient kept out of Hint for the moment (Hint settings), then
+    // a Hint patient with the same name and no birth date to compare it by.
+    const settings = `/hint/connections/${hintConnectionId}/settings`;
+    expect((await api('PATCH', settings, { createInHint: false })).status).toBe(200);
+    const local = (await api('POST', '/patients', { firstName: 'Ottilie', lastName: 'Marchbanks', dob: '1981-09-23' }))
+      .body;
+    const twin = (await fetch(`${hintUrl}/_emulator/practices/${hintPracticeId}/patients`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ first_name: 'Ottilie', last_name: 'Marchbanks', email: 'ottilie.m@example.net' }),
+    }).then((r) => r.json())) as { id: string };
+    const review = await waitFor(
+      async () =>
+        ((await api('GET', '/match-reviews?status=pending')).body.data as { id: string; remoteId: string }[]).find(
+          (r) => r.remoteId === twin.id,
+        ),
+      'the review of the Hint patient',
+      60_000,
+    );
     await nav('Review queue').click();
     await page.getByRole('region', { name: 'Current review' }).waitFor();
+    const list = (await api('GET', '/match-reviews?status=pending')).body.data as { id: string }[];
+    for (let i = 0; i < list.findIndex((r) => r.id === review.id); i++) await page.keyboard.press('j');
+    await page.getByRole('link', { name: 'Ottilie Marchbanks' }).waitFor();
     await shot('16-review');
     await page.getByRole('button', { name: /^Accept candidate 1/ }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Accepted:/)
+      .waitFor();
+    expect((await api('GET', `/match-reviews/${review.id}`)).body.status).toBe('accepted');
     await waitFor(
-      async () => (await api('GET', '/match-reviews?status=pending')).body.data.length === before - 1,
-      'the review resolved',
+      async () =>
+        ((await api('GET', `/patients/${local.id}`)).body.links as { remoteId: string; status: string }[]).some(
+          (l) => l.remoteId === twin.id && l.status === 'synced',
+        ),
+      'the Hint patient linked and synced',
+      60_000,
     );
+    expect((await api('PATCH', settings, { createInHint: true })).status).toBe(200);
     await shot('17-review-accepted');
   });
 

@@ -43,7 +43,8 @@ describe('uncertain matches from Hint', () => {
     );
     const merged = await waitFor(async () => {
       const p = await tandemPatientOf(w, twin.id);
-      return p?.email === 'jordan@example.com' ? p : undefined;
+      // The merged fields land before the write-back marks the link synced: wait for both.
+      return p?.email === 'jordan@example.com' && p.links[0]?.status === 'synced' ? p : undefined;
     }, 'the merge');
     expect(merged).toMatchObject({
       id: local.id,
@@ -64,5 +65,35 @@ describe('uncertain matches from Hint', () => {
     expect((await w.hub.api('POST', `/api/v1/match-reviews/${review.id}/reject`)).status).toBe(200);
     const created = await waitFor(() => tandemPatientOf(w, other.id), 'the new patient');
     expect(created.id).not.toBe(local.id);
+  });
+
+  it('refuses, in words, to give a patient a second Hint record on one connection, and moves nothing', async () => {
+    const local = (
+      await w.hub.api('POST', '/api/v1/patients', { firstName: 'Imogen', lastName: 'Thackeray', dob: '1969-11-02' })
+    ).body;
+    const first = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, {
+      first_name: 'Imogen',
+      last_name: 'Thackeray',
+      email: 'imogen@example.com',
+    });
+    const firstReview = await reviewFor(first.id);
+    expect(firstReview.candidates[0]).toMatchObject({ id: local.id, alreadyLinkedTo: null });
+    await w.hub.api('POST', `/api/v1/match-reviews/${firstReview.id}/accept`, { patientId: local.id });
+    await waitFor(async () => (await tandemPatientOf(w, first.id))?.id === local.id, 'the first link');
+    // A second Hint record of the same name: the review says its candidate is taken.
+    const second = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, {
+      first_name: 'Imogen',
+      last_name: 'Thackeray',
+      email: 'imogen.t@example.net',
+    });
+    const review = await reviewFor(second.id);
+    expect(review.candidates.find((c: any) => c.id === local.id)?.alreadyLinkedTo).toBe(first.id);
+    const refused = await w.hub.api('POST', `/api/v1/match-reviews/${review.id}/accept`, { patientId: local.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatch(/already linked to another Hint record \(.+\).*merge them in Hint first/);
+    expect(refused.body.details).toEqual([{ field: 'patientId', message: `already linked to Hint record ${first.id}` }]);
+    expect((await w.hub.api('GET', `/api/v1/match-reviews/${review.id}`)).body.status).toBe('pending');
+    expect((await tandemPatientOf(w, first.id))?.id).toBe(local.id);
+    expect(await tandemPatientOf(w, second.id)).toBeUndefined();
   });
 });

@@ -58,11 +58,13 @@ function CandidateHeader({
   index,
   chosen,
   patient,
+  system,
 }: {
   c: Candidate;
   index: number;
   chosen: boolean;
   patient?: PatientView;
+  system: string;
 }) {
   return (
     <Stack gap={2}>
@@ -86,6 +88,11 @@ function CandidateHeader({
           {Math.round(c.explanation.probability * 100)}% likely
         </Badge>
       </Group>
+      {c.alreadyLinkedTo ? (
+        <Badge size="sm" variant="light" color="orange" title={`Linked to ${system} record ${c.alreadyLinkedTo}`}>
+          already linked in {system}
+        </Badge>
+      ) : null}
       {c.explanation.guards.map((g) => (
         <Badge key={g} size="xs" color="red" variant="light">
           {g}
@@ -126,7 +133,13 @@ function ReviewCard({ review, chosen, onChoose }: { review: MatchReview; chosen:
                 onClick={() => onChoose(i)}
                 style={{ cursor: 'pointer', background: i === chosen ? 'var(--mantine-color-teal-0)' : undefined }}
               >
-                <CandidateHeader c={c} index={i} chosen={i === chosen} patient={patients[i]?.data} />
+                <CandidateHeader
+                  c={c}
+                  index={i}
+                  chosen={i === chosen}
+                  patient={patients[i]?.data}
+                  system={systemName(review.system ?? 'tandem')}
+                />
               </Table.Th>
             ))}
           </Table.Tr>
@@ -161,6 +174,18 @@ function ReviewCard({ review, chosen, onChoose }: { review: MatchReview; chosen:
         </Text>
       ) : null}
     </div>
+  );
+}
+
+/** Why the chosen candidate cannot be accepted, in words, or null when it can. */
+function blockedReason(review: MatchReview, chosen: number): string | null {
+  const linked = review.candidates[chosen]?.alreadyLinkedTo;
+  if (!linked) return null;
+  const system = systemName(review.system ?? 'tandem');
+  return (
+    `Candidate ${chosen + 1} is already linked to another ${system} record (${linked}): a patient links to one ` +
+    `${system} record per connection. If the two ${system} records are the same person, merge them in ${system} ` +
+    `first; otherwise reject this review.`
   );
 }
 
@@ -228,7 +253,7 @@ export default function ReviewsPage() {
       if (key === 'j') go(index + 1);
       else if (key === 'k') go(index - 1);
       else if (/^[1-9]$/.test(key) && Number(key) <= current.candidates.length) setChosen(Number(key) - 1);
-      else if (key === 'a' && current.candidates[chosen])
+      else if (key === 'a' && current.candidates[chosen] && !blockedReason(current, chosen))
         accept.mutate({ review: current, patientId: current.candidates[chosen]!.id });
       else if (key === 'r') reject.mutate(current);
       else return;
@@ -294,7 +319,8 @@ export default function ReviewsPage() {
                   <Button
                     onClick={() => accept.mutate({ review: current, patientId: current.candidates[chosen]!.id })}
                     loading={accept.isPending}
-                    disabled={busy}
+                    disabled={busy || Boolean(blockedReason(current, chosen))}
+                    aria-describedby={blockedReason(current, chosen) ? 'accept-blocked' : undefined}
                   >
                     Accept candidate {chosen + 1} (A)
                   </Button>
@@ -309,6 +335,11 @@ export default function ReviewsPage() {
                   </Button>
                   {busy ? <Loading what="the decision" /> : null}
                 </Group>
+                {blockedReason(current, chosen) ? (
+                  <Text id="accept-blocked" size="sm" c="orange.9" mt="xs">
+                    {blockedReason(current, chosen)}
+                  </Text>
+                ) : null}
                 {accept.isError ? <ErrorAlert error={accept.error} title="The review was not accepted" /> : null}
                 {reject.isError ? <ErrorAlert error={reject.error} title="The review was not rejected" /> : null}
               </Card>
