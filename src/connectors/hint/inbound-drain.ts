@@ -13,6 +13,7 @@ import { changesNothing } from './inbound-patient.ts';
 import { loadConnection, type HintDeps } from './connection.ts';
 import { hintPatientSchema } from './schemas.ts';
 import { jobKeys, queues } from './queues.ts';
+import { readNameEchoes } from './store.ts';
 import { unlessGone } from '../../core/errors.ts';
 
 const BATCH = 1000;
@@ -129,10 +130,14 @@ async function settledEchoes(
     'patient',
     candidates.map((c) => c.patient.id),
   );
+  const echoes = await readNameEchoes(
+    tx,
+    [...links.values()].map((l) => l.id),
+  );
   return candidates
     .filter((c) => {
       const link = links.get(c.patient.id);
-      return link !== undefined && changesNothing(deps, loaded, link, c.patient);
+      return link !== undefined && changesNothing(deps, loaded, link, c.patient, echoes.get(link.id));
     })
     .map((c) => c.id);
 }

@@ -15,7 +15,8 @@ import { resolverForHintPatient } from './mapping-resolver.ts';
 import { idsMissingIn, writeContext, type LoadedConnection, type HintDeps } from './connection.ts';
 import type { FieldRule } from './mapping-fields.ts';
 import type { HintPatient } from './schemas.ts';
-import { readSnapshot, saveLinkState } from './store.ts';
+import { readSnapshot, saveLinkState, type NameEcho } from './store.ts';
+import { overwrittenByEcho, replayOverwrittenRename } from './name-echo.ts';
 import { checkPatientFields } from './inbound-validate.ts';
 import { jobKeys, queues } from './queues.ts';
 
@@ -61,7 +62,11 @@ export async function absorbPatient(
   }
   const remoteTime = time(p.updated_at);
   const knownTime = time(link.remoteVersion);
-  if (remoteTime < knownTime) return 'stale';
+  if (remoteTime < knownTime) {
+    // Older than what we know, unless it is a rename our own write overwrote (name-echo.ts).
+    const replayed = await replayOverwrittenRename(deps, loaded, link, p);
+    return replayed ? absorbPatient(deps, loaded, replayed, { source: 'write' }) : 'stale';
+  }
   const rules = loaded.settings.fieldMapping;
   const incoming = hintValues(rules, p);
   const facts = { ...staffFacts(p) };
@@ -113,8 +118,14 @@ function factsChanged(link: Link, p: HintPatient): boolean {
  * older version than the one known, or our own write coming back with nothing new for staff
  * and our ids already on it. The inbox drain settles such events without a job each.
  */
-export function changesNothing(deps: HintDeps, loaded: LoadedConnection, link: Link, p: HintPatient): boolean {
-  if (time(p.updated_at) < time(link.remoteVersion)) return true;
+export function changesNothing(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  link: Link,
+  p: HintPatient,
+  echo?: NameEcho,
+): boolean {
+  if (time(p.updated_at) < time(link.remoteVersion)) return !overwrittenByEcho(echo, p);
   if (!isKnownState(link, hintValues(loaded.settings.fieldMapping, p)) || factsChanged(link, p)) return false;
   return link.status === 'errored' || !idsMissingIn(deps, p, link.localId);
 }

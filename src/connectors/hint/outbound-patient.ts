@@ -17,7 +17,7 @@ import { practitionerResolver } from './mapping-resolver.ts';
 import { webLinkOf, type LoadedConnection, type HintDeps } from './connection.ts';
 import type { FieldRule } from './mapping-fields.ts';
 import type { HintPatient } from './schemas.ts';
-import { readSnapshot, saveLinkState } from './store.ts';
+import { readSnapshot, saveLinkState, type NameEcho } from './store.ts';
 
 export type PushResult = 'created' | 'updated' | 'unchanged' | 'errored' | 'skipped';
 
@@ -31,7 +31,13 @@ function missingRequired(loaded: LoadedConnection, canonical: Json): string | un
   return missing.length ? `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} required by Hint` : undefined;
 }
 
-export async function pushPatient(deps: HintDeps, loaded: LoadedConnection, patientId: string): Promise<PushResult> {
+/** `merged`: Hint's newer record was just merged (see namesToSend); the push is not planned a third time. */
+export async function pushPatient(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  patientId: string,
+  merged = false,
+): Promise<PushResult> {
   const { db } = deps;
   let canonical: Json;
   try {
@@ -53,7 +59,7 @@ export async function pushPatient(deps: HintDeps, loaded: LoadedConnection, pati
   const resolver = await practitionerResolver(db, loaded, [canonical.practitionerId], []);
   const tandem = new Map(rules.map((r) => [r, canonicalWire(r, canonical, resolver)]));
   if (!link) return createInHint(deps, loaded, patientId, tandem);
-  return updateInHint(deps, loaded, link, tandem);
+  return updateInHint(deps, loaded, link, tandem, merged);
 }
 
 async function createInHint(
@@ -111,35 +117,23 @@ async function updateInHint(
   loaded: LoadedConnection,
   link: Link,
   tandem: Map<FieldRule, Wire | undefined>,
+  merged = false,
 ): Promise<PushResult> {
   const { db } = deps;
   const snapshot = await readSnapshot(db, link.id);
   const values = planOutbound(loaded.settings.fieldMapping, snapshot, tandem);
   const needsIds = link.status !== 'synced' || snapshot === null;
   if (values.size === 0 && !needsIds) return 'unchanged';
+  const body = { ...hintBody(loaded.settings.fieldMapping, values), ...integrationFields(deps, link.localId) };
   let updated: HintPatient;
+  let echo: NameEcho | null;
   try {
-    // Names Hint holds, as both sides last agreed (the PATCH must carry them; see patchPatient).
-    const agreed = { first_name: snapshot?.first_name, last_name: snapshot?.last_name } as HintNames;
-    updated = await patchPatient(
-      deps,
-      loaded,
-      link.remoteId,
-      { ...hintBody(loaded.settings.fieldMapping, values), ...integrationFields(deps, link.localId) },
-      agreed,
-    );
+    const names = await namesToSend(deps, loaded, link, body, merged);
+    if (names === 'merged') return pushPatient(deps, loaded, link.localId, true);
+    updated = await patchPatient(deps, loaded, link.remoteId, body, names.names);
+    echo = names.read ? { ...names.names, after: names.read, until: updated.updated_at ?? null } : null;
   } catch (error) {
-    if (error instanceof HintApiError && error.status === 404) {
-      await upsertLink(db, keyOf(loaded, link), { remoteState: 'destroyed' });
-      await writeLog(db, loaded.connection.practiceId, {
-        level: 'error',
-        message: 'patient no longer exists in Hint',
-        connectionId: loaded.connection.id,
-        entityKind: 'patient',
-        entityId: link.localId,
-      });
-      return 'skipped';
-    }
+    if (error instanceof HintApiError && error.status === 404) return markDestroyed(deps, loaded, link);
     if (error instanceof HintApiError && !error.retryable) {
       await markErrored(deps, loaded, { link, localId: link.localId, remoteId: link.remoteId }, reasonFromHint(error));
       return 'errored';
@@ -147,11 +141,50 @@ async function updateInHint(
     throw error;
   }
   const written: Snapshot = { ...(snapshot ?? {}), ...Object.fromEntries([...values].map(([r, v]) => [r.hint, v])) };
-  await remember(deps, loaded, link, written, updated);
+  await remember(deps, loaded, link, written, updated, echo);
   // The answer may carry changes made in Hint meanwhile: merge them now (Tandem's own are equal).
   if (hashValues(snapshotOf(hintValues(loaded.settings.fieldMapping, updated))) !== hashValues(written))
     await absorbPatient(deps, loaded, updated, { source: 'write' });
   return 'updated';
+}
+
+/**
+ * Hint's PATCH must carry the legal names. When Tandem is not changing them, the names sent are
+ * Hint's current ones, read just before: the names both sides last agreed on would undo a rename
+ * made in Hint whose webhook is still on its way. A Hint record newer than the one we last saw
+ * is merged first ('merged': plan the push again), once.
+ */
+async function namesToSend(
+  deps: HintDeps,
+  loaded: LoadedConnection,
+  link: Link,
+  body: Record<string, unknown>,
+  merged: boolean,
+): Promise<{ names: Required<HintNames>; read: string | null } | 'merged'> {
+  if (body.first_name && body.last_name)
+    return { names: { first_name: body.first_name as string, last_name: body.last_name as string }, read: null };
+  const current = await getPatient(deps, loaded, link.remoteId);
+  if (!current) throw new HintApiError(404, 'Patient not found', false, '/provider/patients/{id}');
+  if (!merged && (current.updated_at ?? null) !== link.remoteVersion) {
+    await absorbPatient(deps, loaded, current, { source: 'write' });
+    return 'merged';
+  }
+  return {
+    names: { first_name: current.first_name ?? null, last_name: current.last_name ?? null },
+    read: current.updated_at ?? null,
+  };
+}
+
+async function markDestroyed(deps: HintDeps, loaded: LoadedConnection, link: Link): Promise<PushResult> {
+  await upsertLink(deps.db, keyOf(loaded, link), { remoteState: 'destroyed' });
+  await writeLog(deps.db, loaded.connection.practiceId, {
+    level: 'error',
+    message: 'patient no longer exists in Hint',
+    connectionId: loaded.connection.id,
+    entityKind: 'patient',
+    entityId: link.localId,
+  });
+  return 'skipped';
 }
 
 function integrationFields(deps: HintDeps, patientId: string): Json {
@@ -169,6 +202,7 @@ async function remember(
   ids: { localId: string; remoteId: string },
   snapshot: Snapshot,
   answer: HintPatient,
+  echo: NameEcho | null = null,
 ): Promise<void> {
   await saveLinkState(
     deps.db,
@@ -183,5 +217,6 @@ async function remember(
       synced: true,
     },
     snapshot,
+    echo,
   );
 }

@@ -25,20 +25,55 @@ export async function writeSnapshot(
 }
 
 /**
+ * The names a PATCH carried only because Hint requires them (not a change of Tandem's), with
+ * Hint's version read just before (`after`) and the one its answer carried (`until`).
+ */
+export interface NameEcho {
+  first_name: string | null;
+  last_name: string | null;
+  after: string | null;
+  until: string | null;
+}
+
+/**
  * The link's new state and the merge base it goes with, in one transaction: a crash between
  * the two would leave a hash that does not match its snapshot, and a wrong base for the next merge.
+ * `echo`: the names this write echoed (null: none); undefined leaves the last one in place.
  */
 export async function saveLinkState(
   db: Db,
   key: LinkKey & { remoteId: string },
   patch: LinkPatch,
   snapshot: Snapshot,
+  echo?: NameEcho | null,
 ): Promise<Link> {
   return inTransaction(db, async (tx) => {
     const link = await upsertLink(tx, key, patch);
     await writeSnapshot(tx, key.practiceId, link.id, snapshot);
+    if (echo !== undefined) await saveNameEcho(tx, link.id, echo);
     return link;
   });
+}
+
+export async function saveNameEcho(db: Queryable, linkId: string, echo: NameEcho | null): Promise<void> {
+  await db.query('UPDATE hint_sync_state SET name_echo = $2 WHERE link_id = $1', [
+    linkId,
+    echo ? JSON.stringify(echo) : null,
+  ]);
+}
+
+export async function readNameEcho(db: Queryable, linkId: string): Promise<NameEcho | null> {
+  const { rows } = await db.query('SELECT name_echo FROM hint_sync_state WHERE link_id = $1', [linkId]);
+  return (rows[0]?.name_echo as NameEcho | undefined) ?? null;
+}
+
+/** The name echoes of these links, by link id (the inbox drain's batch read). */
+export async function readNameEchoes(db: Queryable, linkIds: string[]): Promise<Map<string, NameEcho>> {
+  const { rows } = await db.query(
+    'SELECT link_id, name_echo FROM hint_sync_state WHERE link_id = ANY($1::uuid[]) AND name_echo IS NOT NULL',
+    [linkIds],
+  );
+  return new Map(rows.map((r) => [r.link_id as string, r.name_echo as NameEcho]));
 }
 
 export async function createConnectSession(
