@@ -91,7 +91,9 @@ describe('uncertain matches from Hint', () => {
     const refused = await w.hub.api('POST', `/api/v1/match-reviews/${review.id}/accept`, { patientId: local.id });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatch(/already linked to another Hint record \(.+\).*merge them in Hint first/);
-    expect(refused.body.details).toEqual([{ field: 'patientId', message: `already linked to Hint record ${first.id}` }]);
+    expect(refused.body.details).toEqual([
+      { field: 'patientId', message: `already linked to Hint record ${first.id}` },
+    ]);
     expect((await w.hub.api('GET', `/api/v1/match-reviews/${review.id}`)).body.status).toBe('pending');
     expect((await tandemPatientOf(w, first.id))?.id).toBe(local.id);
     expect(await tandemPatientOf(w, second.id)).toBeUndefined();
