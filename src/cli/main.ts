@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './errors.ts';
 import { EmbeddedDatabaseError } from '../db/embedded-preflight.ts';
+import { ConfigError } from '../config.ts';
 
 type Command = { run(args: string[]): Promise<number | void>; usage: string };
 
@@ -54,7 +55,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof EmbeddedDatabaseError) {
+    if (error instanceof EmbeddedDatabaseError || error instanceof ConfigError) {
       process.stderr.write(`tandem: ${error.message}\n`);
       process.exitCode = 1;
     } else if (error instanceof CliError) {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
+import { jobDuration, jobLatency } from '../metrics.ts';
 import { Logger as WorkerLogger, run, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { ConnectionGone, IntegrationError } from '../core/errors.ts';
 import type { Db } from '../db/pool.ts';
@@ -52,14 +53,19 @@ function wrap(name: JobName, handler: NonNullable<TaskHandlers[JobName]>, opts: 
       maxAttempts: helpers.job.max_attempts,
       enqueue: (n, p, o) => enqueue(opts.db, n, p, o),
     };
+    const startedAt = Date.now();
+    jobLatency.observe({ task: name }, Math.max(0, startedAt - new Date(helpers.job.run_at).getTime()) / 1000);
+    let outcome: 'completed' | 'skipped' | 'failed' = 'completed';
     try {
       await (handler as (p: unknown, c: TaskContext) => Promise<void>)(payload, ctx);
     } catch (error) {
       // The connection was removed, deactivated or lost its credentials: nothing left to do.
       if (error instanceof ConnectionGone) {
+        outcome = 'skipped';
         ctx.logger.debug({ connectionId: error.connectionId, reason: error.reason }, 'job skipped: connection gone');
         return;
       }
+      outcome = 'failed';
       // graphile-worker sets run_at = greatest(now(), run_at) + exp(attempts) s after we throw;
       // moving run_at first adds jitter, so retries of many failed jobs do not arrive in lockstep.
       // (The row is ours, locked, while the handler runs: graphile-worker's public functions skip
@@ -73,6 +79,8 @@ function wrap(name: JobName, handler: NonNullable<TaskHandlers[JobName]>, opts: 
         )
         .catch(() => {});
       throw error;
+    } finally {
+      jobDuration.observe({ task: name, outcome }, (Date.now() - startedAt) / 1000);
     }
   };
 }
