@@ -24,6 +24,11 @@ export interface PublishScope {
   resourceIds?: string[];
   dates?: string[];
   force?: boolean;
+  /**
+   * Answering an availability request: a day Healthengine calls `existing` (ignored: same
+   * content sent recently) does not resolve the request, so it is sent again on its own.
+   */
+  answer?: boolean;
 }
 export interface PublishResult {
   computed: number;
@@ -41,6 +46,18 @@ function datesFor(scope: PublishScope, now: number, timeZone: string, windowDays
   const today = window[0]!;
   const last = addDays(today, MAX_WINDOW_DAYS - 1);
   return [...new Set(scope.dates)].filter((d) => d >= today && d <= last).sort();
+}
+
+async function resendIgnored(
+  client: HealthengineClient,
+  chunk: Array<{ day: Parameters<typeof toSnapshot>[0] }>,
+  ignored: string[],
+): Promise<void> {
+  const again = new Set(ignored);
+  for (const { day } of chunk) {
+    const snapshot = toSnapshot(day);
+    if (again.has(snapshot.id!)) await client.sendSnapshot(snapshot);
+  }
 }
 
 export async function publishAvailability(
@@ -76,6 +93,7 @@ export async function publishAvailability(
     const result = await client.sendSnapshots(chunk.map(({ day }) => toSnapshot(day)));
     const refused = new Set(result.failed.map(String));
     failed += refused.size;
+    if (scope.answer) await resendIgnored(client, chunk, result.existing.map(String));
     await savePublished(
       db,
       connection.id,
