@@ -139,7 +139,12 @@ async function processConfigRequests(
   types: string[],
 ): Promise<void> {
   const config = await loadPublishedConfig(deps.db, loaded.connection.practiceId, loaded.settings.locationIds);
-  await publishConfiguration(client, loaded.settings, config);
+  await publishConfiguration(
+    deps.db,
+    client,
+    { connectionId: loaded.connection.id, settings: loaded.settings },
+    config,
+  );
   for (const type of types) {
     await markSeen(deps.db, loaded.connection.id, type, [type]);
     await markAnswered(deps.db, loaded.connection.id, type, 'snapshot');

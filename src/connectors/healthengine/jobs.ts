@@ -101,7 +101,12 @@ export function connectorTasks(deps: ConnectorDeps): TaskHandlers {
 
   const publishConfig = forConnection(deps, 'healthengine:publish-config', async (_p, loaded) => {
     const config = await loadPublishedConfig(deps.db, loaded.connection.practiceId, loaded.settings.locationIds);
-    await publishConfiguration(clientFor(deps, loaded.credentials), loaded.settings, config);
+    await publishConfiguration(
+      deps.db,
+      clientFor(deps, loaded.credentials),
+      { connectionId: loaded.connection.id, settings: loaded.settings },
+      config,
+    );
   });
 
   const publish = forConnection(deps, 'healthengine:publish-availability', async (p, loaded) => {

@@ -48,15 +48,22 @@ function datesFor(scope: PublishScope, now: number, timeZone: string, windowDays
   return [...new Set(scope.dates)].filter((d) => d >= today && d <= last).sort();
 }
 
+/**
+ * `existing` means Healthengine ignored the day as sent recently. That is wrong for a day Tandem
+ * has no record of publishing (a resource that left the snapshot, whose availability Healthengine
+ * dropped, and came back; a re-link) and it does not resolve an availability request (`answer`):
+ * those days are sent again on their own, through the call that has no `existing` answer.
+ */
 async function resendIgnored(
   client: HealthengineClient,
-  chunk: Array<{ day: Parameters<typeof toSnapshot>[0] }>,
+  chunk: Array<{ day: Parameters<typeof toSnapshot>[0]; known: boolean }>,
   ignored: string[],
+  answering: boolean,
 ): Promise<void> {
   const again = new Set(ignored);
-  for (const { day } of chunk) {
+  for (const { day, known } of chunk) {
     const snapshot = toSnapshot(day);
-    if (again.has(snapshot.id!)) await client.sendSnapshot(snapshot);
+    if (again.has(snapshot.id!) && (answering || !known)) await client.sendSnapshot(snapshot);
   }
 }
 
@@ -81,19 +88,17 @@ export async function publishAvailability(
     dates,
     resources: engineResources(config, busy, new Set(resourceIds)),
   });
-  const previous = scope.force
-    ? new Map<string, string>()
-    : await publishedHashes(db, connection.id, resourceIds, dates);
+  const previous = await publishedHashes(db, connection.id, resourceIds, dates);
   const changed = days
-    .map((day) => ({ day, hash: hashOf(day.ranges) }))
-    .filter(({ day, hash }) => previous.get(`${day.resourceId}|${day.date}`) !== hash);
+    .map((day) => ({ day, hash: hashOf(day.ranges), known: previous.has(`${day.resourceId}|${day.date}`) }))
+    .filter(({ day, hash }) => scope.force || previous.get(`${day.resourceId}|${day.date}`) !== hash);
   let failed = 0;
   for (let i = 0; i < changed.length; i += BULK_LIMIT) {
     const chunk = changed.slice(i, i + BULK_LIMIT);
     const result = await client.sendSnapshots(chunk.map(({ day }) => toSnapshot(day)));
     const refused = new Set(result.failed.map(String));
     failed += refused.size;
-    if (scope.answer) await resendIgnored(client, chunk, result.existing.map(String));
+    await resendIgnored(client, chunk, result.existing.map(String), scope.answer === true);
     await savePublished(
       db,
       connection.id,

@@ -61,6 +61,17 @@ export async function forgetPublished(db: Queryable, connectionId: string): Prom
   await db.query('DELETE FROM healthengine_published_days WHERE connection_id = $1', [connectionId]);
 }
 
+/**
+ * A resource that left the resource snapshot had its availability dropped by Healthengine:
+ * what Tandem remembers publishing for it is forgotten, so its days are sent again if it returns.
+ */
+export async function forgetPublishedExcept(db: Queryable, connectionId: string, resourceIds: string[]): Promise<void> {
+  await db.query(
+    'DELETE FROM healthengine_published_days WHERE connection_id = $1 AND NOT (resource_id = ANY($2::text[]))',
+    [connectionId, resourceIds],
+  );
+}
+
 export async function publishedHashes(
   db: Queryable,
   connectionId: string,
