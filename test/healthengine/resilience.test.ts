@@ -1,12 +1,13 @@
 // Go-live scenarios 15, 20 and 25, and the rest of issue 7's checks: polling without webhooks,
 // a missed webhook caught by polling, bookings before updates, a removed resource, two
 // bookings racing for one slot, the 2-minute alert, and emulator faults during publication.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   appointmentsOf,
   book,
   bookingOf,
   connectionOf,
+  expectQueuesEmpty,
   link,
   newHePractice,
   nextMonday,
@@ -27,6 +28,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 }, 120_000);
+// Every scenario ends with Healthengine's queue empty: each request answered in a way Healthengine took.
+afterEach(async () => {
+  await expectQueuesEmpty(env);
+}, 30_000);
 
 async function linked(name: string, settings: Record<string, unknown> = {}) {
   const clinic = await seedClinic(env.hub, 1, name);
@@ -190,6 +195,17 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     expect(b.rejectedLate).toBe(false);
     expect(b.rejectReason).toBe('The booked resource is no longer offered by the practice');
     expect(b.rejectReason).not.toContain('Jordan');
+    // The reject raised a day-wide availability request; with no resource left no snapshot can answer
+    // it (it stays listed, and in Tandem's health). Offering a resource again answers it.
+    const p = await env.hub.api('POST', '/api/v1/practitioners', { title: 'Dr', firstName: 'Rae', lastName: 'Return' });
+    const back = await env.hub.api('POST', '/api/v1/resources', {
+      locationId: x.clinic.locationId,
+      kind: 'practitioner',
+      practitionerId: p.body.id,
+      specialty: 'General Practice',
+      name: 'Dr Rae Return',
+    });
+    expect(back.status).toBe(201);
   });
 
   it('two bookings racing for the same slot: one confirmed, one rejected within 20 s, no double booking', async () => {
@@ -266,4 +282,29 @@ describe('Healthengine requests without webhooks, races and faults', () => {
       ),
     ).toHaveLength(1);
   });
+
+  it("health shows the webhook deliveries Healthengine logged as failed (its subscriptionErrorLog): Tandem's public URL is unreachable", async () => {
+    // A second hub whose TANDEM_PUBLIC_URL points nowhere: Healthengine cannot deliver, polling still works.
+    const lost = await startEnv({ TANDEM_PUBLIC_URL: 'http://127.0.0.1:9' });
+    try {
+      const clinic = await seedClinic(lost.hub, 1, 'Unreachable Clinic');
+      const he = await newHePractice(lost);
+      const connection = await link(lost, clinic, he, { settings: { pollSecondsWithWebhook: 5 } });
+      await waitActive(lost, connection.id);
+      await waitFor('subscribed', async () => (await connectionOf(lost, connection.id)).subscription?.id ?? false);
+      await lost.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'pmsResources' });
+      const c = await waitFor(
+        'delivery failures in health',
+        async () => {
+          const conn = await connectionOf(lost, connection.id);
+          return conn.health?.webhookDeliveryFailures?.count > 0 ? conn : undefined;
+        },
+        90_000,
+      );
+      expect(c.health.webhookDeliveryFailures.lastError).toMatch(/Exception/);
+      await expectQueuesEmpty(lost);
+    } finally {
+      await lost.stop();
+    }
+  }, 150_000);
 });
