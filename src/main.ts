@@ -73,7 +73,7 @@ export async function startTandem(
       ...connectors.flatMap((c) => c.crontab ?? []),
     ],
   });
-  const outbox = wakeDispatcherOnWrites(database.db);
+  const outbox = wakeDispatcherOnWrites(database.db, logger);
 
   let sandboxes: RunningSandbox[] = [];
   const app = await buildApp({

@@ -235,3 +235,34 @@ describe('what staff see', () => {
     expect(seen.hint).toMatchObject({ balanceCents: 12_500, webLink: `https://app.hint.com/patients/${created.id}` });
   });
 });
+
+describe("Hint's log of failed webhook deliveries", () => {
+  it('shows on the connection health (GET /partner/webhook_requests) when Tandem cannot be reached', async () => {
+    // A hub whose public URL points nowhere: Hint's deliveries fail; reconciliation reads Hint's log.
+    const lost = await startHintWorld({ env: { TANDEM_PUBLIC_URL: 'http://127.0.0.1:9' } });
+    try {
+      const id = await lost.connect();
+      await lost.harness('POST', `/practices/${lost.hintPracticeId}/patients`, {
+        first_name: 'Unheard',
+        last_name: 'Delivery',
+        dob: '1970-01-02',
+      });
+      const health = await waitFor(
+        async () => {
+          expect((await lost.hub.api('POST', `/api/v1/hint/connections/${id}/reconcile`)).status).toBe(202);
+          await sleep(500);
+          const h = (await lost.hub.api('GET', `/api/v1/hint/connections/${id}`)).body.health;
+          const d = h?.webhookDeliveries;
+          return d && d.failed + d.retrying > 0 ? h : undefined;
+        },
+        'failed deliveries in health',
+        60_000,
+      );
+      expect(health.webhookDeliveries.unreadable).toBeUndefined();
+      expect(health.webhookDeliveries.lastFailureAt).toEqual(expect.any(String));
+      expect(JSON.stringify(health)).not.toContain('Unheard');
+    } finally {
+      await lost.stop();
+    }
+  }, 120_000);
+});

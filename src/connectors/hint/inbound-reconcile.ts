@@ -16,6 +16,7 @@ import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from '
 import { absorbPractitioner } from './outbound-practitioner.ts';
 import { loadConnection, type LoadedConnection, type HintDeps } from './connection.ts';
 import { jobKeys, queues } from './queues.ts';
+import { webhookDeliveries } from './webhook-deliveries.ts';
 
 const PAGE = 100;
 /** Re-read a little before the cursor: a record saved in the same instant as the last one seen is not missed. */
@@ -111,7 +112,10 @@ export async function reconcileConnection(deps: HintDeps, loaded: LoadedConnecti
     lastRunAt: new Date().toISOString(),
     lastChanged: changed,
   };
-  await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, { health: { reconcile } });
+  const deliveries = await webhookDeliveries(deps, loaded);
+  await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, {
+    health: { reconcile, ...(deliveries ? { webhookDeliveries: deliveries } : {}) },
+  });
   return { changed };
 }
 
