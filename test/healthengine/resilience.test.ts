@@ -2,6 +2,7 @@
 // a missed webhook caught by polling, bookings before updates, a removed resource, two
 // bookings racing for one slot, the 2-minute alert, and emulator faults during publication.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setPracticeDisabled } from '../../src/db/practices.ts';
 import {
   appointmentsOf,
   book,
@@ -19,6 +20,7 @@ import {
   type HeEnv,
 } from './support.ts';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let env: HeEnv;
 const day = nextMonday(4);
 
@@ -307,4 +309,36 @@ describe('Healthengine requests without webhooks, races and faults', () => {
       await lost.stop();
     }
   }, 150_000);
+
+  it('a disabled practice stops its Healthengine background sync (no polls, no bookings taken) and resumes when enabled', async () => {
+    const own = await startEnv();
+    try {
+      const clinic = await seedClinic(own.hub, 1, 'Paused Clinic');
+      const he = await newHePractice(own);
+      const connection = await link(own, clinic, he, { settings: { pollSecondsWithWebhook: 5 } });
+      await waitActive(own, connection.id);
+      const {
+        rows: [{ practice_id: practiceId }],
+      } = await own.hub.database.db.query('SELECT practice_id FROM connections WHERE id = $1', [connection.id]);
+      expect(await setPracticeDisabled(own.hub.database.db, practiceId, true)).toBe(true);
+      await sleep(1500); // a pass already running when the practice was disabled may finish
+      await own.harness('DELETE', '/_emulator/requests-log');
+      const booked = await book(own, he.practiceId, {
+        pmsResourceId: clinic.resourceIds[0],
+        pmsAppointmentTypeId: clinic.typeIds[0],
+        start: `${day} 10:00:00`,
+      });
+      expect(booked.status).toBe(201);
+      await sleep(8000); // more than the poll interval, and the webhook is delivered at once
+      const calls = (await own.harness('GET', `/_emulator/requests-log?practiceId=${he.practiceId}`)).body as any[];
+      expect(calls).toEqual([]);
+      expect((await bookingOf(own, he.practiceId, booked.bookingId!)).insert).toBe('pending');
+
+      await setPracticeDisabled(own.hub.database.db, practiceId, false);
+      await waitBooking(own, he.practiceId, booked.bookingId!, 'confirmed', 30_000);
+      await expectQueuesEmpty(own);
+    } finally {
+      await own.stop();
+    }
+  }, 120_000);
 });

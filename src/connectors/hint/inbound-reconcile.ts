@@ -5,6 +5,7 @@
 // walked the same way: a change to one refreshes what staff see on the patients it concerns
 // (and, when the practice bills through Tandem, the invoice's payment facts).
 import { getConnection, updateConnection } from '../../db/connections.ts';
+import { practiceEnabledSql } from '../../db/practices.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { wakeDrainer } from './inbound-drain.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
@@ -45,7 +46,8 @@ export function reconcileTask(deps: HintDeps): TaskHandler<'hint:reconcile'> {
 /** The cron sweep: a reconcile job for every active Hint connection whose interval has passed. */
 async function enqueueDue(deps: HintDeps): Promise<void> {
   const { rows } = await deps.db.query(
-    `SELECT id, practice_id, settings, health FROM connections WHERE system = 'hint' AND status = 'active'`,
+    `SELECT c.id, c.practice_id, c.settings, c.health FROM connections c
+     WHERE c.system = 'hint' AND c.status = 'active' AND ${practiceEnabledSql('c')}`,
   );
   for (const r of rows) {
     // Any inbox row whose wake-up was lost (a process died in between) is picked up here.
