@@ -1,7 +1,9 @@
-// Health as Tandem watches it, per connection: the age of the oldest unresolved Healthengine
-// request and the time of the last successful poll, shown on the connection (GET
-// /api/v1/connections/:id → health). A request older than 2 minutes — far inside
-// Healthengine's 10-minute rule — raises the alert state and logs an error, once.
+// Health as Tandem watches it, per connection: the age of the oldest request Healthengine still
+// lists (resolved means gone from its queue, not answered by us), the requests answered yet
+// still listed (ignored or refused), Healthengine's log of failed webhook deliveries, and the
+// last successful poll, shown on the connection (GET /api/v1/healthengine/connections/:id →
+// health). A request older than 2 minutes — far inside Healthengine's 10-minute rule — or a
+// refused answer raises the alert state and logs an error, once.
 import { updateConnection } from '../../db/connections.ts';
 import { writeLog } from '../../db/logs.ts';
 import type { ConnectorDeps } from '../types.ts';
