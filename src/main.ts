@@ -79,7 +79,7 @@ export async function startTandem(
       })
     : undefined;
   // A write in any process NOTIFYs; a worker's listener dispatches it at once.
-  const outbox = workers ? wakeDispatcherOnWrites(database.db) : undefined;
+  const outbox = workers ? wakeDispatcherOnWrites(database.db, logger) : undefined;
   installDatabaseGauges(database.db);
   const health = createHealthProbe(database.db, workers ? () => workers.isRunning() : undefined);
 

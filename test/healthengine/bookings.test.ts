@@ -1,13 +1,14 @@
 // Go-live scenarios E–H (requests, webhooks, patient matching, booking edge cases) and the
 // booking rules of issue 7, against the Healthengine emulator over real HTTP and Tandem on a
 // real PostgreSQL. One hub and one emulator for the file; each test books its own times.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/jobs/queue.ts';
 import {
   appointmentsOf,
   book,
   bookingOf,
   connectionOf,
+  expectQueuesEmpty,
   nextMonday,
   patient,
   startLinkedClinic,
@@ -49,6 +50,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 }, 120_000);
+// Every scenario ends with Healthengine's queue empty: each request answered in a way Healthengine took.
+afterEach(async () => {
+  await expectQueuesEmpty(env);
+}, 30_000);
 
 describe('Healthengine bookings', () => {
   it('scenario 18: a webhook payload is acknowledged within 5 s, and the booking is in the appointment book within seconds', async () => {
@@ -418,5 +423,75 @@ describe('Healthengine bookings', () => {
     expect(c.health.lastSuccessfulPollAt).toEqual(expect.any(String));
     expect(c.health.oldestUnresolvedRequest).toBeNull();
     expect(c.health.alert).toBe(false);
+  });
+
+  it('pmsAppointmentChanges for a booking whose cancellation Healthengine already has is answered so it leaves the queue', async () => {
+    const booked = await bookAt('14:00');
+    await waitBooking(env, he.practiceId, booked.bookingId!, 'confirmed');
+    const appointment = await appointmentFor(booked.bookingId!);
+    await env.hub.api('PATCH', `/api/v1/appointments/${appointment.id}`, { status: 'cancelled' });
+    await waitFor(
+      'cancel pushed',
+      async () => (await bookingOf(env, he.practiceId, booked.bookingId!)).cancelledBy === 'pms',
+    );
+    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, {
+      settings: { pollSecondsWithWebhook: 5 },
+    });
+    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, {
+      type: 'pmsAppointmentChanges',
+      bookingId: booked.bookingId,
+    });
+    expect(raised.status).toBe(201);
+    // Answering `cancel` again gets 400 "already cancelled" and leaves it queued; no change since is what resolves it.
+    await waitFor(
+      'request resolved at Healthengine',
+      async () => {
+        const { pending } = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body;
+        return !pending.some((i: any) => i.requestId === raised.body.requestId);
+      },
+      20_000,
+    );
+    const c = await waitFor('health current', async () => {
+      const conn = await connectionOf(env, connectionId);
+      return conn.health.answeredYetListed?.length === 0 ? conn : undefined;
+    });
+    expect(c.health.oldestUnresolvedRequest).toBeNull();
+  });
+
+  it('a request Healthengine refuses to let Tandem resolve is shown in health with its words, and clears once resolved', async () => {
+    const booked = await bookAt('14:30');
+    await waitBooking(env, he.practiceId, booked.bookingId!, 'confirmed');
+    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, {
+      settings: { pollSecondsWithWebhook: 5 },
+    });
+    await env.harness('POST', '/_emulator/faults', {
+      status: 400,
+      path: `/bookings/${booked.bookingId}/noPmsAppointmentChange`,
+      count: 1000,
+    });
+    try {
+      await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, {
+        type: 'pmsAppointmentChanges',
+        bookingId: booked.bookingId,
+      });
+      const c = await waitFor('refusal in health', async () => {
+        const conn = await connectionOf(env, connectionId);
+        return conn.health.answeredYetListed?.some((r: any) => r.error) ? conn : undefined;
+      });
+      expect(c.health.answeredYetListed[0]).toMatchObject({
+        type: 'pmsAppointmentChanges',
+        answeredWith: 'noPmsAppointmentChange',
+        error: expect.any(String),
+      });
+      expect(c.health.alert).toBe(true);
+      expect(c.health.alertMessage).toMatch(/refused/);
+    } finally {
+      await env.harness('DELETE', '/_emulator/faults');
+    }
+    const cleared = await waitFor('alert cleared', async () => {
+      const conn = await connectionOf(env, connectionId);
+      return !conn.health.alert && conn.health.answeredYetListed.length === 0 ? conn : undefined;
+    });
+    expect(cleared.health.oldestUnresolvedRequest).toBeNull();
   });
 });

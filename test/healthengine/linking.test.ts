@@ -2,12 +2,15 @@
 // the Healthengine emulator over real HTTP, with Tandem on a real PostgreSQL.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectionOf,
+  expectQueuesEmpty,
   hePractice,
   link,
   newHePractice,
+  nextMonday,
+  publishedFor,
   seedClinic,
   startLinkedClinic,
   USER_AGENT,
@@ -36,6 +39,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 }, 120_000);
+// Every scenario ends with Healthengine's queue empty: each request answered in a way Healthengine took.
+afterEach(async () => {
+  await expectQueuesEmpty(env);
+}, 30_000);
 
 describe('Healthengine linking and configuration', () => {
   it('scenario 01: entering a practice id and key starts sending the practice configuration', async () => {
@@ -223,6 +230,27 @@ describe('Healthengine linking and configuration', () => {
       async () => !(await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === added.body.id),
     );
     expect((await hePractice(env, he.practiceId)).resources).toHaveLength(2);
+  });
+
+  it('a resource deactivated and reactivated is republished: its availability is back on Healthengine', async () => {
+    const day = nextMonday(3);
+    const resourceId = clinic.resourceIds[1]!;
+    await waitFor('published before', async () => (await publishedFor(env, he.practiceId, resourceId, day)) ?? false);
+    await env.hub.api('PATCH', `/api/v1/resources/${resourceId}`, { active: false });
+    // Leaving the resource snapshot unpublishes its availability at Healthengine.
+    await waitFor(
+      'resource left',
+      async () =>
+        !(await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === resourceId) &&
+        !(await publishedFor(env, he.practiceId, resourceId, day)),
+    );
+    await env.hub.api('PATCH', `/api/v1/resources/${resourceId}`, { active: true });
+    const back = await waitFor(
+      'availability republished',
+      async () => (await publishedFor(env, he.practiceId, resourceId, day)) ?? false,
+      30_000,
+    );
+    expect(back.availability.length).toBeGreaterThan(0);
   });
 
   it('scenario 08: an appointment type added, changed or removed sends the full appointment-type snapshot promptly', async () => {

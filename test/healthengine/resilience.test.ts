@@ -1,12 +1,14 @@
 // Go-live scenarios 15, 20 and 25, and the rest of issue 7's checks: polling without webhooks,
 // a missed webhook caught by polling, bookings before updates, a removed resource, two
 // bookings racing for one slot, the 2-minute alert, and emulator faults during publication.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setPracticeDisabled } from '../../src/db/practices.ts';
 import {
   appointmentsOf,
   book,
   bookingOf,
   connectionOf,
+  expectQueuesEmpty,
   link,
   newHePractice,
   nextMonday,
@@ -18,6 +20,7 @@ import {
   type HeEnv,
 } from './support.ts';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let env: HeEnv;
 const day = nextMonday(4);
 
@@ -27,6 +30,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 }, 120_000);
+// Every scenario ends with Healthengine's queue empty: each request answered in a way Healthengine took.
+afterEach(async () => {
+  await expectQueuesEmpty(env);
+}, 30_000);
 
 async function linked(name: string, settings: Record<string, unknown> = {}) {
   const clinic = await seedClinic(env.hub, 1, name);
@@ -190,6 +197,17 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     expect(b.rejectedLate).toBe(false);
     expect(b.rejectReason).toBe('The booked resource is no longer offered by the practice');
     expect(b.rejectReason).not.toContain('Jordan');
+    // The reject raised a day-wide availability request; with no resource left no snapshot can answer
+    // it (it stays listed, and in Tandem's health). Offering a resource again answers it.
+    const p = await env.hub.api('POST', '/api/v1/practitioners', { title: 'Dr', firstName: 'Rae', lastName: 'Return' });
+    const back = await env.hub.api('POST', '/api/v1/resources', {
+      locationId: x.clinic.locationId,
+      kind: 'practitioner',
+      practitionerId: p.body.id,
+      specialty: 'General Practice',
+      name: 'Dr Rae Return',
+    });
+    expect(back.status).toBe(201);
   });
 
   it('two bookings racing for the same slot: one confirmed, one rejected within 20 s, no double booking', async () => {
@@ -266,4 +284,61 @@ describe('Healthengine requests without webhooks, races and faults', () => {
       ),
     ).toHaveLength(1);
   });
+
+  it("health shows the webhook deliveries Healthengine logged as failed (its subscriptionErrorLog): Tandem's public URL is unreachable", async () => {
+    // A second hub whose TANDEM_PUBLIC_URL points nowhere: Healthengine cannot deliver, polling still works.
+    const lost = await startEnv({ TANDEM_PUBLIC_URL: 'http://127.0.0.1:9' });
+    try {
+      const clinic = await seedClinic(lost.hub, 1, 'Unreachable Clinic');
+      const he = await newHePractice(lost);
+      const connection = await link(lost, clinic, he, { settings: { pollSecondsWithWebhook: 5 } });
+      await waitActive(lost, connection.id);
+      await waitFor('subscribed', async () => (await connectionOf(lost, connection.id)).subscription?.id ?? false);
+      await lost.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'pmsResources' });
+      const c = await waitFor(
+        'delivery failures in health',
+        async () => {
+          const conn = await connectionOf(lost, connection.id);
+          return conn.health?.webhookDeliveryFailures?.count > 0 ? conn : undefined;
+        },
+        90_000,
+      );
+      expect(c.health.webhookDeliveryFailures.lastError).toMatch(/Exception/);
+      await expectQueuesEmpty(lost);
+    } finally {
+      await lost.stop();
+    }
+  }, 150_000);
+
+  it('a disabled practice stops its Healthengine background sync (no polls, no bookings taken) and resumes when enabled', async () => {
+    const own = await startEnv();
+    try {
+      const clinic = await seedClinic(own.hub, 1, 'Paused Clinic');
+      const he = await newHePractice(own);
+      const connection = await link(own, clinic, he, { settings: { pollSecondsWithWebhook: 5 } });
+      await waitActive(own, connection.id);
+      const {
+        rows: [{ practice_id: practiceId }],
+      } = await own.hub.database.db.query('SELECT practice_id FROM connections WHERE id = $1', [connection.id]);
+      expect(await setPracticeDisabled(own.hub.database.db, practiceId, true)).toBe(true);
+      await sleep(1500); // a pass already running when the practice was disabled may finish
+      await own.harness('DELETE', '/_emulator/requests-log');
+      const booked = await book(own, he.practiceId, {
+        pmsResourceId: clinic.resourceIds[0],
+        pmsAppointmentTypeId: clinic.typeIds[0],
+        start: `${day} 10:00:00`,
+      });
+      expect(booked.status).toBe(201);
+      await sleep(8000); // more than the poll interval, and the webhook is delivered at once
+      const calls = (await own.harness('GET', `/_emulator/requests-log?practiceId=${he.practiceId}`)).body as any[];
+      expect(calls).toEqual([]);
+      expect((await bookingOf(own, he.practiceId, booked.bookingId!)).insert).toBe('pending');
+
+      await setPracticeDisabled(own.hub.database.db, practiceId, false);
+      await waitBooking(own, he.practiceId, booked.bookingId!, 'confirmed', 30_000);
+      await expectQueuesEmpty(own);
+    } finally {
+      await own.stop();
+    }
+  }, 120_000);
 });

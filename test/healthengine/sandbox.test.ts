@@ -36,6 +36,15 @@ describe('Healthengine sandbox mode', () => {
       60_000,
     );
     expect((await api('GET', '/api/v1/practitioners?limit=10')).body.data.length).toBeGreaterThanOrEqual(3);
+    // The emulated Healthengine practice is in the demo clinic's time zone (Sydney), not the emulator's default (Perth).
+    const hePractice = await fetch(`${url}/_emulator/practices/${connection.healthenginePracticeId}`).then(
+      (r) => r.json() as Promise<any>,
+    );
+    const location = (await api('GET', '/api/v1/locations?limit=10')).body.data.find(
+      (l: any) => l.id === connection.settings.locationIds[0],
+    );
+    expect(location.timeZone).toBe('Australia/Sydney');
+    expect(hePractice.timezone).toBe('Australia/Sydney');
     const {
       rows: [{ n }],
     } = await hub.database.db.query(

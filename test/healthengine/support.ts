@@ -33,6 +33,9 @@ export async function startEnv(env: Record<string, string> = {}): Promise<HeEnv>
     }
     return { status: response.status, body: parsed };
   };
+  // Strict where Healthengine may be: an `existing` (ignored) snapshot does not answer a request.
+  const strict = await harness('POST', '/_emulator/config', { existingResolvesAvailabilityRequest: false });
+  if (strict.status !== 200) throw new Error(`emulator config → ${strict.status} ${JSON.stringify(strict.body)}`);
   const { body: credentials } = await harness('GET', '/_emulator/credentials');
   const hub = await startTestHub({
     HEALTHENGINE_API_URL: emulator.url,
@@ -69,6 +72,31 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * After a go-live scenario: every request Healthengine raised for the practices Tandem serves
+ * (consent active) has left its queue — answered and accepted, not merely answered.
+ */
+export async function expectQueuesEmpty(env: HeEnv, timeoutMs = 20_000): Promise<void> {
+  const practices: Array<{ practiceId: string; consentActive: boolean }> = (
+    await env.harness('GET', '/_emulator/practices')
+  ).body.filter((p: any) => p.consentActive);
+  for (const { practiceId } of practices) {
+    let pending: unknown[] = [];
+    try {
+      await waitFor(
+        `practice ${practiceId} queue empty`,
+        async () => {
+          pending = (await env.harness('GET', `/_emulator/practices/${practiceId}/requests`)).body.pending;
+          return pending.length === 0;
+        },
+        timeoutMs,
+      );
+    } catch {
+      throw new Error(`Healthengine practice ${practiceId} still has pending requests: ${JSON.stringify(pending)}`);
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 // hours unless configured otherwise. A tick only enqueues the (deduplicated) processing job;
 // while polls keep failing the gap doubles, up to 5 minutes, so an outage is not hammered.
 import type { Db } from '../../db/pool.ts';
+import { practiceEnabledSql } from '../../db/practices.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { settingsSchema } from './settings.ts';
 import { processOptions } from './jobs.ts';
@@ -36,7 +37,7 @@ export function startPoller(db: Db): { stop(): void } {
         `SELECT c.id, c.practice_id, c.settings, s.last_poll_at, s.subscription_id, s.subscription_expires_at,
                 (SELECT l.time_zone FROM locations l WHERE l.practice_id = c.practice_id AND l.id::text = c.settings->'locationIds'->>0) AS time_zone
          FROM connections c LEFT JOIN healthengine_state s ON s.connection_id = c.id
-         WHERE c.system = 'healthengine' AND c.status = 'active'`,
+         WHERE c.system = 'healthengine' AND c.status = 'active' AND ${practiceEnabledSql('c')}`,
       );
       const now = Date.now();
       for (const r of rows) await pollIfDue(db, tracked, r, now);

@@ -1,6 +1,7 @@
 // The connector's jobs. Every job loads its connection afresh (credentials may have changed),
 // does nothing for a connection that is gone or not active, and turns 401/403 into "consent
 // needed" instead of a retry loop. Other Healthengine failures throw: the job retries with backoff.
+import { practiceDisabled, practiceEnabledSql } from '../../db/practices.ts';
 import type { EnqueueOptions, JobPayloads, TaskContext, TaskHandler, TaskHandlers } from '../../jobs/types.ts';
 import { ConnectionGone, type ConnectorDeps } from '../types.ts';
 import { HealthengineConsentError, HealthengineError } from './client.ts';
@@ -65,6 +66,9 @@ function forConnection<N extends ConnectionJobName>(
   return async (payload, ctx) => {
     // A connection that is gone throws ConnectionGone: the runner ends the job quietly.
     const loaded = await loadConnection(deps, payload.practiceId, payload.connectionId, { anyStatus: true });
+    // A disabled practice's background work stops (polls, publications, pushes); it resumes on enable.
+    if (await practiceDisabled(deps.db, payload.practiceId))
+      throw new ConnectionGone(payload.connectionId, 'practice-disabled');
     const status = loaded.connection.status;
     if (status !== 'active' && !(options.whenPending && (status === 'pending' || status === 'error'))) return;
     try {
@@ -101,7 +105,12 @@ export function connectorTasks(deps: ConnectorDeps): TaskHandlers {
 
   const publishConfig = forConnection(deps, 'healthengine:publish-config', async (_p, loaded) => {
     const config = await loadPublishedConfig(deps.db, loaded.connection.practiceId, loaded.settings.locationIds);
-    await publishConfiguration(clientFor(deps, loaded.credentials), loaded.settings, config);
+    await publishConfiguration(
+      deps.db,
+      clientFor(deps, loaded.credentials),
+      { connectionId: loaded.connection.id, settings: loaded.settings },
+      config,
+    );
   });
 
   const publish = forConnection(deps, 'healthengine:publish-availability', async (p, loaded) => {
@@ -159,7 +168,7 @@ function maintain(deps: ConnectorDeps): TaskHandler<'healthengine:maintain'> {
   });
   return async (_payload, ctx) => {
     const { rows } = await deps.db.query(
-      `SELECT id, practice_id FROM connections WHERE system = 'healthengine' AND status = 'active'`,
+      `SELECT c.id, c.practice_id FROM connections c WHERE c.system = 'healthengine' AND c.status = 'active' AND ${practiceEnabledSql('c')}`,
     );
     for (const r of rows) {
       await perConnection({ practiceId: r.practice_id, connectionId: r.id }, ctx).catch((e: unknown) => {

@@ -2,7 +2,7 @@
 // Tandem locations, change it, resync on demand, disable / re-enable, read its health.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.ts';
+import { ConflictError, ConnectionGone, NotFoundError, ValidationError } from '../../core/errors.ts';
 import { createConnection, listConnections, updateConnection } from '../../db/connections.ts';
 import { parseOrThrow } from '../../http/errors.ts';
 import type { ConnectorDeps } from '../types.ts';
@@ -96,8 +96,10 @@ export async function healthengineApiRoutes(
   sandboxApi: () => SandboxApi | undefined = () => undefined,
 ): Promise<void> {
   const load = async (practiceId: string, id: string) =>
-    loadConnection(deps, practiceId, id, { anyStatus: true }).catch(() => {
-      throw new NotFoundError('healthengine connection');
+    loadConnection(deps, practiceId, id, { anyStatus: true }).catch((error: unknown) => {
+      // Only a missing connection (or one without credentials) is a 404; a database failure is not.
+      if (error instanceof ConnectionGone) throw new NotFoundError('healthengine connection');
+      throw error;
     });
 
   api.get('/healthengine/connections', async (request) => {

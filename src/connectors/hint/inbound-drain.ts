@@ -7,6 +7,7 @@
 // delays an event by a minute at most; it is never lost.
 import { findLinksByRemoteId } from '../../db/links.ts';
 import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
+import type { Logger } from '../../logger.ts';
 import { DEFAULT_MAX_ATTEMPTS, enqueue, enqueueMany } from '../../jobs/queue.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { changesNothing } from './inbound-patient.ts';
@@ -19,7 +20,7 @@ import { unlessGone } from '../../core/errors.ts';
 const BATCH = 1000;
 const HANDLED = ['patient', 'practitioner', 'membership', 'customer_invoice', 'integration', 'installation'];
 
-export function drainerWaker(db: Db, debounceMs = 10) {
+export function drainerWaker(db: Db, logger: Pick<Logger, 'warn'>, debounceMs = 10) {
   const timers = new Map<string, NodeJS.Timeout>();
   return (practiceId: string, connectionId: string) => {
     if (timers.has(connectionId)) return;
@@ -27,7 +28,11 @@ export function drainerWaker(db: Db, debounceMs = 10) {
       connectionId,
       setTimeout(() => {
         timers.delete(connectionId);
-        void wakeDrainer(db, practiceId, connectionId).catch(() => {});
+        // Swallowed on purpose (logged, database errors by code only): the webhook is already
+        // stored, and the one-minute reconcile sweep wakes any connection whose wake-up was lost.
+        void wakeDrainer(db, practiceId, connectionId).catch((err: unknown) => {
+          logger.warn({ connectionId, err }, 'hint inbox drainer not woken; the minute sweep will');
+        });
       }, debounceMs),
     );
   };

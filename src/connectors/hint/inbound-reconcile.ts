@@ -5,6 +5,7 @@
 // walked the same way: a change to one refreshes what staff see on the patients it concerns
 // (and, when the practice bills through Tandem, the invoice's payment facts).
 import { getConnection, updateConnection } from '../../db/connections.ts';
+import { practiceEnabledSql } from '../../db/practices.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { wakeDrainer } from './inbound-drain.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
@@ -16,6 +17,7 @@ import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from '
 import { absorbPractitioner } from './outbound-practitioner.ts';
 import { loadConnection, type LoadedConnection, type HintDeps } from './connection.ts';
 import { jobKeys, queues } from './queues.ts';
+import { webhookDeliveries } from './webhook-deliveries.ts';
 
 const PAGE = 100;
 /** Re-read a little before the cursor: a record saved in the same instant as the last one seen is not missed. */
@@ -44,7 +46,8 @@ export function reconcileTask(deps: HintDeps): TaskHandler<'hint:reconcile'> {
 /** The cron sweep: a reconcile job for every active Hint connection whose interval has passed. */
 async function enqueueDue(deps: HintDeps): Promise<void> {
   const { rows } = await deps.db.query(
-    `SELECT id, practice_id, settings, health FROM connections WHERE system = 'hint' AND status = 'active'`,
+    `SELECT c.id, c.practice_id, c.settings, c.health FROM connections c
+     WHERE c.system = 'hint' AND c.status = 'active' AND ${practiceEnabledSql('c')}`,
   );
   for (const r of rows) {
     // Any inbox row whose wake-up was lost (a process died in between) is picked up here.
@@ -111,7 +114,10 @@ export async function reconcileConnection(deps: HintDeps, loaded: LoadedConnecti
     lastRunAt: new Date().toISOString(),
     lastChanged: changed,
   };
-  await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, { health: { reconcile } });
+  const deliveries = await webhookDeliveries(deps, loaded);
+  await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, {
+    health: { reconcile, ...(deliveries ? { webhookDeliveries: deliveries } : {}) },
+  });
   return { changed };
 }
 

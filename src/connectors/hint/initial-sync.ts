@@ -163,9 +163,13 @@ async function oneRecord(
 const record = (run: Run, items: BatchItem[]) =>
   recordItems(run.deps.db, run.loaded.connection.practiceId, run.batchId, items);
 
-/** Marks a promise handled now (it is awaited later): a failure meanwhile must not crash the process. */
+/**
+ * Marks a promise handled now (it is awaited later): a failure meanwhile must not crash the
+ * process as an unhandled rejection. Nothing is swallowed: the same promise is returned and its
+ * rejection reaches whoever awaits it; the no-op handler is attached to a branch that is dropped.
+ */
 function later<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
+  void promise.then(undefined, () => undefined);
   return promise;
 }
 
