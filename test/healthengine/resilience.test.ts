@@ -140,9 +140,17 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     const { bookingId } = await bookOn(x, '09:00');
     await waitBooking(env, x.he.practiceId, bookingId!, 'confirmed');
     expect((await env.harness('GET', `/_emulator/webhooks?practiceId=${x.he.practiceId}`)).body).toEqual([]);
-    const polls = (
-      await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/requests&method=GET`)
-    ).body.filter((e: any) => e.path === '/requests');
+    // Polled again a few seconds later (the booking itself may have been taken on the first poll).
+    const polls = await waitFor(
+      'a second poll',
+      async () => {
+        const log = (
+          await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/requests&method=GET`)
+        ).body.filter((e: any) => e.path === '/requests');
+        return log.length >= 2 ? log : undefined;
+      },
+      30_000,
+    );
     expect(polls.length).toBeGreaterThanOrEqual(2);
     expect((await env.harness('GET', `/_emulator/practices/${x.he.practiceId}/health`)).body.healthy).toBe(true);
   });
