@@ -10,7 +10,7 @@ import { patients } from '../../db/records/kinds.ts';
 import { createRecord } from '../../db/records/repository.ts';
 import { patchPatient } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import { canonicalPatch, decodeWire } from './mapping.ts';
+import { canonicalPatch, decodeWire, staffFacts } from './mapping.ts';
 import { readsFromHint } from './mapping-fields.ts';
 import { hashValues } from './mapping-merge.ts';
 import { resolverForHintPatient } from './mapping-resolver.ts';
@@ -19,8 +19,7 @@ import type { HintPatient } from './schemas.ts';
 import { writeSnapshot } from './store.ts';
 import { checkPatientFields } from './inbound-validate.ts';
 import { markErrored, vendorReason } from './outbound-errors.ts';
-import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient.ts';
-import { staffFacts } from './mapping.ts';
+import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient-values.ts';
 import { isUuid } from '../../core/ids.ts';
 
 export type LinkOutcome =

@@ -10,7 +10,7 @@ import { HintApiError } from './client.ts';
 import { absorbInvoice } from './inbound-invoice.ts';
 import { listInvoices } from './client-invoices.ts';
 import { pushInvoice } from './outbound-invoice.ts';
-import type { Run } from './initial-sync.ts';
+import type { Run } from './initial-sync-run.ts';
 import type { HintInvoice } from './schemas.ts';
 
 const PAGE = 100;

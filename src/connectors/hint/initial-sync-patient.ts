@@ -5,7 +5,7 @@ import { findLink } from '../../db/links.ts';
 import { matchPatient } from '../../db/patient-matching.ts';
 import { absorbPatient } from './inbound-patient.ts';
 import { linkUnlinkedPatient, matchRecordOf } from './inbound-patient-link.ts';
-import type { Run } from './initial-sync.ts';
+import type { Run } from './initial-sync-run.ts';
 import type { HintPatient } from './schemas.ts';
 import { isUuid } from '../../core/ids.ts';
 import { normalizeEmail } from '../../core/matching/normalize/emails.ts';

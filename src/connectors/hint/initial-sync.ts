@@ -5,24 +5,31 @@
 // A dry run walks the same path and reports what would happen, writing nothing.
 // Records run concurrently (LanePool), so the rate limiter, not Tandem's own per-record work,
 // is what paces the sync.
-import { ConflictError } from '../../core/errors.ts';
-import { addToTotal, createBatch, finishBatch, recordItems, startBatch, type BatchItem } from '../../db/batches.ts';
+import { ConflictError, unlessGone } from '../../core/errors.ts';
+import {
+  addToTotal,
+  batchView,
+  createBatch,
+  finishBatch,
+  recordItems,
+  startBatch,
+  type BatchItem,
+} from '../../db/batches.ts';
 import type { Connection } from '../../db/connections.ts';
 import { findLink } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
-import { batchView } from '../../http/routes/batches.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { listPatients, listPractitioners, type Page } from './client-endpoints.ts';
 import { invoicesPhase } from './initial-sync-invoices.ts';
 import { classifyPatient, laneKeysOf, syncOnePatient } from './initial-sync-patient.ts';
 import { LanePool } from './initial-sync-lanes.ts';
+import type { Run } from './initial-sync-run.ts';
 import { pushPatient } from './outbound-patient.ts';
 import { absorbPractitioner } from './outbound-practitioner.ts';
-import { loadConnection, type LoadedConnection, type HintDeps } from './connection.ts';
+import { loadConnection, type HintDeps } from './connection.ts';
 import { HintApiError } from './client.ts';
 import { queues } from './queues.ts';
-import { unlessGone } from '../../core/errors.ts';
 
 const PAGE = 100;
 const TANDEM_PAGE = 500;
@@ -61,18 +68,6 @@ export function initialSyncTask(deps: HintDeps): TaskHandler<'hint:initial-sync'
 }
 
 /** The shared state of one run: what it has seen and how it reports. */
-export interface Run {
-  deps: HintDeps;
-  loaded: LoadedConnection;
-  batchId: string;
-  dryRun: boolean;
-  /** Records in flight at once; by default from the connection's rate limit (concurrencyFor). */
-  concurrency?: number;
-  /** Local patients a record of this run has taken (test-and-set, see claim()). */
-  claimed: Set<string>;
-  inReview: Set<string>;
-}
-
 /** The phases, in order; each returns true when an abort was asked for. Invoices come last: they go through patients' links. */
 const PHASES: ((run: Run) => Promise<boolean>)[] = [
   practitionersPhase,
