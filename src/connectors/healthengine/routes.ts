@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import { createConnection, listConnections, updateConnection } from '../../db/connections.ts';
-import { parseOrThrow } from '../../http/errors.ts';
+import { parseOrThrow } from '../../core/validation.ts';
 import type { ConnectorDeps } from '../types.ts';
 import type { SandboxApi } from './sandbox.ts';
 import { loadConnection, type LoadedConnection } from './connection.ts';
