@@ -100,6 +100,15 @@ export async function listConnections(db: Queryable, practiceId: string, system?
   return rows.map(toConnection);
 }
 
+/** Every active connection to a system, across practices (a connector's periodic sweeps and start-up catch-up). */
+export async function listActiveConnections(db: Queryable, system: System): Promise<Connection[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM connections WHERE system = $1 AND status = 'active' ORDER BY created_at, id`,
+    [system],
+  );
+  return rows.map(toConnection);
+}
+
 export async function updateConnection(
   db: Queryable,
   practiceId: string,

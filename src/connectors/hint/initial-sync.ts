@@ -17,6 +17,9 @@ import {
 } from '../../db/batches.ts';
 import type { Connection } from '../../db/connections.ts';
 import { findLink } from '../../db/links.ts';
+import { candidatesUnderReview } from '../../db/match-reviews.ts';
+import { patients } from '../../db/records/kinds.ts';
+import { unlinkedIds } from '../../db/unlinked.ts';
 import { writeLog } from '../../db/logs.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
@@ -253,44 +256,22 @@ async function patientsPhase(run: Run): Promise<boolean> {
 /** Pages of Tandem patients no Hint patient matched (keyset paging by id: memory stays bounded). */
 async function* unlinkedTandemPages(run: Run): AsyncGenerator<string[]> {
   const { deps, loaded } = run;
-  let after = '00000000-0000-0000-0000-000000000000';
+  let after: string | undefined;
   for (;;) {
-    const { rows } = await deps.db.query(
-      `SELECT p.id FROM patients p
-       WHERE p.practice_id = $1 AND p.deleted_at IS NULL AND p.id > $3
-         AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'patient' AND l.local_id = p.id)
-       ORDER BY p.id LIMIT ${TANDEM_PAGE}`,
-      [loaded.connection.practiceId, loaded.connection.id, after],
-    );
-    const candidates = await underReview(
-      run,
-      rows.map((r) => r.id as string),
-    );
-    const ids = rows
-      .map((r) => r.id as string)
-      .filter((id) => !run.claimed.has(id) && !run.inReview.has(id) && !candidates.has(id));
+    const rows = await unlinkedIds(deps.db, patients, loaded.connection.practiceId, loaded.connection.id, {
+      after,
+      limit: TANDEM_PAGE,
+    });
+    // A patient a pending review offers as a candidate is left to the person deciding it.
+    const candidates = await candidatesUnderReview(deps.db, loaded.connection.id, rows);
+    const ids = rows.filter((id) => !run.claimed.has(id) && !run.inReview.has(id) && !candidates.has(id));
     if (ids.length > 0) {
       await addToTotal(deps.db, loaded.connection.practiceId, run.batchId, ids.length);
       yield ids;
     }
     if (rows.length < TANDEM_PAGE) return;
-    after = rows.at(-1)!.id;
+    after = rows.at(-1)!;
   }
-}
-
-/**
- * Which of these patients a pending review offers as a candidate (a person decides, so they
- * are not created in Hint). One pass over the reviews per page: tested per patient row
- * instead, 100,000 patients against tens of thousands of reviews never finishes.
- */
-async function underReview(run: Run, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const { rows } = await run.deps.db.query(
-    `SELECT DISTINCT c->>'id' AS id FROM match_reviews r CROSS JOIN jsonb_array_elements(r.candidates) c
-     WHERE r.connection_id = $1 AND r.status = 'pending' AND c->>'id' = ANY($2::text[])`,
-    [run.loaded.connection.id, ids],
-  );
-  return new Set(rows.map((r) => r.id as string));
 }
 
 /** Tandem patients no Hint patient matched: created in Hint, or skipped, per policy. */
