@@ -148,3 +148,33 @@ export async function markInboxProcessed(
     [practiceId, connectionId, before],
   );
 }
+
+/** Forgets everything this connector kept for a connection (the sandbox relinks to a fresh emulator). */
+export async function forgetConnectionState(db: Queryable, connectionId: string): Promise<void> {
+  await forgetPublished(db, connectionId);
+  await db.query('DELETE FROM healthengine_state WHERE connection_id = $1', [connectionId]);
+}
+
+/** What the poller needs of each connection's state, for many connections in one read. */
+export async function pollStates(
+  db: Queryable,
+  connectionIds: string[],
+): Promise<
+  Map<string, { lastPollAt: Date | null; subscriptionId: string | null; subscriptionExpiresAt: Date | null }>
+> {
+  const { rows } = await db.query(
+    `SELECT connection_id, last_poll_at, subscription_id, subscription_expires_at FROM healthengine_state
+     WHERE connection_id = ANY($1::uuid[])`,
+    [connectionIds],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.connection_id as string,
+      {
+        lastPollAt: r.last_poll_at,
+        subscriptionId: r.subscription_id,
+        subscriptionExpiresAt: r.subscription_expires_at,
+      },
+    ]),
+  );
+}
