@@ -4,6 +4,7 @@
 import { startEmulator } from '../../src/emulators/healthengine/index.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/types.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
+import { present, waitFor as sharedWaitFor } from '../support/wait.ts';
 
 export const TZ = 'Australia/Sydney';
 export const USER_AGENT = 'Tandem by Tandem Pty Ltd (integrations@tandem.test) UAT';
@@ -53,24 +54,12 @@ export async function startEnv(env: Record<string, string> = {}): Promise<HeEnv>
   };
 }
 
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false | null>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== false && value !== null) return value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/**
+ * The shared polling helper (test/support/wait.ts), done as soon as the probe returns anything
+ * but undefined, null or false: Healthengine's probes may return 0 or '' as an answer.
+ */
+export const waitFor = <T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20_000) =>
+  sharedWaitFor(probe, what, { timeoutMs, done: present });
 
 /** A new Healthengine practice (consent granted) on the emulator. */
 export async function newHePractice(env: HeEnv, timezone = TZ): Promise<{ practiceId: string; practiceKey: string }> {
@@ -180,11 +169,11 @@ export async function connectionOf(env: HeEnv, id: string): Promise<any> {
 
 export async function waitActive(env: HeEnv, id: string): Promise<any> {
   return waitFor(
-    'connection active',
     async () => {
       const c = await connectionOf(env, id);
       return c.status === 'active' && c.lastFullPublishAt ? c : undefined;
     },
+    'connection active',
     45_000,
   );
 }
@@ -229,11 +218,11 @@ export async function waitBooking(
   timeoutMs = 20_000,
 ): Promise<any> {
   return waitFor(
-    `booking ${bookingId} ${insert}`,
     async () => {
       const b = await bookingOf(env, practiceId, bookingId);
       return b.insert === insert ? b : undefined;
     },
+    `booking ${bookingId} ${insert}`,
     timeoutMs,
   );
 }
