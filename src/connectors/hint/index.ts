@@ -50,3 +50,6 @@ const createHintConnector: ConnectorFactory = (hubDeps) => {
 };
 
 export default createHintConnector;
+
+/** `tandem hint <subcommand>` (the contract's CLI part). */
+export { cli } from './cli.ts';
