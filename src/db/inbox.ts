@@ -213,3 +213,21 @@ export async function settleTaken(
     [settle.ignored.ids, settle.ignored.reason, settle.processed.ids, settle.processed.reason, settle.queued],
   );
 }
+
+/**
+ * Marks processed every pending event of a connection received up to `before`: for a connector
+ * whose processing pass answers all that was notified before it started (Healthengine polls
+ * its /requests; a webhook only says "look now").
+ */
+export async function markPendingProcessed(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  before: Date,
+): Promise<void> {
+  await db.query(
+    `UPDATE inbox SET status = 'processed', processed_at = now()
+     WHERE practice_id = $1 AND connection_id = $2 AND status = 'pending' AND received_at <= $3`,
+    [practiceId, connectionId, before],
+  );
+}

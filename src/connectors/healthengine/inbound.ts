@@ -2,6 +2,7 @@
 // pending booking first (always), then booking updates, appointment-change questions,
 // availability requests and configuration requests. Every item is fetched through the API
 // (webhooks only say "look"), answered, and tracked for the health figures.
+import { markPendingProcessed } from '../../db/inbox.ts';
 import type { TaskContext } from '../../jobs/types.ts';
 import type { ConnectorDeps } from '../types.ts';
 import { clientFor, type LoadedConnection } from './connection.ts';
@@ -18,7 +19,7 @@ import {
   bookingUpdateSchema,
   type WireAvailabilityRequest,
 } from './schemas.ts';
-import { markGone, markInboxProcessed, markResolved, markSeen, setState } from './store.ts';
+import { markGone, markResolved, markSeen, setState } from './store.ts';
 import { HealthengineConsentError, type HealthengineClient } from './client.ts';
 import { queues } from './queues.ts';
 
@@ -176,5 +177,5 @@ async function processPass(deps: ConnectorDeps, loaded: LoadedConnection, enqueu
   if (configTypes.length > 0) await processConfigRequests(deps, client, loaded, configTypes);
   for (const type of ['bookingUpdates', 'pmsAppointmentChanges', 'availability'])
     if (!types.has(type)) await track(deps, loaded, type, [], String);
-  await markInboxProcessed(deps.db, loaded.connection.practiceId, loaded.connection.id, startedAt);
+  await markPendingProcessed(deps.db, loaded.connection.practiceId, loaded.connection.id, startedAt);
 }

@@ -135,20 +135,6 @@ export async function oldestOpenRequest(
   return r ? { key: r.request_key, type: r.request_type, firstSeenAt: r.first_seen_at.toISOString() } : undefined;
 }
 
-/** Webhook notifications received before a processing pass started are answered by it. */
-export async function markInboxProcessed(
-  db: Queryable,
-  practiceId: string,
-  connectionId: string,
-  before: Date,
-): Promise<void> {
-  await db.query(
-    `UPDATE inbox SET status = 'processed', processed_at = now()
-     WHERE practice_id = $1 AND connection_id = $2 AND status = 'pending' AND received_at <= $3`,
-    [practiceId, connectionId, before],
-  );
-}
-
 /** Forgets everything this connector kept for a connection (the sandbox relinks to a fresh emulator). */
 export async function forgetConnectionState(db: Queryable, connectionId: string): Promise<void> {
   await forgetPublished(db, connectionId);
