@@ -5,7 +5,7 @@
 // - an emulator imports only its own folder and src/emulators/shared (it plays the vendor: it
 //   knows nothing of the hub or of the connector that talks to it);
 // - a connector never imports src/http (the hub's HTTP layer), nor another connector;
-// - src/http never imports a connector (connectors add their routes through the contract).
+// - the hub (src/http, src/db, src/jobs) never imports a connector (connectors plug in through the contract).
 import { readdirSync } from 'node:fs';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
@@ -45,9 +45,10 @@ const boundaryZones = [
     message: 'Connectors never import src/http internals: what both need lives in src/core or src/db.',
   },
   {
-    target: './src/http',
+    target: ['./src/http', './src/db', './src/jobs'],
     from: './src/connectors',
-    message: 'src/http never imports a connector: connectors plug in through src/connectors/types.ts (main.ts).',
+    message:
+      'The hub (src/http, src/db, src/jobs) never imports a connector: connectors plug in through src/connectors/types.ts (main.ts).',
   },
   {
     target: './src/core',

@@ -55,13 +55,15 @@ describe('eslint boundaries', () => {
     expect(errors.map((e) => e.rule)).toContain('import-x/no-restricted-paths');
   });
 
-  it('fails src/http importing a connector', async () => {
+  it('fails the hub (src/http, src/db, src/jobs) importing a connector', async () => {
     const code = `import { queues } from '../connectors/hint/queues.ts';\nexport const probe = queues;\n`;
-    const errors = await lint('src/http/probe.ts', code);
-    expect(errors).toContainEqual({
-      rule: 'import-x/no-restricted-paths',
-      message: expect.stringMatching(/connector/),
-    });
+    for (const file of ['src/http/probe.ts', 'src/db/probe.ts', 'src/jobs/probe.ts']) {
+      const errors = await lint(file, code);
+      expect(errors, file).toContainEqual({
+        rule: 'import-x/no-restricted-paths',
+        message: expect.stringMatching(/never imports a connector/),
+      });
+    }
   });
 
   it('fails an emulator importing hub code, or another emulator', async () => {
