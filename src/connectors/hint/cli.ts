@@ -54,83 +54,87 @@ Moves the ids a practice stored in Hint's deprecated import_id / external_link_i
 integration_record_id, for every patient that has no integration_record_id yet. Never writes
 the legacy fields. --dry-run counts what would move.`;
 
+/** `tandem hint sync`: the initial sync as a batch in this process, printing progress; the batch id works with `tandem batch`. */
+async function sync(args: string[]): Promise<number> {
+  const { values } = parseFlags(
+    args,
+    { connection: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+    syncUsage,
+  );
+  if (!values.connection) throw new CliError(`--connection is required\n\n${syncUsage}`);
+  const connectionId = values.connection;
+  return withDatabase(async ({ config, db }) => {
+    const found = await cliConnection(config, db, connectionId);
+    if (!found.ok) throw new CliError(found.reason, 1);
+    const { deps, loaded } = found;
+    const dryRun = values['dry-run'] ?? false;
+    const batch = await createBatch(db, {
+      practiceId: loaded.connection.practiceId,
+      connectionId: loaded.connection.id,
+      kind: 'hint:initial-sync',
+      dryRun,
+      params: { startedBy: 'cli' },
+    });
+    if (!values.json) print(`batch ${batch.id}${dryRun ? ' (dry run)' : ''}`, false);
+    const ticker = values.json
+      ? undefined
+      : setInterval(() => {
+          void getBatch(db, loaded.connection.practiceId, batch.id).then((b) => {
+            if (b) process.stderr.write(`  ${b.processed}/${b.total ?? '?'} ${JSON.stringify(b.counts)}\n`);
+          });
+        }, 2000);
+    try {
+      await runInitialSync(deps, {
+        practiceId: loaded.connection.practiceId,
+        connectionId: loaded.connection.id,
+        batchId: batch.id,
+      });
+    } finally {
+      if (ticker) clearInterval(ticker);
+    }
+    const done = (await getBatch(db, loaded.connection.practiceId, batch.id))!;
+    if (values.json) print(done, true);
+    else
+      print(
+        `${done.status}: ${done.processed} records ${JSON.stringify(done.counts)}${done.error ? ` (${done.error})` : ''}`,
+        false,
+      );
+    return done.status === 'completed' ? 0 : 1;
+  });
+}
+
+/** `tandem hint migrate-legacy-ids`: exit 1 when an id could not move (another patient holds it). */
+async function migrateLegacy(args: string[]): Promise<number> {
+  const { values } = parseFlags(
+    args,
+    { connection: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+    migrateUsage,
+  );
+  if (!values.connection) throw new CliError(`--connection is required\n\n${migrateUsage}`);
+  const connectionId = values.connection;
+  return withDatabase(async ({ config, db }) => {
+    const found = await cliConnection(config, db, connectionId);
+    if (!found.ok) throw new CliError(found.reason, 1);
+    const result = await migrateLegacyIds(found.deps, found.loaded, { dryRun: values['dry-run'] ?? false });
+    print(
+      values.json
+        ? result
+        : `scanned ${result.scanned}: moved ${result.moved}${values['dry-run'] ? ' (dry run)' : ''}, already set ${result.alreadySet}, conflicts ${result.conflicts}, no legacy id ${result.withoutLegacyId}`,
+      values.json ?? false,
+    );
+    return result.conflicts > 0 ? 1 : 0;
+  });
+}
+
 export const cli: Record<string, CliCommand> = {
   sync: {
     summary: 'the initial sync as a batch, in this process, with live progress (also: tandem sync hint)',
     usage: syncUsage,
-    async run(args) {
-      const usage = syncUsage;
-      const { values } = parseFlags(
-        args,
-        { connection: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
-        usage,
-      );
-      if (!values.connection) throw new CliError(`--connection is required\n\n${usage}`);
-      const connectionId = values.connection;
-      return withDatabase(async ({ config, db }) => {
-        const found = await cliConnection(config, db, connectionId);
-        if (!found.ok) throw new CliError(found.reason, 1);
-        const { deps, loaded } = found;
-        const dryRun = values['dry-run'] ?? false;
-        const batch = await createBatch(db, {
-          practiceId: loaded.connection.practiceId,
-          connectionId: loaded.connection.id,
-          kind: 'hint:initial-sync',
-          dryRun,
-          params: { startedBy: 'cli' },
-        });
-        if (!values.json) print(`batch ${batch.id}${dryRun ? ' (dry run)' : ''}`, false);
-        const ticker = values.json
-          ? undefined
-          : setInterval(() => {
-              void getBatch(db, loaded.connection.practiceId, batch.id).then((b) => {
-                if (b) process.stderr.write(`  ${b.processed}/${b.total ?? '?'} ${JSON.stringify(b.counts)}\n`);
-              });
-            }, 2000);
-        try {
-          await runInitialSync(deps, {
-            practiceId: loaded.connection.practiceId,
-            connectionId: loaded.connection.id,
-            batchId: batch.id,
-          });
-        } finally {
-          if (ticker) clearInterval(ticker);
-        }
-        const done = (await getBatch(db, loaded.connection.practiceId, batch.id))!;
-        if (values.json) print(done, true);
-        else
-          print(
-            `${done.status}: ${done.processed} records ${JSON.stringify(done.counts)}${done.error ? ` (${done.error})` : ''}`,
-            false,
-          );
-        return done.status === 'completed' ? 0 : 1;
-      });
-    },
+    run: sync,
   },
   'migrate-legacy-ids': {
     summary: "move ids kept in Hint's deprecated import_id / external_link_id into integration_record_id",
     usage: migrateUsage,
-    async run(args) {
-      const usage = migrateUsage;
-      const { values } = parseFlags(
-        args,
-        { connection: { type: 'string' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
-        usage,
-      );
-      if (!values.connection) throw new CliError(`--connection is required\n\n${usage}`);
-      const connectionId = values.connection;
-      return withDatabase(async ({ config, db }) => {
-        const found = await cliConnection(config, db, connectionId);
-        if (!found.ok) throw new CliError(found.reason, 1);
-        const result = await migrateLegacyIds(found.deps, found.loaded, { dryRun: values['dry-run'] ?? false });
-        print(
-          values.json
-            ? result
-            : `scanned ${result.scanned}: moved ${result.moved}${values['dry-run'] ? ' (dry run)' : ''}, already set ${result.alreadySet}, conflicts ${result.conflicts}, no legacy id ${result.withoutLegacyId}`,
-          values.json ?? false,
-        );
-        return result.conflicts > 0 ? 1 : 0;
-      });
-    },
+    run: migrateLegacy,
   },
 };
