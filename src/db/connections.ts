@@ -1,5 +1,6 @@
 // Connections: one practice's link to one external account. Credentials are sealed with
 // AES-256-GCM (SecretBox) before they reach the database and opened only when used.
+import { practiceEnabledSql } from './practices.ts';
 import type { QueryResultRow } from 'pg';
 import type { SecretBox } from '../security/secrets.ts';
 import type { Queryable } from './pool.ts';
@@ -96,6 +97,21 @@ export async function listConnections(db: Queryable, practiceId: string, system?
   const { rows } = await db.query(
     'SELECT * FROM connections WHERE practice_id = $1 AND ($2::text IS NULL OR system = $2) ORDER BY created_at',
     [practiceId, system ?? null],
+  );
+  return rows.map(toConnection);
+}
+
+/** Every active connection to a system, across practices (a connector's periodic sweeps and start-up catch-up). */
+/**
+ * The active connections of a system whose practice is not disabled: what background work
+ * (pollers, reconciliation, maintenance) walks. A disabled practice's connections stay
+ * active and resume when it is enabled again (`tandem practice enable`).
+ */
+export async function listActiveConnections(db: Queryable, system: System): Promise<Connection[]> {
+  const { rows } = await db.query(
+    `SELECT c.* FROM connections c WHERE c.system = $1 AND c.status = 'active' AND ${practiceEnabledSql('c')}
+     ORDER BY c.created_at, c.id`,
+    [system],
   );
   return rows.map(toConnection);
 }

@@ -49,15 +49,15 @@ async function settledLink(x: { clinic: { resourceIds: string[] }; he: { practic
     (await env.harness('GET', `/_emulator/practices/${x.he.practiceId}`)).body.availability.filter(
       (s: any) => s.pmsResourceId === x.clinic.resourceIds[0],
     );
-  await waitFor('the first publication', async () => (await published()).length === 30);
+  await waitFor(async () => (await published()).length === 30, 'the first publication');
   await waitFor(
-    'no publication job pending',
     async () =>
       (
         await env.hub.database.db.query(
           `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier IN ('healthengine:link', 'healthengine:publish-config', 'healthengine:publish-availability')`,
         )
       ).rows[0].n === 0,
+    'no publication job pending',
   );
   return published;
 }
@@ -91,11 +91,11 @@ describe('Healthengine requests without webhooks, races and faults', () => {
         .status,
     ).toBe(202);
     const [repost] = await waitFor(
-      'the republication, after two failed attempts',
       async () => {
         const ok = (await posts()).slice(before).filter((p) => p.status === 200);
         return ok.length > 0 ? ok : undefined;
       },
+      'the republication, after two failed attempts',
       60_000,
     );
     // Two attempts failed, and each retry waited for its backoff (graphile-worker's exp(attempts)
@@ -123,11 +123,11 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     });
     await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/resync`, { config: true });
     const attempts = await waitFor(
-      'retried',
       async () => {
         const m = (await marker()).slice(before);
         return m.length >= 2 ? m : undefined;
       },
+      'retried',
       30_000,
     );
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(3000);
@@ -142,13 +142,13 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     expect((await env.harness('GET', `/_emulator/webhooks?practiceId=${x.he.practiceId}`)).body).toEqual([]);
     // Polled again a few seconds later (the booking itself may have been taken on the first poll).
     const polls = await waitFor(
-      'a second poll',
       async () => {
         const log = (
           await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/requests&method=GET`)
         ).body.filter((e: any) => e.path === '/requests');
         return log.length >= 2 ? log : undefined;
       },
+      'a second poll',
       30_000,
     );
     expect(polls.length).toBeGreaterThanOrEqual(2);
@@ -181,10 +181,10 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     );
     expect(pending).toEqual(['bookings', 'bookingUpdates']);
     await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/enable`);
-    const b = await waitFor('update answered', async () => {
+    const b = await waitFor(async () => {
       const v = await bookingOf(env, x.he.practiceId, bookingId!);
       return v.history.some((h: any) => h.event.startsWith('update-')) ? v : undefined;
-    });
+    }, 'update answered');
     expect(b.insert).toBe('confirmed');
     expect(b.history.map((h: any) => h.event)).toContain('update-confirmed');
     const events = b.history.map((h: any) => h.event);
@@ -240,10 +240,10 @@ describe('Healthengine requests without webhooks, races and faults', () => {
         [heA, first],
         [heB, second],
       ].map(([h, r]: any) =>
-        waitFor('answered', async () => {
+        waitFor(async () => {
           const v = await bookingOf(env, h.practiceId, r.bookingId);
           return v.insert !== 'pending' ? v : undefined;
-        }),
+        }, 'answered'),
       ),
     );
     expect(results.map((r) => r.insert).sort()).toEqual(['confirmed', 'rejected']);
@@ -259,18 +259,18 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     await env.harness('POST', '/_emulator/faults', { status: 500, path: '/confirmInsert', count: 1000 });
     const { bookingId } = await bookOn(x, '15:00');
     await waitFor(
-      'request tracked',
       async () => (await connectionOf(env, x.connectionId)).health.oldestUnresolvedRequest?.type === 'bookings',
+      'request tracked',
     );
     // Two minutes pass (Tandem runs on real time; the first sighting is moved back instead of waiting).
     await env.hub.database.db.query(
       `UPDATE healthengine_requests SET first_seen_at = now() - interval '3 minutes' WHERE connection_id = $1`,
       [x.connectionId],
     );
-    const alerted = await waitFor('alert', async () => {
+    const alerted = await waitFor(async () => {
       const c = await connectionOf(env, x.connectionId);
       return c.health.alert ? c : undefined;
-    });
+    }, 'alert');
     expect(alerted.health.alertMessage).toContain('unresolved');
     expect(alerted.health.oldestUnresolvedRequest.ageSeconds).toBeGreaterThan(120);
     const logs = (
@@ -282,8 +282,8 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     await env.harness('DELETE', '/_emulator/faults');
     await waitBooking(env, x.he.practiceId, bookingId!, 'confirmed', 30_000);
     await waitFor(
-      'alert cleared',
       async () => (await connectionOf(env, x.connectionId)).health.alert === false,
+      'alert cleared',
       30_000,
     );
     expect(
@@ -301,14 +301,14 @@ describe('Healthengine requests without webhooks, races and faults', () => {
       const he = await newHePractice(lost);
       const connection = await link(lost, clinic, he, { settings: { pollSecondsWithWebhook: 5 } });
       await waitActive(lost, connection.id);
-      await waitFor('subscribed', async () => (await connectionOf(lost, connection.id)).subscription?.id ?? false);
+      await waitFor(async () => (await connectionOf(lost, connection.id)).subscription?.id ?? false, 'subscribed');
       await lost.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'pmsResources' });
       const c = await waitFor(
-        'delivery failures in health',
         async () => {
           const conn = await connectionOf(lost, connection.id);
           return conn.health?.webhookDeliveryFailures?.count > 0 ? conn : undefined;
         },
+        'delivery failures in health',
         90_000,
       );
       expect(c.health.webhookDeliveryFailures.lastError).toMatch(/Exception/);

@@ -2,6 +2,7 @@
 // pending booking first (always), then booking updates, appointment-change questions,
 // availability requests and configuration requests. Every item is fetched through the API
 // (webhooks only say "look"), answered, and tracked for the health figures.
+import { markPendingProcessed } from '../../db/inbox.ts';
 import type { TaskContext } from '../../jobs/types.ts';
 import type { ConnectorDeps } from '../types.ts';
 import { clientFor, type LoadedConnection } from './connection.ts';
@@ -17,7 +18,7 @@ import {
   bookingSchema,
   bookingUpdateSchema,
 } from './schemas.ts';
-import { markAnswered, markGone, markInboxProcessed, markSeen, setState } from './store.ts';
+import { markAnswered, markGone, markSeen, setState } from './store.ts';
 import { availabilityKey, verifyAnswered } from './inbound-verify.ts';
 import { HealthengineConsentError, type HealthengineClient } from './client.ts';
 import { queues } from './queues.ts';
@@ -187,5 +188,5 @@ async function processPass(deps: ConnectorDeps, loaded: LoadedConnection, enqueu
     if (!types.has(type)) await markGone(deps.db, loaded.connection.id, type, []);
   // Answered is not resolved: read the queues again, so what Healthengine ignored or refused stays open.
   await verifyAnswered(deps.db, client, loaded.connection.id, types);
-  await markInboxProcessed(deps.db, loaded.connection.practiceId, loaded.connection.id, startedAt);
+  await markPendingProcessed(deps.db, loaded.connection.practiceId, loaded.connection.id, startedAt);
 }

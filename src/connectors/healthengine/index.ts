@@ -49,3 +49,6 @@ const factory: ConnectorFactory = (deps) => {
 };
 
 export default factory;
+
+/** `tandem healthengine <subcommand>` (the contract's CLI part). */
+export { cli } from './cli.ts';

@@ -1,7 +1,8 @@
 // The connector's jobs. Every job loads its connection afresh (credentials may have changed),
 // does nothing for a connection that is gone or not active, and turns 401/403 into "consent
 // needed" instead of a retry loop. Other Healthengine failures throw: the job retries with backoff.
-import { practiceDisabled, practiceEnabledSql } from '../../db/practices.ts';
+import { practiceDisabled } from '../../db/practices.ts';
+import { listActiveConnections } from '../../db/connections.ts';
 import type { EnqueueOptions, JobPayloads, TaskContext, TaskHandler, TaskHandlers } from '../../jobs/types.ts';
 import { ConnectionGone, type ConnectorDeps } from '../types.ts';
 import { HealthengineConsentError, HealthengineError } from './client.ts';
@@ -167,11 +168,8 @@ function maintain(deps: ConnectorDeps): TaskHandler<'healthengine:maintain'> {
     await ensureSubscription(deps, loaded, clientFor(deps, loaded.credentials));
   });
   return async (_payload, ctx) => {
-    const { rows } = await deps.db.query(
-      `SELECT c.id, c.practice_id FROM connections c WHERE c.system = 'healthengine' AND c.status = 'active' AND ${practiceEnabledSql('c')}`,
-    );
-    for (const r of rows) {
-      await perConnection({ practiceId: r.practice_id, connectionId: r.id }, ctx).catch((e: unknown) => {
+    for (const r of await listActiveConnections(deps.db, 'healthengine')) {
+      await perConnection({ practiceId: r.practiceId, connectionId: r.id }, ctx).catch((e: unknown) => {
         if (e instanceof ConnectionGone) return; // removed or disabled since the listing
         ctx.logger.warn({ connectionId: r.id, err: e }, 'healthengine maintenance failed for a connection');
       });

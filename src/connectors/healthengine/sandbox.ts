@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { createConnection, listConnections, setCredentials, updateConnection } from '../../db/connections.ts';
+import { forgetConnectionState } from './store.ts';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
 import type { StoredCredentials } from './connection.ts';
 import { settingsSchema } from './settings.ts';
@@ -91,8 +92,7 @@ export async function startHealthengineSandbox(deps: SandboxDeps): Promise<Runni
         remoteAccountId: practice.practiceId,
         statusMessage: 'Linking the sandbox',
       });
-      await deps.db.query('DELETE FROM healthengine_published_days WHERE connection_id = $1', [existing.id]);
-      await deps.db.query('DELETE FROM healthengine_state WHERE connection_id = $1', [existing.id]);
+      await forgetConnectionState(deps.db, existing.id);
       await requestLink(deps.db, practiceId, existing.id);
     } else {
       const connection = await createConnection(deps.db, deps.secrets, {

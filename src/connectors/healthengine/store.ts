@@ -183,16 +183,32 @@ export async function answeredYetListed(db: Queryable, connectionId: string): Pr
   }));
 }
 
-/** Webhook notifications received before a processing pass started are answered by it. */
-export async function markInboxProcessed(
+/** Forgets everything this connector kept for a connection (the sandbox relinks to a fresh emulator). */
+export async function forgetConnectionState(db: Queryable, connectionId: string): Promise<void> {
+  await forgetPublished(db, connectionId);
+  await db.query('DELETE FROM healthengine_state WHERE connection_id = $1', [connectionId]);
+}
+
+/** What the poller needs of each connection's state, for many connections in one read. */
+export async function pollStates(
   db: Queryable,
-  practiceId: string,
-  connectionId: string,
-  before: Date,
-): Promise<void> {
-  await db.query(
-    `UPDATE inbox SET status = 'processed', processed_at = now()
-     WHERE practice_id = $1 AND connection_id = $2 AND status = 'pending' AND received_at <= $3`,
-    [practiceId, connectionId, before],
+  connectionIds: string[],
+): Promise<
+  Map<string, { lastPollAt: Date | null; subscriptionId: string | null; subscriptionExpiresAt: Date | null }>
+> {
+  const { rows } = await db.query(
+    `SELECT connection_id, last_poll_at, subscription_id, subscription_expires_at FROM healthengine_state
+     WHERE connection_id = ANY($1::uuid[])`,
+    [connectionIds],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.connection_id as string,
+      {
+        lastPollAt: r.last_poll_at,
+        subscriptionId: r.subscription_id,
+        subscriptionExpiresAt: r.subscription_expires_at,
+      },
+    ]),
   );
 }

@@ -4,8 +4,7 @@
 // already seen costs a hash comparison, nothing more. Memberships and customer invoices are
 // walked the same way: a change to one refreshes what staff see on the patients it concerns
 // (and, when the practice bills through Tandem, the invoice's payment facts).
-import { getConnection, updateConnection } from '../../db/connections.ts';
-import { practiceEnabledSql } from '../../db/practices.ts';
+import { getConnection, listActiveConnections, updateConnection } from '../../db/connections.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { wakeDrainer } from './inbound-drain.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
@@ -45,20 +44,16 @@ export function reconcileTask(deps: HintDeps): TaskHandler<'hint:reconcile'> {
 
 /** The cron sweep: a reconcile job for every active Hint connection whose interval has passed. */
 async function enqueueDue(deps: HintDeps): Promise<void> {
-  const { rows } = await deps.db.query(
-    `SELECT c.id, c.practice_id, c.settings, c.health FROM connections c
-     WHERE c.system = 'hint' AND c.status = 'active' AND ${practiceEnabledSql('c')}`,
-  );
-  for (const r of rows) {
+  for (const r of await listActiveConnections(deps.db, 'hint')) {
     // Any inbox row whose wake-up was lost (a process died in between) is picked up here.
-    await wakeDrainer(deps.db, r.practice_id, r.id);
+    await wakeDrainer(deps.db, r.practiceId, r.id);
     const every = Number((r.settings as { reconcileEveryMinutes?: number }).reconcileEveryMinutes ?? 5);
     const last = Date.parse((r.health as { reconcile?: ReconcileHealth }).reconcile?.lastRunAt ?? '') || 0;
     if (Date.now() - last < every * 60_000 - 5_000) continue;
     await enqueue(
       deps.db,
       'hint:reconcile',
-      { practiceId: r.practice_id, connectionId: r.id },
+      { practiceId: r.practiceId, connectionId: r.id },
       { jobKey: jobKeys.reconcile(r.id), queue: queues.reconcile(r.id), maxAttempts: 3 },
     );
   }
