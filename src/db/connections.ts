@@ -165,3 +165,12 @@ export async function readCredentials<T>(
   const sealed = rows[0]?.credentials_encrypted;
   return sealed ? secrets.openJson<T>(sealed) : undefined;
 }
+
+/** Every active connection of a system, across practices (for background work started with the process). */
+export async function listActiveConnections(db: Queryable, system: System): Promise<Connection[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM connections WHERE system = $1 AND status = 'active' ORDER BY created_at`,
+    [system],
+  );
+  return rows.map(toConnection);
+}

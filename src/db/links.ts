@@ -194,3 +194,34 @@ export async function upsertLink(db: Queryable, key: LinkKey, patch: LinkPatch =
   );
   return toLink(rows[0]);
 }
+
+/** Removes the link of a local record (both records stay); the removed link, if there was one. */
+export async function deleteLink(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  entityKind: string,
+  localId: string,
+): Promise<StoredLink | undefined> {
+  const { rows } = await db.query(
+    `DELETE FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND local_id = $4 RETURNING *`,
+    [practiceId, connectionId, entityKind, localId],
+  );
+  return rows[0] ? toLink(rows[0]) : undefined;
+}
+
+/** The links of many local records at once on one connection, by local id. */
+export async function findLinksByLocalId(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  entityKind: string,
+  localIds: string[],
+): Promise<Map<string, Link>> {
+  const { rows } = await db.query(
+    `SELECT * FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND local_id = ANY($4::uuid[])
+       AND remote_id IS NOT NULL`,
+    [practiceId, connectionId, entityKind, [...new Set(localIds)]],
+  );
+  return new Map(rows.map((r) => [r.local_id as string, toLink(r) as Link]));
+}
