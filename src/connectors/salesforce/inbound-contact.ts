@@ -5,7 +5,7 @@
 // A deleted contact leaves the patient in place and marks the link.
 import { IntegrationError } from '../../core/errors.ts';
 import { NotFoundError } from '../../core/errors.ts';
-import { findLink, upsertLink, type Link } from '../../db/links.ts';
+import { findLink, patchLink, type Link } from '../../db/links.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { getRecord, updateRecord } from '../../db/records/repository.ts';
 import { clientFor, writeContext, type LoadedConnection, type SalesforceDeps } from './connection.ts';
@@ -56,17 +56,13 @@ export async function applyContact(
     if (!checked.value) applied = {};
   }
   const errorMessage = refused.length ? `Tandem refused from Salesforce: ${refused.slice(0, 3).join('; ')}` : null;
-  await upsertLink(
-    deps.db,
-    { ...link, remoteId: link.remoteId },
-    {
-      status: errorMessage ? 'errored' : 'synced',
-      errorMessage,
-      remoteState: 'active',
-      remoteData: { agreed: { ...agreed, ...applied } },
-      synced: true,
-    },
-  );
+  await patchLink(deps.db, link.practiceId, link.id, {
+    status: errorMessage ? 'errored' : 'synced',
+    errorMessage,
+    remoteState: 'active',
+    remoteData: { agreed: { ...agreed, ...applied } },
+    synced: true,
+  });
   await sfLog(deps, loaded, {
     level: errorMessage ? 'error' : 'debug',
     message:
@@ -80,7 +76,7 @@ export async function applyContact(
 
 async function markDeleted(deps: SalesforceDeps, loaded: LoadedConnection, link: Link): Promise<'deleted'> {
   if (link.remoteState === 'deleted') return 'deleted';
-  await upsertLink(deps.db, link, {
+  await patchLink(deps.db, link.practiceId, link.id, {
     status: 'errored',
     remoteState: 'deleted',
     errorMessage: 'The contact was deleted in Salesforce; the patient stays. Undelete it there, or unlink.',

@@ -4,7 +4,7 @@
 // data (STRING_TOO_LONG, INVALID_EMAIL_ADDRESS, a validation rule, a duplicate rule…) are stored
 // on the link with Salesforce's message and logged at Error; they are not retried.
 import { IntegrationError, NotFoundError } from '../../core/errors.ts';
-import { findLink, linksFor, upsertLink, type Link } from '../../db/links.ts';
+import { findLink, linksFor, patchLink, type Link } from '../../db/links.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { getRecord } from '../../db/records/repository.ts';
 import type { Queryable } from '../../db/pool.ts';
@@ -70,7 +70,7 @@ export async function pushContact(
     if (e.code === 'ENTITY_IS_DELETED' || e.code === 'NOT_FOUND') return markGone(deps, loaded, link, e);
     if (!VALIDATION_CODES.has(e.code)) throw e;
     const message = `Salesforce refused the update: ${e.code}: ${e.detail ?? ''}`.trim();
-    await upsertLink(deps.db, link, { status: 'errored', errorMessage: message });
+    await patchLink(deps.db, link.practiceId, link.id, { status: 'errored', errorMessage: message });
     await sfLog(deps, loaded, {
       level: 'error',
       message: `Contact ${link.remoteId}: ${message}`,
@@ -81,7 +81,7 @@ export async function pushContact(
     });
     return 'refused';
   }
-  await upsertLink(deps.db, link, {
+  await patchLink(deps.db, link.practiceId, link.id, {
     status: 'synced',
     errorMessage: null,
     remoteData: { agreed: { ...agreed, ...subset }, hintPatientId: hint.hintPatientId },
@@ -99,7 +99,7 @@ export async function pushContact(
 }
 
 async function markGone(deps: SalesforceDeps, loaded: LoadedConnection, link: Link, e: IntegrationError) {
-  await upsertLink(deps.db, link, {
+  await patchLink(deps.db, link.practiceId, link.id, {
     status: 'errored',
     remoteState: 'deleted',
     errorMessage: `The contact is deleted in Salesforce (${e.code}); the patient stays. Undelete it there, or unlink.`,
