@@ -165,7 +165,7 @@ describe('connecting Salesforce', () => {
         'Contact.Last_Batch_Sync_Id__c',
         'Contact.Synced_to_Hint__c',
       ]);
-      expect(res.body.verification.findings[0].fix).toMatch(/sf project deploy start --source-dir salesforce/);
+      expect(res.body.verification.findings[0].fix).toMatch(/cd salesforce && sf project deploy start --target-org/);
 
       // Deployed, verified again: active.
       await bare.harness('POST', '/setup/deploy', {});

@@ -8,13 +8,12 @@ import { startSfWorld, waitFor, type SfWorld } from './support.ts';
 
 let hint: HintWorld;
 let w: SfWorld;
-let connectionId: string;
 
 beforeAll(async () => {
   hint = await startHintWorld();
   await hint.connect();
   w = await startSfWorld({ hub: hint.hub });
-  connectionId = await w.connectJwt();
+  await w.connectJwt();
 }, 60_000);
 afterAll(async () => {
   await w?.stop();

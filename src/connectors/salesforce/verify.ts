@@ -30,7 +30,7 @@ export interface Verification {
 }
 
 export const DEPLOY_FIX =
-  'Deploy Tandem\'s metadata: `sf project deploy start --source-dir salesforce --target-org <your org>` (docs/salesforce.md "Deploying the metadata")';
+  'Deploy Tandem\'s metadata: `cd salesforce && sf project deploy start --target-org <your org>` (docs/salesforce.md "Deploying the metadata")';
 const ACCESS_FIX =
   'Give the integration user edit access: assign the "Tandem Integration" permission set shipped in salesforce/ (Setup → Users → Permission Set Assignments)';
 
