@@ -48,7 +48,7 @@ describe('connecting Salesforce', () => {
     const landed = await allowInSalesforce(started.body.authorizeUrl, 'admin@clinic.example');
     expect(landed.status).toBe(303);
     const id = started.body.connection.id;
-    expect(landed.headers.get('location')).toBe(`/connections/salesforce/${id}?connected=1`);
+    expect(landed.headers.get('location')).toBe(`/connections/${id}?connected=1`);
 
     const view = await w.hub.api('GET', `/api/v1/salesforce/connections/${id}`);
     expect(view.body).toMatchObject({ status: 'active', flow: 'web', instanceUrl: w.creds.instanceUrl });

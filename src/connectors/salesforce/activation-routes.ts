@@ -42,7 +42,7 @@ export function publicRoutes(deps: SalesforceDeps, capture: CaptureManager) {
       }
       try {
         const { connection } = await finishWebFlow(deps, capture, query.state, query.code);
-        return reply.redirect(`/connections/salesforce/${connection.id}?connected=1`, 303);
+        return reply.redirect(`/connections/${connection.id}?connected=1`, 303);
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         const detail = e.details.map((d) => `${d.field} ${d.message}`).join('; ');
