@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium)('Salesforce in the console', () => {
     const { page } = ui;
     const patients = await (await page.request.get('/api/v1/patients?hint=synced&limit=1')).json();
     const target = patients.data[0];
-    const created = await (
+    const created = (await (
       await fetch(`${sfUrl}/_emulator/ui/Contact`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('Salesforce in the console', () => {
           fields: { FirstName: target.firstName, LastName: target.lastName, Email: 'from.salesforce@example.com' },
         }),
       })
-    ).json();
+    ).json()) as { Id: string };
     await page.goto(`/salesforce/contacts/${created.Id}`);
     const search = page.getByLabel('Search Hint patients');
     await search.waitFor();
