@@ -54,3 +54,20 @@ export async function findByDemographics(
   );
   return rows.map((r) => fromRow(patients, r));
 }
+
+/** A page of patients linked on `system`, in id order after `afterId` (for batches walking them all). */
+export async function linkedPatientsPage(
+  db: Queryable,
+  practiceId: string,
+  system: string,
+  afterId: string | null,
+  limit: number,
+): Promise<Json[]> {
+  const { rows } = await db.query(
+    `SELECT p.* FROM patients p WHERE p.practice_id = $1 AND p.deleted_at IS NULL AND ${linkedOn('$2')}
+       AND ($3::uuid IS NULL OR p.id > $3::uuid)
+     ORDER BY p.id LIMIT $4`,
+    [practiceId, system, afterId, limit],
+  );
+  return rows.map((r) => fromRow(patients, r));
+}

@@ -157,4 +157,45 @@ describe('batch contacts → Hint patients from a CSV', () => {
     );
     expect(stamped.body.totalSize).toBe(done.processed);
   }, 120_000);
+
+  it('sf scenario 10: patients → contacts matches exactly — case-insensitive names, the full date of birth', async () => {
+    const made: Record<string, string> = {};
+    for (const [first, last, dob] of [
+      ['Zoe', 'Exact', '1970-03-03'],
+      ['Ann', 'Near', '1971-01-01'],
+      ['Bo', 'Year', '1972-02-02'],
+    ] as const) {
+      const res = await w.hub.api('POST', '/api/v1/patients', { firstName: first, lastName: last, dob });
+      made[first] = res.body.id;
+      await waitFor(async () => {
+        const got = (await w.hub.api('GET', `/api/v1/patients/${res.body.id}`)).body;
+        return got.links.some((l: any) => l.system === 'hint' && l.remoteId);
+      }, 'the patient in Hint');
+    }
+    const [zoe] = await contacts(1, () => ({ FirstName: 'ZOE', LastName: 'exact', Birthdate: '1970-03-03' }));
+    await contacts(1, () => ({ FirstName: 'Anne', LastName: 'Near', Birthdate: '1971-01-01' }));
+    await contacts(1, () => ({ FirstName: 'Bo', LastName: 'Year', Birthdate: '1973-02-02' }));
+    const started = await w.hub.api(
+      'POST',
+      `/api/v1/salesforce/connections/${connectionId}/batches/patients-to-contacts`,
+    );
+    expect(started.status).toBe(202);
+    await waitFor(
+      async () => (await w.hub.api('GET', `/api/v1/batches/${started.body.id}`)).body.status === 'completed',
+      'done',
+      30_000,
+    );
+    const items = (await w.hub.api('GET', `/api/v1/batches/${started.body.id}/items?limit=500`)).body.data;
+    const actionOf = (id: string) => items.find((i: any) => i.localId === id)?.action;
+    expect(actionOf(made.Zoe!)).toBe('linked');
+    expect(actionOf(made.Ann!)).toBe('no-match');
+    expect(actionOf(made.Bo!)).toBe('no-match');
+    const c = (await w.sf('GET', `/sobjects/Contact/${zoe}`)).body;
+    expect(c).toMatchObject({
+      FirstName: 'Zoe',
+      LastName: 'Exact',
+      Synced_to_Hint__c: true,
+      Last_Batch_Sync_Id__c: started.body.id,
+    });
+  }, 120_000);
 });

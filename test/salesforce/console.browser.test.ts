@@ -39,6 +39,14 @@ describe.skipIf(!hasChromium)('Salesforce in the console', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').getByText('Saved.').waitFor();
     await ui.screenshot('salesforce-connection');
+    // A batch starts from here; its page shows progress, abort and the report.
+    await page.getByRole('button', { name: 'Start Hint patients → contacts' }).click();
+    await page.waitForURL(/\/batches\/[0-9a-f-]{36}$/);
+    await page
+      .getByText(/completed|running|queued/i)
+      .first()
+      .waitFor();
+    await ui.screenshot('salesforce-batch-started');
   });
 
   it('the contact page: search as you type, link (the contact wins), then unlink', async () => {

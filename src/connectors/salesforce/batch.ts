@@ -25,8 +25,10 @@ import { nsName } from './mapping-fields.ts';
 import { linkContact, type Contact } from './link.ts';
 import { sfLog } from './log.ts';
 import { queues } from './queues.ts';
+import { runPatientsToContacts } from './batch-patients.ts';
 
 export const CSV_KIND = 'salesforce:contacts-csv';
+export const PATIENTS_KIND = 'salesforce:patients-to-contacts';
 const CHUNK = 200;
 
 type Outcome = 'Linked' | 'Skipped-Already-Linked' | 'Skipped-Multiple-Matches' | 'No-Match' | 'Error';
@@ -44,13 +46,22 @@ export async function startCsvBatch(
   ids: string[],
   invalid: { line: number; value: string }[],
 ) {
+  return startBatchOf(deps, loaded, CSV_KIND, { contactIds: ids, invalid });
+}
+
+export async function startBatchOf(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  kind: string,
+  params: Record<string, unknown>,
+) {
   const { connection } = loaded;
   const batch = await createBatch(deps.db, {
     practiceId: connection.practiceId,
     connectionId: connection.id,
-    kind: CSV_KIND,
+    kind,
     dryRun: false,
-    params: { contactIds: ids, invalid },
+    params,
   });
   await enqueue(
     deps.db,
@@ -67,6 +78,17 @@ export async function runBatch(deps: SalesforceDeps, loaded: LoadedConnection, b
   const batch = await getBatch(deps.db, practiceId, batchId);
   if (!batch || !['queued', 'running'].includes(batch.status)) return;
   if (!(await startBatch(deps.db, practiceId, batchId))) return;
+  if (batch.kind === PATIENTS_KIND) {
+    const aborted = await runPatientsToContacts(deps, loaded, batchId);
+    await finishBatch(deps.db, practiceId, batchId, aborted ? 'aborted' : 'completed');
+    await sfLog(deps, loaded, {
+      level: 'debug',
+      message: `Batch ${batchId} ${aborted ? 'aborted' : 'completed'}`,
+      operation: 'batch',
+      batchId,
+    });
+    return;
+  }
   const ids = (batch.params.contactIds as string[] | undefined) ?? [];
   const invalid = (batch.params.invalid as { line: number; value: string }[] | undefined) ?? [];
   await addToTotal(deps.db, practiceId, batchId, ids.length + invalid.length);

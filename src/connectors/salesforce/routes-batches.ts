@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../core/errors
 import { getConnection } from '../../db/connections.ts';
 import { batchView } from '../../http/routes/batches.ts';
 import { parseOrThrow } from '../../http/errors.ts';
-import { startCsvBatch } from './batch.ts';
+import { PATIENTS_KIND, startBatchOf, startCsvBatch } from './batch.ts';
 import { parseContactIds } from './batch-csv.ts';
 import { loadConnection, type SalesforceDeps } from './connection.ts';
 
@@ -15,6 +15,19 @@ const MAX_IDS = 50_000;
 const jsonBody = z.object({ csv: z.string().min(1, 'must not be empty').max(5_000_000) }).strict();
 
 export async function batchRoutes(api: FastifyInstance, deps: SalesforceDeps): Promise<void> {
+  api.post(
+    '/salesforce/connections/:id/batches/patients-to-contacts',
+    async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+      const c = await getConnection(deps.db, request.auth.practiceId, request.params.id);
+      if (!c || c.system !== 'salesforce') throw new NotFoundError('Salesforce connection');
+      if (c.status !== 'active')
+        throw new ConflictError('the Salesforce connection is not active', [
+          { field: 'status', message: `is ${c.status}` },
+        ]);
+      const loaded = await loadConnection(deps, c.practiceId, c.id);
+      return reply.code(202).send(batchView(await startBatchOf(deps, loaded, PATIENTS_KIND, {})));
+    },
+  );
   await api.register(async (scope) => {
     scope.addContentTypeParser(
       ['text/csv', 'text/plain'],

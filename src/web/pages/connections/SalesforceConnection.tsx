@@ -7,6 +7,7 @@ import {
   Button,
   Card,
   Checkbox,
+  FileInput,
   Group,
   SimpleGrid,
   Stack,
@@ -17,7 +18,7 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError } from '../../api/client.ts';
 import type { Connection } from '../../api/ops.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -123,6 +124,56 @@ function SettingsForm({ view }: { view: SalesforceConnectionView }) {
   );
 }
 
+/** Start either batch; the batch page shows progress, abort and the report. */
+function Batches({ connectionId }: { connectionId: string }) {
+  const navigate = useNavigate();
+  const [file, setFile] = useState<File | null>(null);
+  const patients = useMutation({
+    mutationFn: () =>
+      api.post<{ id: string }>(`/salesforce/connections/${connectionId}/batches/patients-to-contacts`, {}),
+    onSuccess: (b) => void navigate(`/batches/${b.id}`),
+  });
+  const csv = useMutation({
+    mutationFn: async () =>
+      api.post<{ id: string }>(`/salesforce/connections/${connectionId}/batches/contacts-csv`, {
+        csv: await file!.text(),
+      }),
+    onSuccess: (b) => void navigate(`/batches/${b.id}`),
+  });
+  return (
+    <Card withBorder mb="md">
+      <Title order={2} size="h4" mb="xs">
+        Batches
+      </Title>
+      <Stack gap="sm">
+        <Group>
+          <AdminButton variant="default" onClick={() => patients.mutate()} loading={patients.isPending}>
+            Start Hint patients → contacts
+          </AdminButton>
+          <Text size="sm" c="dimmed">
+            Links each Hint patient to the contact with exactly its name and date of birth.
+          </Text>
+        </Group>
+        <ErrorAlert error={patients.error} title="Could not start the batch" />
+        <Group align="flex-end">
+          <FileInput
+            label="Contacts → Hint patients: a Salesforce report export (CSV, Contact ID first)"
+            accept=".csv,text/csv"
+            value={file}
+            onChange={setFile}
+            placeholder="Choose a CSV file"
+            w={420}
+          />
+          <AdminButton onClick={() => csv.mutate()} loading={csv.isPending} disabled={!file}>
+            Upload and start
+          </AdminButton>
+        </Group>
+        <ErrorAlert error={csv.error} title="Could not start the batch" />
+      </Stack>
+    </Card>
+  );
+}
+
 export function SalesforceConnection({ connection }: { connection: Connection }) {
   const [params] = useSearchParams();
   const client = useQueryClient();
@@ -200,6 +251,7 @@ export function SalesforceConnection({ connection }: { connection: Connection })
             <Findings verification={v.verification} />
             <ErrorAlert error={verify.error} title="Could not verify the org" />
           </Card>
+          {v.status === 'active' ? <Batches connectionId={v.id} /> : null}
           <Card withBorder mb="md">
             <Title order={2} size="h4" mb="xs">
               Settings
