@@ -1,6 +1,62 @@
-// Lint: typescript-eslint's recommended rules, plus the rule that keeps src/core pure
-// (no I/O, no clock, no randomness, no imports from the impure layers).
+// Lint: typescript-eslint's recommended rules, plus the boundaries the code keeps (each one a
+// rule, so `npm test` fails when a change crosses one — test/lint/boundaries.test.ts proves it):
+// - no import cycles, no module imported twice in one file;
+// - src/core is pure (no I/O, no clock, no randomness, no imports from the impure layers);
+// - an emulator imports only its own folder and src/emulators/shared (it plays the vendor: it
+//   knows nothing of the hub or of the connector that talks to it);
+// - a connector never imports src/http (the hub's HTTP layer), nor another connector;
+// - the hub (src/http, src/db, src/jobs) never imports a connector (connectors plug in through the contract).
+import { readdirSync } from 'node:fs';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/** The sub-folders of a src/ folder: every emulator and connector gets its zone without editing this file. */
+const folders = (dir) =>
+  readdirSync(new URL(`./src/${dir}/`, import.meta.url), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
+
+const emulatorZones = folders('emulators')
+  .filter((name) => name !== 'shared')
+  .map((name) => ({
+    target: `./src/emulators/${name}`,
+    from: './src',
+    except: [`./emulators/${name}`, './emulators/shared'],
+    message: 'An emulator imports only its own folder and src/emulators/shared.',
+  }));
+const connectorZones = folders('connectors').map((name) => ({
+  target: `./src/connectors/${name}`,
+  from: './src/connectors',
+  except: [`./${name}`, './types.ts'],
+  message: 'A connector never imports another connector (shared code belongs in the hub, src/db or src/core).',
+}));
+const boundaryZones = [
+  ...emulatorZones,
+  {
+    target: './src/emulators/shared',
+    from: './src',
+    except: ['./emulators/shared'],
+    message: 'src/emulators/shared imports nothing outside itself.',
+  },
+  ...connectorZones,
+  {
+    target: './src/connectors',
+    from: './src/http',
+    message: 'Connectors never import src/http internals: what both need lives in src/core or src/db.',
+  },
+  {
+    target: ['./src/http', './src/db', './src/jobs'],
+    from: './src/connectors',
+    message:
+      'The hub (src/http, src/db, src/jobs) never imports a connector: connectors plug in through src/connectors/types.ts (main.ts).',
+  },
+  {
+    target: './src/core',
+    from: './src',
+    except: ['./core'],
+    message: 'src/core is pure: it imports only src/core.',
+  },
+];
 
 const impureModules = [
   'node:*',
@@ -32,6 +88,25 @@ const impureLayers = [
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tandem/**', 'coverage/**', 'bench/out/**', 'dist/**', 'test-artifacts/**'] },
   ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js'] })],
+      // no-cycle follows imports by parsing the files they name: with TypeScript's parser.
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-duplicates': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    plugins: { 'import-x': importX },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: boundaryZones }] },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

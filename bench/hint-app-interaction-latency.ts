@@ -26,6 +26,43 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 
   }
 }
 
+/** What became of a booking whose interaction never showed: which patient it went to, or a review. */
+async function whyMissed(bookingId: number, expectedPatientId: string): Promise<Record<string, unknown>> {
+  const appointments = (await api('/api/v1/appointments?limit=200')).data as any[];
+  const a = appointments.find((x) => x.external?.healthengine?.bookingId === bookingId);
+  if (!a) return { why: 'no appointment in Tandem for the booking' };
+  if (a.patientId !== expectedPatientId) {
+    const [got, want] = [
+      await api(`/api/v1/patients/${a.patientId}`),
+      await api(`/api/v1/patients/${expectedPatientId}`),
+    ];
+    const same = (k: string) => JSON.stringify(got[k]) === JSON.stringify(want[k]);
+    return {
+      why: 'the booking went to another patient',
+      appointmentId: a.id,
+      samePerson: ['firstName', 'lastName', 'dob', 'email', 'phones', 'address'].filter(same),
+      otherCreatedBy: got.createdAt > want.createdAt ? 'the booking (newer)' : 'an older record',
+      otherLinks: (got.links as any[]).map((l) => `${l.system}:${l.status}`),
+      sex: [want.sex ?? null, got.sex ?? null],
+      reviews: ((await api('/api/v1/match-reviews?status=pending')).data as any[])
+        .filter((r) => r.localId === a.patientId)
+        .map((r) =>
+          r.candidates.map((c: any) => ({
+            id: c.id === expectedPatientId ? 'expected' : c.id.slice(0, 8),
+            score: c.score,
+            fields: c.explanation?.fields?.map((f: any) => `${f.field}:${f.level}:${f.weight}`),
+          })),
+        ),
+    };
+  }
+  const failed = (await api('/api/v1/jobs/failed?limit=50')).data as any[] | undefined;
+  return {
+    why: 'appointment on the right patient, no interaction in Hint',
+    appointmentId: a.id,
+    failedJobs: failed?.map((j) => j.taskIdentifier ?? j.task),
+  };
+}
+
 try {
   const sandbox = await api('/api/v1/sandbox');
   const hintUrl: string = sandbox.hint.url;
@@ -63,6 +100,7 @@ try {
   }
   const latencies: number[] = [];
   let missed = 0;
+  const misses: Record<string, unknown>[] = [];
   for (let i = 0; i < bookings; i++) {
     const p = candidates[i];
     const slot = slots[i];
@@ -84,14 +122,17 @@ try {
           suburb: p.address.city,
           state: p.address.state,
           postcode: p.address.postcode,
-          gender: p.sex === 'male' ? 'Male' : 'Female',
+          // The patient's own sex, or none: a wrong one is a real difference the matcher must weigh.
+          ...(p.sex === 'male' ? { gender: 'Male' } : p.sex === 'female' ? { gender: 'Female' } : {}),
         },
       }),
     });
     if (res.status !== 201) {
       missed++;
+      misses.push({ booking: i, why: `the Healthengine emulator answered ${res.status}` });
       continue;
     }
+    const { bookingId } = (await res.clone().json()) as { bookingId: number };
     const booked = Date.now();
     const seen = await until(
       async () => {
@@ -104,7 +145,10 @@ try {
       20_000,
     ).catch(() => false);
     if (seen) latencies.push(Date.now() - booked);
-    else missed++;
+    else {
+      missed++;
+      misses.push({ booking: i, ...(await whyMissed(bookingId, p.id)) });
+    }
     await sleep(500);
   }
   latencies.sort((a, b) => a - b);
@@ -122,6 +166,7 @@ try {
         p50ms: q(0.5),
         p99ms: q(0.99),
         maxMs: latencies.at(-1),
+        misses,
       },
       null,
       2,

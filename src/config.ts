@@ -18,6 +18,8 @@ const envSchema = z.object({
   TANDEM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   TANDEM_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   TANDEM_SANDBOX: z.enum(['auto', 'on', 'off']).default('auto'),
+  TANDEM_ROLE: z.enum(['all', 'api', 'worker'], { message: 'must be all, api or worker' }).default('all'),
+  TANDEM_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TANDEM_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   TANDEM_SANDBOX_CONNECT: z.enum(['on', 'off']).default('on'),
   HINT_API_URL: optionalUrl,
@@ -61,6 +63,14 @@ export interface Config {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   sandbox: 'auto' | 'on' | 'off';
+  /**
+   * What this process does (docs/operations.md): `api` serves HTTP (API, console, webhooks) and
+   * enqueues; `worker` runs jobs, schedules and the long-lived loops, and serves only probes and
+   * metrics; `all` both. Any number of each against one DATABASE_URL.
+   */
+  role: Role;
+  /** `/metrics` is served only when set, and only to `Authorization: Bearer <it>`. */
+  metricsToken: string | undefined;
   /** Console sessions end after this many minutes without a request. */
   sessionIdleMinutes: number;
   /** Sandbox mode connects the default practice to the emulators (on), or leaves that to an admin in the console (off). */
@@ -69,6 +79,11 @@ export interface Config {
   healthengine: { apiUrl: string; apiKey: string | undefined; userAgent: string };
   salesforce: { loginUrl: string; clientId: string | undefined; clientSecret: string | undefined };
 }
+
+export type Role = 'all' | 'api' | 'worker';
+
+export const servesHttpApi = (role: Role): boolean => role !== 'worker';
+export const runsWorkers = (role: Role): boolean => role !== 'api';
 
 export class ConfigError extends Error {}
 
@@ -82,6 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.TANDEM_HEADERS_TIMEOUT_MS > e.TANDEM_REQUEST_TIMEOUT_MS) {
     throw new ConfigError(
       'Invalid configuration:\n  TANDEM_HEADERS_TIMEOUT_MS: must not exceed TANDEM_REQUEST_TIMEOUT_MS',
+    );
+  }
+  if (e.TANDEM_ROLE !== 'all' && !e.DATABASE_URL) {
+    throw new ConfigError(
+      `Invalid configuration:\n  TANDEM_ROLE: ${e.TANDEM_ROLE} needs DATABASE_URL (processes with split roles share one PostgreSQL; the embedded one serves a single process of role all)`,
     );
   }
   if (e.NODE_ENV === 'production' && !e.TANDEM_SECRET_KEY) {
@@ -102,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     headersTimeoutMs: e.TANDEM_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.TANDEM_REQUEST_TIMEOUT_MS,
     sandbox: e.TANDEM_SANDBOX,
+    role: e.TANDEM_ROLE,
+    metricsToken: e.TANDEM_METRICS_TOKEN,
     sessionIdleMinutes: e.TANDEM_SESSION_IDLE_MINUTES,
     sandboxConnect: e.TANDEM_SANDBOX_CONNECT === 'on',
     hint: {

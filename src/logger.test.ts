@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { redactPaths } from './logger.ts';
+import { createLogger, prettyDestination, redactPaths } from './logger.ts';
 
 describe('log redaction', () => {
   it('removes personal fields at any depth and keeps ids', () => {
@@ -26,5 +26,22 @@ describe('log redaction', () => {
     const line = lines.join('');
     expect(line).toContain('p-1');
     for (const secret of ['Ann', '1980-01-01', 'a@b.c', '+61412345678', 'Bearer x']) expect(line).not.toContain(secret);
+  });
+
+  it('prints pretty lines for a terminal, just as redacted', () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const log = createLogger('info', prettyDestination(sink));
+    log.info({ patientId: 'p-2', patient: { email: 'ann@example.com' }, lastName: 'Quill' }, 'pushed to Hint');
+    expect(out).toMatch(/INFO.*pushed to Hint/);
+    expect(out).toContain('p-2');
+    expect(out).not.toContain('ann@example.com');
+    expect(out).not.toContain('Quill');
+    expect(out.trim().startsWith('{')).toBe(false);
   });
 });

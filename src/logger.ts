@@ -2,6 +2,7 @@
 // redacted wherever they appear, and request URLs are logged without their query strings
 // (a search term is often a name).
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 const PHI_FIELDS = [
   'firstName',
@@ -101,7 +102,23 @@ export function serializeError(error: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * Readable, coloured lines for a person at a terminal (pino-pretty); redaction happens before
+ * any destination, so what it prints is as free of PHI as the JSON. `to`: where (stdout by default).
+ */
+export function prettyDestination(to?: NodeJS.WritableStream): pino.DestinationStream {
+  return pretty({
+    colorize: to === undefined,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    sync: true,
+    ...(to ? { destination: to } : {}),
+  });
+}
+
+/** JSON lines by default (for machines); pretty ones when stdout is a terminal. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  if (destination === undefined && process.stdout.isTTY && level !== 'silent') destination = prettyDestination();
   return pino(
     {
       level,

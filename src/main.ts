@@ -1,7 +1,9 @@
 // Composition root: configuration → database → migrations → workers → HTTP. Everything is
 // created here and passed down; `stop()` takes it all down in reverse order.
 import type { FastifyInstance } from 'fastify';
-import { loadConfig, publicUrl, type Config } from './config.ts';
+import { loadConfig, publicUrl, runsWorkers, servesHttpApi, type Config } from './config.ts';
+import { buildProbeApp } from './http/probe-app.ts';
+import { installDatabaseGauges } from './metrics.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { ensureDefaultPractice } from './db/practices.ts';
@@ -43,7 +45,7 @@ export async function startTandem(
   const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
   logger.info(
     { embedded: database.embedded, ms: Date.now() - started },
-    database.embedded ? `embedded PostgreSQL ready under ${config.home}/pg` : 'connected to DATABASE_URL',
+    database.embedded ? `embedded PostgreSQL ready under ${config.home}/pg` : 'using DATABASE_URL',
   );
   const applied = await migrate(database.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -62,58 +64,73 @@ export async function startTandem(
   const connectors = await loadConnectors(connectorDeps);
   const handlers: TaskHandlers = { 'dispatch-events': dispatchEvents(connectors.flatMap((c) => c.fanOut)), echo };
   for (const c of connectors) Object.assign(handlers, c.tasks);
-  const workers = await startWorkers({
-    db: database.db,
-    connectionString: database.url,
-    logger,
-    concurrency: config.workerConcurrency,
-    handlers,
-    crontab: [
-      `* * * * * dispatch-events ?max=3&queue=${DISPATCH_QUEUE}`,
-      ...connectors.flatMap((c) => c.crontab ?? []),
-    ],
-  });
-  const outbox = wakeDispatcherOnWrites(database.db);
+  // Roles (docs/operations.md): an api process enqueues and never runs a job; a worker runs them.
+  const workers = runsWorkers(config.role)
+    ? await startWorkers({
+        db: database.db,
+        connectionString: database.url,
+        logger,
+        concurrency: config.workerConcurrency,
+        handlers,
+        crontab: [
+          `* * * * * dispatch-events ?max=3&queue=${DISPATCH_QUEUE}`,
+          ...connectors.flatMap((c) => c.crontab ?? []),
+        ],
+      })
+    : undefined;
+  // A write in any process NOTIFYs; a worker's listener dispatches it at once.
+  const outbox = workers ? wakeDispatcherOnWrites(database.db, logger) : undefined;
+  installDatabaseGauges(database.db);
+  const health = createHealthProbe(database.db, workers ? () => workers.isRunning() : undefined);
 
   let sandboxes: RunningSandbox[] = [];
-  const app = await buildApp({
-    config,
-    db: database.db,
-    logger,
-    bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
-    consoleDir: CONSOLE_DIST_DIR,
-    patientFacts: connectors.flatMap((c) => (c.patientFacts ? [{ system: c.system, ...c.patientFacts }] : [])),
-    sessions: sessionSettings(config),
-    publicUrl: () => publicUrl(config, boundPort),
-    extensions: {
-      api: async (api) => {
-        await api.register(connectionRoutes, { db: database.db });
-        await api.register(sandboxRoutes, { sandboxes: () => sandboxes });
-        await api.register(connectorRoutes, { connectors });
-        await api.register(inboxRoutes, {
-          db: database.db,
-          wake: async (c) => connectors.find((x) => x.system === c.system)?.wakeInbox?.(c.practiceId, c.id),
-        });
-        await api.register(matchReviewRoutes, { db: database.db, taskNames: new Set(Object.keys(handlers)) });
-        await api.register(overviewRoutes, { db: database.db });
-        await api.register(patientConsoleRoutes, { db: database.db, fanOut: connectors.flatMap((c) => c.fanOut) });
-        for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
-      },
-      public: async (app) => {
-        for (const c of connectors) if (c.publicRoutes) await app.register(async (scope) => c.publicRoutes!(scope));
-      },
-    },
-    health: createHealthProbe(database.db, () => workers.isRunning()),
-  });
+  const app = !servesHttpApi(config.role)
+    ? await buildProbeApp({ health, metricsToken: config.metricsToken })
+    : await buildApp({
+        config,
+        db: database.db,
+        logger,
+        bootstrap: config.bootstrapToken ? { token: config.bootstrapToken, practiceId: defaultPractice.id } : undefined,
+        consoleDir: CONSOLE_DIST_DIR,
+        patientFacts: connectors.flatMap((c) => (c.patientFacts ? [{ system: c.system, ...c.patientFacts }] : [])),
+        sessions: sessionSettings(config),
+        publicUrl: () => publicUrl(config, boundPort),
+        extensions: {
+          api: async (api) => {
+            await api.register(connectionRoutes, { db: database.db });
+            await api.register(sandboxRoutes, { sandboxes: () => sandboxes });
+            await api.register(connectorRoutes, { connectors });
+            await api.register(inboxRoutes, {
+              db: database.db,
+              wake: async (c) => connectors.find((x) => x.system === c.system)?.wakeInbox?.(c.practiceId, c.id),
+            });
+            await api.register(matchReviewRoutes, { db: database.db, taskNames: new Set(Object.keys(handlers)) });
+            await api.register(overviewRoutes, { db: database.db });
+            await api.register(patientConsoleRoutes, { db: database.db, fanOut: connectors.flatMap((c) => c.fanOut) });
+            for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
+          },
+          public: async (app) => {
+            for (const c of connectors) if (c.publicRoutes) await app.register(async (scope) => c.publicRoutes!(scope));
+          },
+        },
+        health,
+      });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   boundPort = port;
   const url = `http://${config.host}:${port}`;
-  sandboxes = await startSandboxes(config, connectors, { ...connectorDeps, defaultPractice }, logger);
-  for (const c of connectors) await c.afterListen?.();
-  logger.info({ url, publicUrl: publicUrl(config, port), ms: Date.now() - started }, `Tandem listening on ${url}`);
-  await announceSetupLink(database.db, defaultPractice.id, publicUrl(config, port), logger);
+  // The emulators and the setup link belong to the process people talk to; the long-lived
+  // loops (pollers, streams) to the workers, each owned by one of them at a time (jobs/leases.ts).
+  if (servesHttpApi(config.role))
+    sandboxes = await startSandboxes(config, connectors, { ...connectorDeps, defaultPractice }, logger);
+  if (workers) for (const c of connectors) await c.afterListen?.();
+  logger.info(
+    { url, role: config.role, publicUrl: publicUrl(config, port), ms: Date.now() - started },
+    `Tandem listening on ${url} (role ${config.role})`,
+  );
+  if (servesHttpApi(config.role))
+    await announceSetupLink(database.db, defaultPractice.id, publicUrl(config, port), logger);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -125,8 +142,8 @@ export async function startTandem(
         await app.close();
         for (const c of connectors) await c.stop?.();
         for (const s of sandboxes) await s.stop().catch(() => {});
-        outbox.stop();
-        await workers.stop();
+        outbox?.stop();
+        await workers?.stop();
         await database.close();
       })()),
   };

@@ -1,10 +1,13 @@
 // `tandem <command> [...]`: one file per command under ./commands, loaded on demand so
-// `tandem emulate hint` does not pay for the server's imports.
+// `tandem emulate hint` does not pay for the server's imports; `tandem <system> ...` runs a
+// connector's registered subcommands (connector-commands.ts).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './errors.ts';
+import { connectorSystems, runConnectorCommand } from './connector-commands.ts';
 import { EmbeddedDatabaseError } from '../db/embedded-preflight.ts';
+import { ConfigError } from '../config.ts';
 
 type Command = { run(args: string[]): Promise<number | void>; usage: string };
 
@@ -20,12 +23,15 @@ function listCommands(): string[] {
 
 const loadCommand = (name: string): Promise<Command> => import(path.join(COMMANDS_DIR, `${name}.ts`));
 
-function help(): string {
+async function help(): Promise<string> {
   return [
     'Usage: tandem <command> [options]',
     '',
     'Commands:',
     ...listCommands().map((c) => `  ${c}`),
+    '',
+    'Connector commands (tandem <system> <subcommand>):',
+    ...(await connectorSystems()).map((s) => `  ${s}`),
     '',
     "Run `tandem <command> --help` for a command's options.",
   ].join('\n');
@@ -34,11 +40,13 @@ function help(): string {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(help() + '\n');
+    process.stdout.write((await help()) + '\n');
     return name ? 0 : 2;
   }
   if (!listCommands().includes(name)) {
-    process.stderr.write(`tandem: unknown command "${name}"\n\n${help()}\n`);
+    // Not a command of the hub's: a connector's, when a connector folder has that name.
+    if ((await connectorSystems()).includes(name)) return runConnectorCommand(name, rest);
+    process.stderr.write(`tandem: unknown command "${name}"\n\n${await help()}\n`);
     return 2;
   }
   const command = await loadCommand(name);
@@ -54,7 +62,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof EmbeddedDatabaseError) {
+    if (error instanceof EmbeddedDatabaseError || error instanceof ConfigError) {
       process.stderr.write(`tandem: ${error.message}\n`);
       process.exitCode = 1;
     } else if (error instanceof CliError) {

@@ -5,7 +5,14 @@
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { OPTIONAL_PARTS, REQUIRED_PARTS, type Connector, type ConnectorDeps, type ConnectorFactory } from './types.ts';
+import {
+  OPTIONAL_PARTS,
+  REQUIRED_PARTS,
+  type CliCommand,
+  type Connector,
+  type ConnectorDeps,
+  type ConnectorFactory,
+} from './types.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -24,12 +31,43 @@ export async function loadConnectors(deps: ConnectorDeps, dir = HERE): Promise<C
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const index = path.join(dir, entry.name, 'index.ts');
     if (!(await exists(index))) continue; // not a connector folder (no index.ts)
-    const module = (await import(pathToFileURL(index).href)) as { default?: unknown };
+    const module = (await import(pathToFileURL(index).href)) as { default?: unknown; cli?: unknown };
     if (typeof module.default !== 'function')
       throw new ConnectorContractError(entry.name, ['index.ts must default-export a ConnectorFactory function']);
+    checkCli(entry.name, module.cli);
     connectors.push(checkConnector(entry.name, (module.default as ConnectorFactory)(deps)));
   }
   return connectors;
+}
+
+/** The systems with a connector folder (an index.ts), sorted: `tandem <system>` exists for each. */
+export async function connectorSystems(dir = HERE): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const systems: string[] = [];
+  for (const e of entries.filter((e) => e.isDirectory()))
+    if (await exists(path.join(dir, e.name, 'index.ts'))) systems.push(e.name);
+  return systems.sort();
+}
+
+/** A connector's CLI subcommands (index.ts's `cli` export), checked; empty when it has none. */
+export async function loadConnectorCli(system: string, dir = HERE): Promise<Record<string, CliCommand>> {
+  const module = (await import(pathToFileURL(path.join(dir, system, 'index.ts')).href)) as { cli?: unknown };
+  return checkCli(system, module.cli);
+}
+
+/** The `cli` export, if it is a map of subcommands each with a summary, a usage and run(); else why not. */
+export function checkCli(folder: string, value: unknown): Record<string, CliCommand> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConnectorContractError(folder, ['export "cli" must be an object of subcommands by name']);
+  const problems: string[] = [];
+  for (const [name, command] of Object.entries(value)) {
+    const c = (command ?? {}) as Partial<CliCommand>;
+    if (typeof c.summary !== 'string' || typeof c.usage !== 'string' || typeof c.run !== 'function')
+      problems.push(`cli subcommand "${name}" must have summary and usage strings and a run function`);
+  }
+  if (problems.length) throw new ConnectorContractError(folder, problems);
+  return value as Record<string, CliCommand>;
 }
 
 /** The connector, if every required part is there and every part has the right kind; else why not. */

@@ -11,7 +11,7 @@
 //   jobs                jobs.ts (payloads declared into JobPayloads, handlers) · queues.ts (queue names, job keys)
 //   batches             initial-sync*.ts on the hub's batch tables (db/batches.ts)
 //   patient facts       what the hub shows on a patient this connector links (patientFacts)
-//   CLI                 cli.ts: subcommands of `tandem <system>` (cli)
+//   CLI                 cli.ts: subcommands of `tandem <system>`, exported from index.ts as `cli` (ConnectorModule)
 //   sandbox             sandbox.ts: the emulator started through the shared StartEmulator type
 //   vendor HTTP         client.ts: every failure an IntegrationError; schemas.ts; mapping*.ts (pure)
 import type { FastifyInstance } from 'fastify';
@@ -66,17 +66,23 @@ export interface PatientFacts {
   fromLink(remoteData: Record<string, unknown>): Record<string, unknown>;
 }
 
-/** A `tandem <system> <name>` subcommand. The CLI opens the database; the connector does the rest. */
+/**
+ * A `tandem <system> <name>` subcommand, exported by the connector's index.ts as `cli` (a named
+ * export beside the factory, so the CLI finds it without starting the connector). It parses its
+ * own flags (src/cli/args.ts), opens the database only when it runs (withDatabase in
+ * src/cli/context.ts) and throws CliError for a usage mistake. Returns the exit code.
+ */
 export interface CliCommand {
   /** One line for `tandem <system> --help`. */
   summary: string;
   usage: string;
-  run(args: string[], context: CliContext): Promise<number>;
+  run(args: string[]): Promise<number>;
 }
 
-export interface CliContext {
-  config: Config;
-  db: Db;
+/** What a connector folder's index.ts exports: the factory (default) and, optionally, its CLI subcommands. */
+export interface ConnectorModule {
+  default: ConnectorFactory;
+  cli?: Record<string, CliCommand>;
 }
 
 export interface Connector {
@@ -120,9 +126,8 @@ export interface Connector {
   // patient facts
   patientFacts?: PatientFacts;
 
-  // CLI
-  /** Subcommands of `tandem <system>`, by name. */
-  cli?: Record<string, CliCommand>;
+  // CLI: `export const cli` in index.ts (ConnectorModule), not a part of the object: the CLI
+  // runs a subcommand without building the connector.
 
   // sandbox
   /** Sandbox mode: start this platform's emulator in-process (StartEmulator) and connect the default practice. */
@@ -154,7 +159,6 @@ export const OPTIONAL_PARTS = {
   wakeInbox: 'function',
   crontab: 'array',
   patientFacts: 'object',
-  cli: 'object',
   startSandbox: 'function',
   apiRoutes: 'function',
   afterListen: 'function',

@@ -42,12 +42,17 @@ export class ForbiddenError extends Error {}
 export class ConnectionGone extends Error {
   constructor(
     readonly connectionId: string,
-    readonly reason: 'missing' | 'no-credentials' | 'inactive',
+    readonly reason: 'missing' | 'no-credentials' | 'inactive' | 'practice-disabled',
   ) {
     super(`connection ${connectionId} is ${GONE[reason]}`);
   }
 }
-const GONE = { missing: 'gone', 'no-credentials': 'without credentials', inactive: 'not active' };
+const GONE = {
+  missing: 'gone',
+  'no-credentials': 'without credentials',
+  inactive: 'not active',
+  'practice-disabled': 'of a disabled practice',
+};
 
 /** The loaded connection, or undefined when it is gone: for callers that carry on without it. */
 export async function unlessGone<T>(loading: Promise<T>): Promise<T | undefined> {

@@ -160,6 +160,9 @@ export interface Progress {
   etaSeconds: number | null;
 }
 
+/** A batch as the API and the CLI show it: the row with its live progress. */
+export const batchView = (b: Batch) => ({ ...b, progress: progressOf(b) });
+
 export function progressOf(b: Batch, now = Date.now()): Progress {
   const elapsed = b.startedAt ? ((b.finishedAt ? Date.parse(b.finishedAt) : now) - Date.parse(b.startedAt)) / 1000 : 0;
   const perSecond = elapsed > 0 ? Math.round((b.processed / elapsed) * 10) / 10 : null;

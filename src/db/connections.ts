@@ -1,5 +1,6 @@
 // Connections: one practice's link to one external account. Credentials are sealed with
 // AES-256-GCM (SecretBox) before they reach the database and opened only when used.
+import { practiceEnabledSql } from './practices.ts';
 import type { QueryResultRow } from 'pg';
 import type { SecretBox } from '../security/secrets.ts';
 import type { Queryable } from './pool.ts';
@@ -100,6 +101,21 @@ export async function listConnections(db: Queryable, practiceId: string, system?
   return rows.map(toConnection);
 }
 
+/** Every active connection to a system, across practices (a connector's periodic sweeps and start-up catch-up). */
+/**
+ * The active connections of a system whose practice is not disabled: what background work
+ * (pollers, reconciliation, maintenance) walks. A disabled practice's connections stay
+ * active and resume when it is enabled again (`tandem practice enable`).
+ */
+export async function listActiveConnections(db: Queryable, system: System): Promise<Connection[]> {
+  const { rows } = await db.query(
+    `SELECT c.* FROM connections c WHERE c.system = $1 AND c.status = 'active' AND ${practiceEnabledSql('c')}
+     ORDER BY c.created_at, c.id`,
+    [system],
+  );
+  return rows.map(toConnection);
+}
+
 export async function updateConnection(
   db: Queryable,
   practiceId: string,
@@ -164,13 +180,4 @@ export async function readCredentials<T>(
   ]);
   const sealed = rows[0]?.credentials_encrypted;
   return sealed ? secrets.openJson<T>(sealed) : undefined;
-}
-
-/** Every active connection of a system, across practices (for background work started with the process). */
-export async function listActiveConnections(db: Queryable, system: System): Promise<Connection[]> {
-  const { rows } = await db.query(
-    `SELECT * FROM connections WHERE system = $1 AND status = 'active' ORDER BY created_at`,
-    [system],
-  );
-  return rows.map(toConnection);
 }

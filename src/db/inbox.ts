@@ -2,7 +2,7 @@
 // by a job. A duplicate delivery finds its row already there and is acknowledged, not re-run.
 import type { QueryResultRow } from 'pg';
 import { Coalescer } from './coalesce.ts';
-import type { Queryable } from './pool.ts';
+import type { Queryable, Tx } from './pool.ts';
 
 export interface InboundEvent {
   practiceId: string;
@@ -170,4 +170,64 @@ export async function requeueInbound(
     [practiceId, id, actor],
   );
   return rows[0] ? toSummary(rows[0]) : undefined;
+}
+
+/** An inbox row taken for queueing: its event type and the payload's object (the record it is about). */
+export interface UnqueuedEvent {
+  id: string;
+  eventType: string;
+  object: { id?: unknown } | null;
+}
+
+/**
+ * Takes (locks) up to `limit` pending rows of a connection not yet queued, oldest first; rows
+ * another drainer holds are skipped. Rows are taken by marking them (settleTaken's queued_at),
+ * never by an id cursor: a row whose insert commits after a later id's would be stepped over
+ * by a cursor and lost. Call inside a transaction, and settle every row taken in it.
+ */
+export async function takeUnqueued(tx: Tx, connectionId: string, limit: number): Promise<UnqueuedEvent[]> {
+  const { rows } = await tx.query(
+    `SELECT id, event_type, payload->'object' AS object FROM inbox
+     WHERE connection_id = $1 AND status = 'pending' AND queued_at IS NULL
+     ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [connectionId, limit],
+  );
+  return rows.map((r) => ({ id: r.id, eventType: r.event_type, object: r.object }));
+}
+
+/** Settles taken rows in one statement: ignored (with why), processed already (with why), or queued for a job. */
+export async function settleTaken(
+  tx: Tx,
+  settle: {
+    ignored: { ids: string[]; reason: string };
+    processed: { ids: string[]; reason: string };
+    queued: string[];
+  },
+): Promise<void> {
+  await tx.query(
+    `WITH ignored AS (
+       UPDATE inbox SET status = 'ignored', error = $2, processed_at = now() WHERE id = ANY($1::bigint[])),
+     done AS (
+       UPDATE inbox SET status = 'processed', error = $4, processed_at = now() WHERE id = ANY($3::bigint[]))
+     UPDATE inbox SET queued_at = now() WHERE id = ANY($5::bigint[])`,
+    [settle.ignored.ids, settle.ignored.reason, settle.processed.ids, settle.processed.reason, settle.queued],
+  );
+}
+
+/**
+ * Marks processed every pending event of a connection received up to `before`: for a connector
+ * whose processing pass answers all that was notified before it started (Healthengine polls
+ * its /requests; a webhook only says "look now").
+ */
+export async function markPendingProcessed(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  before: Date,
+): Promise<void> {
+  await db.query(
+    `UPDATE inbox SET status = 'processed', processed_at = now()
+     WHERE practice_id = $1 AND connection_id = $2 AND status = 'pending' AND received_at <= $3`,
+    [practiceId, connectionId, before],
+  );
 }

@@ -252,3 +252,84 @@ export async function patchLink(db: Queryable, practiceId: string, linkId: strin
   const { rowCount } = await db.query(`UPDATE links SET ${sets.join(', ')} WHERE practice_id = $1 AND id = $2`, params);
   return (rowCount ?? 0) > 0;
 }
+
+/** Whether any link row joins this record on this connection, an errored one without a remote record included. */
+export async function anyLink(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  entityKind: string,
+  by: { localId: string } | { remoteId: string },
+): Promise<boolean> {
+  const [column, value] = 'localId' in by ? ['local_id', by.localId] : ['remote_id', by.remoteId];
+  const { rows } = await db.query(
+    `SELECT 1 FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND ${column} = $4 LIMIT 1`,
+    [practiceId, connectionId, entityKind, value],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Creates the link only if the local record has none on this connection yet (a racing linker
+ * lost: false). The caller then fills it in with upsertLink.
+ */
+export async function createLinkIfAbsent(
+  db: Queryable,
+  key: LinkKey & { remoteId: string },
+  status: LinkStatus,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [key.practiceId, key.connectionId, key.entityKind, key.localId, key.remoteId, status],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Marks a record as unable to sync on this connection (errored, with the reason), creating the
+ * link row without a remote record if there is none; an existing link keeps its remote id.
+ */
+export async function markLinkErrored(db: Queryable, key: Omit<LinkKey, 'remoteId'>, reason: string): Promise<void> {
+  await db.query(
+    `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status, error_message)
+     VALUES ($1, $2, $3, $4, NULL, 'errored', $5)
+     ON CONFLICT (connection_id, entity_kind, local_id) DO UPDATE SET status = 'errored', error_message = $5, updated_at = now()`,
+    [key.practiceId, key.connectionId, key.entityKind, key.localId, reason],
+  );
+}
+
+/** The linked pairs of a connection among these local or remote ids (one read for a whole record's references). */
+export async function linkedPairs(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  entityKind: string,
+  ids: { localIds: string[]; remoteIds: string[] },
+): Promise<{ localId: string; remoteId: string }[]> {
+  const { rows } = await db.query(
+    `SELECT local_id, remote_id FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3
+       AND (local_id = ANY($4::uuid[]) OR remote_id = ANY($5::text[]))`,
+    [practiceId, connectionId, entityKind, ids.localIds, ids.remoteIds],
+  );
+  return rows.map((r) => ({ localId: r.local_id, remoteId: r.remote_id }));
+}
+
+/**
+ * The remote ids of many linked records across connections at once (a fan-out batch), keyed
+ * "<connectionId>:<localId>"; records without a remote record are left out.
+ */
+export async function remoteIdsByConnection(
+  db: Queryable,
+  entityKind: string,
+  records: { connectionId: string; localId: string }[],
+): Promise<Map<string, string>> {
+  if (records.length === 0) return new Map();
+  const { rows } = await db.query(
+    `SELECT l.connection_id, l.local_id, l.remote_id FROM links l
+     JOIN unnest($1::uuid[], $2::uuid[]) AS c(connection_id, local_id) USING (connection_id, local_id)
+     WHERE l.entity_kind = $3 AND l.remote_id IS NOT NULL`,
+    [records.map((r) => r.connectionId), records.map((r) => r.localId), entityKind],
+  );
+  return new Map(rows.map((r) => [`${r.connection_id}:${r.local_id}`, r.remote_id as string]));
+}

@@ -57,6 +57,10 @@ export async function migrationsCurrent(db: Db): Promise<boolean> {
   const last = migrations.at(-1)?.id ?? 0;
   const result = await db
     .query<{ max: number | null }>('SELECT max(id) AS max FROM tandem_migrations')
-    .catch(() => null);
+    // No migrations table yet (42P01 undefined_table): nothing is current. Anything else is thrown.
+    .catch((e: { code?: string }) => {
+      if (e.code === '42P01') return null;
+      throw e;
+    });
   return (result?.rows[0]?.max ?? 0) >= last;
 }

@@ -2,6 +2,7 @@
 // candidates are fetched by several blocking keys (dob and its day/month swap, surname, email,
 // any phone, Medicare number, the hub id the remote holds), so one changed field does not hide
 // a true match; the matcher then scores and decides. Uncertain results become match reviews.
+import { matcherDecisions } from '../metrics.ts';
 import type { QueryResultRow } from 'pg';
 import {
   matchOne,
@@ -109,11 +110,13 @@ export async function matchPatient(
   const region = options.region ?? 'AU';
   const candidates = await findPatientCandidates(db, practiceId, incoming, region);
   const population = options.population ?? (await populationOf(db, practiceId));
-  return matchOne(incoming, candidates, {
+  const result = matchOne(incoming, candidates, {
     population: Math.max(1000, population),
     normalize: { defaultCountry: region, dateOrder: region === 'US' ? 'MDY' : 'DMY' },
     ...options,
   });
+  matcherDecisions.inc({ decision: result.kind });
+  return result;
 }
 
 export interface NewMatchReview {

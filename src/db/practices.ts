@@ -135,6 +135,21 @@ export async function revokeApiToken(db: Queryable, tokenId: string, practiceId?
   return rows.length > 0;
 }
 
+/**
+ * Whether the practice is disabled. Read fresh on every background job (not cached): a disabled
+ * practice's connections stop syncing at once and resume when it is enabled again.
+ */
+export async function practiceDisabled(db: Queryable, practiceId: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT disabled_at IS NOT NULL AS disabled FROM practices WHERE id = $1', [
+    practiceId,
+  ]);
+  return rows[0]?.disabled === true;
+}
+
+/** SQL condition on a `connections` row aliased `alias`: its practice is not disabled (pollers, sweeps). */
+export const practiceEnabledSql = (alias: string) =>
+  `NOT EXISTS (SELECT 1 FROM practices dp WHERE dp.id = ${alias}.practice_id AND dp.disabled_at IS NOT NULL)`;
+
 /** Disables (or re-enables) a practice; false when there is no such practice. */
 export async function setPracticeDisabled(db: Queryable, practiceId: string, disabled: boolean): Promise<boolean> {
   const { rowCount } = await db.query(

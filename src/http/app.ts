@@ -19,6 +19,7 @@ import {
 } from './routes/records.ts';
 import { healthRoutes, type HealthProbe } from './routes/health.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { installHttpMetrics, metricsRoutes } from './routes/metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { batchRoutes } from './routes/batches.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -30,7 +31,7 @@ import { sessionRoutes } from './routes/session.ts';
 import { userRoutes } from './routes/users.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimitBytes' | 'headersTimeoutMs' | 'requestTimeoutMs'>;
+  config: Pick<Config, 'bodyLimitBytes' | 'headersTimeoutMs' | 'requestTimeoutMs'> & { metricsToken?: string };
   db: Db;
   logger: Logger | false;
   health: HealthProbe;
@@ -70,7 +71,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installSecurityHeaders(app);
   installInputGuard(app);
   await app.register(fastifyCookie);
+  installHttpMetrics(app);
   await app.register(healthRoutes, { probe: deps.health });
+  await app.register(metricsRoutes, { token: deps.config.metricsToken });
   await app.register(docsRoutes);
   const sessions = deps.sessions;
   if (sessions) await app.register(signInRoutes, { prefix: '/api/v1', db: deps.db, sessions });

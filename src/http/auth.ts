@@ -9,18 +9,10 @@ import { findTokenOwner, getPractice } from '../db/practices.ts';
 import type { Db } from '../db/pool.ts';
 import { hashToken } from '../security/tokens.ts';
 import type { AuthCache } from './auth-cache.ts';
+import type { RequestAuth } from './request-auth.ts';
 import { authenticateSession, type SessionSettings } from './sessions.ts';
 
-export type Role = 'admin' | 'staff';
-
-export interface RequestAuth {
-  practiceId: string;
-  actor: string;
-  /** API tokens act as their practice's admin. */
-  role: Role;
-  /** Set for a console session (cookie), absent for API tokens. */
-  user?: { id: string; email: string; sessionIdHash: Buffer };
-}
+export type { RequestAuth, Role } from './request-auth.ts';
 
 /** What a credential resolves to: who, or that its practice is disabled. */
 export type ResolvedAuth = { auth: RequestAuth; practiceDisabled: boolean };

@@ -12,25 +12,11 @@ import {
   IntegrationError,
   NotFoundError,
   ValidationError,
-  type FieldProblem,
 } from '../core/errors.ts';
+import { zodProblems } from '../core/validation.ts';
 
-export function zodProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
-  return error.issues.flatMap((issue) => {
-    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => ({ field: base ? `${base}.${k}` : k, message: 'is not a known field' }));
-    }
-    return [{ field: base || 'body', message: issue.message }];
-  });
-}
-
-/** Parses with a zod schema, or throws a ValidationError naming every bad field. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(zodProblems(result.error, prefix));
-  return result.data;
-}
+// Validation lives in src/core/validation.ts (connectors use it too); re-exported for the routes.
+export { parseOrThrow, zodProblems } from '../core/validation.ts';
 
 /**
  * Errors Fastify's router raises before any route or hook runs (a path segment over

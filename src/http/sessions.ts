@@ -7,7 +7,7 @@ import { AuthError, ForbiddenError } from '../core/errors.ts';
 import type { Db } from '../db/pool.ts';
 import { findLiveSession, touchSession, type NewSession } from '../db/sessions.ts';
 import { isWrite, staffMayNot } from './access.ts';
-import type { RequestAuth } from './auth.ts';
+import type { RequestAuth } from './request-auth.ts';
 
 export const SESSION_COOKIE = 'tandem_session';
 export const CSRF_COOKIE = 'tandem_csrf';

@@ -1,5 +1,7 @@
 // Failed jobs, visible and replayable from the CLI and the API. graphile-worker 0.17's public
-// view has no payload, so these read its (pinned-version) private tables.
+// view (graphile_worker.jobs) has no payload, and a job belongs to a practice by its payload, so
+// the reads join its (pinned-version) private tables; every write goes through its public
+// function graphile_worker.reschedule_jobs, never into those tables.
 import type { Queryable } from '../db/pool.ts';
 
 export interface FailedJob {
@@ -39,26 +41,30 @@ export async function listFailedJobs(db: Queryable, practiceId: string | null, l
   }));
 }
 
+// The failed jobs among those the WHERE clause names, given a fresh set of attempts to run now by
+// graphile-worker's own reschedule_jobs (which also skips any a worker has locked meanwhile).
+// Their last error stays until the next attempt replaces it: no view lists a job no longer failed.
+const rescheduleFailed = (where: string) => `
+  SELECT id::text FROM graphile_worker.reschedule_jobs(
+    ARRAY(SELECT id FROM graphile_worker._private_jobs
+          WHERE attempts >= max_attempts AND locked_at IS NULL AND ${where}),
+    run_at => now(), attempts => 0)`;
+
 /** Gives a failed job a fresh set of attempts, to run now. Returns false when no such failed job. */
 export async function retryFailedJob(db: Queryable, id: string, practiceId: string | null): Promise<boolean> {
   // graphile-worker ids are bigint: 19 digits may overflow it, and no job has such an id yet.
   if (!/^\d{1,18}$/.test(id)) return false;
-  const { rowCount } = await db.query(
-    `UPDATE graphile_worker._private_jobs SET attempts = 0, run_at = now(), last_error = NULL, updated_at = now()
-     WHERE id = $1 AND attempts >= max_attempts AND locked_at IS NULL AND ($2::text IS NULL OR payload->>'practiceId' = $2)`,
-    [id, practiceId],
-  );
-  if (rowCount) await db.query(`SELECT pg_notify('jobs:insert', '')`);
-  return (rowCount ?? 0) > 0;
+  const { rows } = await db.query(rescheduleFailed(`id = $1 AND ($2::text IS NULL OR payload->>'practiceId' = $2)`), [
+    id,
+    practiceId,
+  ]);
+  if (rows.length) await db.query(`SELECT pg_notify('jobs:insert', '')`);
+  return rows.length > 0;
 }
 
 /** Retries every failed job of the practice (not running ones); returns their ids. */
 export async function retryAllFailedJobs(db: Queryable, practiceId: string): Promise<string[]> {
-  const { rows } = await db.query(
-    `UPDATE graphile_worker._private_jobs SET attempts = 0, run_at = now(), last_error = NULL, updated_at = now()
-     WHERE attempts >= max_attempts AND locked_at IS NULL AND payload->>'practiceId' = $1 RETURNING id::text`,
-    [practiceId],
-  );
+  const { rows } = await db.query(rescheduleFailed(`payload->>'practiceId' = $1`), [practiceId]);
   if (rows.length) await db.query(`SELECT pg_notify('jobs:insert', '')`);
   return rows.map((r) => r.id);
 }

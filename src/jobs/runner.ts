@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
+import { jobDuration, jobLatency } from '../metrics.ts';
 import { Logger as WorkerLogger, run, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { ConnectionGone, IntegrationError } from '../core/errors.ts';
 import type { Db } from '../db/pool.ts';
@@ -52,14 +53,19 @@ function wrap(name: JobName, handler: NonNullable<TaskHandlers[JobName]>, opts: 
       maxAttempts: helpers.job.max_attempts,
       enqueue: (n, p, o) => enqueue(opts.db, n, p, o),
     };
+    const startedAt = Date.now();
+    jobLatency.observe({ task: name }, Math.max(0, startedAt - new Date(helpers.job.run_at).getTime()) / 1000);
+    let outcome: 'completed' | 'skipped' | 'failed' = 'completed';
     try {
       await (handler as (p: unknown, c: TaskContext) => Promise<void>)(payload, ctx);
     } catch (error) {
       // The connection was removed, deactivated or lost its credentials: nothing left to do.
       if (error instanceof ConnectionGone) {
+        outcome = 'skipped';
         ctx.logger.debug({ connectionId: error.connectionId, reason: error.reason }, 'job skipped: connection gone');
         return;
       }
+      outcome = 'failed';
       // graphile-worker sets run_at = greatest(now(), run_at) + exp(attempts) s after we throw;
       // moving run_at first adds jitter, so retries of many failed jobs do not arrive in lockstep.
       // (The row is ours, locked, while the handler runs: graphile-worker's public functions skip
@@ -71,8 +77,12 @@ function wrap(name: JobName, handler: NonNullable<TaskHandlers[JobName]>, opts: 
            max_attempts = CASE WHEN $3 THEN attempts ELSE max_attempts END WHERE id = $1`,
           [helpers.job.id, retryJitterSeconds(helpers.job.attempts), permanent],
         )
-        .catch(() => {});
+        // Best effort: without it graphile-worker still retries (no jitter; a permanent error is
+        // retried until max_attempts). The job's own error is what must surface, so it is rethrown.
+        .catch((err: unknown) => ctx.logger.warn({ err }, 'job retry jitter not applied'));
       throw error;
+    } finally {
+      jobDuration.observe({ task: name, outcome }, (Date.now() - startedAt) / 1000);
     }
   };
 }
@@ -101,7 +111,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
      ON CONFLICT (node_id) DO UPDATE SET worker_ids = $2, heartbeat_at = now()`,
           [nodeId, [...workerIds]],
         )
-        .catch(() => {}),
+        // A missed heartbeat is retried on the next tick; only a long silence marks the node dead.
+        .catch((err: unknown) => opts.logger.warn({ err }, 'worker heartbeat not written')),
     ));
   await heartbeat();
   await releaseJobsOfDeadNodes(opts.db);
@@ -129,7 +140,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     logger: workerLogger,
   });
   const done = runner.promise
-    .catch(() => {})
+    // graphile-worker's run ending in error is logged through workerLogger above; stop() only waits for it.
+    .catch((err: unknown) => opts.logger.error({ err }, 'job runner stopped with an error'))
     .finally(() => {
       runner = undefined;
     });
@@ -140,7 +152,10 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
       clearInterval(timer);
       await runner?.stop();
       await done;
-      await opts.db.query('DELETE FROM worker_nodes WHERE node_id = $1', [nodeId]).catch(() => {});
+      // Shutting down: a row left behind ages out (deleted after a day, treated as dead much sooner).
+      await opts.db
+        .query('DELETE FROM worker_nodes WHERE node_id = $1', [nodeId])
+        .catch((err: unknown) => opts.logger.warn({ err }, 'worker node row not removed'));
     },
   };
 }
@@ -182,6 +197,14 @@ export async function releaseJobsOfDeadNodes(db: Db): Promise<number> {
   );
   const dead = rows.map((r) => r.locked_by);
   if (dead.length > 0) await db.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [dead]);
-  await db.query(`DELETE FROM worker_nodes WHERE heartbeat_at < now() - interval '1 day'`).catch(() => {});
+  // Housekeeping only (old rows are ignored by the query above): the next start tries again.
+  await db.query(`DELETE FROM worker_nodes WHERE heartbeat_at < now() - interval '1 day'`).catch((e: unknown) => {
+    if (!isDatabaseError(e)) throw e;
+  });
   return dead.length;
+}
+
+/** A PostgreSQL error (a five-character SQLSTATE): the database refused or was unreachable mid-query. */
+function isDatabaseError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
 }

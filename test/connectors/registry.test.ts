@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { loadConnectors } from '../../src/connectors/registry.ts';
+import { loadConnectorCli, loadConnectors } from '../../src/connectors/registry.ts';
 import type { ConnectorDeps } from '../../src/connectors/types.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Db } from '../../src/db/pool.ts';
@@ -70,5 +70,23 @@ describe('connector registry', () => {
     await expect(loadConnectors(deps, noFactory)).rejects.toThrow(
       /src\/connectors\/acme: index.ts must default-export a ConnectorFactory/,
     );
+  });
+
+  it('finds every connector CLI subcommand through its cli export, and refuses a malformed one', async () => {
+    expect(Object.keys(await loadConnectorCli('hint')).sort()).toEqual(['migrate-legacy-ids', 'sync']);
+    expect(Object.keys(await loadConnectorCli('healthengine')).sort()).toEqual(['list', 'resync']);
+    const valid = `export default () => ({ system: 'acme', loadConnection: async () => ({}),
+      settingsSchema: { safeParse: () => ({}) }, tasks: {}, fanOut: [], batchKinds: [], hasRealCredentials: () => false });\n`;
+    const badCli = await connectorsDir('acme', `${valid}export const cli = { fix: { summary: 'x' } };\n`);
+    await expect(loadConnectors(deps, badCli)).rejects.toThrow(
+      /src\/connectors\/acme: cli subcommand "fix" must have summary and usage strings and a run function/,
+    );
+    await expect(loadConnectorCli('acme', badCli)).rejects.toThrow(/cli subcommand "fix"/);
+    const goodCli = await connectorsDir(
+      'acme',
+      `${valid}export const cli = { fix: { summary: 'x', usage: 'tandem acme fix', run: async () => 0 } };\n`,
+    );
+    expect(Object.keys(await loadConnectorCli('acme', goodCli))).toEqual(['fix']);
+    expect((await loadConnectors(deps, goodCli)).map((c) => c.system)).toEqual(['acme']);
   });
 });

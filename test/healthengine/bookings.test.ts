@@ -1,13 +1,14 @@
 // Go-live scenarios E–H (requests, webhooks, patient matching, booking edge cases) and the
 // booking rules of issue 7, against the Healthengine emulator over real HTTP and Tandem on a
 // real PostgreSQL. One hub and one emulator for the file; each test books its own times.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/jobs/queue.ts';
 import {
   appointmentsOf,
   book,
   bookingOf,
   connectionOf,
+  expectQueuesEmpty,
   nextMonday,
   patient,
   startLinkedClinic,
@@ -38,8 +39,9 @@ async function createPatient(body: Record<string, unknown>): Promise<string> {
 }
 
 async function appointmentFor(bookingId: number): Promise<any> {
-  return waitFor('appointment', async () =>
-    (await appointmentsOf(env)).find((a) => a.external?.healthengine?.bookingId === bookingId),
+  return waitFor(
+    async () => (await appointmentsOf(env)).find((a) => a.external?.healthengine?.bookingId === bookingId),
+    'appointment',
   );
 }
 
@@ -49,6 +51,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 }, 120_000);
+// Every scenario ends with Healthengine's queue empty: each request answered in a way Healthengine took.
+afterEach(async () => {
+  await expectQueuesEmpty(env);
+}, 30_000);
 
 describe('Healthengine bookings', () => {
   it('scenario 18: a webhook payload is acknowledged within 5 s, and the booking is in the appointment book within seconds', async () => {
@@ -79,14 +85,14 @@ describe('Healthengine bookings', () => {
     });
     expect(Date.parse(appointment.end) - Date.parse(appointment.start)).toBe(15 * 60_000);
     // That day is republished without the booked time.
-    await waitFor('day republished', async () => {
+    await waitFor(async () => {
       const slots = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/availability?date=${day}`)).body
         .slots;
       return (
         !slots.some((s: any) => s.pmsResourceId === clinic.resourceIds[0] && s.start === `${day} 09:00:00`) &&
         slots.some((s: any) => s.start === `${day} 09:15:00`)
       );
-    });
+    }, 'day republished');
   });
 
   it('scenario 19: a payload is acknowledged within three attempts (a failed first attempt, then the retry); repeats are processed once', async () => {
@@ -127,17 +133,17 @@ describe('Healthengine bookings', () => {
       (await env.harness('GET', `/_emulator/webhooks?practiceId=${he.practiceId}`)).body.filter(
         (d: any) => d.payload.data.requestId === raised.body.requestId,
       );
-    await waitFor('first attempt failed', async () => (await forRequest()).some((d: any) => d.attempt === 1 && !d.ok));
+    await waitFor(async () => (await forRequest()).some((d: any) => d.attempt === 1 && !d.ok), 'first attempt failed');
     await env.harness('POST', '/_emulator/config', { webhookTimeoutMs: 5000 });
     await env.harness('POST', '/_emulator/clock', { advanceSeconds: 10 });
-    const second = await waitFor('second attempt', async () => (await forRequest()).find((d: any) => d.attempt === 2));
+    const second = await waitFor(async () => (await forRequest()).find((d: any) => d.attempt === 2), 'second attempt');
     expect(second).toMatchObject({ ok: true, status: 200 });
     await waitFor(
-      'request resolved',
       async () =>
         !(await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body.pending.some(
           (i: any) => i.requestId === raised.body.requestId,
         ),
+      'request resolved',
     );
   });
 
@@ -288,11 +294,13 @@ describe('Healthengine bookings', () => {
     const appointment = await appointmentFor(one.bookingId!);
     await env.harness('POST', `/_emulator/practices/${he.practiceId}/bookings/${one.bookingId}/cancel`);
     await waitFor(
-      'appointment cancelled',
       async () => (await env.hub.api('GET', `/api/v1/appointments/${appointment.id}`)).body.status === 'cancelled',
+      'appointment cancelled',
     );
-    await waitFor('update confirmed', async () =>
-      (await bookingOf(env, he.practiceId, one.bookingId!)).history.some((h: any) => h.event === 'update-confirmed'),
+    await waitFor(
+      async () =>
+        (await bookingOf(env, he.practiceId, one.bookingId!)).history.some((h: any) => h.event === 'update-confirmed'),
+      'update confirmed',
     );
 
     const two = await bookAt('12:30');
@@ -300,8 +308,8 @@ describe('Healthengine bookings', () => {
     const a2 = await appointmentFor(two.bookingId!);
     await env.hub.api('PATCH', `/api/v1/appointments/${a2.id}`, { status: 'cancelled' });
     await waitFor(
-      'cancel pushed',
       async () => (await bookingOf(env, he.practiceId, two.bookingId!)).cancelledBy === 'pms',
+      'cancel pushed',
     );
 
     const three = await bookAt('13:00');
@@ -309,8 +317,8 @@ describe('Healthengine bookings', () => {
     const a3 = await appointmentFor(three.bookingId!);
     await env.hub.api('PATCH', `/api/v1/appointments/${a3.id}`, { status: 'did_not_attend' });
     await waitFor(
-      'DNA pushed',
       async () => (await bookingOf(env, he.practiceId, three.bookingId!)).didNotAttend === true,
+      'DNA pushed',
     );
 
     const four = await bookAt('13:30');
@@ -322,10 +330,12 @@ describe('Healthengine bookings', () => {
     await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, {
       settings: { pollSecondsWithWebhook: 5 },
     });
-    await waitFor('no change answered', async () =>
-      (await bookingOf(env, he.practiceId, four.bookingId!)).history.some(
-        (h: any) => h.event === 'no-pms-appointment-change',
-      ),
+    await waitFor(
+      async () =>
+        (await bookingOf(env, he.practiceId, four.bookingId!)).history.some(
+          (h: any) => h.event === 'no-pms-appointment-change',
+        ),
+      'no change answered',
     );
   });
 
@@ -347,10 +357,10 @@ describe('Healthengine bookings', () => {
         connectionId,
         appointmentId: appointment.id,
       });
-      const failed = await waitFor('the push to fail and be retried', async () => {
+      const failed = await waitFor(async () => {
         const { rows } = await db.query(`${pushJobs} AND j.last_error IS NOT NULL`, [appointment.id]);
         return rows[0];
-      });
+      }, 'the push to fail and be retried');
       expect(failed.last_error).toContain('appointments');
       const atHealthengine = await bookingOf(env, he.practiceId, booked.bookingId!);
       expect(atHealthengine.status).not.toBe('Cancelled');
@@ -362,10 +372,10 @@ describe('Healthengine bookings', () => {
     await db.query(`SELECT graphile_worker.reschedule_jobs(array_agg(p.id), run_at => now()) FROM (${pushJobs}) p`, [
       appointment.id,
     ]);
-    await waitFor('the retry to complete', async () => {
+    await waitFor(async () => {
       const { rows } = await db.query(pushJobs, [appointment.id]);
       return rows.length === 0;
-    });
+    }, 'the retry to complete');
     expect((await bookingOf(env, he.practiceId, booked.bookingId!)).status).not.toBe('Cancelled');
     expect((await env.hub.api('GET', `/api/v1/appointments/${appointment.id}`)).body.status).toBe('booked');
   });
@@ -382,8 +392,10 @@ describe('Healthengine bookings', () => {
       bookingStatus: 'Cancelled',
     });
     expect(raised.status).toBe(201);
-    await waitFor('update rejected', async () =>
-      (await bookingOf(env, he.practiceId, ghost.bookingId!)).history.some((h: any) => h.event === 'update-rejected'),
+    await waitFor(
+      async () =>
+        (await bookingOf(env, he.practiceId, ghost.bookingId!)).history.some((h: any) => h.event === 'update-rejected'),
+      'update rejected',
     );
   });
 
@@ -394,13 +406,13 @@ describe('Healthengine bookings', () => {
       pmsResourceId: clinic.resourceIds[1],
     });
     expect(raised.status).toBe(201);
-    await waitFor('availability answered', async () => {
+    await waitFor(async () => {
       const { pending, resolved } = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body;
       return (
         !pending.some((i: any) => i.requestId === raised.body.requestId) &&
         resolved.some((i: any) => i.requestId === raised.body.requestId)
       );
-    });
+    }, 'availability answered');
     const requests = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body;
     expect(
       requests.pending.filter((i: any) => ['bookings', 'bookingUpdates', 'availability'].includes(i.type)),
@@ -409,14 +421,84 @@ describe('Healthengine bookings', () => {
     // Healthengine's 10-minute rule, on the emulator's clock: 11 minutes later nothing critical is pending,
     // and as soon as Tandem's next poll lands the practice is healthy (its appointments stay published).
     await env.harness('POST', '/_emulator/clock', { advanceSeconds: 660 });
-    const health = await waitFor('healthy after 11 minutes', async () => {
+    const health = await waitFor(async () => {
       const h = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/health`)).body;
       return h.healthy ? h : undefined;
-    });
+    }, 'healthy after 11 minutes');
     expect(health.reasons).toEqual([]);
     const c = await connectionOf(env, connectionId);
     expect(c.health.lastSuccessfulPollAt).toEqual(expect.any(String));
     expect(c.health.oldestUnresolvedRequest).toBeNull();
     expect(c.health.alert).toBe(false);
+  });
+
+  it('pmsAppointmentChanges for a booking whose cancellation Healthengine already has is answered so it leaves the queue', async () => {
+    const booked = await bookAt('14:00');
+    await waitBooking(env, he.practiceId, booked.bookingId!, 'confirmed');
+    const appointment = await appointmentFor(booked.bookingId!);
+    await env.hub.api('PATCH', `/api/v1/appointments/${appointment.id}`, { status: 'cancelled' });
+    await waitFor(
+      async () => (await bookingOf(env, he.practiceId, booked.bookingId!)).cancelledBy === 'pms',
+      'cancel pushed',
+    );
+    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, {
+      settings: { pollSecondsWithWebhook: 5 },
+    });
+    const raised = await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, {
+      type: 'pmsAppointmentChanges',
+      bookingId: booked.bookingId,
+    });
+    expect(raised.status).toBe(201);
+    // Answering `cancel` again gets 400 "already cancelled" and leaves it queued; no change since is what resolves it.
+    await waitFor(
+      async () => {
+        const { pending } = (await env.harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body;
+        return !pending.some((i: any) => i.requestId === raised.body.requestId);
+      },
+      'request resolved at Healthengine',
+      20_000,
+    );
+    const c = await waitFor(async () => {
+      const conn = await connectionOf(env, connectionId);
+      return conn.health.answeredYetListed?.length === 0 ? conn : undefined;
+    }, 'health current');
+    expect(c.health.oldestUnresolvedRequest).toBeNull();
+  });
+
+  it('a request Healthengine refuses to let Tandem resolve is shown in health with its words, and clears once resolved', async () => {
+    const booked = await bookAt('14:30');
+    await waitBooking(env, he.practiceId, booked.bookingId!, 'confirmed');
+    await env.hub.api('PATCH', `/api/v1/healthengine/connections/${connectionId}`, {
+      settings: { pollSecondsWithWebhook: 5 },
+    });
+    await env.harness('POST', '/_emulator/faults', {
+      status: 400,
+      path: `/bookings/${booked.bookingId}/noPmsAppointmentChange`,
+      count: 1000,
+    });
+    try {
+      await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, {
+        type: 'pmsAppointmentChanges',
+        bookingId: booked.bookingId,
+      });
+      const c = await waitFor(async () => {
+        const conn = await connectionOf(env, connectionId);
+        return conn.health.answeredYetListed?.some((r: any) => r.error) ? conn : undefined;
+      }, 'refusal in health');
+      expect(c.health.answeredYetListed[0]).toMatchObject({
+        type: 'pmsAppointmentChanges',
+        answeredWith: 'noPmsAppointmentChange',
+        error: expect.any(String),
+      });
+      expect(c.health.alert).toBe(true);
+      expect(c.health.alertMessage).toMatch(/refused/);
+    } finally {
+      await env.harness('DELETE', '/_emulator/faults');
+    }
+    const cleared = await waitFor(async () => {
+      const conn = await connectionOf(env, connectionId);
+      return !conn.health.alert && conn.health.answeredYetListed.length === 0 ? conn : undefined;
+    }, 'alert cleared');
+    expect(cleared.health.oldestUnresolvedRequest).toBeNull();
   });
 });

@@ -102,11 +102,11 @@ describe('Healthengine booking across a crash', () => {
     expect(created.status).toBe(201);
     const connection = created.body;
     await waitFor(
-      'linked',
       async () => {
         const c = (await api(url, 'GET', `/api/v1/healthengine/connections/${connection.id}`)).body;
         return c.status === 'active' && c.lastFullPublishAt;
       },
+      'linked',
       45_000,
     );
 
@@ -120,13 +120,13 @@ describe('Healthengine booking across a crash', () => {
     expect(booked.status).toBe(201);
     const bookingId = booked.body.bookingId;
     await waitFor(
-      'appointment written',
       async () =>
         (
           await database!.db.query(`SELECT 1 FROM appointments WHERE external->'healthengine'->>'bookingId' = $1`, [
             String(bookingId),
           ])
         ).rowCount === 1,
+      'appointment written',
       30_000,
     );
     child!.kill('SIGKILL');
@@ -139,11 +139,11 @@ describe('Healthengine booking across a crash', () => {
       createLogger('silent'),
     );
     const booking = await waitFor(
-      'confirmed',
       async () => {
         const b = (await harness('GET', `/_emulator/practices/${he.practiceId}/bookings/${bookingId}`)).body;
         return b.insert === 'confirmed' ? b : undefined;
       },
+      'confirmed',
       60_000,
     );
     const { rows } = await database.db.query(
@@ -155,8 +155,8 @@ describe('Healthengine booking across a crash', () => {
     expect(booking.history.filter((h: any) => h.event === 'insert-confirmed')).toHaveLength(1);
     // Tandem keeps answering afterwards: nothing is left pending.
     await waitFor(
-      'queue empty',
       async () => (await harness('GET', `/_emulator/practices/${he.practiceId}/requests`)).body.pending.length === 0,
+      'queue empty',
       30_000,
     );
   }, 180_000);

@@ -2,12 +2,15 @@
 // the Healthengine emulator over real HTTP, with Tandem on a real PostgreSQL.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectionOf,
+  expectQueuesEmpty,
   hePractice,
   link,
   newHePractice,
+  nextMonday,
+  publishedFor,
   seedClinic,
   startLinkedClinic,
   USER_AGENT,
@@ -36,6 +39,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 }, 120_000);
+// Every scenario ends with Healthengine's queue empty: each request answered in a way Healthengine took.
+afterEach(async () => {
+  await expectQueuesEmpty(env);
+}, 30_000);
 
 describe('Healthengine linking and configuration', () => {
   it('scenario 01: entering a practice id and key starts sending the practice configuration', async () => {
@@ -67,10 +74,10 @@ describe('Healthengine linking and configuration', () => {
   it('scenario 02: an id/key without consent, or with revoked consent, marks the connection "consent needed" with instructions, without retrying in a loop', async () => {
     const other = await seedClinic(env.hub, 1, 'Consent Clinic');
     const denied = await link(env, other, { practiceId: '99999', practiceKey: 'not-a-granted-key' });
-    const c = await waitFor('consent needed', async () => {
+    const c = await waitFor(async () => {
       const x = await connectionOf(env, denied.id);
       return x.status === 'consent_needed' ? x : undefined;
-    });
+    }, 'consent needed');
     expect(c.statusMessage).toContain('Practice Admin');
     expect(c.statusMessage).toContain('API Consumer Consent');
     expect(c.statusMessage).toContain('Grant new consent');
@@ -87,8 +94,8 @@ describe('Healthengine linking and configuration', () => {
     await env.harness('POST', `/_emulator/practices/${revoked.practiceId}/consent/revoke`);
     await env.hub.api('POST', `/api/v1/healthengine/connections/${conn.id}/resync`, { config: true });
     await waitFor(
-      'revoked → consent needed',
       async () => (await connectionOf(env, conn.id)).status === 'consent_needed',
+      'revoked → consent needed',
     );
     await env.harness('POST', `/_emulator/practices/${revoked.practiceId}/consent/restore`);
     const patched = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${conn.id}`, revoked);
@@ -139,8 +146,8 @@ describe('Healthengine linking and configuration', () => {
     const changed = await env.hub.api('PATCH', `/api/v1/healthengine/connections/${c.id}`, newHe);
     expect(changed.status).toBe(200);
     await waitFor(
-      'new practice configured',
       async () => (await hePractice(env, newHe.practiceId)).resources.length === 1,
+      'new practice configured',
     );
     const subscriptionsOld = (
       await env.harness(
@@ -155,10 +162,10 @@ describe('Healthengine linking and configuration', () => {
       .catch(() => undefined);
     await env.hub.api('POST', `/api/v1/healthengine/connections/${c.id}/resync`, {});
     await waitFor(
-      'resync reaches the new practice',
       async () =>
         (await env.harness('GET', `/_emulator/requests-log?practiceId=${newHe.practiceId}&path=/config/pmsResources`))
           .body.length >= 2,
+      'resync reaches the new practice',
     );
     await new Promise((r) => setTimeout(r, 6000));
     expect((await env.harness('GET', `/_emulator/requests-log?practiceId=${oldHe.practiceId}`)).body.length).toBe(
@@ -186,8 +193,8 @@ describe('Healthengine linking and configuration', () => {
     });
     expect(r.status).toBe(200);
     await waitFor(
-      'new contract',
       async () => JSON.stringify((await hePractice(env, he.practiceId)).livenessContract.liveHours.saturday) === '[]',
+      'new contract',
     );
     expect((await hePractice(env, he.practiceId)).livenessContract.liveHours.monday).toEqual([
       { start: '07:00', end: '19:00' },
@@ -208,21 +215,45 @@ describe('Healthengine linking and configuration', () => {
       specialty: 'Physiotherapy',
       name: 'Dr Sam Added (Physio)',
     });
-    await waitFor('resource added', async () =>
-      (await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === added.body.id),
+    await waitFor(
+      async () => (await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === added.body.id),
+      'resource added',
     );
     await env.hub.api('PATCH', `/api/v1/resources/${added.body.id}`, { name: 'Dr Sam Added (Physiotherapy)' });
-    await waitFor('resource renamed', async () =>
-      (await hePractice(env, he.practiceId)).resources.some(
-        (r: any) => r.pmsResourceName === 'Dr Sam Added (Physiotherapy)',
-      ),
+    await waitFor(
+      async () =>
+        (await hePractice(env, he.practiceId)).resources.some(
+          (r: any) => r.pmsResourceName === 'Dr Sam Added (Physiotherapy)',
+        ),
+      'resource renamed',
     );
     await env.hub.api('DELETE', `/api/v1/resources/${added.body.id}`);
     await waitFor(
-      'resource removed',
       async () => !(await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === added.body.id),
+      'resource removed',
     );
     expect((await hePractice(env, he.practiceId)).resources).toHaveLength(2);
+  });
+
+  it('a resource deactivated and reactivated is republished: its availability is back on Healthengine', async () => {
+    const day = nextMonday(3);
+    const resourceId = clinic.resourceIds[1]!;
+    await waitFor(async () => (await publishedFor(env, he.practiceId, resourceId, day)) ?? false, 'published before');
+    await env.hub.api('PATCH', `/api/v1/resources/${resourceId}`, { active: false });
+    // Leaving the resource snapshot unpublishes its availability at Healthengine.
+    await waitFor(
+      async () =>
+        !(await hePractice(env, he.practiceId)).resources.some((r: any) => r.pmsResourceId === resourceId) &&
+        !(await publishedFor(env, he.practiceId, resourceId, day)),
+      'resource left',
+    );
+    await env.hub.api('PATCH', `/api/v1/resources/${resourceId}`, { active: true });
+    const back = await waitFor(
+      async () => (await publishedFor(env, he.practiceId, resourceId, day)) ?? false,
+      'availability republished',
+      30_000,
+    );
+    expect(back.availability.length).toBeGreaterThan(0);
   });
 
   it('scenario 08: an appointment type added, changed or removed sends the full appointment-type snapshot promptly', async () => {
@@ -232,22 +263,26 @@ describe('Healthengine linking and configuration', () => {
       resourceIds: [clinic.resourceIds[0]],
     });
     const composite = `${t.body.id}:${clinic.resourceIds[0]}`;
-    await waitFor('type added', async () =>
-      (await hePractice(env, he.practiceId)).appointmentTypes.some(
-        (x: any) => x.pmsAppointmentTypeId === composite && x.pmsResourceId === clinic.resourceIds[0],
-      ),
+    await waitFor(
+      async () =>
+        (await hePractice(env, he.practiceId)).appointmentTypes.some(
+          (x: any) => x.pmsAppointmentTypeId === composite && x.pmsResourceId === clinic.resourceIds[0],
+        ),
+      'type added',
     );
     await env.hub.api('PATCH', `/api/v1/appointment-types/${t.body.id}`, { durationMinutes: 40 });
-    await waitFor('type changed', async () =>
-      (await hePractice(env, he.practiceId)).appointmentTypes.some(
-        (x: any) => x.pmsAppointmentTypeId === composite && x.pmsAppointmentLength === 40,
-      ),
+    await waitFor(
+      async () =>
+        (await hePractice(env, he.practiceId)).appointmentTypes.some(
+          (x: any) => x.pmsAppointmentTypeId === composite && x.pmsAppointmentLength === 40,
+        ),
+      'type changed',
     );
     await env.hub.api('PATCH', `/api/v1/appointment-types/${t.body.id}`, { active: false });
     await waitFor(
-      'type removed',
       async () =>
         !(await hePractice(env, he.practiceId)).appointmentTypes.some((x: any) => x.pmsAppointmentTypeId === composite),
+      'type removed',
     );
   });
 
@@ -257,8 +292,8 @@ describe('Healthengine linking and configuration', () => {
     expect(r.status).toBe(202);
     expect(r.body.queued).toEqual(['healthengine:publish-config']);
     await waitFor(
-      'config resent',
       async () => (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length > before,
+      'config resent',
     );
     // The CLI: `tandem healthengine resync --connection <id> --config` against the same database.
     const cliBefore = (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length;
@@ -269,8 +304,8 @@ describe('Healthengine linking and configuration', () => {
     );
     expect(stdout).toContain('healthengine:publish-config');
     await waitFor(
-      'config resent by the CLI',
       async () => (await calls(he.practiceId, '/config/pmsAppointmentTypes/snapshot')).length > cliBefore,
+      'config resent by the CLI',
     );
     const bad = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/resync`, { config: 'yes' });
     expect(bad.status).toBe(422);
@@ -298,14 +333,14 @@ describe('Healthengine linking and configuration', () => {
         ).body.id,
       );
     }
-    const resources = await waitFor('two resources', async () => {
+    const resources = await waitFor(async () => {
       const list = (await hePractice(env, he.practiceId)).resources.filter((r: any) => ids.includes(r.pmsResourceId));
       return list.length === 2 ? list : undefined;
-    });
+    }, 'two resources');
     expect(resources.map((r: any) => r.pmsPractitionerLastname)).toEqual(['Specialty', 'Specialty']);
     expect(new Set(resources.map((r: any) => r.pmsResourceName)).size).toBe(2);
     for (const id of ids) await env.hub.api('DELETE', `/api/v1/resources/${id}`);
-    await waitFor('removed again', async () => (await hePractice(env, he.practiceId)).resources.length === 2);
+    await waitFor(async () => (await hePractice(env, he.practiceId)).resources.length === 2, 'removed again');
   });
 
   it('scenario 13: a manual availability resync resends every resource for the whole window', async () => {
@@ -314,11 +349,11 @@ describe('Healthengine linking and configuration', () => {
       availability: true,
     });
     expect(r.status).toBe(202);
-    const sent = await waitFor('availability resent', async () => {
+    const sent = await waitFor(async () => {
       const log = await calls(he.practiceId, '/availability/snapshots');
       const fresh = log.slice(before).flatMap((e: any) => e.body ?? []);
       return fresh.length >= 2 * 30 ? fresh : undefined;
-    });
+    }, 'availability resent');
     for (const id of clinic.resourceIds) expect(sent.filter((s: any) => s.pmsResourceId === id)).toHaveLength(30);
   });
 
@@ -329,11 +364,11 @@ describe('Healthengine linking and configuration', () => {
     const enabled = await env.hub.api('POST', `/api/v1/healthengine/connections/${connectionId}/enable`);
     expect(enabled.status).toBe(202);
     await waitFor(
-      're-linked',
       async () => {
         const c = await connectionOf(env, connectionId);
         return c.status === 'active' && Date.parse(c.lastFullPublishAt) > Date.parse(disabled.body.updatedAt);
       },
+      're-linked',
       45_000,
     );
   };
@@ -345,8 +380,8 @@ describe('Healthengine linking and configuration', () => {
     const beforeLiveness = (await calls(he.practiceId, '/config/livenessContract')).length;
     await cycle();
     await waitFor(
-      'config resent',
       async () => (await calls(he.practiceId, '/config/pmsResources/snapshot')).length > before,
+      'config resent',
     );
     expect((await calls(he.practiceId, '/config/livenessContract')).length).toBeGreaterThan(beforeLiveness);
   });
@@ -371,7 +406,7 @@ describe('Healthengine linking and configuration', () => {
       await new Promise((r) => setTimeout(r, 2000));
       expect(await pendingIds(he.practiceId)).toContain(requestId); // nobody answers while disabled
     });
-    await waitFor('request resolved', async () => !(await pendingIds(he.practiceId)).includes(requestId));
+    await waitFor(async () => !(await pendingIds(he.practiceId)).includes(requestId), 'request resolved');
   });
 
   it('scenario 21: re-enabling the integration re-subscribes to webhooks and resolves what was raised meanwhile', async () => {
@@ -384,10 +419,10 @@ describe('Healthengine linking and configuration', () => {
         await env.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'pmsResources' })
       ).body.requestId;
     });
-    await waitFor('request resolved', async () => !(await pendingIds(he.practiceId)).includes(requestId));
+    await waitFor(async () => !(await pendingIds(he.practiceId)).includes(requestId), 'request resolved');
     const after = await waitFor(
-      'subscribed again',
       async () => (await connectionOf(env, connectionId)).subscription.id,
+      'subscribed again',
     );
     expect(after).not.toBe(before);
   });
@@ -424,12 +459,12 @@ describe('Healthengine linking and configuration', () => {
     const fresh = await seedClinic(env.hub, 1, 'Fresh Clinic');
     const c = await link(env, fresh, leftover);
     await waitActive(env, c.id);
-    const b = await waitFor('leftover booking answered', async () => {
+    const b = await waitFor(async () => {
       const x = (
         await env.harness('GET', `/_emulator/practices/${leftover.practiceId}/bookings/${booked.body.bookingId}`)
       ).body;
       return x.insert !== 'pending' ? x : undefined;
-    });
+    }, 'leftover booking answered');
     expect(b.insert).toBe('rejected');
     expect(b.rejectedLate).toBe(false);
   });

@@ -1,12 +1,14 @@
 // Go-live scenarios 15, 20 and 25, and the rest of issue 7's checks: polling without webhooks,
 // a missed webhook caught by polling, bookings before updates, a removed resource, two
 // bookings racing for one slot, the 2-minute alert, and emulator faults during publication.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setPracticeDisabled } from '../../src/db/practices.ts';
 import {
   appointmentsOf,
   book,
   bookingOf,
   connectionOf,
+  expectQueuesEmpty,
   link,
   newHePractice,
   nextMonday,
@@ -18,6 +20,7 @@ import {
   type HeEnv,
 } from './support.ts';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let env: HeEnv;
 const day = nextMonday(4);
 
@@ -27,6 +30,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 }, 120_000);
+// Every scenario ends with Healthengine's queue empty: each request answered in a way Healthengine took.
+afterEach(async () => {
+  await expectQueuesEmpty(env);
+}, 30_000);
 
 async function linked(name: string, settings: Record<string, unknown> = {}) {
   const clinic = await seedClinic(env.hub, 1, name);
@@ -42,15 +49,15 @@ async function settledLink(x: { clinic: { resourceIds: string[] }; he: { practic
     (await env.harness('GET', `/_emulator/practices/${x.he.practiceId}`)).body.availability.filter(
       (s: any) => s.pmsResourceId === x.clinic.resourceIds[0],
     );
-  await waitFor('the first publication', async () => (await published()).length === 30);
+  await waitFor(async () => (await published()).length === 30, 'the first publication');
   await waitFor(
-    'no publication job pending',
     async () =>
       (
         await env.hub.database.db.query(
           `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier IN ('healthengine:link', 'healthengine:publish-config', 'healthengine:publish-availability')`,
         )
       ).rows[0].n === 0,
+    'no publication job pending',
   );
   return published;
 }
@@ -84,11 +91,11 @@ describe('Healthengine requests without webhooks, races and faults', () => {
         .status,
     ).toBe(202);
     const [repost] = await waitFor(
-      'the republication, after two failed attempts',
       async () => {
         const ok = (await posts()).slice(before).filter((p) => p.status === 200);
         return ok.length > 0 ? ok : undefined;
       },
+      'the republication, after two failed attempts',
       60_000,
     );
     // Two attempts failed, and each retry waited for its backoff (graphile-worker's exp(attempts)
@@ -116,11 +123,11 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     });
     await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/resync`, { config: true });
     const attempts = await waitFor(
-      'retried',
       async () => {
         const m = (await marker()).slice(before);
         return m.length >= 2 ? m : undefined;
       },
+      'retried',
       30_000,
     );
     expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(3000);
@@ -133,9 +140,17 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     const { bookingId } = await bookOn(x, '09:00');
     await waitBooking(env, x.he.practiceId, bookingId!, 'confirmed');
     expect((await env.harness('GET', `/_emulator/webhooks?practiceId=${x.he.practiceId}`)).body).toEqual([]);
-    const polls = (
-      await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/requests&method=GET`)
-    ).body.filter((e: any) => e.path === '/requests');
+    // Polled again a few seconds later (the booking itself may have been taken on the first poll).
+    const polls = await waitFor(
+      async () => {
+        const log = (
+          await env.harness('GET', `/_emulator/requests-log?practiceId=${x.he.practiceId}&path=/requests&method=GET`)
+        ).body.filter((e: any) => e.path === '/requests');
+        return log.length >= 2 ? log : undefined;
+      },
+      'a second poll',
+      30_000,
+    );
     expect(polls.length).toBeGreaterThanOrEqual(2);
     expect((await env.harness('GET', `/_emulator/practices/${x.he.practiceId}/health`)).body.healthy).toBe(true);
   });
@@ -166,10 +181,10 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     );
     expect(pending).toEqual(['bookings', 'bookingUpdates']);
     await env.hub.api('POST', `/api/v1/healthengine/connections/${x.connectionId}/enable`);
-    const b = await waitFor('update answered', async () => {
+    const b = await waitFor(async () => {
       const v = await bookingOf(env, x.he.practiceId, bookingId!);
       return v.history.some((h: any) => h.event.startsWith('update-')) ? v : undefined;
-    });
+    }, 'update answered');
     expect(b.insert).toBe('confirmed');
     expect(b.history.map((h: any) => h.event)).toContain('update-confirmed');
     const events = b.history.map((h: any) => h.event);
@@ -190,6 +205,17 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     expect(b.rejectedLate).toBe(false);
     expect(b.rejectReason).toBe('The booked resource is no longer offered by the practice');
     expect(b.rejectReason).not.toContain('Jordan');
+    // The reject raised a day-wide availability request; with no resource left no snapshot can answer
+    // it (it stays listed, and in Tandem's health). Offering a resource again answers it.
+    const p = await env.hub.api('POST', '/api/v1/practitioners', { title: 'Dr', firstName: 'Rae', lastName: 'Return' });
+    const back = await env.hub.api('POST', '/api/v1/resources', {
+      locationId: x.clinic.locationId,
+      kind: 'practitioner',
+      practitionerId: p.body.id,
+      specialty: 'General Practice',
+      name: 'Dr Rae Return',
+    });
+    expect(back.status).toBe(201);
   });
 
   it('two bookings racing for the same slot: one confirmed, one rejected within 20 s, no double booking', async () => {
@@ -214,10 +240,10 @@ describe('Healthengine requests without webhooks, races and faults', () => {
         [heA, first],
         [heB, second],
       ].map(([h, r]: any) =>
-        waitFor('answered', async () => {
+        waitFor(async () => {
           const v = await bookingOf(env, h.practiceId, r.bookingId);
           return v.insert !== 'pending' ? v : undefined;
-        }),
+        }, 'answered'),
       ),
     );
     expect(results.map((r) => r.insert).sort()).toEqual(['confirmed', 'rejected']);
@@ -233,18 +259,18 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     await env.harness('POST', '/_emulator/faults', { status: 500, path: '/confirmInsert', count: 1000 });
     const { bookingId } = await bookOn(x, '15:00');
     await waitFor(
-      'request tracked',
       async () => (await connectionOf(env, x.connectionId)).health.oldestUnresolvedRequest?.type === 'bookings',
+      'request tracked',
     );
     // Two minutes pass (Tandem runs on real time; the first sighting is moved back instead of waiting).
     await env.hub.database.db.query(
       `UPDATE healthengine_requests SET first_seen_at = now() - interval '3 minutes' WHERE connection_id = $1`,
       [x.connectionId],
     );
-    const alerted = await waitFor('alert', async () => {
+    const alerted = await waitFor(async () => {
       const c = await connectionOf(env, x.connectionId);
       return c.health.alert ? c : undefined;
-    });
+    }, 'alert');
     expect(alerted.health.alertMessage).toContain('unresolved');
     expect(alerted.health.oldestUnresolvedRequest.ageSeconds).toBeGreaterThan(120);
     const logs = (
@@ -256,8 +282,8 @@ describe('Healthengine requests without webhooks, races and faults', () => {
     await env.harness('DELETE', '/_emulator/faults');
     await waitBooking(env, x.he.practiceId, bookingId!, 'confirmed', 30_000);
     await waitFor(
-      'alert cleared',
       async () => (await connectionOf(env, x.connectionId)).health.alert === false,
+      'alert cleared',
       30_000,
     );
     expect(
@@ -266,4 +292,61 @@ describe('Healthengine requests without webhooks, races and faults', () => {
       ),
     ).toHaveLength(1);
   });
+
+  it("health shows the webhook deliveries Healthengine logged as failed (its subscriptionErrorLog): Tandem's public URL is unreachable", async () => {
+    // A second hub whose TANDEM_PUBLIC_URL points nowhere: Healthengine cannot deliver, polling still works.
+    const lost = await startEnv({ TANDEM_PUBLIC_URL: 'http://127.0.0.1:9' });
+    try {
+      const clinic = await seedClinic(lost.hub, 1, 'Unreachable Clinic');
+      const he = await newHePractice(lost);
+      const connection = await link(lost, clinic, he, { settings: { pollSecondsWithWebhook: 5 } });
+      await waitActive(lost, connection.id);
+      await waitFor(async () => (await connectionOf(lost, connection.id)).subscription?.id ?? false, 'subscribed');
+      await lost.harness('POST', `/_emulator/practices/${he.practiceId}/requests`, { type: 'pmsResources' });
+      const c = await waitFor(
+        async () => {
+          const conn = await connectionOf(lost, connection.id);
+          return conn.health?.webhookDeliveryFailures?.count > 0 ? conn : undefined;
+        },
+        'delivery failures in health',
+        90_000,
+      );
+      expect(c.health.webhookDeliveryFailures.lastError).toMatch(/Exception/);
+      await expectQueuesEmpty(lost);
+    } finally {
+      await lost.stop();
+    }
+  }, 150_000);
+
+  it('a disabled practice stops its Healthengine background sync (no polls, no bookings taken) and resumes when enabled', async () => {
+    const own = await startEnv();
+    try {
+      const clinic = await seedClinic(own.hub, 1, 'Paused Clinic');
+      const he = await newHePractice(own);
+      const connection = await link(own, clinic, he, { settings: { pollSecondsWithWebhook: 5 } });
+      await waitActive(own, connection.id);
+      const {
+        rows: [{ practice_id: practiceId }],
+      } = await own.hub.database.db.query('SELECT practice_id FROM connections WHERE id = $1', [connection.id]);
+      expect(await setPracticeDisabled(own.hub.database.db, practiceId, true)).toBe(true);
+      await sleep(1500); // a pass already running when the practice was disabled may finish
+      await own.harness('DELETE', '/_emulator/requests-log');
+      const booked = await book(own, he.practiceId, {
+        pmsResourceId: clinic.resourceIds[0],
+        pmsAppointmentTypeId: clinic.typeIds[0],
+        start: `${day} 10:00:00`,
+      });
+      expect(booked.status).toBe(201);
+      await sleep(8000); // more than the poll interval, and the webhook is delivered at once
+      const calls = (await own.harness('GET', `/_emulator/requests-log?practiceId=${he.practiceId}`)).body as any[];
+      expect(calls).toEqual([]);
+      expect((await bookingOf(own, he.practiceId, booked.bookingId!)).insert).toBe('pending');
+
+      await setPracticeDisabled(own.hub.database.db, practiceId, false);
+      await waitBooking(own, he.practiceId, booked.bookingId!, 'confirmed', 30_000);
+      await expectQueuesEmpty(own);
+    } finally {
+      await own.stop();
+    }
+  }, 120_000);
 });

@@ -28,14 +28,23 @@ describe('Healthengine sandbox mode', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const api = (method: string, route: string, body?: unknown) => hub.api(method, route, body, {}, token);
     const connection = await waitFor(
-      'sandbox linked',
       async () => {
         const list = (await api('GET', '/api/v1/healthengine/connections')).body.data;
         return list[0]?.status === 'active' && list[0].lastFullPublishAt ? list[0] : undefined;
       },
+      'sandbox linked',
       60_000,
     );
     expect((await api('GET', '/api/v1/practitioners?limit=10')).body.data.length).toBeGreaterThanOrEqual(3);
+    // The emulated Healthengine practice is in the demo clinic's time zone (Sydney), not the emulator's default (Perth).
+    const hePractice = await fetch(`${url}/_emulator/practices/${connection.healthenginePracticeId}`).then(
+      (r) => r.json() as Promise<any>,
+    );
+    const location = (await api('GET', '/api/v1/locations?limit=10')).body.data.find(
+      (l: any) => l.id === connection.settings.locationIds[0],
+    );
+    expect(location.timeZone).toBe('Australia/Sydney');
+    expect(hePractice.timezone).toBe('Australia/Sydney');
     const {
       rows: [{ n }],
     } = await hub.database.db.query(
@@ -60,11 +69,11 @@ describe('Healthengine sandbox mode', () => {
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     expect(booked.status).toBe(201);
     const appointment = await waitFor(
-      'appointment appears',
       async () =>
         (await api('GET', '/api/v1/appointments?limit=50')).body.data.find(
           (a: any) => a.external?.healthengine?.bookingId === booked.body.bookingId,
         ),
+      'appointment appears',
       30_000,
     );
     expect(appointment.resourceId).toBe(slot.pmsResourceId);

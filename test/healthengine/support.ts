@@ -4,6 +4,7 @@
 import { startEmulator } from '../../src/emulators/healthengine/index.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/types.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
+import { present, waitFor as sharedWaitFor } from '../support/wait.ts';
 
 export const TZ = 'Australia/Sydney';
 export const USER_AGENT = 'Tandem by Tandem Pty Ltd (integrations@tandem.test) UAT';
@@ -33,6 +34,9 @@ export async function startEnv(env: Record<string, string> = {}): Promise<HeEnv>
     }
     return { status: response.status, body: parsed };
   };
+  // Strict where Healthengine may be: an `existing` (ignored) snapshot does not answer a request.
+  const strict = await harness('POST', '/_emulator/config', { existingResolvesAvailabilityRequest: false });
+  if (strict.status !== 200) throw new Error(`emulator config → ${strict.status} ${JSON.stringify(strict.body)}`);
   const { body: credentials } = await harness('GET', '/_emulator/credentials');
   const hub = await startTestHub({
     HEALTHENGINE_API_URL: emulator.url,
@@ -53,22 +57,35 @@ export async function startEnv(env: Record<string, string> = {}): Promise<HeEnv>
   };
 }
 
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false | null>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
+/**
+ * The shared polling helper (test/support/wait.ts), done as soon as the probe returns anything
+ * but undefined, null or false: Healthengine's probes may return 0 or '' as an answer.
+ */
+export const waitFor = <T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20_000) =>
+  sharedWaitFor(probe, what, { timeoutMs, done: present });
+
+/**
+ * After a go-live scenario: every request Healthengine raised for the practices Tandem serves
+ * (consent active) has left its queue — answered and accepted, not merely answered.
+ */
+export async function expectQueuesEmpty(env: HeEnv, timeoutMs = 20_000): Promise<void> {
+  const practices: Array<{ practiceId: string; consentActive: boolean }> = (
+    await env.harness('GET', '/_emulator/practices')
+  ).body.filter((p: any) => p.consentActive);
+  for (const { practiceId } of practices) {
+    let pending: unknown[] = [];
     try {
-      const value = await fn();
-      if (value !== undefined && value !== false && value !== null) return value;
-    } catch (e) {
-      last = e;
+      await waitFor(
+        async () => {
+          pending = (await env.harness('GET', `/_emulator/practices/${practiceId}/requests`)).body.pending;
+          return pending.length === 0;
+        },
+        `practice ${practiceId} queue empty`,
+        timeoutMs,
+      );
+    } catch {
+      throw new Error(`Healthengine practice ${practiceId} still has pending requests: ${JSON.stringify(pending)}`);
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -180,11 +197,11 @@ export async function connectionOf(env: HeEnv, id: string): Promise<any> {
 
 export async function waitActive(env: HeEnv, id: string): Promise<any> {
   return waitFor(
-    'connection active',
     async () => {
       const c = await connectionOf(env, id);
       return c.status === 'active' && c.lastFullPublishAt ? c : undefined;
     },
+    'connection active',
     45_000,
   );
 }
@@ -229,11 +246,11 @@ export async function waitBooking(
   timeoutMs = 20_000,
 ): Promise<any> {
   return waitFor(
-    `booking ${bookingId} ${insert}`,
     async () => {
       const b = await bookingOf(env, practiceId, bookingId);
       return b.insert === insert ? b : undefined;
     },
+    `booking ${bookingId} ${insert}`,
     timeoutMs,
   );
 }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { drainInboxTask } from '../../src/connectors/hint/inbound-drain.ts';
-import { hintValues, snapshotOf } from '../../src/connectors/hint/inbound-patient.ts';
+import { hintValues, snapshotOf } from '../../src/connectors/hint/inbound-patient-values.ts';
 import { staffFacts } from '../../src/connectors/hint/mapping.ts';
 import { hashValues } from '../../src/connectors/hint/mapping-merge.ts';
 import { hintDeps, webLinkOf, type HintDeps } from '../../src/connectors/hint/connection.ts';

@@ -181,7 +181,11 @@ describe('initial sync with many records in flight', () => {
       `SELECT remote_id, action FROM batch_items WHERE batch_id = $1 AND remote_id = ANY($2)`,
       [batch.id, x.copies],
     );
-    expect(report.map((r) => r.action).sort()).toEqual(['link', 'review', 'review', 'review']);
+    // One copy is linked — by this batch, or just before it reached it by the minutely
+    // reconciliation when the machine is slow ('already_linked') — and the others wait for review.
+    const actions = report.map((r) => r.action).sort();
+    expect(actions.slice(1)).toEqual(['review', 'review', 'review']);
+    expect(['link', 'already_linked']).toContain(actions[0]);
     const lines = await rows(
       x,
       `SELECT count(*)::int AS n, count(DISTINCT coalesce(remote_id, local_id::text))::int AS records FROM batch_items WHERE batch_id = $1`,

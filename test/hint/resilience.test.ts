@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setPracticeDisabled } from '../../src/db/practices.ts';
 import { signWebhookBody } from '../../src/emulators/hint/index.ts';
 import { startHintWorld, tandemPatientOf, waitFor, type HintWorld } from './support.ts';
 
@@ -234,4 +235,77 @@ describe('what staff see', () => {
     }, 'the balance in Tandem');
     expect(seen.hint).toMatchObject({ balanceCents: 12_500, webLink: `https://app.hint.com/patients/${created.id}` });
   });
+});
+
+describe("Hint's log of failed webhook deliveries", () => {
+  it('shows on the connection health (GET /partner/webhook_requests) when Tandem cannot be reached', async () => {
+    // A hub whose public URL points nowhere: Hint's deliveries fail; reconciliation reads Hint's log.
+    const lost = await startHintWorld({ env: { TANDEM_PUBLIC_URL: 'http://127.0.0.1:9' } });
+    try {
+      const id = await lost.connect();
+      await lost.harness('POST', `/practices/${lost.hintPracticeId}/patients`, {
+        first_name: 'Unheard',
+        last_name: 'Delivery',
+        dob: '1970-01-02',
+      });
+      const health = await waitFor(
+        async () => {
+          expect((await lost.hub.api('POST', `/api/v1/hint/connections/${id}/reconcile`)).status).toBe(202);
+          await sleep(500);
+          const h = (await lost.hub.api('GET', `/api/v1/hint/connections/${id}`)).body.health;
+          const d = h?.webhookDeliveries;
+          return d && d.failed + d.retrying > 0 ? h : undefined;
+        },
+        'failed deliveries in health',
+        60_000,
+      );
+      expect(health.webhookDeliveries.unreadable).toBeUndefined();
+      expect(health.webhookDeliveries.lastFailureAt).toEqual(expect.any(String));
+      expect(JSON.stringify(health)).not.toContain('Unheard');
+    } finally {
+      await lost.stop();
+    }
+  }, 120_000);
+});
+
+describe('a disabled practice', () => {
+  it('stops its Hint sync (a change in Hint is not taken in) and resumes when the practice is enabled', async () => {
+    const own = await startHintWorld();
+    try {
+      const id = await own.connect();
+      await waitFor(
+        async () =>
+          (
+            await own.hub.database.db.query(
+              `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'hint:%' AND task_identifier <> 'hint:reconcile'`,
+            )
+          ).rows[0].n === 0,
+        'the initial sync done',
+        60_000,
+      );
+      const {
+        rows: [{ practice_id: practiceId }],
+      } = await own.hub.database.db.query('SELECT practice_id FROM connections WHERE id = $1', [id]);
+      expect(await setPracticeDisabled(own.hub.database.db, practiceId, true)).toBe(true);
+      const created = await own.harness('POST', `/practices/${own.hintPracticeId}/patients`, {
+        first_name: 'Paused',
+        last_name: 'Practice',
+        dob: '1971-03-04',
+      });
+      await sleep(5000);
+      const count = async () =>
+        (
+          await own.hub.database.db.query(
+            `SELECT count(*)::int AS n FROM links WHERE connection_id = $1 AND remote_id = $2`,
+            [id, created.id],
+          )
+        ).rows[0].n as number;
+      expect(await count()).toBe(0);
+      await setPracticeDisabled(own.hub.database.db, practiceId, false);
+      // The webhook waited in the inbox; the minute sweep wakes its drainer once the practice is enabled.
+      await waitFor(async () => (await count()) === 1, 'the change taken in after enable', 90_000);
+    } finally {
+      await own.stop();
+    }
+  }, 150_000);
 });

@@ -4,6 +4,10 @@
 import { startEmulator } from '../../src/emulators/hint/index.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/types.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
+import { waitFor } from '../support/wait.ts';
+
+/** The shared polling helper (test/support/wait.ts): truthy within 20 s by default. */
+export { waitFor };
 
 export interface HintCreds {
   partnerApiKey: string;
@@ -76,30 +80,6 @@ export async function startHintWorld(
       await emulator.close();
     },
   };
-}
-
-/** Polls until the probe returns something truthy; generous timeout for a loaded 2-core machine. */
-export async function waitFor<T>(
-  probe: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** The Tandem patient linked to a Hint patient, via the alias route. */

@@ -197,7 +197,11 @@ describe('Hint ↔ Tandem patient sync', () => {
     }, 'errored link');
     expect(errored.errorMessage).toMatch(/phones/);
     expect(errored.errorMessage).not.toContain('12');
-    const inHint = await hintPatient(link.remoteId);
+    // The link is marked errored first, then the reason is written to Hint.
+    const inHint = await waitFor(async () => {
+      const h = await hintPatient(link.remoteId);
+      return h.integration_error_message ? h : undefined;
+    }, 'the reason written to Hint');
     expect(inHint.integration_error_message).toBe(errored.errorMessage);
     expect(inHint.integration_sync_status).toBe('errored');
     // Another edit in Hint while the phone is still bad: it merges, and the same error is not

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/jobs/queue.ts';
 import { retryJitterSeconds } from '../../src/jobs/runner.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
+import { waitFor as sharedWaitFor } from '../support/wait.ts';
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -12,15 +13,14 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The shared helper, done once the probe returns anything but undefined. */
+const waitFor = <T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> =>
+  sharedWaitFor(probe, 'the job', {
+    timeoutMs,
+    intervalMs: 50,
+    done: (v) => v !== undefined,
+    retryOnError: false,
+  }) as Promise<T>;
 
 const echoLogs = async (message: string) =>
   (

@@ -147,6 +147,26 @@ describe('matchOne', () => {
     expect(describeResult(result)).toBe('review p1,p1-copy');
   });
 
+  it('matches the one who agrees on everything beside a relative who also reaches match level', () => {
+    // Seen in the sandbox: a Healthengine booking of a Tandem patient exactly (63 bits) next to
+    // a relative sharing the first name, the street and the suburb, a transposed birth date and
+    // a phone one digit off (18.6 bits): the booking is far likelier the first, so no review.
+    const incoming = { ...sarah, id: 'he-3' };
+    const cousin = {
+      ...sarah,
+      id: 'p2',
+      lastName: 'Okafor',
+      dob: '1988-14-06',
+      email: 'k.okafor@example.com',
+      phone: '0412 345 679',
+      addressLine1: '7 Rose Street',
+    };
+    const alone = matchOne(incoming, [cousin], { population: 1000 });
+    expect(alone.kind).toBe('match'); // the relative alone reaches match level
+    const result = matchOne(incoming, [sarah, cousin], { population: 1000 });
+    expect(describeResult(result)).toBe('match p1');
+  });
+
   it('says new for no candidates or only strangers, with the best candidate for the record', () => {
     expect(matchOne(sarah, [])).toEqual({ kind: 'new' });
     const stranger = { id: 'p9', firstName: 'Tom', lastName: 'Nguyen', dob: '1950-01-01', phone: '0499 999 999' };

@@ -1,18 +1,26 @@
-// `tandem emulate hint|healthengine|salesforce [--port N] [--seed N] [--rate-limit N] [--time-scale K]`
+// `tandem emulate <platform> [--port N] [--seed N] [--rate-limit N] [--time-scale K]`: every
+// folder of src/emulators with an index.ts (but shared) is a platform, its index.ts an
+// EmulatorModule (startEmulator, defaultPort). A new emulator folder is a new platform here.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { intFlag, numberFlag, parseFlags } from '../args.ts';
 import { CliError } from '../errors.ts';
-import type { StartEmulator } from '../../emulators/shared/types.ts';
+import type { EmulatorModule } from '../../emulators/shared/types.ts';
 
-export const usage = `Usage: tandem emulate <hint|healthengine|salesforce> [--port N] [--host H] [--seed N] [--rate-limit N] [--time-scale K] [--state FILE]
+const EMULATORS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../emulators');
+const platforms = readdirSync(EMULATORS, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && e.name !== 'shared' && existsSync(path.join(EMULATORS, e.name, 'index.ts')))
+  .map((e) => e.name)
+  .sort();
 
-Starts a platform's local sandbox. Default ports: hint 4010, healthengine 4020, salesforce 4030. --state keeps the Hint or Salesforce sandbox's data in FILE across restarts.
+export const usage = `Usage: tandem emulate <${platforms.join('|')}> [--port N] [--host H] [--seed N] [--rate-limit N] [--time-scale K] [--state FILE]
+
+Starts a platform's local sandbox on its default port (docs/emulators.md). --state keeps the sandbox's data in FILE across restarts (emulators that support it).
 Credentials for the seeded accounts: GET <url>/_emulator/credentials`;
 
-const emulators: Record<string, { port: number; load: () => Promise<{ startEmulator: StartEmulator }> }> = {
-  hint: { port: 4010, load: () => import('../../emulators/hint/index.ts') },
-  healthengine: { port: 4020, load: () => import('../../emulators/healthengine/index.ts') },
-  salesforce: { port: 4030, load: () => import('../../emulators/salesforce/index.ts') },
-};
+const load = (name: string) =>
+  import(pathToFileURL(path.join(EMULATORS, name, 'index.ts')).href) as Promise<EmulatorModule>;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
@@ -28,11 +36,10 @@ export async function run(args: string[]): Promise<number> {
     usage,
   );
   const name = positionals[0];
-  const emulator = name ? emulators[name] : undefined;
-  if (!name || !emulator) throw new CliError(`name a platform: ${Object.keys(emulators).join(' | ')}\n\n${usage}`);
-  const { startEmulator } = await emulator.load();
+  if (!name || !platforms.includes(name)) throw new CliError(`name a platform: ${platforms.join(' | ')}\n\n${usage}`);
+  const { startEmulator, defaultPort } = await load(name);
   const running = await startEmulator({
-    port: intFlag(values.port, 'port', emulator.port),
+    port: intFlag(values.port, 'port', defaultPort),
     host: values.host ?? '127.0.0.1',
     seed: values.seed === undefined ? undefined : intFlag(values.seed, 'seed', 0),
     rateLimit: values['rate-limit'] === undefined ? undefined : intFlag(values['rate-limit'], 'rate-limit', 20),

@@ -108,7 +108,7 @@ export async function linkConnection(deps: ConnectorDeps, loaded: LoadedConnecti
   const { connection, settings } = loaded;
   const client = clientFor(deps, loaded.credentials);
   const config = await loadPublishedConfig(deps.db, connection.practiceId, settings.locationIds);
-  const counts = await publishConfiguration(client, settings, config);
+  const counts = await publishConfiguration(deps.db, client, { connectionId: connection.id, settings }, config);
   await updateConnection(deps.db, connection.practiceId, connection.id, { status: 'active', statusMessage: null });
   await forgetPublished(deps.db, connection.id);
   const published = await publishAvailability(deps.db, client, loaded, { force: true });

@@ -7,8 +7,10 @@ import {
   bulkResultSchema,
   pageSchema,
   requestTypesSchema,
+  subscriptionErrorSchema,
   subscriptionSchema,
   type AvailabilitySnapshot,
+  type SubscriptionErrorLog,
   type BulkResult,
   type ConfirmBookingInsert,
   type LivenessContract,
@@ -80,8 +82,11 @@ export class HealthengineClient {
     if (!text) return undefined;
     try {
       return JSON.parse(text);
-    } catch {
-      return text;
+    } catch (e) {
+      // A 2xx whose body is not JSON (an empty-ish "OK"): the call succeeded; callers that need a
+      // shape check it with parse(). Only JSON.parse's SyntaxError is expected here.
+      if (e instanceof SyntaxError) return text;
+      throw e;
     }
   }
 
@@ -177,6 +182,22 @@ export class HealthengineClient {
       bulkResultSchema,
       (await this.call('POST', '/availability/snapshots', snapshots)) ?? {},
     );
+  }
+
+  /**
+   * One snapshot (#17). The spec gives this call no `existing` answer (only the bulk call has
+   * one), so it is how a day Healthengine ignored as unchanged is sent again.
+   */
+  sendSnapshot(snapshot: AvailabilitySnapshot) {
+    return this.call('POST', '/availability/snapshot', snapshot);
+  }
+
+  /** Failed webhook deliveries Healthengine logged for a subscription since `from` (UTC). */
+  async subscriptionErrors(subscriptionId: string, from: Date): Promise<SubscriptionErrorLog[]> {
+    const stamp = from.toISOString().slice(0, 19).replace('T', ' ');
+    const query = `subscriptionId=${encodeURIComponent(subscriptionId)}&from=${encodeURIComponent(stamp)}`;
+    const page = await this.get(`/subscriptionErrorLog?${query}&page=1`, pageSchema(subscriptionErrorSchema));
+    return page.data;
   }
 
   async subscribe(body: { topic: string; callbackUrl: string; clientId: string; expireAt: string }) {

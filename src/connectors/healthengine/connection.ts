@@ -2,6 +2,7 @@
 // credentials (practice id + key + the webhook path secret), and a client built from them.
 import { ConnectionGone, type ConnectorDeps, type LoadedConnection as Loaded, type LoadOptions } from '../types.ts';
 import { getConnection, getConnectionById, readCredentials } from '../../db/connections.ts';
+import { practiceDisabled } from '../../db/practices.ts';
 import type { WriteContext } from '../../db/records/repository.ts';
 import { HealthengineClient, type PracticeCredentials } from './client.ts';
 import { settingsSchema, type HealthengineSettings } from './settings.ts';
@@ -27,6 +28,9 @@ export async function loadConnection(
   const credentials = await readCredentials<StoredCredentials>(deps.db, deps.secrets, practiceId, connectionId);
   if (!credentials) throw new ConnectionGone(connectionId, 'no-credentials');
   if (!options.anyStatus && connection.status !== 'active') throw new ConnectionGone(connectionId, 'inactive');
+  // A disabled practice's background work (polls, publications, pushes) stops; it resumes on enable.
+  if (!options.anyStatus && (await practiceDisabled(deps.db, practiceId)))
+    throw new ConnectionGone(connectionId, 'practice-disabled');
   return { connection, settings: settingsSchema.parse(connection.settings), credentials };
 }
 

@@ -8,7 +8,7 @@ import { writeLog } from '../../db/logs.ts';
 import type { Db } from '../../db/pool.ts';
 import { appointments } from '../../db/records/kinds.ts';
 import { getRecord, updateRecord } from '../../db/records/repository.ts';
-import { HealthengineError, type HealthengineClient } from './client.ts';
+import { HealthengineConsentError, HealthengineError, type HealthengineClient } from './client.ts';
 import { writeContext, type LoadedConnection } from './connection.ts';
 import { BOOKING_LINK } from './inbound-booking.ts';
 import type { WireAppointmentChangesRequest, WireBookingUpdate } from './schemas.ts';
@@ -17,6 +17,8 @@ export type ChangeOutcome = {
   kind: 'confirmed' | 'rejected' | 'cancel' | 'didNotAttend' | 'noPmsAppointmentChange';
   appointmentId?: string;
   resourceId?: string;
+  /** Healthengine refused the answer (4xx): the request cannot be resolved by Tandem; health shows it. */
+  refusal?: string;
 };
 
 /**
@@ -93,6 +95,23 @@ export async function handleBookingUpdate(
   return { kind: 'confirmed', appointmentId, resourceId: String(appointment.resourceId) };
 }
 
+/** The answer was taken (true), or Healthengine says it already has it (false: answer something else). */
+async function takenUnlessAlready(call: Promise<unknown>): Promise<boolean> {
+  try {
+    await call;
+    return true;
+  } catch (e) {
+    if (e instanceof HealthengineError && e.status === 400 && /already/i.test(e.body)) return false;
+    throw e;
+  }
+}
+
+/**
+ * Healthengine asks whether the appointment changed. A cancellation or did-not-attend it has
+ * not been told of is sent; one it already has (pushed earlier: answering `cancel` again gets
+ * 400 "already cancelled" and leaves the request queued forever) is no further change. A
+ * refusal of that last answer is kept on the request (its 4xx words) for health to show.
+ */
 export async function handleAppointmentChanges(
   db: Db,
   client: HealthengineClient,
@@ -100,24 +119,36 @@ export async function handleAppointmentChanges(
   r: WireAppointmentChangesRequest,
 ): Promise<ChangeOutcome> {
   const found = await linkedAppointment(db, loaded, r.bookingId);
-  // No reject call exists for this type (§9.12): an unknown booking has, as far as Tandem knows, no change.
   const status = found?.appointment.status;
-  if (status === 'cancelled') {
-    await tolerateAnswered(client.cancel(r.bookingId, 'Cancelled in the practice'));
-    return { kind: 'cancel' };
+  const told = found?.link.remoteState;
+  if (status === 'cancelled' && told !== 'cancelled') {
+    if (await takenUnlessAlready(client.cancel(r.bookingId, 'Cancelled in the practice'))) return { kind: 'cancel' };
+  } else if (status === 'did_not_attend' && told !== 'did_not_attend') {
+    if (await takenUnlessAlready(client.didNotAttend(r.bookingId, 'Did not attend'))) return { kind: 'didNotAttend' };
   }
-  if (status === 'did_not_attend') {
-    await tolerateAnswered(client.didNotAttend(r.bookingId, 'Did not attend'));
-    return { kind: 'didNotAttend' };
-  }
-  await tolerateAnswered(client.noPmsAppointmentChange(r.bookingId));
-  if (!found)
+  // No reject call exists for this type (§9.12): an unknown booking has, as far as Tandem knows, no change.
+  const refusal = await answerNoChange(client, r.bookingId);
+  if (refusal || !found)
     await writeLog(db, loaded.connection.practiceId, {
       level: 'error',
       connectionId: loaded.connection.id,
-      message: `Healthengine asked about unknown booking ${r.bookingId}: answered noPmsAppointmentChange`,
+      message: refusal
+        ? `Healthengine refused noPmsAppointmentChange for booking ${r.bookingId}: ${refusal}`
+        : `Healthengine asked about unknown booking ${r.bookingId}: answered noPmsAppointmentChange`,
     });
-  return { kind: 'noPmsAppointmentChange' };
+  return { kind: 'noPmsAppointmentChange', ...(refusal ? { refusal } : {}) };
+}
+
+/** Undefined when taken; Healthengine's words when it refused for good (a 4xx other than consent). */
+async function answerNoChange(client: HealthengineClient, bookingId: number): Promise<string | undefined> {
+  try {
+    await client.noPmsAppointmentChange(bookingId);
+    return undefined;
+  } catch (e) {
+    if (e instanceof HealthengineError && !e.retryable && !(e instanceof HealthengineConsentError))
+      return e.detail ?? `status ${e.status}`;
+    throw e;
+  }
 }
 
 /** A change made in Tandem to an appointment that came from Healthengine: push cancel / DNA once. */

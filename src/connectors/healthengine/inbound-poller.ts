@@ -2,11 +2,14 @@
 // least hourly, and inside Healthengine's 10-minute poll-gap rule), only within the liveness
 // hours unless configured otherwise. A tick only enqueues the (deduplicated) processing job;
 // while polls keep failing the gap doubles, up to 5 minutes, so an outage is not hammered.
+import { locationZonesAcross } from '../../db/availability.ts';
+import { listActiveConnections } from '../../db/connections.ts';
 import type { Db } from '../../db/pool.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { settingsSchema } from './settings.ts';
 import { processOptions } from './jobs.ts';
 import { isLive } from './inbound-live-hours.ts';
+import { pollStates } from './store.ts';
 
 const TICK_MS = 1000;
 const MAX_BACKOFF_MS = 300_000;
@@ -25,6 +28,40 @@ interface Row {
   time_zone: string | null;
 }
 
+/** Every active connection with its poll state and its first location's time zone (three reads, any number of connections). */
+async function pollTargets(db: Db): Promise<Row[]> {
+  const connections = await listActiveConnections(db, 'healthengine');
+  const firstLocation = (settings: unknown) => {
+    const ids = (settings as { locationIds?: unknown } | null)?.locationIds;
+    return Array.isArray(ids) && ids[0] !== undefined && ids[0] !== null ? String(ids[0]) : undefined;
+  };
+  const [states, zones] = await Promise.all([
+    pollStates(
+      db,
+      connections.map((c) => c.id),
+    ),
+    locationZonesAcross(
+      db,
+      connections.flatMap((c) => {
+        const locationId = firstLocation(c.settings);
+        return locationId ? [{ practiceId: c.practiceId, locationId }] : [];
+      }),
+    ),
+  ]);
+  return connections.map((c) => {
+    const state = states.get(c.id);
+    return {
+      id: c.id,
+      practice_id: c.practiceId,
+      settings: c.settings,
+      last_poll_at: state?.lastPollAt ?? null,
+      subscription_id: state?.subscriptionId ?? null,
+      subscription_expires_at: state?.subscriptionExpiresAt ?? null,
+      time_zone: zones.get(`${c.practiceId}:${firstLocation(c.settings)}`) ?? null,
+    };
+  });
+}
+
 export function startPoller(db: Db): { stop(): void } {
   const tracked = new Map<string, Tracked>();
   let running = false;
@@ -32,12 +69,7 @@ export function startPoller(db: Db): { stop(): void } {
     if (running) return;
     running = true;
     try {
-      const { rows } = await db.query<Row>(
-        `SELECT c.id, c.practice_id, c.settings, s.last_poll_at, s.subscription_id, s.subscription_expires_at,
-                (SELECT l.time_zone FROM locations l WHERE l.practice_id = c.practice_id AND l.id::text = c.settings->'locationIds'->>0) AS time_zone
-         FROM connections c LEFT JOIN healthengine_state s ON s.connection_id = c.id
-         WHERE c.system = 'healthengine' AND c.status = 'active'`,
-      );
+      const rows = await pollTargets(db);
       const now = Date.now();
       for (const r of rows) await pollIfDue(db, tracked, r, now);
     } catch (e) {

@@ -2,6 +2,7 @@
 // pending booking first (always), then booking updates, appointment-change questions,
 // availability requests and configuration requests. Every item is fetched through the API
 // (webhooks only say "look"), answered, and tracked for the health figures.
+import { markPendingProcessed } from '../../db/inbox.ts';
 import type { TaskContext } from '../../jobs/types.ts';
 import type { ConnectorDeps } from '../types.ts';
 import { clientFor, type LoadedConnection } from './connection.ts';
@@ -16,9 +17,9 @@ import {
   availabilityRequestSchema,
   bookingSchema,
   bookingUpdateSchema,
-  type WireAvailabilityRequest,
 } from './schemas.ts';
-import { markGone, markInboxProcessed, markResolved, markSeen, setState } from './store.ts';
+import { markAnswered, markGone, markSeen, setState } from './store.ts';
+import { availabilityKey, verifyAnswered } from './inbound-verify.ts';
 import { HealthengineConsentError, type HealthengineClient } from './client.ts';
 import { queues } from './queues.ts';
 
@@ -73,7 +74,7 @@ export async function processBookings(
   )) {
     try {
       const outcome = await handleBooking(deps.db, client, loaded, config, b);
-      await markResolved(deps.db, loaded.connection.id, `booking:${b.bookingId}`, outcome.kind);
+      await markAnswered(deps.db, loaded.connection.id, `booking:${b.bookingId}`, outcome.kind);
       await republish(enqueue, loaded, outcome.resourceId, outcome.date || undefined);
     } catch (e) {
       if (e instanceof HealthengineConsentError) throw e;
@@ -94,7 +95,7 @@ async function processBookingUpdates(
   await track(deps, loaded, 'bookingUpdates', updates, (u) => `request:${u.requestId}`);
   for (const u of updates.sort((a, b) => a.requestId - b.requestId)) {
     const outcome = await handleBookingUpdate(deps.db, client, loaded, u);
-    await markResolved(deps.db, loaded.connection.id, `request:${u.requestId}`, outcome.kind);
+    await markAnswered(deps.db, loaded.connection.id, `request:${u.requestId}`, outcome.kind);
     if (outcome.resourceId) await republish(enqueue, loaded, outcome.resourceId, undefined);
   }
 }
@@ -108,12 +109,9 @@ async function processAppointmentChanges(
   await track(deps, loaded, 'pmsAppointmentChanges', requests, (r) => `changes:${r.bookingId}`);
   for (const r of requests) {
     const outcome = await handleAppointmentChanges(deps.db, client, loaded, r);
-    await markResolved(deps.db, loaded.connection.id, `changes:${r.bookingId}`, outcome.kind);
+    await markAnswered(deps.db, loaded.connection.id, `changes:${r.bookingId}`, outcome.kind, outcome.refusal ?? null);
   }
 }
-
-const availabilityKey = (r: WireAvailabilityRequest) =>
-  `availability:${r.day}:${r.pmsResourceId ?? r.pms_resource_id ?? '*'}`;
 
 /** Answered with a fresh snapshot of the day (sent even when unchanged). */
 async function processAvailabilityRequests(
@@ -129,8 +127,9 @@ async function processAvailabilityRequests(
       dates: [r.day],
       ...(resourceId ? { resourceIds: [resourceId] } : {}),
       force: true,
+      answer: true,
     });
-    await markResolved(deps.db, loaded.connection.id, availabilityKey(r), 'snapshot');
+    await markAnswered(deps.db, loaded.connection.id, availabilityKey(r), 'snapshot');
   }
 }
 
@@ -141,19 +140,30 @@ async function processConfigRequests(
   types: string[],
 ): Promise<void> {
   const config = await loadPublishedConfig(deps.db, loaded.connection.practiceId, loaded.settings.locationIds);
-  await publishConfiguration(client, loaded.settings, config);
+  await publishConfiguration(
+    deps.db,
+    client,
+    { connectionId: loaded.connection.id, settings: loaded.settings },
+    config,
+  );
   for (const type of types) {
     await markSeen(deps.db, loaded.connection.id, type, [type]);
-    await markResolved(deps.db, loaded.connection.id, type, 'snapshot');
+    await markAnswered(deps.db, loaded.connection.id, type, 'snapshot');
   }
 }
+
+const CONFIG_TYPES = ['pmsResources', 'pmsAppointmentTypes'];
 
 export async function processRequests(deps: ConnectorDeps, loaded: LoadedConnection, enqueue: Enqueue): Promise<void> {
   try {
     await processPass(deps, loaded, enqueue);
   } finally {
     // Even when Healthengine or a write fails half-way, the figures (and the alert) stay current.
-    await refreshHealth(deps, loaded).catch(() => undefined);
+    // A failure here is logged (database errors by code only, see logger.ts) and not rethrown: it must not mask the pass's own error,
+    // and the next pass refreshes the figures again.
+    await refreshHealth(deps, loaded).catch((e: unknown) => {
+      deps.logger.warn({ connectionId: loaded.connection.id, err: e }, 'healthengine health figures not refreshed');
+    });
   }
 }
 
@@ -174,7 +184,9 @@ async function processPass(deps: ConnectorDeps, loaded: LoadedConnection, enqueu
   if (types.has('availability')) await processAvailabilityRequests(deps, client, loaded);
   const configTypes = ['pmsResources', 'pmsAppointmentTypes'].filter((t) => types.has(t));
   if (configTypes.length > 0) await processConfigRequests(deps, client, loaded, configTypes);
-  for (const type of ['bookingUpdates', 'pmsAppointmentChanges', 'availability'])
-    if (!types.has(type)) await track(deps, loaded, type, [], String);
-  await markInboxProcessed(deps.db, loaded.connection.practiceId, loaded.connection.id, startedAt);
+  for (const type of ['bookingUpdates', 'pmsAppointmentChanges', 'availability', ...CONFIG_TYPES])
+    if (!types.has(type)) await markGone(deps.db, loaded.connection.id, type, []);
+  // Answered is not resolved: read the queues again, so what Healthengine ignored or refused stays open.
+  await verifyAnswered(deps.db, client, loaded.connection.id, types);
+  await markPendingProcessed(deps.db, loaded.connection.practiceId, loaded.connection.id, startedAt);
 }

@@ -7,6 +7,7 @@ import { connectorTasks, processOptions } from './jobs.ts';
 import { settingsSchema } from './settings.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { startPoller } from './inbound-poller.ts';
+import { ownLoop, type OwnedLoop } from '../../jobs/leases.ts';
 import { healthengineApiRoutes } from './routes.ts';
 import { startHealthengineSandbox, type SandboxApi } from './sandbox.ts';
 import { webhookRoutes } from './webhooks.ts';
@@ -14,7 +15,7 @@ import { jobKeys } from './queues.ts';
 import { loadConnection } from './connection.ts';
 
 const factory: ConnectorFactory = (deps) => {
-  let poller: { stop(): void } | undefined;
+  let poller: OwnedLoop | undefined;
   // Sandbox mode: where practices linked from the console find the emulator.
   let sandboxApi: SandboxApi | undefined;
   return {
@@ -36,13 +37,18 @@ const factory: ConnectorFactory = (deps) => {
     settingsSchema: settingsSchema.omit({ locationIds: true }),
     wakeInbox: (practiceId, connectionId) =>
       enqueue(deps.db, 'healthengine:process-requests', { practiceId, connectionId }, processOptions(connectionId)),
+    // One poller for all Healthengine connections, run by one worker at a time: two would
+    // double the polls Healthengine counts. Another worker takes over within seconds of a death.
     async afterListen() {
-      poller = startPoller(deps.db);
+      poller = ownLoop(deps.db, 'healthengine:poller', () => startPoller(deps.db), { logger: deps.logger });
     },
     async stop() {
-      poller?.stop();
+      await poller?.stop();
     },
   };
 };
 
 export default factory;
+
+/** `tandem healthengine <subcommand>` (the contract's CLI part). */
+export { cli } from './cli.ts';

@@ -1,6 +1,8 @@
 // The connector's jobs. Every job loads its connection afresh (credentials may have changed),
 // does nothing for a connection that is gone or not active, and turns 401/403 into "consent
 // needed" instead of a retry loop. Other Healthengine failures throw: the job retries with backoff.
+import { practiceDisabled } from '../../db/practices.ts';
+import { listActiveConnections } from '../../db/connections.ts';
 import type { EnqueueOptions, JobPayloads, TaskContext, TaskHandler, TaskHandlers } from '../../jobs/types.ts';
 import { ConnectionGone, type ConnectorDeps } from '../types.ts';
 import { HealthengineConsentError, HealthengineError } from './client.ts';
@@ -65,6 +67,9 @@ function forConnection<N extends ConnectionJobName>(
   return async (payload, ctx) => {
     // A connection that is gone throws ConnectionGone: the runner ends the job quietly.
     const loaded = await loadConnection(deps, payload.practiceId, payload.connectionId, { anyStatus: true });
+    // A disabled practice's background work stops (polls, publications, pushes); it resumes on enable.
+    if (await practiceDisabled(deps.db, payload.practiceId))
+      throw new ConnectionGone(payload.connectionId, 'practice-disabled');
     const status = loaded.connection.status;
     if (status !== 'active' && !(options.whenPending && (status === 'pending' || status === 'error'))) return;
     try {
@@ -101,7 +106,12 @@ export function connectorTasks(deps: ConnectorDeps): TaskHandlers {
 
   const publishConfig = forConnection(deps, 'healthengine:publish-config', async (_p, loaded) => {
     const config = await loadPublishedConfig(deps.db, loaded.connection.practiceId, loaded.settings.locationIds);
-    await publishConfiguration(clientFor(deps, loaded.credentials), loaded.settings, config);
+    await publishConfiguration(
+      deps.db,
+      clientFor(deps, loaded.credentials),
+      { connectionId: loaded.connection.id, settings: loaded.settings },
+      config,
+    );
   });
 
   const publish = forConnection(deps, 'healthengine:publish-availability', async (p, loaded) => {
@@ -158,11 +168,8 @@ function maintain(deps: ConnectorDeps): TaskHandler<'healthengine:maintain'> {
     await ensureSubscription(deps, loaded, clientFor(deps, loaded.credentials));
   });
   return async (_payload, ctx) => {
-    const { rows } = await deps.db.query(
-      `SELECT id, practice_id FROM connections WHERE system = 'healthengine' AND status = 'active'`,
-    );
-    for (const r of rows) {
-      await perConnection({ practiceId: r.practice_id, connectionId: r.id }, ctx).catch((e: unknown) => {
+    for (const r of await listActiveConnections(deps.db, 'healthengine')) {
+      await perConnection({ practiceId: r.practiceId, connectionId: r.id }, ctx).catch((e: unknown) => {
         if (e instanceof ConnectionGone) return; // removed or disabled since the listing
         ctx.logger.warn({ connectionId: r.id, err: e }, 'healthengine maintenance failed for a connection');
       });

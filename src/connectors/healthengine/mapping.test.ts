@@ -87,6 +87,15 @@ describe('Healthengine mapping', () => {
     expect(incomingPatient({ firstname: '', lastname: 'Lee' }, 8).create).toBeUndefined();
   });
 
+  it('gender "Other" is a gender, not a sex: it becomes the gender identity, and sex stays empty', () => {
+    const other = incomingPatient({ firstname: 'Kim', lastname: 'Lee', gender: 'Other' }, 9);
+    expect(other.create).toMatchObject({ sex: null, genderIdentity: 'Other' });
+    expect(other.match.sex).toBeNull();
+    const female = incomingPatient({ firstname: 'Kim', lastname: 'Lee', gender: 'Female' }, 10);
+    expect(female.create).toMatchObject({ sex: 'female' });
+    expect(female.create).not.toHaveProperty('genderIdentity');
+  });
+
   it('polls only inside the liveness hours of the practice time zone, public holidays included', () => {
     const settings = {
       liveHours: {

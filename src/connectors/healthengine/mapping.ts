@@ -161,7 +161,10 @@ export function incomingPatient(p: WirePatient, bookingId: number, country = 'AU
   const medicareDigits = (p.medicareNumber ?? '').replace(/\D/g, '');
   const medicareNumber = medicareDigits.length === 10 ? medicareDigits : null;
   const irn = /^[1-9]$/.test((p.medicareIrn ?? '').trim()) ? p.medicareIrn!.trim() : null;
-  const sex = ({ Male: 'male', Female: 'female', Other: 'other' } as Record<string, string>)[p.gender ?? ''] ?? null;
+  // Healthengine asks for a gender. Male and Female are read as the sex they name (as before),
+  // but "Other" is a gender identity, not a sex (Hint would get `intersex`): sex stays empty.
+  const sex = ({ Male: 'male', Female: 'female' } as Record<string, string>)[p.gender ?? ''] ?? null;
+  const genderIdentity = p.gender === 'Other' ? 'Other' : undefined;
   const match: MatchRecord = {
     id: `healthengine-booking:${bookingId}`,
     firstName,
@@ -184,6 +187,7 @@ export function incomingPatient(p: WirePatient, bookingId: number, country = 'AU
     lastName: lastName.slice(0, 100),
     dob,
     sex,
+    ...(genderIdentity ? { genderIdentity } : {}),
     email,
     phones: phone ? [{ type: 'mobile', number: phone }] : [],
     address: {

@@ -24,6 +24,11 @@ export interface PublishScope {
   resourceIds?: string[];
   dates?: string[];
   force?: boolean;
+  /**
+   * Answering an availability request: a day Healthengine calls `existing` (ignored: same
+   * content sent recently) does not resolve the request, so it is sent again on its own.
+   */
+  answer?: boolean;
 }
 export interface PublishResult {
   computed: number;
@@ -41,6 +46,25 @@ function datesFor(scope: PublishScope, now: number, timeZone: string, windowDays
   const today = window[0]!;
   const last = addDays(today, MAX_WINDOW_DAYS - 1);
   return [...new Set(scope.dates)].filter((d) => d >= today && d <= last).sort();
+}
+
+/**
+ * `existing` means Healthengine ignored the day as sent recently. That is wrong for a day Tandem
+ * has no record of publishing (a resource that left the snapshot, whose availability Healthengine
+ * dropped, and came back; a re-link) and it does not resolve an availability request (`answer`):
+ * those days are sent again on their own, through the call that has no `existing` answer.
+ */
+async function resendIgnored(
+  client: HealthengineClient,
+  chunk: Array<{ day: Parameters<typeof toSnapshot>[0]; known: boolean }>,
+  ignored: string[],
+  answering: boolean,
+): Promise<void> {
+  const again = new Set(ignored);
+  for (const { day, known } of chunk) {
+    const snapshot = toSnapshot(day);
+    if (again.has(snapshot.id!) && (answering || !known)) await client.sendSnapshot(snapshot);
+  }
 }
 
 export async function publishAvailability(
@@ -64,18 +88,17 @@ export async function publishAvailability(
     dates,
     resources: engineResources(config, busy, new Set(resourceIds)),
   });
-  const previous = scope.force
-    ? new Map<string, string>()
-    : await publishedHashes(db, connection.id, resourceIds, dates);
+  const previous = await publishedHashes(db, connection.id, resourceIds, dates);
   const changed = days
-    .map((day) => ({ day, hash: hashOf(day.ranges) }))
-    .filter(({ day, hash }) => previous.get(`${day.resourceId}|${day.date}`) !== hash);
+    .map((day) => ({ day, hash: hashOf(day.ranges), known: previous.has(`${day.resourceId}|${day.date}`) }))
+    .filter(({ day, hash }) => scope.force || previous.get(`${day.resourceId}|${day.date}`) !== hash);
   let failed = 0;
   for (let i = 0; i < changed.length; i += BULK_LIMIT) {
     const chunk = changed.slice(i, i + BULK_LIMIT);
     const result = await client.sendSnapshots(chunk.map(({ day }) => toSnapshot(day)));
     const refused = new Set(result.failed.map(String));
     failed += refused.size;
+    await resendIgnored(client, chunk, result.existing.map(String), scope.answer === true);
     await savePublished(
       db,
       connection.id,

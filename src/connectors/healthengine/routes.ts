@@ -2,9 +2,10 @@
 // Tandem locations, change it, resync on demand, disable / re-enable, read its health.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.ts';
+import { ConflictError, ConnectionGone, NotFoundError, ValidationError } from '../../core/errors.ts';
+import { locationZones } from '../../db/availability.ts';
 import { createConnection, listConnections, updateConnection } from '../../db/connections.ts';
-import { parseOrThrow } from '../../http/errors.ts';
+import { parseOrThrow } from '../../core/validation.ts';
 import type { ConnectorDeps } from '../types.ts';
 import type { SandboxApi } from './sandbox.ts';
 import { loadConnection, type LoadedConnection } from './connection.ts';
@@ -53,11 +54,7 @@ const patchBody = z
 const resyncBody = z.object({ config: z.boolean().optional(), availability: z.boolean().optional() }).strict();
 
 async function checkLocations(deps: ConnectorDeps, practiceId: string, locationIds: string[]): Promise<void> {
-  const { rows } = await deps.db.query(
-    'SELECT id FROM locations WHERE practice_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL',
-    [practiceId, locationIds],
-  );
-  const found = new Set(rows.map((r) => r.id));
+  const found = await locationZones(deps.db, practiceId, locationIds);
   const missing = locationIds.findIndex((id) => !found.has(id));
   if (missing >= 0)
     throw new ValidationError([{ field: `locationIds.${missing}`, message: 'is not a location of this practice' }]);
@@ -96,8 +93,10 @@ export async function healthengineApiRoutes(
   sandboxApi: () => SandboxApi | undefined = () => undefined,
 ): Promise<void> {
   const load = async (practiceId: string, id: string) =>
-    loadConnection(deps, practiceId, id, { anyStatus: true }).catch(() => {
-      throw new NotFoundError('healthengine connection');
+    loadConnection(deps, practiceId, id, { anyStatus: true }).catch((error: unknown) => {
+      // Only a missing connection (or one without credentials) is a 404; a database failure is not.
+      if (error instanceof ConnectionGone) throw new NotFoundError('healthengine connection');
+      throw error;
     });
 
   api.get('/healthengine/connections', async (request) => {

@@ -2,6 +2,7 @@
 // a location, three practitioners with weekly schedules (one of them in two specialties),
 // appointment types and a few hundred fictitious patients, so a newcomer can book on the
 // Healthengine emulator and watch the appointment appear.
+import { liveLocations } from '../../db/availability.ts';
 import type { Db } from '../../db/pool.ts';
 import { appointmentTypes, locations, patients, practitioners, resources, schedules } from '../../db/records/kinds.ts';
 import { createRecord, type WriteContext } from '../../db/records/repository.ts';
@@ -65,12 +66,9 @@ export interface DemoClinic {
 }
 
 export async function seedDemoClinic(db: Db, practiceId: string): Promise<DemoClinic> {
-  const { rows } = await db.query(
-    'SELECT id, name FROM locations WHERE practice_id = $1 AND deleted_at IS NULL ORDER BY created_at',
-    [practiceId],
-  );
+  const rows = await liveLocations(db, practiceId);
   if (rows.length > 0)
-    return { locationId: rows.find((r) => r.name === 'Tandem Demo Clinic')?.id ?? rows[0].id, seeded: false };
+    return { locationId: rows.find((r) => r.name === 'Tandem Demo Clinic')?.id ?? rows[0]!.id, seeded: false };
   const ctx: WriteContext = { practiceId, actor: 'sandbox', origin: 'system' };
   const location = await createRecord(db, ctx, locations, {
     name: 'Tandem Demo Clinic',

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { createConnection, listConnections, setCredentials, updateConnection } from '../../db/connections.ts';
+import { forgetConnectionState } from './store.ts';
 import type { RunningSandbox, SandboxDeps } from '../types.ts';
 import type { StoredCredentials } from './connection.ts';
 import { settingsSchema } from './settings.ts';
@@ -20,6 +21,23 @@ const credentialsSchema = z
     practices: z.array(z.object({ practiceId: z.string(), practiceKey: z.string() }).loose()).min(1),
   })
   .loose();
+const practiceSchema = z.object({ practiceId: z.string(), practiceKey: z.string(), timezone: z.string() }).loose();
+
+/**
+ * The emulator's practice in the demo clinic's time zone: its seeded practice when the zones
+ * agree, else a new one (Healthengine's health rules and slots are computed in the practice's
+ * zone, so a Perth practice for a Sydney clinic would be live and bookable at the wrong hours).
+ */
+async function practiceIn(url: string, seeded: z.infer<typeof practiceSchema>, timeZone: string) {
+  if (seeded.timezone === timeZone) return seeded;
+  const response = await fetch(`${url}/_emulator/practices`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ timezone: timeZone, name: 'Tandem Demo Clinic' }),
+  });
+  if (response.status !== 201) throw new Error(`the Healthengine emulator refused a practice in ${timeZone}`);
+  return practiceSchema.parse(await response.json());
+}
 
 interface Emulator {
   url: string;
@@ -39,9 +57,15 @@ export async function startHealthengineSandbox(deps: SandboxDeps): Promise<Runni
   const emulator = await startEmulator({ logger: false });
   try {
     const creds = credentialsSchema.parse(await (await fetch(`${emulator.url}/_emulator/credentials`)).json());
-    const practice = creds.practices[0]!;
     const practiceId = deps.defaultPractice.id;
     const { locationId } = await seedDemoClinic(deps.db, practiceId);
+    const {
+      rows: [location],
+    } = await deps.db.query('SELECT time_zone FROM locations WHERE practice_id = $1 AND id = $2', [
+      practiceId,
+      locationId,
+    ]);
+    const practice = await practiceIn(emulator.url, practiceSchema.parse(creds.practices[0]), location.time_zone);
     const running = {
       name: 'healthengine',
       url: emulator.url,
@@ -68,8 +92,7 @@ export async function startHealthengineSandbox(deps: SandboxDeps): Promise<Runni
         remoteAccountId: practice.practiceId,
         statusMessage: 'Linking the sandbox',
       });
-      await deps.db.query('DELETE FROM healthengine_published_days WHERE connection_id = $1', [existing.id]);
-      await deps.db.query('DELETE FROM healthengine_state WHERE connection_id = $1', [existing.id]);
+      await forgetConnectionState(deps.db, existing.id);
       await requestLink(deps.db, practiceId, existing.id);
     } else {
       const connection = await createConnection(deps.db, deps.secrets, {

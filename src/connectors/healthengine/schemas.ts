@@ -114,6 +114,18 @@ export const bulkResultSchema = z.object({
 });
 export type BulkResult = z.infer<typeof bulkResultSchema>;
 
+/** One failed webhook delivery (GET /subscriptionErrorLog); the payload is not kept. */
+export const subscriptionErrorSchema = z
+  .object({
+    id: z.string().optional(),
+    attempt: z.number().optional(),
+    errorType: z.string().nullable().optional(),
+    errorMessage: z.string().nullable().optional(),
+    timestamp: z.string().optional(),
+  })
+  .passthrough();
+export type SubscriptionErrorLog = z.infer<typeof subscriptionErrorSchema>;
+
 /** The skinny webhook payload (§5): never trusted for content, only as a hint to poll. */
 export const webhookPayloadSchema = z
   .object({

@@ -61,6 +61,17 @@ export async function forgetPublished(db: Queryable, connectionId: string): Prom
   await db.query('DELETE FROM healthengine_published_days WHERE connection_id = $1', [connectionId]);
 }
 
+/**
+ * A resource that left the resource snapshot had its availability dropped by Healthengine:
+ * what Tandem remembers publishing for it is forgotten, so its days are sent again if it returns.
+ */
+export async function forgetPublishedExcept(db: Queryable, connectionId: string, resourceIds: string[]): Promise<void> {
+  await db.query(
+    'DELETE FROM healthengine_published_days WHERE connection_id = $1 AND NOT (resource_id = ANY($2::text[]))',
+    [connectionId, resourceIds],
+  );
+}
+
 export async function publishedHashes(
   db: Queryable,
   connectionId: string,
@@ -94,16 +105,29 @@ export async function markSeen(db: Queryable, connectionId: string, type: string
   await db.query(
     `INSERT INTO healthengine_requests (connection_id, request_key, request_type)
      SELECT $1, k, $2 FROM unnest($3::text[]) AS k
-     ON CONFLICT (connection_id, request_key) DO UPDATE SET resolved_at = NULL, outcome = NULL
+     ON CONFLICT (connection_id, request_key) DO UPDATE
+       SET resolved_at = NULL, outcome = NULL, answered_at = NULL, answer_error = NULL
        WHERE healthengine_requests.resolved_at IS NOT NULL`,
     [connectionId, type, keys],
   );
 }
 
-export async function markResolved(db: Queryable, connectionId: string, key: string, outcome: string): Promise<void> {
+/**
+ * Tandem answered the request (`outcome`), or Healthengine refused the answer (`error`). The
+ * request stays open until a read of Healthengine's queue no longer lists it (markGone):
+ * health reflects Healthengine's queue, not what Tandem believes it sent.
+ */
+export async function markAnswered(
+  db: Queryable,
+  connectionId: string,
+  key: string,
+  outcome: string,
+  error: string | null = null,
+): Promise<void> {
   await db.query(
-    `UPDATE healthengine_requests SET resolved_at = now(), outcome = $3 WHERE connection_id = $1 AND request_key = $2 AND resolved_at IS NULL`,
-    [connectionId, key, outcome],
+    `UPDATE healthengine_requests SET answered_at = now(), outcome = $3, answer_error = $4
+     WHERE connection_id = $1 AND request_key = $2 AND resolved_at IS NULL`,
+    [connectionId, key, outcome, error],
   );
 }
 
@@ -115,7 +139,7 @@ export async function markGone(
   stillPending: string[],
 ): Promise<void> {
   await db.query(
-    `UPDATE healthengine_requests SET resolved_at = now(), outcome = 'gone'
+    `UPDATE healthengine_requests SET resolved_at = now(), outcome = COALESCE(outcome, 'gone')
      WHERE connection_id = $1 AND request_type = $2 AND resolved_at IS NULL AND NOT (request_key = ANY($3))`,
     [connectionId, type, stillPending],
   );
@@ -135,16 +159,56 @@ export async function oldestOpenRequest(
   return r ? { key: r.request_key, type: r.request_type, firstSeenAt: r.first_seen_at.toISOString() } : undefined;
 }
 
-/** Webhook notifications received before a processing pass started are answered by it. */
-export async function markInboxProcessed(
+export interface AnsweredYetListed {
+  key: string;
+  type: string;
+  answeredWith: string;
+  answeredAt: string;
+  error: string | null;
+}
+
+/** Requests Tandem answered that Healthengine still lists: its answer was ignored or refused. */
+export async function answeredYetListed(db: Queryable, connectionId: string): Promise<AnsweredYetListed[]> {
+  const { rows } = await db.query(
+    `SELECT request_key, request_type, outcome, answered_at, answer_error FROM healthengine_requests
+     WHERE connection_id = $1 AND resolved_at IS NULL AND answered_at IS NOT NULL ORDER BY first_seen_at LIMIT 20`,
+    [connectionId],
+  );
+  return rows.map((r) => ({
+    key: r.request_key,
+    type: r.request_type,
+    answeredWith: r.outcome,
+    answeredAt: r.answered_at.toISOString(),
+    error: r.answer_error,
+  }));
+}
+
+/** Forgets everything this connector kept for a connection (the sandbox relinks to a fresh emulator). */
+export async function forgetConnectionState(db: Queryable, connectionId: string): Promise<void> {
+  await forgetPublished(db, connectionId);
+  await db.query('DELETE FROM healthengine_state WHERE connection_id = $1', [connectionId]);
+}
+
+/** What the poller needs of each connection's state, for many connections in one read. */
+export async function pollStates(
   db: Queryable,
-  practiceId: string,
-  connectionId: string,
-  before: Date,
-): Promise<void> {
-  await db.query(
-    `UPDATE inbox SET status = 'processed', processed_at = now()
-     WHERE practice_id = $1 AND connection_id = $2 AND status = 'pending' AND received_at <= $3`,
-    [practiceId, connectionId, before],
+  connectionIds: string[],
+): Promise<
+  Map<string, { lastPollAt: Date | null; subscriptionId: string | null; subscriptionExpiresAt: Date | null }>
+> {
+  const { rows } = await db.query(
+    `SELECT connection_id, last_poll_at, subscription_id, subscription_expires_at FROM healthengine_state
+     WHERE connection_id = ANY($1::uuid[])`,
+    [connectionIds],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.connection_id as string,
+      {
+        lastPollAt: r.last_poll_at,
+        subscriptionId: r.subscription_id,
+        subscriptionExpiresAt: r.subscription_expires_at,
+      },
+    ]),
   );
 }

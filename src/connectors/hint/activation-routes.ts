@@ -38,7 +38,7 @@ function cookie(header: string | undefined, name: string): string | undefined {
 
 export function publicRoutes(deps: HintDeps) {
   const connectionsOf = connectionCache(deps);
-  const wake = drainerWaker(deps.db);
+  const wake = drainerWaker(deps.db, deps.logger);
   // Webhooks arriving together are stored together: one statement for many inbox rows.
   const inbox = new InboxWriter(deps.db);
   return async (app: FastifyInstance): Promise<void> => {

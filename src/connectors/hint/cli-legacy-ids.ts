@@ -3,6 +3,7 @@
 // patients not linked in Tandem yet; a legacy id that is a Tandem patient id then links that
 // patient on the next initial sync or reconciliation.
 // Reads the legacy fields, never writes them: the client refuses to send them at all.
+import { anyLink } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { listPatients, patchPatient } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
@@ -17,11 +18,7 @@ export interface LegacyMigration {
 }
 
 async function isLinked(deps: HintDeps, loaded: LoadedConnection, hintId: string): Promise<boolean> {
-  const { rows } = await deps.db.query(
-    `SELECT 1 FROM links WHERE connection_id = $1 AND entity_kind = 'patient' AND remote_id = $2`,
-    [loaded.connection.id, hintId],
-  );
-  return rows.length > 0;
+  return anyLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', { remoteId: hintId });
 }
 
 export async function migrateLegacyIds(

@@ -239,6 +239,33 @@ export async function deleteWebhookEndpoint(deps: HintDeps, integrationId: strin
     });
 }
 
+const webhookRequestSchema = z
+  .object({
+    status: z.string(),
+    event_type: z.string().nullable().optional(),
+    last_status_code: z.number().nullable().optional(),
+    last_attempted_at: z.string().nullable().optional(),
+  })
+  .loose();
+export type WebhookRequestRow = z.infer<typeof webhookRequestSchema>;
+
+/**
+ * Hint's log of deliveries to one webhook endpoint in a status (GET /partner/webhook_requests):
+ * the only place a muted or failed delivery shows (Hint never replays them). Payloads are not kept.
+ */
+export async function listWebhookRequests(
+  deps: HintDeps,
+  endpointId: string,
+  status: 'failed' | 'retrying',
+): Promise<WebhookRequestRow[]> {
+  const res = await deps.client.call('GET', '/partner/webhook_requests', {
+    token: partnerKey(deps),
+    query: { webhook_endpoint: endpointId, status, limit: 100 },
+    schema: z.array(webhookRequestSchema),
+  });
+  return res.data;
+}
+
 export async function deactivateIntegration(deps: HintDeps, integrationId: string): Promise<void> {
   await deps.client.call('POST', `/integrations/${encodeURIComponent(integrationId)}/deactivate`, {
     token: partnerKey(deps),

@@ -3,6 +3,7 @@
 // client (HintDeps), and a loaded connection (its settings and decrypted practice token).
 import { ConnectionGone, type ConnectorDeps, type LoadedConnection as Loaded, type LoadOptions } from '../types.ts';
 import { getConnection, getConnectionById, readCredentials } from '../../db/connections.ts';
+import { practiceDisabled } from '../../db/practices.ts';
 import type { WriteContext } from '../../db/records/repository.ts';
 import { HintClient } from './client.ts';
 import { readSettings, type HintSettings } from './settings.ts';
@@ -61,6 +62,9 @@ export async function loadConnection(
     connCache.set(connectionId, { at: Date.now(), loaded });
   }
   if (!options.anyStatus && loaded!.connection.status !== 'active') throw new ConnectionGone(connectionId, 'inactive');
+  // Read past the cache: a disabled practice's sync (reconcile, drain, pushes) stops at once and resumes on enable.
+  if (!options.anyStatus && (await practiceDisabled(deps.db, practiceId)))
+    throw new ConnectionGone(connectionId, 'practice-disabled');
   return loaded!;
 }
 

@@ -6,6 +6,7 @@
 // Jobs are added with the dispatcher's transaction, as the contract says (FanOutTarget).
 import type { ConnectionRef, DomainEvent, FanOutItem, FanOutTarget } from '../../jobs/fanout.ts';
 import { enqueue, enqueueMany, type JobToAdd } from '../../jobs/queue.ts';
+import { findLink, remoteIdsByConnection } from '../../db/links.ts';
 import type { Tx } from '../../db/pool.ts';
 import { pushJob } from './inbound-patient.ts';
 import { readSettings } from './settings.ts';
@@ -15,11 +16,8 @@ import { interactionFanOut } from './outbound-interaction.ts';
 /** One job per invoice, coalesced, on the same queue as the invoice's inbound events once it is linked. */
 async function enqueueInvoicePush(tx: Tx, event: DomainEvent, connection: ConnectionRef): Promise<void> {
   if (readSettings(connection.settings).billing !== 'practice') return;
-  const { rows } = await tx.query(
-    `SELECT remote_id FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = 'invoice' AND local_id = $3`,
-    [event.practiceId, connection.id, event.entityId],
-  );
-  const key = rows[0]?.remote_id ?? event.entityId;
+  const link = await findLink(tx, event.practiceId, connection.id, 'invoice', { localId: event.entityId });
+  const key = link?.remoteId ?? event.entityId;
   await enqueue(
     tx,
     'hint:push-invoice',
@@ -67,13 +65,9 @@ export function fanOutTargets(): FanOutTarget[] {
 }
 
 /** "<connectionId>:<localId>" → the Hint id of each linked patient among these changes. */
-async function patientRemoteIds(tx: Tx, items: FanOutItem[]): Promise<Map<string, string>> {
-  if (items.length === 0) return new Map();
-  const { rows } = await tx.query(
-    `SELECT l.connection_id, l.local_id, l.remote_id FROM links l
-     JOIN unnest($1::uuid[], $2::uuid[]) AS c(connection_id, local_id) USING (connection_id, local_id)
-     WHERE l.entity_kind = 'patient' AND l.remote_id IS NOT NULL`,
-    [items.map((i) => i.connection.id), items.map((i) => i.event.entityId)],
+const patientRemoteIds = (tx: Tx, items: FanOutItem[]) =>
+  remoteIdsByConnection(
+    tx,
+    'patient',
+    items.map((i) => ({ connectionId: i.connection.id, localId: i.event.entityId })),
   );
-  return new Map(rows.map((r) => [`${r.connection_id}:${r.local_id}`, r.remote_id as string]));
-}

@@ -5,8 +5,10 @@
 // settles at once the patient events that would change nothing (our own writes coming back).
 // The cron sweep also wakes every drainer, so a process dying between insert and wake-up
 // delays an event by a minute at most; it is never lost.
+import { settleTaken, takeUnqueued, type UnqueuedEvent } from '../../db/inbox.ts';
 import { findLinksByRemoteId } from '../../db/links.ts';
 import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
+import type { Logger } from '../../logger.ts';
 import { DEFAULT_MAX_ATTEMPTS, enqueue, enqueueMany } from '../../jobs/queue.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { changesNothing } from './inbound-patient.ts';
@@ -19,7 +21,7 @@ import { unlessGone } from '../../core/errors.ts';
 const BATCH = 1000;
 const HANDLED = ['patient', 'practitioner', 'membership', 'customer_invoice', 'integration', 'installation'];
 
-export function drainerWaker(db: Db, debounceMs = 10) {
+export function drainerWaker(db: Db, logger: Pick<Logger, 'warn'>, debounceMs = 10) {
   const timers = new Map<string, NodeJS.Timeout>();
   return (practiceId: string, connectionId: string) => {
     if (timers.has(connectionId)) return;
@@ -27,7 +29,11 @@ export function drainerWaker(db: Db, debounceMs = 10) {
       connectionId,
       setTimeout(() => {
         timers.delete(connectionId);
-        void wakeDrainer(db, practiceId, connectionId).catch(() => {});
+        // Swallowed on purpose (logged, database errors by code only): the webhook is already
+        // stored, and the one-minute reconcile sweep wakes any connection whose wake-up was lost.
+        void wakeDrainer(db, practiceId, connectionId).catch((err: unknown) => {
+          logger.warn({ connectionId, err }, 'hint inbox drainer not woken; the minute sweep will');
+        });
       }, debounceMs),
     );
   };
@@ -55,41 +61,24 @@ export function drainInboxTask(deps: HintDeps): TaskHandler<'hint:drain-inbox'> 
   };
 }
 
-interface PendingRow {
-  id: string;
-  event_type: string;
-  object: { id?: unknown } | null;
-}
-
-const objectIdOf = (r: PendingRow) => String(r.object?.id ?? 'none').slice(0, 100);
+const objectIdOf = (r: UnqueuedEvent) => String(r.object?.id ?? 'none').slice(0, 100);
 
 async function drainBatch(deps: HintDeps, practiceId: string, connectionId: string): Promise<number> {
   return inTransaction(deps.db, async (tx) => {
-    // Rows are taken by marking them (queued_at), never by an id cursor: a row whose insert
-    // commits after a later id's would be stepped over by a cursor and lost.
-    const { rows } = await tx.query<PendingRow>(
-      `SELECT id, event_type, payload->'object' AS object FROM inbox
-       WHERE connection_id = $1 AND status = 'pending' AND queued_at IS NULL
-       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [connectionId, BATCH],
-    );
+    const rows = await takeUnqueued(tx, connectionId, BATCH);
     if (rows.length === 0) return 0;
     // Hint sends every event type to every endpoint; the ones this connector does not handle
     // are marked ignored here, without a job each.
-    const isHandled = (r: PendingRow) => HANDLED.includes(r.event_type.split('.')[0]!);
+    const isHandled = (r: UnqueuedEvent) => HANDLED.includes(r.eventType.split('.')[0]!);
     const handled = rows.filter(isHandled);
     const ignored = rows.filter((r) => !isHandled(r));
     const settled = new Set(await settledEchoes(deps, tx, practiceId, connectionId, handled));
     const toQueue = handled.filter((r) => !settled.has(r.id));
-    await tx.query(
-      `WITH ignored AS (
-         UPDATE inbox SET status = 'ignored', error = 'event type not handled', processed_at = now() WHERE id = ANY($1::bigint[])),
-       echoes AS (
-         UPDATE inbox SET status = 'processed', error = 'already known (our own write, or an older version)', processed_at = now()
-         WHERE id = ANY($2::bigint[]))
-       UPDATE inbox SET queued_at = now() WHERE id = ANY($3::bigint[])`,
-      [ignored.map((r) => r.id), [...settled], toQueue.map((r) => r.id)],
-    );
+    await settleTaken(tx, {
+      ignored: { ids: ignored.map((r) => r.id), reason: 'event type not handled' },
+      processed: { ids: [...settled], reason: 'already known (our own write, or an older version)' },
+      queued: toQueue.map((r) => r.id),
+    });
     // One job per event, in order per Hint record (its queue), many per statement.
     await enqueueMany(
       tx,
@@ -113,10 +102,10 @@ async function settledEchoes(
   tx: Queryable,
   practiceId: string,
   connectionId: string,
-  rows: PendingRow[],
+  rows: UnqueuedEvent[],
 ): Promise<string[]> {
   const candidates = rows.flatMap((r) => {
-    if (r.event_type !== 'patient.created' && r.event_type !== 'patient.updated') return [];
+    if (r.eventType !== 'patient.created' && r.eventType !== 'patient.updated') return [];
     const parsed = hintPatientSchema.safeParse(r.object);
     return parsed.success ? [{ id: r.id, patient: parsed.data }] : [];
   });

@@ -7,7 +7,7 @@ import type { InvoiceStatus } from '../../core/records/invoice.ts';
 import { findLink, upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { invoices } from '../../db/records/kinds.ts';
-import { getRecord, updateRecord, type Json } from '../../db/records/repository.ts';
+import { getRecord, recordExists, updateRecord, type Json } from '../../db/records/repository.ts';
 import { getInvoice } from './client-invoices.ts';
 import { paymentFactsOf, statusToTake } from './mapping-invoice.ts';
 import { writeContext, type LoadedConnection, type HintDeps } from './connection.ts';
@@ -38,11 +38,7 @@ export async function linkInvoice(
   if (known) return known;
   const localId = remote.integration_record_id;
   if (!isUuid(localId)) return undefined;
-  const { rows } = await db.query('SELECT 1 FROM invoices WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL', [
-    loaded.connection.practiceId,
-    localId,
-  ]);
-  if (rows.length === 0) return undefined;
+  if (!(await recordExists(db, loaded.connection.practiceId, invoices, localId))) return undefined;
   return upsertLink(db, invoiceKey(loaded, localId, remote.id), { status: 'unsynced', errorMessage: null });
 }
 

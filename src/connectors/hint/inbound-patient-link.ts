@@ -2,15 +2,16 @@
 // patients), the matcher's certain match, a review for a person to decide, or a new canonical
 // patient — per the connection's settings. Link and record are written in one transaction.
 import type { MatchRecord } from '../../core/matching/index.ts';
-import { findLink, upsertLink, type Link } from '../../db/links.ts';
+import { anyLink, createLinkIfAbsent, findLink, upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { createMatchReview, matchPatient } from '../../db/patient-matching.ts';
 import { inTransaction } from '../../db/pool.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { createRecord } from '../../db/records/repository.ts';
+import { isUnlinked } from '../../db/unlinked.ts';
 import { patchPatient } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
-import { canonicalPatch, decodeWire } from './mapping.ts';
+import { canonicalPatch, decodeWire, staffFacts } from './mapping.ts';
 import { readsFromHint } from './mapping-fields.ts';
 import { hashValues } from './mapping-merge.ts';
 import { resolverForHintPatient } from './mapping-resolver.ts';
@@ -19,8 +20,7 @@ import type { HintPatient } from './schemas.ts';
 import { writeSnapshot } from './store.ts';
 import { checkPatientFields } from './inbound-validate.ts';
 import { markErrored, vendorReason } from './outbound-errors.ts';
-import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient.ts';
-import { staffFacts } from './mapping.ts';
+import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient-values.ts';
 import { isUuid } from '../../core/ids.ts';
 
 export type LinkOutcome =
@@ -51,20 +51,11 @@ export function matchRecordOf(p: HintPatient): MatchRecord {
 async function claimedPatient(deps: HintDeps, loaded: LoadedConnection, p: HintPatient): Promise<string | undefined> {
   const id = p.integration_record_id;
   if (!id || !isUuid(id)) return undefined;
-  const { rows } = await deps.db.query(
-    `SELECT p.id FROM patients p WHERE p.practice_id = $1 AND p.id = $2 AND p.deleted_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $3 AND l.entity_kind = 'patient' AND l.local_id = p.id)`,
-    [loaded.connection.practiceId, id, loaded.connection.id],
-  );
-  return rows[0]?.id;
+  return (await isUnlinked(deps.db, patients, loaded.connection.practiceId, loaded.connection.id, id)) ? id : undefined;
 }
 
 async function alreadyLinked(deps: HintDeps, loaded: LoadedConnection, localId: string): Promise<boolean> {
-  const { rows } = await deps.db.query(
-    `SELECT 1 FROM links WHERE connection_id = $1 AND entity_kind = 'patient' AND local_id = $2`,
-    [loaded.connection.id, localId],
-  );
-  return rows.length > 0;
+  return anyLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'patient', { localId });
 }
 
 export interface LinkPolicy {
@@ -148,12 +139,7 @@ async function linkTo(
   localId: string,
 ): Promise<{ link: Link; remote?: HintPatient } | undefined> {
   const key = keyOf(loaded, { localId, remoteId: p.id });
-  const { rows } = await deps.db.query(
-    `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status) VALUES ($1, $2, $3, $4, $5, 'unsynced')
-     ON CONFLICT DO NOTHING RETURNING id`,
-    [key.practiceId, key.connectionId, key.entityKind, key.localId, key.remoteId],
-  );
-  if (rows.length === 0) return undefined;
+  if (!(await createLinkIfAbsent(deps.db, key, 'unsynced'))) return undefined;
   const link = await upsertLink(deps.db, key, {
     status: 'unsynced',
     remoteData: { ...staffFacts(p) },

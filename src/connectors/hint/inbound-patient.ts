@@ -9,8 +9,9 @@ import { NotFoundError, ConflictError } from '../../core/errors.ts';
 import { getPatient } from './client-endpoints.ts';
 import { markErrored } from './outbound-errors.ts';
 import { linkUnlinkedPatient, writeBackIds, type LinkOutcome } from './inbound-patient-link.ts';
-import { canonicalPatch, canonicalWire, decodeWire, hintWire, staffFacts, type Wire } from './mapping.ts';
-import { hashValues, mergeInbound, type Snapshot } from './mapping-merge.ts';
+import { canonicalPatch, canonicalWire, decodeWire, staffFacts, type Wire } from './mapping.ts';
+import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient-values.ts';
+import { hashValues, mergeInbound } from './mapping-merge.ts';
 import { resolverForHintPatient } from './mapping-resolver.ts';
 import { idsMissingIn, writeContext, type LoadedConnection, type HintDeps } from './connection.ts';
 import type { FieldRule } from './mapping-fields.ts';
@@ -31,14 +32,6 @@ export interface AbsorbOptions {
 }
 
 const time = (s: string | null | undefined) => (s ? Date.parse(s) : Number.NaN);
-
-export function hintValues(rules: FieldRule[], p: HintPatient): Map<FieldRule, Wire> {
-  return new Map(rules.map((r) => [r, hintWire(r, p)]));
-}
-
-export function snapshotOf(values: Map<FieldRule, Wire>): Snapshot {
-  return Object.fromEntries([...values].map(([r, v]) => [r.hint, v]));
-}
 
 export async function absorbPatient(
   deps: HintDeps,
@@ -237,20 +230,6 @@ async function mergeIntoCanonical(
 
 function pick(data: Json, like: Json): Json {
   return Object.fromEntries(Object.keys(like).map((k) => [k, data[k] ?? null]));
-}
-
-export function keyOf(loaded: LoadedConnection, link: Pick<Link, 'localId' | 'remoteId'>) {
-  return {
-    practiceId: loaded.connection.practiceId,
-    connectionId: loaded.connection.id,
-    entityKind: 'patient',
-    localId: link.localId,
-    remoteId: link.remoteId,
-  };
-}
-
-export function stateOf(p: HintPatient): string {
-  return p.membership_status === 'archived' ? 'inactive' : 'active';
 }
 
 /** The push of one patient: ordered per Hint record, and a burst of edits coalesces (one key per patient). */

@@ -4,7 +4,7 @@
 // already seen costs a hash comparison, nothing more. Memberships and customer invoices are
 // walked the same way: a change to one refreshes what staff see on the patients it concerns
 // (and, when the practice bills through Tandem, the invoice's payment facts).
-import { getConnection, updateConnection } from '../../db/connections.ts';
+import { getConnection, listActiveConnections, updateConnection } from '../../db/connections.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { wakeDrainer } from './inbound-drain.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
@@ -16,6 +16,7 @@ import { patientsOfInvoice, patientsOfMembership, refreshLinkedPatients } from '
 import { absorbPractitioner } from './outbound-practitioner.ts';
 import { loadConnection, type LoadedConnection, type HintDeps } from './connection.ts';
 import { jobKeys, queues } from './queues.ts';
+import { webhookDeliveries } from './webhook-deliveries.ts';
 
 const PAGE = 100;
 /** Re-read a little before the cursor: a record saved in the same instant as the last one seen is not missed. */
@@ -43,19 +44,16 @@ export function reconcileTask(deps: HintDeps): TaskHandler<'hint:reconcile'> {
 
 /** The cron sweep: a reconcile job for every active Hint connection whose interval has passed. */
 async function enqueueDue(deps: HintDeps): Promise<void> {
-  const { rows } = await deps.db.query(
-    `SELECT id, practice_id, settings, health FROM connections WHERE system = 'hint' AND status = 'active'`,
-  );
-  for (const r of rows) {
+  for (const r of await listActiveConnections(deps.db, 'hint')) {
     // Any inbox row whose wake-up was lost (a process died in between) is picked up here.
-    await wakeDrainer(deps.db, r.practice_id, r.id);
+    await wakeDrainer(deps.db, r.practiceId, r.id);
     const every = Number((r.settings as { reconcileEveryMinutes?: number }).reconcileEveryMinutes ?? 5);
     const last = Date.parse((r.health as { reconcile?: ReconcileHealth }).reconcile?.lastRunAt ?? '') || 0;
     if (Date.now() - last < every * 60_000 - 5_000) continue;
     await enqueue(
       deps.db,
       'hint:reconcile',
-      { practiceId: r.practice_id, connectionId: r.id },
+      { practiceId: r.practiceId, connectionId: r.id },
       { jobKey: jobKeys.reconcile(r.id), queue: queues.reconcile(r.id), maxAttempts: 3 },
     );
   }
@@ -111,7 +109,10 @@ export async function reconcileConnection(deps: HintDeps, loaded: LoadedConnecti
     lastRunAt: new Date().toISOString(),
     lastChanged: changed,
   };
-  await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, { health: { reconcile } });
+  const deliveries = await webhookDeliveries(deps, loaded);
+  await updateConnection(deps.db, loaded.connection.practiceId, loaded.connection.id, {
+    health: { reconcile, ...(deliveries ? { webhookDeliveries: deliveries } : {}) },
+  });
   return { changed };
 }
 

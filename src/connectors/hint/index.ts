@@ -1,6 +1,7 @@
 // The Hint connector: activation (InstantOn, headless, code, pasted token), two-way patient
 // and practitioner sync with echo suppression and field-level merge, errors surfaced on both
 // sides, staff facts, initial sync as a batch, reconciliation, and sandbox mode.
+import { listActiveConnections } from '../../db/connections.ts';
 import type { ConnectorFactory } from '../types.ts';
 import { apiRoutes } from './routes.ts';
 import { connectorTasks } from './jobs.ts';
@@ -35,10 +36,7 @@ const createHintConnector: ConnectorFactory = (hubDeps) => {
     // Any Hint setting given (including HINT_API_URL pointing somewhere else) means: no sandbox.
     // Events stored by a process that died before waking its drainer are picked up at start.
     async afterListen() {
-      const { rows } = await deps.db.query(
-        `SELECT id, practice_id FROM connections WHERE system = 'hint' AND status = 'active'`,
-      );
-      for (const r of rows) await wakeDrainer(deps.db, r.practice_id, r.id);
+      for (const c of await listActiveConnections(deps.db, 'hint')) await wakeDrainer(deps.db, c.practiceId, c.id);
     },
     settingsSchema,
     wakeInbox: (practiceId, connectionId) => wakeDrainer(deps.db, practiceId, connectionId),
@@ -52,3 +50,6 @@ const createHintConnector: ConnectorFactory = (hubDeps) => {
 };
 
 export default createHintConnector;
+
+/** `tandem hint <subcommand>` (the contract's CLI part). */
+export { cli } from './cli.ts';

@@ -5,15 +5,20 @@
 // twice; a dry run reports the same actions and writes nothing.
 import { addToTotal, recordItems, type BatchItem } from '../../db/batches.ts';
 import { findLink } from '../../db/links.ts';
+import { invoices } from '../../db/records/kinds.ts';
+import { recordExists } from '../../db/records/repository.ts';
+import { unlinkedIds } from '../../db/unlinked.ts';
 import { isUuid } from '../../core/ids.ts';
 import { HintApiError } from './client.ts';
 import { absorbInvoice } from './inbound-invoice.ts';
 import { listInvoices } from './client-invoices.ts';
 import { pushInvoice } from './outbound-invoice.ts';
-import type { Run } from './initial-sync.ts';
+import type { Run } from './initial-sync-run.ts';
 import type { HintInvoice } from './schemas.ts';
 
 const PAGE = 100;
+
+const INVOICE_PAGE = 500;
 
 /** Returns true when the batch was aborted (as every phase of initial-sync.ts does). */
 export async function invoicesPhase(run: Run): Promise<boolean> {
@@ -45,11 +50,7 @@ async function linkOne(run: Run, remote: HintInvoice): Promise<BatchItem> {
   const item = { entityKind: 'invoice', remoteId: remote.id, localId };
   if (await findLink(deps.db, loaded.connection.practiceId, loaded.connection.id, 'invoice', { remoteId: remote.id }))
     return { ...item, action: 'invoice_already_linked' };
-  const { rows } = await deps.db.query(
-    'SELECT 1 FROM invoices WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL',
-    [loaded.connection.practiceId, localId],
-  );
-  if (rows.length === 0)
+  if (!(await recordExists(deps.db, loaded.connection.practiceId, invoices, localId)))
     return { ...item, localId: null, action: 'skip', message: 'integration_record_id is no invoice of this practice' };
   if (run.dryRun) return { ...item, action: 'invoice_link' };
   const outcome = await absorbInvoice(deps, loaded, remote);
@@ -59,16 +60,16 @@ async function linkOne(run: Run, remote: HintInvoice): Promise<BatchItem> {
 /** Canonical invoices no Hint invoice claimed: created in Hint (or, for an unlinked patient, errored). */
 async function createUnlinked(run: Run): Promise<boolean> {
   const { deps, loaded } = run;
-  let after = '00000000-0000-0000-0000-000000000000';
+  let after: string | undefined;
   for (;;) {
-    const { rows } = await deps.db.query(
-      `SELECT i.id FROM invoices i WHERE i.practice_id = $1 AND i.deleted_at IS NULL AND i.id > $3
-         AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'invoice' AND l.local_id = i.id AND l.remote_id IS NOT NULL)
-       ORDER BY i.id LIMIT 500`,
-      [loaded.connection.practiceId, loaded.connection.id, after],
-    );
+    // An invoice whose link errored (no Hint invoice) is still to be created.
+    const rows = await unlinkedIds(deps.db, invoices, loaded.connection.practiceId, loaded.connection.id, {
+      after,
+      limit: INVOICE_PAGE,
+      remoteOnly: true,
+    });
     const items: BatchItem[] = [];
-    for (const { id } of rows as { id: string }[]) {
+    for (const id of rows) {
       if (run.dryRun) {
         items.push({ entityKind: 'invoice', localId: id, action: 'invoice_create_remote' });
         continue;
@@ -99,8 +100,8 @@ async function createUnlinked(run: Run): Promise<boolean> {
       await addToTotal(deps.db, loaded.connection.practiceId, run.batchId, items.length);
       if (await recordItems(deps.db, loaded.connection.practiceId, run.batchId, items)) return true;
     }
-    if (rows.length < 500) return false;
-    after = rows.at(-1)!.id;
+    if (rows.length < INVOICE_PAGE) return false;
+    after = rows.at(-1)!;
   }
 }
 

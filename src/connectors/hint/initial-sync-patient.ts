@@ -2,10 +2,13 @@
 // reviewed / skipped, with a report line naming ids and the action only.
 import type { BatchItem } from '../../db/batches.ts';
 import { findLink } from '../../db/links.ts';
+import { hasPendingReview } from '../../db/match-reviews.ts';
 import { matchPatient } from '../../db/patient-matching.ts';
+import { patients } from '../../db/records/kinds.ts';
+import { recordExists } from '../../db/records/repository.ts';
 import { absorbPatient } from './inbound-patient.ts';
 import { linkUnlinkedPatient, matchRecordOf } from './inbound-patient-link.ts';
-import type { Run } from './initial-sync.ts';
+import type { Run } from './initial-sync-run.ts';
 import type { HintPatient } from './schemas.ts';
 import { isUuid } from '../../core/ids.ts';
 import { normalizeEmail } from '../../core/matching/normalize/emails.ts';
@@ -46,11 +49,7 @@ export function laneKeysOf(p: HintPatient): string[] {
  * it again could create the very duplicate the review is there to prevent.)
  */
 async function pendingReview(run: Run, remoteId: string): Promise<boolean> {
-  const { rows } = await run.deps.db.query(
-    `SELECT 1 FROM match_reviews WHERE connection_id = $1 AND entity_kind = 'patient' AND remote_id = $2 AND status = 'pending' LIMIT 1`,
-    [run.loaded.connection.id, remoteId],
-  );
-  return rows.length > 0;
+  return hasPendingReview(run.deps.db, run.loaded.connection.id, 'patient', remoteId);
 }
 
 export async function syncOnePatient(run: Run, p: HintPatient): Promise<BatchItem> {
@@ -122,11 +121,8 @@ export async function classifyPatient(run: Run, p: HintPatient): Promise<BatchIt
   if (await pendingReview(run, p.id)) return item('review');
   const recordId = p.integration_record_id;
   if (recordId && isUuid(recordId) && !run.claimed.has(recordId)) {
-    const { rows } = await deps.db.query(
-      'SELECT 1 FROM patients WHERE practice_id = $1 AND id = $2 AND deleted_at IS NULL',
-      [loaded.connection.practiceId, recordId],
-    );
-    if (rows.length > 0 && claim(run, recordId)) return item('link', recordId);
+    if ((await recordExists(deps.db, loaded.connection.practiceId, patients, recordId)) && claim(run, recordId))
+      return item('link', recordId);
   }
   const policy = loaded.settings.initialSync;
   const result = await matchPatient(deps.db, loaded.connection.practiceId, matchRecordOf(p), {

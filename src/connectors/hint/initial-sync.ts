@@ -5,24 +5,34 @@
 // A dry run walks the same path and reports what would happen, writing nothing.
 // Records run concurrently (LanePool), so the rate limiter, not Tandem's own per-record work,
 // is what paces the sync.
-import { ConflictError } from '../../core/errors.ts';
-import { addToTotal, createBatch, finishBatch, recordItems, startBatch, type BatchItem } from '../../db/batches.ts';
+import { ConflictError, unlessGone } from '../../core/errors.ts';
+import {
+  addToTotal,
+  batchView,
+  createBatch,
+  finishBatch,
+  recordItems,
+  startBatch,
+  type BatchItem,
+} from '../../db/batches.ts';
 import type { Connection } from '../../db/connections.ts';
 import { findLink } from '../../db/links.ts';
+import { candidatesUnderReview } from '../../db/match-reviews.ts';
+import { patients } from '../../db/records/kinds.ts';
+import { unlinkedIds } from '../../db/unlinked.ts';
 import { writeLog } from '../../db/logs.ts';
-import { batchView } from '../../http/routes/batches.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import type { TaskHandler } from '../../jobs/types.ts';
 import { listPatients, listPractitioners, type Page } from './client-endpoints.ts';
 import { invoicesPhase } from './initial-sync-invoices.ts';
 import { classifyPatient, laneKeysOf, syncOnePatient } from './initial-sync-patient.ts';
 import { LanePool } from './initial-sync-lanes.ts';
+import type { Run } from './initial-sync-run.ts';
 import { pushPatient } from './outbound-patient.ts';
 import { absorbPractitioner } from './outbound-practitioner.ts';
-import { loadConnection, type LoadedConnection, type HintDeps } from './connection.ts';
+import { loadConnection, type HintDeps } from './connection.ts';
 import { HintApiError } from './client.ts';
 import { queues } from './queues.ts';
-import { unlessGone } from '../../core/errors.ts';
 
 const PAGE = 100;
 const TANDEM_PAGE = 500;
@@ -61,18 +71,6 @@ export function initialSyncTask(deps: HintDeps): TaskHandler<'hint:initial-sync'
 }
 
 /** The shared state of one run: what it has seen and how it reports. */
-export interface Run {
-  deps: HintDeps;
-  loaded: LoadedConnection;
-  batchId: string;
-  dryRun: boolean;
-  /** Records in flight at once; by default from the connection's rate limit (concurrencyFor). */
-  concurrency?: number;
-  /** Local patients a record of this run has taken (test-and-set, see claim()). */
-  claimed: Set<string>;
-  inReview: Set<string>;
-}
-
 /** The phases, in order; each returns true when an abort was asked for. Invoices come last: they go through patients' links. */
 const PHASES: ((run: Run) => Promise<boolean>)[] = [
   practitionersPhase,
@@ -163,9 +161,13 @@ async function oneRecord(
 const record = (run: Run, items: BatchItem[]) =>
   recordItems(run.deps.db, run.loaded.connection.practiceId, run.batchId, items);
 
-/** Marks a promise handled now (it is awaited later): a failure meanwhile must not crash the process. */
+/**
+ * Marks a promise handled now (it is awaited later): a failure meanwhile must not crash the
+ * process as an unhandled rejection. Nothing is swallowed: the same promise is returned and its
+ * rejection reaches whoever awaits it; the no-op handler is attached to a branch that is dropped.
+ */
 function later<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
+  void promise.then(undefined, () => undefined);
   return promise;
 }
 
@@ -258,44 +260,22 @@ async function patientsPhase(run: Run): Promise<boolean> {
 /** Pages of Tandem patients no Hint patient matched (keyset paging by id: memory stays bounded). */
 async function* unlinkedTandemPages(run: Run): AsyncGenerator<string[]> {
   const { deps, loaded } = run;
-  let after = '00000000-0000-0000-0000-000000000000';
+  let after: string | undefined;
   for (;;) {
-    const { rows } = await deps.db.query(
-      `SELECT p.id FROM patients p
-       WHERE p.practice_id = $1 AND p.deleted_at IS NULL AND p.id > $3
-         AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'patient' AND l.local_id = p.id)
-       ORDER BY p.id LIMIT ${TANDEM_PAGE}`,
-      [loaded.connection.practiceId, loaded.connection.id, after],
-    );
-    const candidates = await underReview(
-      run,
-      rows.map((r) => r.id as string),
-    );
-    const ids = rows
-      .map((r) => r.id as string)
-      .filter((id) => !run.claimed.has(id) && !run.inReview.has(id) && !candidates.has(id));
+    const rows = await unlinkedIds(deps.db, patients, loaded.connection.practiceId, loaded.connection.id, {
+      after,
+      limit: TANDEM_PAGE,
+    });
+    // A patient a pending review offers as a candidate is left to the person deciding it.
+    const candidates = await candidatesUnderReview(deps.db, loaded.connection.id, rows);
+    const ids = rows.filter((id) => !run.claimed.has(id) && !run.inReview.has(id) && !candidates.has(id));
     if (ids.length > 0) {
       await addToTotal(deps.db, loaded.connection.practiceId, run.batchId, ids.length);
       yield ids;
     }
     if (rows.length < TANDEM_PAGE) return;
-    after = rows.at(-1)!.id;
+    after = rows.at(-1)!;
   }
-}
-
-/**
- * Which of these patients a pending review offers as a candidate (a person decides, so they
- * are not created in Hint). One pass over the reviews per page: tested per patient row
- * instead, 100,000 patients against tens of thousands of reviews never finishes.
- */
-async function underReview(run: Run, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const { rows } = await run.deps.db.query(
-    `SELECT DISTINCT c->>'id' AS id FROM match_reviews r CROSS JOIN jsonb_array_elements(r.candidates) c
-     WHERE r.connection_id = $1 AND r.status = 'pending' AND c->>'id' = ANY($2::text[])`,
-    [run.loaded.connection.id, ids],
-  );
-  return new Set(rows.map((r) => r.id as string));
 }
 
 /** Tandem patients no Hint patient matched: created in Hint, or skipped, per policy. */

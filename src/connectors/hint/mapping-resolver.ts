@@ -1,4 +1,5 @@
 // Prefetches the practitioner links one patient needs, so mapping stays pure.
+import { linkedPairs } from '../../db/links.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { PractitionerResolver } from './mapping.ts';
 import type { LoadedConnection, HintDeps } from './connection.ts';
@@ -16,14 +17,13 @@ export async function practitionerResolver(
   const byLocal = new Map<string, string>();
   const byRemote = new Map<string, string>();
   if (locals.length + remotes.length > 0) {
-    const { rows } = await db.query(
-      `SELECT local_id, remote_id FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = 'practitioner'
-         AND (local_id = ANY($3::uuid[]) OR remote_id = ANY($4::text[]))`,
-      [loaded.connection.practiceId, loaded.connection.id, locals, remotes],
-    );
-    for (const r of rows) {
-      byLocal.set(r.local_id, r.remote_id);
-      byRemote.set(r.remote_id, r.local_id);
+    const pairs = await linkedPairs(db, loaded.connection.practiceId, loaded.connection.id, 'practitioner', {
+      localIds: locals,
+      remoteIds: remotes,
+    });
+    for (const { localId, remoteId } of pairs) {
+      byLocal.set(localId, remoteId);
+      byRemote.set(remoteId, localId);
     }
   }
   return { hintIdOf: (id) => byLocal.get(id), localIdOf: (id) => byRemote.get(id) };

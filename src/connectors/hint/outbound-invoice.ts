@@ -5,7 +5,7 @@
 // The hash of what was written is kept on the link, so an unchanged invoice costs no call.
 import { NotFoundError } from '../../core/errors.ts';
 import type { InvoiceLine, InvoiceStatus } from '../../core/records/invoice.ts';
-import { findLink, upsertLink, type Link } from '../../db/links.ts';
+import { findLink, markLinkErrored, upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { invoices } from '../../db/records/kinds.ts';
 import { getRecord, type Json } from '../../db/records/repository.ts';
@@ -176,12 +176,8 @@ export async function markInvoiceErrored(
   reason: string,
 ): Promise<void> {
   const { db } = deps;
-  await db.query(
-    `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status, error_message)
-     VALUES ($1, $2, 'invoice', $3, NULL, 'errored', $4)
-     ON CONFLICT (connection_id, entity_kind, local_id) DO UPDATE SET status = 'errored', error_message = $4, updated_at = now()`,
-    [loaded.connection.practiceId, loaded.connection.id, invoiceId, reason],
-  );
+  const key = { practiceId: loaded.connection.practiceId, connectionId: loaded.connection.id };
+  await markLinkErrored(db, { ...key, entityKind: 'invoice', localId: invoiceId }, reason);
   await writeLog(db, loaded.connection.practiceId, {
     level: 'error',
     message: `invoice cannot sync with Hint: ${reason}`,

@@ -7,6 +7,7 @@ import { practitioners } from '../../db/records/kinds.ts';
 import { createRecord, getRecord, updateRecord, type Json } from '../../db/records/repository.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { writeLog } from '../../db/logs.ts';
+import { findUnlinkedPractitioner } from '../../db/unlinked.ts';
 import { savePractitioner } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
 import { hashValues } from './mapping-merge.ts';
@@ -51,21 +52,12 @@ const key = (loaded: LoadedConnection, localId: string, remoteId: string) => ({
 
 async function findLocal(deps: HintDeps, loaded: LoadedConnection, p: HintPractitioner): Promise<string | undefined> {
   const c = canonicalFromWire(wireFromHint(p));
-  const { rows } = await deps.db.query(
-    `SELECT id FROM practitioners pr WHERE practice_id = $1 AND deleted_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM links l WHERE l.connection_id = $2 AND l.entity_kind = 'practitioner' AND l.local_id = pr.id)
-       AND (id::text = $3 OR (npi IS NOT NULL AND npi = $4) OR (lower(first_name) = lower($5) AND lower(last_name) = lower($6)))
-     ORDER BY (id::text = $3) DESC, (npi = $4) DESC LIMIT 1`,
-    [
-      loaded.connection.practiceId,
-      loaded.connection.id,
-      p.integration_record_id ?? '',
-      c.npi ?? '',
-      c.firstName,
-      c.lastName,
-    ],
-  );
-  return rows[0]?.id;
+  return findUnlinkedPractitioner(deps.db, loaded.connection.practiceId, loaded.connection.id, {
+    id: typeof p.integration_record_id === 'string' ? p.integration_record_id : null,
+    npi: (c.npi as string | null) ?? null,
+    firstName: c.firstName as string,
+    lastName: c.lastName as string,
+  });
 }
 
 export async function absorbPractitioner(

@@ -3,10 +3,10 @@
 // deactivate, field mapping and other settings, initial sync and reconciliation on demand.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError } from '../../core/errors.ts';
+import { NotFoundError, unlessGone } from '../../core/errors.ts';
 import { getConnection, updateConnection, type Connection } from '../../db/connections.ts';
 import { getPractice } from '../../db/practices.ts';
-import { parseOrThrow } from '../../http/errors.ts';
+import { parseOrThrow } from '../../core/validation.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import {
   activateWithCode,
@@ -24,7 +24,6 @@ import { applySettingsPatch, readSettings, settingsPatchSchema } from './setting
 import { createConnectSession, listPendingActivations } from './store.ts';
 import { startInitialSync } from './initial-sync.ts';
 import { jobKeys, queues } from './queues.ts';
-import { unlessGone } from '../../core/errors.ts';
 
 const connectBody = z.union(
   [

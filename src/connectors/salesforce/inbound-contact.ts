@@ -3,8 +3,7 @@
 // to the canonical patient (the hub then carries them to Hint). Fields Tandem changed since
 // stay. Contacts with no link are left alone: linking is a person's decision ("Sync to Hint").
 // A deleted contact leaves the patient in place and marks the link.
-import { IntegrationError } from '../../core/errors.ts';
-import { NotFoundError } from '../../core/errors.ts';
+import { IntegrationError, NotFoundError } from '../../core/errors.ts';
 import { findLink, patchLink, type Link } from '../../db/links.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { getRecord, updateRecord } from '../../db/records/repository.ts';

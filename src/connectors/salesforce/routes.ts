@@ -10,7 +10,7 @@ import { findLink, findLinksByLocalId, linksFor } from '../../db/links.ts';
 import { searchLinkedPatients } from '../../db/patient-search.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { getRecord } from '../../db/records/repository.ts';
-import { parseOrThrow } from '../../http/errors.ts';
+import { parseOrThrow } from '../../core/validation.ts';
 import { activate, authorizeFor, connectWithJwt, deactivate, startWebFlow } from './activation.ts';
 import type { CaptureManager } from './capture.ts';
 import { loadConnection, type SalesforceCredentials, type SalesforceDeps } from './connection.ts';

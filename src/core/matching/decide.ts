@@ -105,9 +105,23 @@ function toCandidate(record: PreparedRecord, assessment: PairAssessment): Scored
 }
 
 /**
+ * Several candidates reach match level, but the incoming record is at most one of them: the
+ * best is the person with probability 1 / (1 + Σ 2^(other − best)) (scores are log2 odds).
+ * When that reaches the match threshold the best one is matched (an exact match on every field
+ * beside a relative who shares the address); true duplicates in the hub score alike and stay a review.
+ */
+function outweighsTheRest(matches: readonly { candidate: ScoredCandidate }[], thresholds: WeightThresholds): boolean {
+  const [best, ...rest] = matches.map((m) => m.candidate.score);
+  if (best === undefined || rest.length === 0) return rest.length === 0 && best !== undefined;
+  const others = rest.reduce((sum, score) => sum + 2 ** (score - best), 0);
+  return others <= 2 ** -thresholds.match;
+}
+
+/**
  * One incoming person against the existing patients that share a blocking key with it.
- * Exactly one candidate at match level → match; two or more (the hub holds duplicates,
- * or the evidence cannot tell them apart) → review of them all; otherwise the candidates
+ * Exactly one candidate at match level → match; two or more → the best when it outweighs the
+ * rest (outweighsTheRest), else (the hub holds duplicates, or the evidence cannot tell them
+ * apart) a review of them all; otherwise the candidates
  * at review level → review; otherwise new (with the best candidate, for the record).
  */
 export function matchOne(
@@ -129,7 +143,7 @@ export function matchOne(
     .sort((x, y) => y.candidate.score - x.candidate.score);
   const byIdentifier = scored.filter((s) => s.candidate.explanation.identifier === 'integration_record_id');
   const matches = byIdentifier.length > 0 ? byIdentifier : scored.filter((s) => s.decision === 'match');
-  if (matches.length === 1) {
+  if (matches.length === 1 || (byIdentifier.length === 0 && outweighsTheRest(matches, thresholds))) {
     const only = (matches[0] as (typeof matches)[number]).candidate;
     return { kind: 'match', id: only.id, score: only.score, explanation: only.explanation };
   }

@@ -36,6 +36,20 @@ export async function getRecord(db: Queryable, practiceId: string, def: RecordDe
   return fromRow(def, rows[0]);
 }
 
+/** Whether the practice has this live record (no row read: the cheap check before linking to it). */
+export async function recordExists(
+  db: Queryable,
+  practiceId: string,
+  def: RecordDefinition,
+  id: string,
+): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live}`, [
+    practiceId,
+    id,
+  ]);
+  return rows.length > 0;
+}
+
 export async function listRecords(
   db: Queryable,
   practiceId: string,

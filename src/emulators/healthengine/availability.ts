@@ -38,13 +38,23 @@ function hashOf(s: SnapshotInput): string {
     .digest('hex');
 }
 
-/** Stores a snapshot; 'existing' when the same content for that resource/day came in recently. */
-export function applySnapshot(state: EmulatorState, practice: Practice, s: SnapshotInput): 'created' | 'existing' {
+/**
+ * Stores a snapshot; 'existing' when the same content for that resource/day came in recently.
+ * Only the bulk call deduplicates (`dedupe`): the spec gives the single call no `existing`
+ * answer, so a snapshot sent on its own is always taken.
+ */
+export function applySnapshot(
+  state: EmulatorState,
+  practice: Practice,
+  s: SnapshotInput,
+  dedupe = true,
+): 'created' | 'existing' {
   const key = `${s.pmsResourceId}|${s.date}`;
   const hash = hashOf(s);
   const now = state.clock.now();
   const recent = practice.recentSnapshotHashes.get(key);
-  const existing = recent !== undefined && recent.hash === hash && now - recent.at < state.config.existingWindowMs;
+  const existing =
+    dedupe && recent !== undefined && recent.hash === hash && now - recent.at < state.config.existingWindowMs;
   if (!existing) {
     const stored: StoredSnapshot = {
       pmsResourceId: s.pmsResourceId,

@@ -59,7 +59,8 @@ export function defaultConfig(): EmulatorConfig {
     requireKnownResource: true,
     defaultAppointmentLengthSeconds: 900,
     existingWindowMs: 60 * 60_000,
-    existingResolvesAvailabilityRequest: true,
+    // Strict: the spec calls `existing` "ignored", so it is not taken as an answer to a request.
+    existingResolvesAvailabilityRequest: false,
     maxBulkSnapshots: 100,
     webhookTimeoutMs: 5_000,
     webhookRetryDelaysSeconds: [10, 100, 1000],

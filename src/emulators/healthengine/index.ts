@@ -28,3 +28,6 @@ export const startEmulator: StartEmulator = async (options) => {
     },
   };
 };
+
+/** `tandem emulate healthengine` listens here unless --port is given. */
+export const defaultPort = 4020;

@@ -1,6 +1,6 @@
 // Deterministic demo data: practice ids and keys derived from the seed with mulberry32, so
 // `--seed 7` gives the same credentials on every machine.
-import { seededRandom as mulberry32 } from '../../core/random.ts';
+import { mulberry32 } from '../shared/random.ts';
 
 export { mulberry32 };
 

@@ -8,7 +8,7 @@ import { performHandshake } from './handshake.ts';
 import { issueCode } from './instanton.ts';
 import { createMembership, updateMembership } from './membership-service.ts';
 import { createPatient, destroyPatient, updatePatient } from './patient-service.ts';
-import { setIntegrationStatus } from './routes/partner.ts';
+import { setIntegrationStatus } from './integration-status.ts';
 import { createPractice } from './seed-practice.ts';
 import { recordPayment } from './invoice-service.ts';
 import { invoiceView, membershipView, paymentView } from './views/billing.ts';

@@ -18,3 +18,6 @@ export async function startEmulator(options: HintEmulatorOptions = {}): Promise<
   const port = typeof address === 'object' && address ? address.port : options.port;
   return { url: `http://${host}:${port}`, app, close: () => app.close() };
 }
+
+/** `tandem emulate hint` listens here unless --port is given. */
+export const defaultPort = 4010;

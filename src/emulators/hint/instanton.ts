@@ -8,7 +8,7 @@ import type { HintContext } from './context.ts';
 import { HintError, parseWith } from './errors.ts';
 import { base62 } from './ids.ts';
 import type { Integration } from './model.ts';
-import { setIntegrationStatus } from './routes/partner.ts';
+import { setIntegrationStatus } from './integration-status.ts';
 import { integrationWithTokenView } from './views/partner.ts';
 
 export function issueCode(ctx: HintContext, practiceId: string, partnerId: string): { code: string; redirect: string } {

@@ -1,11 +1,11 @@
 // Deterministic randomness: every id, token and seeded record comes from a mulberry32
 // stream, so the same seed always yields the same sandbox (docs can quote credentials).
-import { seededRandom, type Random } from '../../core/random.ts';
+import { mulberry32, type Random } from '../shared/random.ts';
 
 export type { Random };
 
-/** mulberry32 (src/core/random.ts): tiny, fast, good enough for test data (not for secrets). */
-export const mulberry32 = seededRandom;
+/** mulberry32 (src/emulators/shared/random.ts): tiny, fast, good enough for test data (not for secrets). */
+export { mulberry32 };
 
 export function pick<T>(random: Random, items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];

@@ -15,3 +15,6 @@ export async function startEmulator(options: SalesforceEmulatorOptions = {}): Pr
   const port = typeof address === 'object' && address ? address.port : options.port;
   return { url: `http://${host}:${port}`, app, close: () => app.close() };
 }
+
+/** `tandem emulate salesforce` listens here unless --port is given. */
+export const defaultPort = 4030;

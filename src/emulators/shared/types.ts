@@ -19,3 +19,13 @@ export interface RunningEmulator {
 }
 
 export type StartEmulator = (options: EmulatorOptions) => Promise<RunningEmulator>;
+
+/**
+ * What every emulator folder's index.ts exports: `tandem emulate <folder>` finds it by its
+ * folder name (nothing lists the emulators), starts it with startEmulator on defaultPort.
+ */
+export interface EmulatorModule {
+  startEmulator: StartEmulator;
+  /** The port `tandem emulate` uses when --port is not given (documented per emulator). */
+  defaultPort: number;
+}

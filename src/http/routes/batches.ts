@@ -6,19 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { dateTime } from '../../core/records/fields.ts';
 import { NotFoundError } from '../../core/errors.ts';
-import {
-  batchItems,
-  batchItemsPage,
-  getBatch,
-  listBatches,
-  progressOf,
-  requestAbort,
-  type Batch,
-} from '../../db/batches.ts';
+import { batchItems, batchItemsPage, getBatch, listBatches, batchView, requestAbort } from '../../db/batches.ts';
 import type { Db } from '../../db/pool.ts';
 import { parseOrThrow } from '../errors.ts';
-
-export const batchView = (b: Batch) => ({ ...b, progress: progressOf(b) });
 
 const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);

@@ -106,7 +106,13 @@ export async function recordRoutes(
     // "hint:pat-…" finds the record linked to that remote record (staff paste ids from Hint).
     if (search && ALIAS.test(search)) {
       const id = await findLocalIdByAlias(db, request.auth.practiceId, def.kind, search);
-      const found = id ? await getRecord(db, request.auth.practiceId, def, id).catch(() => undefined) : undefined;
+      // Linked but deleted since: no result. Any other failure is the request's error.
+      const found = id
+        ? await getRecord(db, request.auth.practiceId, def, id).catch((error: unknown) => {
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          })
+        : undefined;
       return { data: await decorated(request.auth.practiceId, found ? [found] : []), nextCursor: null };
     }
     const page = await listRecords(db, request.auth.practiceId, def, { limit, cursor, search, filters });

@@ -133,11 +133,35 @@ describe('bulk availability snapshots', () => {
   it('resolves a day-wide availability request once every resource has answered for that day', async () => {
     await t.harness('POST', `/practices/${t.practiceId}/requests`, { type: 'availability', day: TOMORROW });
     expect((await t.api('GET', '/requests/availability')).body.data).toEqual([{ day: TOMORROW }]);
-    await t.api('POST', '/availability/snapshots', [{ date: TOMORROW, pmsResourceId: 'r1', availability: [] }]);
+    await t.api('POST', '/availability/snapshots', [
+      { date: TOMORROW, pmsResourceId: 'r1', availability: [{ start: '13:00', end: '14:00', slotLength: 900 }] },
+    ]);
     expect((await t.api('GET', '/requests')).body).toEqual(['availability']);
     await t.api('POST', '/availability/snapshots', [
-      { date: TOMORROW, pmsResourceId: 'r2', availability: [{ start: '09:00', end: '12:00', slotLength: 900 }] },
+      { date: TOMORROW, pmsResourceId: 'r2', availability: [{ start: '09:00', end: '11:00', slotLength: 900 }] },
     ]);
+    expect((await t.api('GET', '/requests')).body).toEqual([]);
+  });
+
+  it('strict (the default): an existing (ignored) bulk snapshot does not resolve a request; the same day sent on its own does', async () => {
+    const day = {
+      date: TOMORROW,
+      pmsResourceId: 'r1',
+      availability: [{ start: '15:00', end: '16:00', slotLength: 900 }],
+    };
+    await t.api('POST', '/availability/snapshots', [day]);
+    await t.harness('POST', `/practices/${t.practiceId}/requests`, {
+      type: 'availability',
+      day: TOMORROW,
+      pmsResourceId: 'r1',
+    });
+    expect((await t.api('POST', '/availability/snapshots', [day])).body).toEqual({
+      created: [],
+      existing: ['0'],
+      failed: [],
+    });
+    expect((await t.api('GET', '/requests')).body).toEqual(['availability']);
+    expect((await t.api('POST', '/availability/snapshot', day)).status).toBe(200);
     expect((await t.api('GET', '/requests')).body).toEqual([]);
   });
 });

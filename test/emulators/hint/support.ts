@@ -5,6 +5,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EmulatorClock } from '../../../src/emulators/shared/clock.ts';
 import { buildHintEmulator, type HintEmulator, type HintEmulatorOptions } from '../../../src/emulators/hint/index.ts';
+import { waitFor as sharedWaitFor } from '../../support/wait.ts';
 
 export interface Credentials {
   partnerApiKey: string;
@@ -112,19 +113,8 @@ export class Receiver {
 }
 
 /** Polls until the condition holds (short waits only: deliveries are real HTTP). */
-export async function waitFor<T>(
-  probe: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<Exclude<T, false | 0 | '' | null | undefined>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as Exclude<T, false | 0 | '' | null | undefined>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export const waitFor = <T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5000) =>
+  sharedWaitFor(probe, what, { timeoutMs, intervalMs: 10, retryOnError: false });
 
 /** fetch for the harness and receivers, with the same loosely typed json(). */
 export const request = (url: string, init?: RequestInit) => fetch(url, init) as Promise<HintResponse>;

@@ -9,6 +9,7 @@ import {
   type SalesforceEmulator,
   type SalesforceEmulatorOptions,
 } from '../../../src/emulators/salesforce/index.ts';
+import { waitFor as sharedWaitFor } from '../../support/wait.ts';
 
 export interface Credentials {
   loginUrl: string;
@@ -101,12 +102,5 @@ export async function startSalesforce(options: SalesforceEmulatorOptions = {}): 
 }
 
 /** Polls until the condition holds (short waits only: delivery is real HTTP). */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export const waitFor = <T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5000) =>
+  sharedWaitFor(probe, what, { timeoutMs, intervalMs: 10, retryOnError: false });

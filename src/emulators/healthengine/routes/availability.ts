@@ -12,7 +12,7 @@ export function registerAvailabilityRoutes(app: FastifyInstance, context: Emulat
     const snapshot = request.body as SnapshotInput;
     const problem = snapshotProblem(context.state, practice, snapshot);
     if (problem) return badRequest(reply, problem);
-    applySnapshot(context.state, practice, snapshot);
+    applySnapshot(context.state, practice, snapshot, false);
     return reply.code(200).send();
   });
 

@@ -9,7 +9,7 @@ import { connect, redeemCode } from '../instanton.ts';
 import { listOf, parseListOptions } from '../lists.ts';
 import type { Integration } from '../model.ts';
 import { installationView } from '../views/partner.ts';
-import { setIntegrationStatus } from './partner.ts';
+import { setIntegrationStatus } from '../integration-status.ts';
 
 type IdParams = { Params: { id: string } };
 const STATUSES = ['onboarding', 'pending', 'active', 'deactivated'];

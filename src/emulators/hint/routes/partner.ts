@@ -6,11 +6,12 @@ import { z } from 'zod';
 import { partnerAuth } from '../auth.ts';
 import type { HintContext } from '../context.ts';
 import { notFound, parseWith } from '../errors.ts';
-import { installationEvent, integrationEvent, WEBHOOK_EVENT_TYPES } from '../events.ts';
+import { WEBHOOK_EVENT_TYPES } from '../events.ts';
+import { setIntegrationStatus } from '../integration-status.ts';
 import { listOf, parseListOptions } from '../lists.ts';
-import type { Integration, IntegrationStatus } from '../model.ts';
+import type { Integration } from '../model.ts';
 import { formatTimestamp } from '../time.ts';
-import { installationView, integrationView, partnerView } from '../views/partner.ts';
+import { integrationView, partnerView } from '../views/partner.ts';
 import type { WebhookRequest } from '../webhook-store.ts';
 import { installationRoutes } from './installations.ts';
 import { webhookEndpointRoutes } from './webhook-endpoints.ts';
@@ -24,17 +25,6 @@ const partnerSchema = z.object({
     .nullable()
     .optional(),
 });
-
-export function setIntegrationStatus(ctx: HintContext, integration: Integration, status: IntegrationStatus): void {
-  const before = integration.status;
-  integration.status = status;
-  integration.updatedAt = ctx.state.now();
-  if (before === status) return;
-  const change = status === 'active' ? 'activated' : before === 'active' ? 'deactivated' : undefined;
-  if (!change) return;
-  integrationEvent(ctx, change, integration);
-  installationEvent(ctx, change, integration, () => installationView(ctx.state, integration));
-}
 
 function requestView(ctx: HintContext, r: WebhookRequest) {
   const endpoint = ctx.webhookStore.endpoints.get(r.endpointId);

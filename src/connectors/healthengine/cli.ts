@@ -1,20 +1,23 @@
-// `tandem healthengine resync --connection <id> [--config|--availability]` and
-// `tandem healthengine list [--practice <id>] [--json]`. The resync is queued as jobs; the
+// `tandem healthengine <subcommand>` (exported from index.ts as `cli`): resync --connection <id>
+// [--config|--availability] and list --practice <id> [--json]. The resync is queued as jobs; the
 // running Tandem's workers send it (configuration, and/or every day of the availability window).
 import { getConnectionById, listConnections } from '../../db/connections.ts';
-import { requestResync } from '../../connectors/healthengine/activation.ts';
-import { parseFlags } from '../args.ts';
-import { print, withDatabase } from '../context.ts';
-import { CliError } from '../errors.ts';
+import { requestResync } from './activation.ts';
+import { parseFlags } from '../../cli/args.ts';
+import { print, withDatabase } from '../../cli/context.ts';
+import { CliError } from '../../cli/errors.ts';
 import { isUuid } from '../../core/ids.ts';
 
-export const usage = `Usage:
+import type { CliCommand } from '../types.ts';
+
+const usage = `Usage:
   tandem healthengine resync --connection <id> [--config | --availability]
       resend the configuration and/or the whole availability window (both when neither flag is given)
   tandem healthengine list --practice <id> [--json]
       the practice's Healthengine connections with status and health`;
 
-export async function run(args: string[]): Promise<number> {
+/** Both subcommands parse the same flags (one usage text, as before the move into the connector). */
+async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     args,
     {
@@ -54,3 +57,16 @@ export async function run(args: string[]): Promise<number> {
   }
   throw new CliError(usage);
 }
+
+export const cli: Record<string, CliCommand> = {
+  resync: {
+    summary: 'resend the configuration and/or the whole availability window',
+    usage,
+    run: (args) => run(['resync', ...args]),
+  },
+  list: {
+    summary: "the practice's Healthengine connections with status and health",
+    usage,
+    run: (args) => run(['list', ...args]),
+  },
+};
