@@ -41,6 +41,10 @@ const envSchema = z.object({
   HEALTHENGINE_API_URL: optionalUrl,
   HEALTHENGINE_API_KEY: z.string().optional(),
   HEALTHENGINE_USER_AGENT: z.string().optional(),
+  /** Salesforce: the login host and the connected app offered by default in the console (both optional). */
+  SALESFORCE_LOGIN_URL: z.string().url().optional(),
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -73,6 +77,7 @@ export interface Config {
   sandboxConnect: boolean;
   hint: { apiUrl: string; partnerApiKey: string | undefined; webhookSecret: string | undefined; appOrigins: string[] };
   healthengine: { apiUrl: string; apiKey: string | undefined; userAgent: string };
+  salesforce: { loginUrl: string; clientId: string | undefined; clientSecret: string | undefined };
 }
 
 export type Role = 'all' | 'api' | 'worker';
@@ -131,6 +136,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiUrl: e.HEALTHENGINE_API_URL ?? 'https://healthengine.com.au/pms-api/v1',
       apiKey: e.HEALTHENGINE_API_KEY,
       userAgent: e.HEALTHENGINE_USER_AGENT ?? 'Tandem (support@tandem.local) development',
+    },
+    salesforce: {
+      loginUrl: e.SALESFORCE_LOGIN_URL ?? 'https://login.salesforce.com',
+      clientId: e.SALESFORCE_CLIENT_ID,
+      clientSecret: e.SALESFORCE_CLIENT_SECRET,
     },
   };
 }

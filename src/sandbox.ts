@@ -8,9 +8,8 @@ import type { StartEmulator } from './emulators/shared/types.ts';
 
 // Platforms whose connector is still to come: sandbox mode runs their emulator in-process (seeded)
 // and lists it, so it is there to explore and to build the connector against.
-const EMULATOR_ONLY: { system: Connector['system']; load: () => Promise<{ startEmulator: StartEmulator }> }[] = [
-  { system: 'salesforce', load: () => import('./emulators/salesforce/index.ts') },
-];
+// (Salesforce was one until its connector came; none is today.)
+const EMULATOR_ONLY: { system: Connector['system']; load: () => Promise<{ startEmulator: StartEmulator }> }[] = [];
 
 export async function startSandboxes(
   config: Config,

@@ -195,6 +195,64 @@ export async function upsertLink(db: Queryable, key: LinkKey, patch: LinkPatch =
   return toLink(rows[0]);
 }
 
+/** Removes the link of a local record (both records stay); the removed link, if there was one. */
+export async function deleteLink(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  entityKind: string,
+  localId: string,
+): Promise<StoredLink | undefined> {
+  const { rows } = await db.query(
+    `DELETE FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND local_id = $4 RETURNING *`,
+    [practiceId, connectionId, entityKind, localId],
+  );
+  return rows[0] ? toLink(rows[0]) : undefined;
+}
+
+/** The links of many local records at once on one connection, by local id. */
+export async function findLinksByLocalId(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  entityKind: string,
+  localIds: string[],
+): Promise<Map<string, Link>> {
+  const { rows } = await db.query(
+    `SELECT * FROM links WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND local_id = ANY($4::uuid[])
+       AND remote_id IS NOT NULL`,
+    [practiceId, connectionId, entityKind, [...new Set(localIds)]],
+  );
+  return new Map(rows.map((r) => [r.local_id as string, toLink(r) as Link]));
+}
+
+/**
+ * Updates an existing link only (by id): work that read a link before a slow remote call must
+ * not bring it back if someone removed it meanwhile (an unlink). False when it is gone.
+ */
+export async function patchLink(db: Queryable, practiceId: string, linkId: string, patch: LinkPatch): Promise<boolean> {
+  const sets: string[] = [];
+  const params: unknown[] = [practiceId, linkId];
+  const set = (column: string, value: unknown, cast = '') => {
+    params.push(value);
+    sets.push(`${column} = $${params.length}${cast}`);
+  };
+  if (patch.status !== undefined) set('status', patch.status);
+  if ('remoteState' in patch) set('remote_state', patch.remoteState ?? null);
+  if ('errorMessage' in patch) set('error_message', patch.errorMessage ?? null);
+  if ('remoteVersion' in patch) set('remote_version', patch.remoteVersion ?? null);
+  if ('writtenHash' in patch) set('written_hash', patch.writtenHash ?? null);
+  if ('readHash' in patch) set('read_hash', patch.readHash ?? null);
+  if (patch.remoteData) {
+    params.push(JSON.stringify(patch.remoteData));
+    sets.push(`remote_data = links.remote_data || $${params.length}::jsonb`);
+  }
+  if (patch.synced) sets.push('last_synced_at = now()');
+  sets.push('updated_at = now()');
+  const { rowCount } = await db.query(`UPDATE links SET ${sets.join(', ')} WHERE practice_id = $1 AND id = $2`, params);
+  return (rowCount ?? 0) > 0;
+}
+
 /** Whether any link row joins this record on this connection, an errored one without a remote record included. */
 export async function anyLink(
   db: Queryable,

@@ -57,6 +57,11 @@ export const routes: ConsoleRoute[] = [
     title: 'Connection',
     component: lazy(() => import('./pages/connections/ConnectionPage.tsx')),
   },
+  {
+    path: '/salesforce/contacts/:contactId',
+    title: 'Salesforce contact',
+    component: lazy(() => import('./pages/salesforce/ContactPage.tsx')),
+  },
   { path: '/batches', title: 'Batches', nav: true, component: lazy(() => import('./pages/batches/BatchesPage.tsx')) },
   { path: '/batches/:id', title: 'Batch', component: lazy(() => import('./pages/batches/BatchPage.tsx')) },
   { path: '/logs', title: 'Logs', nav: true, component: lazy(() => import('./pages/logs/LogsPage.tsx')) },

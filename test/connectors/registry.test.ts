@@ -35,9 +35,9 @@ async function connectorsDir(folder: string, source: string): Promise<string> {
 }
 
 describe('connector registry', () => {
-  it('loads Hint and Healthengine: both have every part of the contract', async () => {
+  it('loads Hint, Healthengine and Salesforce: each has every part of the contract', async () => {
     const connectors = await loadConnectors(deps);
-    expect(connectors.map((c) => c.system)).toEqual(['healthengine', 'hint']);
+    expect(connectors.map((c) => c.system)).toEqual(['healthengine', 'hint', 'salesforce']);
     for (const c of connectors) {
       expect(typeof c.loadConnection).toBe('function');
       expect(typeof c.settingsSchema.safeParse).toBe('function');

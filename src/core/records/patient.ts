@@ -50,6 +50,7 @@ const insurance = z
 
 export function patientShape(ctx: RecordContext) {
   return {
+    namePrefix: optionalText(20),
     firstName: text(100),
     middleName: optionalText(100),
     lastName: text(100),
@@ -98,6 +99,7 @@ export type PatientInput = z.infer<ReturnType<typeof patientCreateSchema>>;
 
 export interface Patient {
   id: string;
+  namePrefix: string | null;
   firstName: string;
   middleName: string | null;
   lastName: string;

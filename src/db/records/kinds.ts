@@ -33,6 +33,7 @@ export const patients: RecordDefinition = {
   table: 'patients',
   path: 'patients',
   columns: [
+    { path: 'namePrefix', column: 'name_prefix' },
     { path: 'firstName', column: 'first_name' },
     { path: 'middleName', column: 'middle_name' },
     { path: 'lastName', column: 'last_name' },

@@ -134,7 +134,15 @@ export const actionLabel: Record<string, string> = {
   invoice_already_linked: 'Invoice already linked',
   invoice_create_remote: 'Create invoice in Hint',
   invoice_error: 'Invoice error',
+  'skipped-already-linked': 'Skipped: already linked',
+  'skipped-multiple-matches': 'Skipped: several matches',
+  'no-match': 'No match',
 };
 
-export const batchKindLabel = (kind: string) =>
-  kind === 'hint:initial-sync' ? 'Hint initial sync' : kind.replace(/[:-]/g, ' ');
+const KIND_LABELS: Record<string, string> = {
+  'hint:initial-sync': 'Hint initial sync',
+  'salesforce:contacts-csv': 'Salesforce contacts → Hint patients (CSV)',
+  'salesforce:patients-to-contacts': 'Hint patients → Salesforce contacts',
+};
+
+export const batchKindLabel = (kind: string) => KIND_LABELS[kind] ?? kind.replace(/[:-]/g, ' ');

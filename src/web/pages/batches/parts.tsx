@@ -49,7 +49,10 @@ export function BatchProgress({ batch }: { batch: BatchView }) {
 
 /** The counts a preview or a run reports, the main actions first. */
 export function BatchCounts({ batch }: { batch: BatchView }) {
-  const main = ['link', 'create_local', 'create_remote', 'review', 'skip'];
+  // Salesforce batches report their own outcomes (the ones written on each contact).
+  const main = batch.kind.startsWith('salesforce:')
+    ? ['linked', 'skipped-already-linked', 'skipped-multiple-matches', 'no-match', 'error']
+    : ['link', 'create_local', 'create_remote', 'review', 'skip'];
   const others = Object.keys(batch.counts).filter((k) => !main.includes(k));
   return (
     <SimpleGrid cols={{ base: 3, md: 6 }} spacing="xs" data-testid="batch-counts">

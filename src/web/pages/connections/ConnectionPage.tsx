@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { AdminButton } from './AdminButton.tsx';
 import { HealthengineConnection } from './HealthengineConnection.tsx';
+import { SalesforceConnection } from './SalesforceConnection.tsx';
 import { Deactivate } from './Deactivate.tsx';
 import { HintSetup } from './HintSetup.tsx';
 import { SandboxNotice } from './ConnectionsPage.tsx';
@@ -221,6 +222,8 @@ export default function ConnectionPage() {
           <HintConnection connection={c} />
         ) : c.system === 'healthengine' ? (
           <HealthengineConnection connection={c} />
+        ) : c.system === 'salesforce' ? (
+          <SalesforceConnection connection={c} />
         ) : (
           <>
             <PageHeader title={c.name} description={systemName[c.system]} />

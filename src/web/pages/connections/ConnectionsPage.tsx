@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { ConnectHint } from './ConnectHint.tsx';
 import { LinkHealthengine } from './LinkHealthengine.tsx';
+import { ConnectSalesforce } from './ConnectSalesforce.tsx';
 import { PendingActivations } from './PendingActivations.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -89,9 +90,10 @@ export default function ConnectionsPage() {
       <SimpleGrid cols={2} spacing="md">
         <ConnectHint />
         <LinkHealthengine />
+        <ConnectSalesforce />
       </SimpleGrid>
       <Text size="sm" c="dimmed" mt="md">
-        How each platform syncs is described in docs/hint.md and docs/healthengine.md.{' '}
+        How each platform syncs is described in docs/hint.md, docs/healthengine.md and docs/salesforce.md.{' '}
         <Badge variant="light">Admins</Badge> connect, change and deactivate connections; staff can see them.
       </Text>
     </>

@@ -1,0 +1,223 @@
+// Linking a contact with a patient, and unlinking (digest §12 steps 2, 3, 6). The seed's rules:
+// the winner's value stands where both have one (the contact in a manual sync and in CSV
+// batches, the patient when a Hint patient finds its contact), a blank on either side is
+// filled from the other. A contact already linked to another patient, or a patient already
+// linked to another contact, is unlinked first (audited). Both records always stay.
+import { findLink, deleteLink, upsertLink } from '../../db/links.ts';
+import { writeAudit } from '../../db/audit.ts';
+import { patients } from '../../db/records/kinds.ts';
+import { createRecord, getRecord, updateRecord } from '../../db/records/repository.ts';
+import { ConflictError, IntegrationError } from '../../core/errors.ts';
+import { VALIDATION_CODES, describeSaveErrors } from './client.ts';
+import { clientFor, writeContext, type LoadedConnection, type SalesforceDeps } from './connection.ts';
+import { linkFieldValues, readFields } from './contact-fields.ts';
+import { nsName } from './mapping-fields.ts';
+import { contactFields, contactValues, mergeForLink, patientInput, patientPatch, patientValues } from './mapping.ts';
+import { hintSideOf } from './outbound-contact.ts';
+import { sfLog } from './log.ts';
+import { checkPatientInput, countryOf } from './validate.ts';
+
+export type Contact = Record<string, unknown> & { Id: string };
+
+export interface LinkResult {
+  patientId: string;
+  contactId: string;
+  hintPatientId: string | null;
+  /** Salesforce refused the contact's update (the link stands, errored, with Salesforce's message). */
+  contactError: string | null;
+  /** Contact values Tandem's rules refused (the patient kept its own). */
+  refused: string[];
+  /** The patient's previous contact or the contact's previous patient, unlinked first. */
+  unlinked: { patientId?: string; contactId?: string };
+}
+
+export interface LinkOptions {
+  winner: 'contact' | 'patient';
+  actor: string;
+  batchId?: string;
+  /** The contact as already read (batches read many at once). */
+  contact?: Contact;
+  /** Extra Contact fields written with the link (e.g. the batch result). */
+  extraFields?: Record<string, unknown>;
+}
+
+export async function readContact(deps: SalesforceDeps, loaded: LoadedConnection, contactId: string): Promise<Contact> {
+  return clientFor(deps, loaded).get<Contact>('Contact', contactId, readFields(loaded.settings));
+}
+
+export async function linkContact(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  contactId: string,
+  patientId: string,
+  o: LinkOptions,
+): Promise<LinkResult> {
+  const { connection, settings } = loaded;
+  const { practiceId } = connection;
+  const contact = o.contact ?? (await readContact(deps, loaded, contactId));
+  const patient = await getRecord(deps.db, practiceId, patients, patientId);
+  const unlinked: LinkResult['unlinked'] = {};
+  const previousOfContact = await findLink(deps.db, practiceId, connection.id, 'patient', { remoteId: contact.Id });
+  if (previousOfContact && previousOfContact.localId !== patientId) {
+    await deleteLink(deps.db, practiceId, connection.id, 'patient', previousOfContact.localId);
+    await audit(deps, loaded, o.actor, 'salesforce.unlinked', previousOfContact.localId);
+    unlinked.patientId = previousOfContact.localId;
+  }
+  const previousOfPatient = await findLink(deps.db, practiceId, connection.id, 'patient', { localId: patientId });
+  if (previousOfPatient && previousOfPatient.remoteId !== contact.Id) {
+    await clearContactLinkFields(deps, loaded, previousOfPatient.remoteId);
+    await deleteLink(deps.db, practiceId, connection.id, 'patient', patientId);
+    await audit(deps, loaded, o.actor, 'salesforce.unlinked', patientId);
+    unlinked.contactId = previousOfPatient.remoteId;
+  }
+  const hint = await hintSideOf(deps.db, practiceId, patientId);
+  const country = await countryOf(deps.db, practiceId);
+  const cv = contactValues(contact, settings.fieldMapping, settings.namespace, country);
+  const merge = mergeForLink(cv.values, patientValues(patient, hint.facts), settings.fieldMapping, o.winner);
+  const refused = cv.problems.map((p) => `${p.field} ${p.message}`);
+  if (Object.keys(merge.toPatient).length > 0) {
+    const checked = await checkPatientInput(deps.db, practiceId, patientPatch(patient, merge.toPatient), 'patch');
+    refused.push(...checked.refused);
+    if (checked.value && Object.keys(checked.value).length)
+      await updateRecord(deps.db, writeContext(connection), patients, patientId, checked.value);
+  }
+  await upsertLink(
+    deps.db,
+    { practiceId, connectionId: connection.id, entityKind: 'patient', localId: patientId, remoteId: contact.Id },
+    {
+      status: 'synced',
+      remoteState: 'active',
+      errorMessage: null,
+      remoteData: { agreed: merge.merged, hintPatientId: hint.hintPatientId },
+      synced: true,
+    },
+  );
+  const fields = {
+    ...contactFields(merge.toContact, settings.fieldMapping, settings.namespace),
+    ...linkFieldValues(settings, hint.hintPatientId),
+    ...(o.batchId ? { [nsName(settings.namespace, 'Last_Batch_Sync_Id__c')]: o.batchId } : {}),
+    ...o.extraFields,
+  };
+  const contactError = await writeContact(deps, loaded, contact.Id, patientId, fields);
+  await audit(deps, loaded, o.actor, 'salesforce.linked', patientId);
+  await sfLog(deps, loaded, {
+    level: contactError ? 'error' : 'debug',
+    message: contactError
+      ? `Contact ${contact.Id} linked with patient ${patientId}, but ${contactError}`
+      : `Contact ${contact.Id} linked with patient ${patientId} (${o.winner} wins)`,
+    operation: 'link',
+    contactId: contact.Id,
+    patientId,
+    hintPatientId: hint.hintPatientId,
+    batchId: o.batchId,
+  });
+  return { patientId, contactId: contact.Id, hintPatientId: hint.hintPatientId, contactError, refused, unlinked };
+}
+
+/** Writes a linked contact; Salesforce's refusal is stored on the link and returned in words. */
+async function writeContact(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  contactId: string,
+  patientId: string,
+  fields: Record<string, unknown>,
+): Promise<string | null> {
+  try {
+    await clientFor(deps, loaded).update('Contact', contactId, fields);
+    return null;
+  } catch (e) {
+    if (!(e instanceof IntegrationError) || !VALIDATION_CODES.has(e.code)) throw e;
+    const message = `Salesforce refused the update: ${e.code}: ${e.detail ?? ''}`.trim();
+    await upsertLink(
+      deps.db,
+      {
+        practiceId: loaded.connection.practiceId,
+        connectionId: loaded.connection.id,
+        entityKind: 'patient',
+        localId: patientId,
+        remoteId: contactId,
+      },
+      { status: 'errored', errorMessage: message },
+    );
+    return message;
+  }
+}
+
+/** A new patient in Tandem (and, through the Hint connector, in Hint) from a contact, linked with it. */
+export async function createPatientFromContact(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  contactId: string,
+  actor: string,
+): Promise<LinkResult> {
+  const { connection, settings } = loaded;
+  const contact = await readContact(deps, loaded, contactId);
+  const existing = await findLink(deps.db, connection.practiceId, connection.id, 'patient', { remoteId: contactId });
+  if (existing)
+    throw new ConflictError('this contact is already linked with a patient; unlink it first', [
+      { field: 'contactId', message: `is linked with patient ${existing.localId}` },
+    ]);
+  const country = await countryOf(deps.db, connection.practiceId);
+  const { values } = contactValues(contact, settings.fieldMapping, settings.namespace, country);
+  const checked = await checkPatientInput(deps.db, connection.practiceId, patientInput(values), 'create');
+  if (!checked.value)
+    throw new ConflictError(`the contact cannot become a patient: ${checked.refused.join('; ')}`, [
+      { field: 'contactId', message: checked.refused.join('; ') },
+    ]);
+  // Created on behalf of a person (not this connection): the hub sends it to Hint as a new patient.
+  const created = await createRecord(
+    deps.db,
+    { practiceId: connection.practiceId, actor, origin: 'api' },
+    patients,
+    checked.value,
+  );
+  return linkContact(deps, loaded, contactId, String(created.id), { winner: 'contact', actor, contact });
+}
+
+export async function unlinkContact(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  contactId: string,
+  actor: string,
+): Promise<{ patientId: string } | undefined> {
+  const { connection } = loaded;
+  const link = await findLink(deps.db, connection.practiceId, connection.id, 'patient', { remoteId: contactId });
+  if (!link) return undefined;
+  if (link.remoteState !== 'deleted') await clearContactLinkFields(deps, loaded, contactId);
+  await deleteLink(deps.db, connection.practiceId, connection.id, 'patient', link.localId);
+  await audit(deps, loaded, actor, 'salesforce.unlinked', link.localId);
+  await sfLog(deps, loaded, {
+    level: 'debug',
+    message: `Contact ${contactId} unlinked from patient ${link.localId}`,
+    operation: 'unlink',
+    contactId,
+    patientId: link.localId,
+  });
+  return { patientId: link.localId };
+}
+
+/** Hint_Patient_Id__c cleared and Synced_to_Hint__c unchecked on a contact (gone contacts are fine). */
+async function clearContactLinkFields(deps: SalesforceDeps, loaded: LoadedConnection, contactId: string) {
+  const ns = loaded.settings.namespace;
+  try {
+    await clientFor(deps, loaded).update('Contact', contactId, {
+      [nsName(ns, 'Hint_Patient_Id__c')]: null,
+      [nsName(ns, 'Synced_to_Hint__c')]: false,
+    });
+  } catch (e) {
+    if (!(e instanceof IntegrationError) || (e.code !== 'ENTITY_IS_DELETED' && e.code !== 'NOT_FOUND')) throw e;
+  }
+}
+
+async function audit(deps: SalesforceDeps, loaded: LoadedConnection, actor: string, action: string, patientId: string) {
+  await writeAudit(deps.db, {
+    practiceId: loaded.connection.practiceId,
+    actor,
+    action,
+    entityKind: 'patient',
+    entityId: patientId,
+    fields: ['salesforce'],
+  });
+}
+
+export { describeSaveErrors };

@@ -1,0 +1,79 @@
+// The connection's levelled log (Debug for every action, Error / Exception for failures) in the
+// hub's log, filtered to the connection in the console; optionally mirrored into the org's
+// Hint_Log__c (setting, off by default) in collections of up to 200 rows, so logging never
+// costs more calls than the work it logs. Messages carry record ids and reasons, never PHI.
+import { writeLog, type LogLevel } from '../../db/logs.ts';
+import { clientFor, type LoadedConnection, type SalesforceDeps } from './connection.ts';
+import { nsName, LOG_OBJECT } from './mapping-fields.ts';
+
+export interface SfLogEntry {
+  level: LogLevel;
+  message: string;
+  operation: string;
+  contactId?: string | null;
+  patientId?: string | null;
+  hintPatientId?: string | null;
+  batchId?: string | null;
+  /** Exception only: what went wrong underneath (error names and codes, no record values). */
+  details?: string;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 0, error: 1, exception: 2 };
+const pending = new Map<string, { rows: Record<string, unknown>[]; timer: NodeJS.Timeout; loaded: LoadedConnection }>();
+
+export async function sfLog(deps: SalesforceDeps, loaded: LoadedConnection, e: SfLogEntry): Promise<void> {
+  const { connection, settings } = loaded;
+  await writeLog(deps.db, connection.practiceId, {
+    level: e.level,
+    message: e.message,
+    connectionId: connection.id,
+    entityKind: e.patientId ? 'patient' : null,
+    entityId: e.patientId ?? null,
+    context: {
+      operation: e.operation,
+      ...(e.contactId ? { contactId: e.contactId } : {}),
+      ...(e.batchId ? { batchId: e.batchId } : {}),
+      ...(e.details ? { details: e.details } : {}),
+    },
+  });
+  if (!settings.mirrorLogsToSalesforce || RANK[e.level] < RANK[settings.mirrorLogLevel]) return;
+  const ns = settings.namespace;
+  const row: Record<string, unknown> = {
+    [nsName(ns, 'Level__c')]: e.level === 'debug' ? 'Debug' : e.level === 'error' ? 'Error' : 'Exception',
+    [nsName(ns, 'Message__c')]: e.message,
+    [nsName(ns, 'Operation__c')]: e.operation,
+    [nsName(ns, 'Contact__c')]: e.contactId ?? null,
+    [nsName(ns, 'Hint_Patient_Id__c')]: e.hintPatientId ?? null,
+    [nsName(ns, 'Batch_Id__c')]: e.batchId ?? null,
+    [nsName(ns, 'Details__c')]: e.details ?? null,
+  };
+  const entry = pending.get(connection.id);
+  if (entry) {
+    entry.rows.push(row);
+    if (entry.rows.length >= 200) await flushMirror(deps, connection.id);
+    return;
+  }
+  pending.set(connection.id, {
+    rows: [row],
+    loaded,
+    timer: setTimeout(() => void flushMirror(deps, connection.id), 1000).unref(),
+  });
+}
+
+/** Writes the buffered rows of a connection to Hint_Log__c now (one collections call per 200). */
+export async function flushMirror(deps: SalesforceDeps, connectionId: string): Promise<void> {
+  const entry = pending.get(connectionId);
+  if (!entry) return;
+  pending.delete(connectionId);
+  clearTimeout(entry.timer);
+  try {
+    const type = nsName(entry.loaded.settings.namespace, LOG_OBJECT);
+    await clientFor(deps, entry.loaded).saveMany('POST', type, entry.rows);
+  } catch (error) {
+    deps.logger.warn({ connectionId, err: error }, 'salesforce: the log could not be mirrored into Hint_Log__c');
+  }
+}
+
+export async function flushAllMirrors(deps: SalesforceDeps): Promise<void> {
+  for (const id of [...pending.keys()]) await flushMirror(deps, id);
+}

@@ -1,0 +1,133 @@
+// A new patient from a connected system (Hint's webhook, typically) meets Salesforce (digest
+// §12 step 3, scenarios 6–8): contacts with exactly its first name, last name and date of birth
+// are looked up; one not yet synced is linked (the patient wins, blanks filled from the
+// contact); an already-synced one, or several, are left and logged; none → a new contact in the
+// Default Account when "create a contact when no demographic match" is on.
+import { findLink, upsertLink } from '../../db/links.ts';
+import { patients } from '../../db/records/kinds.ts';
+import { getRecord } from '../../db/records/repository.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import type { TaskContext } from '../../jobs/types.ts';
+import { clientFor, type LoadedConnection, type SalesforceDeps } from './connection.ts';
+import { linkFieldValues, readFields } from './contact-fields.ts';
+import { nsName } from './mapping-fields.ts';
+import { contactFields, patientValues } from './mapping.ts';
+import { hintSideOf } from './outbound-contact.ts';
+import { linkContact, type Contact } from './link.ts';
+import { sfLog } from './log.ts';
+import { jobKeys, queues } from './queues.ts';
+
+const soqlString = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** Contacts with exactly this first name, last name and birthdate (names compared case-insensitively, the date in full). */
+export async function contactsByDemographics(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  person: { firstName: string; lastName: string; dob: string },
+): Promise<Contact[]> {
+  const soql = `SELECT ${readFields(loaded.settings).join(', ')} FROM Contact WHERE FirstName = ${soqlString(person.firstName)} AND LastName = ${soqlString(person.lastName)} AND Birthdate = ${person.dob}`;
+  const found = await clientFor(deps, loaded).query<Contact>(soql);
+  // Re-check what the query returned: some orgs compare birthdays ignoring the year.
+  return found.filter(
+    (c) =>
+      c.Birthdate === person.dob &&
+      String(c.FirstName ?? '').toLowerCase() === person.firstName.toLowerCase() &&
+      String(c.LastName ?? '').toLowerCase() === person.lastName.toLowerCase(),
+  );
+}
+
+export async function createContactForNewPatient(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  patientId: string,
+  ctx?: Pick<TaskContext, 'enqueue'>,
+): Promise<'linked' | 'created' | 'skipped' | 'no-match'> {
+  const { connection, settings } = loaded;
+  if (await findLink(deps.db, connection.practiceId, connection.id, 'patient', { localId: patientId }))
+    return 'skipped';
+  let patient: Record<string, unknown>;
+  try {
+    patient = await getRecord(deps.db, connection.practiceId, patients, patientId);
+  } catch (e) {
+    if (e instanceof NotFoundError) return 'skipped';
+    throw e;
+  }
+  const log = (level: 'debug' | 'error', message: string, contactId?: string) =>
+    sfLog(deps, loaded, { level, message, operation: 'new-patient', patientId, contactId });
+  const matches = patient.dob
+    ? await contactsByDemographics(deps, loaded, {
+        firstName: String(patient.firstName),
+        lastName: String(patient.lastName),
+        dob: String(patient.dob),
+      })
+    : [];
+  const syncedField = nsName(settings.namespace, 'Synced_to_Hint__c');
+  if (matches.length > 1) {
+    await log(
+      'debug',
+      `New patient ${patientId}: ${matches.length} contacts match on name and date of birth; none linked`,
+    );
+    return 'skipped';
+  }
+  if (matches.length === 1) {
+    const contact = matches[0]!;
+    if (contact[syncedField] === true) {
+      await log(
+        'debug',
+        `New patient ${patientId}: contact ${contact.Id} matches but is already synced; not taken`,
+        contact.Id,
+      );
+      return 'skipped';
+    }
+    await linkContact(deps, loaded, contact.Id, patientId, {
+      winner: 'patient',
+      actor: `connection:${connection.id}`,
+      contact,
+    });
+    return 'linked';
+  }
+  if (!settings.createContactWhenNoMatch) {
+    await log(
+      'debug',
+      `New patient ${patientId}: no contact matches; none created ("create a contact when no match" is off)`,
+    );
+    return 'no-match';
+  }
+  const hint = await hintSideOf(deps.db, connection.practiceId, patientId);
+  const values = patientValues(patient, hint.facts);
+  const fields: Record<string, unknown> = {
+    ...contactFields(values, settings.fieldMapping, settings.namespace),
+    ...linkFieldValues(settings, hint.hintPatientId),
+    ...(settings.defaultAccountId ? { AccountId: settings.defaultAccountId } : {}),
+  };
+  for (const [k, v] of Object.entries(fields)) if (v === null) delete fields[k];
+  const contactId = await clientFor(deps, loaded).create('Contact', fields);
+  await upsertLink(
+    deps.db,
+    {
+      practiceId: connection.practiceId,
+      connectionId: connection.id,
+      entityKind: 'patient',
+      localId: patientId,
+      remoteId: contactId,
+    },
+    {
+      status: 'synced',
+      remoteState: 'active',
+      remoteData: { agreed: values, hintPatientId: hint.hintPatientId },
+      synced: true,
+    },
+  );
+  await log('debug', `New patient ${patientId}: contact ${contactId} created`, contactId);
+  // Hint's id may arrive after this: a push shortly after writes it if it changed.
+  await ctx?.enqueue(
+    'salesforce:push-contact',
+    { practiceId: connection.practiceId, connectionId: connection.id, patientId },
+    {
+      queue: queues.record(connection.id, contactId),
+      jobKey: jobKeys.push(connection.id, patientId),
+      runAt: new Date(Date.now() + 3000),
+    },
+  );
+  return 'created';
+}

@@ -1,0 +1,98 @@
+// The Salesforce pages in a real Chromium, in sandbox mode (the default practice connected to the
+// in-process Salesforce emulator): the connection page with its verification and settings, and
+// the contact page Salesforce's "Sync to Hint" button opens — search as you type, link, unlink.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, startConsole, type ConsoleSession } from '../support/browser.ts';
+
+describe.skipIf(!hasChromium)('Salesforce in the console', () => {
+  let ui: ConsoleSession;
+  let sfUrl: string;
+  beforeAll(async () => {
+    ui = await startConsole();
+    const sandbox = await (await ui.page.request.get('/api/v1/sandbox')).json();
+    sfUrl = sandbox.salesforce.url;
+  }, 120_000);
+  afterAll(async () => ui?.stop());
+
+  it('sandbox mode lists the Salesforce emulator and connects the default practice to it', async () => {
+    const list = await (await ui.page.request.get('/api/v1/salesforce/connections')).json();
+    expect(list.data).toHaveLength(1);
+    expect(list.data[0]).toMatchObject({ name: 'Salesforce sandbox', status: 'active', flow: 'jwt' });
+    expect(list.data[0].settings.createContactWhenNoMatch).toBe(true);
+    expect(list.data[0].settings.defaultAccountId).toMatch(/^001/);
+  });
+
+  it('shows the connection: verification findings with how to fix them, capture, settings', async () => {
+    const { page } = ui;
+    const list = await (await page.request.get('/api/v1/salesforce/connections')).json();
+    await page.goto(`/connections/${list.data[0].id}`);
+    await page.getByRole('heading', { name: 'Org verification' }).waitFor();
+    // The emulator does not describe page layouts: the buttons are a warning to check by hand.
+    await page.getByRole('table', { name: 'Verification findings' }).getByText('Contact.Sync_to_Hint').waitFor();
+    await page.getByText(/Change Data Capture/).waitFor();
+    const account = page.getByLabel('Default Account id');
+    await account.fill('not-an-account');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('must be an Account id').waitFor();
+    await ui.screenshot('salesforce-connection-bad-account');
+    await account.fill(list.data[0].settings.defaultAccountId);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await ui.screenshot('salesforce-connection');
+    // A batch starts from here; its page shows progress, abort and the report.
+    await page.getByRole('button', { name: 'Start Hint patients → contacts' }).click();
+    await page.waitForURL(/\/batches\/[0-9a-f-]{36}$/);
+    await page
+      .getByText(/completed|running|queued/i)
+      .first()
+      .waitFor();
+    await ui.screenshot('salesforce-batch-started');
+  });
+
+  it('the contact page: search as you type, link (the contact wins), then unlink', async () => {
+    const { page } = ui;
+    const patients = await (await page.request.get('/api/v1/patients?hint=synced&limit=1')).json();
+    const target = patients.data[0];
+    const created = (await (
+      await fetch(`${sfUrl}/_emulator/ui/Contact`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          fields: { FirstName: target.firstName, LastName: target.lastName, Email: 'from.salesforce@example.com' },
+        }),
+      })
+    ).json()) as { Id: string };
+    await page.goto(`/salesforce/contacts/${created.Id}`);
+    const search = page.getByLabel('Search Hint patients');
+    await search.waitFor();
+    expect(await search.inputValue()).toBe(`${target.firstName} ${target.lastName}`);
+    const results = page.getByRole('table', { name: 'Hint patients' });
+    await results.getByText(target.lastName).first().waitFor();
+    await ui.screenshot('salesforce-contact-search');
+    // Typing narrows the list (a query per pause, not per key).
+    await search.fill('zzzz-nobody');
+    await page.getByText('No Hint patient matches').waitFor();
+    await search.fill(`${target.firstName} ${target.lastName}`);
+    await page
+      .getByRole('button', { name: `Link with ${target.firstName} ${target.lastName}` })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: 'Linked patient' }).waitFor();
+    await page.getByText('Synced to Hint', { exact: true }).waitFor();
+    await ui.screenshot('salesforce-contact-linked');
+    const patient = await (await page.request.get(`/api/v1/patients/${target.id}`)).json();
+    expect(patient.email).toBe('from.salesforce@example.com');
+
+    await page.getByRole('button', { name: 'Unlink…' }).click();
+    await page.getByRole('button', { name: 'Unlink patient' }).click();
+    await page.getByText('Not synced to Hint').waitFor();
+    await ui.screenshot('salesforce-contact-unlinked');
+    expect(ui.pageErrors).toEqual([]);
+  });
+
+  it('an unknown contact is said in words', async () => {
+    await ui.page.goto('/salesforce/contacts/003000000000000AAA');
+    await ui.page.getByText(/Could not load the Salesforce contact/).waitFor();
+    await ui.screenshot('salesforce-contact-unknown');
+  });
+});
