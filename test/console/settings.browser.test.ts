@@ -9,7 +9,7 @@ describe.skipIf(!hasChromium)('console settings in a browser', () => {
   let ui: ConsoleSession;
   beforeAll(async () => {
     ui = await startConsole();
-  });
+  }, 180_000); // sandbox mode starts three emulators and their syncs: slow on two loaded cores
   afterAll(async () => ui?.stop());
 
   it('invites a staff user who sets a password through the link; disables them after a confirmation', async () => {

@@ -10,7 +10,7 @@ describe.skipIf(!hasChromium)('console sign-in in a browser', () => {
   let ui: ConsoleSession;
   beforeAll(async () => {
     ui = await startConsole({ signIn: false });
-  });
+  }, 180_000); // sandbox mode starts three emulators and their syncs: slow on two loaded cores
   afterAll(async () => ui?.stop());
 
   it('setup link → first admin → sign out → sign in → wrong password → rate limit', async () => {

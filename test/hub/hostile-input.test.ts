@@ -115,15 +115,17 @@ describe('database errors in the log', () => {
     });
     const log = createLogger('debug', capture);
     // Errors as PostgreSQL really raises them, each carrying a value in message, detail or where.
+    // Run one at a time (a query started early could reject before anything awaits it).
     const failures = [
-      hub.database.db.query(`SELECT $1::jsonb`, [`{"memberId": "${member}\\u0000"}`]),
-      hub.database.db.query(`SELECT $1::date`, [dob.replace('14', '32')]),
-      hub.database.db.query(`INSERT INTO practices (id, name) VALUES ((SELECT id FROM practices LIMIT 1), $1)`, [
-        `${first} ${last}`,
-      ]),
+      () => hub.database.db.query(`SELECT $1::jsonb`, [`{"memberId": "${member}\\u0000"}`]),
+      () => hub.database.db.query(`SELECT $1::date`, [dob.replace('14', '32')]),
+      () =>
+        hub.database.db.query(`INSERT INTO practices (id, name) VALUES ((SELECT id FROM practices LIMIT 1), $1)`, [
+          `${first} ${last}`,
+        ]),
     ];
     for (const failure of failures) {
-      const error = await failure.then(
+      const error = await failure().then(
         () => undefined,
         (e: unknown) => e,
       );
