@@ -282,8 +282,13 @@ describe.skipIf(!hasChromium)('the console walk', () => {
     );
     await nav('Review queue').click();
     await page.getByRole('region', { name: 'Current review' }).waitFor();
-    const list = (await api('GET', '/match-reviews?status=pending')).body.data as { id: string }[];
-    for (let i = 0; i < list.findIndex((r) => r.id === review.id); i++) await page.keyboard.press('j');
+    // Other reviews may wait too: J until this one shows (its Hint id in the card).
+    const card = page.getByRole('region', { name: 'Current review' });
+    await card.getByRole('table').waitFor();
+    for (let i = 0; i < 200 && !(await card.getByText(twin.id, { exact: true }).isVisible()); i++) {
+      await page.keyboard.press('j');
+      await page.waitForTimeout(50);
+    }
     await page.getByRole('link', { name: 'Ottilie Marchbanks' }).waitFor();
     await shot('16-review');
     await page.getByRole('button', { name: /^Accept candidate 1/ }).click();
