@@ -95,16 +95,5 @@ async function jwtToken(creds: SfCreds): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false | null>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// The one polling helper of the tests (20 s by default: a loaded 2-core machine).
+export { waitFor } from '../support/wait.ts';
