@@ -14,17 +14,22 @@ import { loadConnection, type SalesforceDeps } from './connection.ts';
 const MAX_IDS = 50_000;
 const jsonBody = z.object({ csv: z.string().min(1, 'must not be empty').max(5_000_000) }).strict();
 
+/** The practice's Salesforce connection, loaded, if it is active: 404 / 409 in words otherwise. */
+async function activeConnection(deps: SalesforceDeps, practiceId: string, id: string) {
+  const c = await getConnection(deps.db, practiceId, id);
+  if (!c || c.system !== 'salesforce') throw new NotFoundError('Salesforce connection');
+  if (c.status !== 'active')
+    throw new ConflictError('the Salesforce connection is not active', [
+      { field: 'status', message: `is ${c.status}` },
+    ]);
+  return loadConnection(deps, c.practiceId, c.id);
+}
+
 export async function batchRoutes(api: FastifyInstance, deps: SalesforceDeps): Promise<void> {
   api.post(
     '/salesforce/connections/:id/batches/patients-to-contacts',
     async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-      const c = await getConnection(deps.db, request.auth.practiceId, request.params.id);
-      if (!c || c.system !== 'salesforce') throw new NotFoundError('Salesforce connection');
-      if (c.status !== 'active')
-        throw new ConflictError('the Salesforce connection is not active', [
-          { field: 'status', message: `is ${c.status}` },
-        ]);
-      const loaded = await loadConnection(deps, c.practiceId, c.id);
+      const loaded = await activeConnection(deps, request.auth.practiceId, request.params.id);
       return reply.code(202).send(batchView(await startBatchOf(deps, loaded, PATIENTS_KIND, {})));
     },
   );
@@ -37,12 +42,7 @@ export async function batchRoutes(api: FastifyInstance, deps: SalesforceDeps): P
     scope.post(
       '/salesforce/connections/:id/batches/contacts-csv',
       async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-        const c = await getConnection(deps.db, request.auth.practiceId, request.params.id);
-        if (!c || c.system !== 'salesforce') throw new NotFoundError('Salesforce connection');
-        if (c.status !== 'active')
-          throw new ConflictError('the Salesforce connection is not active', [
-            { field: 'status', message: `is ${c.status}` },
-          ]);
+        const loaded = await activeConnection(deps, request.auth.practiceId, request.params.id);
         const csv = typeof request.body === 'string' ? request.body : parseOrThrow(jsonBody, request.body ?? {}).csv;
         const parsed = parseContactIds(csv);
         if (parsed.ids.length === 0)
@@ -51,7 +51,6 @@ export async function batchRoutes(api: FastifyInstance, deps: SalesforceDeps): P
           throw new ValidationError([
             { field: 'csv', message: `holds ${parsed.ids.length} contacts; at most ${MAX_IDS} per batch` },
           ]);
-        const loaded = await loadConnection(deps, c.practiceId, c.id);
         const batch = await startCsvBatch(deps, loaded, parsed.ids, parsed.invalid);
         return reply.code(202).send({
           ...batchView(batch),
