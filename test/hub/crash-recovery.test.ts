@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPractice } from '../../src/db/practices.ts';
 import { enqueue } from '../../src/jobs/queue.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { waitFor } from '../support/wait.ts';
 
 let database: TestDatabase;
 let home: string;
@@ -79,18 +80,25 @@ describe('crash recovery', () => {
     expect(doneBeforeRestart).toBeLessThan(12);
 
     const second = await startProcess();
-    const until = Date.now() + 30_000;
-    // Count distinct jobs: a job replayed after the kill may have logged twice.
-    while (new Set(await processedMessages(practice.id)).size < 12 && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 100));
+    // A handler logs its message before the worker deletes its job row, so wait for both: every
+    // message logged (distinct: a job replayed after the kill may have logged twice) and no echo
+    // job left in the queue.
+    const echoJobsLeft = async () =>
+      (
+        await database.db.query(
+          `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'echo'`,
+        )
+      ).rows[0].n as number;
+    await waitFor(
+      async () => new Set(await processedMessages(practice.id)).size === 12 && (await echoJobsLeft()) === 0,
+      'all 12 echo jobs done and gone from the queue',
+      { timeoutMs: 45_000 },
+    ).catch(() => undefined); // the assertions below say what is missing
     const messages = await processedMessages(practice.id);
     // Every job ran to completion, including the ones the killed process held locked.
     expect([...new Set(messages)]).toEqual(expected);
-    const {
-      rows: [left],
-    } = await database.db.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'echo'`);
-    expect(left.n).toBe(0);
+    expect(await echoJobsLeft()).toBe(0);
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
-  }, 60_000);
+  }, 90_000);
 });
