@@ -14,7 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startHintBench } from './support/hint-world.ts';
-import { writeTransactionsSoFar, machine } from './support/tandem-process.ts';
+import { writeTransactionsSoFar, machine, rowWritesByTable, rowWritesPer } from './support/tandem-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -113,14 +113,24 @@ try {
 
   // Write transactions per change: PostgreSQL's transaction id counter around each direction,
   // including echoes and background sweeps (a read-only transaction takes no id).
-  const perChange = async (before: number) => {
-    await sleep(500);
-    return Math.round((((await writeTransactionsSoFar(world.tandem)) - before) / (rate * seconds)) * 10) / 10;
+  // Rows written per change by table show where those transactions go.
+  const perChange = async (before: { commits: number; rows: Map<string, number> }) => {
+    await sleep(1500);
+    const changes = rate * seconds;
+    return {
+      writeTransactionsPerChange:
+        Math.round((((await writeTransactionsSoFar(world.tandem)) - before.commits) / changes) * 10) / 10,
+      rowWritesPerChange: rowWritesPer(before.rows, await rowWritesByTable(world.tandem), changes),
+    };
   };
-  let commits = await writeTransactionsSoFar(world.tandem);
+  const reading = async () => ({
+    commits: await writeTransactionsSoFar(world.tandem),
+    rows: await rowWritesByTable(world.tandem),
+  });
+  let commits = await reading();
   await drive('t', (p, tag) => world.api('PATCH', `/api/v1/patients/${p.id}`, { address: { line2: tag } }));
-  const tandemToHint = { ...(await outcome('t')), writeTransactionsPerChange: await perChange(commits) };
-  commits = await writeTransactionsSoFar(world.tandem);
+  const tandemToHint = { ...(await outcome('t')), ...(await perChange(commits)) };
+  commits = await reading();
 
   let since = new Date(Date.now() - 1000).toISOString();
   let polling = true;
@@ -140,7 +150,7 @@ try {
   await drive('h', (p, tag) =>
     world.harness('PATCH', `/practices/${world.creds.practices[0]!.id}/patients/${p.hintId}`, { address_line2: tag }),
   );
-  const hintToTandem = { ...(await outcome('h')), writeTransactionsPerChange: await perChange(commits) };
+  const hintToTandem = { ...(await outcome('h')), ...(await perChange(commits)) };
   polling = false;
   await poller;
   console.log(

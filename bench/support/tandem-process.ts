@@ -71,6 +71,41 @@ export async function writeTransactionsSoFar(tandem: BenchTandem): Promise<numbe
   }
 }
 
+/**
+ * Rows written so far per table of Tandem's database (inserts + updates + deletes, from
+ * PostgreSQL's statistics; a backend reports them within a second of going idle), to see
+ * where a change's writes go.
+ */
+export async function rowWritesByTable(tandem: BenchTandem): Promise<Map<string, number>> {
+  const pg = (await import('pg')).default;
+  const port = (await readFile(path.join(tandem.home, 'pg.port'), 'utf8')).trim();
+  const client = new pg.Client({ connectionString: `postgres://tandem:tandem@127.0.0.1:${port}/tandem` });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT schemaname || '.' || relname AS name, (n_tup_ins + n_tup_upd + n_tup_del)::bigint AS n
+         FROM pg_stat_user_tables`,
+    );
+    return new Map(rows.map((r) => [r.name as string, Number(r.n)]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Per-table row writes between two readings, divided by `per` (largest first, zeros left out). */
+export function rowWritesPer(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  per: number,
+): Record<string, number> {
+  return Object.fromEntries(
+    [...after]
+      .map(([name, n]) => [name, Math.round(((n - (before.get(name) ?? 0)) / per) * 100) / 100] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
+}
+
 /** Peak resident set size of a process (VmHWM), in MB; 0 when it cannot be read. */
 export async function peakRssMb(pid: number | undefined): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');

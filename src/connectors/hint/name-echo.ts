@@ -8,7 +8,7 @@ import type { Link } from '../../db/links.ts';
 import { getPatient, patchPatient } from './client-endpoints.ts';
 import type { HintDeps, LoadedConnection } from './connection.ts';
 import type { HintPatient } from './schemas.ts';
-import { readNameEcho, saveNameEcho, type NameEcho } from './store.ts';
+import { readNameEcho, clearNameEcho, type NameEcho } from './store.ts';
 
 const time = (s: string | null | undefined) => (s ? Date.parse(s) : Number.NaN);
 
@@ -38,7 +38,7 @@ export async function replayOverwrittenRename(
   let answer: HintPatient | undefined;
   if (current && sameNames(current, echo))
     answer = await patchPatient(deps, loaded, p.id, { first_name: p.first_name, last_name: p.last_name });
-  await saveNameEcho(deps.db, link.id, null);
+  await clearNameEcho(deps.db, link.id);
   if (answer)
     await writeLog(deps.db, loaded.connection.practiceId, {
       level: 'debug',

@@ -11,16 +11,21 @@ export async function readSnapshot(db: Queryable, linkId: string): Promise<Snaps
   return rows[0] ? (rows[0].snapshot as Snapshot) : null;
 }
 
+/** `echo`: the names this write echoed (null: none); undefined leaves the last one in place. */
 export async function writeSnapshot(
   db: Queryable,
   practiceId: string,
   linkId: string,
   snapshot: Snapshot,
+  echo?: NameEcho | null,
 ): Promise<void> {
+  // One statement for both: every outbound write sets the echo (most often to null), and a
+  // second UPDATE of the same row was a third of this table's writes per change.
   await db.query(
-    `INSERT INTO hint_sync_state (link_id, practice_id, snapshot) VALUES ($1, $2, $3)
-     ON CONFLICT (link_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = now()`,
-    [linkId, practiceId, JSON.stringify(snapshot)],
+    `INSERT INTO hint_sync_state (link_id, practice_id, snapshot, name_echo) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (link_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = now(),
+       name_echo = CASE WHEN $5 THEN EXCLUDED.name_echo ELSE hint_sync_state.name_echo END`,
+    [linkId, practiceId, JSON.stringify(snapshot), echo ? JSON.stringify(echo) : null, echo !== undefined],
   );
 }
 
@@ -49,17 +54,14 @@ export async function saveLinkState(
 ): Promise<Link> {
   return inTransaction(db, async (tx) => {
     const link = await upsertLink(tx, key, patch);
-    await writeSnapshot(tx, key.practiceId, link.id, snapshot);
-    if (echo !== undefined) await saveNameEcho(tx, link.id, echo);
+    await writeSnapshot(tx, key.practiceId, link.id, snapshot, echo);
     return link;
   });
 }
 
-export async function saveNameEcho(db: Queryable, linkId: string, echo: NameEcho | null): Promise<void> {
-  await db.query('UPDATE hint_sync_state SET name_echo = $2 WHERE link_id = $1', [
-    linkId,
-    echo ? JSON.stringify(echo) : null,
-  ]);
+/** Forgets the echo once its overwritten rename was replayed (a no-op write is skipped). */
+export async function clearNameEcho(db: Queryable, linkId: string): Promise<void> {
+  await db.query('UPDATE hint_sync_state SET name_echo = NULL WHERE link_id = $1 AND name_echo IS NOT NULL', [linkId]);
 }
 
 export async function readNameEcho(db: Queryable, linkId: string): Promise<NameEcho | null> {
