@@ -84,11 +84,8 @@ describe('crash recovery', () => {
     // message logged (distinct: a job replayed after the kill may have logged twice) and no echo
     // job left in the queue.
     const echoJobsLeft = async () =>
-      (
-        await database.db.query(
-          `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'echo'`,
-        )
-      ).rows[0].n as number;
+      (await database.db.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'echo'`))
+        .rows[0].n as number;
     await waitFor(
       async () => new Set(await processedMessages(practice.id)).size === 12 && (await echoJobsLeft()) === 0,
       'all 12 echo jobs done and gone from the queue',
