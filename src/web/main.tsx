@@ -1,14 +1,13 @@
 // The console's entry: Mantine (theme, styles), TanStack Query, the router, then the app.
 import '@mantine/core/styles.css';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
+import { theme } from './theme.ts';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { ApiError } from './api/client.ts';
 import { App } from './App.tsx';
-
-const theme = createTheme({ primaryColor: 'teal', defaultRadius: 'sm' });
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -1,14 +1,14 @@
 // The app Hint frames: Mantine and TanStack Query as in the console, one surface per path.
 import '@mantine/core/styles.css';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
+import { theme } from '../theme.ts';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from '../api/client.ts';
 import { takeSessionKey } from './api.ts';
 import { HintApp } from './HintApp.tsx';
 
-const theme = createTheme({ primaryColor: 'teal', defaultRadius: 'sm' });
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {

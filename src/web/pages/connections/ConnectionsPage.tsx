@@ -36,6 +36,13 @@ export function SandboxNotice({ compact = false }: { compact?: boolean }) {
   );
 }
 
+/** What each platform calls the account a connection is bound to. */
+const remoteAccountWord: Record<Connection['system'], string> = {
+  hint: 'practice',
+  healthengine: 'practice',
+  salesforce: 'org',
+};
+
 function ConnectionCard({ c }: { c: Connection }) {
   return (
     <Card withBorder padding="md" component={Link} to={`/connections/${c.id}`} aria-label={`${c.name}: ${c.status}`}>
@@ -44,7 +51,7 @@ function ConnectionCard({ c }: { c: Connection }) {
           <Text fw={600}>{c.name}</Text>
           <Text size="sm" c="dimmed">
             {systemName[c.system]}
-            {c.remoteAccountId ? ` · practice ${c.remoteAccountId}` : ''}
+            {c.remoteAccountId ? ` · ${remoteAccountWord[c.system]} ${c.remoteAccountId}` : ''}
           </Text>
         </Stack>
         <StatusBadge status={c.status} />
@@ -72,8 +79,8 @@ export default function ConnectionsPage() {
         {({ data }) =>
           data.length === 0 ? (
             <EmptyState title="No connections yet">
-              Connect Hint or link a Healthengine practice below. Nothing moves until you have reviewed the field
-              mapping and a preview of the first sync.
+              Connect Hint or Salesforce, or link a Healthengine practice, below. Nothing moves until you have reviewed
+              the field mapping and a preview of the first sync.
             </EmptyState>
           ) : (
             <SimpleGrid cols={2} spacing="md" mb="lg">
