@@ -105,7 +105,10 @@ export async function startTandem(
               wake: async (c) => connectors.find((x) => x.system === c.system)?.wakeInbox?.(c.practiceId, c.id),
             });
             await api.register(matchReviewRoutes, { db: database.db, taskNames: new Set(Object.keys(handlers)) });
-            await api.register(overviewRoutes, { db: database.db });
+            await api.register(overviewRoutes, {
+              db: database.db,
+              describeHealth: (c) => connectors.find((x) => x.system === c.system)?.describeHealth?.(c),
+            });
             await api.register(patientConsoleRoutes, { db: database.db, fanOut: connectors.flatMap((c) => c.fanOut) });
             for (const c of connectors) if (c.apiRoutes) await api.register(async (scope) => c.apiRoutes!(scope));
           },

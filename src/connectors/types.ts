@@ -23,7 +23,7 @@ import type { TaskHandlers } from '../jobs/types.ts';
 import type { Logger } from '../logger.ts';
 import type { SecretBox } from '../security/secrets.ts';
 import type { Practice } from '../db/practices.ts';
-import type { Connection } from '../db/connections.ts';
+import type { Connection, ConnectionHealthReport } from '../db/connections.ts';
 
 export { ConnectionGone, IntegrationError, unlessGone } from '../core/errors.ts';
 
@@ -126,6 +126,9 @@ export interface Connector {
   // patient facts
   patientFacts?: PatientFacts;
 
+  /** Its connection's health in words for the overview, from the connection's settings and health figures. */
+  describeHealth?(connection: Connection): ConnectionHealthReport;
+
   // CLI: `export const cli` in index.ts (ConnectorModule), not a part of the object: the CLI
   // runs a subcommand without building the connector.
 
@@ -159,6 +162,7 @@ export const OPTIONAL_PARTS = {
   wakeInbox: 'function',
   crontab: 'array',
   patientFacts: 'object',
+  describeHealth: 'function',
   startSandbox: 'function',
   apiRoutes: 'function',
   afterListen: 'function',

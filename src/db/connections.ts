@@ -24,6 +24,18 @@ export interface Connection {
   updatedAt: string;
 }
 
+/**
+ * What a connector reads off its connection's settings and health figures for the overview:
+ * problems in words staff can act on, facts known to be fine, moments worth showing, and the
+ * latest moment it last worked (a successful poll, say) when that is not a record sync.
+ */
+export interface ConnectionHealthReport {
+  problems: string[];
+  facts: string[];
+  times: { label: string; at: string }[];
+  lastWorkedAt?: string;
+}
+
 const toConnection = (r: QueryResultRow): Connection => ({
   id: r.id,
   practiceId: r.practice_id,

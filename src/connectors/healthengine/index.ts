@@ -13,6 +13,7 @@ import { startHealthengineSandbox, type SandboxApi } from './sandbox.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { jobKeys } from './queues.ts';
 import { loadConnection } from './connection.ts';
+import { describeHealth } from './health-report.ts';
 
 const factory: ConnectorFactory = (deps) => {
   let poller: OwnedLoop | undefined;
@@ -22,6 +23,7 @@ const factory: ConnectorFactory = (deps) => {
     system: 'healthengine',
     loadConnection: (practiceId, connectionId, options) => loadConnection(deps, practiceId, connectionId, options),
     batchKinds: [],
+    describeHealth,
     tasks: connectorTasks(deps),
     fanOut: fanOutTargets(),
     crontab: [`* * * * * healthengine:maintain ?max=1&jobKey=${jobKeys.maintain}`],

@@ -13,6 +13,7 @@ import { startHintSandbox } from './sandbox.ts';
 import { settingsSchema } from './settings.ts';
 import { wakeDrainer } from './inbound-drain.ts';
 import { patientFacts } from './facts.ts';
+import { describeHealth } from './health-report.ts';
 
 const createHintConnector: ConnectorFactory = (hubDeps) => {
   const deps = hintDeps(hubDeps);
@@ -21,6 +22,7 @@ const createHintConnector: ConnectorFactory = (hubDeps) => {
     loadConnection: (practiceId, connectionId, options) => loadConnection(deps, practiceId, connectionId, options),
     batchKinds: ['hint:initial-sync'],
     patientFacts,
+    describeHealth,
     tasks: connectorTasks(deps),
     fanOut: fanOutTargets(),
     crontab: ['* * * * * hint:reconcile ?max=1'],
