@@ -1,7 +1,7 @@
 // Console sessions. The cookie carries a random id; only its SHA-256 is stored, with the user,
 // the practice being worked on and the CSRF token the console must echo on writes.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from '../http/schemas/auth.ts';
+import type { Role } from '../core/roles.ts';
 import type { Queryable } from './pool.ts';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();

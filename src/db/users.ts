@@ -1,6 +1,6 @@
 // Console users and their memberships (user × practice → role). Every query that lists or
 // changes users is scoped to one practice through memberships.
-import type { Role } from '../http/schemas/auth.ts';
+import type { Role } from '../core/roles.ts';
 import type { Queryable } from './pool.ts';
 
 export interface UserRow {

@@ -1,10 +1,10 @@
 // The shapes the sign-in, session and user endpoints speak. The console imports the inferred
 // types (type-only), so page and server cannot disagree about a field.
 import { z } from 'zod';
+import { roles, type Role } from '../../core/roles.ts';
 
-export const roles = ['admin', 'staff'] as const;
+export type { Role };
 export const roleSchema = z.enum(roles);
-export type Role = z.infer<typeof roleSchema>;
 
 const email = z
   .string()
