@@ -51,6 +51,11 @@ const boundaryZones = [
       'The hub (src/http, src/db, src/jobs) never imports a connector: connectors plug in through src/connectors/types.ts (main.ts).',
   },
   {
+    target: ['./src/db', './src/jobs'],
+    from: './src/http',
+    message: 'src/db and src/jobs sit below src/http: what both need lives in src/core or src/db.',
+  },
+  {
     target: './src/core',
     from: './src',
     except: ['./core'],

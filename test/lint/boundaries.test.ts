@@ -66,6 +66,17 @@ describe('eslint boundaries', () => {
     }
   });
 
+  it('fails src/db or src/jobs importing src/http', async () => {
+    const code = `import { roleSchema } from '../http/schemas/auth.ts';\nexport const probe = roleSchema;\n`;
+    for (const file of ['src/db/probe.ts', 'src/jobs/probe.ts']) {
+      const errors = await lint(file, code);
+      expect(errors, file).toContainEqual({
+        rule: 'import-x/no-restricted-paths',
+        message: expect.stringMatching(/sit below src\/http/),
+      });
+    }
+  });
+
   it('fails an emulator importing hub code, or another emulator', async () => {
     for (const from of ['../../core/random.ts', '../../db/pool.ts', '../hint/random.ts']) {
       const code = `import * as m from '${from}';\nexport const probe = m;\n`;
