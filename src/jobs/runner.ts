@@ -116,8 +116,17 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     ));
   await heartbeat();
   await releaseJobsOfDeadNodes(opts.db);
+  // Each tick is kept so stop() can wait for it (a tick still running when the pool closes would
+  // query a closed pool), and its failure is logged: a tick during a database outage must not
+  // become an unhandled rejection, which ends a Node process.
+  let ticking: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    void heartbeat().then(() => releaseJobsOfDeadNodes(opts.db));
+    ticking = heartbeat()
+      .then(() => releaseJobsOfDeadNodes(opts.db))
+      .then(
+        () => undefined,
+        (err: unknown) => opts.logger.warn({ err }, 'jobs of dead workers not checked; the next tick will'),
+      );
   }, opts.heartbeatMs ?? HEARTBEAT_MS);
   timer.unref();
 
@@ -150,6 +159,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     isRunning: () => runner !== undefined,
     async stop() {
       clearInterval(timer);
+      await ticking;
       await runner?.stop();
       await done;
       // Shutting down: a row left behind ages out (deleted after a day, treated as dead much sooner).
