@@ -103,19 +103,5 @@ export async function linkedTandemPatient(
   return { patientId, hintPatientId: link.remoteId as string };
 }
 
-/** Debian's Chromium, headless, for the app-inside-Hint browser tests. */
-export async function launchChromium() {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+/** Debian's Chromium, headless, for the app-inside-Hint browser tests: the console tests' launcher. */
+export { launchChromium } from '../support/browser.ts';
