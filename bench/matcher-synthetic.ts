@@ -62,11 +62,21 @@ if (csvDir) {
 const t1 = performance.now();
 const cpu0 = process.cpuUsage();
 let lastPhase = '';
+let peakHeapMb = 0;
+// Each phase's end: wall and CPU since the start of linking, heap and RSS then (the peak RSS
+// is read at the end; the heap is sampled here because the heap is what the run controls).
+const progress = (label: string) => {
+  const used = process.cpuUsage(cpu0);
+  const { heapUsed, rss } = process.memoryUsage();
+  peakHeapMb = Math.max(peakHeapMb, heapUsed / 2 ** 20);
+  process.stderr.write(
+    `  [${((performance.now() - t1) / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU, heap ${(heapUsed / 2 ** 20).toFixed(0)} MB, RSS ${(rss / 2 ** 20).toFixed(0)} MB] ${label}\n`,
+  );
+};
+progress('generated');
 const result = linkSources(a, b, {
   onProgress: (e) => {
-    const label = `${e.phase} ${e.done}/${e.total}`;
-    if (e.phase !== lastPhase || e.done === e.total)
-      process.stderr.write(`  [${((performance.now() - t1) / 1000).toFixed(1)} s] ${label}\n`);
+    if (e.phase !== lastPhase || e.done === e.total) progress(`${e.phase} ${e.done}/${e.total}`);
     lastPhase = e.phase;
   },
 });
@@ -80,8 +90,12 @@ const precision = tp / Math.max(1, matches.length);
 const recall = tp / truth.size;
 const f1 = (2 * precision * recall) / (precision + recall);
 const rssMb = process.resourceUsage().maxRSS / 1024;
+const load = (await import('node:os'))
+  .loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' ');
 console.log(
-  `synthetic ${n} x ${n}: generate ${((t1 - t0) / 1000).toFixed(1)} s, link ${((t2 - t1) / 1000).toFixed(1)} s wall (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU), peak RSS ${rssMb.toFixed(0)} MB`,
+  `synthetic ${n} x ${n}: generate ${((t1 - t0) / 1000).toFixed(1)} s, link ${((t2 - t1) / 1000).toFixed(1)} s wall (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU), peak RSS ${rssMb.toFixed(0)} MB (peak heap at phase ends ${peakHeapMb.toFixed(0)} MB); load average ${load}`,
 );
 console.log(
   `comparisons ${result.stats.comparisons}, EM iterations ${result.stats.emIterations}, prior weight ${result.stats.priorWeight.toFixed(2)}`,
