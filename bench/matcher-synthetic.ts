@@ -86,9 +86,16 @@ const matches = result.pairs.filter((p) => p.decision === 'match');
 const tp = matches.filter((p) => truth.get(p.bId) === p.aId).length;
 const reviews = result.pairs.length - matches.length;
 const reviewTp = result.pairs.filter((p) => p.decision === 'review' && truth.get(p.bId) === p.aId).length;
+const f1Of = (truePositives: number, predicted: number) => {
+  const p = truePositives / Math.max(1, predicted);
+  const r = truePositives / truth.size;
+  return p + r === 0 ? 0 : (2 * p * r) / (p + r);
+};
 const precision = tp / Math.max(1, matches.length);
 const recall = tp / truth.size;
-const f1 = (2 * precision * recall) / (precision + recall);
+const f1 = f1Of(tp, matches.length);
+// Every review resolved correctly: its true pairs join the matches, the others are rejected.
+const f1Resolved = f1Of(tp + reviewTp, matches.length + reviewTp);
 const rssMb = process.resourceUsage().maxRSS / 1024;
 const load = (await import('node:os'))
   .loadavg()
@@ -101,5 +108,5 @@ console.log(
   `comparisons ${result.stats.comparisons}, EM iterations ${result.stats.emIterations}, prior weight ${result.stats.priorWeight.toFixed(2)}`,
 );
 console.log(
-  `match: precision ${(precision * 100).toFixed(3)}% recall ${(recall * 100).toFixed(2)}% F1 ${f1.toFixed(4)} (${tp}/${matches.length}, ${truth.size} true); reviews ${reviews} (${reviewTp} true)`,
+  `match: precision ${(precision * 100).toFixed(3)}% recall ${(recall * 100).toFixed(2)}% F1 ${f1.toFixed(4)} (${tp}/${matches.length}, ${truth.size} true); reviews ${reviews} (${reviewTp} true, ${result.stats.reviewsPer100.toFixed(2)} per 100 records); F1 if reviews resolved ${f1Resolved.toFixed(4)}`,
 );

@@ -4,6 +4,7 @@
 // surname and birth year, a new address still shares the phone, and so on.
 // The hub stores these per patient and fetches candidates by them (see docs/matching.md).
 import { phoneticKey } from './compare/phonetic.ts';
+import { memoized } from './intern.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import type { MatchRecord, NormalizeOptions } from './types.ts';
 
@@ -42,8 +43,10 @@ function addressKey(r: PreparedRecord): string | null {
   const number = r.address1?.number ?? null;
   const street = r.address1?.street ?? '';
   if (number === null || street === '') return null;
-  return `ad:${number}:${phoneticKey(street.split(' ')[0] as string).slice(0, 4)}`;
+  return `ad:${number}:${streetSound(street)}`;
 }
+
+const streetSound = memoized((street: string) => phoneticKey(street.split(' ')[0] as string).slice(0, 4));
 
 /** Key kinds of which a record carries at most one key, with the function that makes it:
  *  training picks the pairs sharing one of these out of the pairs compared on all keys. */

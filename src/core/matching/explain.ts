@@ -1,6 +1,6 @@
 // Scores one prepared pair and says why: each field's level and weight, the identifier
 // that decided it (if any), and the guards that stop an automatic match.
-import { F, FIELD_COUNT, FIELDS, MISSING } from './compare/fields.ts';
+import { F, FIELD_COUNT, FIELDS } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
 import { combineWeights, HOUSEHOLD_ODDS, type PatternScorer, type Split } from './model.ts';
 import type { PreparedRecord } from './prepare.ts';
@@ -38,28 +38,44 @@ export function isClearlyDifferent(levels: ArrayLike<number>, namesSwapped: bool
   return !namesSwapped && levels[F.first] === 4 && levels[F.dob] === 3;
 }
 
-export function fieldExplanations(levels: ArrayLike<number>, scorer: PatternScorer): FieldExplanation[] {
-  const fields: FieldExplanation[] = [];
-  for (let f = 0; f < FIELD_COUNT; f++) {
-    const level = levels[f] as number;
-    const spec = FIELDS[f] as (typeof FIELDS)[number];
-    fields.push(
-      level === MISSING
-        ? { field: spec.name, level: 'missing', weight: 0 }
-        : {
-            field: spec.name,
-            level: spec.labels[level] as string,
-            weight: round((scorer.weights[f] as Float64Array)[level] as number),
-          },
-    );
+/** Each field's explanation at each level (index 0: missing), per scorer: a batch explains
+ *  tens of thousands of pairs, which share these objects instead of holding copies. */
+const fieldTables = new WeakMap<PatternScorer, FieldExplanation[][]>();
+
+function fieldTable(scorer: PatternScorer): FieldExplanation[][] {
+  let table = fieldTables.get(scorer);
+  if (!table) {
+    table = FIELDS.map((spec, f) => [
+      { field: spec.name, level: 'missing', weight: 0 },
+      ...spec.labels.map((label, level) => ({
+        field: spec.name,
+        level: label as string,
+        weight: round((scorer.weights[f] as Float64Array)[level] as number),
+      })),
+    ]);
+    fieldTables.set(scorer, table);
   }
+  return table;
+}
+
+/** The fields' explanations of a pair; shared objects (see fieldTable): do not modify them. */
+export function fieldExplanations(levels: ArrayLike<number>, scorer: PatternScorer): FieldExplanation[] {
+  const table = fieldTable(scorer);
+  const fields: FieldExplanation[] = new Array(FIELD_COUNT);
+  for (let f = 0; f < FIELD_COUNT; f++)
+    fields[f] = (table[f] as FieldExplanation[])[(levels[f] as number) + 1] as FieldExplanation;
   return fields;
 }
 
-function adjustField(field: FieldExplanation | undefined, bits: number): void {
+/** A name field's explanation with its frequency adjustment (a new object: see fieldTable). */
+function adjustField(fields: FieldExplanation[], f: number, bits: number): void {
+  const field = fields[f];
   if (!field) return;
-  field.weight = round(field.weight + bits);
-  field.level = `${field.level} (${bits < 0 ? 'common' : 'rare'} value)`;
+  fields[f] = {
+    field: field.field,
+    weight: round(field.weight + bits),
+    level: `${field.level} (${bits < 0 ? 'common' : 'rare'} value)`,
+  };
 }
 
 function round(x: number): number {
@@ -125,8 +141,8 @@ export function assessPair(
   const weight = priorWeight + combined;
   const guards = guardsFor(levels, namesSwapped);
   const fields = fieldExplanations(levels, scorer);
-  if (adjustFirst !== 0) adjustField(fields[F.first], adjustFirst);
-  if (adjustLast !== 0) adjustField(fields[F.last], adjustLast);
+  if (adjustFirst !== 0) adjustField(fields, F.first, adjustFirst);
+  if (adjustLast !== 0) adjustField(fields, F.last, adjustLast);
   const explanation: Explanation = {
     score: round(weight),
     probability: weightToProbability(weight),

@@ -37,7 +37,6 @@ export interface PreparedRecord {
   dob: number;
   sex: 'm' | 'f' | 'x' | null;
   emails: readonly string[];
-  phones: readonly string[];
   /** The phones' national tails (see phoneTail), what comparisons and keys use. */
   phoneTails: readonly string[];
   /** The emails' mailbox names (before the @). */
@@ -121,7 +120,6 @@ export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {
     sex: normalizeSex(record.sex),
     emails,
     emailLocals: emails.length === 0 ? NONE : emails.map(emailLocal),
-    phones,
     phoneTails: unique(phones.map(phoneTail)),
     address1: address1 && address1.text !== '' ? { ...address1, street: intern(address1.street) } : null,
     address2: internOrNull(nonEmpty(record.addressLine2 ? foldText(record.addressLine2) : null)),
