@@ -83,7 +83,6 @@ function round(x: number): number {
 }
 
 export interface PairAssessment {
-  levels: Int8Array;
   explanation: Explanation;
   /** Different in name and date of birth: not even worth a review. */
   clearlyDifferent: boolean;
@@ -119,6 +118,10 @@ function nameAdjustments(
   ];
 }
 
+/** The levels of the pair being assessed: read only inside assessPair (a batch assesses tens
+ *  of thousands of pairs; a typed array each would cost more than the rest of the assessment). */
+const scratch = newVector();
+
 /** Compares, scores and explains one pair; priorWeight is log2 of the prior odds. In data
  *  with households, householdCap bounds what household fields can add (see model.ts). */
 export function assessPair(
@@ -129,7 +132,7 @@ export function assessPair(
   tf?: TermFrequencies,
   householdCap = Infinity,
 ): PairAssessment {
-  const levels = newVector();
+  const levels = scratch;
   const namesSwapped = compareRecords(a, b, levels);
   const [adjustFirst, adjustLast] = nameAdjustments(a, levels, namesSwapped, scorer, tf);
   const split = scorer.splitLevels(levels);
@@ -155,7 +158,6 @@ export function assessPair(
   if (integrationIdAgrees(a, b)) explanation.identifier = 'integration_record_id';
   else if (levels[F.medicare] === 0 && guards.length === 0) explanation.identifier = 'medicare';
   return {
-    levels,
     explanation,
     clearlyDifferent: isClearlyDifferent(levels, namesSwapped),
     relativeWeight: HOUSEHOLD_ODDS + split[2],
