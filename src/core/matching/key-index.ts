@@ -1,7 +1,7 @@
 // The inverted index batch linking probes: blocking key → the records carrying it, in record
 // order. Held in typed arrays under a 64-bit hash of each key rather than in a Map of
 // strings: 100,000 records carry ~1.3 million keys, which as Map entries and key strings cost
-// ~90 MB and seconds of string hashing; here they cost ~45 MB. Two different keys would have
+// ~90 MB and seconds of string hashing; here they cost ~47 MB. Two different keys would have
 // to share all 64 bits of the hash to be confused (about one chance in 10^7 for a million
 // distinct keys), and then the only effect is extra comparisons.
 import { isBroadKey } from './blocking.ts';
