@@ -17,6 +17,13 @@ console.log(
 console.log(
   `match:        precision ${pct(atMatch.precision)} recall ${pct(atMatch.recall)} F1 ${atMatch.f1.toFixed(4)} (TP ${atMatch.truePositives}/${atMatch.predicted} predicted, ${atMatch.truePairs} true)`,
 );
+// Every review resolved correctly: its true pairs join the matches, the others are rejected.
+const resolvedTp = withReview.truePositives;
+const resolvedP = resolvedTp / Math.max(1, atMatch.predicted + (withReview.truePositives - atMatch.truePositives));
+const resolvedR = resolvedTp / atMatch.truePairs;
+console.log(
+  `${result.stats.matches} matches, ${result.stats.reviews} reviews (${result.stats.reviewsPer100.toFixed(2)} per 100 records); F1 if reviews resolved ${((2 * resolvedP * resolvedR) / (resolvedP + resolvedR)).toFixed(4)}`,
+);
 console.log(
   `match+review: precision ${pct(withReview.precision)} recall ${pct(withReview.recall)} F1 ${withReview.f1.toFixed(4)} (${withReview.predicted} pairs)`,
 );

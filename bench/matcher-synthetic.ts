@@ -62,11 +62,21 @@ if (csvDir) {
 const t1 = performance.now();
 const cpu0 = process.cpuUsage();
 let lastPhase = '';
+let peakHeapMb = 0;
+// Each phase's end: wall and CPU since the start of linking, heap and RSS then (the peak RSS
+// is read at the end; the heap is sampled here because the heap is what the run controls).
+const progress = (label: string) => {
+  const used = process.cpuUsage(cpu0);
+  const { heapUsed, rss } = process.memoryUsage();
+  peakHeapMb = Math.max(peakHeapMb, heapUsed / 2 ** 20);
+  process.stderr.write(
+    `  [${((performance.now() - t1) / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU, heap ${(heapUsed / 2 ** 20).toFixed(0)} MB, RSS ${(rss / 2 ** 20).toFixed(0)} MB] ${label}\n`,
+  );
+};
+progress('generated');
 const result = linkSources(a, b, {
   onProgress: (e) => {
-    const label = `${e.phase} ${e.done}/${e.total}`;
-    if (e.phase !== lastPhase || e.done === e.total)
-      process.stderr.write(`  [${((performance.now() - t1) / 1000).toFixed(1)} s] ${label}\n`);
+    if (e.phase !== lastPhase || e.done === e.total) progress(`${e.phase} ${e.done}/${e.total}`);
     lastPhase = e.phase;
   },
 });
@@ -76,16 +86,27 @@ const matches = result.pairs.filter((p) => p.decision === 'match');
 const tp = matches.filter((p) => truth.get(p.bId) === p.aId).length;
 const reviews = result.pairs.length - matches.length;
 const reviewTp = result.pairs.filter((p) => p.decision === 'review' && truth.get(p.bId) === p.aId).length;
+const f1Of = (truePositives: number, predicted: number) => {
+  const p = truePositives / Math.max(1, predicted);
+  const r = truePositives / truth.size;
+  return p + r === 0 ? 0 : (2 * p * r) / (p + r);
+};
 const precision = tp / Math.max(1, matches.length);
 const recall = tp / truth.size;
-const f1 = (2 * precision * recall) / (precision + recall);
+const f1 = f1Of(tp, matches.length);
+// Every review resolved correctly: its true pairs join the matches, the others are rejected.
+const f1Resolved = f1Of(tp + reviewTp, matches.length + reviewTp);
 const rssMb = process.resourceUsage().maxRSS / 1024;
+const load = (await import('node:os'))
+  .loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' ');
 console.log(
-  `synthetic ${n} x ${n}: generate ${((t1 - t0) / 1000).toFixed(1)} s, link ${((t2 - t1) / 1000).toFixed(1)} s wall (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU), peak RSS ${rssMb.toFixed(0)} MB`,
+  `synthetic ${n} x ${n}: generate ${((t1 - t0) / 1000).toFixed(1)} s, link ${((t2 - t1) / 1000).toFixed(1)} s wall (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU), peak RSS ${rssMb.toFixed(0)} MB (peak heap at phase ends ${peakHeapMb.toFixed(0)} MB); load average ${load}`,
 );
 console.log(
   `comparisons ${result.stats.comparisons}, EM iterations ${result.stats.emIterations}, prior weight ${result.stats.priorWeight.toFixed(2)}`,
 );
 console.log(
-  `match: precision ${(precision * 100).toFixed(3)}% recall ${(recall * 100).toFixed(2)}% F1 ${f1.toFixed(4)} (${tp}/${matches.length}, ${truth.size} true); reviews ${reviews} (${reviewTp} true)`,
+  `match: precision ${(precision * 100).toFixed(3)}% recall ${(recall * 100).toFixed(2)}% F1 ${f1.toFixed(4)} (${tp}/${matches.length}, ${truth.size} true); reviews ${reviews} (${reviewTp} true, ${result.stats.reviewsPer100.toFixed(2)} per 100 records); F1 if reviews resolved ${f1Resolved.toFixed(4)}`,
 );

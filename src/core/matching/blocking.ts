@@ -4,6 +4,7 @@
 // surname and birth year, a new address still shares the phone, and so on.
 // The hub stores these per patient and fetches candidates by them (see docs/matching.md).
 import { phoneticKey } from './compare/phonetic.ts';
+import { memoized } from './intern.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import type { MatchRecord, NormalizeOptions } from './types.ts';
 
@@ -20,16 +21,47 @@ export function isBroadKey(key: string): boolean {
   return BROAD_KEY_KINDS.some((kind) => key.startsWith(kind));
 }
 
+/** The birth-date key ("d:"), day and month in sorted order so a transposed date shares it. */
+function dateKey(r: PreparedRecord): string | null {
+  if (r.dob === 0) return null;
+  const m = Math.floor(r.dob / 100) % 100;
+  const d = r.dob % 100;
+  return `d:${Math.floor(r.dob / 10000)}-${Math.min(m, d)}-${Math.max(m, d)}`;
+}
+
+/** The phonetic full-name key ("fl:"), sorted so first and last names swapped on one side share it. */
+function nameKey(r: PreparedRecord): string | null {
+  const first = r.first?.phonetic ?? '';
+  const last = r.last?.phonetic ?? '';
+  if (first === '' || last === '') return null;
+  return `fl:${first < last ? `${first}:${last}` : `${last}:${first}`}`;
+}
+
+/** The dwelling key ("ad:"): house number and the street's first word's Soundex (classic
+ *  4-character length, so run-together words such as "pearsonstreet" still agree). */
+function addressKey(r: PreparedRecord): string | null {
+  const number = r.address1?.number ?? null;
+  const street = r.address1?.street ?? '';
+  if (number === null || street === '') return null;
+  return `ad:${number}:${streetSound(street)}`;
+}
+
+const streetSound = memoized((street: string) => phoneticKey(street.split(' ')[0] as string).slice(0, 4));
+
+/** Key kinds of which a record carries at most one key, with the function that makes it:
+ *  training picks the pairs sharing one of these out of the pairs compared on all keys. */
+export const SINGLE_KEY_KINDS: Readonly<Record<string, (r: PreparedRecord) => string | null>> = {
+  'd:': dateKey,
+  'fl:': nameKey,
+  'ad:': addressKey,
+};
+
 /** Keys of a prepared record. Each key starts with a short kind prefix ("d:", "ly:"…). */
 export function preparedBlockingKeys(r: PreparedRecord): string[] {
   const keys: string[] = [];
   const year = r.dob === 0 ? 0 : Math.floor(r.dob / 10000);
-  if (r.dob !== 0) {
-    // Day and month in sorted order so a transposed date shares the key.
-    const m = Math.floor(r.dob / 100) % 100;
-    const d = r.dob % 100;
-    keys.push(`d:${year}-${Math.min(m, d)}-${Math.max(m, d)}`);
-  }
+  const date = dateKey(r);
+  if (date !== null) keys.push(date);
   const first = r.first?.phonetic ?? '';
   const last = r.last?.phonetic ?? '';
   if (last !== '' && year !== 0) keys.push(`ly:${last}:${year}`);
@@ -38,8 +70,8 @@ export function preparedBlockingKeys(r: PreparedRecord): string[] {
     const m = Math.floor(r.dob / 100) % 100;
     keys.push(`fm:${first}:${year}-${m}`, `fd:${first}:${year}--${r.dob % 100}`, `fy:${first}:${year}`);
   }
-  // Sorted, so first and last names swapped on one side share the key.
-  if (first !== '' && last !== '') keys.push(`fl:${first < last ? `${first}:${last}` : `${last}:${first}`}`);
+  const name = nameKey(r);
+  if (name !== null) keys.push(name);
   for (const tail of r.phoneTails) keys.push(`p:${tail}`);
   for (const email of r.emails) keys.push(`e:${email}`);
   // Household keys: a surname in a postcode, a house number on a street. They find a person
@@ -48,12 +80,8 @@ export function preparedBlockingKeys(r: PreparedRecord): string[] {
   if (r.city !== null && last !== '') keys.push(`lc:${last}:${r.city}`);
   const initial = r.first?.key[0];
   if (r.postcode !== null && initial !== undefined) keys.push(`pc:${r.postcode}:${initial}`);
-  const number = r.address1?.number ?? null;
-  const street = r.address1?.street ?? '';
-  if (number !== null && street !== '') {
-    // Classic 4-character Soundex length, so run-together words ("pearsonstreet") still agree.
-    keys.push(`ad:${number}:${phoneticKey(street.split(' ')[0] as string).slice(0, 4)}`);
-  }
+  const address = addressKey(r);
+  if (address !== null) keys.push(address);
   if (r.medicare) keys.push(`m:${r.medicare.card}`);
   if (r.normalizedId !== '') keys.push(`i:${r.normalizedId}`);
   if (r.integrationRecordId !== null && r.integrationRecordId !== r.normalizedId)

@@ -1,6 +1,6 @@
 // Scores one prepared pair and says why: each field's level and weight, the identifier
 // that decided it (if any), and the guards that stop an automatic match.
-import { F, FIELD_COUNT, FIELDS, MISSING } from './compare/fields.ts';
+import { F, FIELD_COUNT, FIELDS } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
 import { combineWeights, HOUSEHOLD_ODDS, type PatternScorer, type Split } from './model.ts';
 import type { PreparedRecord } from './prepare.ts';
@@ -38,28 +38,44 @@ export function isClearlyDifferent(levels: ArrayLike<number>, namesSwapped: bool
   return !namesSwapped && levels[F.first] === 4 && levels[F.dob] === 3;
 }
 
-export function fieldExplanations(levels: ArrayLike<number>, scorer: PatternScorer): FieldExplanation[] {
-  const fields: FieldExplanation[] = [];
-  for (let f = 0; f < FIELD_COUNT; f++) {
-    const level = levels[f] as number;
-    const spec = FIELDS[f] as (typeof FIELDS)[number];
-    fields.push(
-      level === MISSING
-        ? { field: spec.name, level: 'missing', weight: 0 }
-        : {
-            field: spec.name,
-            level: spec.labels[level] as string,
-            weight: round((scorer.weights[f] as Float64Array)[level] as number),
-          },
-    );
+/** Each field's explanation at each level (index 0: missing), per scorer: a batch explains
+ *  tens of thousands of pairs, which share these objects instead of holding copies. */
+const fieldTables = new WeakMap<PatternScorer, FieldExplanation[][]>();
+
+function fieldTable(scorer: PatternScorer): FieldExplanation[][] {
+  let table = fieldTables.get(scorer);
+  if (!table) {
+    table = FIELDS.map((spec, f) => [
+      { field: spec.name, level: 'missing', weight: 0 },
+      ...spec.labels.map((label, level) => ({
+        field: spec.name,
+        level: label as string,
+        weight: round((scorer.weights[f] as Float64Array)[level] as number),
+      })),
+    ]);
+    fieldTables.set(scorer, table);
   }
+  return table;
+}
+
+/** The fields' explanations of a pair; shared objects (see fieldTable): do not modify them. */
+export function fieldExplanations(levels: ArrayLike<number>, scorer: PatternScorer): FieldExplanation[] {
+  const table = fieldTable(scorer);
+  const fields: FieldExplanation[] = new Array(FIELD_COUNT);
+  for (let f = 0; f < FIELD_COUNT; f++)
+    fields[f] = (table[f] as FieldExplanation[])[(levels[f] as number) + 1] as FieldExplanation;
   return fields;
 }
 
-function adjustField(field: FieldExplanation | undefined, bits: number): void {
+/** A name field's explanation with its frequency adjustment (a new object: see fieldTable). */
+function adjustField(fields: FieldExplanation[], f: number, bits: number): void {
+  const field = fields[f];
   if (!field) return;
-  field.weight = round(field.weight + bits);
-  field.level = `${field.level} (${bits < 0 ? 'common' : 'rare'} value)`;
+  fields[f] = {
+    field: field.field,
+    weight: round(field.weight + bits),
+    level: `${field.level} (${bits < 0 ? 'common' : 'rare'} value)`,
+  };
 }
 
 function round(x: number): number {
@@ -67,7 +83,6 @@ function round(x: number): number {
 }
 
 export interface PairAssessment {
-  levels: Int8Array;
   explanation: Explanation;
   /** Different in name and date of birth: not even worth a review. */
   clearlyDifferent: boolean;
@@ -103,6 +118,10 @@ function nameAdjustments(
   ];
 }
 
+/** The levels of the pair being assessed: read only inside assessPair (a batch assesses tens
+ *  of thousands of pairs; a typed array each would cost more than the rest of the assessment). */
+const scratch = newVector();
+
 /** Compares, scores and explains one pair; priorWeight is log2 of the prior odds. In data
  *  with households, householdCap bounds what household fields can add (see model.ts). */
 export function assessPair(
@@ -113,7 +132,7 @@ export function assessPair(
   tf?: TermFrequencies,
   householdCap = Infinity,
 ): PairAssessment {
-  const levels = newVector();
+  const levels = scratch;
   const namesSwapped = compareRecords(a, b, levels);
   const [adjustFirst, adjustLast] = nameAdjustments(a, levels, namesSwapped, scorer, tf);
   const split = scorer.splitLevels(levels);
@@ -125,8 +144,8 @@ export function assessPair(
   const weight = priorWeight + combined;
   const guards = guardsFor(levels, namesSwapped);
   const fields = fieldExplanations(levels, scorer);
-  if (adjustFirst !== 0) adjustField(fields[F.first], adjustFirst);
-  if (adjustLast !== 0) adjustField(fields[F.last], adjustLast);
+  if (adjustFirst !== 0) adjustField(fields, F.first, adjustFirst);
+  if (adjustLast !== 0) adjustField(fields, F.last, adjustLast);
   const explanation: Explanation = {
     score: round(weight),
     probability: weightToProbability(weight),
@@ -139,7 +158,6 @@ export function assessPair(
   if (integrationIdAgrees(a, b)) explanation.identifier = 'integration_record_id';
   else if (levels[F.medicare] === 0 && guards.length === 0) explanation.identifier = 'medicare';
   return {
-    levels,
     explanation,
     clearlyDifferent: isClearlyDifferent(levels, namesSwapped),
     relativeWeight: HOUSEHOLD_ODDS + split[2],

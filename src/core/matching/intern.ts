@@ -18,3 +18,20 @@ export function internOrNull(value: string | null): string | null {
 
 /** One shared empty array for the many records without emails or phones. */
 export const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * A function of a string, remembered: names, nickname groups and phonetic keys repeat across
+ * a population (a few thousand names for 100,000 patients), so each is worked out once and
+ * the result — immutable — is shared by every record that has it. Bounded like the table above.
+ */
+export function memoized<T>(fn: (key: string) => T, maxEntries = MAX_ENTRIES): (key: string) => T {
+  let memo = new Map<string, T>();
+  return (key: string): T => {
+    const known = memo.get(key);
+    if (known !== undefined || memo.has(key)) return known as T;
+    const value = fn(key);
+    if (memo.size >= maxEntries) memo = new Map();
+    memo.set(key, value);
+    return value;
+  };
+}

@@ -289,7 +289,7 @@ function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, option
   options.onProgress?.({ phase: 'train', done: 0, total: 1 });
   const trained = options.model
     ? { model: options.model, emIterations: 0 }
-    : trainOnRecords(left, right, sameSet, { ...options.training, maxBucketSize: options.maxBucketSize });
+    : trainOnRecords(left, right, sameSet, { ...options.training, maxBucketSize: options.maxBucketSize, pairs });
   options.onProgress?.({ phase: 'train', done: 1, total: 1 });
   const possiblePairs = sameSet ? (left.length * (left.length - 1)) / 2 : left.length * right.length;
   const fallbackMatches = sameSet ? left.length * 0.05 : Math.min(left.length, right.length) / 2;

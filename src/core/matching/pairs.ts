@@ -1,9 +1,10 @@
-// Candidate pairs for batch linking: an inverted index over blocking keys, walked record
+// Candidate pairs for batch linking: an inverted index over blocking keys (key-index.ts), walked record
 // by record with a "last seen" stamp per target so a pair sharing several keys is compared
 // once, with no set of pairs held in memory. Each comparison is kept as three integers.
-import { encodePattern, MISSING } from './compare/fields.ts';
+import { encodePattern, MISSING, patternLevel, STRIDES } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
-import { BROAD_KEY_LIMIT, isBroadKey, preparedBlockingKeys } from './blocking.ts';
+import { BROAD_KEY_LIMIT, preparedBlockingKeys, SINGLE_KEY_KINDS } from './blocking.ts';
+import { KeyIndex, NO_ENTRY } from './key-index.ts';
 import type { PreparedRecord } from './prepare.ts';
 
 /** Compared pairs as parallel typed arrays (index into left, index into right, pattern). */
@@ -66,25 +67,10 @@ function keysOf(record: PreparedRecord, kinds: readonly string[] | undefined): s
   return kinds ? keys.filter((key) => kinds.some((kind) => key.startsWith(kind))) : keys;
 }
 
-/** Inverted index: blocking key → the record carrying it, or the records (most keys are
- *  carried by one record; a bare number instead of a one-element array saves memory). */
-export function indexByKeys(
-  records: readonly PreparedRecord[],
-  kinds?: readonly string[],
-): Map<string, number | number[]> {
-  const index = new Map<string, number | number[]>();
-  records.forEach((record, i) => {
-    for (const key of keysOf(record, kinds)) {
-      const bucket = index.get(key);
-      if (bucket === undefined) index.set(key, i);
-      else if (typeof bucket === 'number') index.set(key, [bucket, i]);
-      else bucket.push(i);
-    }
-  });
-  return index;
+/** Inverted index over the keys of `records` (of the given kinds only, when given). */
+export function indexByKeys(records: readonly PreparedRecord[], kinds?: readonly string[]): KeyIndex {
+  return new KeyIndex((i) => keysOf(records[i] as PreparedRecord, kinds), records.length);
 }
-
-const single = [0];
 
 export function collectPairs(
   left: readonly PreparedRecord[],
@@ -100,15 +86,12 @@ export function collectPairs(
   for (let i = 0; i < left.length; i++) {
     const record = left[i] as PreparedRecord;
     for (const key of keysOf(record, keyKinds)) {
-      const entry = index.get(key);
-      if (entry === undefined) continue;
-      let bucket: number[];
-      if (typeof entry === 'number') {
-        single[0] = entry;
-        bucket = single;
-      } else bucket = entry;
-      if (bucket.length > maxBucketSize || (bucket.length > BROAD_KEY_LIMIT && isBroadKey(key))) continue;
-      for (const j of bucket) {
+      const bucket = index.bucket(key);
+      if (bucket === NO_ENTRY) continue;
+      const size = index.size(bucket);
+      if (size > maxBucketSize || (size > BROAD_KEY_LIMIT && index.isBroad(bucket))) continue;
+      for (let entry = index.firstEntry(bucket); entry !== NO_ENTRY; entry = index.nextEntry(entry)) {
+        const j = index.entryRecord(entry);
         if (lastSeen[j] === i || (sameSet && j <= i)) continue;
         lastSeen[j] = i;
         compareRecords(record, right[j] as PreparedRecord, vector);
@@ -119,4 +102,53 @@ export function collectPairs(
     if (onProgress && (i + 1) % step === 0) onProgress({ phase: 'compare', done: i + 1, total: left.length });
   }
   return pairs;
+}
+
+export interface KindSelection {
+  /** A kind in SINGLE_KEY_KINDS ("d:", "fl:", "ad:"). */
+  kind: string;
+  /** Fields recorded as missing in the patterns (as CollectOptions.maskedFields). */
+  maskedFields: readonly number[];
+  /** Only pairs whose left record is marked (a training sample); all when absent. */
+  leftIncluded?: Uint8Array;
+  maxBucketSize?: number;
+}
+
+/**
+ * The pattern counts collectPairs would give with keyKinds [kind] (and the left records
+ * restricted to `leftIncluded`), taken from pairs already collected over all keys: those hold
+ * every pair sharing any key, so no record is compared twice. Exact for kinds a record
+ * carries at most one key of; the bucket limit is applied to the same right-side buckets.
+ */
+export function patternCountsOfKind(
+  pairs: PairBuffer,
+  left: readonly PreparedRecord[],
+  right: readonly PreparedRecord[],
+  selection: KindSelection,
+): { counts: Map<number, number>; pairs: number } {
+  const keyOf = SINGLE_KEY_KINDS[selection.kind];
+  if (!keyOf) throw new RangeError(`not a single-key kind: ${selection.kind}`);
+  const maxBucketSize = selection.maxBucketSize ?? 1000;
+  const rightKeys = right.map(keyOf);
+  const bucketSizes = new Map<string, number>();
+  for (const key of rightKeys) if (key !== null) bucketSizes.set(key, (bucketSizes.get(key) ?? 0) + 1);
+  const leftKeys = new Map<number, string | null>();
+  const counts = new Map<number, number>();
+  let total = 0;
+  for (let k = 0; k < pairs.length; k++) {
+    const i = pairs.left[k] as number;
+    if (selection.leftIncluded && selection.leftIncluded[i] !== 1) continue;
+    let key = leftKeys.get(i);
+    if (key === undefined) {
+      key = keyOf(left[i] as PreparedRecord);
+      leftKeys.set(i, key);
+    }
+    if (key === null || rightKeys[pairs.right[k] as number] !== key) continue;
+    if ((bucketSizes.get(key) ?? 0) > maxBucketSize) continue;
+    let pattern = pairs.pattern[k] as number;
+    for (const f of selection.maskedFields) pattern -= (patternLevel(pattern, f) + 1) * (STRIDES[f] as number);
+    counts.set(pattern, (counts.get(pattern) ?? 0) + 1);
+    total++;
+  }
+  return { counts, pairs: total };
 }

@@ -16,7 +16,7 @@ import { normalizeName } from './normalize/names.ts';
 import { normalizePhone, phoneTail } from './normalize/phones.ts';
 import { foldText } from './normalize/text.ts';
 import { nicknameGroups } from './nicknames.ts';
-import { intern, internOrNull, NONE } from './intern.ts';
+import { intern, internOrNull, memoized, NONE } from './intern.ts';
 import type { MatchRecord, NormalizeOptions } from './types.ts';
 
 export interface PreparedName {
@@ -37,7 +37,6 @@ export interface PreparedRecord {
   dob: number;
   sex: 'm' | 'f' | 'x' | null;
   emails: readonly string[];
-  phones: readonly string[];
   /** The phones' national tails (see phoneTail), what comparisons and keys use. */
   phoneTails: readonly string[];
   /** The emails' mailbox names (before the @). */
@@ -53,16 +52,29 @@ export interface PreparedRecord {
 }
 
 function prepareName(raw: string | null | undefined): PreparedName | null {
+  return raw ? preparedName(raw) : null;
+}
+
+/** Shared by every record spelling the name the same way (see memoized); never mutated. */
+const preparedName = memoized((raw: string): PreparedName | null => {
   const name = normalizeName(raw);
   if (!name) return null;
   const key = intern(name.key);
   const tokens = name.tokens.length === 1 ? [key] : name.tokens.map(intern);
   return { key, tokens, phonetic: intern(phoneticKey(key)) };
-}
+});
 
 /** Forms that identify the same given name: nickname groups ("g:12") and the literal
  *  tokens of the preferred and middle names ("n:liz"). */
 function firstAliases(record: MatchRecord, first: PreparedName | null): readonly string[] {
+  // Most records have no preferred or middle name: their aliases follow from the first name.
+  if (!record.preferredName && !record.middleName) return record.firstName ? aliasesOfFirst(record.firstName) : NONE;
+  return computeFirstAliases(record, first);
+}
+
+const aliasesOfFirst = memoized((raw: string) => computeFirstAliases({ id: '', firstName: raw }, prepareName(raw)));
+
+function computeFirstAliases(record: MatchRecord, first: PreparedName | null): readonly string[] {
   const aliases: string[] = [];
   const add = (token: string) => {
     aliases.push(`n:${token}`);
@@ -108,7 +120,6 @@ export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {
     sex: normalizeSex(record.sex),
     emails,
     emailLocals: emails.length === 0 ? NONE : emails.map(emailLocal),
-    phones,
     phoneTails: unique(phones.map(phoneTail)),
     address1: address1 && address1.text !== '' ? { ...address1, street: intern(address1.street) } : null,
     address2: internOrNull(nonEmpty(record.addressLine2 ? foldText(record.addressLine2) : null)),

@@ -4,7 +4,7 @@ import { F, FIELD_COUNT, LEVEL_COUNTS, MISSING } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
 import { runEm, toPatternCounts, type EmOptions } from './em.ts';
 import { defaultHouseholdU, defaultModel, HOUSEHOLD_FIELDS, type MatchModel } from './model.ts';
-import { collectPairs } from './pairs.ts';
+import { collectPairs, patternCountsOfKind, type PairBuffer } from './pairs.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import { seededRandom } from '../random.ts';
 import type { MatchRecord, NormalizeOptions } from './types.ts';
@@ -58,11 +58,54 @@ export function estimateU(
   });
 }
 
-/** Every k-th record, so that at most `max` remain (deterministic). */
-function evenSample<T>(records: readonly T[], max: number): readonly T[] {
-  if (records.length <= max) return records;
-  const step = records.length / max;
-  return Array.from({ length: max }, (_, i) => records[Math.floor(i * step)] as T);
+/** Indices of every k-th record, so that at most `max` remain (deterministic). */
+function evenSample(length: number, max: number): number[] {
+  if (length <= max) return Array.from({ length }, (_, i) => i);
+  const step = length / max;
+  return Array.from({ length: max }, (_, i) => Math.floor(i * step));
+}
+
+/** Training options a batch run adds: the pairs it already compared over all keys, so the
+ *  training passes pick theirs out instead of comparing again. */
+export interface RunTrainOptions extends TrainOptions {
+  maxBucketSize?: number;
+  pairs?: PairBuffer;
+}
+
+/** The pattern counts of one training pass: pairs sharing a key of `kind` between the sampled
+ *  left records and the right ones, `masked` fields recorded as missing. */
+interface PassInput {
+  left: readonly PreparedRecord[];
+  right: readonly PreparedRecord[];
+  sample: readonly number[];
+  sameSet: boolean;
+}
+
+function passCounts(
+  input: PassInput,
+  kind: string,
+  masked: number[],
+  options: RunTrainOptions,
+): { counts: Map<number, number>; pairs: number } {
+  const { left, right, sample, sameSet } = input;
+  if (options.pairs) {
+    const leftIncluded = new Uint8Array(left.length);
+    for (const i of sample) leftIncluded[i] = 1;
+    return patternCountsOfKind(options.pairs, left, right, {
+      kind,
+      maskedFields: masked,
+      leftIncluded,
+      maxBucketSize: options.maxBucketSize,
+    });
+  }
+  const records = sample.length === left.length ? left : sample.map((i) => left[i] as PreparedRecord);
+  const pairs = collectPairs(records, right, {
+    sameSet,
+    keyKinds: [kind],
+    maskedFields: masked,
+    maxBucketSize: options.maxBucketSize,
+  });
+  return { counts: pairs.patternCounts(), pairs: pairs.length };
 }
 
 export interface TrainedModel {
@@ -85,25 +128,18 @@ interface Pass {
  * (address, phone) would put relatives in the "different" class and distort it.
  */
 function emPass(
-  left: readonly PreparedRecord[],
-  right: readonly PreparedRecord[],
-  sameSet: boolean,
+  input: PassInput,
   kind: string,
   masked: number[],
   start: MatchModel,
-  options: TrainOptions & { maxBucketSize?: number },
+  options: RunTrainOptions,
 ): Pass | null {
-  const pairs = collectPairs(left, right, {
-    sameSet,
-    keyKinds: [kind],
-    maskedFields: masked,
-    maxBucketSize: options.maxBucketSize,
-  });
-  if (pairs.length < (options.minPairs ?? 200)) return null;
-  const population = Math.min(left.length, right.length);
-  const lambda = Math.min(0.5, Math.max(1e-6, (population * 0.5) / pairs.length));
-  const result = runEm(toPatternCounts(pairs.patternCounts()), { ...start, lambda }, options);
-  return { m: result.m, lambda: result.lambda, pairs: pairs.length, iterations: result.iterations };
+  const { counts, pairs } = passCounts(input, kind, masked, options);
+  if (pairs < (options.minPairs ?? 200)) return null;
+  const population = Math.min(input.sample.length, input.right.length);
+  const lambda = Math.min(0.5, Math.max(1e-6, (population * 0.5) / pairs));
+  const result = runEm(toPatternCounts(counts), { ...start, lambda }, options);
+  return { m: result.m, lambda: result.lambda, pairs, iterations: result.iterations };
 }
 
 /**
@@ -116,7 +152,7 @@ export function trainOnRecords(
   left: readonly PreparedRecord[],
   right: readonly PreparedRecord[],
   sameSet: boolean,
-  options: TrainOptions & { maxBucketSize?: number } = {},
+  options: RunTrainOptions = {},
 ): TrainedModel {
   const defaults = defaultModel();
   if (Math.min(left.length, right.length) < 50) return { model: defaults, emIterations: 0 };
@@ -124,9 +160,10 @@ export function trainOnRecords(
   const u = estimateU(left, right, sameSet, Math.min(options.uSamples ?? 100_000, possiblePairs), options.seed ?? 1);
   const start: MatchModel = { m: defaults.m, u, lambda: 0.1, source: 'em' };
   // Dedupe pairs a list with itself, so it cannot be thinned on one side only.
-  const sample = sameSet ? left : evenSample(left, options.maxTrainingRecords ?? 25_000);
-  const byDate = emPass(sample, right, sameSet, 'd:', [F.dob], start, options);
-  const byName = emPass(sample, right, sameSet, 'fl:', [F.first, F.last], start, options);
+  const sample = evenSample(left.length, sameSet ? left.length : (options.maxTrainingRecords ?? 25_000));
+  const input: PassInput = { left, right, sample, sameSet };
+  const byDate = emPass(input, 'd:', [F.dob], start, options);
+  const byName = emPass(input, 'fl:', [F.first, F.last], start, options);
   // Data without birth dates still trains on name pairs (names then keep their defaults).
   const main = byDate ?? byName;
   if (!main) return { model: defaults, emIterations: 0 };
@@ -143,7 +180,7 @@ export function trainOnRecords(
   const scale = left.length / sample.length;
   const expectedMatches = Math.min(maxMatches, (scale * main.lambda * main.pairs) / Math.max(0.05, found));
   const lambda = Math.max(1, expectedMatches) / possiblePairs;
-  const uHousehold = householdU(sample, right, sameSet, m, options);
+  const uHousehold = householdU(input, m, options);
   return {
     model: { m, u, lambda, source: 'em', ...(uHousehold ? { uHousehold } : {}) },
     emIterations: (byDate?.iterations ?? 0) + (byName?.iterations ?? 0),
@@ -156,22 +193,11 @@ export function trainOnRecords(
  * and "a relative", so u comes out as how often relatives agree (twins on the birth date, a
  * son named after his father on the first name). Undefined when too few such pairs.
  */
-function householdU(
-  left: readonly PreparedRecord[],
-  right: readonly PreparedRecord[],
-  sameSet: boolean,
-  m: number[][],
-  options: TrainOptions & { maxBucketSize?: number },
-): number[][] | undefined {
-  const pairs = collectPairs(left, right, {
-    sameSet,
-    keyKinds: ['ad:'],
-    maskedFields: [...HOUSEHOLD_FIELDS],
-    maxBucketSize: options.maxBucketSize,
-  });
-  if (pairs.length < (options.minPairs ?? 200)) return undefined;
+function householdU(input: PassInput, m: number[][], options: RunTrainOptions): number[][] | undefined {
+  const { counts, pairs } = passCounts(input, 'ad:', [...HOUSEHOLD_FIELDS], options);
+  if (pairs < (options.minPairs ?? 200)) return undefined;
   const start: MatchModel = { m, u: defaultHouseholdU(), lambda: 0.3, source: 'em' };
-  const result = runEm(toPatternCounts(pairs.patternCounts()), start, { ...options, fixU: false });
+  const result = runEm(toPatternCounts(counts), start, { ...options, fixU: false });
   return result.u;
 }
 

@@ -70,9 +70,23 @@ export function compareExact<T>(a: T | null, b: T | null): number {
   return a === b ? 0 : 1;
 }
 
-/** The digits of a mailbox name ("john.smith82" → "82"). */
-function digitsOf(local: string): string {
-  return local.replace(/\D+/g, '');
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Whether two mailbox names carry the same digits ("john.smith82", "jsmith82"), compared
+ *  in place: this runs for every candidate pair with emails. */
+function sameDigits(x: string, y: string): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < x.length && !isDigit(x.charCodeAt(i))) i++;
+    while (j < y.length && !isDigit(y.charCodeAt(j))) j++;
+    if (i === x.length || j === y.length) return i === x.length && j === y.length;
+    if (x.charCodeAt(i) !== y.charCodeAt(j)) return false;
+    i++;
+    j++;
+  }
 }
 
 /** Emails: any shared address; else the same mailbox name (another provider) or a close
@@ -88,7 +102,7 @@ export function compareEmails(
   if (a.length === 0 || b.length === 0) return MISSING;
   for (const x of a) if (b.includes(x)) return 0;
   for (const x of localsA)
-    for (const y of localsB) if (x === y || (digitsOf(x) === digitsOf(y) && jaroWinkler(x, y) >= 0.92)) return 1;
+    for (const y of localsB) if (x === y || (sameDigits(x, y) && jaroWinkler(x, y) >= 0.92)) return 1;
   return 2;
 }
 
@@ -137,6 +151,10 @@ export function compareMedicare(a: MedicareCard | null, b: MedicareCard | null):
   return a.irn === b.irn ? 0 : 2;
 }
 
+function closeOrMissing(level: number): boolean {
+  return level === 1 || level === MISSING;
+}
+
 /** Where someone lives, from postcode, suburb/city and state together (see fields.ts). */
 export function compareLocality(a: PreparedRecord, b: PreparedRecord): number {
   const postcode = comparePostcodes(a.postcode, b.postcode);
@@ -144,7 +162,6 @@ export function compareLocality(a: PreparedRecord, b: PreparedRecord): number {
   const state = compareExact(a.state, b.state);
   if (postcode === MISSING && city === MISSING && state === MISSING) return MISSING;
   if (postcode === 0 && city === 0) return 0;
-  const closeOrMissing = (level: number) => level === 1 || level === MISSING;
   if ((postcode === 0 && closeOrMissing(city)) || (city === 0 && closeOrMissing(postcode))) return 1;
   if (postcode === 0 || city === 0 || (postcode === 1 && city === 1)) return 2;
   if (postcode === 1 || city === 1 || state === 0) return 3;

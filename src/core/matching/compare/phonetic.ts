@@ -2,6 +2,7 @@
 // Catherine/Katherine, Philips/Fillips and Smith/Smyth share a key. Used for blocking and
 // as the "sounds alike" comparison level. Deliberately small; Double Metaphone is more
 // precise but ten times the code and not needed when Jaro–Winkler does the fine work.
+import { memoized } from '../intern.ts';
 
 const RESPELL: [RegExp, string][] = [
   [/^kn/, 'n'],
@@ -39,8 +40,11 @@ const CODES: Record<string, string> = {
   r: '6',
 };
 
-/** Phonetic key of a folded name (letters only are used); "" when it has no letters. */
-export function phoneticKey(name: string): string {
+/** Phonetic key of a folded name (letters only are used); "" when it has no letters.
+ *  Remembered: fifteen respellings per call add up over a population's repeated names. */
+export const phoneticKey: (name: string) => string = memoized(computePhoneticKey);
+
+function computePhoneticKey(name: string): string {
   let text = name.replace(/[^a-z]/g, '');
   if (text === '') return '';
   for (const [pattern, replacement] of RESPELL) text = text.replace(pattern, replacement);

@@ -33,6 +33,19 @@ function crossedInitialAgrees(a: PreparedRecord, b: PreparedRecord): boolean {
   return (af !== undefined && af === bl) || (al !== undefined && al === bf);
 }
 
+/** A name level that leaves room for a swap: not exact or an alias, or missing. */
+function unsure(level: number): boolean {
+  return level > 1 || level === MISSING;
+}
+
+/** A crossed name that agrees: exact or close in spelling. */
+function agreeing(level: number): boolean {
+  return level !== MISSING && level <= 2;
+}
+
+// Helpers live at module level, not as closures in compareRecords: it runs for every
+// candidate pair (millions in a big batch), and a closure is an allocation per call.
+
 /** Fills `out` with the pair's levels; returns true when the names matched crosswise. */
 export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Array): boolean {
   const first = compareFirstNames(a.first, b.first, a.firstAliases, b.firstAliases);
@@ -45,7 +58,6 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Ar
   // A name missing on one side still allows a swap: "Taquinper Hudson" against a record with
   // first name "Hudson" and no surname agrees crosswise, and straight it would read as a
   // differing first name.
-  const unsure = (level: number) => level > 1 || level === MISSING;
   if (unsure(first) && unsure(last) && first + last !== 2 * MISSING && crossedInitialAgrees(a, b)) {
     const crossFirst = compareNamesCrossed(a.first, b.last);
     const crossLast = compareNamesCrossed(a.last, b.first);
@@ -54,7 +66,6 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Ar
     // Both crossed names must agree: one agreeing crosswise and the other different is a
     // relative whose first name happens to be the surname (twins Lee Jonathan / Michael Lee),
     // and accepting it would hide the differing first name from the guards.
-    const agreeing = (level: number) => level !== MISSING && level <= 2;
     const crossOk =
       crossFirst === MISSING || crossLast === MISSING
         ? agreeing(crossFirst) || agreeing(crossLast)

@@ -1,0 +1,143 @@
+// The inverted index batch linking probes: blocking key → the records carrying it, in record
+// order. Held in typed arrays under a 64-bit hash of each key rather than in a Map of
+// strings: 100,000 records carry ~1.3 million keys, which as Map entries and key strings cost
+// ~90 MB and seconds of string hashing; here they cost ~47 MB. Two different keys would have
+// to share all 64 bits of the hash to be confused (about one chance in 10^7 for a million
+// distinct keys), and then the only effect is extra comparisons.
+import { isBroadKey } from './blocking.ts';
+
+const EMPTY = -1;
+
+/** Two independent 32-bit multiplicative hashes of a key (cyrb53's mixing), as [low, high]. */
+function hashKey(key: string, out: Int32Array): void {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  out[0] = h1;
+  out[1] = h2;
+}
+
+/** Growable list of key occurrences (record, hash) gathered before the table is sized. */
+class Occurrences {
+  record = new Int32Array(1 << 16);
+  low = new Int32Array(1 << 16);
+  high = new Int32Array(1 << 16);
+  broad = new Uint8Array(1 << 16);
+  length = 0;
+
+  push(record: number, hash: Int32Array, broad: boolean): void {
+    if (this.length === this.record.length) this.grow();
+    this.record[this.length] = record;
+    this.low[this.length] = hash[0] as number;
+    this.high[this.length] = hash[1] as number;
+    this.broad[this.length] = broad ? 1 : 0;
+    this.length++;
+  }
+
+  private grow(): void {
+    const size = this.record.length * 2;
+    for (const key of ['record', 'low', 'high'] as const) {
+      const next = new Int32Array(size);
+      next.set(this[key]);
+      this[key] = next;
+    }
+    const broad = new Uint8Array(size);
+    broad.set(this.broad);
+    this.broad = broad;
+  }
+}
+
+export class KeyIndex {
+  private readonly mask: number;
+  private readonly low: Int32Array;
+  private readonly high: Int32Array;
+  /** Per slot: first entry of its bucket (EMPTY when the slot is free) and the bucket's size. */
+  private readonly first: Int32Array;
+  private readonly count: Int32Array;
+  private readonly broad: Uint8Array;
+  /** Per entry: the record, and the next entry of the same bucket (EMPTY at the end). */
+  private readonly record: Int32Array;
+  private readonly next: Int32Array;
+  private readonly hash = new Int32Array(2);
+
+  constructor(keysOf: (i: number) => readonly string[], records: number) {
+    const occurrences = new Occurrences();
+    const hash = this.hash;
+    for (let i = 0; i < records; i++)
+      for (const key of keysOf(i)) {
+        hashKey(key, hash);
+        occurrences.push(i, hash, isBroadKey(key));
+      }
+    let capacity = 1024;
+    while (capacity < occurrences.length * 1.5) capacity *= 2;
+    this.mask = capacity - 1;
+    this.low = new Int32Array(capacity);
+    this.high = new Int32Array(capacity);
+    this.first = new Int32Array(capacity).fill(EMPTY);
+    this.count = new Int32Array(capacity);
+    this.broad = new Uint8Array(capacity);
+    this.record = occurrences.record.slice(0, occurrences.length);
+    this.next = new Int32Array(occurrences.length);
+    // Backwards, each entry put in front of its bucket: buckets list records in ascending order.
+    for (let k = occurrences.length - 1; k >= 0; k--) {
+      hash[0] = occurrences.low[k] as number;
+      hash[1] = occurrences.high[k] as number;
+      const slot = this.slotOf(hash, true);
+      this.next[k] = this.first[slot] as number;
+      this.first[slot] = k;
+      this.count[slot] = (this.count[slot] as number) + 1;
+      this.broad[slot] = occurrences.broad[k] as number;
+    }
+  }
+
+  /** The slot holding this hash; with `claim`, a free slot is taken for it. EMPTY if absent. */
+  private slotOf(hash: Int32Array, claim: boolean): number {
+    const low = hash[0] as number;
+    const high = hash[1] as number;
+    for (let slot = low & this.mask; ; slot = (slot + 1) & this.mask) {
+      if (this.first[slot] === EMPTY) {
+        if (!claim) return EMPTY;
+        this.low[slot] = low;
+        this.high[slot] = high;
+        return slot;
+      }
+      if (this.low[slot] === low && this.high[slot] === high) return slot;
+    }
+  }
+
+  /** The bucket of a key: a handle for `size`, `broad` and `records`, or EMPTY. */
+  bucket(key: string): number {
+    hashKey(key, this.hash);
+    return this.slotOf(this.hash, false);
+  }
+
+  size(bucket: number): number {
+    return this.count[bucket] as number;
+  }
+
+  /** Whether the bucket's key is a broad one (see BROAD_KEY_KINDS). */
+  isBroad(bucket: number): boolean {
+    return this.broad[bucket] === 1;
+  }
+
+  /** First entry of a bucket (its records in order: `entryRecord`, then `nextEntry` until NO_ENTRY). */
+  firstEntry(bucket: number): number {
+    return this.first[bucket] as number;
+  }
+
+  nextEntry(entry: number): number {
+    return this.next[entry] as number;
+  }
+
+  entryRecord(entry: number): number {
+    return this.record[entry] as number;
+  }
+}
+
+export const NO_ENTRY = EMPTY;
