@@ -2,6 +2,8 @@
 // agreement) and the HIPAA authorization, with their times, read from the Hint emulator into
 // the Hint facts, shown by the API, and written to the linked contact's read-only fields —
 // including when only the acceptance changes in Hint. Nothing flows back from Salesforce.
+// And the log mirror: an Error-level action lands in the org's Hint_Log__c only when the
+// setting is on, with record ids and the code, never the refused value.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHintWorld, tandemPatientOf, type HintWorld } from '../hint/support.ts';
 import { startSfWorld, waitFor, type SfWorld } from './support.ts';
@@ -85,4 +87,61 @@ it('member contract and HIPAA acceptances go Hint → Tandem facts → contact f
   await waitFor(async () => (await inHint(created.id)).email === 'ines@example.com', 'the email edit in Hint');
   expect((await inHint(created.id)).hipaa_authorization_accepted).toBe(true);
   expect(await facts(patientId)).toMatchObject({ hipaaAuthorizationAccepted: true });
+}, 90_000);
+
+it('mirrors an Error into Hint_Log__c when the setting is on, and nothing when it is off', async () => {
+  const connection = (await w.hub.api('GET', '/api/v1/salesforce/connections')).body.data[0];
+  expect(connection.settings.mirrorLogsToSalesforce).toBe(false); // off by default
+  await w.harness('POST', '/rules/validation', {
+    name: 'No_Blocked_Domain',
+    object: 'Contact',
+    errorCondition: "Email LIKE '%@blocked.example.com'",
+    message: 'Clinic policy: that e-mail domain is not accepted',
+  });
+  /** A patient linked to a new contact, then an edit Salesforce refuses: an Error-level action. */
+  const refusedEdit = async (first: string) => {
+    const created = await hint.hub.api('POST', '/api/v1/patients', { firstName: first, lastName: 'Mirror' });
+    expect(created.status).toBe(201);
+    const made = await w.harness('POST', '/ui/Contact', { fields: { FirstName: first, LastName: 'Mirror' } });
+    const contactId = made.body.Id as string;
+    const linked = await w.hub.api('POST', `/api/v1/salesforce/contacts/${contactId}/link`, {
+      patientId: created.body.id,
+    });
+    expect(linked.status).toBe(200);
+    await hint.hub.api('PATCH', `/api/v1/patients/${created.body.id}`, { email: `${first}@blocked.example.com` });
+    await waitFor(async () => {
+      const p = (await hint.hub.api('GET', `/api/v1/patients/${created.body.id}`)).body;
+      return p.links.find((l: any) => l.system === 'salesforce')?.status === 'errored';
+    }, 'the refusal on the link');
+    return contactId;
+  };
+  const logRows = async (contactId: string) =>
+    (
+      await w.sf(
+        'GET',
+        `/query?q=${encodeURIComponent(`SELECT Level__c, Message__c, Operation__c FROM Hint_Log__c WHERE Contact__c = '${contactId}'`)}`,
+      )
+    ).body.records as Record<string, unknown>[];
+
+  const whileOff = await refusedEdit('Offelia');
+  const on = await w.hub.api('PATCH', `/api/v1/salesforce/connections/${connection.id}`, {
+    settings: { mirrorLogsToSalesforce: true, mirrorLogLevel: 'error' },
+  });
+  expect(on.status).toBe(200);
+  const whileOn = await refusedEdit('Onora');
+  const rows = await waitFor(async () => {
+    const r = await logRows(whileOn);
+    return r.length > 0 ? r : undefined;
+  }, 'the Error row in Hint_Log__c');
+  expect(rows).toEqual([
+    expect.objectContaining({
+      Level__c: 'Error',
+      Operation__c: 'push-contact',
+      Message__c: expect.stringContaining('FIELD_CUSTOM_VALIDATION_EXCEPTION'),
+    }),
+  ]);
+  expect(JSON.stringify(rows)).not.toContain('blocked.example.com'); // never the refused value
+  // The refusal while off happened first, and nothing of it reached the org (Debug lines neither).
+  expect(await logRows(whileOff)).toEqual([]);
+  await w.harness('DELETE', '/rules/validation/No_Blocked_Domain');
 }, 90_000);
