@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { seedPatients } from './support/seed-patients.ts';
 import { machine, startTandemProcess } from './support/tandem-process.ts';
 
 const { values } = parseArgs({
@@ -23,41 +24,6 @@ const tandem = await startTandemProcess({ TANDEM_SANDBOX: 'off' });
 const port = (await readFile(path.join(tandem.home, 'pg.port'), 'utf8')).trim();
 const client = new pg.Client({ connectionString: `postgres://tandem:tandem@127.0.0.1:${port}/tandem` });
 await client.connect();
-
-async function seed(): Promise<void> {
-  const started = Date.now();
-  const {
-    rows: [practice],
-  } = await client.query('SELECT id FROM practices WHERE is_default');
-  const {
-    rows: [connection],
-  } = await client.query(
-    `INSERT INTO connections (practice_id, system, name, status) VALUES ($1, 'hint', 'Hint (bench)', 'disabled') RETURNING id`,
-    [practice.id],
-  );
-  await client.query(
-    `INSERT INTO patients (practice_id, first_name, last_name, dob, email, phones, created_at)
-     SELECT $1, (ARRAY['Ann','Bob','Cleo','Dev','Eve','Finn','Gus','Hana','Ivy','Jo'])[1 + i % 10] || i,
-            (ARRAY['Lee','Ng','Smith','Brown','Khan','Rossi','Park','Silva'])[1 + i % 8],
-            date '1950-01-01' + (i % 20000), 'p' || i || '@example.com',
-            jsonb_build_array(jsonb_build_object('type', 'mobile', 'number', '+614' || lpad(i::text, 8, '0'))),
-            now() - make_interval(secs => $2 - i)
-     FROM generate_series(1, $2) AS i`,
-    [practice.id, total],
-  );
-  await client.query(
-    `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status, error_message, last_synced_at)
-     SELECT practice_id, $2, 'patient', id, 'pat-' || substr(md5(id::text), 1, 12), s,
-            CASE WHEN s = 'errored' THEN 'Hint refused the record: Email is invalid' END, now()
-     FROM (SELECT id, practice_id, row_number() OVER (ORDER BY created_at) AS n FROM patients WHERE practice_id = $1) p,
-          LATERAL (SELECT CASE WHEN n % 100 = 7 THEN 'errored' WHEN n % 100 IN (11, 12, 13) THEN 'unsynced'
-                               WHEN n % 100 = 17 THEN 'enabled' ELSE 'synced' END AS s) st
-     WHERE n % 20 <> 3`,
-    [practice.id, connection.id],
-  );
-  await client.query('ANALYZE patients; ANALYZE links');
-  console.error(`seeded ${total} patients and their links in ${Date.now() - started} ms`);
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -83,7 +49,7 @@ async function walk(query: string): Promise<{ times: number[]; rows: number }> {
 }
 
 try {
-  await seed();
+  await seedPatients(client, total);
   const scenarios = ['hint=errored', 'hint=unsynced', 'hint=synced', 'hint=enabled', 'hint=none', '', 'search=smith'];
   await walk('hint=synced'); // warm-up: JIT, pool, plans
   const results = [];

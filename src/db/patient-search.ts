@@ -1,6 +1,7 @@
 // Patient look-ups for connectors that link people by hand or by exact demographics: a live
 // search among patients linked on one system (each typed word must match a name, the e-mail,
 // the date of birth or a phone), and exact first name + last name + date of birth matches.
+import { isUuid } from '../core/ids.ts';
 import type { Queryable } from './pool.ts';
 import { patients } from './records/kinds.ts';
 import { fromRow } from './records/definition.ts';
@@ -10,7 +11,19 @@ const linkedOn = (param: string) => `EXISTS (SELECT 1 FROM links l JOIN connecti
     WHERE l.practice_id = p.practice_id AND l.entity_kind = 'patient' AND l.local_id = p.id
       AND c.system = ${param} AND l.remote_id IS NOT NULL)`;
 
-/** Up to `limit` patients linked on `system` whose every word of `query` matches something. */
+/** Names, e-mail, date of birth and phones, lower-cased (a generated column, migration 024). */
+const SEARCH_TEXT = 'p.search_text';
+/** More trigram matches than this: the words are common, and walking patients in name order finds a page sooner. */
+const RARE = 2000;
+
+/**
+ * Up to `limit` patients linked on `system` whose every word of `query` matches something (a
+ * name, the e-mail, the date of birth or a phone), in name order. Words of three or more
+ * characters ask the trigram index (migration 024) first, bounded: up to RARE matches are
+ * ordered directly; more, or a shorter word, and patients are walked in name order
+ * (patients_practice_name) until the page is full, which is quick exactly because the words are
+ * common. PostgreSQL cannot tell the two cases apart from its estimates, hence the probe.
+ */
 export async function searchLinkedPatients(
   db: Queryable,
   practiceId: string,
@@ -19,21 +32,43 @@ export async function searchLinkedPatients(
   limit: number,
 ): Promise<Json[]> {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
-  const params: unknown[] = [practiceId, system];
-  const where = words.map((w) => {
-    params.push(`%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    const n = `$${params.length}`;
-    return `(lower(p.first_name) LIKE ${n} OR lower(p.last_name) LIKE ${n} OR lower(coalesce(p.preferred_name, '')) LIKE ${n}
-      OR lower(coalesce(p.email, '')) LIKE ${n} OR p.dob::text LIKE ${n} OR p.phones::text LIKE ${n})`;
-  });
-  params.push(limit);
+  const patterns = words.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const connections = await connectionsOn(db, practiceId, system);
+  if (connections.length === 0) return [];
+  // Ids from the database, checked to be UUIDs: inlined, PostgreSQL estimates each connection's links.
+  const linked = `EXISTS (SELECT 1 FROM links l WHERE l.practice_id = p.practice_id AND l.entity_kind = 'patient'
+      AND l.local_id = p.id AND l.connection_id IN (${connections.map((id) => `'${id}'::uuid`).join(', ')})
+      AND l.remote_id IS NOT NULL)`;
+  const order = 'ORDER BY lower(p.last_name), lower(p.first_name), p.id';
+  // One LIKE per word (parameters from $from on): a GIN index serves `LIKE $n`, not `LIKE ALL(array)`.
+  const like = (from: number) => patterns.map((_, i) => `AND ${SEARCH_TEXT} LIKE $${i + from}`).join(' ');
+  if (words.length > 0 && words.every((w) => w.length >= 3)) {
+    const { rows: found } = await db.query(
+      `SELECT p.id FROM patients p WHERE p.practice_id = $1 AND p.deleted_at IS NULL ${like(2)} LIMIT ${RARE + 1}`,
+      [practiceId, ...patterns],
+    );
+    if (found.length <= RARE) {
+      const { rows } = await db.query(
+        `SELECT p.* FROM patients p WHERE p.id = ANY($1::uuid[]) AND ${linked} ${order} LIMIT $2`,
+        [found.map((r) => r.id as string), limit],
+      );
+      return rows.map((r) => fromRow(patients, r));
+    }
+  }
   const { rows } = await db.query(
-    `SELECT p.* FROM patients p WHERE p.practice_id = $1 AND p.deleted_at IS NULL AND ${linkedOn('$2')}
-       ${where.length ? `AND ${where.join(' AND ')}` : ''}
-     ORDER BY lower(p.last_name), lower(p.first_name), p.id LIMIT $${params.length}`,
-    params,
+    `SELECT p.* FROM patients p WHERE p.practice_id = $1 AND p.deleted_at IS NULL ${like(3)} AND ${linked}
+     ${order} LIMIT $2`,
+    [practiceId, limit, ...patterns],
   );
   return rows.map((r) => fromRow(patients, r));
+}
+
+async function connectionsOn(db: Queryable, practiceId: string, system: string): Promise<string[]> {
+  const { rows } = await db.query('SELECT id FROM connections WHERE practice_id = $1 AND system = $2', [
+    practiceId,
+    system,
+  ]);
+  return rows.map((r) => r.id as string).filter(isUuid);
 }
 
 /** Patients with exactly this first name, last name (case-insensitive) and date of birth; optionally only those linked on `system`. */

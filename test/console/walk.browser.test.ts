@@ -190,6 +190,7 @@ describe.skipIf(!hasChromium)('the console walk', () => {
         last_name: 'Fenwick',
         dob: '1984-06-02',
         email: 'walker.fenwick@example.com',
+        patient_agreement_accepted: true,
       }),
     }).then((r) => r.json() as Promise<{ id: string }>);
     const inTandem = await waitFor(async () => {
@@ -207,6 +208,9 @@ describe.skipIf(!hasChromium)('the console walk', () => {
     const facts = page.getByRole('table', { name: 'Hint facts' });
     await facts.waitFor();
     expect(await facts.textContent()).toMatch(/Membership/);
+    // Hint-owned acceptances, read-only: the member contract accepted (with when), HIPAA not yet.
+    expect(await facts.getByRole('row', { name: /Member contract/ }).textContent()).toMatch(/Accepted \w+/);
+    expect(await facts.getByRole('row', { name: /HIPAA authorization/ }).textContent()).toMatch(/Not accepted/);
     expect(await page.getByRole('link', { name: 'Open this patient in Hint' }).getAttribute('href')).toContain(
       created.id,
     );

@@ -154,6 +154,10 @@ describe('wire conversions', () => {
         account: { past_due_in_cents: 1200 },
         company: null,
         practitioner: { id: 'pct-1', name: 'Dr. Maya Chen' },
+        patient_agreement_accepted: true,
+        patient_agreement_accepted_at: '2017-01-29T06:23:00.000000-08:00',
+        hipaa_authorization_accepted: false,
+        hipaa_authorization_accepted_at: null,
         memberships: [
           { status: 'ended', start_date: '2020-01-01', plan: { name: 'Old' } },
           {
@@ -171,6 +175,10 @@ describe('wire conversions', () => {
       balanceCents: 1200,
       employerName: 'Schmoogle Inc.',
       practitionerName: 'Dr. Maya Chen',
+      memberContractAccepted: true,
+      memberContractAcceptedAt: '2017-01-29T14:23:00.000Z', // Hint's local time as a UTC instant
+      hipaaAuthorizationAccepted: false,
+      hipaaAuthorizationAcceptedAt: null,
     });
   });
 });

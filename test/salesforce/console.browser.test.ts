@@ -95,4 +95,44 @@ describe.skipIf(!hasChromium)('Salesforce in the console', () => {
     await ui.page.getByText(/Could not load the Salesforce contact/).waitFor();
     await ui.screenshot('salesforce-contact-unknown');
   });
+
+  it('edits the Contact field mapping like the Hint mapping: errors next to the field, then saved', async () => {
+    const { page } = ui;
+    const list = await (await page.request.get('/api/v1/salesforce/connections')).json();
+    const id = list.data[0].id as string;
+    await page.goto(`/connections/${id}`);
+    const section = page.getByRole('region', { name: 'Field mapping' });
+    const table = section.getByRole('table', { name: 'Contact field mapping' });
+    await table.waitFor({ timeout: 60_000 }); // the page asks for the connection and the connectors' schemas
+    expect(await table.getByRole('row').count()).toBe(25); // header + the seed's 24 fields
+    const choose = async (cell: string, option: string) => {
+      await table.getByRole('combobox', { name: cell, exact: true }).click();
+      await page.getByRole('option', { name: option, exact: true }).click();
+    };
+    // Row 23 is the HIPAA authorization (Hint-owned): it cannot come from Salesforce.
+    expect(await table.getByRole('combobox', { name: 'Tandem field, row 23', exact: true }).inputValue()).toBe(
+      'HIPAA authorization (Hint)',
+    );
+    await choose('Direction, row 23', 'Both ways');
+    await choose('Contact field, row 7', 'Birthdate'); // Email ↔ a date: different kinds
+    await section.getByRole('button', { name: 'Save the mapping' }).click();
+    await section.getByText('is owned by Hint: it can only go to Salesforce').waitFor();
+    await section.getByText('pairs fields of different kinds').waitFor();
+    expect(
+      await table.getByRole('combobox', { name: 'Direction, row 23', exact: true }).getAttribute('aria-invalid'),
+    ).toBe('true');
+    await ui.screenshot('salesforce-mapping-errors');
+    let saved = (await (await page.request.get(`/api/v1/salesforce/connections/${id}`)).json()).settings.fieldMapping;
+    expect(saved[22].direction).toBe('toSalesforce'); // nothing was saved
+
+    await choose('Direction, row 23', 'To Salesforce only');
+    await choose('Contact field, row 7', 'Email');
+    await choose('Contact field, row 10', 'OtherPhone'); // work phone → Other Phone (last test: no need to undo)
+    await section.getByRole('button', { name: 'Save the mapping' }).click();
+    await section.getByRole('status').getByText('Saved.').waitFor();
+    await ui.screenshot('salesforce-mapping-saved');
+    saved = (await (await page.request.get(`/api/v1/salesforce/connections/${id}`)).json()).settings.fieldMapping;
+    expect(saved[9]).toEqual({ canonical: 'phones.work', contact: 'OtherPhone', direction: 'both' });
+    expect(saved[6]).toEqual({ canonical: 'email', contact: 'Email', direction: 'both' });
+  });
 });

@@ -19,6 +19,7 @@ import type { HintPatient } from './schemas.ts';
 import { readSnapshot, saveLinkState, type NameEcho } from './store.ts';
 import { overwrittenByEcho, replayOverwrittenRename } from './name-echo.ts';
 import { checkPatientFields } from './inbound-validate.ts';
+import { announceFactsChange, sharedFactsChanged } from './facts.ts';
 import { jobKeys, queues } from './queues.ts';
 
 export type AbsorbSource = 'webhook' | 'reconcile' | 'initial' | 'write' | 'review';
@@ -65,12 +66,14 @@ export async function absorbPatient(
   const facts = { ...staffFacts(p) };
   if (isKnownState(link, incoming)) {
     // Our own write coming back, or a change to fields we do not map: nothing to merge.
-    if (factsChanged(link, p))
+    if (factsChanged(link, p)) {
       await upsertLink(db, keyOf(loaded, link), {
         remoteVersion: p.updated_at ?? link.remoteVersion,
         remoteData: facts,
         remoteState: stateOf(p),
       });
+      if (sharedFactsChanged(link.remoteData, facts)) await announceFactsChange(db, loaded.connection, link.localId);
+    }
     // A retry after the write-back of our ids failed (Hint down) lands here: write them now.
     // (A no-op when Hint already holds them; an errored link keeps its error message.)
     if (link.status !== 'errored') await writeBackIds(deps, loaded, p, link.localId);
@@ -213,6 +216,8 @@ async function mergeIntoCanonical(
     },
     merge.snapshot,
   );
+  // After the facts are saved, so a spoke reading them for the event sees the new ones.
+  if (sharedFactsChanged(link.remoteData, facts)) await announceFactsChange(db, loaded.connection, link.localId);
   if (refused) {
     await markErrored(
       deps,

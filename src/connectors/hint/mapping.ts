@@ -188,6 +188,18 @@ export interface StaffFacts {
   balanceCents: number | null;
   employerName: string | null;
   practitionerName: string | null;
+  /** The member contract (Hint's patient agreement) and the HIPAA authorization: accepted, and when (ISO, UTC). */
+  memberContractAccepted: boolean | null;
+  memberContractAcceptedAt: string | null;
+  hipaaAuthorizationAccepted: boolean | null;
+  hipaaAuthorizationAcceptedAt: string | null;
+}
+
+/** Hint's timestamp (local offset, microseconds) as an ISO instant in UTC; unreadable → null. */
+function instant(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const ms = Date.parse(value.replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
 /** What staff see about a linked patient, read from Hint's record (Hint owns all of it). */
@@ -205,5 +217,9 @@ export function staffFacts(patient: HintPatient): StaffFacts {
     balanceCents: patient.account?.past_due_in_cents ?? null,
     employerName: patient.company?.name ?? current?.company?.name ?? null,
     practitionerName: patient.practitioner?.name ?? null,
+    memberContractAccepted: patient.patient_agreement_accepted ?? null,
+    memberContractAcceptedAt: instant(patient.patient_agreement_accepted_at),
+    hipaaAuthorizationAccepted: patient.hipaa_authorization_accepted ?? null,
+    hipaaAuthorizationAcceptedAt: instant(patient.hipaa_authorization_accepted_at),
   };
 }

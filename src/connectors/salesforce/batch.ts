@@ -22,7 +22,7 @@ import { IntegrationError } from '../../core/errors.ts';
 import { clientFor, type LoadedConnection, type SalesforceDeps } from './connection.ts';
 import { readFields } from './contact-fields.ts';
 import { nsName } from './mapping-fields.ts';
-import { linkContact, type Contact } from './link.ts';
+import { linkContact, storeContactRefusal, type Contact } from './link.ts';
 import { sfLog } from './log.ts';
 import { queues } from './queues.ts';
 import { runPatientsToContacts } from './batch-patients.ts';
@@ -111,7 +111,7 @@ export async function runBatch(deps: SalesforceDeps, loaded: LoadedConnection, b
       const chunk = ids.slice(i, i + CHUNK);
       const contacts = await client.retrieve<Contact>('Contact', chunk, readFields(settings));
       const items: BatchItem[] = [];
-      const stamps: Record<string, unknown>[] = [];
+      const writes: { record: Record<string, unknown>; item: BatchItem }[] = [];
       for (let j = 0; j < chunk.length; j++) {
         const c = contacts[j];
         if (!c) {
@@ -123,23 +123,26 @@ export async function runBatch(deps: SalesforceDeps, loaded: LoadedConnection, b
           });
           continue;
         }
-        const { outcome, patientId, message } = await oneContact(deps, loaded, c, batchId);
-        items.push({
+        const { outcome, patientId, message, write } = await oneContact(deps, loaded, c, batchId);
+        const item: BatchItem = {
           entityKind: 'contact',
           remoteId: c.Id,
           localId: patientId ?? null,
           action: ACTION[outcome],
           message,
-        });
-        // Linked contacts got the batch id with the link; the others get it here, 200 per call.
-        if (outcome !== 'Linked')
-          stamps.push({
+        };
+        items.push(item);
+        // Linked contacts carry the batch id in their link write; the others get a stamp.
+        writes.push({
+          item,
+          record: write ?? {
             Id: c.Id,
             [nsName(ns, 'Last_Batch_Sync_Id__c')]: batchId,
             [nsName(ns, 'Last_Batch_Sync_Result__c')]: outcome,
-          });
+          },
+        });
       }
-      if (stamps.length) await client.saveMany('PATCH', 'Contact', stamps);
+      await writeChunk(deps, loaded, writes);
       const abort = await recordItems(deps.db, practiceId, batchId, items);
       if (abort) {
         await finishBatch(deps.db, practiceId, batchId, 'aborted');
@@ -179,7 +182,7 @@ async function oneContact(
   loaded: LoadedConnection,
   c: Contact,
   batchId: string,
-): Promise<{ outcome: Outcome; patientId?: string; message?: string }> {
+): Promise<{ outcome: Outcome; patientId?: string; message?: string; write?: Record<string, unknown> }> {
   const { connection, settings } = loaded;
   const ns = settings.namespace;
   const link = await findLink(deps.db, connection.practiceId, connection.id, 'patient', { remoteId: c.Id });
@@ -209,8 +212,41 @@ async function oneContact(
     batchId,
     contact: c,
     extraFields: { [nsName(ns, 'Last_Batch_Sync_Result__c')]: 'Linked' },
+    deferContactWrite: true,
   });
-  return result.contactError
-    ? { outcome: 'Error', patientId, message: result.contactError }
-    : { outcome: 'Linked', patientId };
+  return { outcome: 'Linked', patientId, write: { Id: c.Id, ...result.pendingContactFields } };
+}
+
+/**
+ * One collections call per chunk for every contact the chunk touched: the linked ones (their
+ * merged fields, link fields and batch id) and the others (batch id and outcome). A linked
+ * contact Salesforce refuses keeps its link, errored with Salesforce's message, and is reported.
+ */
+async function writeChunk(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  writes: { record: Record<string, unknown>; item: BatchItem }[],
+): Promise<void> {
+  if (writes.length === 0) return;
+  const results = await clientFor(deps, loaded).saveMany(
+    'PATCH',
+    'Contact',
+    writes.map((w) => w.record),
+  );
+  for (let k = 0; k < writes.length; k++) {
+    const r = results[k];
+    const { item } = writes[k]!;
+    if (!r || r.success) continue;
+    const error = r.errors[0];
+    if (item.action !== ACTION.Linked || !item.localId) continue; // a stamp that did not stick: the report has it
+    item.action = ACTION.Error;
+    item.message = await storeContactRefusal(
+      deps,
+      loaded,
+      String(item.remoteId),
+      item.localId,
+      error?.statusCode ?? 'UNKNOWN',
+      error?.message,
+    );
+  }
 }

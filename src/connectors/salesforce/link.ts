@@ -29,6 +29,8 @@ export interface LinkResult {
   refused: string[];
   /** The patient's previous contact or the contact's previous patient, unlinked first. */
   unlinked: { patientId?: string; contactId?: string };
+  /** deferContactWrite: what the contact must be written with. */
+  pendingContactFields?: Record<string, unknown>;
 }
 
 export interface LinkOptions {
@@ -39,6 +41,11 @@ export interface LinkOptions {
   contact?: Contact;
   /** Extra Contact fields written with the link (e.g. the batch result). */
   extraFields?: Record<string, unknown>;
+  /**
+   * Return the contact's fields instead of writing them (`pendingContactFields`): a batch writes
+   * 200 contacts per collections call, and stores a refusal with `storeContactRefusal`.
+   */
+  deferContactWrite?: boolean;
 }
 
 export async function readContact(deps: SalesforceDeps, loaded: LoadedConnection, contactId: string): Promise<Contact> {
@@ -98,7 +105,7 @@ export async function linkContact(
     ...(o.batchId ? { [nsName(settings.namespace, 'Last_Batch_Sync_Id__c')]: o.batchId } : {}),
     ...o.extraFields,
   };
-  const contactError = await writeContact(deps, loaded, contact.Id, patientId, fields);
+  const contactError = o.deferContactWrite ? null : await writeContact(deps, loaded, contact.Id, patientId, fields);
   await audit(deps, loaded, o.actor, 'salesforce.linked', patientId);
   await sfLog(deps, loaded, {
     level: contactError ? 'error' : 'debug',
@@ -111,7 +118,15 @@ export async function linkContact(
     hintPatientId: hint.hintPatientId,
     batchId: o.batchId,
   });
-  return { patientId, contactId: contact.Id, hintPatientId: hint.hintPatientId, contactError, refused, unlinked };
+  return {
+    patientId,
+    contactId: contact.Id,
+    hintPatientId: hint.hintPatientId,
+    contactError,
+    refused,
+    unlinked,
+    ...(o.deferContactWrite ? { pendingContactFields: fields } : {}),
+  };
 }
 
 /** Writes a linked contact; Salesforce's refusal is stored on the link and returned in words. */
@@ -127,20 +142,32 @@ async function writeContact(
     return null;
   } catch (e) {
     if (!(e instanceof IntegrationError) || !VALIDATION_CODES.has(e.code)) throw e;
-    const message = `Salesforce refused the update: ${e.code}: ${e.detail ?? ''}`.trim();
-    await upsertLink(
-      deps.db,
-      {
-        practiceId: loaded.connection.practiceId,
-        connectionId: loaded.connection.id,
-        entityKind: 'patient',
-        localId: patientId,
-        remoteId: contactId,
-      },
-      { status: 'errored', errorMessage: message },
-    );
-    return message;
+    return storeContactRefusal(deps, loaded, contactId, patientId, e.code, e.detail);
   }
+}
+
+/** Salesforce refused a linked contact's write: the link stands, errored, with Salesforce's message. */
+export async function storeContactRefusal(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  contactId: string,
+  patientId: string,
+  code: string,
+  detail: string | undefined,
+): Promise<string> {
+  const message = `Salesforce refused the update: ${code}: ${detail ?? ''}`.trim();
+  await upsertLink(
+    deps.db,
+    {
+      practiceId: loaded.connection.practiceId,
+      connectionId: loaded.connection.id,
+      entityKind: 'patient',
+      localId: patientId,
+      remoteId: contactId,
+    },
+    { status: 'errored', errorMessage: message },
+  );
+  return message;
 }
 
 /** A new patient in Tandem (and, through the Hint connector, in Hint) from a contact, linked with it. */

@@ -73,7 +73,9 @@ export async function pushContact(
     await patchLink(deps.db, link.practiceId, link.id, { status: 'errored', errorMessage: message });
     await sfLog(deps, loaded, {
       level: 'error',
-      message: `Contact ${link.remoteId}: ${message}`,
+      // Salesforce's message may quote the refused value (an e-mail address): the log, and its
+      // mirror in Hint_Log__c, carry the code only; the message is on the link.
+      message: `Contact ${link.remoteId}: Salesforce refused the update (${e.code}); its message is on the link`,
       operation: 'push-contact',
       contactId: link.remoteId,
       patientId,

@@ -8,6 +8,7 @@ import {
   CANONICAL_FIELDS,
   CONTACT_FIELDS,
   DEFAULT_MAPPING,
+  HINT_OWNED,
   type CanonicalKey,
   type ContactKey,
 } from './mapping-fields.ts';
@@ -26,6 +27,11 @@ const ruleSchema = z
   .refine((r) => CANONICAL_FIELDS[r.canonical] === CONTACT_FIELDS[r.contact].kind, {
     message: 'pairs fields of different kinds',
     path: ['contact'],
+  })
+  // Hint owns these (digest §9, read-only in Salesforce): they only ever flow to Salesforce.
+  .refine((r) => !HINT_OWNED.has(r.canonical) || r.direction === 'toSalesforce', {
+    message: 'is owned by Hint: it can only go to Salesforce',
+    path: ['direction'],
   });
 
 const mappingSchema = z

@@ -126,7 +126,12 @@ const patientShape = {
 
 export const createPatientSchema = z.object(patientShape);
 /** PATCH is partial (the spec marks names required, but Hint treats updates as partial). */
-export const updatePatientSchema = z.object(patientShape).partial().extend({ archived: z.boolean().optional() }); // archived: harness only (acting in Hint's UI)
+export const updatePatientSchema = z
+  .object(patientShape)
+  .partial()
+  // Harness only (a practice user acting in Hint's UI): archiving, and the patient accepting the
+  // HIPAA authorization, which Hint's API does not let a partner write (not in its request body).
+  .extend({ archived: z.boolean().optional(), hipaa_authorization_accepted: z.boolean().optional() });
 
 export type PatientInput = z.infer<typeof updatePatientSchema>;
 
@@ -152,6 +157,13 @@ function resolveRef(
   return id;
 }
 
+/** Acceptances Hint stamps with the time they were given (`<name>_at`), cleared when withdrawn. */
+const ACCEPTANCES = [
+  'electronic_communication_consent_accepted',
+  'patient_agreement_accepted',
+  'hipaa_authorization_accepted',
+] as const;
+
 /** Checks references first, so a bad body changes nothing, then returns the mutation to apply. */
 export function preparePatientWrite(
   state: HintState,
@@ -171,15 +183,11 @@ export function preparePatientWrite(
       if (value !== undefined) patient.fields[field] = value === '' ? null : value;
     }
     const stamp = formatTimestamp(state.now(), state.offsetOf(practiceId));
-    if (input.electronic_communication_consent_accepted !== undefined) {
-      patient.fields.electronic_communication_consent_accepted = input.electronic_communication_consent_accepted;
-      patient.fields.electronic_communication_consent_accepted_at = input.electronic_communication_consent_accepted
-        ? stamp
-        : null;
-    }
-    if (input.patient_agreement_accepted !== undefined) {
-      patient.fields.patient_agreement_accepted = input.patient_agreement_accepted;
-      patient.fields.patient_agreement_accepted_at = input.patient_agreement_accepted ? stamp : null;
+    for (const key of ACCEPTANCES) {
+      const accepted = input[key];
+      if (accepted === undefined) continue;
+      patient.fields[key] = accepted;
+      patient.fields[`${key}_at`] = accepted ? stamp : null;
     }
     if (practitionerId !== undefined) patient.practitionerId = practitionerId;
     if (locationId !== undefined) patient.locationId = locationId;

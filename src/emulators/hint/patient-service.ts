@@ -33,6 +33,9 @@ export function createPatient(ctx: HintContext, practiceId: string, body: unknow
 
 export function updatePatient(ctx: HintContext, patient: Patient, body: unknown, partnerId?: string): Patient {
   const input = parseWith(updatePatientSchema, body);
+  // Only the patient accepts the HIPAA authorization (in Hint); a partner's value is ignored,
+  // as Hint ignores parameters it does not permit.
+  if (partnerId) delete input.hipaa_authorization_accepted;
   if (partnerId)
     assertRecordIdFree(ctx.state, partnerId, patient.practiceId, 'patient', input.integration_record_id, patient.id);
   const apply = preparePatientWrite(ctx.state, patient.practiceId, input);

@@ -27,6 +27,7 @@ import {
   STREETS,
 } from './seed-data.ts';
 import { addToIndex, HintData } from './state.ts';
+import { formatTimestamp } from './time.ts';
 import { seedBilling } from './seed-billing.ts';
 
 const DAY = 86_400_000;
@@ -237,6 +238,7 @@ function makePatient(
     health_insurance_member_id: `A${digits(random, 8)}`,
     health_insurance_group_id: digits(random, 5),
     hipaa_authorization_accepted: true,
+    hipaa_authorization_accepted_at: formatTimestamp(createdAt, practice.offsetMinutes),
     engaged: chance(random, 0.7),
   });
   const patient: Patient = {

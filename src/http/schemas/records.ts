@@ -19,6 +19,11 @@ export interface HintFacts {
   balanceCents: number | null;
   employerName: string | null;
   practitionerName: string | null;
+  /** Hint-owned acceptances (read-only in Tandem): the member contract and the HIPAA authorization, with when (ISO). */
+  memberContractAccepted: boolean | null;
+  memberContractAcceptedAt: string | null;
+  hipaaAuthorizationAccepted: boolean | null;
+  hipaaAuthorizationAcceptedAt: string | null;
 }
 
 /** A patient as GET /patients and GET /patients/:id answer it. */

@@ -1,6 +1,7 @@
 // /connections/:id for Salesforce: status, the org verification (what is missing and how to fix
-// it, checked again on demand), how changes are captured, the settings (Default Account,
-// automatic contact creation, log mirroring), deactivate.
+// it, checked again on demand), how changes are captured, the Contact field mapping (the same
+// generated form as Hint's mapping), the settings (Default Account, automatic contact
+// creation, log mirroring), deactivate.
 import {
   Alert,
   Badge,
@@ -26,6 +27,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import type { SalesforceConnectionView, SalesforceSettings, Verification } from '../salesforce/api.ts';
 import { AdminButton } from './AdminButton.tsx';
+import { patchSalesforceSettings, SettingsEditor } from './SettingsEditor.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
 function Findings({ verification }: { verification: Verification | null }) {
@@ -252,6 +254,20 @@ export function SalesforceConnection({ connection }: { connection: Connection })
             <ErrorAlert error={verify.error} title="Could not verify the org" />
           </Card>
           {v.status === 'active' ? <Batches connectionId={v.id} /> : null}
+          <Card withBorder mb="md" component="section" aria-labelledby="sf-mapping-title">
+            <Title order={2} size="h4" mb="xs" id="sf-mapping-title">
+              Field mapping
+            </Title>
+            <SettingsEditor
+              connection={connection}
+              current={v.settings as unknown as Record<string, unknown>}
+              only={['fieldMapping']}
+              save={patchSalesforceSettings(v.id)}
+              prefix="settings."
+              saveLabel="Save the mapping"
+              onSaved={refresh}
+            />
+          </Card>
           <Card withBorder mb="md">
             <Title order={2} size="h4" mb="xs">
               Settings

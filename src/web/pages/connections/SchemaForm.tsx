@@ -18,6 +18,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
+import { memo, useCallback, useRef } from 'react';
 import type { FieldProblem } from '../../api/client.ts';
 import type { JsonSchema } from '../../api/ops.ts';
 import { enumLabel, fieldText } from './settings-text.ts';
@@ -73,7 +74,15 @@ function blank(schema: JsonSchema): Value {
 export function SchemaForm(props: SchemaFormProps) {
   const { schema, value, onChange, only } = props;
   const keys = only ?? Object.keys(schema.properties ?? {});
-  const update = (path: Path, next: Value) => onChange(setAt(value, path, next) as Record<string, Value>);
+  // One `update` for the form's life (it reads the latest value), so a change re-renders only
+  // the fields whose value changed (Field is memoised): a 24-row mapping stays quick to edit.
+  const latest = useRef({ value, onChange });
+  latest.current = { value, onChange };
+  const update = useCallback(
+    (path: Path, next: Value) =>
+      latest.current.onChange(setAt(latest.current.value, path, next) as Record<string, Value>),
+    [],
+  );
   return (
     <Stack gap="md">
       {keys.map((key) => {
@@ -94,7 +103,19 @@ interface FieldProps extends Omit<SchemaFormProps, 'value' | 'onChange' | 'only'
   inCell?: string;
 }
 
-function Field(props: FieldProps) {
+/** Same field, same value, same problems: nothing to draw again. */
+const sameField = (a: FieldProps, b: FieldProps) =>
+  a.value === b.value &&
+  a.schema === b.schema &&
+  a.problems === b.problems &&
+  a.disabled === b.disabled &&
+  a.inCell === b.inCell &&
+  a.update === b.update &&
+  a.system === b.system &&
+  a.prefix === b.prefix &&
+  pathKey(a.path) === pathKey(b.path);
+
+const Field = memo(function Field(props: FieldProps) {
   const { schema, path, value, update, problems, prefix = '', disabled, system, inCell } = props;
   const words = fieldText(system, textKey(path));
   const label = inCell ? undefined : words.label;
@@ -112,18 +133,22 @@ function Field(props: FieldProps) {
         // A switch's error and help sit beside it, not under a missing input.
       />
     );
-  if (schema.enum)
+  if (schema.enum) {
+    const chosen = value === undefined || value === null ? null : String(value);
     return (
       <Select
         {...common}
+        // A narrow cell cuts long choices short: the whole one on hover.
+        title={chosen === null ? undefined : enumLabel(system, textKey(path), chosen)}
         allowDeselect={false}
         comboboxProps={{ withinPortal: true }}
         data={schema.enum.map((v) => ({ value: String(v), label: enumLabel(system, textKey(path), String(v)) }))}
-        value={value === undefined || value === null ? null : String(value)}
+        value={chosen}
         onChange={(v) => v !== null && update(path, v)}
         styles={{ wrapper: { maxWidth: inCell ? undefined : 320 } }}
       />
     );
+  }
   if (schema.type === 'integer' || schema.type === 'number')
     return (
       <NumberInput
@@ -193,7 +218,7 @@ function Field(props: FieldProps) {
       onChange={(e) => update(path, e.currentTarget.value)}
     />
   );
-}
+}, sameField);
 
 function ObjectTable(props: FieldProps & { items: JsonSchema }) {
   const { items, path, value, update, problems, prefix = '', disabled, system } = props;

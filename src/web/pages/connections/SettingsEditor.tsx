@@ -4,7 +4,7 @@
 import { Group, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { api, ApiError } from '../../api/client.ts';
+import { api, ApiError, type FieldProblem } from '../../api/client.ts';
 import { useConnectors, type Connection } from '../../api/ops.ts';
 import { useIsAdmin } from '../../api/session.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -27,6 +27,9 @@ export interface SettingsEditorProps {
   /** Extra buttons beside Save. */
   extra?: ReactNode;
 }
+
+/** One empty list, so the memoised fields see "no problems" as unchanged between renders. */
+const NO_PROBLEMS: FieldProblem[] = [];
 
 export function SettingsEditor(props: SettingsEditorProps) {
   const { connection, current, only, prefix = '', saveLabel = 'Save settings' } = props;
@@ -61,7 +64,7 @@ export function SettingsEditor(props: SettingsEditorProps) {
   if (connectors.isError) return <ErrorAlert error={connectors.error} title="Could not load the settings form" />;
   const schema = connectors.data.data.find((c) => c.system === connection.system)?.settingsSchema;
   if (!schema) return <Text c="dimmed">This connector has no settings to change.</Text>;
-  const problems = save.error instanceof ApiError ? save.error.details : [];
+  const problems = save.error instanceof ApiError ? save.error.details : NO_PROBLEMS;
   const shownKeys = only ?? Object.keys(schema.properties ?? {});
   const shown = problems
     .map((p) => p.field)
@@ -114,3 +117,5 @@ export const patchHintSettings = (id: string) => (values: Record<string, unknown
   api.patch(`/hint/connections/${id}/settings`, values);
 export const patchHealthengineSettings = (id: string) => (values: Record<string, unknown>) =>
   api.patch(`/healthengine/connections/${id}`, { settings: values });
+export const patchSalesforceSettings = (id: string) => (values: Record<string, unknown>) =>
+  api.patch(`/salesforce/connections/${id}`, { settings: values });

@@ -55,6 +55,17 @@ const text: Record<string, Record<string, FieldText>> = {
       help: 'A draft while booked, signed when attended, removed when cancelled.',
     },
   },
+  salesforce: {
+    fieldMapping: {
+      label: 'Contact field mapping',
+      help: 'Which Tandem field pairs with which Contact field, and which way each one syncs. Both fields of a row must be of the same kind; each field may appear once. Fields Hint owns (practitioner, insurance, member contract, HIPAA) only go to Salesforce.',
+      add: 'Add a field',
+      empty: 'No fields are mapped: only the link fields (Hint patient id, synced) are written.',
+    },
+    'fieldMapping.canonical': { label: 'Tandem field' },
+    'fieldMapping.contact': { label: 'Contact field' },
+    'fieldMapping.direction': { label: 'Direction' },
+  },
   healthengine: {
     windowDays: { label: 'Days of availability published', help: 'From today; at most 90.' },
     liveHours: {
@@ -83,6 +94,47 @@ const text: Record<string, Record<string, FieldText>> = {
     ambiguousPatients: {
       label: 'When a booking’s patient is ambiguous',
       help: 'Tandem never attaches a booking to an uncertain match.',
+    },
+  },
+};
+
+/** A connector's own names for choices, before the shared ones below. */
+const ownChoices: Record<string, Record<string, Record<string, string>>> = {
+  salesforce: {
+    'fieldMapping.direction': {
+      both: 'Both ways',
+      fromSalesforce: 'From Salesforce only',
+      toSalesforce: 'To Salesforce only',
+    },
+    'fieldMapping.canonical': {
+      namePrefix: 'Name prefix',
+      firstName: 'First name',
+      middleName: 'Middle name',
+      lastName: 'Last name',
+      dob: 'Date of birth',
+      sex: 'Sex',
+      email: 'Email',
+      'phones.mobile': 'Mobile phone',
+      'phones.home': 'Home phone',
+      'phones.work': 'Work phone',
+      'address.line1': 'Address line 1',
+      'address.line2': 'Address line 2',
+      'address.city': 'City',
+      'address.state': 'State',
+      'address.postcode': 'Postcode',
+      'address.country': 'Country',
+      'insurance.payerName': 'Insurance payer (Hint)',
+      'insurance.groupNumber': 'Insurance group (Hint)',
+      'insurance.memberId': 'Insurance member id (Hint)',
+      'hint.practitionerName': 'Practitioner (Hint)',
+      'hint.memberContractAccepted': 'Member contract (Hint)',
+      'hint.memberContractAcceptedAt': 'Contract accepted at (Hint)',
+      'hint.hipaaAuthorizationAccepted': 'HIPAA authorization (Hint)',
+      'hint.hipaaAuthorizationAcceptedAt': 'HIPAA accepted at (Hint)',
+    },
+    'fieldMapping.contact': {
+      'MailingStreet#1': 'MailingStreet, line 1',
+      'MailingStreet#2': 'MailingStreet, line 2',
     },
   },
 };
@@ -121,6 +173,6 @@ export function fieldText(system: string, key: string): FieldText {
   return { label: humanize(key) };
 }
 
-export function enumLabel(_system: string, key: string, value: string): string {
-  return choices[key]?.[value] ?? value;
+export function enumLabel(system: string, key: string, value: string): string {
+  return ownChoices[system]?.[key]?.[value] ?? choices[key]?.[value] ?? value;
 }

@@ -96,6 +96,12 @@ export function LinksCard({ patient, onRetryQueued }: { patient: PatientView; on
   );
 }
 
+/** A Hint-owned acceptance in words (read-only here: the patient accepts in Hint). */
+function acceptance(accepted: boolean | null | undefined, at: string | null | undefined): string {
+  if (accepted === null || accepted === undefined) return '—';
+  return accepted ? `Accepted${at ? ` ${dateTime(at)}` : ''}` : 'Not accepted';
+}
+
 export function HintFactsCard({ patient }: { patient: PatientView }) {
   const h = patient.hint;
   const rows: [string, string][] = h
@@ -105,6 +111,8 @@ export function HintFactsCard({ patient }: { patient: PatientView }) {
         ['Balance', money(h.balanceCents)],
         ['Employer', h.employerName ?? '—'],
         ['Practitioner', h.practitionerName ?? '—'],
+        ['Member contract', acceptance(h.memberContractAccepted, h.memberContractAcceptedAt)],
+        ['HIPAA authorization', acceptance(h.hipaaAuthorizationAccepted, h.hipaaAuthorizationAcceptedAt)],
       ]
     : [];
   return (
@@ -118,7 +126,7 @@ export function HintFactsCard({ patient }: { patient: PatientView }) {
             <Table.Tbody>
               {rows.map(([label, value]) => (
                 <Table.Tr key={label}>
-                  <Table.Th w={120} fw={500}>
+                  <Table.Th w={160} fw={500}>
                     {label}
                   </Table.Th>
                   <Table.Td>{value}</Table.Td>
