@@ -172,6 +172,12 @@ describe('connecting Salesforce', () => {
       const again = await w.hub.api('POST', `/api/v1/salesforce/connections/${res.body.connection.id}/verify`);
       expect(again.body.connection.status).toBe('active');
       expect(again.body.verification.findings.every((f: any) => f.severity === 'warning')).toBe(true);
+      // The overview says it in words too: from the connector's own health report.
+      const overview = await w.hub.api('GET', '/api/v1/overview');
+      const card = overview.body.connections.find((c: any) => c.id === res.body.connection.id);
+      expect(card.health.ok).toBe(true);
+      expect(card.health.facts.join(' ')).toMatch(/Org verified with \d+ warnings? \(see the connection page\)/);
+      expect(card.health.times.map((t: any) => t.label)).toContain('Org last verified');
       await w.hub.api('POST', `/api/v1/salesforce/connections/${res.body.connection.id}/deactivate`);
     } finally {
       await bare.emulator.close();

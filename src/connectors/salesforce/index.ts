@@ -10,6 +10,7 @@ import { loadConnection, type SalesforceDeps } from './connection.ts';
 import { fanOutTargets } from './fanout.ts';
 import { connectorTasks } from './jobs.ts';
 import { flushAllMirrors } from './log.ts';
+import { describeHealth } from './health-report.ts';
 import { apiRoutes } from './routes.ts';
 import { startSalesforceSandbox } from './sandbox.ts';
 import { settingsSchema } from './settings.ts';
@@ -24,6 +25,7 @@ const createSalesforceConnector: ConnectorFactory = (hubDeps) => {
     fanOut: fanOutTargets(),
     tasks: connectorTasks(deps),
     batchKinds: ['salesforce:patients-to-contacts', 'salesforce:contacts-csv'],
+    describeHealth,
     async apiRoutes(api) {
       await api.register(apiRoutes(deps, capture));
     },
