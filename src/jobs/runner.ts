@@ -9,6 +9,7 @@ import { ConnectionGone, IntegrationError } from '../core/errors.ts';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logger.ts';
 import { enqueue } from './queue.ts';
+import { createRunnerPool } from './runner-pool.ts';
 import { PermanentJobError, type JobName, type TaskContext, type TaskHandlers } from './types.ts';
 
 export interface WorkerOptions {
@@ -117,7 +118,10 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   await heartbeat();
   await releaseJobsOfDeadNodes(opts.db);
   const timer = setInterval(() => {
-    void heartbeat().then(() => releaseJobsOfDeadNodes(opts.db));
+    // The sweep fails while the database is away; the next tick tries again (never an unhandled rejection).
+    void heartbeat()
+      .then(() => releaseJobsOfDeadNodes(opts.db))
+      .catch((err: unknown) => opts.logger.warn({ err }, 'dead workers not swept'));
   }, opts.heartbeatMs ?? HEARTBEAT_MS);
   timer.unref();
 
@@ -129,8 +133,11 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     if (level === 'error') opts.logger.error({ component: 'jobs' }, message);
     else if (level === 'warning') opts.logger.warn({ component: 'jobs' }, message);
   });
+  // Its own pool (the job runner's statements must not wait behind requests), labelled so that
+  // a dropped session is retried rather than fatal (runner-pool.ts).
+  const pgPool = createRunnerPool(opts.connectionString, opts.concurrency + 3);
   let runner: Runner | undefined = await run({
-    connectionString: opts.connectionString,
+    pgPool,
     concurrency: opts.concurrency,
     taskList,
     events,
@@ -152,6 +159,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
       clearInterval(timer);
       await runner?.stop();
       await done;
+      await pgPool.end().catch(() => {});
       // Shutting down: a row left behind ages out (deleted after a day, treated as dead much sooner).
       await opts.db
         .query('DELETE FROM worker_nodes WHERE node_id = $1', [nodeId])
