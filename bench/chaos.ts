@@ -45,9 +45,11 @@ try {
   let he: HealthenginePractice | undefined;
   const linked = async () => (he ??= await linkHealthengine(world, 2));
   const scenarios: [string, () => Promise<ScenarioResult>][] = [
+    // First: an initial sync also offers Hint every Tandem patient of the practice, and the
+    // other scenarios' patients would be those.
+    ['hint-storm-during-initial-sync', () => hintStorm(world, size.hintStorm)],
     ['worker-kills-mid-burst', () => killBurst(world, size.burst)],
     ['database-cut-mid-burst', () => databaseOutage(world, size.outage)],
-    ['hint-storm-during-initial-sync', () => hintStorm(world, size.hintStorm)],
     ['healthengine-storm-during-bookings', async () => healthengineStorm(world, await linked(), size.heStorm)],
     ['poller-owner-killed', async () => pollerFailover(world, await linked())],
   ];

@@ -74,6 +74,8 @@ export interface HintVerdict {
   /** Events answered 200 that are not in the inbox: must never happen. */
   acknowledgedNotStored: number;
   mismatched: number;
+  /** Hint patients sharing one Tandem patient with another. */
+  sharedRecords: number;
   echoWrites: number;
   echoSamples?: unknown;
 }
@@ -93,8 +95,16 @@ export async function verifyHint(
   const statusOf = new Map(inbox.map((r) => [r.source_event_id, r.status]));
   const acknowledgedNotStored = [...stats.acknowledged.keys()].filter((id) => !statusOf.has(id)).length;
   const notApplied = eventIds.filter((id) => statusOf.get(id) !== 'processed').length;
-  const { rows: links } = await w.db.query<{ remote_id: string; n: number; last_name: string; email: string }>(
-    `SELECT l.remote_id, count(*)::int AS n, max(p.last_name) AS last_name, max(p.email) AS email
+  const { rows: links } = await w.db.query<{
+    remote_id: string;
+    n: number;
+    last_name: string;
+    email: string;
+    shared: number;
+  }>(
+    `SELECT l.remote_id, count(*)::int AS n, max(p.last_name) AS last_name, max(p.email) AS email,
+            max((SELECT count(*) FROM links o WHERE o.connection_id = l.connection_id AND o.entity_kind = 'patient'
+                 AND o.local_id = l.local_id))::int AS shared
      FROM links l JOIN patients p ON p.id = l.local_id
      WHERE l.connection_id = $1 AND l.entity_kind = 'patient' AND l.remote_id = ANY($2)
      GROUP BY l.remote_id`,
@@ -107,16 +117,23 @@ export async function verifyHint(
     if (!got || got.last_name !== want.lastName || got.email !== want.email) mismatched += 1;
   }
   const extraLinks = links.reduce((sum, l) => sum + l.n - 1, 0);
+  // Two Hint patients linked to one Tandem patient (the matcher took one for the other).
+  const sharedRecords = links.filter((l) => l.shared > 1).length;
   const patientsMade = await count(w, `SELECT count(*)::int AS n FROM patients WHERE email LIKE $1`, [
     `${tag}.%@chaos.test`,
   ]);
   const writes = await w.hintHarness('GET', '/_emulator/bench/patient-writes');
+  writes.values -= practice.valueWritesBefore;
+  // The scenario is over. Its connection is deactivated: every scenario's patients land in the
+  // same Tandem practice, and an active Hint connection rightly receives the others' patients.
+  await w.api('POST', `/api/v1/hint/connections/${practice.connectionId}/deactivate`, {});
   return {
     applied: eventIds.length - notApplied,
     lost: notApplied + mismatched + acknowledgedNotStored,
     duplicateEffects: extraLinks + Math.max(0, patientsMade - expected.size) + writes.values,
     acknowledgedNotStored,
     mismatched,
+    sharedRecords,
     echoWrites: writes.values,
     ...(writes.values ? { echoSamples: writes.samples } : {}),
   };

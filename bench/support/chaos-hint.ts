@@ -14,23 +14,30 @@ export interface HintEvent {
 export interface HintPractice {
   connectionId: string;
   hintPracticeId: string;
+  /** The emulator's count of patient-value writes when the practice connected (echoes are counted from there). */
+  valueWritesBefore: number;
 }
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'bi', 'da', 'fu', 'go', 'he', 'ju', 'pe'];
 const LAST_NAMES = ['Avery', 'Brook', 'Carter', 'Dale', 'Ellis', 'Fenn', 'Grove'];
-/** A distinct, pronounceable first name per index, so the matcher never sees two alike. */
+/**
+ * A distinct, pronounceable first name per index, unlike its neighbours' (the index is spread
+ * over 16^5 names first): people whose names differ by one syllable and who share a birthday
+ * are what the matcher rightly sends to review, and the suite is about delivery, not matching.
+ */
 const nameOf = (i: number) => {
   let s = '';
-  for (let n = i + 4096; n > 0; n = Math.floor(n / 16)) s += SYLLABLES[n % 16];
+  for (let n = 65_536 + ((i * 40_503) % 983_040); n > 0; n = Math.floor(n / 16)) s += SYLLABLES[n % 16];
   return s[0]!.toUpperCase() + s.slice(1);
 };
+/** A distinct date of birth per index, 211 days apart (mod 60 years). */
 const dobOf = (i: number) =>
-  `${1940 + (i % 60)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+  new Date(Date.UTC(1940, 0, 1) + ((i * 211) % 21_900) * 86_400_000).toISOString().slice(0, 10);
 
 /** A fresh Hint practice, not connected yet (its connection id is set by connectHintPractice). */
 export async function createHintPractice(w: ChaosWorld, name: string): Promise<HintPractice> {
   const practice = await w.hintHarness('POST', '/_emulator/practices', { name });
-  return { connectionId: '', hintPracticeId: practice.id };
+  return { connectionId: '', hintPracticeId: practice.id, valueWritesBefore: 0 };
 }
 
 /**
@@ -42,6 +49,7 @@ export async function createHintPractice(w: ChaosWorld, name: string): Promise<H
  */
 export async function connectHintPractice(w: ChaosWorld, practice: HintPractice): Promise<void> {
   const { code } = await w.hintHarness('POST', `/_emulator/practices/${practice.hintPracticeId}/instanton-code`, {});
+  practice.valueWritesBefore = (await w.hintHarness('GET', '/_emulator/bench/patient-writes')).values;
   practice.connectionId = (await w.api('POST', '/api/v1/hint/connections', { code })).id;
 }
 

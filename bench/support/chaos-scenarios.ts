@@ -51,6 +51,7 @@ function resultOf(scenario: string, stats: DeliveryStats, verdict: HintVerdict, 
     unexpectedAnswers: stats.unexpected,
     acknowledgedNotStored: verdict.acknowledgedNotStored,
     mismatched: verdict.mismatched,
+    sharedRecords: verdict.sharedRecords,
     echoWrites: verdict.echoWrites,
     echoSamples: verdict.echoSamples,
   };

@@ -32,9 +32,10 @@ export async function hintStorm(w: ChaosWorld, size: { patients: number; stormMs
   const stormEnd = Date.now();
   const refused = faults.reduce((n, f) => n + f.hits, 0);
   let status = '';
+  let counts: unknown;
   const doneAt = await until(
     async () => {
-      status = (await w.api('GET', `/api/v1/batches/${batch.id}`)).status;
+      ({ status, counts } = await w.api('GET', `/api/v1/batches/${batch.id}`));
       return status === 'completed' || status === 'failed' || status === 'aborted';
     },
     'the initial sync to finish',
@@ -50,6 +51,7 @@ export async function hintStorm(w: ChaosWorld, size: { patients: number; stormMs
     duplicateEffects: verdict.duplicateEffects,
     recoverySeconds: seconds(Math.max(0, doneAt - stormEnd)),
     batchStatus: status,
+    batchCounts: counts,
     stormSeconds: seconds(stormEnd - stormStart),
     hintCallsRefusedDuringStorm: refused,
     hintRefusalsPerSecond: Math.round((refused / Math.max(1, stormEnd - stormStart)) * 1000 * 10) / 10,
