@@ -159,7 +159,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
       clearInterval(timer);
       await runner?.stop();
       await done;
-      await pgPool.end().catch(() => {});
+      // Bounded: a client graphile-worker never handed back must not hold the shutdown up.
+      await Promise.race([pgPool.end().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
       // Shutting down: a row left behind ages out (deleted after a day, treated as dead much sooner).
       await opts.db
         .query('DELETE FROM worker_nodes WHERE node_id = $1', [nodeId])
