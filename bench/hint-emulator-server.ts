@@ -1,12 +1,36 @@
-// Child process for bench/hint-emulator.ts: runs the Hint emulator alone (rate limit off)
-// on 127.0.0.1, reports its URL to the parent over IPC, and exits when told or orphaned.
-import { startEmulator } from '../src/emulators/hint/index.ts';
+// Child process for the Hint benchmarks: runs the Hint emulator alone (rate limit off) on
+// 127.0.0.1, reports its URL to the parent over IPC, and exits when told or orphaned.
+// GET /_emulator/bench/patient-writes counts the partner's successful writes to patients:
+// `ids` changed no patient value (the id write-back, Tandem's own integration fields), `values`
+// changed one (an echo, when Tandem had only received changes from Hint). The chaos suite reads it.
+import { buildHintEmulator } from '../src/emulators/hint/index.ts';
 
 const seed = Number(process.env.HINT_BENCH_SEED ?? 500);
-const running = await startEmulator({ port: 0, host: '127.0.0.1', seed, rateLimit: 0, logger: false });
-process.send?.({ url: running.url });
+const { app, state } = buildHintEmulator({ seed, rateLimit: 0, logger: false });
+const writes = { ids: 0, values: 0, samples: [] as { id: string; fields: string[] }[] };
+const PATIENT_WRITE = /^\/api\/provider\/patients\/([^/?]+)(\?|$)/;
+const before = new WeakMap<object, number | undefined>();
+app.addHook('preHandler', async (request) => {
+  const id = request.method === 'PATCH' || request.method === 'PUT' ? PATIENT_WRITE.exec(request.url)?.[1] : undefined;
+  if (id) before.set(request, state.data.patients.get(decodeURIComponent(id))?.updatedAt);
+});
+app.addHook('onResponse', async (request, reply) => {
+  if (!before.has(request) || reply.statusCode >= 300) return;
+  const id = decodeURIComponent(PATIENT_WRITE.exec(request.url)![1]!);
+  if (state.data.patients.get(id)?.updatedAt === before.get(request)) writes.ids += 1;
+  else {
+    writes.values += 1;
+    // The first few, to see which write it was (field names only).
+    if (writes.samples.length < 5) writes.samples.push({ id, fields: Object.keys(request.body ?? {}) });
+  }
+});
+app.get('/_emulator/bench/patient-writes', async () => writes);
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : 0;
+process.send?.({ url: `http://127.0.0.1:${port}` });
 const stop = () => {
-  void running.close().then(() => process.exit(0));
+  void app.close().then(() => process.exit(0));
 };
 process.on('message', (message) => {
   if (message === 'stop') stop();

@@ -14,6 +14,7 @@ const envSchema = z.object({
   TANDEM_BOOTSTRAP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TANDEM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   TANDEM_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  TANDEM_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
   TANDEM_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   TANDEM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   TANDEM_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
@@ -58,6 +59,8 @@ export interface Config {
   bootstrapToken: string | undefined;
   logLevel: string;
   workerConcurrency: number;
+  /** Connections in this process's pool (the job runner keeps a small one of its own): sum over processes must fit max_connections. */
+  dbPoolSize: number;
   bodyLimitBytes: number;
   /** A client must have sent its request headers within this, and the whole request (body included) within requestTimeoutMs. */
   headersTimeoutMs: number;
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapToken: e.TANDEM_BOOTSTRAP_TOKEN,
     logLevel: e.TANDEM_LOG_LEVEL,
     workerConcurrency: e.TANDEM_WORKER_CONCURRENCY,
+    dbPoolSize: e.TANDEM_DB_POOL_SIZE,
     bodyLimitBytes: e.TANDEM_BODY_LIMIT_BYTES,
     headersTimeoutMs: e.TANDEM_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.TANDEM_REQUEST_TIMEOUT_MS,

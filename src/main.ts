@@ -42,7 +42,11 @@ export async function startTandem(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningTandem> {
   const started = Date.now();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    home: config.home,
+    poolSize: config.dbPoolSize,
+  });
   logger.info(
     { embedded: database.embedded, ms: Date.now() - started },
     database.embedded ? `embedded PostgreSQL ready under ${config.home}/pg` : 'using DATABASE_URL',

@@ -11,8 +11,9 @@ export type Tx = pg.PoolClient;
 /** Anything that can run a query: the pool, or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'>;
 
-export function createPool(connectionString: string, max = 20): Db {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+/** Client: a pg.Client subclass for every connection (the job runner's labels connection losses). */
+export function createPool(connectionString: string, max = 20, Client?: typeof pg.Client): Db {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, ...(Client ? { Client } : {}) });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   // A checked-out client's failure reaches its caller as a rejected query; the 'error' event a
   // client also emits is handled here so it cannot crash the process either.
@@ -21,6 +22,33 @@ export function createPool(connectionString: string, max = 20): Db {
     client.on('error', () => {});
   });
   return pool;
+}
+
+// The database could not be reached or dropped the session: connection exceptions (class 08),
+// the server shutting down or terminating the backend (57P01-57P03), no connection slot left
+// (53300), or the socket failing under the driver. Nothing the request did; it may succeed soon.
+const UNAVAILABLE_CODES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'connection error and is not queryable',
+  'timeout exceeded when trying to connect',
+];
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || UNAVAILABLE_CODES.has(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return code === '' && UNAVAILABLE_MESSAGES.some((m) => message.includes(m));
 }
 
 // PostgreSQL aborts one of two transactions that deadlock (40P01) or, under SERIALIZABLE, that

@@ -14,6 +14,9 @@ import {
   ValidationError,
 } from '../core/errors.ts';
 import { zodProblems } from '../core/validation.ts';
+import { isDatabaseUnavailable } from '../db/pool.ts';
+
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 // Validation lives in src/core/validation.ts (connectors use it too); re-exported for the routes.
 export { parseOrThrow, zodProblems } from '../core/validation.ts';
@@ -130,6 +133,15 @@ export function installErrorHandler(app: FastifyInstance): void {
         error: malformed ? 'The body is not valid JSON' : fe.message,
         details: [{ field: 'body', message: malformed ? 'is not valid JSON' : fe.message }],
       });
+    }
+    // Never a 200 for something not stored, and not a 500 either: the client (Hint redelivering a
+    // webhook, an API caller) should send it again once PostgreSQL is back.
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+        .send({ error: 'The database is unavailable; nothing was stored. Try again shortly', details: [] });
     }
     const database = databaseProblem(error);
     if (database) {

@@ -9,6 +9,7 @@ import { ConnectionGone, IntegrationError } from '../core/errors.ts';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logger.ts';
 import { enqueue } from './queue.ts';
+import { createRunnerPool } from './runner-pool.ts';
 import { PermanentJobError, type JobName, type TaskContext, type TaskHandlers } from './types.ts';
 
 export interface WorkerOptions {
@@ -138,8 +139,11 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     if (level === 'error') opts.logger.error({ component: 'jobs' }, message);
     else if (level === 'warning') opts.logger.warn({ component: 'jobs' }, message);
   });
+  // Its own pool (the job runner's statements must not wait behind requests), labelled so that
+  // a dropped session is retried rather than fatal (runner-pool.ts).
+  const pgPool = createRunnerPool(opts.connectionString, opts.concurrency + 3);
   let runner: Runner | undefined = await run({
-    connectionString: opts.connectionString,
+    pgPool,
     concurrency: opts.concurrency,
     taskList,
     events,
@@ -162,6 +166,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
       await ticking;
       await runner?.stop();
       await done;
+      // Bounded: a client graphile-worker never handed back must not hold the shutdown up.
+      await Promise.race([pgPool.end().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
       // Shutting down: a row left behind ages out (deleted after a day, treated as dead much sooner).
       await opts.db
         .query('DELETE FROM worker_nodes WHERE node_id = $1', [nodeId])

@@ -9,7 +9,7 @@ import { inTransaction } from '../../db/pool.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { createRecord } from '../../db/records/repository.ts';
 import { isUnlinked } from '../../db/unlinked.ts';
-import { patchPatient } from './client-endpoints.ts';
+import { getPatient, patchPatient } from './client-endpoints.ts';
 import { HintApiError } from './client.ts';
 import { canonicalPatch, decodeWire, staffFacts } from './mapping.ts';
 import { readsFromHint } from './mapping-fields.ts';
@@ -150,8 +150,13 @@ async function linkTo(
 
 /**
  * integration_record_id and integration_web_link on the Hint record (integration fields: no
- * webhook, no echo). Returns Hint's answer when it wrote, so a merge that follows sees the ids
- * there and does not write them a second time.
+ * webhook, no echo). Returns Hint's current record (its answer when it wrote), so a merge that
+ * follows sees the ids there and does not write them a second time.
+ *
+ * Hint wants the names on every update, and `p` may be older than Hint's record (a webhook
+ * delivered late or out of order, a retried job): its names would undo a rename made since, and
+ * that rename's own event would then be stale. So the names come from Hint itself, read just
+ * before the write (the chaos suite found this: bench/chaos.ts).
  */
 export async function writeBackIds(
   deps: HintDeps,
@@ -161,6 +166,8 @@ export async function writeBackIds(
 ): Promise<HintPatient | undefined> {
   if (!idsMissingIn(deps, p, localId)) return undefined;
   try {
+    const current = await getPatient(deps, loaded, p.id);
+    if (current && !idsMissingIn(deps, current, localId)) return current;
     return await patchPatient(
       deps,
       loaded,
@@ -170,7 +177,7 @@ export async function writeBackIds(
         integration_web_link: webLinkOf(deps, localId),
         integration_error_message: null,
       },
-      p,
+      current,
     );
   } catch (error) {
     // An answer no retry can change (Hint does not know this patient, or refuses the write): the
@@ -193,7 +200,7 @@ export async function createFromHint(deps: HintDeps, loaded: LoadedConnection, p
   if (!checked.value) {
     // No Tandem record to link: the reason goes onto the Hint record and into the log.
     // Best effort: the log line below says it either way; a failure other than Hint's answer is thrown.
-    await patchPatient(deps, loaded, p.id, { integration_error_message: checked.reason }, p).catch((error: unknown) => {
+    await patchPatient(deps, loaded, p.id, { integration_error_message: checked.reason }).catch((error: unknown) => {
       if (!(error instanceof HintApiError)) throw error;
     });
     await writeLog(db, loaded.connection.practiceId, {
