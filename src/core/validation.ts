@@ -21,3 +21,20 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, pre
   if (!result.success) throw new ValidationError(zodProblems(result.error, prefix));
   return result.data;
 }
+
+/**
+ * A zod superRefine for a field mapping: no field on either side mapped twice, each repeat
+ * named at its own index and side (e.g. `fieldMapping.3.hint: maps email twice`).
+ */
+export function eachFieldOnce<Side extends string>(sides: readonly Side[]) {
+  return (rules: Record<Side, string>[], ctx: z.RefinementCtx): void => {
+    const seen = new Map(sides.map((side) => [side, new Set<string>()]));
+    rules.forEach((rule, index) => {
+      for (const side of sides) {
+        if (seen.get(side)!.has(rule[side]))
+          ctx.addIssue({ code: 'custom', path: [index, side], message: `maps ${rule[side]} twice` });
+        seen.get(side)!.add(rule[side]);
+      }
+    });
+  };
+}

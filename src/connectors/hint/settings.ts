@@ -3,6 +3,7 @@
 // conflict policy, initial-sync policy, reconciliation interval, who bills, and the rate limit.
 // Stored partially; read through `readSettings`, which fills in the defaults.
 import { z } from 'zod';
+import { eachFieldOnce } from '../../core/validation.ts';
 import { DEFAULT_THRESHOLDS } from '../../core/matching/index.ts';
 import {
   CANONICAL_PATIENT_FIELDS,
@@ -30,16 +31,7 @@ const ruleSchema = z
 const mappingSchema = z
   .array(ruleSchema)
   .max(50)
-  .superRefine((rules, ctx) => {
-    const seen = { canonical: new Set<string>(), hint: new Set<string>() };
-    rules.forEach((rule, index) => {
-      for (const side of ['canonical', 'hint'] as const) {
-        if (seen[side].has(rule[side]))
-          ctx.addIssue({ code: 'custom', path: [index, side], message: `maps ${rule[side]} twice` });
-        seen[side].add(rule[side]);
-      }
-    });
-  });
+  .superRefine(eachFieldOnce(['canonical', 'hint']));
 
 export const settingsSchema = z
   .object({

@@ -4,6 +4,7 @@
 // whether the log is mirrored into the org's log object, and the package namespace.
 // Stored partially; read through `readSettings`, which fills in the defaults.
 import { z } from 'zod';
+import { eachFieldOnce } from '../../core/validation.ts';
 import {
   CANONICAL_FIELDS,
   CONTACT_FIELDS,
@@ -37,16 +38,7 @@ const ruleSchema = z
 const mappingSchema = z
   .array(ruleSchema)
   .max(40)
-  .superRefine((rules, ctx) => {
-    const seen = { canonical: new Set<string>(), contact: new Set<string>() };
-    rules.forEach((rule, index) => {
-      for (const side of ['canonical', 'contact'] as const) {
-        if (seen[side].has(rule[side]))
-          ctx.addIssue({ code: 'custom', path: [index, side], message: `maps ${rule[side]} twice` });
-        seen[side].add(rule[side]);
-      }
-    });
-  });
+  .superRefine(eachFieldOnce(['canonical', 'contact']));
 
 export const settingsSchema = z
   .object({
