@@ -81,7 +81,7 @@ describe('the Tandem app inside Hint', () => {
     expect(await frame.getAttribute('width')).toBe('1024');
     expect(await frame.getAttribute('height')).toBe('768');
     await app.getByRole('heading', { name: linkedName }).waitFor();
-    await app.getByRole('table', { name: 'Links' }).getByText('hint').waitFor();
+    await app.getByRole('table', { name: 'Links' }).getByText('Hint', { exact: true }).waitFor();
     expect(await app.getByText('synced').first().isVisible()).toBe(true);
     await page.screenshot({ path: `${SHOTS}/hint-app-core-linked.png` });
 

@@ -74,12 +74,6 @@ export interface Location {
   timeZone: string;
 }
 
-export const systemName: Record<Connection['system'], string> = {
-  hint: 'Hint',
-  healthengine: 'Healthengine',
-  salesforce: 'Salesforce',
-};
-
 export const useConnections = () =>
   useQuery({ queryKey: ['connections'], queryFn: () => api.get<Page<Connection>>('/connections') });
 

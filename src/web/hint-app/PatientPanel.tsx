@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { QueryState } from '../components/QueryState.tsx';
+import { systemName } from '../pages/patients/format.ts';
 import { appApi, type LinkedPanel as Linked, type Panel } from './api.ts';
 import type { Permission } from '../../connectors/hint/app/roles.ts';
 
@@ -185,7 +186,7 @@ function LinkedView({ panel, permissions }: { panel: Linked; permissions: Permis
               <Table.Tbody>
                 {panel.links.map((l) => (
                   <Table.Tr key={`${l.system}:${l.connectionId}`}>
-                    <Table.Td>{l.system}</Table.Td>
+                    <Table.Td>{systemName(l.system)}</Table.Td>
                     <Table.Td>
                       <StatusBadge status={l.status} />
                     </Table.Td>

@@ -5,7 +5,8 @@ import { Anchor, Badge, Card, Group, List, SimpleGrid, Stack, Table, Tabs, Text,
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api/client.ts';
-import { batchKindLabel, systemName, type BatchView, type Connection, type HintConnectionView } from '../../api/ops.ts';
+import { systemName } from '../patients/format.ts';
+import { batchKindLabel, type BatchView, type Connection, type HintConnectionView } from '../../api/ops.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
 import { AdminButton } from './AdminButton.tsx';
@@ -226,7 +227,7 @@ export default function ConnectionPage() {
           <SalesforceConnection connection={c} />
         ) : (
           <>
-            <PageHeader title={c.name} description={systemName[c.system]} />
+            <PageHeader title={c.name} description={systemName(c.system)} />
             <List>
               <List.Item>Status: {c.status}</List.Item>
             </List>

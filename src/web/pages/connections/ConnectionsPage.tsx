@@ -3,7 +3,8 @@
 // fallbacks) and link a Healthengine practice.
 import { Alert, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
-import { systemName, useConnections, useSandbox, type Connection } from '../../api/ops.ts';
+import { useConnections, useSandbox, type Connection } from '../../api/ops.ts';
+import { systemName } from '../patients/format.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { QueryState } from '../../components/QueryState.tsx';
@@ -20,7 +21,7 @@ const listWords = (words: string[]) =>
 export function SandboxNotice({ compact = false }: { compact?: boolean }) {
   const sandbox = useSandbox();
   if (!sandbox.data) return null;
-  const names = listWords(Object.keys(sandbox.data).map((s) => systemName[s as Connection['system']] ?? s));
+  const names = listWords(Object.keys(sandbox.data).map((s) => systemName(s)));
   if (compact)
     return (
       <Alert color="yellow" mb="md" py={6}>
@@ -50,7 +51,7 @@ function ConnectionCard({ c }: { c: Connection }) {
         <Stack gap={2}>
           <Text fw={600}>{c.name}</Text>
           <Text size="sm" c="dimmed">
-            {systemName[c.system]}
+            {systemName(c.system)}
             {c.remoteAccountId ? ` · ${remoteAccountWord[c.system]} ${c.remoteAccountId}` : ''}
           </Text>
         </Stack>
