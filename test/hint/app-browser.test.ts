@@ -51,11 +51,17 @@ beforeAll(async () => {
     token,
   );
   unlinkedHintIds = [];
-  for (const first of ['Nadia', 'Omar']) {
+  // Two different people: were they alike (same surname and birth date), the minute
+  // reconciliation after the first is linked would rightly send the second to review, and the
+  // panel would offer the review instead of "Link now".
+  for (const [first, last, dob] of [
+    ['Nadia', 'Unlinked', '1990-04-04'],
+    ['Omar', 'Faraway', '1968-11-23'],
+  ]) {
     const res = await fetch(`${hintUrl}/_emulator/practices/${hintPracticeId}/patients`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ first_name: first, last_name: 'Unlinked', dob: '1990-04-04' }),
+      body: JSON.stringify({ first_name: first, last_name: last, dob }),
     });
     unlinkedHintIds.push(((await res.json()) as any).id);
   }
