@@ -19,7 +19,8 @@ export interface MatchReview {
   incoming: unknown;
   /** alreadyLinkedTo: the record this candidate is linked to on the review's connection, when another one. */
   candidates: { id: string; score: number; explanation: unknown; alreadyLinkedTo: string | null }[];
-  status: 'pending' | 'accepted' | 'rejected';
+  /** superseded: closed by Tandem once a newer version of the record was linked automatically. */
+  status: 'pending' | 'accepted' | 'rejected' | 'superseded';
   resolution: unknown;
   createdAt: string;
   resolvedAt: string | null;
@@ -78,9 +79,28 @@ export async function getMatchReview(db: Queryable, practiceId: string, id: stri
   return toReview(row);
 }
 
+/**
+ * Closes the open review of a remote record that has just been linked without one (a newer
+ * version of it was decided automatically): there is nothing left for a person to decide.
+ */
+export async function supersedeReviews(
+  db: Queryable,
+  link: { connectionId: string; entityKind: string; remoteId: string; localId: string },
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE match_reviews SET status = 'superseded', resolved_at = now(), resolved_by = 'tandem',
+       resolution = jsonb_build_object('linkedTo', $4::text)
+     WHERE connection_id = $1 AND entity_kind = $2 AND remote_id = $3 AND status = 'pending'`,
+    [link.connectionId, link.entityKind, link.remoteId, link.localId],
+  );
+  return rowCount ?? 0;
+}
+
 async function lockPending(tx: Tx, ctx: ChangeContext, id: string): Promise<MatchReview> {
   const review = await getMatchReview(tx, ctx.practiceId, id);
   await tx.query('SELECT 1 FROM match_reviews WHERE id = $1 FOR UPDATE', [id]);
+  if (review.status === 'superseded')
+    throw new ConflictError('this review was closed: a newer version of the record was linked automatically');
   if (review.status !== 'pending') throw new ConflictError(`this review was already ${review.status}`);
   return review;
 }

@@ -6,7 +6,9 @@ import { matcherDecisions } from '../metrics.ts';
 import type { QueryResultRow } from 'pg';
 import {
   matchOne,
+  termFrequenciesFromCounts,
   type MatchOptions,
+  type TermFrequencies,
   type MatchRecord,
   type MatchResult,
   type ScoredCandidate,
@@ -101,6 +103,42 @@ async function populationOf(db: Queryable, practiceId: string): Promise<number> 
   return count.n;
 }
 
+/** Below this many patients, name frequencies are too noisy to weigh names by. */
+const FREQUENCIES_FROM = 500;
+const FREQUENCIES_TTL_MS = 60_000;
+const frequencyCache = new Map<string, { at: number; table: Promise<TermFrequencies> }>();
+
+/**
+ * How common each first and last name is in the practice, counted at most once a minute (two
+ * grouped scans; shared by the matches running meanwhile). In a practice of thousands, two
+ * people named Smith agreeing on the surname say little; two named Tschitrpig say a lot.
+ */
+function nameFrequenciesOf(
+  db: Queryable,
+  practiceId: string,
+  population: number,
+): Promise<TermFrequencies> | undefined {
+  if (population < FREQUENCIES_FROM) return undefined;
+  const cached = frequencyCache.get(practiceId);
+  if (cached && Date.now() - cached.at < FREQUENCIES_TTL_MS) return cached.table;
+  const counts = (column: 'first_name' | 'last_name') =>
+    db
+      .query<{ v: string; n: number }>(
+        `SELECT ${column} AS v, count(*)::int AS n FROM patients
+         WHERE practice_id = $1 AND deleted_at IS NULL AND ${column} IS NOT NULL GROUP BY 1`,
+        [practiceId],
+      )
+      .then((r) => r.rows.map((row) => [row.v, row.n] as const));
+  const table = Promise.all([counts('first_name'), counts('last_name')]).then(([first, last]) =>
+    termFrequenciesFromCounts(first, last, population),
+  );
+  // A failed count is not kept: the next match counts again.
+  table.catch(() => frequencyCache.delete(practiceId));
+  if (frequencyCache.size > 50) frequencyCache.clear();
+  frequencyCache.set(practiceId, { at: Date.now(), table });
+  return table;
+}
+
 export async function matchPatient(
   db: Queryable,
   practiceId: string,
@@ -110,8 +148,10 @@ export async function matchPatient(
   const region = options.region ?? 'AU';
   const candidates = await findPatientCandidates(db, practiceId, incoming, region);
   const population = options.population ?? (await populationOf(db, practiceId));
+  const termFrequencies = options.termFrequencies ?? (await nameFrequenciesOf(db, practiceId, population));
   const result = matchOne(incoming, candidates, {
     population: Math.max(1000, population),
+    termFrequencies,
     normalize: { defaultCountry: region, dateOrder: region === 'US' ? 'MDY' : 'DMY' },
     ...options,
   });

@@ -2,6 +2,7 @@
 // pairs inside the clusters, decisions from the expected precision, review load on hard data.
 import { describe, expect, it } from 'vitest';
 import { dedupe, expectedPrecisionThreshold, linkSources, type MatchRecord } from '../../src/core/matching/index.ts';
+import { clusterRecords } from '../../src/core/matching/cluster.ts';
 import { generateDedupeSet, generateLinkSet } from '../../bench/matcher-hard-data.ts';
 import { scoreDedupe, scoreLink } from '../../bench/matcher-score.ts';
 
@@ -59,6 +60,24 @@ describe('dedupe clusters', () => {
     expect(score.cluster?.f1).toBeGreaterThanOrEqual(0.95);
     expect(score.reviewsPer100).toBeLessThanOrEqual(10);
     expect(result.stats.reviewsPer100).toBeCloseTo(score.reviewsPer100, 5);
+  });
+});
+
+describe('clusterRecords', () => {
+  // A father (0) and his son (4) of one name, with records that have no birth date between
+  // them (1, 2, 3): each link of the chain is strong, only the pair 0–4 shows two people.
+  const edges = [0, 1, 2, 3].map((i) => ({ left: i, right: i + 1, score: 20 - i, strong: true }));
+  const fatherAndSon = (i: number, j: number) => Math.min(i, j) === 0 && Math.max(i, j) === 4;
+  const options = { conflict: fatherAndSon, ambiguityMargin: 6, maxClusterSize: 60 };
+
+  it('lets the majority of pairs outvote one conflicting pair (an odd record is forgiven)', () => {
+    const { clusterOf } = clusterRecords(5, edges, options);
+    expect(new Set(clusterOf).size).toBe(1);
+  });
+
+  it('never joins clusters across a pair that is two people beyond doubt', () => {
+    const { clusterOf } = clusterRecords(5, edges, { ...options, apart: fatherAndSon });
+    expect(clusterOf[0]).not.toBe(clusterOf[4]);
   });
 });
 

@@ -97,6 +97,11 @@ describe('matchOne', () => {
     expect(describeResult(matchOne({ ...twinB, id: 'in' }, [twinA, twinB]))).toBe('match twin-b');
   });
 
+  it('does not even review a twin brother: first name and sex both differ', () => {
+    const result = matchOne({ ...sarah, id: 'in', firstName: 'Oliver', sex: 'M', email: null }, [sarah]);
+    expect(result.kind).toBe('new');
+  });
+
   it('never matches spouses sharing a surname, address and landline', () => {
     const husband = {
       id: 'p3',

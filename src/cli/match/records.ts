@@ -73,6 +73,8 @@ const FIELD_COLUMNS = [
   'address_line2',
   'locality',
   'medicare',
+  'mobile',
+  'middle_name',
 ];
 
 export function pairsHeader(explain: boolean): string {

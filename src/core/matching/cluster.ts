@@ -2,7 +2,10 @@
 // A–B strong, B–C strong, yet A and C are different people (a record with no first name
 // and no birth date between two relatives). Here clusters grow along match-level pairs,
 // best first, and two clusters merge only when no pair across them is in conflict (a guard
-// fires: first name, birth date or sex differ). A record tied at match level to two clusters
+// fires: first name, birth date or sex differ), and never when one pair across them is two
+// people beyond doubt (`apart`: birth dates no typing slip explains — a father and a son of
+// one name, each cluster holding a record without a birth date that ties it to the other).
+// A record tied at match level to two clusters
 // that conflict with each other could be either person: it is taken out and sent to review
 // with both, rather than guessed.
 
@@ -18,11 +21,16 @@ export interface ClusterEdge {
 export interface ClusterOptions {
   /** Any pair across two clusters in conflict (guards) keeps them apart. */
   conflict: (i: number, j: number) => boolean;
+  /** A pair that is two people beyond doubt: one such pair across two clusters keeps them
+   *  apart, whatever the other pairs say (see conflicting). */
+  apart?: (i: number, j: number) => boolean;
   /** Strong edges within this many bits of each other are "as good": a record with such
    *  edges into two conflicting clusters is ambiguous. */
   ambiguityMargin: number;
   /** Clusters never grow beyond this many records (a runaway chain costs O(n²) checks). */
   maxClusterSize: number;
+  /** The expected precision of the pairs inside the clusters (see clusterRecords); none when absent. */
+  precision?: number;
 }
 
 export interface Clustering {
@@ -63,23 +71,59 @@ class Clusters {
 
 /** Two clusters are different people when at least half the pairs across them conflict: one
  *  odd record (a middle name used as the first, a nickname we do not know) should not split a
- *  person, but twins conflict on every pair. */
-export function conflicting(x: readonly number[], y: readonly number[], conflict: ClusterOptions['conflict']): boolean {
+ *  person, but twins conflict on every pair. The majority is counted over all pairs, so it
+ *  misses a chain: records without a birth date conflict with nobody and outvote the few
+ *  pairs that show a father and his son. One pair `apart` is enough: no record of one person
+ *  differs from another that way (three unrelated errors in one date), so it cannot be the
+ *  odd record the majority forgives. */
+export function conflicting(
+  x: readonly number[],
+  y: readonly number[],
+  conflict: ClusterOptions['conflict'],
+  apart?: ClusterOptions['apart'],
+): boolean {
   let conflicts = 0;
-  for (const i of x) for (const j of y) if (conflict(i, j)) conflicts++;
+  for (const i of x)
+    for (const j of y) {
+      if (apart?.(i, j)) return true;
+      if (conflict(i, j)) conflicts++;
+    }
   return conflicts > 0 && 2 * conflicts >= x.length * y.length;
+}
+
+function probability(score: number): number {
+  return 1 / (1 + 2 ** -score);
 }
 
 /** Clusters n records from their compared pairs (see the file comment). */
 export function clusterRecords(n: number, edges: readonly ClusterEdge[], options: ClusterOptions): Clustering {
   const strong = edges.filter((e) => e.strong).sort((x, y) => y.score - x.score);
   const c = new Clusters(n);
+  // Joining clusters of sizes s and t makes s·t match pairs, all wrong if the join is: its
+  // expected cost is s·t·(1 − p). The joins are budgeted so that the expected precision of
+  // all pairs inside clusters stays at `precision`: a pair threshold alone sees one pair where
+  // a join into a big cluster makes many.
+  const allowed = 1 - (options.precision ?? 1);
+  let pairs = 0;
+  let wrong = 0;
+  const overBudget = new Set<ClusterEdge>();
   for (const e of strong) {
     const x = c.find(e.left);
     const y = c.find(e.right);
     if (x === y) continue;
-    if (c.list(x).length + c.list(y).length > options.maxClusterSize) continue;
-    if (!conflicting(c.list(x), c.list(y), options.conflict)) c.union(x, y);
+    const sx = c.list(x).length;
+    const sy = c.list(y).length;
+    if (sx + sy > options.maxClusterSize) continue;
+    const cost = sx * sy * (1 - probability(e.score));
+    if (options.precision !== undefined && wrong + cost > allowed * (pairs + sx * sy)) {
+      overBudget.add(e);
+      continue;
+    }
+    if (!conflicting(c.list(x), c.list(y), options.conflict, options.apart)) {
+      c.union(x, y);
+      pairs += sx * sy;
+      wrong += cost;
+    }
   }
   // Each record's best strong edge into its own cluster and into each other cluster.
   const ownBest = new Float64Array(n).fill(-Infinity);
@@ -92,7 +136,7 @@ export function clusterRecords(n: number, edges: readonly ClusterEdge[], options
   for (const e of strong) {
     const x = c.find(e.left);
     const y = c.find(e.right);
-    if (x === y) continue;
+    if (x === y || overBudget.has(e)) continue;
     // The edge did not join its clusters, so they conflict (or hit the size cap): the record
     // it leaves from is ambiguous when this edge is about as good as its tie to its own.
     for (const [r, own] of [

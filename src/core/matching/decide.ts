@@ -1,9 +1,10 @@
 // Thresholds → match / review / new, for one pair and for one incoming person against
 // its candidates.
-import { assessPair, probabilityToWeight, type PairAssessment } from './explain.ts';
+import { assessPair, HOUSEHOLD_ONLY, probabilityToWeight, type PairAssessment } from './explain.ts';
 import { defaultModel, PatternScorer, type MatchModel } from './model.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import type { MatchRecord, MatchResult, NormalizeOptions, ScoredCandidate, Thresholds } from './types.ts';
+import type { TermFrequencies } from './tf.ts';
 
 /** The expected precision of a batch's automatic matches (linkSources, dedupe, `tandem match`)
  *  unless the caller chooses another: one wrong pair in 200. The batch's threshold is set so
@@ -26,9 +27,10 @@ export type PairDecision = 'match' | 'review' | 'new';
 
 export interface DecisionPolicy {
   thresholds: WeightThresholds;
-  /** "First name differs" stops an automatic match because twins look like that; not when the
-   *  person's own fields reach this weight even read as two members of one household (an
-   *  email of their own, say: a middle name used as the first name). Default: the match threshold. */
+  /** "First name differs" stops an automatic match because twins look like that, "date of
+   *  birth differs" because a son named after his father does; neither when it is the only
+   *  guard and the person's own fields reach this weight even read as two members of one
+   *  household (an email or a mobile of their own, say). Default: the match threshold. */
   liftWeight?: number;
   /** Apply the guards (twins, same-card family, parent/child): see explain.ts. */
   guards: boolean;
@@ -39,17 +41,48 @@ export interface DecisionPolicy {
 /** The decision for one assessed pair, before any one-to-one or ambiguity rule. */
 /** Whether the guards keep this pair from an automatic match (see DecisionPolicy.liftWeight). */
 export function isGuarded(assessment: PairAssessment, policy: DecisionPolicy): boolean {
-  const { guards } = assessment.explanation;
+  const guards = assessment.explanation.guards.filter((g) => g !== HOUSEHOLD_ONLY);
   if (!policy.guards || guards.length === 0) return false;
   const lift = policy.liftWeight ?? policy.thresholds.match;
-  return !(guards.length === 1 && guards[0] === 'first name differs' && assessment.relativeWeight >= lift);
+  return !(guards.length === 1 && LIFTABLE.has(guards[0] as string) && assessment.relativeWeight >= lift);
+}
+
+/** Whether the pair may be an automatic match: no guard holds it back, nor does the household
+ *  alone carry it (HOUSEHOLD_ONLY: not a sign of two people, so not a conflict in clusters). */
+export function mayMatch(assessment: PairAssessment, policy: DecisionPolicy): boolean {
+  return !isGuarded(assessment, policy) && !assessment.explanation.guards.includes(HOUSEHOLD_ONLY);
+}
+
+/** Guards that the person's own evidence can lift when it is the only one: a differing first
+ *  name (twins) or birth date (a son named after his father) describes a relative, and the
+ *  relative reading already weighs the fields against relatives. */
+const LIFTABLE = new Set(['first name differs', 'date of birth differs']);
+
+/** A relative, never even a review, in data with households: first name and birth date both
+ *  differ, or first name and sex (a brother, a sister); or the birth dates are apart beyond a
+ *  typing slip; or the first name or the sex differs and nothing else of the person agrees
+ *  (another member of the household, as far as anyone can tell: a reviewer would have nothing
+ *  to decide it on). */
+/** Whether the data is read with relatives in mind (households, or the caller says so). */
+export const readsRelatives = (policy: DecisionPolicy): boolean => policy.guards || (policy.relatives ?? false);
+
+export function isRelative(assessment: PairAssessment, policy: DecisionPolicy): boolean {
+  if (!readsRelatives(policy)) return false;
+  const { guards } = assessment.explanation;
+  const otherMember = guards.includes('first name differs') || guards.includes('sex differs');
+  return (
+    assessment.clearlyDifferent ||
+    assessment.datesApart ||
+    (guards.includes('first name differs') && guards.includes('sex differs')) ||
+    (guards.includes(HOUSEHOLD_ONLY) && otherMember)
+  );
 }
 
 export function decidePair(assessment: PairAssessment, policy: DecisionPolicy): PairDecision {
   const { explanation } = assessment;
   if (explanation.identifier === 'integration_record_id') return 'match';
-  const guarded = isGuarded(assessment, policy);
-  if ((policy.guards || policy.relatives) && assessment.clearlyDifferent) return 'new';
+  const guarded = !mayMatch(assessment, policy);
+  if (isRelative(assessment, policy)) return 'new';
   if (!guarded && (explanation.identifier === 'medicare' || explanation.score >= policy.thresholds.match))
     return 'match';
   return explanation.score >= policy.thresholds.review ? 'review' : 'new';
@@ -98,6 +131,9 @@ export interface MatchOptions {
   normalize?: NormalizeOptions;
   /** At most this many candidates in a review result. Default 5. */
   maxReviewCandidates?: number;
+  /** How common each name is in the population (termFrequenciesFromCounts): agreeing on a
+   *  common name is weaker evidence than on a rare one. None: every name weighs the same. */
+  termFrequencies?: TermFrequencies;
 }
 
 function toCandidate(record: PreparedRecord, assessment: PairAssessment): ScoredCandidate {
@@ -137,7 +173,7 @@ export function matchOne(
   const scored = candidates
     .map((candidate) => {
       const prepared = prepareRecord(candidate, options.normalize);
-      const assessment = assessPair(person, prepared, scorer, priorWeight);
+      const assessment = assessPair(person, prepared, scorer, priorWeight, options.termFrequencies);
       return { candidate: toCandidate(prepared, assessment), decision: decidePair(assessment, policy) };
     })
     .sort((x, y) => y.candidate.score - x.candidate.score);

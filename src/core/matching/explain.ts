@@ -32,10 +32,42 @@ export function guardsFor(levels: ArrayLike<number>, namesSwapped: boolean): str
   return guards;
 }
 
+/** Guard of a pair in data with households whose score rests on household fields alone: no
+ *  field of the person's own (first name, birth date, email, mobile, middle name) agrees, so
+ *  which member of the household each record is stays unknown. Not a sign of two people (it
+ *  does not keep clusters apart), only of too little to decide. */
+export const HOUSEHOLD_ONLY = 'only household fields agree';
+
+/** Whether a field that identifies the person (not the household) agrees. Sex does not: half
+ *  of any household shares it. */
+function personalAgreement(levels: ArrayLike<number>): boolean {
+  const agrees = (f: number, worst: number) => (levels[f] as number) >= 0 && (levels[f] as number) <= worst;
+  return agrees(F.first, 2) || agrees(F.dob, 2) || agrees(F.email, 1) || agrees(F.mobile, 1) || agrees(F.middle, 0);
+}
+
 /** Both core identity fields disagree outright: a different person, never even a review
  *  (spouses and housemates share a surname, address and phone, not a name and a birthday). */
 export function isClearlyDifferent(levels: ArrayLike<number>, namesSwapped: boolean): boolean {
   return !namesSwapped && levels[F.first] === 4 && levels[F.dob] === 3;
+}
+
+/**
+ * Birth dates that no typing slip explains: month or day differ *and* the years differ in more
+ * than one digit, other than two neighbouring digits swapped (1958/1985 is one slip, 1968/1997
+ * is not). A parent and a child of the same name look like that; two records of one person
+ * need two unrelated errors in one date. Dates as YYYYMMDD integers, compared at level 3.
+ */
+export function birthDatesApart(a: number, b: number): boolean {
+  if (a === 0 || b === 0) return false;
+  const ya = String(Math.floor(a / 10000));
+  const yb = String(Math.floor(b / 10000));
+  if (a % 10000 === b % 10000 || ya.length !== yb.length) return false;
+  const differing: number[] = [];
+  for (let i = 0; i < ya.length; i++) if (ya[i] !== yb[i]) differing.push(i);
+  if (differing.length < 2) return false;
+  const [i, j] = differing as [number, number];
+  const swapped = differing.length === 2 && j === i + 1 && ya[i] === yb[j] && ya[j] === yb[i];
+  return !swapped;
 }
 
 /** Each field's explanation at each level (index 0: missing), per scorer: a batch explains
@@ -86,6 +118,9 @@ export interface PairAssessment {
   explanation: Explanation;
   /** Different in name and date of birth: not even worth a review. */
   clearlyDifferent: boolean;
+  /** Birth dates no typing slip explains (birthDatesApart): in data with households, a relative
+   *  (a parent and a child of one name); elsewhere (FEBRL's corrupted dates) only a weight. */
+  datesApart: boolean;
   /** The person's own fields (first name, birth date, sex, email) weighed against relatives
    *  (model.uHousehold), from even odds: how sure the pair is if both live in one household. */
   relativeWeight: number;
@@ -154,12 +189,16 @@ export function assessPair(
     namesSwapped,
     guards,
   };
-  if (capped) explanation.householdCap = round(householdCap);
+  if (capped) {
+    explanation.householdCap = round(householdCap);
+    if (!personalAgreement(levels)) guards.push(HOUSEHOLD_ONLY);
+  }
   if (integrationIdAgrees(a, b)) explanation.identifier = 'integration_record_id';
   else if (levels[F.medicare] === 0 && guards.length === 0) explanation.identifier = 'medicare';
   return {
     explanation,
     clearlyDifferent: isClearlyDifferent(levels, namesSwapped),
+    datesApart: levels[F.dob] === 3 && birthDatesApart(a.dob, b.dob),
     relativeWeight: HOUSEHOLD_ODDS + split[2],
   };
 }

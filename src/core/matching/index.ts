@@ -5,6 +5,7 @@
 // Single person (connectors: a booking, a webhook, an initial-sync page):
 //   blockingKeys(record): string[]            store per patient; fetch candidates sharing any
 //   matchOne(incoming, candidates, options?)  → { kind: 'match', id, score, explanation }
+//     (options.termFrequencies from termFrequenciesFromCounts: the population's name counts)
 //                                             | { kind: 'review', candidates }
 //                                             | { kind: 'new', best? }
 // Batches:
@@ -25,6 +26,7 @@ export type {
   DateParts,
 } from './types.ts';
 export { matchOne, DEFAULT_PRECISION, DEFAULT_THRESHOLDS, type MatchOptions } from './decide.ts';
+export { termFrequenciesFromCounts, type TermFrequencies } from './tf.ts';
 export {
   linkSources,
   dedupe,

@@ -6,12 +6,16 @@ import {
   DEFAULT_THRESHOLDS,
   decidePair,
   isGuarded,
+  isRelative,
+  readsRelatives,
+  mayMatch,
   resolveThresholds,
   scorerFor,
   type DecisionPolicy,
 } from './decide.ts';
 import {
   assessPair,
+  HOUSEHOLD_ONLY,
   integrationIdAgrees,
   probabilityToWeight,
   weightToProbability,
@@ -146,8 +150,8 @@ function assessAll(pairs: PairBuffer, s: Scoring): { candidate: Candidate; asses
         left: i,
         right: j,
         identifier,
-        household: assessment.clearlyDifferent,
-        guarded: isGuarded(assessment, policy),
+        household: assessment.clearlyDifferent || isRelative(assessment, policy),
+        guarded: !mayMatch(assessment, policy),
         pair: {
           aId: a.id,
           bId: b.id,
@@ -159,6 +163,11 @@ function assessAll(pairs: PairBuffer, s: Scoring): { candidate: Candidate; asses
     });
   }
   return kept;
+}
+
+/** Held back from matching only by HOUSEHOLD_ONLY (no other guard). */
+function householdOnly(assessment: PairAssessment, policy: DecisionPolicy): boolean {
+  return assessment.explanation.guards.includes(HOUSEHOLD_ONLY) && !isGuarded(assessment, policy);
 }
 
 function explanationBelowReview(assessment: PairAssessment, policy: DecisionPolicy): boolean {
@@ -319,7 +328,12 @@ function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, option
     householdCap: guards ? -priorWeight + HOUSEHOLD_ODDS : Infinity,
   };
   const assessed = assessAll(pairs, scoring);
-  const eligible = assessed.filter((x) => !x.candidate.guarded && !x.candidate.household);
+  // Pairs the household alone carries cannot be matches, but they stay in the set the threshold
+  // is taken over: they are the pairs whose probability the model knows least well (their prior
+  // is the household's even odds, not estimated), and leaving them out would lower the threshold.
+  const eligible = assessed.filter(
+    (x) => (!x.candidate.guarded || householdOnly(x.assessment, policy)) && !x.candidate.household,
+  );
   const matchWeight =
     explicit?.match ??
     expectedPrecisionThreshold(
@@ -381,7 +395,11 @@ export function linkSources(
         : [scoring.left[x.left], scoring.left[y.left]];
     if (!p || !q || p === q) return false;
     const assessment = assessPair(p, q, scoring.scorer, scoring.priorWeight, scoring.tf, scoring.householdCap);
-    return assessment.clearlyDifferent || isGuarded(assessment, { ...scoring.policy, guards: true });
+    return (
+      assessment.clearlyDifferent ||
+      isRelative(assessment, scoring.policy) ||
+      isGuarded(assessment, { ...scoring.policy, guards: true })
+    );
   };
   const pairs = options.oneToOne === false ? candidates.map((c) => c.pair) : enforceOneToOne(candidates, conflict);
   return { pairs, model, stats: withCounts(stats, pairs) };
@@ -417,8 +435,12 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
   };
   const conflict = (i: number, j: number) => {
     const a = assess(i, j);
-    return a.clearlyDifferent || isGuarded(a, policy);
+    return a.clearlyDifferent || isRelative(a, policy) || isGuarded(a, policy);
   };
+  // Birth dates apart beyond a typing slip where relatives are read as such (isRelative): a
+  // parent and a child. Elsewhere (FEBRL's corrupted dates) it stays a weight.
+  const relativesRead = readsRelatives(policy);
+  const apart = (i: number, j: number) => relativesRead && assess(i, j).datesApart;
   const clustering = clusterRecords(
     n,
     candidates.map((c) => ({
@@ -427,7 +449,13 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
       score: c.identifier ? Infinity : c.pair.score,
       strong: c.pair.decision === 'match',
     })),
-    { conflict, ambiguityMargin: AMBIGUITY_MARGIN, maxClusterSize: MAX_CLUSTER_SIZE },
+    {
+      conflict,
+      apart,
+      ambiguityMargin: AMBIGUITY_MARGIN,
+      maxClusterSize: MAX_CLUSTER_SIZE,
+      precision: options.thresholds?.match === undefined ? (options.precision ?? DEFAULT_PRECISION) : undefined,
+    },
   );
   const { clusterOf } = clustering;
   const members = new Map<number, number[]>();
@@ -461,7 +489,7 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
     const y = clusterOf[c.right] as number;
     if (x === y || c.household) continue;
     const ambiguous = clustering.ambiguous.has(c.left) || clustering.ambiguous.has(c.right);
-    if (!ambiguous && clustersConflict(members.get(x) ?? [], members.get(y) ?? [], conflict)) continue;
+    if (!ambiguous && clustersConflict(members.get(x) ?? [], members.get(y) ?? [], conflict, apart)) continue;
     const key = Math.min(x, y) * n + Math.max(x, y);
     const seen = reviews.get(key);
     if (seen && seen.score >= c.pair.score) continue;
@@ -487,7 +515,8 @@ function clustersConflict(
   x: readonly number[],
   y: readonly number[],
   conflict: (i: number, j: number) => boolean,
+  apart: (i: number, j: number) => boolean,
 ): boolean {
   if (x.length < 2 && y.length < 2) return false;
-  return conflicting(x, y, conflict);
+  return conflicting(x, y, conflict, apart);
 }

@@ -50,6 +50,11 @@ export function defaultModel(): MatchModel {
   u[F.locality] = [0.005, 0.001, 0.003, 0.2, 0.791];
   m[F.medicare] = [0.9, 0.05, 0.005, 0.045];
   u[F.medicare] = [0.0000001, 0.000001, 0.00001, 0.999989];
+  // A mobile agrees between strangers as seldom as any number; what differs is whose it is.
+  m[F.mobile] = [0.75, 0.05, 0.2];
+  u[F.mobile] = [0.0001, 0.001, 0.9989];
+  m[F.middle] = [0.85, 0.08, 0.07];
+  u[F.middle] = [0.02, 0.03, 0.95];
   return { m, u, lambda: 0.001, source: 'defaults' };
 }
 
@@ -61,6 +66,9 @@ export function defaultHouseholdU(): number[][] {
   u[F.sex] = [0.5, 0.5];
   u[F.email] = [0.03, 0.05, 0.92];
   u[F.medicare] = [0.00001, 0.0001, 0.3, 0.69989];
+  // A parent's mobile on a child's record happens; twins' middle names rarely agree.
+  u[F.mobile] = [0.05, 0.01, 0.94];
+  u[F.middle] = [0.04, 0.04, 0.92];
   return u;
 }
 
@@ -81,7 +89,8 @@ export function levelWeights(model: MatchModel, u: number[][] = model.u): Float6
 }
 
 /**
- * Fields a household shares: surname, phone (a landline), address and locality. In data with
+ * Fields a household shares: surname, phone (a landline; mobiles are the `mobile` field, a
+ * person's own), address and locality. In data with
  * households, their agreement can at most show that two records belong to one household;
  * which member a record is must come from the person's own fields (first name, birth date,
  * sex, email). See `capHousehold`.

@@ -37,8 +37,14 @@ export interface PreparedRecord {
   dob: number;
   sex: 'm' | 'f' | 'x' | null;
   emails: readonly string[];
-  /** The phones' national tails (see phoneTail), what comparisons and keys use. */
+  /** The phones' national tails (see phoneTail), what blocking keys use. */
   phoneTails: readonly string[];
+  /** Tails of the numbers known to be mobiles (AU +614…): a person's own. */
+  mobileTails: readonly string[];
+  /** Tails of the other numbers (landlines, or of unknown kind): a household's. */
+  landlineTails: readonly string[];
+  /** The middle name (first token's worth: compared as evidence of its own). */
+  middle: PreparedName | null;
   /** The emails' mailbox names (before the @). */
   emailLocals: readonly string[];
   address1: NormalizedAddress | null;
@@ -111,6 +117,8 @@ export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {
   const address1 = normalizeAddress(record.addressLine1);
   const emails = unique([record.email ?? null, ...(record.emails ?? [])].map(normalizeEmail));
   const phones = unique([record.phone ?? null, ...(record.phones ?? [])].map((p) => normalizePhone(p, region)));
+  const mobiles = phones.filter(isMobile);
+  const phoneTails = unique(phones.map(phoneTail));
   return {
     id: record.id,
     first,
@@ -120,7 +128,11 @@ export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {
     sex: normalizeSex(record.sex),
     emails,
     emailLocals: emails.length === 0 ? NONE : emails.map(emailLocal),
-    phoneTails: unique(phones.map(phoneTail)),
+    phoneTails,
+    // Most records have one kind of number: they share phoneTails rather than hold a copy.
+    mobileTails: splitTails(phones, phoneTails, mobiles.length, true),
+    landlineTails: splitTails(phones, phoneTails, phones.length - mobiles.length, false),
+    middle: prepareName(record.middleName),
     address1: address1 && address1.text !== '' ? { ...address1, street: intern(address1.street) } : null,
     address2: internOrNull(nonEmpty(record.addressLine2 ? foldText(record.addressLine2) : null)),
     city: internOrNull(nonEmpty(record.city ? foldText(record.city) : null)),
@@ -130,6 +142,19 @@ export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {
     integrationRecordId: normalizeIdentifier(record.integrationRecordId),
     normalizedId: normalizeIdentifier(record.id) ?? '',
   };
+}
+
+/** Australian mobiles (+61 4…) are personal numbers. Other countries' numbers do not say
+ *  their kind in the number (US mobiles and landlines share area codes): they stay household
+ *  numbers, as every phone was before. */
+function isMobile(e164: string): boolean {
+  return e164.length === 12 && e164.startsWith('+614');
+}
+
+function splitTails(phones: readonly string[], tails: readonly string[], count: number, mobile: boolean) {
+  if (count === 0) return NONE;
+  if (count === phones.length) return tails;
+  return unique(phones.filter((p) => isMobile(p) === mobile).map(phoneTail));
 }
 
 function nonEmpty(text: string | null): string | null {

@@ -8,7 +8,7 @@ export interface MatchReview {
   /** The incoming record (e.g. a Healthengine booking's patient, a Hint patient id). */
   incomingId: string;
   candidates: ScoredCandidate[];
-  status: 'open' | 'accepted' | 'rejected';
+  status: 'open' | 'accepted' | 'rejected' | 'superseded';
 }
 
 /** What staff decide. Accept picks one candidate, and either links the incoming record to

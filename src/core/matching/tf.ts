@@ -2,6 +2,7 @@
 // agreeing on "Tschitrpig". The model's u for an exact name agreement is an average over
 // all names; for a given name the chance that a stranger shares it is that name's
 // frequency, so an exact agreement on name v weighs log2(m / freq(v)) instead of log2(m / u).
+import { normalizeName } from './normalize/names.ts';
 import type { PreparedRecord } from './prepare.ts';
 
 export interface TermFrequencies {
@@ -37,4 +38,26 @@ export function tfAdjustment(table: Map<string, number>, value: string | undefin
   if (freq === undefined || freq <= 0) return 0;
   const bits = Math.log2(uExact / freq);
   return Math.max(-MAX_ADJUSTMENT, Math.min(MAX_ADJUSTMENT, bits));
+}
+
+/**
+ * Name frequencies of a population from its name counts as a database reports them (raw
+ * spellings), keyed as the matcher keys names: what `matchOne` weighs a single incoming record's
+ * name agreements with, where the candidate set alone says nothing of how common a name is.
+ */
+export function termFrequenciesFromCounts(
+  first: Iterable<readonly [string, number]>,
+  last: Iterable<readonly [string, number]>,
+  population: number,
+): TermFrequencies {
+  const table = (counts: Iterable<readonly [string, number]>) => {
+    const byKey = new Map<string, number>();
+    for (const [raw, n] of counts) {
+      const key = normalizeName(raw)?.key;
+      if (key) byKey.set(key, (byKey.get(key) ?? 0) + n);
+    }
+    for (const [key, n] of byKey) byKey.set(key, n / Math.max(1, population));
+    return byKey;
+  };
+  return { first: table(first), last: table(last) };
 }

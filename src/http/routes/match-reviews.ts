@@ -17,7 +17,7 @@ import { parseOrThrow } from '../errors.ts';
 
 const listQuery = z
   .object({
-    status: z.enum(['pending', 'accepted', 'rejected']).default('pending'),
+    status: z.enum(['pending', 'accepted', 'rejected', 'superseded']).default('pending'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
   })
   .strict();

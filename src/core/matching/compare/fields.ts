@@ -30,6 +30,7 @@ export const FIELDS = [
   { name: 'dob', labels: ['exact', 'day and month transposed', 'one of year, month, day differs', 'different'] },
   { name: 'sex', labels: ['same', 'different'] },
   { name: 'email', labels: ['exact', 'same mailbox name or jaro-winkler >= 0.92', 'different'] },
+  // Landlines and numbers whose kind is unknown: a household's.
   { name: 'phone', labels: ['exact', 'one digit off', 'different'] },
   {
     name: 'address_line1',
@@ -57,6 +58,11 @@ export const FIELDS = [
     name: 'medicare',
     labels: ['same card and IRN', 'same card, IRN unknown', 'same card, different IRN', 'different'],
   },
+  // A mobile is one person's (a landline is the household's): compared apart from `phone`,
+  // so that a shared mobile counts as the person's own evidence, not the household's.
+  { name: 'mobile', labels: ['exact', 'one digit off', 'different'] },
+  // Evidence of its own (besides being an alias of the first name): twins rarely share one.
+  { name: 'middle_name', labels: ['exact', 'initial or jaro-winkler >= 0.92', 'different'] },
 ] as const satisfies readonly FieldSpec[];
 
 export type FieldName = (typeof FIELDS)[number]['name'];
@@ -75,6 +81,8 @@ export const F = {
   address2: 7,
   locality: 8,
   medicare: 9,
+  mobile: 10,
+  middle: 11,
 } as const;
 
 /** Level that stands for "either side missing" (weight 0, not estimated). */

@@ -42,12 +42,22 @@ export function compareLastNames(a: PreparedName | null, b: PreparedName | null)
   return 4;
 }
 
-/** Names compared crosswise (first vs last) use spelling only: no aliases. */
+/** Middle names: exact, an initial against the name or a close spelling, different. */
+export function compareMiddleNames(a: PreparedName | null, b: PreparedName | null): number {
+  if (!a || !b) return MISSING;
+  if (a.key === b.key) return 0;
+  if (a.key.length === 1 || b.key.length === 1) return a.key[0] === b.key[0] ? 1 : 2;
+  return jaroWinkler(a.key, b.key) >= 0.92 ? 1 : 2;
+}
+
+/** Names compared crosswise (first vs last) use spelling only: no aliases. Level 3 (close or
+ *  sounds alike) counts only beside an exact crossed name (see compareRecords). */
 export function compareNamesCrossed(a: PreparedName | null, b: PreparedName | null): number {
   if (!a || !b) return MISSING;
   if (a.key === b.key) return 0;
   const jw = jaroWinkler(a.key, b.key);
-  return jw >= 0.92 ? 2 : 4;
+  if (jw >= 0.92) return 2;
+  return jw >= 0.8 || (a.phonetic !== '' && a.phonetic === b.phonetic) ? 3 : 4;
 }
 
 /** Dates as YYYYMMDD integers (0 = missing). */

@@ -11,6 +11,7 @@ import {
   compareLastNames,
   compareLocality,
   compareMedicare,
+  compareMiddleNames,
   compareNamesCrossed,
   comparePhones,
   compareText,
@@ -66,21 +67,32 @@ export function compareRecords(a: PreparedRecord, b: PreparedRecord, out: Int8Ar
     // Both crossed names must agree: one agreeing crosswise and the other different is a
     // relative whose first name happens to be the surname (twins Lee Jonathan / Michael Lee),
     // and accepting it would hide the differing first name from the guards.
+    // A typo on top of the swap ("Dijoston Barb" / "Borbara Dijoston") is accepted when the
+    // other crossed name is exact: the exact one carries the swap, the other only its spelling.
     const crossOk =
       crossFirst === MISSING || crossLast === MISSING
         ? agreeing(crossFirst) || agreeing(crossLast)
-        : agreeing(crossFirst) && agreeing(crossLast);
+        : (agreeing(crossFirst) && agreeing(crossLast)) ||
+          (crossFirst === 0 && crossLast === 3) ||
+          (crossFirst === 3 && crossLast === 0);
     if (crossOk && rank(crossFirst) + rank(crossLast) < rank(first) + rank(last)) {
       const [better, worse] = rank(crossFirst) <= rank(crossLast) ? [crossFirst, crossLast] : [crossLast, crossFirst];
-      out[F.first] = better;
-      out[F.last] = worse;
+      // With one crossed name missing, the one that agrees may be a surname either way
+      // ("Tonsch Thomas" against a record with surname Tonsch and no first name is as likely
+      // Thomas Tonsch swapped against a relative): it counts as the surname, a household's
+      // evidence, not as the person's first name.
+      const oneMissing = crossFirst === MISSING || crossLast === MISSING;
+      out[F.first] = oneMissing ? MISSING : better;
+      out[F.last] = oneMissing ? better : worse;
       swapped = true;
     }
   }
   out[F.dob] = compareDates(a.dob, b.dob);
   out[F.sex] = compareExact(a.sex, b.sex);
   out[F.email] = compareEmails(a.emails, b.emails, a.emailLocals, b.emailLocals);
-  out[F.phone] = comparePhones(a.phoneTails, b.phoneTails);
+  out[F.phone] = comparePhones(a.landlineTails, b.landlineTails);
+  out[F.mobile] = comparePhones(a.mobileTails, b.mobileTails);
+  out[F.middle] = compareMiddleNames(a.middle, b.middle);
   out[F.address1] = compareAddresses(a.address1, b.address1);
   out[F.address2] = compareText(a.address2, b.address2);
   out[F.locality] = compareLocality(a, b);

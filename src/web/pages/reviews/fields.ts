@@ -14,6 +14,16 @@ export interface FieldRow {
 
 const join = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).join(', ');
 
+/** An Australian mobile (04…, +61 4…): the matcher compares these as the person's own
+ *  (`mobile`) and other numbers as the household's (`phone`); the rows follow it. */
+function isMobile(raw: string | null | undefined): boolean {
+  const digits = (raw ?? '').replace(/\D/g, '');
+  return (
+    (digits.length === 10 && digits.startsWith('04')) ||
+    (digits.length === 11 && digits.startsWith('614') && (raw ?? '').trim().startsWith('+'))
+  );
+}
+
 export function fieldRows(i: Incoming): FieldRow[] {
   return [
     {
@@ -22,6 +32,7 @@ export function fieldRows(i: Incoming): FieldRow[] {
       incoming: join(i.firstName, i.preferredName ? `(${i.preferredName})` : null),
       candidate: (p) => join(p.firstName, p.preferredName ? `(${p.preferredName})` : null),
     },
+    { label: 'Middle name', field: 'middle_name', incoming: i.middleName ?? '', candidate: (p) => p.middleName ?? '' },
     { label: 'Last name', field: 'last_name', incoming: i.lastName ?? '', candidate: (p) => p.lastName },
     { label: 'Date of birth', field: 'dob', incoming: i.dob ?? '', candidate: (p) => p.dob ?? '' },
     { label: 'Sex', field: 'sex', incoming: i.sex ?? '', candidate: (p) => p.sex ?? '' },
@@ -32,10 +43,16 @@ export function fieldRows(i: Incoming): FieldRow[] {
       candidate: (p) => p.email ?? '',
     },
     {
+      label: 'Mobile',
+      field: 'mobile',
+      incoming: join(...[i.phone, ...(i.phones ?? [])].filter(isMobile)),
+      candidate: (p) => join(...p.phones.map((ph) => ph.number).filter(isMobile)),
+    },
+    {
       label: 'Phone',
       field: 'phone',
-      incoming: join(i.phone, ...(i.phones ?? [])),
-      candidate: (p) => join(...p.phones.map((ph) => ph.number)),
+      incoming: join(...[i.phone, ...(i.phones ?? [])].filter((n) => n && !isMobile(n))),
+      candidate: (p) => join(...p.phones.map((ph) => ph.number).filter((n) => !isMobile(n))),
     },
     {
       label: 'Address',
