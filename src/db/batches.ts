@@ -86,6 +86,44 @@ export async function startBatch(db: Queryable, practiceId: string, id: string):
   return rows[0] ? toBatch(rows[0]) : undefined;
 }
 
+/**
+ * Marks the batch running and keeps what an earlier attempt recorded (a worker killed
+ * mid-batch): the run resumes after it (`recordedRemoteIds`) instead of starting again, so no
+ * record is counted or processed twice. Undefined when the batch is not queued or running.
+ */
+export async function resumeBatch(db: Queryable, practiceId: string, id: string): Promise<Batch | undefined> {
+  const { rows } = await db.query(
+    `UPDATE batches SET status = 'running', started_at = coalesce(started_at, now())
+     WHERE practice_id = $1 AND id = $2 AND status IN ('queued', 'running') RETURNING *`,
+    [practiceId, id],
+  );
+  return rows[0] ? toBatch(rows[0]) : undefined;
+}
+
+/** The remote ids (or, with `column: 'local'`, local ids) a batch has recorded results for. */
+export async function recordedIds(
+  db: Queryable,
+  practiceId: string,
+  id: string,
+  column: 'remote' | 'local' = 'remote',
+): Promise<Set<string>> {
+  const { rows } = await db.query(
+    `SELECT ${column === 'remote' ? 'remote_id' : 'local_id'} AS v FROM batch_items
+     WHERE practice_id = $1 AND batch_id = $2 AND ${column === 'remote' ? 'remote_id' : 'local_id'} IS NOT NULL`,
+    [practiceId, id],
+  );
+  return new Set(rows.map((r) => String(r.v)));
+}
+
+/** Sets the batch's total once (a resumed run finds it set and leaves it). True when this call set it. */
+export async function setTotalOnce(db: Queryable, practiceId: string, id: string, n: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE batches SET total = $3 WHERE practice_id = $1 AND id = $2 AND total IS NULL',
+    [practiceId, id, n],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 export async function addToTotal(db: Queryable, practiceId: string, id: string, n: number): Promise<void> {
   await db.query('UPDATE batches SET total = coalesce(total, 0) + $3 WHERE practice_id = $1 AND id = $2', [
     practiceId,
@@ -94,8 +132,18 @@ export async function addToTotal(db: Queryable, practiceId: string, id: string, 
   ]);
 }
 
-/** Records results and advances progress in one statement; returns whether an abort was asked for. */
-export async function recordItems(db: Queryable, practiceId: string, id: string, items: BatchItem[]): Promise<boolean> {
+/**
+ * Records results and advances progress in one statement; returns whether an abort was asked
+ * for. `progress: false` reports items the run did not process (an aborted batch's rest): they
+ * count under their action but not in `processed`.
+ */
+export async function recordItems(
+  db: Queryable,
+  practiceId: string,
+  id: string,
+  items: BatchItem[],
+  options: { progress?: boolean } = {},
+): Promise<boolean> {
   const counts: Record<string, number> = {};
   for (const item of items) counts[item.action] = (counts[item.action] ?? 0) + 1;
   const { rows } = await db.query(
@@ -120,7 +168,7 @@ export async function recordItems(db: Queryable, practiceId: string, id: string,
           message: i.message ?? null,
         })),
       ),
-      items.length,
+      options.progress === false ? 0 : items.length,
       JSON.stringify(counts),
     ],
   );

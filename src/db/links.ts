@@ -130,6 +130,15 @@ export async function findLink(
   return rows[0] ? (toLink(rows[0]) as Link) : undefined;
 }
 
+/**
+ * The link row, locked until the transaction ends: one merge of a remote record at a time,
+ * whichever process and job brought its version (a webhook, a reconciliation, an initial sync).
+ */
+export async function lockLink(tx: Queryable, linkId: string): Promise<StoredLink | undefined> {
+  const { rows } = await tx.query('SELECT * FROM links WHERE id = $1 FOR UPDATE', [linkId]);
+  return rows[0] ? toLink(rows[0]) : undefined;
+}
+
 /** The links of many remote records at once, by remote id. */
 export async function findLinksByRemoteId(
   db: Queryable,
@@ -332,4 +341,58 @@ export async function remoteIdsByConnection(
     [records.map((r) => r.connectionId), records.map((r) => r.localId), entityKind],
   );
   return new Map(rows.map((r) => [`${r.connection_id}:${r.local_id}`, r.remote_id as string]));
+}
+
+/** Which of these remote ids a connection has linked (of one entity kind). */
+export async function linkedRemoteIds(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  entityKind: string,
+  remoteIds: string[],
+): Promise<Set<string>> {
+  if (remoteIds.length === 0) return new Set();
+  const { rows } = await db.query<{ remote_id: string }>(
+    `SELECT remote_id FROM links
+     WHERE practice_id = $1 AND connection_id = $2 AND entity_kind = $3 AND remote_id = ANY($4::text[])`,
+    [practiceId, connectionId, entityKind, remoteIds],
+  );
+  return new Set(rows.map((r) => r.remote_id));
+}
+
+/**
+ * Many links stored synced in one statement (a batch's chunk): created, or updated when the
+ * local record has one on the connection already. Each row's remote data is merged in.
+ */
+export async function upsertSyncedLinks(
+  db: Queryable,
+  key: { practiceId: string; connectionId: string; entityKind: string },
+  rows: { localId: string; remoteId: string; status: string; errorMessage: string | null; remoteData: object }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status, remote_state, error_message,
+                        remote_data, last_synced_at)
+     SELECT $1, $2, $3, x.local_id, x.remote_id, x.status, 'active', x.error_message, x.remote_data, now()
+     FROM jsonb_to_recordset($4::jsonb) AS x(local_id uuid, remote_id text, status text, error_message text, remote_data jsonb)
+     ORDER BY x.local_id
+     ON CONFLICT (connection_id, entity_kind, local_id) DO UPDATE SET
+       remote_id = EXCLUDED.remote_id, status = EXCLUDED.status, remote_state = 'active',
+       error_message = EXCLUDED.error_message, remote_data = links.remote_data || EXCLUDED.remote_data,
+       last_synced_at = now(), updated_at = now()`,
+    [
+      key.practiceId,
+      key.connectionId,
+      key.entityKind,
+      JSON.stringify(
+        rows.map((r) => ({
+          local_id: r.localId,
+          remote_id: r.remoteId,
+          status: r.status,
+          error_message: r.errorMessage,
+          remote_data: r.remoteData,
+        })),
+      ),
+    ],
+  );
 }

@@ -40,6 +40,30 @@ export async function writeLog(db: Queryable, practiceId: string, entry: NewLogE
   );
 }
 
+/** Many entries in one statement (a batch's chunk), in order. */
+export async function writeLogs(db: Queryable, practiceId: string, entries: NewLogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.query(
+    `INSERT INTO log_entries (practice_id, level, message, connection_id, entity_kind, entity_id, context)
+     SELECT $1, e->>'level', e->>'message', (e->>'connection_id')::uuid, e->>'entity_kind', e->>'entity_id', e->'context'
+     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(e, n)
+     ORDER BY x.n`,
+    [
+      practiceId,
+      JSON.stringify(
+        entries.map((e) => ({
+          level: e.level,
+          message: e.message,
+          connection_id: e.connectionId ?? null,
+          entity_kind: e.entityKind ?? null,
+          entity_id: e.entityId ?? null,
+          context: e.context ?? {},
+        })),
+      ),
+    ],
+  );
+}
+
 const levelsAtOrAbove: Record<LogLevel, LogLevel[]> = {
   debug: ['debug', 'error', 'exception'],
   error: ['error', 'exception'],

@@ -106,3 +106,56 @@ export async function linkedPatientsPage(
   );
   return rows.map((r) => fromRow(patients, r));
 }
+
+export interface Demographics {
+  firstName: string;
+  lastName: string;
+  dob: string;
+}
+
+/** The key findManyByDemographics answers by: names trimmed and lower-cased, the full date. */
+export const demographicKey = (d: Demographics) =>
+  `${d.firstName.trim().toLowerCase()}|${d.lastName.trim().toLowerCase()}|${d.dob}`;
+
+/**
+ * findByDemographics for many people in one query (a batch's chunk): each person's key → the
+ * matching patients (up to 10 each, oldest first); a person with none is absent.
+ */
+export async function findManyByDemographics(
+  db: Queryable,
+  practiceId: string,
+  people: Demographics[],
+  system: string,
+): Promise<Map<string, Json[]>> {
+  const out = new Map<string, Json[]>();
+  const keys = [...new Map(people.map((d) => [demographicKey(d), d])).values()];
+  if (keys.length === 0) return out;
+  const { rows } = await db.query(
+    `SELECT m.* FROM jsonb_to_recordset($2::jsonb) AS q(first text, last text, dob date)
+     CROSS JOIN LATERAL (
+       SELECT p.* FROM patients p WHERE p.practice_id = $1 AND p.deleted_at IS NULL
+         AND lower(p.last_name) = q.last AND lower(p.first_name) = q.first AND p.dob = q.dob AND ${linkedOn('$3')}
+       ORDER BY p.created_at LIMIT 10) m`,
+    [
+      practiceId,
+      JSON.stringify(
+        keys.map((d) => ({
+          first: d.firstName.trim().toLowerCase(),
+          last: d.lastName.trim().toLowerCase(),
+          dob: d.dob,
+        })),
+      ),
+      system,
+    ],
+  );
+  for (const r of rows) {
+    const patient = fromRow(patients, r);
+    const key = demographicKey({
+      firstName: String(patient.firstName),
+      lastName: String(patient.lastName),
+      dob: String(patient.dob),
+    });
+    out.set(key, [...(out.get(key) ?? []), patient]);
+  }
+  return out;
+}

@@ -27,6 +27,48 @@ export async function enqueue<N extends JobName>(
   );
 }
 
+/**
+ * The same job again at `runAt`, in the running job's queue, with its key and attempts: a job
+ * postponed (an API allowance used up) keeps its per-record ordering and its coalescing.
+ * The running job's key is moved to the copy (graphile-worker clears it on a locked job).
+ */
+export async function postponeJob<N extends JobName>(
+  db: Queryable,
+  jobId: string,
+  name: N,
+  payload: JobPayloads[N],
+  runAt: Date,
+): Promise<void> {
+  const { rows } = await db.query(
+    `SELECT q.queue_name, j.key, j.max_attempts FROM graphile_worker._private_jobs j
+       LEFT JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id WHERE j.id = $1`,
+    [jobId],
+  );
+  const job = rows[0] as { queue_name: string | null; key: string | null; max_attempts: number } | undefined;
+  await enqueue(db, name, payload, {
+    runAt,
+    queue: job?.queue_name ?? undefined,
+    jobKey: job?.key ?? undefined,
+    maxAttempts: job?.max_attempts,
+  });
+}
+
+/**
+ * Runs now the waiting jobs of one connector's tasks whose payload names the connection (an
+ * admin's "Try now" once a pause is over sooner than planned): jobs not started, due later.
+ * Workers see them at their next poll. Returns how many were brought forward.
+ */
+export async function runWaitingJobsNow(db: Queryable, taskPrefix: string, connectionId: string): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE graphile_worker._private_jobs j SET run_at = now()
+       FROM graphile_worker._private_tasks t
+      WHERE t.id = j.task_id AND starts_with(t.identifier, $1) AND j.payload->>'connectionId' = $2
+        AND j.run_at > now() AND j.locked_at IS NULL`,
+    [taskPrefix, connectionId],
+  );
+  return rowCount ?? 0;
+}
+
 export interface JobToAdd<N extends JobName = JobName> {
   name: N;
   payload: JobPayloads[N];

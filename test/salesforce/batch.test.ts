@@ -129,15 +129,17 @@ describe('batch contacts → Hint patients from a CSV', () => {
 
   it('sf scenario 13: abort stops between chunks; what was done stays, the rest is untouched', async () => {
     const ids = await contacts(600, (i) => ({ LastName: `Abort${i}` }));
-    // Slow Salesforce down so the abort lands while the first chunk runs.
-    await w.harness('POST', '/faults', { status: 200, latencyMs: 400, path: '/composite/sobjects', method: 'PATCH' });
+    // Slow Salesforce's chunk writes down (2 s each) so the abort, asked once the first chunk is
+    // recorded, lands while the second runs, however loaded the machine.
+    const slow = await w.harness('POST', '/faults', { latencyMs: 2000, path: '/composite/sobjects', method: 'PATCH' });
+    expect(slow.status).toBeLessThan(300);
     const started = await w.hub.api('POST', `/api/v1/salesforce/connections/${connectionId}/batches/contacts-csv`, {
       csv: ['Contact ID', ...ids].join('\n'),
     });
     const batchId = started.body.id;
     await waitFor(
-      async () => (await w.hub.api('GET', `/api/v1/batches/${batchId}`)).body.status === 'running',
-      'running',
+      async () => (await w.hub.api('GET', `/api/v1/batches/${batchId}`)).body.processed >= 200,
+      'the first chunk recorded',
     );
     await w.hub.api('POST', `/api/v1/batches/${batchId}/abort`);
     const done = await waitFor(

@@ -69,7 +69,19 @@ describe.skipIf(!hasChromium)('Salesforce in the console', () => {
     const results = page.getByRole('table', { name: 'Hint patients' });
     await results.getByText(target.lastName).first().waitFor();
     await ui.screenshot('salesforce-contact-search');
-    // Typing narrows the list (a query per pause, not per key).
+    // Typing narrows the list (a query per pause, not per key): scenario 24's burst of keystrokes,
+    // reserved characters included, asks once, for the whole word, and is answered without error.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/candidates?')) asked.push(new URL(r.url()).searchParams.get('q') ?? '');
+    });
+    await search.fill('');
+    const answered = page.waitForResponse((r) => r.url().includes('/candidates?') && r.status() === 200);
+    await search.pressSequentially("O'Brien+%_", { delay: 10 });
+    await answered;
+    await page.getByText('No Hint patient matches').waitFor();
+    expect(asked.at(-1)).toBe("O'Brien+%_");
+    expect(asked.length).toBeLessThanOrEqual(2); // ten keys; a loaded machine may pause once
     await search.fill('zzzz-nobody');
     await page.getByText('No Hint patient matches').waitFor();
     await search.fill(`${target.firstName} ${target.lastName}`);
@@ -95,6 +107,60 @@ describe.skipIf(!hasChromium)('Salesforce in the console', () => {
     await ui.page.getByText(/Could not load the Salesforce contact/).waitFor();
     await ui.screenshot('salesforce-contact-unknown');
   });
+
+  it("a pause at the org's API allowance is shown on the connection page, and an admin can try now", async () => {
+    const { page } = ui;
+    const list = await (await page.request.get('/api/v1/salesforce/connections')).json();
+    const id = list.data[0].id as string;
+    const limits = (body: unknown) =>
+      fetch(`${sfUrl}/_emulator/limits`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // A patient linked with a contact: its next change is pushed to Salesforce by a job.
+    const csrf = (await page.context().cookies()).find((c) => c.name === 'tandem_csrf')?.value ?? '';
+    const write = (method: 'post' | 'patch', path: string, data: unknown) =>
+      page.request[method](path, { headers: { 'x-csrf-token': csrf }, data });
+    const person = { firstName: 'Allowance', lastName: 'Pauseby', dob: '1979-05-04' };
+    const patient = await (await write('post', '/api/v1/patients', person)).json();
+    const contact = (await (
+      await fetch(`${sfUrl}/_emulator/ui/Contact`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          fields: { FirstName: person.firstName, LastName: person.lastName, Birthdate: person.dob },
+        }),
+      })
+    ).json()) as { Id: string };
+    const linked = await write('post', `/api/v1/salesforce/contacts/${contact.Id}/link`, { patientId: patient.id });
+    expect(linked.status()).toBe(200);
+    // The org is out of calls: the push's first call is refused (REQUEST_LIMIT_EXCEEDED).
+    expect((await limits({ used: 15_000, max: 15_000 })).status).toBe(200);
+    try {
+      const edited = await write('patch', `/api/v1/patients/${patient.id}`, { email: 'allowance.p@example.com' });
+      expect(edited.status()).toBe(200);
+      const alert = page.getByRole('alert').filter({ hasText: "Paused at the org's daily API allowance" });
+      for (let i = 0; i < 30 && !(await alert.isVisible()); i++) {
+        await page.goto(`/connections/${id}`);
+        await page.getByRole('heading', { name: 'Org verification' }).waitFor();
+        await page.waitForTimeout(500);
+      }
+      await alert.getByText(/waits without calling Salesforce/).waitFor();
+      await ui.screenshot('salesforce-connection-paused');
+      const paused = await (await page.request.get(`/api/v1/salesforce/connections/${id}`)).json();
+      expect(paused.apiAllowancePause).toMatchObject({ code: 'REQUEST_LIMIT_EXCEEDED' });
+      // The allowance was raised: try now.
+      await limits({ used: 0 });
+      await page.getByRole('button', { name: 'Try now' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Resumed' }).waitFor();
+      await ui.screenshot('salesforce-connection-resumed');
+      const view = await (await page.request.get(`/api/v1/salesforce/connections/${id}`)).json();
+      expect(view.apiAllowancePause).toBeNull();
+    } finally {
+      await limits({ used: 0 });
+    }
+  }, 120_000);
 
   it('edits the Contact field mapping like the Hint mapping: errors next to the field, then saved', async () => {
     const { page } = ui;

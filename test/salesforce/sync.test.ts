@@ -1,7 +1,7 @@
-// Contacts linked with patients, and through the hub with Hint (go-live scenarios 4, 5, 17, 18,
-// 20 and the validation-error rule): manual "Sync to Hint" where the contact wins, live search,
-// re-link, changes both ways with echo suppression, unlink, deleted contacts, Salesforce's
-// refusals stored on the link. Real HTTP to both emulators; the real Tandem composition.
+// Contacts linked with patients, and through the hub with Hint (go-live scenarios 4, 5, 15, 17,
+// 18, 20): manual "Sync to Hint" where the contact wins, live search, re-link, changes both ways
+// with echo suppression, unlink, deleted contacts, Salesforce's refusals (a validation rule, a
+// trigger) stored on the link. Real HTTP to both emulators; the real Tandem composition.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHintWorld, tandemPatientOf, type HintWorld } from '../hint/support.ts';
 import { startSfWorld, waitFor, type SfWorld } from './support.ts';
@@ -157,7 +157,7 @@ describe('Salesforce contacts ↔ patients ↔ Hint', () => {
     await w.hub.api('POST', `/api/v1/salesforce/contacts/${contactId}/link`, { patientId: hana.patientId });
   });
 
-  it("Salesforce's refusal (a validation rule) is stored on the link with its message and not retried", async () => {
+  it("sf scenario 15: a validation rule's or a trigger's refusal is on the link with Salesforce's message, the log has the code, other contacts carry on, no retry", async () => {
     await w.harness('POST', '/rules/validation', {
       name: 'No_Example_Domain',
       object: 'Contact',
@@ -172,10 +172,47 @@ describe('Salesforce contacts ↔ patients ↔ Hint', () => {
     expect(link.errorMessage).toBe(
       'Salesforce refused the update: FIELD_CUSTOM_VALIDATION_EXCEPTION: Clinic policy: that e-mail domain is not accepted',
     );
+    // The log has the code; Salesforce's message (it may quote the value) stays on the link.
+    const { rows: lines } = await w.hub.database.db.query(
+      `SELECT level, message FROM log_entries WHERE entity_id = $1 AND level <> 'debug'`,
+      [hana.patientId],
+    );
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        message: `Contact ${contactId}: Salesforce refused the update (FIELD_CUSTOM_VALIDATION_EXCEPTION); its message is on the link`,
+      },
+    ]);
     const { rows } = await w.hub.database.db.query(
       `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'salesforce:push-contact'`,
     );
     expect(rows[0].n).toBe(0);
+
+    // The sync carries on with other contacts while Hana's is refused.
+    const ada = await hintPatient({ first_name: 'Ada', last_name: 'Brandt', dob: '1971-05-06' });
+    const adaContact = await uiContact({ FirstName: 'Ada', LastName: 'Brandt', Birthdate: '1971-05-06' });
+    await w.hub.api('POST', `/api/v1/salesforce/contacts/${adaContact}/link`, { patientId: ada.patientId });
+    await hint.hub.api('PATCH', `/api/v1/patients/${ada.patientId}`, { email: 'ada@fine.example.com' });
+    await waitFor(async () => (await contact(adaContact)).Email === 'ada@fine.example.com', "Ada's e-mail written");
+
+    // A trigger's failure (a fault stands in: the emulator runs no triggers): shown, tried once.
+    await w.harness('POST', '/faults', {
+      status: 400,
+      errorCode: 'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
+      count: 5,
+      path: `/sobjects/Contact/${adaContact}`,
+      method: 'PATCH',
+    });
+    await hint.hub.api('PATCH', `/api/v1/patients/${ada.patientId}`, { email: 'ada@trigger.example.com' });
+    const adaLink = await waitFor(async () => {
+      const l = sfLink(await patient(ada.patientId));
+      return l?.status === 'errored' ? l : undefined;
+    }, "the trigger's refusal on the link");
+    expect(adaLink.errorMessage).toMatch(/^Salesforce refused the update: CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY: /);
+    await settled();
+    expect((await w.harness('GET', '/faults')).body).toEqual([expect.objectContaining({ hits: 1 })]);
+    await w.harness('DELETE', '/faults');
+
     await w.harness('DELETE', '/rules/validation/No_Example_Domain');
     await hint.hub.api('PATCH', `/api/v1/patients/${hana.patientId}`, { email: 'hana@fine.example.com' });
     await waitFor(async () => sfLink(await patient(hana.patientId))?.status === 'synced', 'the link healed');

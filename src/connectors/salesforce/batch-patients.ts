@@ -3,14 +3,19 @@
 // query per 200 patients, the full date re-checked here: some orgs compare birthdays without
 // the year). A unique match is linked (the patient wins, blanks filled from the contact); none →
 // a new contact in the Default Account only when "create a contact when no demographic match"
-// is on; several → skipped and reported. Abort stops between pages of 200.
-import { recordItems, type BatchItem } from '../../db/batches.ts';
-import { findLinksByLocalId } from '../../db/links.ts';
+// is on; several → skipped and reported. Each page costs one SOQL query, one collections write
+// and one hub transaction (batch-store.ts), whatever its size; a contact linked in Tandem alone
+// with another patient, and new contacts, still go one at a time. Abort stops between pages of
+// 200. A resumed run starts after the last page recorded; links made one at a time in an
+// unrecorded page are then reported as already linked (never linked twice).
+import { recordedIds, type BatchItem } from '../../db/batches.ts';
+import { findLinksByLocalId, findLinksByRemoteId, linksFor } from '../../db/links.ts';
 import { linkedPatientsPage } from '../../db/patient-search.ts';
 import { clientFor, type LoadedConnection, type SalesforceDeps } from './connection.ts';
 import { readFields } from './contact-fields.ts';
 import { nsName } from './mapping-fields.ts';
-import { linkContact, type Contact } from './link.ts';
+import { linkContact, planLink, type Contact } from './link.ts';
+import { writeAndStore, type Entry } from './batch-store.ts';
 import { createContactForNewPatient } from './outbound-new-patient.ts';
 
 const PAGE = 200;
@@ -27,7 +32,8 @@ export async function runPatientsToContacts(
   const { connection, settings } = loaded;
   const { practiceId } = connection;
   const client = clientFor(deps, loaded);
-  let after: string | null = null;
+  // A resumed run (its worker killed) starts after the last page it recorded: pages go in id order.
+  let after: string | null = [...(await recordedIds(deps.db, practiceId, batchId, 'local'))].sort().at(-1) ?? null;
   for (;;) {
     const page = await linkedPatientsPage(deps.db, practiceId, 'hint', after, PAGE);
     if (page.length === 0) return false;
@@ -61,26 +67,40 @@ export async function runPatientsToContacts(
         byKey.set(k, [...(byKey.get(k) ?? []), c]);
       }
     }
+    const hubLinks = await findLinksByRemoteId(
+      deps.db,
+      practiceId,
+      connection.id,
+      'patient',
+      [...byKey.values()].flat().map((c) => c.Id),
+    );
+    const spokes = await linksFor(
+      deps.db,
+      practiceId,
+      'patient',
+      todo.map((p) => String(p.id)),
+    );
+    const entries: Entry[] = items.map((item) => ({ item }));
+    const taken = new Map<string, string>(); // contact → the patient this page links it with
     for (const p of todo) {
       const patientId = String(p.id);
       const matches = p.dob ? (byKey.get(key(p.firstName, p.lastName, p.dob)) ?? []) : [];
       const free = matches.filter((c) => c[nsName(settings.namespace, 'Synced_to_Hint__c')] !== true);
+      const item = (action: string, remoteId?: string, message?: string): BatchItem => ({
+        entityKind: 'patient',
+        localId: patientId,
+        remoteId: remoteId ?? null,
+        action,
+        message: message ?? null,
+      });
       if (matches.length > 1) {
-        items.push({
-          entityKind: 'patient',
-          localId: patientId,
-          action: 'skipped-multiple-matches',
-          message: `${matches.length} contacts match`,
+        entries.push({ item: item('skipped-multiple-matches', undefined, `${matches.length} contacts match`) });
+      } else if (matches.length === 1 && (free.length === 0 || taken.has(matches[0]!.Id))) {
+        entries.push({
+          item: item('skipped-already-linked', matches[0]!.Id, 'the contact is synced with another patient'),
         });
-      } else if (matches.length === 1 && free.length === 0) {
-        items.push({
-          entityKind: 'patient',
-          localId: patientId,
-          remoteId: matches[0]!.Id,
-          action: 'skipped-already-linked',
-          message: 'the contact is synced with another patient',
-        });
-      } else if (matches.length === 1) {
+      } else if (matches.length === 1 && hubLinks.get(matches[0]!.Id)?.remoteId) {
+        // The contact is linked with another patient in Tandem only: linkContact unlinks it first (audited).
         const r = await linkContact(deps, loaded, matches[0]!.Id, patientId, {
           winner: 'patient',
           actor: `batch:${batchId}`,
@@ -88,24 +108,29 @@ export async function runPatientsToContacts(
           contact: matches[0]!,
           extraFields: { [nsName(settings.namespace, 'Last_Batch_Sync_Result__c')]: 'Linked' },
         });
-        items.push({
-          entityKind: 'patient',
-          localId: patientId,
-          remoteId: r.contactId,
-          action: r.contactError ? 'error' : 'linked',
-          message: r.contactError,
+        entries.push({ item: item(r.contactError ? 'error' : 'linked', r.contactId, r.contactError ?? undefined) });
+      } else if (matches.length === 1) {
+        const contact = matches[0]!;
+        const hintLink = (spokes.get(patientId) ?? []).find((l) => l.system === 'hint' && l.remoteId);
+        const hint = { hintPatientId: hintLink?.remoteId ?? null, facts: hintLink?.remoteData ?? {} };
+        const plan = await planLink(deps, loaded, contact, p, hint, {
+          winner: 'patient',
+          batchId,
+          extraFields: { [nsName(settings.namespace, 'Last_Batch_Sync_Result__c')]: 'Linked' },
+        });
+        taken.set(contact.Id, patientId);
+        entries.push({
+          item: item('linked', contact.Id),
+          write: { Id: contact.Id, ...plan.fields },
+          link: { patientId, plan, hintPatientId: hint.hintPatientId },
         });
       } else if (settings.createContactWhenNoMatch) {
         const outcome = await createContactForNewPatient(deps, loaded, patientId);
-        items.push({
-          entityKind: 'patient',
-          localId: patientId,
-          action: outcome === 'skipped' ? 'skipped-already-linked' : outcome,
-        });
+        entries.push({ item: item(outcome === 'skipped' ? 'skipped-already-linked' : outcome) });
       } else {
-        items.push({ entityKind: 'patient', localId: patientId, action: 'no-match' });
+        entries.push({ item: item('no-match') });
       }
     }
-    if (await recordItems(deps.db, practiceId, batchId, items)) return true;
+    if (await writeAndStore(deps, loaded, batchId, 'patient', entries)) return true;
   }
 }

@@ -1,9 +1,14 @@
-// Change capture per active connection, in this process: CDC when the org streams Contact
-// changes, polling (Get Updated / Get Deleted) when it does not. Started for every active
-// connection after listen and on activation, stopped on deactivation and shutdown. A refused
-// session renews the token and resubscribes; a replay id past retention resubscribes for new
-// events and polls the gap since the last processed event (overlap is harmless: apply jobs
-// compare with the link's snapshot).
+// Change capture per active connection: CDC when the org streams Contact changes, polling (Get
+// Updated / Get Deleted) when it does not. One worker process captures for every connection at
+// a time (the `salesforce:capture` loop, src/jobs/leases.ts): while it owns the loop it starts
+// capture for every active connection and, every few seconds, for connections activated since
+// (by any process) and stops it for those deactivated. A refused session renews the token and
+// resubscribes; a replay id past retention resubscribes for new events and polls the gap since
+// the last processed event; a connection's first subscription also polls the last hour, so an
+// edit made between activation and the subscription is not missed (overlap is harmless: apply
+// jobs compare with the link's snapshot, and contacts with no link cost one lookup).
+import { listActiveConnections } from '../../db/connections.ts';
+import type { RunningLoop } from '../../jobs/leases.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { loadConnection, renewAndStore, type SalesforceDeps } from './connection.ts';
 import { isReplayTooOld, startCdc } from './inbound-cdc.ts';
@@ -15,13 +20,48 @@ interface Runner {
 }
 
 const RESTART_MS = [1000, 5000, 15_000, 60_000];
+/** How often the owner looks for connections activated or deactivated by other processes. */
+const SYNC_MS = 3_000;
 
 export class CaptureManager {
   private readonly runners = new Map<string, Runner>();
   private readonly failures = new Map<string, number>();
+  private readonly pending = new Map<string, Promise<unknown>>();
   private stopped = false;
+  /** Whether this process owns the capture loop now; only then does it capture. */
+  private owning = false;
 
   constructor(private readonly deps: SalesforceDeps) {}
+
+  /** The `salesforce:capture` loop: capture for every active connection while this process owns it. */
+  own(): RunningLoop {
+    this.owning = true;
+    const sync = () =>
+      this.sync().catch((e: unknown) => this.deps.logger.warn({ err: e }, 'salesforce: capture sync failed'));
+    void sync();
+    const timer = setInterval(sync, SYNC_MS);
+    timer.unref();
+    return {
+      stop: () => {
+        clearInterval(timer);
+        this.owning = false;
+        for (const id of [...this.runners.keys()]) this.stop(id);
+      },
+    };
+  }
+
+  /** Starts capture for active connections without it; stops it for connections no longer active. */
+  private async sync(): Promise<void> {
+    const active = await listActiveConnections(this.deps.db, 'salesforce');
+    const ids = new Set(active.map((c) => c.id));
+    for (const id of [...this.runners.keys()]) if (!ids.has(id)) this.stop(id);
+    for (const c of active) {
+      if (!this.owning || this.runners.has(c.id) || this.pending.has(c.id)) continue;
+      await this.start(c.practiceId, c.id).catch((e: unknown) =>
+        this.deps.logger.warn({ connectionId: c.id, err: e }, 'salesforce: change capture did not start'),
+      );
+    }
+  }
 
   /** How a connection captures now, if it does. */
   mode(connectionId: string): 'cdc' | 'polling' | null {
@@ -29,9 +69,28 @@ export class CaptureManager {
     return r?.mode ?? null;
   }
 
-  async start(practiceId: string, connectionId: string): Promise<'cdc' | 'polling' | null> {
+  /**
+   * (Re)starts capture for a connection when this process owns the capture loop; otherwise the
+   * owner's next sync starts it (null).
+   */
+  start(practiceId: string, connectionId: string): Promise<'cdc' | 'polling' | null> {
+    // One start at a time per connection (activation and the owner's sync may race): two would
+    // leave a subscription running that nothing stops.
+    const next = (this.pending.get(connectionId) ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => this.startNow(practiceId, connectionId));
+    this.pending.set(connectionId, next);
+    void next
+      .finally(() => {
+        if (this.pending.get(connectionId) === next) this.pending.delete(connectionId);
+      })
+      .catch(() => {});
+    return next;
+  }
+
+  private async startNow(practiceId: string, connectionId: string): Promise<'cdc' | 'polling' | null> {
     this.stop(connectionId);
-    if (this.stopped) return null;
+    if (this.stopped || !this.owning) return null;
     const loaded = await loadConnection(this.deps, practiceId, connectionId);
     const state = await getSyncState(this.deps.db, connectionId);
     if (state.capture === 'polling')
@@ -44,13 +103,15 @@ export class CaptureManager {
       );
       this.runners.set(connectionId, Object.assign(handle, { mode: 'cdc' as const }));
       this.failures.delete(connectionId);
+      // A first subscription receives only what happens from now on: poll what came before it.
+      if (state.replayId === null) await this.enqueuePoll(practiceId, connectionId);
       return 'cdc';
     } catch (error) {
       if (isReplayTooOld(error) && state.replayId !== null) {
         this.deps.logger.warn({ connectionId }, 'salesforce: stored replay id is past retention; polling the gap');
         await saveSyncState(this.deps.db, practiceId, connectionId, { replayId: null });
         await this.enqueuePoll(practiceId, connectionId);
-        return this.start(practiceId, connectionId);
+        return this.startNow(practiceId, connectionId);
       }
       // No CDC for Contact in this org (or the channel refused): poll instead.
       this.deps.logger.info({ connectionId, err: error }, 'salesforce: CDC unavailable for Contact; polling');

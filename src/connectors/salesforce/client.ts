@@ -6,7 +6,7 @@
 // org's own). Validation errors are not retryable: they are shown on the link, never looped.
 // Why not jsforce here: its retries and errors are opaque to that discipline; jsforce serves
 // the CometD streaming (inbound-cdc.ts), where it is the ecosystem's client.
-import { IntegrationError } from '../../core/errors.ts';
+import { IntegrationError, type IntegrationErrorInit } from '../../core/errors.ts';
 
 export const API_VERSION = '62.0';
 
@@ -31,6 +31,32 @@ export interface SfError {
   statusCode?: string;
   message: string;
   fields?: string[];
+  /** DUPLICATES_DETECTED: the duplicate rule's verdict and the records it matched. */
+  duplicateResult?: {
+    allowSave?: boolean;
+    matchResults?: { matchRecords?: { record?: { Id?: string } }[] }[];
+  };
+}
+
+/** A refusal from Salesforce, with its error array (the duplicate rule's matches, for one). */
+export class SalesforceError extends IntegrationError {
+  constructor(
+    init: IntegrationErrorInit,
+    readonly errors: SfError[],
+  ) {
+    super(init);
+    this.name = 'SalesforceError';
+  }
+}
+
+/** The records a duplicate rule matched (DUPLICATES_DETECTED), by id. */
+export function duplicateMatchIds(error: unknown): string[] {
+  if (!(error instanceof SalesforceError)) return [];
+  return error.errors.flatMap((e) =>
+    (e.duplicateResult?.matchResults ?? []).flatMap((m) =>
+      (m.matchRecords ?? []).map((r) => r.record?.Id).filter((id): id is string => typeof id === 'string'),
+    ),
+  );
 }
 
 export interface SaveResult {
@@ -55,6 +81,7 @@ export const VALIDATION_CODES = new Set([
 ]);
 const TRANSIENT_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION']);
 const RETRIES = 3;
+const DUPLICATE_RULE_HEADER = 'sforce-duplicate-rule-header';
 export const SLOW_AT = 0.9;
 export const STOP_AT = 0.98;
 
@@ -76,9 +103,10 @@ export class SalesforceClient {
     this.checkAllowance(full);
     if (this.limit && this.limit.used / this.limit.max >= SLOW_AT) await sleep(250);
     let refreshed = false;
+    let sendHeaders = headers;
     for (let attempt = 0; ; attempt++) {
       const session = await this.o.session();
-      const response = await this.send(session, method, full, body, headers);
+      const response = await this.send(session, method, full, body, sendHeaders);
       this.readLimit(response);
       if (response.ok) {
         if (response.status === 204) return undefined as T;
@@ -90,6 +118,11 @@ export class SalesforceClient {
       if (response.status === 401 && !refreshed) {
         refreshed = true;
         await this.o.refresh();
+        continue;
+      }
+      // An alert-only duplicate rule (digest §10): saved when asked again with the rule's header.
+      if (code === 'DUPLICATES_DETECTED' && errors[0]?.duplicateResult?.allowSave === true && sendHeaders === headers) {
+        sendHeaders = { ...headers, [DUPLICATE_RULE_HEADER]: 'allowSave=true' };
         continue;
       }
       const transient = response.status >= 500 || (code !== undefined && TRANSIENT_CODES.has(code));
@@ -265,14 +298,17 @@ function toError(status: number, errors: SfError[], path: string, transient: boo
       retryAfterMs: 30 * 60_000,
       path,
     });
-  return new IntegrationError({
-    system: 'salesforce',
-    status,
-    code,
-    detail: first?.message,
-    retryable: transient,
-    path,
-  });
+  return new SalesforceError(
+    {
+      system: 'salesforce',
+      status,
+      code,
+      detail: first?.message,
+      retryable: transient,
+      path,
+    },
+    errors,
+  );
 }
 
 /** The Salesforce error code of a failure, when it is one. */

@@ -3,7 +3,7 @@
 // two-way sync with CDC (polling fallback), manual "Sync to Hint" with live search, unlink,
 // automatic contact creation, batches, levelled logs, and sandbox mode. See docs/salesforce.md.
 import type { ConnectorFactory } from '../types.ts';
-import { listActiveConnections } from '../../db/connections.ts';
+import { ownLoop, type OwnedLoop } from '../../jobs/leases.ts';
 import { publicRoutes } from './activation-routes.ts';
 import { CaptureManager } from './capture.ts';
 import { loadConnection, type SalesforceDeps } from './connection.ts';
@@ -18,12 +18,14 @@ import { settingsSchema } from './settings.ts';
 const createSalesforceConnector: ConnectorFactory = (hubDeps) => {
   const deps: SalesforceDeps = { ...hubDeps };
   const capture = new CaptureManager(deps);
+  let captureLoop: OwnedLoop | undefined;
   return {
     system: 'salesforce',
     loadConnection: (practiceId, connectionId, options) => loadConnection(deps, practiceId, connectionId, options),
     settingsSchema,
     fanOut: fanOutTargets(),
     tasks: connectorTasks(deps),
+    crontab: ['* * * * * salesforce:reconcile-sweep ?max=1'],
     batchKinds: ['salesforce:patients-to-contacts', 'salesforce:contacts-csv'],
     describeHealth,
     async apiRoutes(api) {
@@ -34,16 +36,14 @@ const createSalesforceConnector: ConnectorFactory = (hubDeps) => {
     startSandbox: (sandboxDeps) => startSalesforceSandbox(deps, capture, sandboxDeps),
     hasRealCredentials: () =>
       Boolean(deps.config.salesforce.clientId || deps.config.salesforce.loginUrl !== 'https://login.salesforce.com'),
-    // Change capture for every active connection, once Tandem is reachable.
+    // Change capture for every active connection, by one worker process at a time. No grace
+    // period before a new owner starts: two owners at once for a moment only apply a change twice,
+    // which changes nothing (apply jobs compare with the link's snapshot).
     async afterListen() {
-      for (const c of await listActiveConnections(deps.db, 'salesforce'))
-        await capture
-          .start(c.practiceId, c.id)
-          .catch((e: unknown) =>
-            deps.logger.warn({ connectionId: c.id, err: e }, 'salesforce: change capture did not start'),
-          );
+      captureLoop = ownLoop(deps.db, 'salesforce:capture', () => capture.own(), { graceMs: 0, logger: deps.logger });
     },
     async stop() {
+      await captureLoop?.stop();
       capture.stopAll();
       await flushAllMirrors(deps);
     },

@@ -12,7 +12,16 @@ import { VALIDATION_CODES, describeSaveErrors } from './client.ts';
 import { clientFor, writeContext, type LoadedConnection, type SalesforceDeps } from './connection.ts';
 import { linkFieldValues, readFields } from './contact-fields.ts';
 import { nsName } from './mapping-fields.ts';
-import { contactFields, contactValues, mergeForLink, patientInput, patientPatch, patientValues } from './mapping.ts';
+import {
+  contactFields,
+  contactValues,
+  mergeForLink,
+  patientInput,
+  patientPatch,
+  patientValues,
+  type Json,
+  type Values,
+} from './mapping.ts';
 import { hintSideOf } from './outbound-contact.ts';
 import { sfLog } from './log.ts';
 import { checkPatientInput, countryOf } from './validate.ts';
@@ -29,8 +38,6 @@ export interface LinkResult {
   refused: string[];
   /** The patient's previous contact or the contact's previous patient, unlinked first. */
   unlinked: { patientId?: string; contactId?: string };
-  /** deferContactWrite: what the contact must be written with. */
-  pendingContactFields?: Record<string, unknown>;
 }
 
 export interface LinkOptions {
@@ -41,11 +48,6 @@ export interface LinkOptions {
   contact?: Contact;
   /** Extra Contact fields written with the link (e.g. the batch result). */
   extraFields?: Record<string, unknown>;
-  /**
-   * Return the contact's fields instead of writing them (`pendingContactFields`): a batch writes
-   * 200 contacts per collections call, and stores a refusal with `storeContactRefusal`.
-   */
-  deferContactWrite?: boolean;
 }
 
 export async function readContact(deps: SalesforceDeps, loaded: LoadedConnection, contactId: string): Promise<Contact> {
@@ -59,7 +61,7 @@ export async function linkContact(
   patientId: string,
   o: LinkOptions,
 ): Promise<LinkResult> {
-  const { connection, settings } = loaded;
+  const { connection } = loaded;
   const { practiceId } = connection;
   const contact = o.contact ?? (await readContact(deps, loaded, contactId));
   const patient = await getRecord(deps.db, practiceId, patients, patientId);
@@ -78,34 +80,15 @@ export async function linkContact(
     unlinked.contactId = previousOfPatient.remoteId;
   }
   const hint = await hintSideOf(deps.db, practiceId, patientId);
-  const country = await countryOf(deps.db, practiceId);
-  const cv = contactValues(contact, settings.fieldMapping, settings.namespace, country);
-  const merge = mergeForLink(cv.values, patientValues(patient, hint.facts), settings.fieldMapping, o.winner);
-  const refused = cv.problems.map((p) => `${p.field} ${p.message}`);
-  if (Object.keys(merge.toPatient).length > 0) {
-    const checked = await checkPatientInput(deps.db, practiceId, patientPatch(patient, merge.toPatient), 'patch');
-    refused.push(...checked.refused);
-    if (checked.value && Object.keys(checked.value).length)
-      await updateRecord(deps.db, writeContext(connection), patients, patientId, checked.value);
-  }
+  const plan = await planLink(deps, loaded, contact, patient, hint, o);
+  if (plan.patch) await updateRecord(deps.db, writeContext(connection), patients, patientId, plan.patch);
   await upsertLink(
     deps.db,
     { practiceId, connectionId: connection.id, entityKind: 'patient', localId: patientId, remoteId: contact.Id },
-    {
-      status: 'synced',
-      remoteState: 'active',
-      errorMessage: null,
-      remoteData: { agreed: merge.merged, hintPatientId: hint.hintPatientId },
-      synced: true,
-    },
+    { status: 'synced', remoteState: 'active', errorMessage: null, remoteData: plan.remoteData, synced: true },
   );
-  const fields = {
-    ...contactFields(merge.toContact, settings.fieldMapping, settings.namespace),
-    ...linkFieldValues(settings, hint.hintPatientId),
-    ...(o.batchId ? { [nsName(settings.namespace, 'Last_Batch_Sync_Id__c')]: o.batchId } : {}),
-    ...o.extraFields,
-  };
-  const contactError = o.deferContactWrite ? null : await writeContact(deps, loaded, contact.Id, patientId, fields);
+  const { fields, refused } = plan;
+  const contactError = await writeContact(deps, loaded, contact.Id, patientId, fields);
   await audit(deps, loaded, o.actor, 'salesforce.linked', patientId);
   await sfLog(deps, loaded, {
     level: contactError ? 'error' : 'debug',
@@ -125,8 +108,56 @@ export async function linkContact(
     contactError,
     refused,
     unlinked,
-    ...(o.deferContactWrite ? { pendingContactFields: fields } : {}),
   };
+}
+
+export interface LinkPlan {
+  /** The patient's checked patch (undefined: the patient keeps every value). */
+  patch: Json | undefined;
+  /** Contact values Tandem's rules refused (the patient kept its own). */
+  refused: string[];
+  /** What the link stores: the values both sides agree on, and Hint's id. */
+  remoteData: { agreed: Values; hintPatientId: string | null };
+  /** The contact's fields to write: merged values, link fields, batch id, extras. */
+  fields: Record<string, unknown>;
+}
+
+/**
+ * What linking this contact with this patient changes on each side, computed without writing
+ * (a batch plans 200 links, then stores them together): the seed's merge rules, the patient's
+ * changes checked as the REST API checks them.
+ */
+export async function planLink(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  contact: Contact,
+  patient: Json,
+  hint: { hintPatientId: string | null; facts: Record<string, unknown> },
+  o: Pick<LinkOptions, 'winner' | 'batchId' | 'extraFields'>,
+): Promise<LinkPlan> {
+  const { connection, settings } = loaded;
+  const country = await countryOf(deps.db, connection.practiceId);
+  const cv = contactValues(contact, settings.fieldMapping, settings.namespace, country);
+  const merge = mergeForLink(cv.values, patientValues(patient, hint.facts), settings.fieldMapping, o.winner);
+  const refused = cv.problems.map((p) => `${p.field} ${p.message}`);
+  let patch: Json | undefined;
+  if (Object.keys(merge.toPatient).length > 0) {
+    const checked = await checkPatientInput(
+      deps.db,
+      connection.practiceId,
+      patientPatch(patient, merge.toPatient),
+      'patch',
+    );
+    refused.push(...checked.refused);
+    if (checked.value && Object.keys(checked.value).length) patch = checked.value;
+  }
+  const fields = {
+    ...contactFields(merge.toContact, settings.fieldMapping, settings.namespace),
+    ...linkFieldValues(settings, hint.hintPatientId),
+    ...(o.batchId ? { [nsName(settings.namespace, 'Last_Batch_Sync_Id__c')]: o.batchId } : {}),
+    ...o.extraFields,
+  };
+  return { patch, refused, remoteData: { agreed: merge.merged, hintPatientId: hint.hintPatientId }, fields };
 }
 
 /** Writes a linked contact; Salesforce's refusal is stored on the link and returned in words. */
@@ -147,7 +178,7 @@ async function writeContact(
 }
 
 /** Salesforce refused a linked contact's write: the link stands, errored, with Salesforce's message. */
-export async function storeContactRefusal(
+async function storeContactRefusal(
   deps: SalesforceDeps,
   loaded: LoadedConnection,
   contactId: string,

@@ -2,7 +2,7 @@
 // hub's log, filtered to the connection in the console; optionally mirrored into the org's
 // Hint_Log__c (setting, off by default) in collections of up to 200 rows, so logging never
 // costs more calls than the work it logs. Messages carry record ids and reasons, never PHI.
-import { writeLog, type LogLevel } from '../../db/logs.ts';
+import { writeLogs, type LogLevel, type NewLogEntry } from '../../db/logs.ts';
 import { clientFor, type LoadedConnection, type SalesforceDeps } from './connection.ts';
 import { nsName, LOG_OBJECT } from './mapping-fields.ts';
 
@@ -22,11 +22,29 @@ const RANK: Record<LogLevel, number> = { debug: 0, error: 1, exception: 2 };
 const pending = new Map<string, { rows: Record<string, unknown>[]; timer: NodeJS.Timeout; loaded: LoadedConnection }>();
 
 export async function sfLog(deps: SalesforceDeps, loaded: LoadedConnection, e: SfLogEntry): Promise<void> {
-  const { connection, settings } = loaded;
-  await writeLog(deps.db, connection.practiceId, {
+  await sfLogMany(deps, loaded, [e]);
+}
+
+/** Many entries in one statement (a batch logs its chunk at once), each mirrored as sfLog would. */
+export async function sfLogMany(deps: SalesforceDeps, loaded: LoadedConnection, entries: SfLogEntry[]): Promise<void> {
+  await writeLogs(deps.db, loaded.connection.practiceId, hubEntries(loaded.connection.id, entries));
+  await mirrorLogs(deps, loaded, entries);
+}
+
+/** The hub's rows for these entries (a batch writes them inside its chunk's transaction). */
+export const hubEntries = (connectionId: string, entries: SfLogEntry[]): NewLogEntry[] =>
+  entries.map((e) => hubEntry(connectionId, e));
+
+/** Mirrors entries into Hint_Log__c when the setting says so (after the hub has them). */
+export async function mirrorLogs(deps: SalesforceDeps, loaded: LoadedConnection, entries: SfLogEntry[]): Promise<void> {
+  for (const e of entries) await mirror(deps, loaded, e);
+}
+
+function hubEntry(connectionId: string, e: SfLogEntry): NewLogEntry {
+  return {
     level: e.level,
     message: e.message,
-    connectionId: connection.id,
+    connectionId,
     entityKind: e.patientId ? 'patient' : null,
     entityId: e.patientId ?? null,
     context: {
@@ -35,7 +53,11 @@ export async function sfLog(deps: SalesforceDeps, loaded: LoadedConnection, e: S
       ...(e.batchId ? { batchId: e.batchId } : {}),
       ...(e.details ? { details: e.details } : {}),
     },
-  });
+  };
+}
+
+async function mirror(deps: SalesforceDeps, loaded: LoadedConnection, e: SfLogEntry): Promise<void> {
+  const { connection, settings } = loaded;
   if (!settings.mirrorLogsToSalesforce || RANK[e.level] < RANK[settings.mirrorLogLevel]) return;
   const ns = settings.namespace;
   const row: Record<string, unknown> = {

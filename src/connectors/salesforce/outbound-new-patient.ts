@@ -2,12 +2,14 @@
 // §12 step 3, scenarios 6–8): contacts with exactly its first name, last name and date of birth
 // are looked up; one not yet synced is linked (the patient wins, blanks filled from the
 // contact); an already-synced one, or several, are left and logged; none → a new contact in the
-// Default Account when "create a contact when no demographic match" is on.
+// Default Account when "create a contact when no demographic match" is on. A blocking duplicate
+// rule refusing that contact counts as several matches (scenario 16): logged at Error, no retry.
 import { findLink, upsertLink } from '../../db/links.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { getRecord } from '../../db/records/repository.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { TaskContext } from '../../jobs/types.ts';
+import { duplicateMatchIds, sfCode } from './client.ts';
 import { clientFor, type LoadedConnection, type SalesforceDeps } from './connection.ts';
 import { linkFieldValues, readFields } from './contact-fields.ts';
 import { nsName } from './mapping-fields.ts';
@@ -101,7 +103,21 @@ export async function createContactForNewPatient(
     ...(settings.defaultAccountId ? { AccountId: settings.defaultAccountId } : {}),
   };
   for (const [k, v] of Object.entries(fields)) if (v === null) delete fields[k];
-  const contactId = await clientFor(deps, loaded).create('Contact', fields);
+  let contactId: string;
+  try {
+    contactId = await clientFor(deps, loaded).create('Contact', fields);
+  } catch (e) {
+    // A blocking duplicate rule (an alert-only one is saved by the client): Salesforce knows
+    // contacts like this one, so it is the "several matches" case — left for staff, not retried.
+    if (sfCode(e) !== 'DUPLICATES_DETECTED') throw e;
+    const ids = duplicateMatchIds(e);
+    await log(
+      'error',
+      `New patient ${patientId}: Salesforce's duplicate rule blocked a new contact (DUPLICATES_DETECTED; it matches ${ids.length ? ids.join(', ') : 'existing contacts'}); none created — link one by hand`,
+      ids.length === 1 ? ids[0] : undefined,
+    );
+    return 'skipped';
+  }
   await upsertLink(
     deps.db,
     {

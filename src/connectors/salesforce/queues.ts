@@ -12,5 +12,6 @@ export const jobKeys = {
   push: (connectionId: string, patientId: string) => `salesforce-push:${connectionId}:${patientId}`,
   newPatient: (connectionId: string, patientId: string) => `salesforce-new-patient:${connectionId}:${patientId}`,
   poll: (connectionId: string) => `salesforce-poll:${connectionId}`,
+  reconcile: (connectionId: string) => `salesforce-reconcile:${connectionId}`,
   batch: (batchId: string) => `salesforce-batch:${batchId}`,
 };

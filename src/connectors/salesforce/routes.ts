@@ -12,7 +12,9 @@ import { patients } from '../../db/records/kinds.ts';
 import { getRecord } from '../../db/records/repository.ts';
 import { parseOrThrow } from '../../core/validation.ts';
 import { activate, authorizeFor, connectWithJwt, deactivate, startWebFlow } from './activation.ts';
+import { activePause, resumeNow } from './allowance.ts';
 import type { CaptureManager } from './capture.ts';
+import { reconcileHealthOf } from './reconcile.ts';
 import { loadConnection, type SalesforceCredentials, type SalesforceDeps } from './connection.ts';
 import { readCredentials } from '../../db/connections.ts';
 import { nsName } from './mapping-fields.ts';
@@ -85,7 +87,13 @@ export function apiRoutes(deps: SalesforceDeps, capture: CaptureManager) {
     return connectionView(c, {
       flow: creds?.flow ?? null,
       instanceUrl: creds?.instanceUrl || null,
-      capture: { mode: capture.mode(c.id) ?? state.capture, replayId: state.replayId, pollCursor: state.pollCursor },
+      capture: {
+        mode: capture.mode(c.id) ?? state.capture,
+        replayId: state.replayId,
+        pollCursor: state.pollCursor,
+        lastReconciledAt: reconcileHealthOf(c.health).lastRunAt ?? null,
+      },
+      apiAllowancePause: activePause(c.health),
     });
   };
   /** The connection a contact page works in: the one named, or the practice's only active one. */
@@ -186,6 +194,17 @@ export function apiRoutes(deps: SalesforceDeps, capture: CaptureManager) {
         settings: settings ? { ...c.settings, ...settingsSchema.parse(settings) } : undefined,
       });
       return detail(updated ?? c);
+    });
+
+    // "Try now": the org's allowance was raised (or the day rolled over) before the pause ended.
+    api.post<IdParams>('/salesforce/connections/:id/resume', async (request) => {
+      const c = await sfConnection(request);
+      if (!activePause(c.health))
+        throw new ConflictError("this connection is not paused at the org's API allowance", [
+          { field: 'id', message: 'is not paused' },
+        ]);
+      const { connection, jobs } = await resumeNow(deps, c, request.auth.actor);
+      return { connection: await detail(connection ?? c), jobs };
     });
 
     api.post<IdParams>('/salesforce/connections/:id/deactivate', async (request) => {

@@ -60,6 +60,8 @@ export const settingsSchema = z
       .regex(/^([A-Za-z][A-Za-z0-9]{0,14})?$/, 'must be a namespace prefix (letters and digits, up to 15) or empty'),
     /** Seconds between polls when CDC is not enabled for Contact. */
     pollEverySeconds: z.number().int().min(5).max(3600),
+    /** Minutes between reconciliations (Get Updated / Get Deleted since the last one), whatever the capture. */
+    reconcileEveryMinutes: z.number().int().min(1).max(1440),
   })
   .strict();
 
@@ -73,6 +75,7 @@ export const DEFAULT_SETTINGS: SalesforceSettings = {
   mirrorLogLevel: 'debug',
   namespace: '',
   pollEverySeconds: 60,
+  reconcileEveryMinutes: 15,
 };
 
 export const settingsPatchSchema = settingsSchema.partial().strict();

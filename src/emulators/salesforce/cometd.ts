@@ -216,6 +216,14 @@ export function cometdRoutes(app: FastifyInstance, ctx: SalesforceContext): Come
   };
   app.post('/cometd/:version', handler);
   app.post('/cometd/replay/:version', handler);
+  // Harness: the subscribers listening now (a connect held, or one within the connect timeout and
+  // a few seconds of slack), with their channels: "how many processes stream this org's changes".
+  app.get('/_emulator/streaming/subscribers', async () => {
+    const recent = Date.now() - (ctx.org.config.connectTimeoutMs + 5_000);
+    return [...server.clients.values()]
+      .filter((c) => c.subscriptions.size > 0 && (c.waiter !== null || c.lastSeen >= recent))
+      .map((c) => ({ clientId: c.id, channels: [...c.subscriptions], waiting: c.waiter !== null }));
+  });
   app.addHook('onClose', async () => server.close());
   return server;
 }

@@ -188,6 +188,10 @@ export function SalesforceConnection({ connection }: { connection: Connection })
     mutationFn: () => api.post(`/salesforce/connections/${connection.id}/verify`, {}),
     onSettled: refresh,
   });
+  const resume = useMutation({
+    mutationFn: () => api.post(`/salesforce/connections/${connection.id}/resume`, {}),
+    onSettled: refresh,
+  });
   const deactivate = useMutation({
     mutationFn: () => api.post(`/salesforce/connections/${connection.id}/deactivate`, {}),
     onSettled: refresh,
@@ -215,6 +219,26 @@ export function SalesforceConnection({ connection }: { connection: Connection })
               {v.statusMessage}
             </Text>
           ) : null}
+          {v.apiAllowancePause ? (
+            <Alert color="orange" mb="md" title="Paused at the org's daily API allowance">
+              <Stack gap="xs" align="flex-start">
+                <Text size="sm">
+                  {(v.apiAllowancePause.detail ?? v.apiAllowancePause.code).replace(/\.$/, '')}. Tandem's Salesforce
+                  work waits without calling Salesforce and resumes by{' '}
+                  {new Date(v.apiAllowancePause.until).toLocaleTimeString()}. If the org's allowance has been raised,
+                  try now.
+                </Text>
+                <AdminButton variant="default" onClick={() => resume.mutate()} loading={resume.isPending}>
+                  Try now
+                </AdminButton>
+                <ErrorAlert error={resume.error} title="Could not resume" />
+              </Stack>
+            </Alert>
+          ) : resume.isSuccess ? (
+            <Alert color="teal" mb="md" title="Resumed">
+              The postponed work runs now. If the org is still at its allowance, Tandem pauses again and says so here.
+            </Alert>
+          ) : null}
           <SimpleGrid cols={2} spacing="md" mb="md">
             <Card withBorder>
               <Title order={3} size="h5" mb="xs">
@@ -236,6 +260,11 @@ export function SalesforceConnection({ connection }: { connection: Connection })
                 {v.capture.mode === 'cdc'
                   ? `Change Data Capture (last event ${v.capture.replayId ?? 'none yet'})`
                   : 'Polling Get Updated / Get Deleted (CDC is not enabled for Contact)'}
+              </Text>
+              <Text size="sm" c="dimmed">
+                {v.capture.lastReconciledAt
+                  ? `Last reconciliation ${new Date(v.capture.lastReconciledAt).toLocaleString()}`
+                  : 'Reconciliation has not run yet (every few minutes it catches what capture missed)'}
               </Text>
             </Card>
           </SimpleGrid>

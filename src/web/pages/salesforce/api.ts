@@ -33,7 +33,14 @@ export interface SalesforceConnectionView {
   instanceUrl: string | null;
   settings: SalesforceSettings;
   verification: Verification | null;
-  capture: { mode: 'cdc' | 'polling'; replayId: number | null; pollCursor: string | null };
+  capture: {
+    mode: 'cdc' | 'polling';
+    replayId: number | null;
+    pollCursor: string | null;
+    lastReconciledAt: string | null;
+  };
+  /** Paused at the org's daily API allowance until `until` (null: not paused). */
+  apiAllowancePause: { code: string; detail: string | null; until: string } | null;
   createdAt: string;
   updatedAt: string;
 }
