@@ -131,7 +131,11 @@ const hubPaths: Record<string, Schema> = {
   '/api/v1/match-reviews': {
     get: op('match reviews', 'List match reviews (default: pending), with candidates, scores and explanations', {
       parameters: [
-        { name: 'status', in: 'query', schema: { type: 'string', enum: ['pending', 'accepted', 'rejected'] } },
+        {
+          name: 'status',
+          in: 'query',
+          schema: { type: 'string', enum: ['pending', 'accepted', 'rejected', 'superseded'] },
+        },
         { name: 'limit', in: 'query', schema: { type: 'integer' } },
       ],
       responses: { ...ok('{data}'), ...errors(401, 422) },

@@ -8,7 +8,7 @@ import { Logger as WorkerLogger, run, type Runner, type Task, type TaskList, typ
 import { ConnectionGone, IntegrationError } from '../core/errors.ts';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logger.ts';
-import { enqueue } from './queue.ts';
+import { enqueue, postponeJob } from './queue.ts';
 import { createRunnerPool } from './runner-pool.ts';
 import { PermanentJobError, type JobName, type TaskContext, type TaskHandlers } from './types.ts';
 
@@ -53,6 +53,7 @@ function wrap(name: JobName, handler: NonNullable<TaskHandlers[JobName]>, opts: 
       attempt: helpers.job.attempts,
       maxAttempts: helpers.job.max_attempts,
       enqueue: (n, p, o) => enqueue(opts.db, n, p, o),
+      postpone: (n, p, runAt) => postponeJob(opts.db, helpers.job.id, n, p, runAt),
     };
     const startedAt = Date.now();
     jobLatency.observe({ task: name }, Math.max(0, startedAt - new Date(helpers.job.run_at).getTime()) / 1000);

@@ -19,6 +19,8 @@ export interface TaskContext {
   maxAttempts: number;
   /** Enqueue a follow-up job (outside any transaction of the handler). */
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: EnqueueOptions): Promise<void>;
+  /** This job again at `runAt`, in its own queue, with its key and attempts (the handler then returns). */
+  postpone<N extends JobName>(name: N, payload: JobPayloads[N], runAt: Date): Promise<void>;
 }
 
 export interface EnqueueOptions {

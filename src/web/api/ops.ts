@@ -131,6 +131,7 @@ export const actionLabel: Record<string, string> = {
   'skipped-already-linked': 'Skipped: already linked',
   'skipped-multiple-matches': 'Skipped: several matches',
   'no-match': 'No match',
+  'not-processed': 'Not processed (aborted)',
 };
 
 const KIND_LABELS: Record<string, string> = {
