@@ -76,6 +76,14 @@ describe('initial sync: invoices', () => {
     await w.hint('POST', `/provider/customer_invoices/${remoteId}/issue`);
     await w.harness('POST', `/practices/${w.hintPracticeId}/customer_invoices/${remoteId}/payments`, {});
     await idle();
+    // The connection's first reconciliation runs at the first cron tick; once billing is the
+    // practice's it would link the invoice itself. Run it now, so the next is minutes away.
+    expect((await w.hub.api('POST', `/api/v1/hint/connections/${connectionId}/reconcile`)).status).toBe(202);
+    await waitFor(
+      async () =>
+        (await w.hub.api('GET', `/api/v1/hint/connections/${connectionId}`)).body.health?.reconcile?.lastRunAt,
+      'the first reconciliation',
+    );
     expect((await getInvoice(inHintAlready)).links).toEqual([]);
   });
 

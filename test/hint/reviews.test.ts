@@ -67,6 +67,31 @@ describe('uncertain matches from Hint', () => {
     expect(created.id).not.toBe(local.id);
   });
 
+  it('closes a review as superseded when a newer version of the Hint patient is decided automatically', async () => {
+    await w.hub.api('POST', '/api/v1/patients', { firstName: 'Casey', lastName: 'Marlow', dob: '1988-06-30' });
+    const twin = await w.harness('POST', `/practices/${w.hintPracticeId}/patients`, {
+      first_name: 'Casey',
+      last_name: 'Marlow',
+    });
+    const review = await reviewFor(twin.id);
+    // The practice completes the Hint record: clearly someone else, so it is created in Tandem.
+    await w.harness('PATCH', `/practices/${w.hintPracticeId}/patients/${twin.id}`, {
+      first_name: 'Zebedee',
+      last_name: 'Okonkwo-Hart',
+      dob: '2001-12-03',
+      email: 'zebedee@example.org',
+    });
+    const created = await waitFor(() => tandemPatientOf(w, twin.id), 'the Hint patient linked');
+    expect(created).toMatchObject({ firstName: 'Zebedee', lastName: 'Okonkwo-Hart' });
+    const closed = (await w.hub.api('GET', `/api/v1/match-reviews/${review.id}`)).body;
+    expect(closed).toMatchObject({ status: 'superseded', resolvedBy: 'tandem', resolution: { linkedTo: created.id } });
+    const pending = (await w.hub.api('GET', '/api/v1/match-reviews')).body.data;
+    expect(pending.map((r: any) => r.id)).not.toContain(review.id);
+    const refused = await w.hub.api('POST', `/api/v1/match-reviews/${review.id}/reject`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatch(/newer version of the record was linked automatically/);
+  });
+
   it('refuses, in words, to give a patient a second Hint record on one connection, and moves nothing', async () => {
     const local = (
       await w.hub.api('POST', '/api/v1/patients', { firstName: 'Imogen', lastName: 'Thackeray', dob: '1969-11-02' })

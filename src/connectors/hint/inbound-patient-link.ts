@@ -5,6 +5,7 @@ import type { MatchRecord } from '../../core/matching/index.ts';
 import { anyLink, createLinkIfAbsent, findLink, upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { createMatchReview, matchPatient } from '../../db/patient-matching.ts';
+import { supersedeReviews } from '../../db/match-reviews.ts';
 import { inTransaction } from '../../db/pool.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { createRecord } from '../../db/records/repository.ts';
@@ -140,6 +141,7 @@ async function linkTo(
 ): Promise<{ link: Link; remote?: HintPatient } | undefined> {
   const key = keyOf(loaded, { localId, remoteId: p.id });
   if (!(await createLinkIfAbsent(deps.db, key, 'unsynced'))) return undefined;
+  await supersedeReviews(deps.db, { ...key, remoteId: p.id });
   const link = await upsertLink(deps.db, key, {
     status: 'unsynced',
     remoteData: { ...staffFacts(p) },
@@ -229,9 +231,10 @@ export async function createFromHint(deps: HintDeps, loaded: LoadedConnection, p
       synced: !checked.reason,
     });
     await writeSnapshot(tx, loaded.connection.practiceId, linked.id, snapshot);
+    await supersedeReviews(tx, { ...linked, remoteId: p.id });
     return linked;
   });
-  await writeBackIds(deps, loaded, p, link.localId);
+  const remote = await writeBackIds(deps, loaded, p, link.localId);
   if (checked.reason) await markErrored(deps, loaded, { link, localId: link.localId, remoteId: p.id }, checked.reason);
-  return { kind: 'linked', link, created: true };
+  return { kind: 'linked', link, created: true, ...(remote ? { remote } : {}) };
 }

@@ -9,6 +9,7 @@ import { findLink, markLinkErrored, upsertLink, type Link } from '../../db/links
 import { writeLog } from '../../db/logs.ts';
 import { invoices } from '../../db/records/kinds.ts';
 import { getRecord, type Json } from '../../db/records/repository.ts';
+import { inTransaction } from '../../db/pool.ts';
 import { HintApiError } from './client.ts';
 import { absorbInvoice, invoiceKey } from './inbound-invoice.ts';
 import { addCharge, createInvoice, deleteCharge, deleteInvoice, getInvoice, invoiceAction } from './client-invoices.ts';
@@ -175,14 +176,16 @@ export async function markInvoiceErrored(
   invoiceId: string,
   reason: string,
 ): Promise<void> {
-  const { db } = deps;
   const key = { practiceId: loaded.connection.practiceId, connectionId: loaded.connection.id };
-  await markLinkErrored(db, { ...key, entityKind: 'invoice', localId: invoiceId }, reason);
-  await writeLog(db, loaded.connection.practiceId, {
-    level: 'error',
-    message: `invoice cannot sync with Hint: ${reason}`,
-    connectionId: loaded.connection.id,
-    entityKind: 'invoice',
-    entityId: invoiceId,
+  // The link's reason and its log line together: staff never see one without the other.
+  await inTransaction(deps.db, async (tx) => {
+    await markLinkErrored(tx, { ...key, entityKind: 'invoice', localId: invoiceId }, reason);
+    await writeLog(tx, loaded.connection.practiceId, {
+      level: 'error',
+      message: `invoice cannot sync with Hint: ${reason}`,
+      connectionId: loaded.connection.id,
+      entityKind: 'invoice',
+      entityId: invoiceId,
+    });
   });
 }

@@ -52,11 +52,20 @@ export async function saveLinkState(
   snapshot: Snapshot,
   echo?: NameEcho | null,
 ): Promise<Link> {
-  return inTransaction(db, async (tx) => {
-    const link = await upsertLink(tx, key, patch);
-    await writeSnapshot(tx, key.practiceId, link.id, snapshot, echo);
-    return link;
-  });
+  return inTransaction(db, (tx) => saveLinkStateIn(tx, key, patch, snapshot, echo));
+}
+
+/** saveLinkState within the caller's transaction (a merge that holds the link's lock). */
+export async function saveLinkStateIn(
+  tx: Queryable,
+  key: LinkKey & { remoteId: string },
+  patch: LinkPatch,
+  snapshot: Snapshot,
+  echo?: NameEcho | null,
+): Promise<Link> {
+  const link = await upsertLink(tx, key, patch);
+  await writeSnapshot(tx, key.practiceId, link.id, snapshot, echo);
+  return link;
 }
 
 /** Forgets the echo once its overwritten rename was replayed (a no-op write is skipped). */
