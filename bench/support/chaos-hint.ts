@@ -30,6 +30,12 @@ const nameOf = (i: number) => {
   for (let n = 65_536 + ((i * 40_503) % 983_040); n > 0; n = Math.floor(n / 16)) s += SYLLABLES[n % 16];
   return s[0]!.toUpperCase() + s.slice(1);
 };
+/**
+ * A surname of its own per person, the family part changing with each edit round: a whole
+ * burst sharing one surname made people whose birthdays differ in one part look like
+ * relatives, and the matcher (rightly) sent some to review instead of creating them.
+ */
+const surnameOf = (i: number, round: number) => `${LAST_NAMES[round % LAST_NAMES.length]}-${nameOf(i + 1_000_003)}`;
 /** A distinct date of birth per index, 211 days apart (mod 60 years). */
 const dobOf = (i: number) =>
   new Date(Date.UTC(1940, 0, 1) + ((i * 211) % 21_900) * 86_400_000).toISOString().slice(0, 10);
@@ -94,7 +100,7 @@ export async function makeHintHistory(
     async (i) => {
       const p = await w.hintHarness('POST', base, {
         first_name: nameOf(i),
-        last_name: LAST_NAMES[0],
+        last_name: surnameOf(i, 0),
         email: `${tag}.${i}.r0@chaos.test`,
         dob: dobOf(i),
       });
@@ -109,7 +115,7 @@ export async function makeHintHistory(
       16,
       async ({ id, i }) => {
         const p = await w.hintHarness('PATCH', `${base}/${id}`, {
-          last_name: LAST_NAMES[round % LAST_NAMES.length],
+          last_name: surnameOf(i, round),
           email: `${tag}.${i}.r${round}@chaos.test`,
         });
         record('patient.updated', p);

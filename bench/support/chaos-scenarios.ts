@@ -59,13 +59,17 @@ function resultOf(scenario: string, stats: DeliveryStats, verdict: HintVerdict, 
 
 const crashes = (w: ChaosWorld) => [...w.apis, ...w.workers].reduce((n, p) => n + p.crashes, 0);
 
-/** Kills a random worker every `everyMs` (SIGKILL) and starts it again, until stopped. */
+/**
+ * Kills a random worker every `everyMs` (SIGKILL) and starts it again, until stopped (0: never; no
+ * workers: never). The first kill comes after a third of the interval: a small burst is delivered in
+ * a second or two and must still see its workers die.
+ */
 function workerKiller(w: ChaosWorld, everyMs: number) {
-  let running = true;
+  let running = everyMs > 0 && w.workers.length > 0;
   let kills = 0;
   const loop = (async () => {
     while (running) {
-      await sleep(everyMs);
+      await sleep(kills === 0 ? Math.ceil(everyMs / 3) : everyMs);
       if (!running) break;
       const victim: TandemProc = w.workers[Math.floor(Math.random() * w.workers.length)]!;
       await w.kill(victim);
@@ -83,18 +87,23 @@ function workerKiller(w: ChaosWorld, everyMs: number) {
 }
 
 /** A burst of Hint events, duplicated and out of order, while workers are killed and restarted. */
+/** `killEveryMs` 0: the same burst with nothing killed (bench/scale-out.ts measures its pace). */
 export async function killBurst(w: ChaosWorld, size: BurstSize & { killEveryMs: number }): Promise<ScenarioResult> {
   const tag = 'kill';
   const practice = await createHintPractice(w, 'Chaos kill burst');
   const { events, expected } = await makeHintHistory(w, practice, size.patients, size.edits, tag);
   await connectHintPractice(w, practice);
   const plan = deliveryPlan(events, 0.1, 200);
+  const startedAt = Date.now();
   const killer = workerKiller(w, size.killEveryMs);
-  const stats = await deliver(w, plan, { concurrency: size.concurrency, deadlineMs: 600_000 }).finally(() =>
-    killer.stop(),
-  );
+  // Workers die while the events are delivered and while they are processed: the killer stops only
+  // once every event has been applied (or the wait gave up).
+  const stats = await deliver(w, plan, { concurrency: size.concurrency, deadlineMs: 600_000 }).catch(async (e) => {
+    await killer.stop();
+    throw e;
+  });
+  const settledAt = await untilHintSettled(w, practice, tag, events.length, size.settleMs).finally(() => killer.stop());
   const kills = await killer.stop();
-  const settledAt = await untilHintSettled(w, practice, tag, events.length, size.settleMs);
   const verdict = await verifyHint(
     w,
     practice,
@@ -105,6 +114,8 @@ export async function killBurst(w: ChaosWorld, size: BurstSize & { killEveryMs: 
   );
   return {
     ...resultOf('worker-kills-mid-burst', stats, verdict, settledAt - stats.lastAckAt),
+    events: events.length,
+    settledSeconds: seconds(settledAt - startedAt),
     kills,
     crashes: crashes(w),
   };

@@ -17,7 +17,7 @@ const SECRET_KEY = 'c'.repeat(64);
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 export interface TandemProc {
-  role: 'api' | 'worker';
+  role: 'all' | 'api' | 'worker';
   url: string;
   child: ChildProcess;
   /** Exits with anything other than our own kill (a crash the chaos caused). */
@@ -107,6 +107,10 @@ export interface WorldOptions {
   workers: number;
   /** Per-process pool (TANDEM_DB_POOL_SIZE): every process × this must fit max_connections. */
   poolSize?: number;
+  /** The api processes' pool, when it differs (they run no jobs: no runner pool beside it). */
+  apiPoolSize?: number;
+  /** One `--role all` process instead (apis and workers ignored): the reference layout. */
+  single?: boolean;
 }
 
 export async function startWorld(options: WorldOptions): Promise<ChaosWorld> {
@@ -143,7 +147,13 @@ export async function startWorld(options: WorldOptions): Promise<ChaosWorld> {
     const home = await mkdtemp(path.join(os.tmpdir(), `tandem-chaos-${p.role}-`));
     const child = spawn(process.execPath, ['bin/tandem.js', 'start', '--role', p.role], {
       cwd: ROOT,
-      env: { ...process.env, ...env, PORT: String(port), TANDEM_HOME: home },
+      env: {
+        ...process.env,
+        ...env,
+        ...(p.role === 'api' && options.apiPoolSize ? { TANDEM_DB_POOL_SIZE: String(options.apiPoolSize) } : {}),
+        PORT: String(port),
+        TANDEM_HOME: home,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     p.child = child;
@@ -176,7 +186,7 @@ export async function startWorld(options: WorldOptions): Promise<ChaosWorld> {
     });
   };
 
-  const start = async (role: 'api' | 'worker', port: number) => {
+  const start = async (role: TandemProc['role'], port: number) => {
     const p: TandemProc = { role, url: '', child: undefined as unknown as ChildProcess, crashes: 0 };
     ports.set(p, port);
     await spawnTandem(p, port);
@@ -184,11 +194,13 @@ export async function startWorld(options: WorldOptions): Promise<ChaosWorld> {
   };
 
   // The first api migrates and creates the bootstrap token alone; the others then start together.
-  const first = await start('api', apiPort);
-  const rest = await Promise.all([
-    ...Array.from({ length: options.apis - 1 }, () => start('api', 0)),
-    ...Array.from({ length: options.workers }, () => start('worker', 0)),
-  ]);
+  const first = await start(options.single ? 'all' : 'api', apiPort);
+  const rest = options.single
+    ? []
+    : await Promise.all([
+        ...Array.from({ length: options.apis - 1 }, () => start('api', 0)),
+        ...Array.from({ length: options.workers }, () => start('worker', 0)),
+      ]);
   const apis = [first, ...rest.filter((p) => p.role === 'api')];
   const workers = rest.filter((p) => p.role === 'worker');
 

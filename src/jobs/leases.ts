@@ -24,6 +24,12 @@ export interface OwnedLoop {
 export interface LoopOptions {
   /** How often a process that does not own the loop tries to take it, and an owner checks its session. */
   retryMs?: number;
+  /**
+   * How long a new owner waits before starting (default three retry periods: a previous owner cut
+   * off from the database has stopped by then). 0 only for loops whose two owners at once do no
+   * harm, only double work (the Salesforce change capture: its apply jobs are idempotent).
+   */
+  graceMs?: number;
   logger?: Logger;
 }
 
@@ -44,7 +50,7 @@ function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 export function ownLoop(db: Db, name: string, start: () => RunningLoop, options: LoopOptions = {}): OwnedLoop {
   const retryMs = options.retryMs ?? 2_000;
-  const graceMs = 3 * retryMs;
+  const graceMs = options.graceMs ?? 3 * retryMs;
   let client: pg.PoolClient | undefined;
   let lockedAt: number | undefined;
   let loop: RunningLoop | undefined;
@@ -62,16 +68,20 @@ export function ownLoop(db: Db, name: string, start: () => RunningLoop, options:
     if (was) options.logger?.warn({ loop: name, reason }, 'loop ownership lost');
   };
 
+  /** Starts the loop once the lock has been held for the grace period. */
+  const beginWhenDue = () => {
+    if (loop || stopped || lockedAt === undefined || Date.now() - lockedAt < graceMs) return;
+    loop = start();
+    options.logger?.info({ loop: name }, 'loop owned by this process');
+  };
+
   const attempt = async () => {
     if (busy || stopped) return;
     busy = true;
     try {
       if (client && lockedAt !== undefined) {
         await withinMs(client.query('SELECT 1'), retryMs); // still our session, so still our lock
-        if (!loop && !stopped && Date.now() - lockedAt >= graceMs) {
-          loop = start();
-          options.logger?.info({ loop: name }, 'loop owned by this process');
-        }
+        beginWhenDue();
         return;
       }
       client ??= await db.connect();
@@ -81,7 +91,10 @@ export function ownLoop(db: Db, name: string, start: () => RunningLoop, options:
         ]),
         retryMs,
       );
-      if (rows[0]?.got) lockedAt = Date.now();
+      if (rows[0]?.got) {
+        lockedAt = Date.now();
+        beginWhenDue();
+      }
     } catch (error) {
       await lose(`database session failed (${(error as { code?: string }).code ?? 'no code'})`);
     } finally {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createPool, type Db } from '../../src/db/pool.ts';
+import { runPrefix } from './db-names.ts';
 
 export interface TestDatabase {
   url: string;
@@ -12,7 +13,7 @@ export interface TestDatabase {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = inject('dbServerUrl');
-  const name = `tandem_t_${randomBytes(6).toString('hex')}`;
+  const name = `${runPrefix(inject('dbTemplate'))}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   // CREATE DATABASE ... TEMPLATE fails if anyone is connected to the template; retry briefly.

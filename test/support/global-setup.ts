@@ -10,6 +10,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embed
 import { createPool, ensureDatabase } from '../../src/db/pool.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { ensureConsoleBuilt } from '../../src/http/console-build.ts';
+import { runPrefix } from './db-names.ts';
 
 export const TEMPLATE_DB = `tandem_template_${process.pid}`;
 
@@ -44,8 +45,8 @@ export async function teardown(): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   const leftovers = await admin.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE 'tandem_t_%' OR datname = $1`,
-    [TEMPLATE_DB],
+    `SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2`,
+    [runPrefix(TEMPLATE_DB), TEMPLATE_DB],
   );
   for (const { datname } of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   await admin.end();
