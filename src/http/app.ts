@@ -99,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }
       await api.register(adminRoutes, { db: deps.db });
       await api.register(batchRoutes, { db: deps.db });
-      await api.register(tokenRoutes, { db: deps.db });
+      await api.register(tokenRoutes, { db: deps.db, authChanged: () => authCache.invalidate() });
       if (deps.extensions?.api) await deps.extensions.api(api);
     },
     { prefix: '/api/v1' },

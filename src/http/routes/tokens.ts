@@ -13,7 +13,14 @@ import { isUuid } from '../../core/ids.ts';
 const listQuery = z.object({ includeRevoked: z.enum(['true', 'false']).optional() }).strict();
 const createBody = z.object({ name: z.string().trim().min(1).max(100) }).strict();
 
-export async function tokenRoutes(app: FastifyInstance, { db }: { db: Db }): Promise<void> {
+export interface TokenRouteDeps {
+  db: Db;
+  /** Drops this process's cached credentials. Other processes hear of the change by NOTIFY, but
+   *  that crosses a socket: the process that made the change must not answer from its cache first. */
+  authChanged: () => void;
+}
+
+export async function tokenRoutes(app: FastifyInstance, { db, authChanged }: TokenRouteDeps): Promise<void> {
   app.addHook('preHandler', async (request) => requireAdmin(request));
 
   app.get('/tokens', async (request) => {
@@ -31,6 +38,7 @@ export async function tokenRoutes(app: FastifyInstance, { db }: { db: Db }): Pro
   app.delete<{ Params: { id: string } }>('/tokens/:id', async (request, reply) => {
     const { id } = request.params;
     if (!isUuid(id) || !(await revokeApiToken(db, id, request.auth.practiceId))) throw new NotFoundError('token');
+    authChanged();
     return reply.code(204).send();
   });
 
@@ -40,6 +48,7 @@ export async function tokenRoutes(app: FastifyInstance, { db }: { db: Db }): Pro
   // `tandem practice enable <id>` on the server.
   app.post('/practice/disable', async (request, reply) => {
     await setPracticeDisabled(db, request.auth.practiceId, true);
+    authChanged();
     return reply.code(200).send(await getPractice(db, request.auth.practiceId));
   });
 }
