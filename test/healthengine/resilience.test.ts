@@ -31,9 +31,10 @@ afterAll(async () => {
   await env?.stop();
 }, 120_000);
 // Every scenario ends with Healthengine's queue empty: each request answered in a way Healthengine took.
+// (The wait is shorter than the hook's timeout, so a failure names the requests still pending.)
 afterEach(async () => {
   await expectQueuesEmpty(env);
-}, 30_000);
+}, 60_000);
 
 async function linked(name: string, settings: Record<string, unknown> = {}) {
   const clinic = await seedClinic(env.hub, 1, name);

@@ -68,7 +68,7 @@ export const waitFor = <T>(probe: () => T | Promise<T>, what: string, timeoutMs 
  * After a go-live scenario: every request Healthengine raised for the practices Tandem serves
  * (consent active) has left its queue — answered and accepted, not merely answered.
  */
-export async function expectQueuesEmpty(env: HeEnv, timeoutMs = 60_000): Promise<void> {
+export async function expectQueuesEmpty(env: HeEnv, timeoutMs = 40_000): Promise<void> {
   const practices: Array<{ practiceId: string; consentActive: boolean }> = (
     await env.harness('GET', '/_emulator/practices')
   ).body.filter((p: any) => p.consentActive);

@@ -104,7 +104,7 @@ export function connectorTasks(deps: ConnectorDeps): TaskHandlers {
     { whenPending: true },
   );
 
-  const publishConfig = forConnection(deps, 'healthengine:publish-config', async (_p, loaded) => {
+  const publishConfig = forConnection(deps, 'healthengine:publish-config', async (p, loaded, ctx) => {
     const config = await loadPublishedConfig(deps.db, loaded.connection.practiceId, loaded.settings.locationIds);
     await publishConfiguration(
       deps.db,
@@ -112,6 +112,10 @@ export function connectorTasks(deps: ConnectorDeps): TaskHandlers {
       { connectionId: loaded.connection.id, settings: loaded.settings },
       config,
     );
+    // A day-wide availability request waits for every configured resource. When the resources
+    // change, a request nothing could answer (no resource left) or a snapshot that arrived before
+    // its resource was configured leaves it open: a pass answers it again with today's resources.
+    await ctx.enqueue('healthengine:process-requests', p, processOptions(p.connectionId));
   });
 
   const publish = forConnection(deps, 'healthengine:publish-availability', async (p, loaded) => {
