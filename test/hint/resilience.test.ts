@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overwrittenByEcho } from '../../src/connectors/hint/name-echo.ts';
+import type { HintPatient } from '../../src/connectors/hint/schemas.ts';
+import { readNameEcho, readSnapshot, writeSnapshot } from '../../src/connectors/hint/store.ts';
 import { setPracticeDisabled } from '../../src/db/practices.ts';
 import { signWebhookBody } from '../../src/emulators/hint/index.ts';
 import { startHintWorld, tandemPatientOf, waitFor, type HintWorld } from './support.ts';
@@ -73,6 +76,33 @@ describe('Hint sync under stress', () => {
       expect(t.lastName).toBe('Hint5');
       expect(t.email).toBe(`t5.${pair.id.slice(0, 4)}@example.com`);
     }
+  });
+
+  it('a rename one write overwrote stays recognised through the next writes of other fields', async () => {
+    // Each write of other fields sends the names Hint held when read just before it (Hint's PATCH
+    // needs them). A rename made between that read and the write is overwritten, and its webhook,
+    // older than the write, is recognised by the echo the write left. The next write must not
+    // forget it: in an edit storm the webhook often comes after it (Hint4 where Hint5 belonged).
+    const pair = await linkedPair('Echo');
+    await expectConvergedAndQuiet(pair);
+    const { db } = w.hub.database;
+    const linkId = (await db.query(`SELECT id FROM links WHERE local_id = $1`, [pair.id])).rows[0].id as string;
+    const base = (await readSnapshot(db, linkId))!;
+    const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+    const names = { first_name: 'Echo', last_name: 'Storm' };
+    await writeSnapshot(db, w.hub.practiceId, linkId, base, { ...names, after: at(1), until: at(3) });
+    await writeSnapshot(db, w.hub.practiceId, linkId, base, { ...names, after: at(3), until: at(5) });
+    const widened = await readNameEcho(db, linkId);
+    expect(widened).toEqual({ ...names, after: at(1), until: at(5) });
+    const renamedAt2 = { ...(await hintPatient(pair.hintId)), last_name: 'Renamed', updated_at: at(2) } as HintPatient;
+    expect(overwrittenByEcho(widened, renamedAt2)).toBe(true);
+    // A write that echoes other names (Hint was renamed, and Tandem knew it) starts a new window;
+    // one that writes names of its own leaves no echo.
+    const other = { first_name: 'Echo', last_name: 'Renamed' };
+    await writeSnapshot(db, w.hub.practiceId, linkId, base, { ...other, after: at(6), until: at(7) });
+    expect(await readNameEcho(db, linkId)).toEqual({ ...other, after: at(6), until: at(7) });
+    await writeSnapshot(db, w.hub.practiceId, linkId, base, null);
+    expect(await readNameEcho(db, linkId)).toBeNull();
   });
 
   it('ends in the same state when events arrive out of order or twice', async () => {

@@ -21,10 +21,18 @@ export async function writeSnapshot(
 ): Promise<void> {
   // One statement for both: every outbound write sets the echo (most often to null), and a
   // second UPDATE of the same row was a third of this table's writes per change.
+  // A new echo of the same names widens the one in place instead of replacing it: a rename the
+  // earlier write overwrote may still have its webhook on the way, and must stay recognised
+  // (name-echo.ts) after the next write of other fields (an edit storm lost such renames).
   await db.query(
     `INSERT INTO hint_sync_state (link_id, practice_id, snapshot, name_echo) VALUES ($1, $2, $3, $4)
      ON CONFLICT (link_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = now(),
-       name_echo = CASE WHEN $5 THEN EXCLUDED.name_echo ELSE hint_sync_state.name_echo END`,
+       name_echo = CASE
+         WHEN NOT $5 THEN hint_sync_state.name_echo
+         WHEN EXCLUDED.name_echo->'first_name' = hint_sync_state.name_echo->'first_name'
+          AND EXCLUDED.name_echo->'last_name' = hint_sync_state.name_echo->'last_name'
+           THEN jsonb_set(EXCLUDED.name_echo, '{after}', hint_sync_state.name_echo->'after')
+         ELSE EXCLUDED.name_echo END`,
     [linkId, practiceId, JSON.stringify(snapshot), echo ? JSON.stringify(echo) : null, echo !== undefined],
   );
 }
