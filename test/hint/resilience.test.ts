@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { overwrittenByEcho } from '../../src/connectors/hint/name-echo.ts';
+import { hintDeps, loadConnection } from '../../src/connectors/hint/connection.ts';
+import { overwrittenByEcho, replayOverwrittenRename } from '../../src/connectors/hint/name-echo.ts';
 import type { HintPatient } from '../../src/connectors/hint/schemas.ts';
 import { readNameEcho, readSnapshot, writeSnapshot } from '../../src/connectors/hint/store.ts';
+import { findLink } from '../../src/db/links.ts';
 import { setPracticeDisabled } from '../../src/db/practices.ts';
+import { createLogger } from '../../src/logger.ts';
+import { loadOrCreateSecretKey, SecretBox } from '../../src/security/secrets.ts';
 import { signWebhookBody } from '../../src/emulators/hint/index.ts';
 import { startHintWorld, tandemPatientOf, waitFor, type HintWorld } from './support.ts';
 
@@ -103,6 +107,31 @@ describe('Hint sync under stress', () => {
     expect(await readNameEcho(db, linkId)).toEqual({ ...other, after: at(6), until: at(7) });
     await writeSnapshot(db, w.hub.practiceId, linkId, base, null);
     expect(await readNameEcho(db, linkId)).toBeNull();
+
+    // Two renames inside one write's window, their webhooks in order: both are replayed, the later last.
+    const { config } = w.hub.tandem;
+    const deps = hintDeps({
+      config,
+      db,
+      logger: createLogger('silent'),
+      secrets: new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home)),
+      publicUrl: () => w.hub.url,
+    });
+    const loaded = await loadConnection(deps, w.hub.practiceId, connectionId);
+    const link = (await findLink(db, w.hub.practiceId, connectionId, 'patient', { localId: pair.id }))!;
+    await writeSnapshot(db, w.hub.practiceId, linkId, base, { ...names, after: at(1), until: at(9) });
+    const renamed = (lastName: string, second: number) =>
+      ({ ...renamedAt2, last_name: lastName, updated_at: at(second) }) as HintPatient;
+    expect(await replayOverwrittenRename(deps, loaded, link, renamed('Renamed1', 2))).toMatchObject({
+      last_name: 'Renamed1',
+    });
+    expect(await replayOverwrittenRename(deps, loaded, link, renamed('Renamed2', 3))).toMatchObject({
+      last_name: 'Renamed2',
+    });
+    expect((await hintPatient(pair.hintId)).last_name).toBe('Renamed2');
+    // An older rename than the one replayed is not brought back.
+    expect(await replayOverwrittenRename(deps, loaded, link, renamed('Renamed0', 1))).toBeUndefined();
+    await waitFor(async () => (await tandem(pair.id)).lastName === 'Renamed2', "Tandem takes Hint's name");
   });
 
   it('ends in the same state when events arrive out of order or twice', async () => {

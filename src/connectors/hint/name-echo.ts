@@ -8,7 +8,7 @@ import type { Link } from '../../db/links.ts';
 import { getPatient, patchPatient } from './client-endpoints.ts';
 import type { HintDeps, LoadedConnection } from './connection.ts';
 import type { HintPatient } from './schemas.ts';
-import { readNameEcho, clearNameEcho, type NameEcho } from './store.ts';
+import { readNameEcho, replaceNameEcho, type NameEcho } from './store.ts';
 
 const time = (s: string | null | undefined) => (s ? Date.parse(s) : Number.NaN);
 
@@ -25,6 +25,8 @@ export function overwrittenByEcho(echo: NameEcho | null | undefined, p: HintPati
 /**
  * Replays in Hint a rename our echo overwrote, unless Hint was renamed again since (that newer
  * name stands). Returns Hint's answer, for the caller to merge like any newer Hint version.
+ * After a replay the echo is narrowed to what comes after the replayed version, with the names
+ * now in Hint: a later rename inside the same write's window (its webhook follows) is replayed too.
  */
 export async function replayOverwrittenRename(
   deps: HintDeps,
@@ -38,7 +40,15 @@ export async function replayOverwrittenRename(
   let answer: HintPatient | undefined;
   if (current && sameNames(current, echo))
     answer = await patchPatient(deps, loaded, p.id, { first_name: p.first_name, last_name: p.last_name });
-  await clearNameEcho(deps.db, link.id);
+  const narrowed: NameEcho | null = answer
+    ? {
+        first_name: p.first_name ?? null,
+        last_name: p.last_name ?? null,
+        after: p.updated_at ?? null,
+        until: echo.until,
+      }
+    : null;
+  await replaceNameEcho(deps.db, link.id, narrowed);
   if (answer)
     await writeLog(deps.db, loaded.connection.practiceId, {
       level: 'debug',

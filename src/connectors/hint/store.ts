@@ -76,9 +76,12 @@ export async function saveLinkStateIn(
   return link;
 }
 
-/** Forgets the echo once its overwritten rename was replayed (a no-op write is skipped). */
-export async function clearNameEcho(db: Queryable, linkId: string): Promise<void> {
-  await db.query('UPDATE hint_sync_state SET name_echo = NULL WHERE link_id = $1 AND name_echo IS NOT NULL', [linkId]);
+/** Replaces the echo (null forgets it) once an overwritten rename was dealt with (name-echo.ts). */
+export async function replaceNameEcho(db: Queryable, linkId: string, echo: NameEcho | null): Promise<void> {
+  await db.query(
+    'UPDATE hint_sync_state SET name_echo = $2 WHERE link_id = $1 AND name_echo IS DISTINCT FROM $2::jsonb',
+    [linkId, echo ? JSON.stringify(echo) : null],
+  );
 }
 
 export async function readNameEcho(db: Queryable, linkId: string): Promise<NameEcho | null> {
