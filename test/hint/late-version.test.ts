@@ -4,12 +4,10 @@
 // the id write-back is its record as it is now, and Tandem merges it (the chaos suite found a
 // patient left on its next-to-last surname this way).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hintDeps, loadConnection } from '../../src/connectors/hint/connection.ts';
+import { loadConnection } from '../../src/connectors/hint/connection.ts';
 import { absorbPatient } from '../../src/connectors/hint/inbound-patient.ts';
 import { findLink } from '../../src/db/links.ts';
-import { createLogger } from '../../src/logger.ts';
-import { loadOrCreateSecretKey, SecretBox } from '../../src/security/secrets.ts';
-import { startHintWorld, tandemPatientOf, waitFor, type HintWorld } from './support.ts';
+import { startHintWorld, tandemPatientOf, waitFor, worldDeps, type HintWorld } from './support.ts';
 
 let w: HintWorld;
 let connectionId: string;
@@ -48,14 +46,7 @@ describe('a Hint patient created from an older version', () => {
     await settled(older.id);
     expect(await tandemPatientOf(w, older.id)).toBeUndefined();
 
-    const { config } = w.hub.tandem;
-    const deps = hintDeps({
-      config,
-      db: w.hub.database.db,
-      logger: createLogger('silent'),
-      secrets: new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home)),
-      publicUrl: () => w.hub.url,
-    });
+    const deps = await worldDeps(w);
     const loaded = await loadConnection(deps, w.hub.practiceId, connectionId);
     await absorbPatient(deps, loaded, older, { source: 'webhook', allowCreate: true });
 

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hintDeps, loadConnection } from '../../src/connectors/hint/connection.ts';
+import { loadConnection } from '../../src/connectors/hint/connection.ts';
 import { overwrittenByEcho, replayOverwrittenRename } from '../../src/connectors/hint/name-echo.ts';
 import type { HintPatient } from '../../src/connectors/hint/schemas.ts';
 import { readNameEcho, readSnapshot, writeSnapshot } from '../../src/connectors/hint/store.ts';
 import { findLink } from '../../src/db/links.ts';
 import { setPracticeDisabled } from '../../src/db/practices.ts';
-import { createLogger } from '../../src/logger.ts';
-import { loadOrCreateSecretKey, SecretBox } from '../../src/security/secrets.ts';
 import { signWebhookBody } from '../../src/emulators/hint/index.ts';
-import { startHintWorld, tandemPatientOf, waitFor, type HintWorld } from './support.ts';
+import { startHintWorld, tandemPatientOf, waitFor, worldDeps, type HintWorld } from './support.ts';
 
 let w: HintWorld;
 let connectionId: string;
@@ -109,14 +107,7 @@ describe('Hint sync under stress', () => {
     expect(await readNameEcho(db, linkId)).toBeNull();
 
     // Two renames inside one write's window, their webhooks in order: both are replayed, the later last.
-    const { config } = w.hub.tandem;
-    const deps = hintDeps({
-      config,
-      db,
-      logger: createLogger('silent'),
-      secrets: new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home)),
-      publicUrl: () => w.hub.url,
-    });
+    const deps = await worldDeps(w);
     const loaded = await loadConnection(deps, w.hub.practiceId, connectionId);
     const link = (await findLink(db, w.hub.practiceId, connectionId, 'patient', { localId: pair.id }))!;
     await writeSnapshot(db, w.hub.practiceId, linkId, base, { ...names, after: at(1), until: at(9) });

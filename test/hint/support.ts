@@ -1,7 +1,10 @@
 // End-to-end support for the Hint connector: the Hint emulator on a free port (real HTTP),
 // the real Tandem composition on a fresh database pointed at it, and helpers to act as a
 // Hint user (the emulator's harness) and to wait for asynchronous effects.
+import { hintDeps, type HintDeps } from '../../src/connectors/hint/connection.ts';
 import { startEmulator } from '../../src/emulators/hint/index.ts';
+import { createLogger } from '../../src/logger.ts';
+import { loadOrCreateSecretKey, SecretBox } from '../../src/security/secrets.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/types.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
 import { waitFor } from '../support/wait.ts';
@@ -104,4 +107,16 @@ export async function linkedTandemPatient(
 }
 
 /** Debian's Chromium, headless, for the app-inside-Hint browser tests: the console tests' launcher. */
+/** The Hint connector's dependencies as the world's Tandem has them (to call a connector step directly). */
+export async function worldDeps(world: HintWorld): Promise<HintDeps> {
+  const { config } = world.hub.tandem;
+  return hintDeps({
+    config,
+    db: world.hub.database.db,
+    logger: createLogger('silent'),
+    secrets: new SecretBox(await loadOrCreateSecretKey(config.secretKey, config.home)),
+    publicUrl: () => world.hub.url,
+  });
+}
+
 export { launchChromium } from '../support/browser.ts';
