@@ -60,6 +60,33 @@ describe('tandem match', () => {
     ]);
   });
 
+  it("reads other lists' column names (FEBRL's, a CRM export's) as the same columns, and says so", () => {
+    const febrl = write(
+      'febrl.csv',
+      'rec_id,given_name,surname,street_number,address_1,address_2,suburb,postcode,state,date_of_birth,soc_sec_id\n' +
+        'rec-1-org,robert,smith,12,smith street,unit 3,newtown,2042,nsw,19800423,1234567\n' +
+        'rec-2-org,ann,lee,,,,perth,6000,wa,19900101,7654321\n',
+    );
+    const crm = write(
+      'crm.csv',
+      'Record ID,First Name,Last Name,Birth Date,Mobile,Street,Suburb,Zip,Gender\n' +
+        'c1,Bob,SMITH,23/04/1980,0412 345 678,12 Smith St,Newtown,2042,M\n',
+    );
+    const run = spawnSync(process.execPath, [bin, 'match', '--a', febrl, '--b', crm, '--explain'], {
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('given_name → first_name');
+    expect(run.stderr).toContain('street_number → address_line1 (in front)');
+    expect(run.stderr).toContain('Birth Date → dob');
+    expect(run.stderr).toContain('ignoring unknown columns: soc_sec_id');
+    const [header, ...rows] = parseCsv(run.stdout);
+    expect(rows.map((r) => r.slice(0, 2))).toEqual([['rec-1-org', 'c1']]);
+    // The house number went in front of the street: the addresses agree.
+    expect(rows[0]?.[header?.indexOf('address_line1') ?? -1]).not.toMatch(/^missing/);
+    expect(rows[0]?.[header?.indexOf('dob') ?? -1]).toMatch(/^exact/);
+  });
+
   it('explains bad input and changes nothing', () => {
     const noId = write('noid.csv', 'first_name\nBob\n');
     const run = spawnSync(process.execPath, [bin, 'match', '--dedupe', noId], { encoding: 'utf8' });

@@ -47,6 +47,8 @@ function readInput(file: string) {
     throw new CliError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const parsed = recordsFromCsv(text, file);
+  if (parsed.renamedColumns.length > 0)
+    process.stderr.write(`${file}: reading columns as: ${parsed.renamedColumns.join(', ')}\n`);
   if (parsed.ignoredColumns.length > 0)
     process.stderr.write(`${file}: ignoring unknown columns: ${parsed.ignoredColumns.join(', ')}\n`);
   return parsed.records;

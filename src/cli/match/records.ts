@@ -22,25 +22,100 @@ export const INPUT_COLUMNS = [
   'medicare_number',
 ] as const;
 
+type InputColumn = (typeof INPUT_COLUMNS)[number];
+
+/**
+ * Other names the same columns go by in exported lists (FEBRL's, CRMs', spreadsheets'), compared
+ * after lower-casing and dropping everything but letters and digits. `street_number` is not a
+ * column of its own: it is put in front of address_line1 (FEBRL keeps them apart).
+ */
+const COLUMN_ALIASES: Record<string, InputColumn> = {
+  recid: 'id',
+  recordid: 'id',
+  givenname: 'first_name',
+  firstname: 'first_name',
+  forename: 'first_name',
+  middlenames: 'middle_name',
+  surname: 'last_name',
+  familyname: 'last_name',
+  lastname: 'last_name',
+  dateofbirth: 'dob',
+  birthdate: 'dob',
+  birthday: 'dob',
+  gender: 'sex',
+  emailaddress: 'email',
+  phonenumber: 'phone',
+  telephone: 'phone',
+  mobile: 'phone',
+  address: 'address_line1',
+  address1: 'address_line1',
+  addressline1: 'address_line1',
+  street: 'address_line1',
+  address2: 'address_line2',
+  addressline2: 'address_line2',
+  suburb: 'city',
+  town: 'city',
+  locality: 'city',
+  province: 'state',
+  region: 'state',
+  zip: 'postcode',
+  zipcode: 'postcode',
+  postalcode: 'postcode',
+  medicare: 'medicare_number',
+};
+const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+const STREET_NUMBER = new Set(['streetnumber', 'streetno', 'housenumber']);
+
+/** Which input column each header names (exact names first, then aliases); each column once. */
+function columnsOf(header: string[]): { columns: Map<InputColumn, string>; streetNumber?: string; ignored: string[] } {
+  const exact = new Set<string>(INPUT_COLUMNS);
+  const columns = new Map<InputColumn, string>();
+  for (const h of header) if (exact.has(h)) columns.set(h as InputColumn, h);
+  let streetNumber: string | undefined;
+  const ignored: string[] = [];
+  for (const h of header) {
+    if (exact.has(h)) continue;
+    const key = squash(h);
+    const column = exact.has(key)
+      ? (key as InputColumn)
+      : (COLUMN_ALIASES[key] ?? INPUT_COLUMNS.find((c) => squash(c) === key));
+    if (column && !columns.has(column)) columns.set(column, h);
+    else if (STREET_NUMBER.has(key) && streetNumber === undefined) streetNumber = h;
+    else ignored.push(h);
+  }
+  return { columns, streetNumber, ignored };
+}
+
 export interface ParsedInput {
   records: MatchRecord[];
   ignoredColumns: string[];
+  /** Headers read under another name, e.g. "given_name → first_name". */
+  renamedColumns: string[];
 }
 
 /** Parses a CSV file's text into records; errors name the file and the problem. */
 export function recordsFromCsv(text: string, file: string): ParsedInput {
   const { header, records: rows } = csvObjects(text);
-  if (!header.includes('id'))
-    throw new CliError(`${file}: no "id" column (columns must be named exactly: ${INPUT_COLUMNS.join(', ')})`);
-  const known = new Set<string>(INPUT_COLUMNS);
-  const ignoredColumns = header.filter((h) => !known.has(h));
+  const { columns, streetNumber, ignored } = columnsOf(header);
+  const idColumn = columns.get('id');
+  if (idColumn === undefined)
+    throw new CliError(`${file}: no "id" column (columns are named: ${INPUT_COLUMNS.join(', ')})`);
+  const renamedColumns = [...columns]
+    .filter(([column, h]) => column !== h)
+    .map(([column, h]) => `${h} → ${column}`)
+    .concat(streetNumber ? [`${streetNumber} → address_line1 (in front)`] : []);
   const seen = new Set<string>();
   const records = rows.map((row, i) => {
-    const id = row.id ?? '';
+    const id = row[idColumn] ?? '';
     if (id === '') throw new CliError(`${file}: row ${i + 2}: empty id`);
     if (seen.has(id)) throw new CliError(`${file}: row ${i + 2}: duplicate id "${id}"`);
     seen.add(id);
-    const value = (column: string) => (row[column] === '' ? null : (row[column] ?? null));
+    const cell = (h: string | undefined) => (h === undefined || !row[h] ? null : row[h]!);
+    const value = (column: InputColumn) => {
+      const v = cell(columns.get(column));
+      if (column !== 'address_line1' || !streetNumber) return v;
+      return [cell(streetNumber), v].filter((x) => x !== null).join(' ') || null;
+    };
     return {
       id,
       firstName: value('first_name'),
@@ -59,7 +134,7 @@ export function recordsFromCsv(text: string, file: string): ParsedInput {
       medicareNumber: value('medicare_number'),
     } satisfies MatchRecord;
   });
-  return { records, ignoredColumns };
+  return { records, ignoredColumns: ignored, renamedColumns };
 }
 
 const FIELD_COLUMNS = [
