@@ -87,6 +87,33 @@ describe('tandem match', () => {
     expect(rows[0]?.[header?.indexOf('dob') ?? -1]).toMatch(/^exact/);
   });
 
+  it('reads the date order and the country from the data when they are clear, and says so', () => {
+    // 04/05/1980 is 5 April here: 12/25/1971 can only be month first, and the states are American.
+    const us = write(
+      'us.csv',
+      'id,first_name,last_name,dob,phone,state,postcode\n' +
+        'u1,Mary,Jones,04/05/1980,(415) 555-0134,CA,94110\n' +
+        'u2,Joe,Brown,12/25/1971,,NY,10001\n',
+    );
+    const iso = write(
+      'iso.csv',
+      'id,first_name,last_name,dob,phone,state,postcode\nv1,Mary,Jones,1980-04-05,+1 415 555 0134,CA,94110\n',
+    );
+    const run = spawnSync(process.execPath, [bin, 'match', '--a', us, '--b', iso, '--explain'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('read from the data: --country US');
+    expect(run.stderr).toContain('read from the data: --date-order MDY');
+    const [header, ...rows] = parseCsv(run.stdout);
+    expect(rows.map((r) => r.slice(0, 2))).toEqual([['u1', 'v1']]);
+    expect(rows[0]?.[header?.indexOf('dob') ?? -1]).toMatch(/^exact/);
+    expect(rows[0]?.[header?.indexOf('phone') ?? -1]).toMatch(/^exact/);
+    // Told otherwise, the run takes the user's word.
+    const told = spawnSync(process.execPath, [bin, 'match', '--a', us, '--b', iso, '--date-order', 'DMY'], {
+      encoding: 'utf8',
+    });
+    expect(told.stderr).not.toContain('--date-order MDY');
+  });
+
   it('explains bad input and changes nothing', () => {
     const noId = write('noid.csv', 'first_name\nBob\n');
     const run = spawnSync(process.execPath, [bin, 'match', '--dedupe', noId], { encoding: 'utf8' });

@@ -14,6 +14,7 @@ import {
   type ProgressEvent,
 } from '../../core/matching/index.ts';
 import { formatCsvRow } from '../match/csv.ts';
+import { inferCountry, inferDateOrder } from '../match/infer.ts';
 import { pairRow, pairsHeader, recordsFromCsv, INPUT_COLUMNS } from '../match/records.ts';
 
 export const usage = `Usage: tandem match --a A.csv --b B.csv [--out pairs.csv] [options]
@@ -33,8 +34,10 @@ Options:
   --explain                 add probability, guards, context and each field's level and weight
   --match-threshold P       a fixed match probability instead of --precision
   --review-threshold P      posterior probability for a review (default 0.01)
-  --country AU|US           region for phones without a country code (default AU)
-  --date-order DMY|MDY      how to read an ambiguous date such as 03/04/1980 (default DMY)
+  --country AU|US           region for phones without a country code (default: read from
+                            the states and postcodes when they are clear, else AU)
+  --date-order DMY|MDY      how to read an ambiguous date such as 03/04/1980 (default: read
+                            from dates such as 25/04 or 04/25 when they are clear, else by country)
   --guards                  never auto-match pairs that look like twins or relatives
                             (default: on by itself when the files contain households)
   --quiet                   no progress on stderr`;
@@ -52,6 +55,13 @@ function readInput(file: string) {
   if (parsed.ignoredColumns.length > 0)
     process.stderr.write(`${file}: ignoring unknown columns: ${parsed.ignoredColumns.join(', ')}\n`);
   return parsed.records;
+}
+
+/** An inferred setting, said on stderr so the user can override it. */
+function told<T extends string>(flag: string, inferred: T | undefined): T | undefined {
+  if (inferred !== undefined)
+    process.stderr.write(`read from the data: ${flag} ${inferred} (give ${flag} to override)\n`);
+  return inferred;
 }
 
 function probabilityFlag(value: string | undefined, name: string): number | undefined {
@@ -119,13 +129,18 @@ export async function run(args: string[]): Promise<number> {
   if (dateOrder !== undefined && dateOrder !== 'DMY' && dateOrder !== 'MDY')
     throw new CliError(`--date-order must be DMY or MDY, got "${values['date-order']}"`);
   const started = performance.now();
+  const inputs =
+    values.dedupe !== undefined ? [readInput(values.dedupe)] : [readInput(values.a!), readInput(values.b!)];
+  const all = inputs.flat();
+  const country = values.country?.toUpperCase() ?? told('--country', inferCountry(all)) ?? 'AU';
+  const order = dateOrder ?? told('--date-order', inferDateOrder(all));
   const options: LinkOptions = {
     precision: probabilityFlag(values.precision, 'precision'),
     thresholds: {
       match: probabilityFlag(values['match-threshold'], 'match-threshold'),
       review: probabilityFlag(values['review-threshold'], 'review-threshold'),
     },
-    normalize: { defaultCountry: values.country?.toUpperCase() ?? 'AU', dateOrder },
+    normalize: { defaultCountry: country, dateOrder: order },
     // Unset: the matcher switches the guards on by itself when the data has households.
     guards: values.guards ? true : undefined,
     onProgress: progressReporter(values.quiet ?? false, started),
@@ -136,8 +151,8 @@ export async function run(args: string[]): Promise<number> {
   let result: LinkResult;
   let deduped: DedupeResult | undefined;
   try {
-    if (values.dedupe !== undefined) result = deduped = dedupe(readInput(values.dedupe), options);
-    else result = linkSources(readInput(values.a as string), readInput(values.b as string), options);
+    if (values.dedupe !== undefined) result = deduped = dedupe(inputs[0]!, options);
+    else result = linkSources(inputs[0]!, inputs[1]!, options);
   } catch (error) {
     if (error instanceof RangeError) throw new CliError(error.message);
     throw error;
