@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/cli/match/csv.ts';
+import { csvObjects, parseCsv } from '../../src/cli/match/csv.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/tandem.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'tandem-match-'));
@@ -20,6 +20,14 @@ describe('csv', () => {
       ['a', 'b'],
       ['x, y', 'say "hi"\nthere'],
     ]);
+  });
+
+  it('reads tab- and semicolon-separated exports by their header line', () => {
+    expect(csvObjects('\ufeffid\tfirst_name\n1\tAnn, Marie\n').records).toEqual([
+      { id: '1', first_name: 'Ann, Marie' },
+    ]);
+    expect(csvObjects('id;last_name\n2;"O;Neil"\n').records).toEqual([{ id: '2', last_name: 'O;Neil' }]);
+    expect(csvObjects('id\n3\n').records).toEqual([{ id: '3' }]);
   });
 });
 

@@ -1,8 +1,18 @@
 // A small RFC 4180 CSV reader and writer: quoted fields, doubled quotes, CRLF or LF,
-// newlines inside quotes. Enough for patient exports without a dependency.
+// newlines inside quotes; tab- or semicolon-separated exports read too. Enough for patient
+// exports without a dependency.
+
+/** The separator a file's header line uses most: comma, tab or semicolon (spreadsheet exports in many locales). */
+export function detectDelimiter(text: string): ',' | '\t' | ';' {
+  const end = text.search(/[\r\n]/);
+  const header = end === -1 ? text : text.slice(0, end);
+  const count = (ch: string) => header.split(ch).length - 1;
+  const [best] = ([',', '\t', ';'] as const).map((d) => [d, count(d)] as const).sort((x, y) => y[1] - x[1]);
+  return best![1] > 0 ? best![0] : ',';
+}
 
 /** Parses CSV text into rows of fields. */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, delimiter = ','): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -20,7 +30,7 @@ export function parseCsv(text: string): string[][] {
     } else if (ch === '"' && field.trim() === '') {
       inQuotes = true;
       field = '';
-    } else if (ch === ',') {
+    } else if (ch === delimiter) {
       row.push(field);
       field = '';
     } else if (ch === '\n' || ch === '\r') {
@@ -40,7 +50,7 @@ export function parseCsv(text: string): string[][] {
 
 /** Rows as objects keyed by the (trimmed) header names; values trimmed. */
 export function csvObjects(text: string): { header: string[]; records: Record<string, string>[] } {
-  const [headerRow, ...rows] = parseCsv(text);
+  const [headerRow, ...rows] = parseCsv(text, detectDelimiter(text));
   const header = (headerRow ?? []).map((h) => h.trim());
   const records = rows.map((row) => {
     const record: Record<string, string> = {};
