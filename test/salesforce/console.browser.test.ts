@@ -76,12 +76,18 @@ describe.skipIf(!hasChromium)('Salesforce in the console', () => {
       if (r.url().includes('/candidates?')) asked.push(new URL(r.url()).searchParams.get('q') ?? '');
     });
     await search.fill('');
-    const answered = page.waitForResponse((r) => r.url().includes('/candidates?') && r.status() === 200);
+    // The answer to the whole word (a loaded machine may pause mid-word and ask for a part first).
+    const answered = page.waitForResponse(
+      (r) =>
+        r.url().includes('/candidates?') &&
+        new URL(r.url()).searchParams.get('q') === "O'Brien+%_" &&
+        r.status() === 200,
+    );
     await search.pressSequentially("O'Brien+%_", { delay: 10 });
     await answered;
     await page.getByText('No Hint patient matches').waitFor();
     expect(asked.at(-1)).toBe("O'Brien+%_");
-    expect(asked.length).toBeLessThanOrEqual(2); // ten keys; a loaded machine may pause once
+    expect(asked.length).toBeLessThanOrEqual(3); // ten keys; a loaded machine may pause once or twice
     await search.fill('zzzz-nobody');
     await page.getByText('No Hint patient matches').waitFor();
     await search.fill(`${target.firstName} ${target.lastName}`);
