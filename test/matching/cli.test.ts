@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvObjects, parseCsv } from '../../src/cli/match/csv.ts';
+import { recordsFromCsv, splitFullName } from '../../src/cli/match/records.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/tandem.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'tandem-match-'));
@@ -20,6 +21,19 @@ describe('csv', () => {
       ['a', 'b'],
       ['x, y', 'say "hi"\nthere'],
     ]);
+  });
+
+  it('splits a whole name when a file has no name columns of its own', () => {
+    expect(splitFullName('Smith, Robert James')).toEqual({ first: 'Robert', middle: 'James', last: 'Smith' });
+    expect(splitFullName('Dr Robert James  Smith')).toEqual({ first: 'Robert', middle: 'James', last: 'Smith' });
+    expect(splitFullName('Mary Jones')).toEqual({ first: 'Mary', middle: null, last: 'Jones' });
+    expect(splitFullName('Cher')).toEqual({ first: null, middle: null, last: 'Cher' });
+    const parsed = recordsFromCsv('id,Full Name,dob\n1,"Jones, Mary Ann",1980-04-05\n', 'x.csv');
+    expect(parsed.records[0]).toMatchObject({ firstName: 'Mary', middleName: 'Ann', lastName: 'Jones' });
+    expect(parsed.renamedColumns).toContain('Full Name → first_name, middle_name, last_name (split)');
+    const both = recordsFromCsv('id,name,first_name,last_name\n1,Whoever,Mary,Jones\n', 'y.csv');
+    expect(both.records[0]).toMatchObject({ firstName: 'Mary', lastName: 'Jones' });
+    expect(both.ignoredColumns).toEqual(['name']);
   });
 
   it('reads tab- and semicolon-separated exports by their header line', () => {

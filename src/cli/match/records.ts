@@ -65,13 +65,36 @@ const COLUMN_ALIASES: Record<string, InputColumn> = {
 };
 const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 const STREET_NUMBER = new Set(['streetnumber', 'streetno', 'housenumber']);
+const FULL_NAME = new Set(['name', 'fullname', 'patientname', 'personname', 'contactname']);
+const TITLE = /^(mr|mrs|ms|miss|mx|dr|prof)\.?$/i;
+
+/** "Smith, Robert James" or "Dr Robert James Smith" → first, middle and last names. */
+export function splitFullName(full: string): { first: string | null; middle: string | null; last: string | null } {
+  const words = (s: string) => s.split(/\s+/).filter((w) => w !== '');
+  const comma = full.indexOf(',');
+  if (comma !== -1) {
+    const given = words(full.slice(comma + 1)).filter((w) => !TITLE.test(w));
+    const last = full.slice(0, comma).trim() || null;
+    return { first: given[0] ?? null, middle: given.slice(1).join(' ') || null, last };
+  }
+  const all = words(full);
+  while (all.length > 1 && TITLE.test(all[0]!)) all.shift();
+  if (all.length <= 1) return { first: null, middle: null, last: all[0] ?? null };
+  return { first: all[0]!, middle: all.slice(1, -1).join(' ') || null, last: all.at(-1)! };
+}
 
 /** Which input column each header names (exact names first, then aliases); each column once. */
-function columnsOf(header: string[]): { columns: Map<InputColumn, string>; streetNumber?: string; ignored: string[] } {
+function columnsOf(header: string[]): {
+  columns: Map<InputColumn, string>;
+  streetNumber?: string;
+  fullName?: string;
+  ignored: string[];
+} {
   const exact = new Set<string>(INPUT_COLUMNS);
   const columns = new Map<InputColumn, string>();
   for (const h of header) if (exact.has(h)) columns.set(h as InputColumn, h);
   let streetNumber: string | undefined;
+  let fullName: string | undefined;
   const ignored: string[] = [];
   for (const h of header) {
     if (exact.has(h)) continue;
@@ -81,9 +104,15 @@ function columnsOf(header: string[]): { columns: Map<InputColumn, string>; stree
       : (COLUMN_ALIASES[key] ?? INPUT_COLUMNS.find((c) => squash(c) === key));
     if (column && !columns.has(column)) columns.set(column, h);
     else if (STREET_NUMBER.has(key) && streetNumber === undefined) streetNumber = h;
+    else if (FULL_NAME.has(key) && fullName === undefined) fullName = h;
     else ignored.push(h);
   }
-  return { columns, streetNumber, ignored };
+  // A whole name is split only when the file has no name columns of its own.
+  if (fullName !== undefined && (columns.has('first_name') || columns.has('last_name'))) {
+    ignored.push(fullName);
+    fullName = undefined;
+  }
+  return { columns, streetNumber, fullName, ignored };
 }
 
 export interface ParsedInput {
@@ -96,14 +125,15 @@ export interface ParsedInput {
 /** Parses a CSV file's text into records; errors name the file and the problem. */
 export function recordsFromCsv(text: string, file: string): ParsedInput {
   const { header, records: rows } = csvObjects(text);
-  const { columns, streetNumber, ignored } = columnsOf(header);
+  const { columns, streetNumber, fullName, ignored } = columnsOf(header);
   const idColumn = columns.get('id');
   if (idColumn === undefined)
     throw new CliError(`${file}: no "id" column (columns are named: ${INPUT_COLUMNS.join(', ')})`);
   const renamedColumns = [...columns]
     .filter(([column, h]) => column !== h)
     .map(([column, h]) => `${h} → ${column}`)
-    .concat(streetNumber ? [`${streetNumber} → address_line1 (in front)`] : []);
+    .concat(streetNumber ? [`${streetNumber} → address_line1 (in front)`] : [])
+    .concat(fullName ? [`${fullName} → first_name, middle_name, last_name (split)`] : []);
   const seen = new Set<string>();
   const records = rows.map((row, i) => {
     const id = row[idColumn] ?? '';
@@ -116,11 +146,12 @@ export function recordsFromCsv(text: string, file: string): ParsedInput {
       if (column !== 'address_line1' || !streetNumber) return v;
       return [cell(streetNumber), v].filter((x) => x !== null).join(' ') || null;
     };
+    const split = fullName ? splitFullName(cell(fullName) ?? '') : undefined;
     return {
       id,
-      firstName: value('first_name'),
-      middleName: value('middle_name'),
-      lastName: value('last_name'),
+      firstName: split ? split.first : value('first_name'),
+      middleName: split ? (value('middle_name') ?? split.middle) : value('middle_name'),
+      lastName: split ? split.last : value('last_name'),
       dob: value('dob'),
       sex: value('sex'),
       email: value('email'),
