@@ -296,6 +296,58 @@ describe('batch Hint patients → contacts: go-live scenarios', () => {
     }
   }, 120_000);
 
+  it('sf scenario 23, jobs of one call each: the first answer at 98 % pauses the connection, the rest wait without a call', async () => {
+    const patientOf = await seedPatients('Reserve', 'Single', 40);
+    const ids = await contacts('Reserve', 'Single', 40);
+    // Linked (only a linked contact's change is read from Salesforce).
+    await hub.database.db.query(
+      `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status)
+       SELECT $1, $2, 'patient', p, c, 'synced' FROM unnest($3::uuid[], $4::text[]) AS x(p, c)`,
+      [hub.practiceId, connectionId, ids.map((_, i) => patientOf.get(i)), ids],
+    );
+    await waitFor(async () => {
+      const { rows } = await hub.database.db.query(
+        `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'salesforce:%' AND run_at <= now()`,
+      );
+      return rows[0].n === 0;
+    }, 'the new contacts taken in');
+    await w.harness('DELETE', '/faults');
+    await w.harness('POST', '/limits', { used: 14_699, max: 15_000 });
+    try {
+      // Each job reads one contact: a client that stopped only before its own next call would let
+      // every one of them spend a call of the reserve (40 here; on the old code, up to the org's refusal).
+      for (const contactId of ids)
+        await enqueue(
+          hub.database.db,
+          'salesforce:apply-contact',
+          { practiceId: hub.practiceId, connectionId, contactId, deleted: false },
+          { queue: queues.record(connectionId, contactId) },
+        );
+      await waitFor(async () => {
+        const { rows } = await hub.database.db.query(
+          `SELECT count(*)::int AS n FROM graphile_worker.jobs
+            WHERE task_identifier LIKE 'salesforce:%' AND (run_at <= now() OR locked_at IS NOT NULL)`,
+        );
+        return rows[0].n === 0;
+      }, 'every job done or postponed');
+      const spent = ((await w.harness('GET', '/limits')).body.used as number) - 14_699;
+      // The first answer, and at most the jobs already under way beside it (5 at a time).
+      expect(spent).toBeGreaterThanOrEqual(1);
+      expect(spent).toBeLessThanOrEqual(6);
+      expect((await pauseShown()).problems).toMatch(/Paused at the org's daily API allowance/);
+      await w.harness('POST', '/limits', { used: 0 });
+      await tryNow();
+      await waitFor(async () => {
+        const { rows } = await hub.database.db.query(
+          `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'salesforce:%'`,
+        );
+        return rows[0].n === 0;
+      }, 'the postponed jobs run after Try now');
+    } finally {
+      await w.harness('POST', '/limits', { used: 0, max: 15_000 });
+    }
+  }, 120_000);
+
   it('sf scenario 23, before the org refuses: Tandem reads Sforce-Limit-Info, stops at 98 % of the allowance and resumes when it frees up', async () => {
     const patientOf = await seedPatients('Usage', 'Allowance', 250);
     const ids = await contacts('Usage', 'Allowance', 250);
@@ -315,7 +367,14 @@ describe('batch Hint patients → contacts: go-live scenarios', () => {
       // work reached it first — was held by the connection's pause before its first call.
       expect([200, 0]).toContain(paused.processed);
       expect(paused.status).toBe(paused.processed ? 'running' : 'queued');
-      // Salesforce never had to refuse a call.
+      // Salesforce never had to refuse a call. (Read once the jobs that were under way when the
+      // pause began have ended: the pause holds the ones that start after it.)
+      await waitFor(async () => {
+        const { rows } = await hub.database.db.query(
+          `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'salesforce:%' AND locked_at IS NOT NULL`,
+        );
+        return rows[0].n === 0;
+      }, 'no Salesforce job under way');
       const used = (await w.harness('GET', '/limits')).body.used as number;
       expect(used).toBeLessThan(15_000);
       // While paused, the connection's other work waits without a call to learn the usage again.

@@ -1,6 +1,7 @@
 // The org's daily API allowance as the connection's work sees it. When Salesforce refuses a call
-// for the daily limit (REQUEST_LIMIT_EXCEEDED) or the client stops at Tandem's reserve of it
-// (API_ALLOWANCE_RESERVED), the connection is paused until a time, in its health: every job of
+// for the daily limit (REQUEST_LIMIT_EXCEEDED), or any answer shows the org's usage at Tandem's
+// reserve of it (API_ALLOWANCE_RESERVED: at once, not on the next call of the same client, since
+// a job of one call would never make a next one), the connection is paused until a time, in its health: every job of
 // the connection that starts before then is postponed to it without calling Salesforce (each
 // new job's client has no reading of the org's usage yet, so without the pause each would spend
 // one call of the reserve to learn it), the overview says so, and the log says it once. The
@@ -9,13 +10,27 @@
 import { getConnection, updateConnection, type Connection } from '../../db/connections.ts';
 import { writeLog } from '../../db/logs.ts';
 import { runWaitingJobsNow } from '../../jobs/queue.ts';
-import type { SalesforceDeps } from './connection.ts';
+import { RESERVE_WAIT_MS, reserveDetail, STOP_AT } from './client.ts';
+import type { Db } from '../../db/pool.ts';
 
 export interface ApiAllowancePause {
   code: string;
   detail: string | null;
   /** When the postponed work runs again (ISO). */
   until: string;
+}
+
+/** The client's reading of each answer's usage: at Tandem's reserve, the connection pauses. */
+export function pauseAtReserve(deps: { db: Db }, connection: Pick<Connection, 'practiceId' | 'id'>) {
+  return async (used: number, max: number): Promise<void> => {
+    if (max <= 0 || used / max < STOP_AT) return;
+    const until = new Date(Date.now() + RESERVE_WAIT_MS).toISOString();
+    await pauseAtAllowance(deps, connection, {
+      code: 'API_ALLOWANCE_RESERVED',
+      detail: reserveDetail(used, max),
+      until,
+    });
+  };
 }
 
 /** The pause in force, if any (a pause whose time has passed is over). */
@@ -30,7 +45,7 @@ export function activePause(health: Record<string, unknown> | undefined): ApiAll
  * stays in Tandem: mirroring it into the org would spend the calls it is out of.
  */
 export async function pauseAtAllowance(
-  deps: SalesforceDeps,
+  deps: { db: Db },
   connection: Pick<Connection, 'practiceId' | 'id'>,
   pause: ApiAllowancePause,
 ): Promise<void> {
@@ -50,7 +65,7 @@ export async function pauseAtAllowance(
 
 /** Ends the pause now and runs the connection's postponed work: the connection as it now is, and how many jobs. */
 export async function resumeNow(
-  deps: SalesforceDeps,
+  deps: { db: Db },
   connection: Pick<Connection, 'practiceId' | 'id'>,
   actor: string,
 ): Promise<{ connection: Connection | undefined; jobs: number }> {

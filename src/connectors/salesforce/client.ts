@@ -21,7 +21,8 @@ export interface ClientOptions {
   refresh(): Promise<Session>;
   /** Our name in Sforce-Call-Options: change events of our writes carry it (echo suppression). */
   callClient: string;
-  onLimit?(used: number, max: number): void;
+  /** Every answer's reading of the org's usage (awaited: the connection pauses at Tandem's reserve). */
+  onLimit?(used: number, max: number): void | Promise<void>;
   /** Backoff base (tests make it short). */
   backoffMs?: number;
 }
@@ -84,6 +85,11 @@ const RETRIES = 3;
 const DUPLICATE_RULE_HEADER = 'sforce-duplicate-rule-header';
 export const SLOW_AT = 0.9;
 export const STOP_AT = 0.98;
+/** How long work waits once the org's usage reached Tandem's reserve (it is read again after). */
+export const RESERVE_WAIT_MS = 15 * 60_000;
+
+export const reserveDetail = (used: number, max: number) =>
+  `the org has used ${used} of its ${max} daily API calls; Tandem stops at ${STOP_AT * 100} % and resumes when the allowance frees up`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -107,7 +113,7 @@ export class SalesforceClient {
     for (let attempt = 0; ; attempt++) {
       const session = await this.o.session();
       const response = await this.send(session, method, full, body, sendHeaders);
-      this.readLimit(response);
+      await this.readLimit(response);
       if (response.ok) {
         if (response.status === 204) return undefined as T;
         const text = await response.text();
@@ -153,11 +159,11 @@ export class SalesforceClient {
     }
   }
 
-  private readLimit(response: Response): void {
+  private async readLimit(response: Response): Promise<void> {
     const m = /api-usage=(\d+)\/(\d+)/.exec(response.headers.get('sforce-limit-info') ?? '');
     if (!m) return;
     this.limit = { used: Number(m[1]), max: Number(m[2]) };
-    this.o.onLimit?.(this.limit.used, this.limit.max);
+    await this.o.onLimit?.(this.limit.used, this.limit.max);
   }
 
   private checkAllowance(path: string): void {
@@ -166,9 +172,9 @@ export class SalesforceClient {
       system: 'salesforce',
       status: 0,
       code: 'API_ALLOWANCE_RESERVED',
-      detail: `the org has used ${this.limit.used} of its ${this.limit.max} daily API calls; Tandem stops at ${STOP_AT * 100} % and resumes when the allowance frees up`,
+      detail: reserveDetail(this.limit.used, this.limit.max),
       retryable: true,
-      retryAfterMs: 15 * 60_000,
+      retryAfterMs: RESERVE_WAIT_MS,
       path: pathOnly(path),
     });
   }

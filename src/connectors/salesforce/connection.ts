@@ -6,6 +6,7 @@
 import { ConnectionGone, type ConnectorDeps, type LoadedConnection as Loaded, type LoadOptions } from '../types.ts';
 import { getConnection, getConnectionById, readCredentials, setCredentials } from '../../db/connections.ts';
 import type { WriteContext } from '../../db/records/repository.ts';
+import { pauseAtReserve } from './allowance.ts';
 import { jwtBearerToken, refreshAccessToken, type TokenGrant } from './auth.ts';
 import { SalesforceClient, type Session } from './client.ts';
 import { readSettings, type SalesforceSettings } from './settings.ts';
@@ -117,6 +118,7 @@ export function clientFor(deps: SalesforceDeps, loaded: LoadedConnection): Sales
       return session(loaded.credentials);
     },
     refresh: async () => session(await renewAndStore(deps, loaded)),
+    onLimit: pauseAtReserve(deps, loaded.connection),
   });
 }
 
