@@ -1,8 +1,8 @@
 // The org's daily API allowance as the connection's work sees it. When Salesforce refuses a call
 // for the daily limit (REQUEST_LIMIT_EXCEEDED), or any answer shows the org's usage at Tandem's
 // reserve of it (API_ALLOWANCE_RESERVED: at once, not on the next call of the same client, since
-// a job of one call would never make a next one), the connection is paused until a time, in its health: every job of
-// the connection that starts before then is postponed to it without calling Salesforce (each
+// a job of one call would never make a next one), the connection is paused until a time, in its
+// health: every job of the connection that starts before then is postponed to it without calling Salesforce (each
 // new job's client has no reading of the org's usage yet, so without the pause each would spend
 // one call of the reserve to learn it), the overview says so, and the log says it once. The
 // first job after the pause is the probe: it reads the usage again and either carries on or
@@ -20,7 +20,12 @@ export interface ApiAllowancePause {
   until: string;
 }
 
-/** The client's reading of each answer's usage: at Tandem's reserve, the connection pauses. */
+/**
+ * The client's reading of each answer's usage: at Tandem's reserve, the connection pauses.
+ * Never throws: the answer it reads is Salesforce's success (a write done), and failing it would
+ * have the write retried; a pause not recorded is recorded by the next answer, or the next call
+ * of the same client stops anyway.
+ */
 export function pauseAtReserve(deps: { db: Db }, connection: Pick<Connection, 'practiceId' | 'id'>) {
   return async (used: number, max: number): Promise<void> => {
     if (max <= 0 || used / max < STOP_AT) return;
@@ -29,7 +34,7 @@ export function pauseAtReserve(deps: { db: Db }, connection: Pick<Connection, 'p
       code: 'API_ALLOWANCE_RESERVED',
       detail: reserveDetail(used, max),
       until,
-    });
+    }).catch(() => undefined);
   };
 }
 
