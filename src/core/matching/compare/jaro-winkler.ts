@@ -76,17 +76,15 @@ export function jaroWinkler(a: string, b: string, floor = 0): number {
 const BOUND_MARGIN = 1e-9;
 
 /**
- * The fewest matching characters with which Jaro–Winkler can reach `floor`: with m matches
- * and no transpositions Jaro is at most (m/la + m/lb + 1)/3, and the prefix boost grows with
- * Jaro. Returns min(la, lb) + 1 when no number of matches reaches it.
+ * A number of matching characters below which Jaro–Winkler cannot reach `floor`: with m
+ * matches and no transpositions Jaro is at most (m/la + m/lb + 1)/3, and Jaro–Winkler
+ * (j + 0.1·prefix·(1 − j)) grows with Jaro. Solved for m and rounded down a little, so that
+ * rounding can only make the bound weaker (stop later), never stop a pair that could reach it.
  */
 function minMatchesFor(la: number, lb: number, prefix: number, floor: number): number {
-  const most = Math.min(la, lb);
-  for (let m = 1; m <= most; m++) {
-    const j = (m / la + m / lb + 1) / 3;
-    if (j + prefix * 0.1 * (1 - j) >= floor - BOUND_MARGIN) return m;
-  }
-  return most + 1;
+  const boost = prefix * 0.1;
+  const minJaro = (floor - BOUND_MARGIN - boost) / (1 - boost);
+  return Math.max(1, Math.ceil((3 * minJaro - 1) / (1 / la + 1 / lb) - 1e-6));
 }
 
 /** True when a and b differ by at most one substitution, insertion, deletion or adjacent
