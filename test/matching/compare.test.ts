@@ -14,6 +14,7 @@ import {
 import { phoneticKey } from '../../src/core/matching/compare/phonetic.ts';
 import { normalizeAddress } from '../../src/core/matching/normalize/addresses.ts';
 import { prepareRecord } from '../../src/core/matching/prepare.ts';
+import { seededRandom } from '../../src/core/random.ts';
 
 describe('jaro-winkler', () => {
   it('matches the published reference values', () => {
@@ -27,6 +28,22 @@ describe('jaro-winkler', () => {
     expect(jaroWinkler('', 'abc')).toBe(0);
     expect(jaroWinkler('', '')).toBe(0);
     expect(jaroWinkler('abc', 'xyz')).toBe(0);
+  });
+  it('with a floor, gives the exact score at or above it and only lower scores below it', () => {
+    // Strings over a small alphabet, so that pairs near every threshold occur.
+    const random = seededRandom(17);
+    const word = () =>
+      Array.from({ length: 1 + Math.floor(random() * 12) }, () => 'abcdeiorst'[Math.floor(random() * 10)]).join('');
+    for (let k = 0; k < 20_000; k++) {
+      const a = word();
+      const b = random() < 0.5 ? word() : a.slice(0, -1) + word().slice(0, 2);
+      const exact = jaroWinkler(a, b);
+      for (const floor of [0.75, 0.8, 0.88, 0.9, 0.92]) {
+        const bounded = jaroWinkler(a, b, floor);
+        if (exact >= floor) expect(bounded).toBe(exact);
+        else expect(bounded).toBeLessThan(floor);
+      }
+    }
   });
   it('tells one-edit neighbours', () => {
     expect(withinOneEdit('0412345678', '0412345679')).toBe(true); // substitution

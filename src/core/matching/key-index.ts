@@ -25,11 +25,18 @@ function hashKey(key: string, out: Int32Array): void {
 
 /** Growable list of key occurrences (record, hash) gathered before the table is sized. */
 class Occurrences {
-  record = new Int32Array(1 << 16);
-  low = new Int32Array(1 << 16);
-  high = new Int32Array(1 << 16);
-  broad = new Uint8Array(1 << 16);
+  record: Int32Array;
+  low: Int32Array;
+  high: Int32Array;
+  broad: Uint8Array;
   length = 0;
+
+  constructor(capacity: number) {
+    this.record = new Int32Array(capacity);
+    this.low = new Int32Array(capacity);
+    this.high = new Int32Array(capacity);
+    this.broad = new Uint8Array(capacity);
+  }
 
   push(record: number, hash: Int32Array, broad: boolean): void {
     if (this.length === this.record.length) this.grow();
@@ -41,7 +48,7 @@ class Occurrences {
   }
 
   private grow(): void {
-    const size = this.record.length * 2;
+    const size = Math.ceil(this.record.length * 1.5);
     for (const key of ['record', 'low', 'high'] as const) {
       const next = new Int32Array(size);
       next.set(this[key]);
@@ -51,6 +58,22 @@ class Occurrences {
     broad.set(this.broad);
     this.broad = broad;
   }
+}
+
+/** Records whose keys are counted to size the occurrence list. */
+const SIZING_SAMPLE = 1000;
+
+/**
+ * Occurrences to make room for: the first records' keys per record, times the records, plus
+ * a tenth. Sized once rather than grown by doubling from small: at 100,000 records the last
+ * doubling held the old and the new arrays (~40 MB) just when the heap still held everything
+ * preparation left behind — the run's memory peak.
+ */
+function expectedOccurrences(keysOf: (i: number) => readonly string[], records: number): number {
+  const sample = Math.min(records, SIZING_SAMPLE);
+  let keys = 0;
+  for (let i = 0; i < sample; i++) keys += keysOf(i).length;
+  return Math.max(1024, Math.ceil((records * keys * 1.1) / Math.max(1, sample)));
 }
 
 export class KeyIndex {
@@ -67,7 +90,7 @@ export class KeyIndex {
   private readonly hash = new Int32Array(2);
 
   constructor(keysOf: (i: number) => readonly string[], records: number) {
-    const occurrences = new Occurrences();
+    const occurrences = new Occurrences(expectedOccurrences(keysOf, records));
     const hash = this.hash;
     for (let i = 0; i < records; i++)
       for (const key of keysOf(i)) {

@@ -128,20 +128,24 @@ function assessAll(pairs: PairBuffer, s: Scoring): { candidate: Candidate; asses
     table ? Math.max(0, tfAdjustment(table, value, model.u[f]?.[0] ?? 0.01)) : 0;
   const firstBoost = Float64Array.from(left, (r) => boost(tf?.first, r.first?.key, F.first));
   const lastBoost = Float64Array.from(left, (r) => boost(tf?.last, r.last?.key, F.last));
+  const idsPresent = hasIntegrationIds(left) || hasIntegrationIds(right);
   for (let k = 0; k < pairs.length; k++) {
     const i = pairs.left[k] as number;
     const j = pairs.right[k] as number;
-    const a = left[i] as PreparedRecord;
-    const b = right[j] as PreparedRecord;
     const pattern = pairs.pattern[k] as number;
-    const identifier = integrationIdAgrees(a, b);
     // Medicare agreement can decide a pair on its own, so it cannot be filtered by score.
     const bound =
       priorWeight +
       scorer.scorePattern(pattern, householdCap + (lastBoost[i] as number)) +
       (firstBoost[i] as number) +
       (lastBoost[i] as number);
-    if (!identifier && bound < policy.thresholds.review && patternLevel(pattern, F.medicare) !== 0) continue;
+    const belowReview = bound < policy.thresholds.review && patternLevel(pattern, F.medicare) !== 0;
+    const a = left[i] as PreparedRecord;
+    const b = right[j] as PreparedRecord;
+    // Without integration ids on either side no pair can agree on one, and most pairs stop
+    // here unread: fetching two records of 100,000 per pair is what this loop would wait on.
+    if (belowReview && (!idsPresent || !integrationIdAgrees(a, b))) continue;
+    const identifier = belowReview || integrationIdAgrees(a, b);
     const assessment = assessPair(a, b, scorer, priorWeight, tf, householdCap);
     if (!identifier && explanationBelowReview(assessment, policy)) continue;
     kept.push({
@@ -163,6 +167,11 @@ function assessAll(pairs: PairBuffer, s: Scoring): { candidate: Candidate; asses
     });
   }
   return kept;
+}
+
+/** integrationIdAgrees needs an integration record id on one side of the pair. */
+function hasIntegrationIds(records: readonly PreparedRecord[]): boolean {
+  return records.some((r) => r.integrationRecordId !== null);
 }
 
 /** Held back from matching only by HOUSEHOLD_ONLY (no other guard). */

@@ -132,16 +132,17 @@ export function patternCountsOfKind(
   const rightKeys = right.map(keyOf);
   const bucketSizes = new Map<string, number>();
   for (const key of rightKeys) if (key !== null) bucketSizes.set(key, (bucketSizes.get(key) ?? 0) + 1);
-  const leftKeys = new Map<number, string | null>();
+  // Pairs come grouped by left record: its key is made once, when the group starts.
+  let lastLeft = -1;
+  let key: string | null = null;
   const counts = new Map<number, number>();
   let total = 0;
   for (let k = 0; k < pairs.length; k++) {
     const i = pairs.left[k] as number;
     if (selection.leftIncluded && selection.leftIncluded[i] !== 1) continue;
-    let key = leftKeys.get(i);
-    if (key === undefined) {
+    if (i !== lastLeft) {
       key = keyOf(left[i] as PreparedRecord);
-      leftKeys.set(i, key);
+      lastLeft = i;
     }
     if (key === null || rightKeys[pairs.right[k] as number] !== key) continue;
     if ((bucketSizes.get(key) ?? 0) > maxBucketSize) continue;

@@ -108,13 +108,30 @@ function unique(values: (string | null)[]): readonly string[] {
   return present.length === 0 ? NONE : [...new Set(present)];
 }
 
+// Field values that repeat across records (suburbs, states, postcodes, a household's address,
+// one person's address on both sides) are normalised once per distinct raw string: the
+// results are immutable, so records share them, which saves time and memory alike.
+const preparedAddress = memoized((raw: string): NormalizedAddress | null => {
+  const address = normalizeAddress(raw);
+  return address && address.text !== '' ? { ...address, street: intern(address.street) } : null;
+});
+const preparedText = memoized((raw: string) => internOrNull(nonEmpty(foldText(raw))));
+const preparedState = memoized((raw: string) => internOrNull(normalizeState(raw)));
+const preparedPostcode = memoized((raw: string) => internOrNull(normalizePostcode(raw)));
+const preparedCountry = memoized(normalizeCountry);
+const preparedSex = memoized(normalizeSex);
+
+/** `fn` of a non-empty string; null for a missing or empty one (as the normalisers give). */
+function ofText<T>(fn: (raw: string) => T | null, raw: string | null | undefined): T | null {
+  return raw ? fn(raw) : null;
+}
+
 export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {}): PreparedRecord {
-  const country = normalizeCountry(record.country);
+  const country = ofText(preparedCountry, record.country);
   const region = country ?? options.defaultCountry ?? 'AU';
   const dateOrder = options.dateOrder ?? (country === 'US' ? 'MDY' : country ? 'DMY' : region === 'US' ? 'MDY' : 'DMY');
   const first = prepareName(record.firstName);
   const dob = parseDate(record.dob, dateOrder);
-  const address1 = normalizeAddress(record.addressLine1);
   const emails = unique([record.email ?? null, ...(record.emails ?? [])].map(normalizeEmail));
   const phones = unique([record.phone ?? null, ...(record.phones ?? [])].map((p) => normalizePhone(p, region)));
   const mobiles = phones.filter(isMobile);
@@ -125,7 +142,7 @@ export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {
     firstAliases: firstAliases(record, first),
     last: prepareName(record.lastName),
     dob: dob ? dateCode(dob) : 0,
-    sex: normalizeSex(record.sex),
+    sex: ofText(preparedSex, record.sex),
     emails,
     emailLocals: emails.length === 0 ? NONE : emails.map(emailLocal),
     phoneTails,
@@ -133,11 +150,11 @@ export function prepareRecord(record: MatchRecord, options: NormalizeOptions = {
     mobileTails: splitTails(phones, phoneTails, mobiles.length, true),
     landlineTails: splitTails(phones, phoneTails, phones.length - mobiles.length, false),
     middle: prepareName(record.middleName),
-    address1: address1 && address1.text !== '' ? { ...address1, street: intern(address1.street) } : null,
-    address2: internOrNull(nonEmpty(record.addressLine2 ? foldText(record.addressLine2) : null)),
-    city: internOrNull(nonEmpty(record.city ? foldText(record.city) : null)),
-    state: internOrNull(normalizeState(record.state)),
-    postcode: internOrNull(normalizePostcode(record.postcode)),
+    address1: ofText(preparedAddress, record.addressLine1),
+    address2: ofText(preparedText, record.addressLine2),
+    city: ofText(preparedText, record.city),
+    state: ofText(preparedState, record.state),
+    postcode: ofText(preparedPostcode, record.postcode),
     medicare: normalizeMedicare(record.medicareNumber, record.medicareIrn),
     integrationRecordId: normalizeIdentifier(record.integrationRecordId),
     normalizedId: normalizeIdentifier(record.id) ?? '',

@@ -24,7 +24,7 @@ export function compareFirstNames(
   if (intersects(aliasesA, aliasesB)) return 1;
   const short = a.key.length === 1 ? a.key : b.key.length === 1 ? b.key : null;
   if (short !== null) return (a.key.length === 1 ? b.key : a.key).startsWith(short) ? 3 : 4;
-  const jw = jaroWinkler(a.key, b.key);
+  const jw = jaroWinkler(a.key, b.key, 0.8);
   if (jw >= 0.92) return 2;
   if (jw >= 0.8 || (a.phonetic !== '' && a.phonetic === b.phonetic)) return 3;
   return 4;
@@ -36,7 +36,7 @@ export function compareLastNames(a: PreparedName | null, b: PreparedName | null)
   if (a.key === b.key) return 0;
   if ((a.tokens.length > 1 || b.tokens.length > 1) && a.tokens.some((t) => t.length > 1 && b.tokens.includes(t)))
     return 1;
-  const jw = jaroWinkler(a.key, b.key);
+  const jw = jaroWinkler(a.key, b.key, 0.8);
   if (jw >= 0.92) return 2;
   if (jw >= 0.8 || (a.phonetic !== '' && a.phonetic === b.phonetic)) return 3;
   return 4;
@@ -47,7 +47,7 @@ export function compareMiddleNames(a: PreparedName | null, b: PreparedName | nul
   if (!a || !b) return MISSING;
   if (a.key === b.key) return 0;
   if (a.key.length === 1 || b.key.length === 1) return a.key[0] === b.key[0] ? 1 : 2;
-  return jaroWinkler(a.key, b.key) >= 0.92 ? 1 : 2;
+  return jaroWinkler(a.key, b.key, 0.92) >= 0.92 ? 1 : 2;
 }
 
 /** Names compared crosswise (first vs last) use spelling only: no aliases. Level 3 (close or
@@ -55,7 +55,7 @@ export function compareMiddleNames(a: PreparedName | null, b: PreparedName | nul
 export function compareNamesCrossed(a: PreparedName | null, b: PreparedName | null): number {
   if (!a || !b) return MISSING;
   if (a.key === b.key) return 0;
-  const jw = jaroWinkler(a.key, b.key);
+  const jw = jaroWinkler(a.key, b.key, 0.8);
   if (jw >= 0.92) return 2;
   return jw >= 0.8 || (a.phonetic !== '' && a.phonetic === b.phonetic) ? 3 : 4;
 }
@@ -112,7 +112,7 @@ export function compareEmails(
   if (a.length === 0 || b.length === 0) return MISSING;
   for (const x of a) if (b.includes(x)) return 0;
   for (const x of localsA)
-    for (const y of localsB) if (x === y || (sameDigits(x, y) && jaroWinkler(x, y) >= 0.92)) return 1;
+    for (const y of localsB) if (x === y || (sameDigits(x, y) && jaroWinkler(x, y, 0.92) >= 0.92)) return 1;
   return 2;
 }
 
@@ -133,7 +133,7 @@ export function compareAddresses(a: NormalizedAddress | null, b: NormalizedAddre
   if (!a || !b) return MISSING;
   if (a.text === b.text) return 0;
   const sameDwelling = compatible(a.number, b.number) && compatible(a.unit, b.unit);
-  const street = a.street === b.street ? 1 : jaroWinkler(a.street, b.street);
+  const street = a.street === b.street ? 1 : jaroWinkler(a.street, b.street, 0.75);
   if (sameDwelling && street >= 0.9) return 1;
   if ((sameDwelling && street >= 0.75) || street >= 0.9) return 2;
   return 3;
@@ -143,7 +143,7 @@ export function compareAddresses(a: NormalizedAddress | null, b: NormalizedAddre
 export function compareText(a: string | null, b: string | null, threshold = 0.88): number {
   if (a === null || b === null) return MISSING;
   if (a === b) return 0;
-  return jaroWinkler(a, b) >= threshold ? 1 : 2;
+  return jaroWinkler(a, b, threshold) >= threshold ? 1 : 2;
 }
 
 export function comparePostcodes(a: string | null, b: string | null): number {
