@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvObjects, parseCsv } from '../../src/cli/match/csv.ts';
-import { recordsFromCsv, splitFullName } from '../../src/cli/match/records.ts';
+import { splitFullName } from '../../src/cli/match/columns.ts';
+import { recordsFromCsv } from '../../src/cli/match/records.ts';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/tandem.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'tandem-match-'));

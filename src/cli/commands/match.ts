@@ -15,7 +15,8 @@ import {
 } from '../../core/matching/index.ts';
 import { formatCsvRow } from '../match/csv.ts';
 import { inferCountry, inferDateOrder } from '../match/infer.ts';
-import { pairRow, pairsHeader, recordsFromCsv, INPUT_COLUMNS } from '../match/records.ts';
+import { INPUT_COLUMNS } from '../match/columns.ts';
+import { pairRow, pairsHeader, recordsFromCsv } from '../match/records.ts';
 
 export const usage = `Usage: tandem match --a A.csv --b B.csv [--out pairs.csv] [options]
        tandem match --dedupe F.csv [--out pairs.csv] [--clusters clusters.csv] [options]
