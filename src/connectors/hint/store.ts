@@ -31,7 +31,7 @@ export async function writeSnapshot(
          WHEN NOT $5 THEN hint_sync_state.name_echo
          WHEN EXCLUDED.name_echo->'first_name' = hint_sync_state.name_echo->'first_name'
           AND EXCLUDED.name_echo->'last_name' = hint_sync_state.name_echo->'last_name'
-           THEN jsonb_set(EXCLUDED.name_echo, '{after}', hint_sync_state.name_echo->'after')
+           THEN jsonb_set(EXCLUDED.name_echo, '{after}', COALESCE(hint_sync_state.name_echo->'after', 'null'))
          ELSE EXCLUDED.name_echo END`,
     [linkId, practiceId, JSON.stringify(snapshot), echo ? JSON.stringify(echo) : null, echo !== undefined],
   );
