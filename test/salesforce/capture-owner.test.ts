@@ -62,6 +62,14 @@ describe('change capture across processes', () => {
     const connectionId = await w.connectJwt({ pollEverySeconds: 3600 });
     const { patientId, contactId } = await linkedPair(w, 'aroha@cdc.example.com');
     await waitFor(() => subscribers(w), 'a subscriber', { done: (n) => n >= 1 });
+    // The first subscription's poll of the hour before it (and the link's own jobs) done: left
+    // queued, that poll ran after the restart and found the edit below (CI flake).
+    await waitFor(async () => {
+      const { rows } = await w.hub.database.db.query(
+        `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'salesforce:%'`,
+      );
+      return rows[0].n === 0;
+    }, 'no Salesforce job left');
     // Tandem stops; an edit happens; its change event is lost on the way: the stored replay id
     // is moved past it, so capture resumes after it.
     await w.hub.tandem.stop();

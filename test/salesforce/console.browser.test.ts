@@ -47,7 +47,15 @@ describe.skipIf(!hasChromium)('Salesforce in the console', () => {
       .first()
       .waitFor();
     await ui.screenshot('salesforce-batch-started');
-  });
+    // The batch links and creates contacts for the sandbox's patients: let it finish before the
+    // next test links one of them by hand (run beside it, the two raced for the same patient).
+    const batchId = page.url().split('/').at(-1);
+    await expect
+      .poll(async () => (await (await page.request.get(`/api/v1/batches/${batchId}`)).json()).status, {
+        timeout: 90_000,
+      })
+      .toBe('completed');
+  }, 120_000);
 
   it('the contact page: search as you type, link (the contact wins), then unlink', async () => {
     const { page } = ui;
