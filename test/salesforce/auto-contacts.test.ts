@@ -108,6 +108,43 @@ describe('automatic contact creation', () => {
     expect(await sfLinkOf(mere.patientId)).toBeUndefined();
   });
 
+  it('a patient linked by hand while its contact is being made keeps the hand link, and no second contact is left', async () => {
+    // Salesforce answers the contact's creation slowly (3 s), and a person links the patient in that time.
+    const fault = (
+      await w.harness('POST', '/faults', { latencyMs: 3000, path: '/sobjects/Contact', method: 'POST', count: 1 })
+    ).body.id as number;
+    const hits = async () =>
+      ((await w.harness('GET', '/faults')).body as { id: number; hits: number }[]).find((f) => f.id === fault)?.hits ??
+      1;
+    const chosen = (await w.harness('POST', '/ui/Contact', { fields: { FirstName: 'Rua', LastName: 'Handpicked' } }))
+      .body.Id as string;
+    const p = await newHintPatient({ first_name: 'Rua', last_name: 'Handpicked', dob: '1983-02-14' });
+    await waitFor(async () => (await hits()) >= 1, 'the new contact on its way');
+    const linked = await w.hub.api('POST', `/api/v1/salesforce/contacts/${chosen}/link`, { patientId: p.patientId });
+    expect(linked.status).toBe(200);
+    await waitFor(async () => {
+      const { rows } = await w.hub.database.db.query(
+        `SELECT message FROM log_entries WHERE connection_id = $1 AND entity_id = $2`,
+        [connectionId, p.patientId],
+      );
+      return rows.some((r) => /linked by hand meanwhile/.test(r.message));
+    }, 'the automatic contact given up');
+    // (Salesforce refuses the second contact with the patient's Hint id, DUPLICATE_VALUE; had it
+    // been made, Tandem would delete it.) No Exception: nothing failed.
+    const { rows: levels } = await w.hub.database.db.query(
+      `SELECT level FROM log_entries WHERE connection_id = $1 AND (entity_id = $2 OR message LIKE '%new-patient failed%')`,
+      [connectionId, p.patientId],
+    );
+    expect(levels.map((r) => r.level)).not.toContain('exception');
+    expect((await sfLinkOf(p.patientId)).remoteId).toBe(chosen);
+    const same = await w.sf(
+      'GET',
+      `/query?q=${encodeURIComponent("SELECT Id FROM Contact WHERE FirstName = 'Rua' AND LastName = 'Handpicked'")}`,
+    );
+    expect(same.body.records.map((r: { Id: string }) => r.Id)).toEqual([chosen]);
+    expect((await contact(chosen)).Synced_to_Hint__c).toBe(true);
+  });
+
   it('sf scenario 08: with the setting off, no contact is made and the log says why', async () => {
     await w.hub.api('PATCH', `/api/v1/salesforce/connections/${connectionId}`, {
       settings: { createContactWhenNoMatch: false },

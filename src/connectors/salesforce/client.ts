@@ -208,6 +208,10 @@ export class SalesforceClient {
     return r.id!;
   }
 
+  async remove(type: string, id: string): Promise<void> {
+    await this.request('DELETE', `/sobjects/${type}/${id}`);
+  }
+
   /** Up to 200 records per call, each succeeding or failing alone (allOrNone false). */
   async saveMany(
     method: 'POST' | 'PATCH',

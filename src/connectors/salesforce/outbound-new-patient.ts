@@ -4,7 +4,8 @@
 // contact); an already-synced one, or several, are left and logged; none → a new contact in the
 // Default Account when "create a contact when no demographic match" is on. A blocking duplicate
 // rule refusing that contact counts as several matches (scenario 16): logged at Error, no retry.
-import { findLink, upsertLink } from '../../db/links.ts';
+import { createLinkIfAbsent, findLink, upsertLink } from '../../db/links.ts';
+import { inTransaction } from '../../db/pool.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { getRecord } from '../../db/records/repository.ts';
 import { NotFoundError } from '../../core/errors.ts';
@@ -107,6 +108,15 @@ export async function createContactForNewPatient(
   try {
     contactId = await clientFor(deps, loaded).create('Contact', fields);
   } catch (e) {
+    // The Hint patient id is unique on contacts: a person who linked the patient by hand
+    // meanwhile gave it to their contact, and Salesforce refuses a second one. Theirs stands.
+    if (
+      sfCode(e) === 'DUPLICATE_VALUE' &&
+      (await findLink(deps.db, connection.practiceId, connection.id, 'patient', { localId: patientId }))
+    ) {
+      await log('debug', `New patient ${patientId}: linked by hand meanwhile; no contact made`);
+      return 'skipped';
+    }
     // A blocking duplicate rule (an alert-only one is saved by the client): Salesforce knows
     // contacts like this one, so it is the "several matches" case — left for staff, not retried.
     if (sfCode(e) !== 'DUPLICATES_DETECTED') throw e;
@@ -118,22 +128,27 @@ export async function createContactForNewPatient(
     );
     return 'skipped';
   }
-  await upsertLink(
-    deps.db,
-    {
-      practiceId: connection.practiceId,
-      connectionId: connection.id,
-      entityKind: 'patient',
-      localId: patientId,
-      remoteId: contactId,
-    },
-    {
+  const key = {
+    practiceId: connection.practiceId,
+    connectionId: connection.id,
+    entityKind: 'patient' as const,
+    localId: patientId,
+    remoteId: contactId,
+  };
+  // A person may have linked the patient by hand ("Sync to Hint") while the contact was being
+  // made: their choice stands, and the contact just made, known to nobody yet, is taken back.
+  // (In one transaction, a hand link racing the fill-in waits for it and then replaces it.)
+  const ours = await inTransaction(deps.db, async (tx) => {
+    if (!(await createLinkIfAbsent(tx, key, 'synced'))) return false;
+    await upsertLink(tx, key, {
       status: 'synced',
       remoteState: 'active',
       remoteData: { agreed: values, hintPatientId: hint.hintPatientId },
       synced: true,
-    },
-  );
+    });
+    return true;
+  });
+  if (!ours) return takeBack(deps, loaded, patientId, contactId, log);
   await log('debug', `New patient ${patientId}: contact ${contactId} created`, contactId);
   // Hint's id may arrive after this: a push shortly after writes it if it changed.
   await ctx?.enqueue(
@@ -146,4 +161,29 @@ export async function createContactForNewPatient(
     },
   );
   return 'created';
+}
+
+/** The contact made for a patient someone linked meanwhile: deleted, or left and said when that fails. */
+async function takeBack(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  patientId: string,
+  contactId: string,
+  log: (level: 'debug' | 'error', message: string, contactId?: string) => Promise<unknown>,
+): Promise<'skipped'> {
+  try {
+    await clientFor(deps, loaded).remove('Contact', contactId);
+    await log(
+      'debug',
+      `New patient ${patientId}: linked by hand meanwhile; contact ${contactId} just made is deleted`,
+      contactId,
+    );
+  } catch (e) {
+    await log(
+      'error',
+      `New patient ${patientId}: linked by hand meanwhile; contact ${contactId} just made could not be deleted (${sfCode(e) ?? 'error'}): delete it in Salesforce`,
+      contactId,
+    );
+  }
+  return 'skipped';
 }
