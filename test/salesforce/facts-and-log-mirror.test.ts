@@ -123,7 +123,17 @@ it('mirrors an Error into Hint_Log__c when the setting is on, and nothing when i
       )
     ).body.records as Record<string, unknown>[];
 
+  /** Tandem's own Error lines about a contact (each refused push logs one). */
+  const errorsAbout = async (contactId: string) =>
+    (
+      await w.hub.database.db.query(
+        `SELECT count(*)::int AS n FROM log_entries WHERE level = 'error' AND message LIKE $1`,
+        [`Contact ${contactId}:%`],
+      )
+    ).rows[0].n as number;
+
   const whileOff = await refusedEdit('Offelia');
+  const refusedWhileOff = await errorsAbout(whileOff);
   const on = await w.hub.api('PATCH', `/api/v1/salesforce/connections/${connection.id}`, {
     settings: { mirrorLogsToSalesforce: true, mirrorLogLevel: 'error' },
   });
@@ -142,6 +152,8 @@ it('mirrors an Error into Hint_Log__c when the setting is on, and nothing when i
     });
   expect(JSON.stringify(rows)).not.toContain('blocked.example.com'); // never the refused value
   // The refusal while off happened first, and nothing of it reached the org (Debug lines neither).
-  expect(await logRows(whileOff)).toEqual([]);
+  // (A later change to that patient, refused again once the mirror is on, is mirrored: it is an
+  // Error while on. On a loaded machine one can still be on its way when the setting changes.)
+  expect((await logRows(whileOff)).length).toBeLessThanOrEqual((await errorsAbout(whileOff)) - refusedWhileOff);
   await w.harness('DELETE', '/rules/validation/No_Blocked_Domain');
 }, 90_000);
