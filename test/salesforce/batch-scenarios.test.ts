@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queues } from '../../src/connectors/salesforce/queues.ts';
 import { enqueue } from '../../src/jobs/queue.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
-import { startSfWorld, waitFor, type SfWorld } from './support.ts';
+import { salesforceJobs, salesforceSettled, startSfWorld, waitFor, type SfWorld } from './support.ts';
 
 let hub: TestHub;
 let w: SfWorld;
@@ -306,17 +306,8 @@ describe('batch Hint patients → contacts: go-live scenarios', () => {
       [hub.practiceId, connectionId, ids.map((_, i) => patientOf.get(i)), ids],
     );
     // (Jobs that used up their attempts in earlier tests stay in the table: they are not waited for.)
-    const live = `task_identifier LIKE 'salesforce:%' AND attempts < max_attempts`;
-    await waitFor(
-      async () => {
-        const { rows } = await hub.database.db.query(
-          `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE ${live} AND run_at <= now()`,
-        );
-        return rows[0].n === 0;
-      },
-      'the new contacts taken in',
-      60_000,
-    );
+    const { db } = hub.database;
+    await waitFor(async () => (await salesforceJobs(db, 'run_at <= now()')) === 0, 'the new contacts taken in', 60_000);
     await w.harness('DELETE', '/faults');
     // Not paused by an earlier scenario's work (200), or not paused at all (409).
     expect([200, 409]).toContain(
@@ -334,12 +325,7 @@ describe('batch Hint patients → contacts: go-live scenarios', () => {
           { queue: queues.record(connectionId, contactId) },
         );
       await waitFor(
-        async () => {
-          const { rows } = await hub.database.db.query(
-            `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE ${live} AND (run_at <= now() OR locked_at IS NOT NULL)`,
-          );
-          return rows[0].n === 0;
-        },
+        async () => (await salesforceJobs(db, 'run_at <= now() OR locked_at IS NOT NULL')) === 0,
         'every job done or postponed',
         60_000,
       );
@@ -350,16 +336,7 @@ describe('batch Hint patients → contacts: go-live scenarios', () => {
       expect((await pauseShown()).problems).toMatch(/Paused at the org's daily API allowance/);
       await w.harness('POST', '/limits', { used: 0 });
       await tryNow();
-      await waitFor(
-        async () => {
-          const { rows } = await hub.database.db.query(
-            `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE ${live}`,
-          );
-          return rows[0].n === 0;
-        },
-        'the postponed jobs run after Try now',
-        60_000,
-      );
+      await salesforceSettled(db, 'the postponed jobs run after Try now', 60_000);
     } finally {
       await w.harness('POST', '/limits', { used: 0, max: 15_000 });
     }
@@ -386,12 +363,10 @@ describe('batch Hint patients → contacts: go-live scenarios', () => {
       expect(paused.status).toBe(paused.processed ? 'running' : 'queued');
       // Salesforce never had to refuse a call. (Read once the jobs that were under way when the
       // pause began have ended: the pause holds the ones that start after it.)
-      await waitFor(async () => {
-        const { rows } = await hub.database.db.query(
-          `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'salesforce:%' AND locked_at IS NOT NULL`,
-        );
-        return rows[0].n === 0;
-      }, 'no Salesforce job under way');
+      await waitFor(
+        async () => (await salesforceJobs(hub.database.db, 'locked_at IS NOT NULL')) === 0,
+        'no Salesforce job under way',
+      );
       const used = (await w.harness('GET', '/limits')).body.used as number;
       expect(used).toBeLessThan(15_000);
       // While paused, the connection's other work waits without a call to learn the usage again.

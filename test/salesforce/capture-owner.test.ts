@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/jobs/queue.ts';
 import { startTandem, type RunningTandem } from '../../src/main.ts';
-import { startSfWorld, waitFor, type SfWorld } from './support.ts';
+import { salesforceSettled, startSfWorld, waitFor, type SfWorld } from './support.ts';
 
 const worlds: SfWorld[] = [];
 const extra: RunningTandem[] = [];
@@ -64,12 +64,7 @@ describe('change capture across processes', () => {
     await waitFor(() => subscribers(w), 'a subscriber', { done: (n) => n >= 1 });
     // The first subscription's poll of the hour before it (and the link's own jobs) done: left
     // queued, that poll ran after the restart and found the edit below (CI flake).
-    await waitFor(async () => {
-      const { rows } = await w.hub.database.db.query(
-        `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'salesforce:%'`,
-      );
-      return rows[0].n === 0;
-    }, 'no Salesforce job left');
+    await salesforceSettled(w.hub.database.db, 'no Salesforce job left');
     // Tandem stops; an edit happens; its change event is lost on the way: the stored replay id
     // is moved past it, so capture resumes after it.
     await w.hub.tandem.stop();

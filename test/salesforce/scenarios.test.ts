@@ -11,7 +11,7 @@ import { loadConnection, type SalesforceDeps } from '../../src/connectors/salesf
 import { flushMirror, sfLog } from '../../src/connectors/salesforce/log.ts';
 import { loadOrCreateSecretKey, SecretBox } from '../../src/security/secrets.ts';
 import { startHintWorld, tandemPatientOf, type HintWorld } from '../hint/support.ts';
-import { startSfWorld, waitFor, type SfWorld } from './support.ts';
+import { salesforceSettled, startSfWorld, waitFor, type SfWorld } from './support.ts';
 
 let hint: HintWorld;
 let w: SfWorld;
@@ -39,16 +39,7 @@ const sfLink = async (patientId: string) =>
 const contact = async (id: string) => (await w.sf('GET', `/sobjects/Contact/${id}`)).body;
 const soql = async (q: string) => (await w.sf('GET', `/query?q=${encodeURIComponent(q)}`)).body.records as any[];
 
-/** No Salesforce job waiting or running (failed-for-good jobs stay in the table: not counted). */
-async function settled() {
-  await waitFor(async () => {
-    const { rows } = await db().query(
-      `SELECT count(*)::int AS n FROM graphile_worker.jobs
-        WHERE task_identifier LIKE 'salesforce:%' AND attempts < max_attempts`,
-    );
-    return rows[0].n === 0;
-  }, 'Salesforce jobs done');
-}
+const settled = () => salesforceSettled(db());
 
 /** A new Hint patient, in Tandem (the connector's new-patient job follows). */
 async function newHintPatient(fields: Record<string, unknown>) {

@@ -1,9 +1,11 @@
 // End-to-end support for the Salesforce connector: the Salesforce emulator on a free port (real
 // HTTP, real time), the real Tandem composition on a fresh database, and helpers to act as a
 // Salesforce user (the emulator's harness) or as the org's API, and to wait for effects.
+import type { Queryable } from '../../src/db/pool.ts';
 import { startEmulator } from '../../src/emulators/salesforce/index.ts';
 import type { RunningEmulator } from '../../src/emulators/shared/types.ts';
 import { startTestHub, type TestHub } from '../support/hub.ts';
+import { waitFor as waitForImpl } from '../support/wait.ts';
 
 export interface SfCreds {
   loginUrl: string;
@@ -97,3 +99,20 @@ async function jwtToken(creds: SfCreds): Promise<string> {
 
 // The one polling helper of the tests (20 s by default: a loaded 2-core machine).
 export { waitFor } from '../support/wait.ts';
+
+/**
+ * Salesforce jobs that can still run, narrowed by an SQL condition on graphile_worker.jobs
+ * (jobs that used up their attempts stay in the table: they are not counted).
+ */
+export async function salesforceJobs(db: Queryable, where = 'true'): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS n FROM graphile_worker.jobs
+      WHERE task_identifier LIKE 'salesforce:%' AND attempts < max_attempts AND (${where})`,
+  );
+  return rows[0].n as number;
+}
+
+/** No Salesforce job waiting or running. */
+export function salesforceSettled(db: Queryable, what = 'Salesforce jobs done', timeoutMs?: number) {
+  return waitForImpl(async () => (await salesforceJobs(db)) === 0, what, timeoutMs);
+}

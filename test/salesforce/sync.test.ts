@@ -4,7 +4,7 @@
 // trigger) stored on the link. Real HTTP to both emulators; the real Tandem composition.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHintWorld, tandemPatientOf, type HintWorld } from '../hint/support.ts';
-import { startSfWorld, waitFor, type SfWorld } from './support.ts';
+import { salesforceSettled, startSfWorld, waitFor, type SfWorld } from './support.ts';
 
 let hint: HintWorld;
 let w: SfWorld;
@@ -27,14 +27,7 @@ async function hintPatient(fields: Record<string, unknown>) {
   return { hintId: created.id as string, patientId: patient.id as string };
 }
 /** No Salesforce job waiting (a new patient's contact matching runs a moment after it arrives). */
-async function settled() {
-  await waitFor(async () => {
-    const { rows } = await w.hub.database.db.query(
-      `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier LIKE 'salesforce:%'`,
-    );
-    return rows[0].n === 0;
-  }, 'Salesforce jobs done');
-}
+const settled = () => salesforceSettled(w.hub.database.db);
 async function uiContact(fields: Record<string, unknown>): Promise<string> {
   const res = await w.harness('POST', '/ui/Contact', { fields });
   expect(res.status).toBe(201);
