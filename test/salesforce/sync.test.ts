@@ -183,6 +183,16 @@ describe('Salesforce contacts ↔ patients ↔ Hint', () => {
     );
     expect(rows[0].n).toBe(0);
 
+    // A change made in Salesforce to another field is taken in, but does not clear the refusal:
+    // the patient still holds the e-mail the contact has not taken.
+    await w.sf('PATCH', `/sobjects/Contact/${contactId}`, { MailingCity: 'Daly City' });
+    const moved = await waitFor(async () => {
+      const p = await patient(hana.patientId);
+      return p.address?.city === 'Daly City' ? p : undefined;
+    }, "the contact's change taken in");
+    expect(moved.email).toBe('hana@blocked.example.com');
+    expect(sfLink(moved)).toMatchObject({ status: 'errored', errorMessage: link.errorMessage });
+
     // The sync carries on with other contacts while Hana's is refused.
     const ada = await hintPatient({ first_name: 'Ada', last_name: 'Brandt', dob: '1971-05-06' });
     const adaContact = await uiContact({ FirstName: 'Ada', LastName: 'Brandt', Birthdate: '1971-05-06' });

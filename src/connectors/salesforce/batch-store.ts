@@ -12,6 +12,7 @@ import { inTransaction, type Tx } from '../../db/pool.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { RecordsGoneError, updateRecords } from '../../db/records/update-many.ts';
 import { ConflictError, ValidationError } from '../../core/errors.ts';
+import { refusalMessage } from './client.ts';
 import { clientFor, writeContext, type LoadedConnection, type SalesforceDeps } from './connection.ts';
 import { nsName } from './mapping-fields.ts';
 import type { LinkPlan } from './link.ts';
@@ -81,7 +82,7 @@ async function writeContacts(deps: SalesforceDeps, loaded: LoadedConnection, ent
     const error = r.errors[0];
     e.item.action = ACTION.Error;
     const code = error?.statusCode ?? error?.errorCode ?? 'UNKNOWN';
-    e.item.message = `Salesforce refused the update: ${code}: ${error?.message ?? ''}`.trim();
+    e.item.message = refusalMessage(code, error?.message);
     // Salesforce's message quotes the refused value (an e-mail, a name): the report and the link
     // show it, the log names only the code and the fields.
     e.refusal = `Salesforce refused the update: ${code}${error?.fields?.length ? ` on ${error.fields.join(', ')}` : ''}`;
@@ -165,13 +166,16 @@ async function storeLinks(
   await upsertSyncedLinks(
     tx,
     { practiceId, connectionId: connection.id, entityKind: 'patient' },
-    linked.map((e) => ({
-      localId: e.link!.patientId,
-      remoteId: String(e.item.remoteId),
-      status: e.item.action === ACTION.Error ? 'errored' : 'synced',
-      errorMessage: e.item.action === ACTION.Error ? (e.item.message ?? null) : null,
-      remoteData: e.link!.plan.remoteData,
-    })),
+    linked.map((e) => {
+      const refused = e.item.action === ACTION.Error;
+      return {
+        localId: e.link!.patientId,
+        remoteId: String(e.item.remoteId),
+        status: refused ? 'errored' : 'synced',
+        errorMessage: refused ? (e.item.message ?? null) : null,
+        remoteData: refused ? e.link!.plan.remoteDataIfRefused : e.link!.plan.remoteData,
+      };
+    }),
   );
   await writeAudits(
     tx,

@@ -327,6 +327,13 @@ export function sfCode(error: unknown): string | undefined {
 }
 
 /** Salesforce's words for a per-record failure: "STRING_TOO_LONG on LastName: …". */
+/** The start of every message that says Salesforce refused Tandem's write to a contact. */
+export const SALESFORCE_REFUSED = 'Salesforce refused the update';
+
+/** Salesforce's refusal in words, for the link and the report (it may quote the value: never logged). */
+export const refusalMessage = (code: string, detail: string | undefined) =>
+  `${SALESFORCE_REFUSED}: ${code}: ${detail ?? ''}`.trim();
+
 export function describeSaveErrors(errors: SfError[]): string {
   return errors
     .map((e) => `${e.statusCode ?? e.errorCode}${e.fields?.length ? ` on ${e.fields.join(', ')}` : ''}: ${e.message}`)

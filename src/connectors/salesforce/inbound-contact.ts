@@ -9,7 +9,17 @@ import { patients } from '../../db/records/kinds.ts';
 import { getRecord, updateRecord } from '../../db/records/repository.ts';
 import { clientFor, writeContext, type LoadedConnection, type SalesforceDeps } from './connection.ts';
 import { agreedOf, readFields } from './contact-fields.ts';
-import { changedKeys, contactValues, patientPatch, readsFromSalesforce, type Values } from './mapping.ts';
+import {
+  changedKeys,
+  contactValues,
+  patientPatch,
+  patientValues,
+  readsFromSalesforce,
+  writesToSalesforce,
+  type Values,
+} from './mapping.ts';
+import { hintSideOf } from './outbound-contact.ts';
+import { SALESFORCE_REFUSED } from './client.ts';
 import { sfLog } from './log.ts';
 import { checkPatientInput, countryOf } from './validate.ts';
 
@@ -54,12 +64,15 @@ export async function applyContact(
       await updateRecord(deps.db, writeContext(connection), patients, link.localId, checked.value);
     if (!checked.value) applied = {};
   }
-  const errorMessage = refused.length ? `Tandem refused from Salesforce: ${refused.slice(0, 3).join('; ')}` : null;
+  const agreedAfter = { ...agreed, ...applied };
+  const errorMessage = refused.length
+    ? `Tandem refused from Salesforce: ${refused.slice(0, 3).join('; ')}`
+    : await standingRefusal(deps, loaded, link, agreedAfter);
   await patchLink(deps.db, link.practiceId, link.id, {
     status: errorMessage ? 'errored' : 'synced',
     errorMessage,
     remoteState: 'active',
-    remoteData: { agreed: { ...agreed, ...applied } },
+    remoteData: { agreed: agreedAfter },
     synced: true,
   });
   await sfLog(deps, loaded, {
@@ -71,6 +84,25 @@ export async function applyContact(
     patientId: link.localId,
   });
   return 'applied';
+}
+
+/**
+ * Salesforce's refusal of Tandem's last write to the contact, while it still stands: the patient
+ * holds values the contact has not taken. A change made in Salesforce to other fields does not
+ * clear it; the next accepted write does (pushContact), or the contact coming to agree.
+ */
+async function standingRefusal(
+  deps: SalesforceDeps,
+  loaded: LoadedConnection,
+  link: Link,
+  agreed: Values,
+): Promise<string | null> {
+  if (link.status !== 'errored' || !link.errorMessage?.startsWith(SALESFORCE_REFUSED)) return null;
+  const { practiceId } = loaded.connection;
+  const patient = await getRecord(deps.db, practiceId, patients, link.localId);
+  const hint = await hintSideOf(deps.db, practiceId, link.localId);
+  const keys = loaded.settings.fieldMapping.filter(writesToSalesforce).map((r) => r.canonical);
+  return changedKeys(patientValues(patient, hint.facts), agreed, keys).length > 0 ? link.errorMessage : null;
 }
 
 async function markDeleted(deps: SalesforceDeps, loaded: LoadedConnection, link: Link): Promise<'deleted'> {

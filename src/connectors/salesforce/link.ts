@@ -8,7 +8,7 @@ import { writeAudit } from '../../db/audit.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { createRecord, getRecord, updateRecord } from '../../db/records/repository.ts';
 import { ConflictError, IntegrationError } from '../../core/errors.ts';
-import { VALIDATION_CODES, describeSaveErrors } from './client.ts';
+import { VALIDATION_CODES, describeSaveErrors, refusalMessage } from './client.ts';
 import { clientFor, writeContext, type LoadedConnection, type SalesforceDeps } from './connection.ts';
 import { linkFieldValues, readFields } from './contact-fields.ts';
 import { nsName } from './mapping-fields.ts';
@@ -88,7 +88,7 @@ export async function linkContact(
     { status: 'synced', remoteState: 'active', errorMessage: null, remoteData: plan.remoteData, synced: true },
   );
   const { fields, refused } = plan;
-  const contactError = await writeContact(deps, loaded, contact.Id, patientId, fields);
+  const contactError = await writeContact(deps, loaded, contact.Id, patientId, fields, plan.remoteDataIfRefused);
   await audit(deps, loaded, o.actor, 'salesforce.linked', patientId);
   await sfLog(deps, loaded, {
     level: contactError ? 'error' : 'debug',
@@ -111,13 +111,21 @@ export async function linkContact(
   };
 }
 
+type LinkData = { agreed: Values; hintPatientId: string | null };
+
 export interface LinkPlan {
   /** The patient's checked patch (undefined: the patient keeps every value). */
   patch: Json | undefined;
   /** Contact values Tandem's rules refused (the patient kept its own). */
   refused: string[];
   /** What the link stores: the values both sides agree on, and Hint's id. */
-  remoteData: { agreed: Values; hintPatientId: string | null };
+  remoteData: LinkData;
+  /**
+   * What the link stores instead when Salesforce refuses the contact's write: the values the
+   * contact still holds where the write would have changed them, so a later change event of the
+   * contact does not read the refused values as Salesforce's and carry them to the patient.
+   */
+  remoteDataIfRefused: LinkData;
   /** The contact's fields to write: merged values, link fields, batch id, extras. */
   fields: Record<string, unknown>;
 }
@@ -157,7 +165,18 @@ export async function planLink(
     ...(o.batchId ? { [nsName(settings.namespace, 'Last_Batch_Sync_Id__c')]: o.batchId } : {}),
     ...o.extraFields,
   };
-  return { patch, refused, remoteData: { agreed: merge.merged, hintPatientId: hint.hintPatientId }, fields };
+  const held = Object.fromEntries(Object.keys(merge.toContact).map((k) => [k, cv.values[k as keyof Values] ?? null]));
+  const heldHintId = contact[nsName(settings.namespace, 'Hint_Patient_Id__c')];
+  return {
+    patch,
+    refused,
+    remoteData: { agreed: merge.merged, hintPatientId: hint.hintPatientId },
+    remoteDataIfRefused: {
+      agreed: { ...merge.merged, ...held },
+      hintPatientId: typeof heldHintId === 'string' && heldHintId ? heldHintId : null,
+    },
+    fields,
+  };
 }
 
 /** Writes a linked contact; Salesforce's refusal is stored on the link and returned in words. */
@@ -167,13 +186,14 @@ async function writeContact(
   contactId: string,
   patientId: string,
   fields: Record<string, unknown>,
+  ifRefused: LinkData,
 ): Promise<string | null> {
   try {
     await clientFor(deps, loaded).update('Contact', contactId, fields);
     return null;
   } catch (e) {
     if (!(e instanceof IntegrationError) || !VALIDATION_CODES.has(e.code)) throw e;
-    return storeContactRefusal(deps, loaded, contactId, patientId, e.code, e.detail);
+    return storeContactRefusal(deps, loaded, contactId, patientId, e.code, e.detail, ifRefused);
   }
 }
 
@@ -185,8 +205,9 @@ async function storeContactRefusal(
   patientId: string,
   code: string,
   detail: string | undefined,
+  remoteData: LinkData,
 ): Promise<string> {
-  const message = `Salesforce refused the update: ${code}: ${detail ?? ''}`.trim();
+  const message = refusalMessage(code, detail);
   await upsertLink(
     deps.db,
     {
@@ -196,7 +217,7 @@ async function storeContactRefusal(
       localId: patientId,
       remoteId: contactId,
     },
-    { status: 'errored', errorMessage: message },
+    { status: 'errored', errorMessage: message, remoteData },
   );
   return message;
 }

@@ -8,7 +8,7 @@ import { findLink, linksFor, patchLink, type Link } from '../../db/links.ts';
 import { patients } from '../../db/records/kinds.ts';
 import { getRecord } from '../../db/records/repository.ts';
 import type { Queryable } from '../../db/pool.ts';
-import { VALIDATION_CODES } from './client.ts';
+import { refusalMessage, VALIDATION_CODES } from './client.ts';
 import { clientFor, type LoadedConnection, type SalesforceDeps } from './connection.ts';
 import { agreedOf, linkFieldValues } from './contact-fields.ts';
 import { CONTACT_FIELDS, type CanonicalKey } from './mapping-fields.ts';
@@ -69,7 +69,7 @@ export async function pushContact(
     if (!(e instanceof IntegrationError)) throw e;
     if (e.code === 'ENTITY_IS_DELETED' || e.code === 'NOT_FOUND') return markGone(deps, loaded, link, e);
     if (!VALIDATION_CODES.has(e.code)) throw e;
-    const message = `Salesforce refused the update: ${e.code}: ${e.detail ?? ''}`.trim();
+    const message = refusalMessage(e.code, e.detail);
     await patchLink(deps.db, link.practiceId, link.id, { status: 'errored', errorMessage: message });
     await sfLog(deps, loaded, {
       level: 'error',
