@@ -145,6 +145,57 @@ describe('automatic contact creation', () => {
     expect((await contact(chosen)).Synced_to_Hint__c).toBe(true);
   });
 
+  it("a contact made while the patient was linked by hand is deleted, and the hand link's contact gets the patient's Hint id", async () => {
+    // Salesforce makes the contact at once but its answer comes late (3 s): in that time a person
+    // links the patient with another contact, whose write Salesforce refuses (DUPLICATE_VALUE: the
+    // new contact already holds the patient's Hint id).
+    const fault = (
+      await w.harness('POST', '/faults', {
+        latencyAfterMs: 3000,
+        path: '/sobjects/Contact',
+        method: 'POST',
+        count: 1,
+      })
+    ).body.id as number;
+    const hits = async () =>
+      ((await w.harness('GET', '/faults')).body as { id: number; hits: number }[]).find((f) => f.id === fault)?.hits ??
+      1;
+    const named = async () =>
+      (
+        await w.sf(
+          'GET',
+          `/query?q=${encodeURIComponent("SELECT Id FROM Contact WHERE FirstName = 'Mere' AND LastName = 'Latecomer'")}`,
+        )
+      ).body.records.map((r: { Id: string }) => r.Id) as string[];
+    const chosen = (await w.harness('POST', '/ui/Contact', { fields: { FirstName: 'Mere', LastName: 'Latecomer' } }))
+      .body.Id as string;
+    const p = await newHintPatient({ first_name: 'Mere', last_name: 'Latecomer', dob: '1979-06-30' });
+    await waitFor(async () => (await hits()) >= 1 && (await named()).length === 2, 'the new contact made');
+    const linked = await w.hub.api('POST', `/api/v1/salesforce/contacts/${chosen}/link`, { patientId: p.patientId });
+    expect(linked.status).toBe(200);
+    expect(linked.body.contactError).toMatch(/DUPLICATE_VALUE/);
+    await waitFor(async () => {
+      const { rows } = await w.hub.database.db.query(
+        `SELECT message FROM log_entries WHERE connection_id = $1 AND entity_id = $2`,
+        [connectionId, p.patientId],
+      );
+      return rows.some((r) => /just made is deleted/.test(r.message));
+    }, 'the late contact deleted');
+    expect(await named()).toEqual([chosen]);
+    // The hand link heals: its contact now carries the patient's Hint id, and the link is synced.
+    const healed = await waitFor(async () => {
+      const l = await sfLinkOf(p.patientId);
+      return l?.status === 'synced' ? l : undefined;
+    }, 'the hand link synced');
+    expect(healed.remoteId).toBe(chosen);
+    expect(await contact(chosen)).toMatchObject({ Hint_Patient_Id__c: p.hintId, Synced_to_Hint__c: true });
+    const { rows: levels } = await w.hub.database.db.query(
+      `SELECT level FROM log_entries WHERE connection_id = $1 AND entity_id = $2 AND level = 'exception'`,
+      [connectionId, p.patientId],
+    );
+    expect(levels).toEqual([]);
+  });
+
   it('sf scenario 08: with the setting off, no contact is made and the log says why', async () => {
     await w.hub.api('PATCH', `/api/v1/salesforce/connections/${connectionId}`, {
       settings: { createContactWhenNoMatch: false },

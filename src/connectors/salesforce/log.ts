@@ -19,7 +19,19 @@ export interface SfLogEntry {
 }
 
 const RANK: Record<LogLevel, number> = { debug: 0, error: 1, exception: 2 };
-const pending = new Map<string, { rows: Record<string, unknown>[]; timer: NodeJS.Timeout; loaded: LoadedConnection }>();
+/**
+ * Rows wait for 200, for a quiet second, or for 10 s after the first: a steady trickle of
+ * failures is still written in collections of up to 200, not one call a second.
+ */
+const QUIET_MS = 1000;
+const LONGEST_MS = 10_000;
+interface Buffered {
+  rows: Record<string, unknown>[];
+  timer: NodeJS.Timeout;
+  loaded: LoadedConnection;
+  since: number;
+}
+const pending = new Map<string, Buffered>();
 
 export async function sfLog(deps: SalesforceDeps, loaded: LoadedConnection, e: SfLogEntry): Promise<void> {
   await sfLogMany(deps, loaded, [e]);
@@ -69,17 +81,16 @@ async function mirror(deps: SalesforceDeps, loaded: LoadedConnection, e: SfLogEn
     [nsName(ns, 'Batch_Id__c')]: e.batchId ?? null,
     [nsName(ns, 'Details__c')]: e.details ?? null,
   };
+  const flushLater = (wait: number) => setTimeout(() => void flushMirror(deps, connection.id), wait).unref();
   const entry = pending.get(connection.id);
-  if (entry) {
-    entry.rows.push(row);
-    if (entry.rows.length >= 200) await flushMirror(deps, connection.id);
+  if (!entry) {
+    pending.set(connection.id, { rows: [row], loaded, since: Date.now(), timer: flushLater(QUIET_MS) });
     return;
   }
-  pending.set(connection.id, {
-    rows: [row],
-    loaded,
-    timer: setTimeout(() => void flushMirror(deps, connection.id), 1000).unref(),
-  });
+  entry.rows.push(row);
+  if (entry.rows.length >= 200) return flushMirror(deps, connection.id);
+  clearTimeout(entry.timer);
+  entry.timer = flushLater(Math.max(0, Math.min(QUIET_MS, entry.since + LONGEST_MS - Date.now())));
 }
 
 /** Writes the buffered rows of a connection to Hint_Log__c now (one collections call per 200). */

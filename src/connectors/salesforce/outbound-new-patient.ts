@@ -148,9 +148,28 @@ export async function createContactForNewPatient(
     });
     return true;
   });
-  if (!ours) return takeBack(deps, loaded, patientId, contactId, log);
+  if (!ours) {
+    await takeBack(deps, loaded, patientId, contactId, log);
+    // The hand link's write to its contact may have been refused while ours held the patient's
+    // Hint id (DUPLICATE_VALUE): with ours gone, a push writes it again (nothing when it stood).
+    const hand = await findLink(deps.db, connection.practiceId, connection.id, 'patient', { localId: patientId });
+    if (hand) await pushSoon(loaded, patientId, hand.remoteId, ctx);
+    return 'skipped';
+  }
   await log('debug', `New patient ${patientId}: contact ${contactId} created`, contactId);
   // Hint's id may arrive after this: a push shortly after writes it if it changed.
+  await pushSoon(loaded, patientId, contactId, ctx);
+  return 'created';
+}
+
+/** A push of the patient to its contact in 3 s (the patient's push job key: one at a time). */
+async function pushSoon(
+  loaded: LoadedConnection,
+  patientId: string,
+  contactId: string,
+  ctx: Pick<TaskContext, 'enqueue'> | undefined,
+): Promise<void> {
+  const { connection } = loaded;
   await ctx?.enqueue(
     'salesforce:push-contact',
     { practiceId: connection.practiceId, connectionId: connection.id, patientId },
@@ -160,7 +179,6 @@ export async function createContactForNewPatient(
       runAt: new Date(Date.now() + 3000),
     },
   );
-  return 'created';
 }
 
 /** The contact made for a patient someone linked meanwhile: deleted, or left and said when that fails. */
@@ -170,7 +188,7 @@ async function takeBack(
   patientId: string,
   contactId: string,
   log: (level: 'debug' | 'error', message: string, contactId?: string) => Promise<unknown>,
-): Promise<'skipped'> {
+): Promise<void> {
   try {
     await clientFor(deps, loaded).remove('Contact', contactId);
     await log(
@@ -185,5 +203,4 @@ async function takeBack(
       contactId,
     );
   }
-  return 'skipped';
 }

@@ -2,7 +2,7 @@
 // host (/services/data, /cometd) and the harness (/_emulator). Never imports connector code.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { EmulatorClock } from '../shared/clock.ts';
-import { FaultInjector } from '../shared/faults.ts';
+import { FaultInjector, holdAnswer, holdAnswers } from '../shared/faults.ts';
 import { mulberry32 } from '../shared/random.ts';
 import type { EmulatorOptions } from '../shared/types.ts';
 import { Auth } from './auth.ts';
@@ -101,10 +101,12 @@ function installErrors(app: FastifyInstance, org: Org): void {
 
 /** Faults: answer with a status (and Salesforce error code), add latency, or both. Never on the harness. */
 function installFaults(app: FastifyInstance, ctx: SalesforceContext): void {
+  holdAnswers(app);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.url.startsWith('/_emulator')) return;
     const fault = ctx.faults.take(request.method, request.url);
     if (!fault) return;
+    holdAnswer(request, fault);
     if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
     if (fault.status === undefined) return;
     const fallback = defaultFaultCode(fault.status);

@@ -9,13 +9,16 @@ export const faultSchema = z
     count: z.number().int().min(1).optional(), // fail the next N matching requests
     rate: z.number().min(0).max(1).optional(), // or fail this fraction of them
     latencyMs: z.number().int().min(0).max(60_000).optional(),
+    // The request is carried out, then its answer held back this long: the platform did the
+    // work and the client hears late (a slow network, a timeout after commit).
+    latencyAfterMs: z.number().int().min(0).max(60_000).optional(),
     path: z.string().optional(), // substring of the URL to match; all when absent
     method: z.string().optional(),
     retryAfterSeconds: z.number().int().min(0).optional(),
   })
   .strict()
-  .refine((f) => f.status !== undefined || f.latencyMs !== undefined, {
-    message: 'a fault needs a status or a latencyMs',
+  .refine((f) => f.status !== undefined || f.latencyMs !== undefined || f.latencyAfterMs !== undefined, {
+    message: 'a fault needs a status, a latencyMs or a latencyAfterMs',
   });
 export type FaultSpec = z.infer<typeof faultSchema>;
 
@@ -66,14 +69,31 @@ export class FaultInjector {
    * errorBody renders the platform's own error shape for the status.
    */
   install(app: FastifyInstance, errorBody: (status: number) => unknown): void {
+    holdAnswers(app);
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.url.startsWith('/_emulator')) return;
       const fault = this.take(request.method, request.url);
       if (!fault) return;
+      holdAnswer(request, fault);
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.status === undefined) return;
       if (fault.retryAfterSeconds !== undefined) reply.header('retry-after', String(fault.retryAfterSeconds));
       return reply.code(fault.status).send(errorBody(fault.status));
     });
   }
+}
+
+const held = new WeakMap<FastifyRequest, number>();
+
+/** Marks a request whose answer the fault holds back after it is carried out. */
+export function holdAnswer(request: FastifyRequest, fault: FaultSpec): void {
+  if (fault.latencyAfterMs) held.set(request, fault.latencyAfterMs);
+}
+
+/** Holds back the answers of requests marked by holdAnswer (an emulator installs it once). */
+export function holdAnswers(app: FastifyInstance): void {
+  app.addHook('onSend', async (request) => {
+    const ms = held.get(request);
+    if (ms) await new Promise((r) => setTimeout(r, ms));
+  });
 }

@@ -65,6 +65,29 @@ describe('Hint emulator: the /_emulator harness', () => {
     await harness('DELETE', '/faults');
   });
 
+  it('holds back an answer after carrying the request out (latencyAfterMs): the record exists before the client hears', async () => {
+    await harness('POST', '/faults', {
+      latencyAfterMs: 1500,
+      count: 1,
+      path: '/api/provider/patients',
+      method: 'POST',
+    });
+    const started = Date.now();
+    const answer = h.call('POST', '/api/provider/patients', h.token, { first_name: 'Late', last_name: 'Answer' });
+    const seen = await waitFor(async () => {
+      const list = (await (await h.call('GET', '/api/provider/patients?limit=100', h.token)).json()) as {
+        id: string;
+        last_name: string;
+      }[];
+      return list.find((p) => p.last_name === 'Answer');
+    }, 'the patient made before the answer');
+    expect(Date.now() - started).toBeLessThan(1500); // there before the answer
+    const created = await answer;
+    expect(created.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect((await created.json()).id).toBe(seen.id);
+  });
+
   it('controls the clock', async () => {
     const before = await (await harness('GET', '/clock')).json();
     expect(before.frozen).toBe(true);
