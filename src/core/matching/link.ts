@@ -461,7 +461,7 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
     {
       conflict,
       apart,
-      ambiguityMargin: AMBIGUITY_MARGIN,
+      ambiguityMargin: Math.min(AMBIGUITY_MARGIN, policy.thresholds.match),
       maxClusterSize: MAX_CLUSTER_SIZE,
       precision: options.thresholds?.match === undefined ? (options.precision ?? DEFAULT_PRECISION) : undefined,
     },
