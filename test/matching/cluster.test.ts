@@ -75,6 +75,26 @@ describe('clusterRecords', () => {
     expect(new Set(clusterOf).size).toBe(1);
   });
 
+  it('counts the majority on birth dates over the pairs that both hold one', () => {
+    // Two clusters of two: {0 born 1955, 1 no date} and {2 born 1975, 3 no date}, tied by the
+    // strong edge 1–2. Only 0–2 can be compared on the date, and it conflicts: 1 of 4 pairs
+    // overall (the old majority joins), 1 of 1 on the date (kept apart).
+    const pairEdges = [
+      { left: 0, right: 1, score: 30, strong: true },
+      { left: 2, right: 3, score: 29, strong: true },
+      { left: 1, right: 2, score: 10, strong: true },
+    ];
+    const dated = new Set([0, 2]);
+    const conflict = (i: number, j: number) => Math.min(i, j) === 0 && Math.max(i, j) === 2;
+    const fieldConflicts = (i: number, j: number) => (dated.has(i) && dated.has(j) ? 1 : 0) | (conflict(i, j) ? 2 : 0);
+    const base = { conflict, ambiguityMargin: 0, maxClusterSize: 60 };
+    expect(new Set(clusterRecords(4, pairEdges, base).clusterOf).size).toBe(1);
+    const { clusterOf } = clusterRecords(4, pairEdges, { ...base, fieldConflicts });
+    expect(clusterOf[0]).toBe(clusterOf[1]);
+    expect(clusterOf[2]).toBe(clusterOf[3]);
+    expect(clusterOf[0]).not.toBe(clusterOf[2]);
+  });
+
   it('never joins clusters across a pair that is two people beyond doubt', () => {
     const { clusterOf } = clusterRecords(5, edges, { ...options, apart: fatherAndSon });
     expect(clusterOf[0]).not.toBe(clusterOf[4]);

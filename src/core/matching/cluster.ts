@@ -24,6 +24,9 @@ export interface ClusterOptions {
   /** A pair that is two people beyond doubt: one such pair across two clusters keeps them
    *  apart, whatever the other pairs say (see conflicting). */
   apart?: (i: number, j: number) => boolean;
+  /** Per-field reading of a pair for the majority (see conflicting): for each field k, bit 2k
+   *  says both records hold it and bit 2k + 1 that the pair conflicts on it. */
+  fieldConflicts?: (i: number, j: number) => number;
   /** Strong edges within this many bits of each other are "as good": a record with such
    *  edges into two conflicting clusters is ambiguous. */
   ambiguityMargin: number;
@@ -71,24 +74,36 @@ class Clusters {
 
 /** Two clusters are different people when at least half the pairs across them conflict: one
  *  odd record (a middle name used as the first, a nickname we do not know) should not split a
- *  person, but twins conflict on every pair. The majority is counted over all pairs, so it
- *  misses a chain: records without a birth date conflict with nobody and outvote the few
- *  pairs that show a father and his son. One pair `apart` is enough: no record of one person
- *  differs from another that way (three unrelated errors in one date), so it cannot be the
- *  odd record the majority forgives. */
+ *  person, but twins conflict on every pair. Counted over all pairs, the majority misses a
+ *  chain: records without a birth date conflict with nobody and outvote the pairs that show
+ *  two people. So it is also counted per field (fieldConflicts), over the pairs where both
+ *  records hold the field: half of the pairs that can be compared on the birth date
+ *  conflicting on it is enough. And one pair `apart` is enough on its own: no record of one
+ *  person differs from another that way (three unrelated errors in one date), so it cannot be
+ *  the odd record the majority forgives. */
 export function conflicting(
   x: readonly number[],
   y: readonly number[],
   conflict: ClusterOptions['conflict'],
   apart?: ClusterOptions['apart'],
+  fieldConflicts?: ClusterOptions['fieldConflicts'],
 ): boolean {
   let conflicts = 0;
+  // Per field: pairs where both records hold it, and pairs that conflict on it.
+  const held = [0, 0, 0, 0];
+  const against = [0, 0, 0, 0];
   for (const i of x)
     for (const j of y) {
       if (apart?.(i, j)) return true;
       if (conflict(i, j)) conflicts++;
+      const bits = fieldConflicts?.(i, j) ?? 0;
+      for (let k = 0; bits >> (2 * k) !== 0; k++) {
+        if (bits & (1 << (2 * k))) held[k] = (held[k] as number) + 1;
+        if (bits & (1 << (2 * k + 1))) against[k] = (against[k] as number) + 1;
+      }
     }
-  return conflicts > 0 && 2 * conflicts >= x.length * y.length;
+  if (conflicts > 0 && 2 * conflicts >= x.length * y.length) return true;
+  return against.some((n, k) => n > 0 && 2 * n >= (held[k] as number));
 }
 
 function probability(score: number): number {
@@ -119,7 +134,7 @@ export function clusterRecords(n: number, edges: readonly ClusterEdge[], options
       overBudget.add(e);
       continue;
     }
-    if (!conflicting(c.list(x), c.list(y), options.conflict, options.apart)) {
+    if (!conflicting(c.list(x), c.list(y), options.conflict, options.apart, options.fieldConflicts)) {
       c.union(x, y);
       pairs += sx * sy;
       wrong += cost;

@@ -109,6 +109,8 @@ interface Scoring {
 /** Two candidates within this many bits of each other are "as good" (ambiguity). */
 const AMBIGUITY_MARGIN = 6;
 const MAX_CLUSTER_SIZE = 60;
+/** The guards counted field by field in clusters' majority (see dedupe). */
+const FIELD_GUARDS: readonly (readonly [number, string])[] = [[F.dob, 'date of birth differs']];
 
 function prepareAll(records: readonly MatchRecord[], options: LinkOptions): PreparedRecord[] {
   const prepared = records.map((r) => prepareRecord(r, options.normalize));
@@ -450,6 +452,21 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
   // parent and a child. Elsewhere (FEBRL's corrupted dates) it stays a weight.
   const relativesRead = readsRelatives(policy);
   const apart = (i: number, j: number) => relativesRead && assess(i, j).datesApart;
+  // The majority per field, over the pairs where both records hold it: records without a birth
+  // date (or first name) conflict with nobody on it and must not outvote the pairs that show
+  // two people.
+  const fieldConflicts = (i: number, j: number) => {
+    if (!relativesRead) return 0;
+    const a = assess(i, j);
+    const against = conflict(i, j);
+    let bits = 0;
+    FIELD_GUARDS.forEach(([f, guard], k) => {
+      if (a.explanation.fields[f]?.level === 'missing') return;
+      bits |= 1 << (2 * k);
+      if (against && a.explanation.guards.includes(guard)) bits |= 1 << (2 * k + 1);
+    });
+    return bits;
+  };
   const clustering = clusterRecords(
     n,
     candidates.map((c) => ({
@@ -461,6 +478,7 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
     {
       conflict,
       apart,
+      fieldConflicts,
       ambiguityMargin: Math.min(AMBIGUITY_MARGIN, policy.thresholds.match),
       maxClusterSize: MAX_CLUSTER_SIZE,
       precision: options.thresholds?.match === undefined ? (options.precision ?? DEFAULT_PRECISION) : undefined,
