@@ -2,7 +2,7 @@
 // pairs inside the clusters, decisions from the expected precision, review load on hard data.
 import { describe, expect, it } from 'vitest';
 import { dedupe, expectedPrecisionThreshold, linkSources, type MatchRecord } from '../../src/core/matching/index.ts';
-import { clusterRecords } from '../../src/core/matching/cluster.ts';
+import { attachToClusters, clusterRecords } from '../../src/core/matching/cluster.ts';
 import { generateDedupeSet, generateLinkSet } from '../../bench/matcher-hard-data.ts';
 import { scoreDedupe, scoreLink } from '../../bench/matcher-score.ts';
 
@@ -98,6 +98,40 @@ describe('clusterRecords', () => {
   it('never joins clusters across a pair that is two people beyond doubt', () => {
     const { clusterOf } = clusterRecords(5, edges, { ...options, apart: fatherAndSon });
     expect(clusterOf[0]).not.toBe(clusterOf[4]);
+  });
+});
+
+describe('attachToClusters', () => {
+  // Clusters {0, 1} and {2, 3}; records 4 and 5 alone, each with a candidate pair into both.
+  const clustering = () => ({ clusterOf: Int32Array.from([0, 0, 2, 2, 4, 5]), ambiguous: new Set<number>() });
+  const edges = [
+    { left: 4, right: 1 },
+    { left: 4, right: 3 },
+    { left: 5, right: 0 },
+    { left: 5, right: 2 },
+  ];
+  // Record 4 fits cluster {0, 1} as a whole (10 bits), {2, 3} hardly (1 bit); record 5 fits both.
+  const profileScore = (r: number, members: readonly number[]) => (r === 5 ? 8 : members.includes(0) ? 10 : 1);
+
+  it('joins a lone record to the one cluster its profile score reaches the threshold with', () => {
+    const c = clustering();
+    expect(attachToClusters(c, edges, { profileScore, threshold: 4, ambiguityMargin: 3 })).toEqual([4]);
+    expect([...c.clusterOf]).toEqual([0, 0, 2, 2, 0, 5]);
+  });
+
+  it('leaves it alone below the threshold, when two clusters fit, or when it was taken out as ambiguous', () => {
+    const below = clustering();
+    expect(attachToClusters(below, edges, { profileScore, threshold: 11, ambiguityMargin: 3 })).toEqual([]);
+    const taken = clustering();
+    taken.ambiguous.add(4);
+    expect(attachToClusters(taken, edges, { profileScore, threshold: 4, ambiguityMargin: 3 })).toEqual([]);
+    expect([...taken.clusterOf]).toEqual([0, 0, 2, 2, 4, 5]);
+  });
+
+  it('names the cluster by its smallest member when the record joining is smaller', () => {
+    const c = { clusterOf: Int32Array.from([0, 1, 1]), ambiguous: new Set<number>() };
+    attachToClusters(c, [{ left: 0, right: 2 }], { profileScore: () => 10, threshold: 4, ambiguityMargin: 3 });
+    expect([...c.clusterOf]).toEqual([0, 0, 0]);
   });
 });
 

@@ -172,3 +172,73 @@ export function clusterRecords(n: number, edges: readonly ClusterEdge[], options
   for (let i = 0; i < n; i++) clusterOf[i] = smallest.get(clusterOf[i] as number) as number;
   return { clusterOf, ambiguous };
 }
+
+export interface AttachOptions {
+  /** The record's weight against a cluster's records read together (see dedupe's profile
+   *  score), or −Infinity when it may not join that cluster. */
+  profileScore: (record: number, members: readonly number[]) => number;
+  /** The weight a join needs (the match threshold). */
+  threshold: number;
+  /** A second cluster within this many bits of the best keeps the record out (ambiguous). */
+  ambiguityMargin: number;
+}
+
+/**
+ * Cluster context for the records clustering left alone: a record whose pairs with a
+ * cluster's records are each short of a match may still be that person beyond doubt when
+ * read against the cluster as a whole (its email agrees with one record, its birth date with
+ * another). Each lone record (not taken out as ambiguous) with a candidate pair into a cluster
+ * of two or more joins the cluster whose profile score reaches the threshold, unless another
+ * cluster comes within the ambiguity margin. Scores are taken against the clusters as they
+ * were before any record joined, so joins do not chain. Changes clusterOf in place; returns
+ * the records that joined.
+ */
+export function attachToClusters(
+  clustering: Clustering,
+  edges: readonly { left: number; right: number }[],
+  options: AttachOptions,
+): number[] {
+  const { clusterOf, ambiguous } = clustering;
+  const members = new Map<number, number[]>();
+  clusterOf.forEach((c, i) => {
+    const list = members.get(c);
+    if (list) list.push(i);
+    else members.set(c, [i]);
+  });
+  const size = (i: number) => (members.get(clusterOf[i] as number) as number[]).length;
+  const targets = new Map<number, Set<number>>();
+  for (const e of edges) {
+    for (const [r, other] of [
+      [e.left, e.right],
+      [e.right, e.left],
+    ] as const) {
+      if (size(r) !== 1 || ambiguous.has(r) || size(other) < 2) continue;
+      const set = targets.get(r) ?? new Set<number>();
+      set.add(clusterOf[other] as number);
+      targets.set(r, set);
+    }
+  }
+  const joins: [number, number][] = [];
+  for (const [r, clusters] of targets) {
+    let best = -Infinity;
+    let second = -Infinity;
+    let bestCluster = -1;
+    for (const c of clusters) {
+      const score = options.profileScore(r, members.get(c) as number[]);
+      if (score > best) {
+        second = best;
+        best = score;
+        bestCluster = c;
+      } else if (score > second) second = score;
+    }
+    if (best >= options.threshold && second < best - options.ambiguityMargin) joins.push([r, bestCluster]);
+  }
+  // Cluster ids stay the smallest member: a record joining with a smaller index renames it.
+  const joined = new Map<number, number[]>();
+  for (const [r, c] of joins) joined.set(c, [...(joined.get(c) ?? []), r]);
+  for (const [c, records] of joined) {
+    const id = Math.min(c, ...records);
+    for (const i of [...(members.get(c) as number[]), ...records]) clusterOf[i] = id;
+  }
+  return joins.map(([r]) => r);
+}

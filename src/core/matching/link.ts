@@ -1,6 +1,7 @@
 // Batch linking of two sources (one-to-one) and deduplication of one list.
-import { F, patternLevel } from './compare/fields.ts';
-import { clusterRecords, conflicting } from './cluster.ts';
+import { F, FIELD_COUNT, MISSING, patternLevel } from './compare/fields.ts';
+import { compareRecords, newVector } from './compare/vector.ts';
+import { attachToClusters, clusterRecords, conflicting } from './cluster.ts';
 import {
   DEFAULT_PRECISION,
   DEFAULT_THRESHOLDS,
@@ -15,13 +16,14 @@ import {
 } from './decide.ts';
 import {
   assessPair,
+  guardsFor,
   HOUSEHOLD_ONLY,
   integrationIdAgrees,
   probabilityToWeight,
   weightToProbability,
   type PairAssessment,
 } from './explain.ts';
-import { HOUSEHOLD_ODDS, type MatchModel, type PatternScorer } from './model.ts';
+import { combineWeights, HOUSEHOLD_FIELDS, HOUSEHOLD_ODDS, type MatchModel, type PatternScorer } from './model.ts';
 import { collectPairs, type PairBuffer, type ProgressListener } from './pairs.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import { termFrequencies, tfAdjustment, type TermFrequencies } from './tf.ts';
@@ -484,6 +486,17 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
       precision: options.thresholds?.match === undefined ? (options.precision ?? DEFAULT_PRECISION) : undefined,
     },
   );
+  if (relativesRead)
+    attachToClusters(
+      clustering,
+      candidates.filter((c) => !c.household),
+      {
+        profileScore: (r, list) =>
+          conflicting([r], list, conflict, apart, fieldConflicts) ? -Infinity : profileScore(scoring, r, list),
+        threshold: policy.thresholds.match,
+        ambiguityMargin: Math.min(AMBIGUITY_MARGIN, policy.thresholds.match),
+      },
+    );
   const { clusterOf } = clustering;
   const members = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
@@ -534,6 +547,48 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
   for (let i = 0; i < n; i++)
     clusterIds.set((left[i] as PreparedRecord).id, (left[clusterOf[i] as number] as PreparedRecord).id);
   return { pairs, model, stats: withCounts(stats, pairs), clusters, clusterOf: clusterIds };
+}
+
+/**
+ * A record against a cluster's records read together, as one profile of the person: each
+ * field at the best level any of the records reaches (the email of one, the birth date of
+ * another). k records give a field k chances to agree by coincidence, so an agreeing field
+ * whose best level k records could have shown loses log2(k) bits (u at most k times larger).
+ * Scored like a pair (household cap, prior); −Infinity when a guard fires on the profile or
+ * nothing of the person's own agrees (only household fields would carry it).
+ */
+function profileScore(s: Scoring, r: number, list: readonly number[]): number {
+  const best = new Int8Array(FIELD_COUNT).fill(MISSING);
+  const held = new Int32Array(FIELD_COUNT);
+  const levels = newVector();
+  let swapped = false;
+  for (const i of list) {
+    swapped = compareRecords(s.left[r] as PreparedRecord, s.left[i] as PreparedRecord, levels) || swapped;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const level = levels[f] as number;
+      if (level === MISSING) continue;
+      held[f] = (held[f] as number) + 1;
+      if (best[f] === MISSING || level < (best[f] as number)) best[f] = level;
+    }
+  }
+  if (guardsFor(best, swapped).length > 0) return -Infinity;
+  const agrees = (f: number, worst: number) => (best[f] as number) >= 0 && (best[f] as number) <= worst;
+  const personal =
+    agrees(F.first, 2) || agrees(F.dob, 2) || agrees(F.email, 1) || agrees(F.mobile, 1) || agrees(F.middle, 0);
+  if (!personal) return -Infinity;
+  const split = s.scorer.splitLevels(best);
+  for (let f = 0; f < FIELD_COUNT; f++) {
+    const level = best[f] as number;
+    const k = held[f] as number;
+    if (level === MISSING || k < 2 || ((s.scorer.weights[f] as Float64Array)[level] as number) <= 0) continue;
+    const penalty = Math.log2(k);
+    if (HOUSEHOLD_FIELDS.includes(f)) split[1] -= penalty;
+    else {
+      split[0] -= penalty;
+      split[2] -= penalty;
+    }
+  }
+  return s.priorWeight + combineWeights(split, s.householdCap);
 }
 
 /** Reviews between two clusters that are different people are not worth a person's time,
