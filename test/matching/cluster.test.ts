@@ -146,6 +146,57 @@ describe('linking with cluster context', () => {
     expect(result.pairs.filter((p) => p.decision === 'match')).toEqual([]);
   });
 
+  // Twenty people in both sources, one of them known only by name and locality (it lowers the
+  // batch threshold to p ≈ 0.97), and Liam / Declan Quorrel: one birth date, address and
+  // email, first names differ — a twin, or one person under two names.
+  const SURNAMES = 'Abbot Bellamy Carrow Dunmore Ellery Fanshaw Garnet Holloway Ingram Jessop'.split(' ');
+  const people: MatchRecord[] = [...SURNAMES, ...SURNAMES.map((s) => `${s}son`)].map((last, i) => ({
+    id: `p${i}`,
+    firstName: 'Henry',
+    lastName: last,
+    dob: `19${50 + i}-03-0${1 + (i % 9)}`,
+    sex: 'M',
+    email: `henry.${last.toLowerCase()}@example.com`,
+    addressLine1: `${i + 1} Long Road`,
+    city: 'Ashfield',
+    state: 'NSW',
+    postcode: '2131',
+  }));
+  const sparse = { firstName: 'Oswin', lastName: 'Thackeray', state: 'NSW', city: 'Ashby', postcode: '2000' };
+  const quorrel = { lastName: 'Quorrel', dob: '1980-01-02', sex: 'M', email: 'quorrel@example.com' };
+  const quorrelHome = { ...quorrel, addressLine1: '7 Quorrel Street', city: 'Bexley', state: 'NSW', postcode: '2207' };
+  const sources = (extraB: MatchRecord[] = []) => ({
+    a: [
+      ...people.map((p) => ({ ...p, id: `a-${p.id}` })),
+      { id: 'a-os', ...sparse },
+      { id: 'a-liam', firstName: 'Liam', ...quorrelHome },
+    ],
+    b: [
+      ...people.map((p) => ({ ...p, id: `b-${p.id}` })),
+      { id: 'b-os', ...sparse },
+      { id: 'b-declan', firstName: 'Declan', ...quorrelHome },
+      ...extraB,
+    ],
+  });
+
+  it('matches a pair held back by one guard when neither record has another candidate', () => {
+    const { a, b } = sources();
+    const result = linkSources(a, b, { guards: true });
+    const pair = result.pairs.find((p) => p.aId === 'a-liam');
+    expect(pair?.bId).toBe('b-declan');
+    expect(pair?.explanation.guards).toEqual(['first name differs']);
+    expect(pair?.decision).toBe('match');
+    expect(pair?.explanation.context).toBe('the only candidate of both records');
+  });
+
+  it('leaves it a review when another member of the household is a candidate too', () => {
+    const { a, b } = sources([{ id: 'b-noah', firstName: 'Noah', ...quorrelHome }]);
+    const result = linkSources(a, b, { guards: true });
+    const liam = result.pairs.filter((p) => p.aId === 'a-liam');
+    expect(liam.length).toBeGreaterThan(0);
+    expect(liam.every((p) => p.decision === 'review')).toBe(true);
+  });
+
   it('meets the precision it is asked for on held-out typical data', () => {
     const { a, b, truth } = generateLinkSet('typical', 2, 1000);
     const result = linkSources(a, b);

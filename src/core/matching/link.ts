@@ -253,6 +253,39 @@ function enforceOneToOne(candidates: Candidate[], conflict: (x: Candidate, y: Ca
   return result.sort((x, y) => y.score - x.score);
 }
 
+/** Guards a sole candidate may be matched despite (see matchSoleCandidates). */
+const SOLE_CANDIDATE_GUARDS = new Set(['first name differs', 'date of birth differs', HOUSEHOLD_ONLY]);
+/** The least probability of such a match whatever the batch threshold (which can fall to
+ *  p ≈ 0.7 on data whose other matches are near-certain): the guard's doubt is not in it. */
+const SOLE_CANDIDATE_FLOOR = 0.9;
+
+/**
+ * One-to-one context for a pair held back by a single guard — a first name or a birth date
+ * that differs (twins, a son named after his father), or only household fields agreeing
+ * (which member is it?) — whose score reaches the match threshold. The guard stands for a
+ * relative who looks like the person; when neither record has any other candidate at review
+ * level, no such relative is in sight on either side (the person's own record would be a
+ * candidate too), and the pair is matched. A relative who is in one source only can still
+ * look like this, so it stays a review whenever either record has another candidate.
+ */
+function matchSoleCandidates(candidates: Candidate[], matchWeight: number): void {
+  const floor = Math.max(matchWeight, probabilityToWeight(SOLE_CANDIDATE_FLOOR));
+  const leftCount = new Map<number, number>();
+  const rightCount = new Map<number, number>();
+  for (const c of candidates) {
+    leftCount.set(c.left, (leftCount.get(c.left) ?? 0) + 1);
+    rightCount.set(c.right, (rightCount.get(c.right) ?? 0) + 1);
+  }
+  for (const c of candidates) {
+    const { guards } = c.pair.explanation;
+    if (c.pair.decision !== 'review' || c.pair.score < floor || c.identifier) continue;
+    if (guards.length !== 1 || !SOLE_CANDIDATE_GUARDS.has(guards[0] as string)) continue;
+    if (leftCount.get(c.left) !== 1 || rightCount.get(c.right) !== 1) continue;
+    c.pair.decision = 'match';
+    c.pair.explanation = { ...c.pair.explanation, context: 'the only candidate of both records' };
+  }
+}
+
 /**
  * Pairs that differ in first name and birth date but share the surname and the address or
  * phone: relatives, in data that has households. Fellegi–Sunter cannot tell them from a
@@ -414,6 +447,8 @@ export function linkSources(
       isGuarded(assessment, { ...scoring.policy, guards: true })
     );
   };
+  if (options.oneToOne !== false && readsRelatives(scoring.policy))
+    matchSoleCandidates(candidates, scoring.policy.thresholds.match);
   const pairs = options.oneToOne === false ? candidates.map((c) => c.pair) : enforceOneToOne(candidates, conflict);
   return { pairs, model, stats: withCounts(stats, pairs) };
 }
