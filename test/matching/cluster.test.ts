@@ -197,6 +197,15 @@ describe('linking with cluster context', () => {
     expect(liam.every((p) => p.decision === 'review')).toBe(true);
   });
 
+  it('joins two records in dedupe on the same terms, and not when a third record is a candidate', () => {
+    const { a, b } = sources();
+    const joined = dedupe([...a, ...b], { guards: true });
+    expect(joined.clusterOf.get('a-liam')).toBe(joined.clusterOf.get('b-declan'));
+    const withNoah = sources([{ id: 'b-noah', firstName: 'Noah', ...quorrelHome }]);
+    const kept = dedupe([...withNoah.a, ...withNoah.b], { guards: true });
+    expect(kept.clusterOf.get('a-liam')).toBe('a-liam');
+  });
+
   it('meets the precision it is asked for on held-out typical data', () => {
     const { a, b, truth } = generateLinkSet('typical', 2, 1000);
     const result = linkSources(a, b);

@@ -533,12 +533,40 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
       },
     );
   const { clusterOf } = clustering;
-  const members = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const c = clusterOf[i] as number;
-    const list = members.get(c);
-    if (list) list.push(i);
-    else members.set(c, [i]);
+  const membersOf = () => {
+    const map = new Map<number, number[]>();
+    for (let i = 0; i < n; i++) {
+      const c = clusterOf[i] as number;
+      const list = map.get(c);
+      if (list) list.push(i);
+      else map.set(c, [i]);
+    }
+    return map;
+  };
+  // One review per pair of clusters: the best candidate pair between them.
+  const reviewsOf = (members: Map<number, number[]>) => {
+    const reviews = new Map<number, LinkedPair>();
+    for (const c of candidates) {
+      const x = clusterOf[c.left] as number;
+      const y = clusterOf[c.right] as number;
+      if (x === y || c.household) continue;
+      const ambiguous = clustering.ambiguous.has(c.left) || clustering.ambiguous.has(c.right);
+      if (!ambiguous && clustersConflict(members.get(x) ?? [], members.get(y) ?? [], conflict, apart)) continue;
+      const key = Math.min(x, y) * n + Math.max(x, y);
+      const seen = reviews.get(key);
+      if (seen && seen.score >= c.pair.score) continue;
+      const explanation = ambiguous
+        ? { ...c.pair.explanation, context: 'the record fits two different people about equally well' }
+        : c.pair.explanation;
+      reviews.set(key, { ...c.pair, decision: 'review', explanation });
+    }
+    return reviews;
+  };
+  let members = membersOf();
+  let reviews = reviewsOf(members);
+  if (relativesRead && joinSoleReviews(reviews, n, clusterOf, policy.thresholds.match) > 0) {
+    members = membersOf();
+    reviews = reviewsOf(members);
   }
   const pairs: LinkedPair[] = [];
   for (const list of members.values()) {
@@ -557,22 +585,6 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
         });
       }
   }
-  // One review per pair of clusters: the best candidate pair between them.
-  const reviews = new Map<number, LinkedPair>();
-  for (const c of candidates) {
-    const x = clusterOf[c.left] as number;
-    const y = clusterOf[c.right] as number;
-    if (x === y || c.household) continue;
-    const ambiguous = clustering.ambiguous.has(c.left) || clustering.ambiguous.has(c.right);
-    if (!ambiguous && clustersConflict(members.get(x) ?? [], members.get(y) ?? [], conflict, apart)) continue;
-    const key = Math.min(x, y) * n + Math.max(x, y);
-    const seen = reviews.get(key);
-    if (seen && seen.score >= c.pair.score) continue;
-    const explanation = ambiguous
-      ? { ...c.pair.explanation, context: 'the record fits two different people about equally well' }
-      : c.pair.explanation;
-    reviews.set(key, { ...c.pair, decision: 'review', explanation });
-  }
   pairs.push(...reviews.values());
   pairs.sort((p, q) => (p.decision === q.decision ? q.score - p.score : p.decision === 'match' ? -1 : 1));
   const clusters = [...members.values()]
@@ -582,6 +594,41 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
   for (let i = 0; i < n; i++)
     clusterIds.set((left[i] as PreparedRecord).id, (left[clusterOf[i] as number] as PreparedRecord).id);
   return { pairs, model, stats: withCounts(stats, pairs), clusters, clusterOf: clusterIds };
+}
+
+/**
+ * Dedupe's form of matchSoleCandidates: a review between two clusters (or records) that is
+ * the only review either of them has, held back by a single guard the sole-candidate rule
+ * accepts, at or above the match threshold and SOLE_CANDIDATE_FLOOR, joins them. Reviews of a
+ * record that fits two people (context set) never do. Changes clusterOf in place (the joined
+ * cluster takes the smaller id); returns how many joins were made.
+ */
+function joinSoleReviews(
+  reviews: Map<number, LinkedPair>,
+  n: number,
+  clusterOf: Int32Array,
+  matchWeight: number,
+): number {
+  const floor = Math.max(matchWeight, probabilityToWeight(SOLE_CANDIDATE_FLOOR));
+  const count = new Map<number, number>();
+  for (const key of reviews.keys())
+    for (const c of [Math.floor(key / n), key % n]) count.set(c, (count.get(c) ?? 0) + 1);
+  const joins: [number, number][] = [];
+  for (const [key, review] of reviews) {
+    const x = Math.floor(key / n);
+    const y = key % n;
+    const { guards, context } = review.explanation;
+    if (context !== undefined || review.score < floor || count.get(x) !== 1 || count.get(y) !== 1) continue;
+    if (guards.length !== 1 || !SOLE_CANDIDATE_GUARDS.has(guards[0] as string)) continue;
+    joins.push([x, y]);
+  }
+  if (joins.length === 0) return 0;
+  const into = new Map(joins.map(([x, y]) => [y, x] as const));
+  for (let i = 0; i < n; i++) {
+    const target = into.get(clusterOf[i] as number);
+    if (target !== undefined) clusterOf[i] = target;
+  }
+  return joins.length;
 }
 
 /**
