@@ -2,7 +2,7 @@
 // pairs inside the clusters, decisions from the expected precision, review load on hard data.
 import { describe, expect, it } from 'vitest';
 import { dedupe, expectedPrecisionThreshold, linkSources, type MatchRecord } from '../../src/core/matching/index.ts';
-import { clusterRecords } from '../../src/core/matching/cluster.ts';
+import { attachToClusters, clusterRecords } from '../../src/core/matching/cluster.ts';
 import { generateDedupeSet, generateLinkSet } from '../../bench/matcher-hard-data.ts';
 import { scoreDedupe, scoreLink } from '../../bench/matcher-score.ts';
 
@@ -75,9 +75,63 @@ describe('clusterRecords', () => {
     expect(new Set(clusterOf).size).toBe(1);
   });
 
+  it('counts the majority on birth dates over the pairs that both hold one', () => {
+    // Two clusters of two: {0 born 1955, 1 no date} and {2 born 1975, 3 no date}, tied by the
+    // strong edge 1–2. Only 0–2 can be compared on the date, and it conflicts: 1 of 4 pairs
+    // overall (the old majority joins), 1 of 1 on the date (kept apart).
+    const pairEdges = [
+      { left: 0, right: 1, score: 30, strong: true },
+      { left: 2, right: 3, score: 29, strong: true },
+      { left: 1, right: 2, score: 10, strong: true },
+    ];
+    const dated = new Set([0, 2]);
+    const conflict = (i: number, j: number) => Math.min(i, j) === 0 && Math.max(i, j) === 2;
+    const fieldConflicts = (i: number, j: number) => (dated.has(i) && dated.has(j) ? 1 : 0) | (conflict(i, j) ? 2 : 0);
+    const base = { conflict, ambiguityMargin: 0, maxClusterSize: 60 };
+    expect(new Set(clusterRecords(4, pairEdges, base).clusterOf).size).toBe(1);
+    const { clusterOf } = clusterRecords(4, pairEdges, { ...base, fieldConflicts });
+    expect(clusterOf[0]).toBe(clusterOf[1]);
+    expect(clusterOf[2]).toBe(clusterOf[3]);
+    expect(clusterOf[0]).not.toBe(clusterOf[2]);
+  });
+
   it('never joins clusters across a pair that is two people beyond doubt', () => {
     const { clusterOf } = clusterRecords(5, edges, { ...options, apart: fatherAndSon });
     expect(clusterOf[0]).not.toBe(clusterOf[4]);
+  });
+});
+
+describe('attachToClusters', () => {
+  // Clusters {0, 1} and {2, 3}; records 4 and 5 alone, each with a candidate pair into both.
+  const clustering = () => ({ clusterOf: Int32Array.from([0, 0, 2, 2, 4, 5]), ambiguous: new Set<number>() });
+  const edges = [
+    { left: 4, right: 1 },
+    { left: 4, right: 3 },
+    { left: 5, right: 0 },
+    { left: 5, right: 2 },
+  ];
+  // Record 4 fits cluster {0, 1} as a whole (10 bits), {2, 3} hardly (1 bit); record 5 fits both.
+  const profileScore = (r: number, members: readonly number[]) => (r === 5 ? 8 : members.includes(0) ? 10 : 1);
+
+  it('joins a lone record to the one cluster its profile score reaches the threshold with', () => {
+    const c = clustering();
+    expect(attachToClusters(c, edges, { profileScore, threshold: 4, ambiguityMargin: 3 })).toEqual([4]);
+    expect([...c.clusterOf]).toEqual([0, 0, 2, 2, 0, 5]);
+  });
+
+  it('leaves it alone below the threshold, when two clusters fit, or when it was taken out as ambiguous', () => {
+    const below = clustering();
+    expect(attachToClusters(below, edges, { profileScore, threshold: 11, ambiguityMargin: 3 })).toEqual([]);
+    const taken = clustering();
+    taken.ambiguous.add(4);
+    expect(attachToClusters(taken, edges, { profileScore, threshold: 4, ambiguityMargin: 3 })).toEqual([]);
+    expect([...taken.clusterOf]).toEqual([0, 0, 2, 2, 4, 5]);
+  });
+
+  it('names the cluster by its smallest member when the record joining is smaller', () => {
+    const c = { clusterOf: Int32Array.from([0, 1, 1]), ambiguous: new Set<number>() };
+    attachToClusters(c, [{ left: 0, right: 2 }], { profileScore: () => 10, threshold: 4, ambiguityMargin: 3 });
+    expect([...c.clusterOf]).toEqual([0, 0, 0]);
   });
 });
 
@@ -90,6 +144,66 @@ describe('linking with cluster context', () => {
     const b: MatchRecord[] = [{ id: 'x', firstName: 'Jack', lastName: 'Morchenel', sex: 'M', ...home }];
     const result = linkSources(a, b, { guards: true });
     expect(result.pairs.filter((p) => p.decision === 'match')).toEqual([]);
+  });
+
+  // Twenty people in both sources, one of them known only by name and locality (it lowers the
+  // batch threshold to p ≈ 0.97), and Liam / Declan Quorrel: one birth date, address and
+  // email, first names differ — a twin, or one person under two names.
+  const SURNAMES = 'Abbot Bellamy Carrow Dunmore Ellery Fanshaw Garnet Holloway Ingram Jessop'.split(' ');
+  const people: MatchRecord[] = [...SURNAMES, ...SURNAMES.map((s) => `${s}son`)].map((last, i) => ({
+    id: `p${i}`,
+    firstName: 'Henry',
+    lastName: last,
+    dob: `19${50 + i}-03-0${1 + (i % 9)}`,
+    sex: 'M',
+    email: `henry.${last.toLowerCase()}@example.com`,
+    addressLine1: `${i + 1} Long Road`,
+    city: 'Ashfield',
+    state: 'NSW',
+    postcode: '2131',
+  }));
+  const sparse = { firstName: 'Oswin', lastName: 'Thackeray', state: 'NSW', city: 'Ashby', postcode: '2000' };
+  const quorrel = { lastName: 'Quorrel', dob: '1980-01-02', sex: 'M', email: 'quorrel@example.com' };
+  const quorrelHome = { ...quorrel, addressLine1: '7 Quorrel Street', city: 'Bexley', state: 'NSW', postcode: '2207' };
+  const sources = (extraB: MatchRecord[] = []) => ({
+    a: [
+      ...people.map((p) => ({ ...p, id: `a-${p.id}` })),
+      { id: 'a-os', ...sparse },
+      { id: 'a-liam', firstName: 'Liam', ...quorrelHome },
+    ],
+    b: [
+      ...people.map((p) => ({ ...p, id: `b-${p.id}` })),
+      { id: 'b-os', ...sparse },
+      { id: 'b-declan', firstName: 'Declan', ...quorrelHome },
+      ...extraB,
+    ],
+  });
+
+  it('matches a pair held back by one guard when neither record has another candidate', () => {
+    const { a, b } = sources();
+    const result = linkSources(a, b, { guards: true });
+    const pair = result.pairs.find((p) => p.aId === 'a-liam');
+    expect(pair?.bId).toBe('b-declan');
+    expect(pair?.explanation.guards).toEqual(['first name differs']);
+    expect(pair?.decision).toBe('match');
+    expect(pair?.explanation.context).toBe('the only candidate of both records');
+  });
+
+  it('leaves it a review when another member of the household is a candidate too', () => {
+    const { a, b } = sources([{ id: 'b-noah', firstName: 'Noah', ...quorrelHome }]);
+    const result = linkSources(a, b, { guards: true });
+    const liam = result.pairs.filter((p) => p.aId === 'a-liam');
+    expect(liam.length).toBeGreaterThan(0);
+    expect(liam.every((p) => p.decision === 'review')).toBe(true);
+  });
+
+  it('joins two records in dedupe on the same terms, and not when a third record is a candidate', () => {
+    const { a, b } = sources();
+    const joined = dedupe([...a, ...b], { guards: true });
+    expect(joined.clusterOf.get('a-liam')).toBe(joined.clusterOf.get('b-declan'));
+    const withNoah = sources([{ id: 'b-noah', firstName: 'Noah', ...quorrelHome }]);
+    const kept = dedupe([...withNoah.a, ...withNoah.b], { guards: true });
+    expect(kept.clusterOf.get('a-liam')).toBe('a-liam');
   });
 
   it('meets the precision it is asked for on held-out typical data', () => {

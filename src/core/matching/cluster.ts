@@ -24,6 +24,9 @@ export interface ClusterOptions {
   /** A pair that is two people beyond doubt: one such pair across two clusters keeps them
    *  apart, whatever the other pairs say (see conflicting). */
   apart?: (i: number, j: number) => boolean;
+  /** Per-field reading of a pair for the majority (see conflicting): for each field k, bit 2k
+   *  says both records hold it and bit 2k + 1 that the pair conflicts on it. */
+  fieldConflicts?: (i: number, j: number) => number;
   /** Strong edges within this many bits of each other are "as good": a record with such
    *  edges into two conflicting clusters is ambiguous. */
   ambiguityMargin: number;
@@ -71,24 +74,36 @@ class Clusters {
 
 /** Two clusters are different people when at least half the pairs across them conflict: one
  *  odd record (a middle name used as the first, a nickname we do not know) should not split a
- *  person, but twins conflict on every pair. The majority is counted over all pairs, so it
- *  misses a chain: records without a birth date conflict with nobody and outvote the few
- *  pairs that show a father and his son. One pair `apart` is enough: no record of one person
- *  differs from another that way (three unrelated errors in one date), so it cannot be the
- *  odd record the majority forgives. */
+ *  person, but twins conflict on every pair. Counted over all pairs, the majority misses a
+ *  chain: records without a birth date conflict with nobody and outvote the pairs that show
+ *  two people. So it is also counted per field (fieldConflicts), over the pairs where both
+ *  records hold the field: half of the pairs that can be compared on the birth date
+ *  conflicting on it is enough. And one pair `apart` is enough on its own: no record of one
+ *  person differs from another that way (three unrelated errors in one date), so it cannot be
+ *  the odd record the majority forgives. */
 export function conflicting(
   x: readonly number[],
   y: readonly number[],
   conflict: ClusterOptions['conflict'],
   apart?: ClusterOptions['apart'],
+  fieldConflicts?: ClusterOptions['fieldConflicts'],
 ): boolean {
   let conflicts = 0;
+  // Per field: pairs where both records hold it, and pairs that conflict on it.
+  const held = [0, 0, 0, 0];
+  const against = [0, 0, 0, 0];
   for (const i of x)
     for (const j of y) {
       if (apart?.(i, j)) return true;
       if (conflict(i, j)) conflicts++;
+      const bits = fieldConflicts?.(i, j) ?? 0;
+      for (let k = 0; bits >> (2 * k) !== 0; k++) {
+        if (bits & (1 << (2 * k))) held[k] = (held[k] as number) + 1;
+        if (bits & (1 << (2 * k + 1))) against[k] = (against[k] as number) + 1;
+      }
     }
-  return conflicts > 0 && 2 * conflicts >= x.length * y.length;
+  if (conflicts > 0 && 2 * conflicts >= x.length * y.length) return true;
+  return against.some((n, k) => n > 0 && 2 * n >= (held[k] as number));
 }
 
 function probability(score: number): number {
@@ -119,7 +134,7 @@ export function clusterRecords(n: number, edges: readonly ClusterEdge[], options
       overBudget.add(e);
       continue;
     }
-    if (!conflicting(c.list(x), c.list(y), options.conflict, options.apart)) {
+    if (!conflicting(c.list(x), c.list(y), options.conflict, options.apart, options.fieldConflicts)) {
       c.union(x, y);
       pairs += sx * sy;
       wrong += cost;
@@ -156,4 +171,74 @@ export function clusterRecords(n: number, edges: readonly ClusterEdge[], options
   }
   for (let i = 0; i < n; i++) clusterOf[i] = smallest.get(clusterOf[i] as number) as number;
   return { clusterOf, ambiguous };
+}
+
+export interface AttachOptions {
+  /** The record's weight against a cluster's records read together (see dedupe's profile
+   *  score), or −Infinity when it may not join that cluster. */
+  profileScore: (record: number, members: readonly number[]) => number;
+  /** The weight a join needs (the match threshold). */
+  threshold: number;
+  /** A second cluster within this many bits of the best keeps the record out (ambiguous). */
+  ambiguityMargin: number;
+}
+
+/**
+ * Cluster context for the records clustering left alone: a record whose pairs with a
+ * cluster's records are each short of a match may still be that person beyond doubt when
+ * read against the cluster as a whole (its email agrees with one record, its birth date with
+ * another). Each lone record (not taken out as ambiguous) with a candidate pair into a cluster
+ * of two or more joins the cluster whose profile score reaches the threshold, unless another
+ * cluster comes within the ambiguity margin. Scores are taken against the clusters as they
+ * were before any record joined, so joins do not chain. Changes clusterOf in place; returns
+ * the records that joined.
+ */
+export function attachToClusters(
+  clustering: Clustering,
+  edges: readonly { left: number; right: number }[],
+  options: AttachOptions,
+): number[] {
+  const { clusterOf, ambiguous } = clustering;
+  const members = new Map<number, number[]>();
+  clusterOf.forEach((c, i) => {
+    const list = members.get(c);
+    if (list) list.push(i);
+    else members.set(c, [i]);
+  });
+  const size = (i: number) => (members.get(clusterOf[i] as number) as number[]).length;
+  const targets = new Map<number, Set<number>>();
+  for (const e of edges) {
+    for (const [r, other] of [
+      [e.left, e.right],
+      [e.right, e.left],
+    ] as const) {
+      if (size(r) !== 1 || ambiguous.has(r) || size(other) < 2) continue;
+      const set = targets.get(r) ?? new Set<number>();
+      set.add(clusterOf[other] as number);
+      targets.set(r, set);
+    }
+  }
+  const joins: [number, number][] = [];
+  for (const [r, clusters] of targets) {
+    let best = -Infinity;
+    let second = -Infinity;
+    let bestCluster = -1;
+    for (const c of clusters) {
+      const score = options.profileScore(r, members.get(c) as number[]);
+      if (score > best) {
+        second = best;
+        best = score;
+        bestCluster = c;
+      } else if (score > second) second = score;
+    }
+    if (best >= options.threshold && second < best - options.ambiguityMargin) joins.push([r, bestCluster]);
+  }
+  // Cluster ids stay the smallest member: a record joining with a smaller index renames it.
+  const joined = new Map<number, number[]>();
+  for (const [r, c] of joins) joined.set(c, [...(joined.get(c) ?? []), r]);
+  for (const [c, records] of joined) {
+    const id = Math.min(c, ...records);
+    for (const i of [...(members.get(c) as number[]), ...records]) clusterOf[i] = id;
+  }
+  return joins.map(([r]) => r);
 }

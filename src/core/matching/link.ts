@@ -1,6 +1,7 @@
 // Batch linking of two sources (one-to-one) and deduplication of one list.
-import { F, patternLevel } from './compare/fields.ts';
-import { clusterRecords, conflicting } from './cluster.ts';
+import { F, FIELD_COUNT, MISSING, patternLevel } from './compare/fields.ts';
+import { compareRecords, newVector } from './compare/vector.ts';
+import { attachToClusters, clusterRecords, conflicting } from './cluster.ts';
 import {
   DEFAULT_PRECISION,
   DEFAULT_THRESHOLDS,
@@ -15,13 +16,14 @@ import {
 } from './decide.ts';
 import {
   assessPair,
+  guardsFor,
   HOUSEHOLD_ONLY,
   integrationIdAgrees,
   probabilityToWeight,
   weightToProbability,
   type PairAssessment,
 } from './explain.ts';
-import { HOUSEHOLD_ODDS, type MatchModel, type PatternScorer } from './model.ts';
+import { combineWeights, HOUSEHOLD_FIELDS, HOUSEHOLD_ODDS, type MatchModel, type PatternScorer } from './model.ts';
 import { collectPairs, type PairBuffer, type ProgressListener } from './pairs.ts';
 import { prepareRecord, type PreparedRecord } from './prepare.ts';
 import { termFrequencies, tfAdjustment, type TermFrequencies } from './tf.ts';
@@ -109,6 +111,8 @@ interface Scoring {
 /** Two candidates within this many bits of each other are "as good" (ambiguity). */
 const AMBIGUITY_MARGIN = 6;
 const MAX_CLUSTER_SIZE = 60;
+/** The guards counted field by field in clusters' majority (see dedupe). */
+const FIELD_GUARDS: readonly (readonly [number, string])[] = [[F.dob, 'date of birth differs']];
 
 function prepareAll(records: readonly MatchRecord[], options: LinkOptions): PreparedRecord[] {
   const prepared = records.map((r) => prepareRecord(r, options.normalize));
@@ -247,6 +251,39 @@ function enforceOneToOne(candidates: Candidate[], conflict: (x: Candidate, y: Ca
   }
   for (const c of pending) if (!takenLeft.has(c.left) && !takenRight.has(c.right)) result.push(c.pair);
   return result.sort((x, y) => y.score - x.score);
+}
+
+/** Guards a sole candidate may be matched despite (see matchSoleCandidates). */
+const SOLE_CANDIDATE_GUARDS = new Set(['first name differs', 'date of birth differs', HOUSEHOLD_ONLY]);
+/** The least probability of such a match whatever the batch threshold (which can fall to
+ *  p ≈ 0.7 on data whose other matches are near-certain): the guard's doubt is not in it. */
+const SOLE_CANDIDATE_FLOOR = 0.9;
+
+/**
+ * One-to-one context for a pair held back by a single guard — a first name or a birth date
+ * that differs (twins, a son named after his father), or only household fields agreeing
+ * (which member is it?) — whose score reaches the match threshold. The guard stands for a
+ * relative who looks like the person; when neither record has any other candidate at review
+ * level, no such relative is in sight on either side (the person's own record would be a
+ * candidate too), and the pair is matched. A relative who is in one source only can still
+ * look like this, so it stays a review whenever either record has another candidate.
+ */
+function matchSoleCandidates(candidates: Candidate[], matchWeight: number): void {
+  const floor = Math.max(matchWeight, probabilityToWeight(SOLE_CANDIDATE_FLOOR));
+  const leftCount = new Map<number, number>();
+  const rightCount = new Map<number, number>();
+  for (const c of candidates) {
+    leftCount.set(c.left, (leftCount.get(c.left) ?? 0) + 1);
+    rightCount.set(c.right, (rightCount.get(c.right) ?? 0) + 1);
+  }
+  for (const c of candidates) {
+    const { guards } = c.pair.explanation;
+    if (c.pair.decision !== 'review' || c.pair.score < floor || c.identifier) continue;
+    if (guards.length !== 1 || !SOLE_CANDIDATE_GUARDS.has(guards[0] as string)) continue;
+    if (leftCount.get(c.left) !== 1 || rightCount.get(c.right) !== 1) continue;
+    c.pair.decision = 'match';
+    c.pair.explanation = { ...c.pair.explanation, context: 'the only candidate of both records' };
+  }
 }
 
 /**
@@ -410,6 +447,8 @@ export function linkSources(
       isGuarded(assessment, { ...scoring.policy, guards: true })
     );
   };
+  if (options.oneToOne !== false && readsRelatives(scoring.policy))
+    matchSoleCandidates(candidates, scoring.policy.thresholds.match);
   const pairs = options.oneToOne === false ? candidates.map((c) => c.pair) : enforceOneToOne(candidates, conflict);
   return { pairs, model, stats: withCounts(stats, pairs) };
 }
@@ -450,6 +489,21 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
   // parent and a child. Elsewhere (FEBRL's corrupted dates) it stays a weight.
   const relativesRead = readsRelatives(policy);
   const apart = (i: number, j: number) => relativesRead && assess(i, j).datesApart;
+  // The majority per field, over the pairs where both records hold it: records without a birth
+  // date (or first name) conflict with nobody on it and must not outvote the pairs that show
+  // two people.
+  const fieldConflicts = (i: number, j: number) => {
+    if (!relativesRead) return 0;
+    const a = assess(i, j);
+    const against = conflict(i, j);
+    let bits = 0;
+    FIELD_GUARDS.forEach(([f, guard], k) => {
+      if (a.explanation.fields[f]?.level === 'missing') return;
+      bits |= 1 << (2 * k);
+      if (against && a.explanation.guards.includes(guard)) bits |= 1 << (2 * k + 1);
+    });
+    return bits;
+  };
   const clustering = clusterRecords(
     n,
     candidates.map((c) => ({
@@ -461,18 +515,58 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
     {
       conflict,
       apart,
-      ambiguityMargin: AMBIGUITY_MARGIN,
+      fieldConflicts,
+      ambiguityMargin: Math.min(AMBIGUITY_MARGIN, policy.thresholds.match),
       maxClusterSize: MAX_CLUSTER_SIZE,
       precision: options.thresholds?.match === undefined ? (options.precision ?? DEFAULT_PRECISION) : undefined,
     },
   );
+  if (relativesRead)
+    attachToClusters(
+      clustering,
+      candidates.filter((c) => !c.household),
+      {
+        profileScore: (r, list) =>
+          conflicting([r], list, conflict, apart, fieldConflicts) ? -Infinity : profileScore(scoring, r, list),
+        threshold: policy.thresholds.match,
+        ambiguityMargin: Math.min(AMBIGUITY_MARGIN, policy.thresholds.match),
+      },
+    );
   const { clusterOf } = clustering;
-  const members = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const c = clusterOf[i] as number;
-    const list = members.get(c);
-    if (list) list.push(i);
-    else members.set(c, [i]);
+  const membersOf = () => {
+    const map = new Map<number, number[]>();
+    for (let i = 0; i < n; i++) {
+      const c = clusterOf[i] as number;
+      const list = map.get(c);
+      if (list) list.push(i);
+      else map.set(c, [i]);
+    }
+    return map;
+  };
+  // One review per pair of clusters: the best candidate pair between them.
+  const reviewsOf = (members: Map<number, number[]>) => {
+    const reviews = new Map<number, LinkedPair>();
+    for (const c of candidates) {
+      const x = clusterOf[c.left] as number;
+      const y = clusterOf[c.right] as number;
+      if (x === y || c.household) continue;
+      const ambiguous = clustering.ambiguous.has(c.left) || clustering.ambiguous.has(c.right);
+      if (!ambiguous && clustersConflict(members.get(x) ?? [], members.get(y) ?? [], conflict, apart)) continue;
+      const key = Math.min(x, y) * n + Math.max(x, y);
+      const seen = reviews.get(key);
+      if (seen && seen.score >= c.pair.score) continue;
+      const explanation = ambiguous
+        ? { ...c.pair.explanation, context: 'the record fits two different people about equally well' }
+        : c.pair.explanation;
+      reviews.set(key, { ...c.pair, decision: 'review', explanation });
+    }
+    return reviews;
+  };
+  let members = membersOf();
+  let reviews = reviewsOf(members);
+  if (relativesRead && joinSoleReviews(reviews, n, clusterOf, policy.thresholds.match) > 0) {
+    members = membersOf();
+    reviews = reviewsOf(members);
   }
   const pairs: LinkedPair[] = [];
   for (const list of members.values()) {
@@ -491,22 +585,6 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
         });
       }
   }
-  // One review per pair of clusters: the best candidate pair between them.
-  const reviews = new Map<number, LinkedPair>();
-  for (const c of candidates) {
-    const x = clusterOf[c.left] as number;
-    const y = clusterOf[c.right] as number;
-    if (x === y || c.household) continue;
-    const ambiguous = clustering.ambiguous.has(c.left) || clustering.ambiguous.has(c.right);
-    if (!ambiguous && clustersConflict(members.get(x) ?? [], members.get(y) ?? [], conflict, apart)) continue;
-    const key = Math.min(x, y) * n + Math.max(x, y);
-    const seen = reviews.get(key);
-    if (seen && seen.score >= c.pair.score) continue;
-    const explanation = ambiguous
-      ? { ...c.pair.explanation, context: 'the record fits two different people about equally well' }
-      : c.pair.explanation;
-    reviews.set(key, { ...c.pair, decision: 'review', explanation });
-  }
   pairs.push(...reviews.values());
   pairs.sort((p, q) => (p.decision === q.decision ? q.score - p.score : p.decision === 'match' ? -1 : 1));
   const clusters = [...members.values()]
@@ -516,6 +594,83 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
   for (let i = 0; i < n; i++)
     clusterIds.set((left[i] as PreparedRecord).id, (left[clusterOf[i] as number] as PreparedRecord).id);
   return { pairs, model, stats: withCounts(stats, pairs), clusters, clusterOf: clusterIds };
+}
+
+/**
+ * Dedupe's form of matchSoleCandidates: a review between two clusters (or records) that is
+ * the only review either of them has, held back by a single guard the sole-candidate rule
+ * accepts, at or above the match threshold and SOLE_CANDIDATE_FLOOR, joins them. Reviews of a
+ * record that fits two people (context set) never do. Changes clusterOf in place (the joined
+ * cluster takes the smaller id); returns how many joins were made.
+ */
+function joinSoleReviews(
+  reviews: Map<number, LinkedPair>,
+  n: number,
+  clusterOf: Int32Array,
+  matchWeight: number,
+): number {
+  const floor = Math.max(matchWeight, probabilityToWeight(SOLE_CANDIDATE_FLOOR));
+  const count = new Map<number, number>();
+  for (const key of reviews.keys())
+    for (const c of [Math.floor(key / n), key % n]) count.set(c, (count.get(c) ?? 0) + 1);
+  const joins: [number, number][] = [];
+  for (const [key, review] of reviews) {
+    const x = Math.floor(key / n);
+    const y = key % n;
+    const { guards, context } = review.explanation;
+    if (context !== undefined || review.score < floor || count.get(x) !== 1 || count.get(y) !== 1) continue;
+    if (guards.length !== 1 || !SOLE_CANDIDATE_GUARDS.has(guards[0] as string)) continue;
+    joins.push([x, y]);
+  }
+  if (joins.length === 0) return 0;
+  const into = new Map(joins.map(([x, y]) => [y, x] as const));
+  for (let i = 0; i < n; i++) {
+    const target = into.get(clusterOf[i] as number);
+    if (target !== undefined) clusterOf[i] = target;
+  }
+  return joins.length;
+}
+
+/**
+ * A record against a cluster's records read together, as one profile of the person: each
+ * field at the best level any of the records reaches (the email of one, the birth date of
+ * another). k records give a field k chances to agree by coincidence, so an agreeing field
+ * whose best level k records could have shown loses log2(k) bits (u at most k times larger).
+ * Scored like a pair (household cap, prior); −Infinity when a guard fires on the profile or
+ * nothing of the person's own agrees (only household fields would carry it).
+ */
+function profileScore(s: Scoring, r: number, list: readonly number[]): number {
+  const best = new Int8Array(FIELD_COUNT).fill(MISSING);
+  const held = new Int32Array(FIELD_COUNT);
+  const levels = newVector();
+  let swapped = false;
+  for (const i of list) {
+    swapped = compareRecords(s.left[r] as PreparedRecord, s.left[i] as PreparedRecord, levels) || swapped;
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      const level = levels[f] as number;
+      if (level === MISSING) continue;
+      held[f] = (held[f] as number) + 1;
+      if (best[f] === MISSING || level < (best[f] as number)) best[f] = level;
+    }
+  }
+  if (guardsFor(best, swapped).length > 0) return -Infinity;
+  const agrees = (f: number, worst: number) => (best[f] as number) >= 0 && (best[f] as number) <= worst;
+  const personal =
+    agrees(F.first, 2) || agrees(F.dob, 2) || agrees(F.email, 1) || agrees(F.mobile, 1) || agrees(F.middle, 0);
+  if (!personal) return -Infinity;
+  const split = s.scorer.splitLevels(best);
+  for (let f = 0; f < FIELD_COUNT; f++) {
+    const level = best[f] as number;
+    const k = held[f] as number;
+    if (level === MISSING || k < 2 || ((s.scorer.weights[f] as Float64Array)[level] as number) <= 0) continue;
+    const penalty = Math.log2(k);
+    if (HOUSEHOLD_FIELDS.includes(f)) split[1] -= penalty;
+    else {
+      split[0] -= penalty;
+      split[2] -= penalty;
+    }
+  }
+  return s.priorWeight + combineWeights(split, s.householdCap);
 }
 
 /** Reviews between two clusters that are different people are not worth a person's time,
