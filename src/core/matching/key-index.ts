@@ -5,6 +5,7 @@
 // to share all 64 bits of the hash to be confused (about one chance in 10^7 for a million
 // distinct keys), and then the only effect is extra comparisons.
 import { isBroadKey } from './blocking.ts';
+import { growInt32, release, releasableInt32, releasableUint8 } from './buffers.ts';
 
 const EMPTY = -1;
 
@@ -23,51 +24,15 @@ function hashKey(key: string, out: Int32Array): void {
   out[1] = h2;
 }
 
-/** Growable list of key occurrences (record, hash) gathered before the table is sized. */
-class Occurrences {
-  record: Int32Array;
-  low: Int32Array;
-  high: Int32Array;
-  broad: Uint8Array;
-  length = 0;
-
-  constructor(capacity: number) {
-    this.record = new Int32Array(capacity);
-    this.low = new Int32Array(capacity);
-    this.high = new Int32Array(capacity);
-    this.broad = new Uint8Array(capacity);
-  }
-
-  push(record: number, hash: Int32Array, broad: boolean): void {
-    if (this.length === this.record.length) this.grow();
-    this.record[this.length] = record;
-    this.low[this.length] = hash[0] as number;
-    this.high[this.length] = hash[1] as number;
-    this.broad[this.length] = broad ? 1 : 0;
-    this.length++;
-  }
-
-  private grow(): void {
-    const size = Math.ceil(this.record.length * 1.5);
-    for (const key of ['record', 'low', 'high'] as const) {
-      const next = new Int32Array(size);
-      next.set(this[key]);
-      this[key] = next;
-    }
-    const broad = new Uint8Array(size);
-    broad.set(this.broad);
-    this.broad = broad;
-  }
-}
-
-/** Records whose keys are counted to size the occurrence list. */
+/** Records whose keys are counted to size the index. */
 const SIZING_SAMPLE = 1000;
 
 /**
- * Occurrences to make room for: the first records' keys per record, times the records, plus
- * a tenth. Sized once rather than grown by doubling from small: at 100,000 records the last
- * doubling held the old and the new arrays (~40 MB) just when the heap still held everything
- * preparation left behind — the run's memory peak.
+ * Key occurrences to make room for: the first records' keys per record, times the records,
+ * plus a tenth. Sized once rather than grown by doubling from small: at 100,000 records the
+ * last doubling held the old and the new arrays (~40 MB) just when the heap still held
+ * everything preparation left behind — the run's memory peak. (The arrays grow in place
+ * when the estimate falls short: see buffers.ts.)
  */
 function expectedOccurrences(keysOf: (i: number) => readonly string[], records: number): number {
   const sample = Math.min(records, SIZING_SAMPLE);
@@ -76,47 +41,104 @@ function expectedOccurrences(keysOf: (i: number) => readonly string[], records: 
   return Math.max(1024, Math.ceil((records * keys * 1.1) / Math.max(1, sample)));
 }
 
+/** Slots per occurrence the table starts with, and the share of used slots it grows at. */
+const SLOTS_PER_OCCURRENCE = 1.5;
+const MAX_LOAD = 0.75;
+
 export class KeyIndex {
-  private readonly mask: number;
-  private readonly low: Int32Array;
-  private readonly high: Int32Array;
+  private mask: number;
+  private low: Int32Array;
+  private high: Int32Array;
   /** Per slot: first entry of its bucket (EMPTY when the slot is free) and the bucket's size. */
-  private readonly first: Int32Array;
-  private readonly count: Int32Array;
-  private readonly broad: Uint8Array;
+  private first: Int32Array;
+  private count: Int32Array;
+  private broad: Uint8Array;
+  private used = 0;
   /** Per entry: the record, and the next entry of the same bucket (EMPTY at the end). */
-  private readonly record: Int32Array;
-  private readonly next: Int32Array;
+  private record: Int32Array;
+  private next: Int32Array;
   private readonly hash = new Int32Array(2);
 
+  /**
+   * Each occurrence goes straight into its bucket (no list of hashed occurrences beside the
+   * table, ~19 MB at 100,000 records): put in front while the records are read in order, then
+   * every bucket's list is turned round, so that buckets list records in ascending order.
+   */
   constructor(keysOf: (i: number) => readonly string[], records: number) {
-    const occurrences = new Occurrences(expectedOccurrences(keysOf, records));
+    const expected = expectedOccurrences(keysOf, records);
+    let capacity = 1024;
+    while (capacity < expected * SLOTS_PER_OCCURRENCE) capacity *= 2;
+    this.mask = capacity - 1;
+    this.low = releasableInt32(capacity);
+    this.high = releasableInt32(capacity);
+    this.first = releasableInt32(capacity).fill(EMPTY);
+    this.count = releasableInt32(capacity);
+    this.broad = releasableUint8(capacity);
+    this.record = releasableInt32(expected, Math.ceil(expected * 1.5));
+    this.next = releasableInt32(expected, Math.ceil(expected * 1.5));
     const hash = this.hash;
+    let entries = 0;
     for (let i = 0; i < records; i++)
       for (const key of keysOf(i)) {
         hashKey(key, hash);
-        occurrences.push(i, hash, isBroadKey(key));
+        let slot = this.slotOf(hash, false);
+        if (slot === EMPTY) {
+          if (this.used + 1 > MAX_LOAD * (this.mask + 1)) this.growTable();
+          slot = this.slotOf(hash, true);
+          this.used++;
+          this.broad[slot] = isBroadKey(key) ? 1 : 0;
+        }
+        if (entries === this.record.length) {
+          const size = Math.ceil(entries * 1.5);
+          this.record = growInt32(this.record, size);
+          this.next = growInt32(this.next, size);
+        }
+        this.record[entries] = i;
+        this.next[entries] = this.first[slot] as number;
+        this.first[slot] = entries;
+        this.count[slot] = (this.count[slot] as number) + 1;
+        entries++;
       }
-    let capacity = 1024;
-    while (capacity < occurrences.length * 1.5) capacity *= 2;
-    this.mask = capacity - 1;
-    this.low = new Int32Array(capacity);
-    this.high = new Int32Array(capacity);
-    this.first = new Int32Array(capacity).fill(EMPTY);
-    this.count = new Int32Array(capacity);
-    this.broad = new Uint8Array(capacity);
-    this.record = occurrences.record.slice(0, occurrences.length);
-    this.next = new Int32Array(occurrences.length);
-    // Backwards, each entry put in front of its bucket: buckets list records in ascending order.
-    for (let k = occurrences.length - 1; k >= 0; k--) {
-      hash[0] = occurrences.low[k] as number;
-      hash[1] = occurrences.high[k] as number;
-      const slot = this.slotOf(hash, true);
-      this.next[k] = this.first[slot] as number;
-      this.first[slot] = k;
-      this.count[slot] = (this.count[slot] as number) + 1;
-      this.broad[slot] = occurrences.broad[k] as number;
+    for (let slot = 0; slot <= this.mask; slot++) {
+      let entry = this.first[slot] as number;
+      let previous = EMPTY;
+      while (entry !== EMPTY) {
+        const following = this.next[entry] as number;
+        this.next[entry] = previous;
+        previous = entry;
+        entry = following;
+      }
+      this.first[slot] = previous;
     }
+  }
+
+  /** Twice the slots, the buckets moved over (their entries stay where they are). */
+  private growTable(): void {
+    const { low, high, first, count, broad } = this;
+    const capacity = (this.mask + 1) * 2;
+    this.mask = capacity - 1;
+    this.low = releasableInt32(capacity);
+    this.high = releasableInt32(capacity);
+    this.first = releasableInt32(capacity).fill(EMPTY);
+    this.count = releasableInt32(capacity);
+    this.broad = releasableUint8(capacity);
+    const hash = this.hash;
+    for (let old = 0; old < first.length; old++) {
+      if (first[old] === EMPTY) continue;
+      hash[0] = low[old] as number;
+      hash[1] = high[old] as number;
+      const slot = this.slotOf(hash, true);
+      this.first[slot] = first[old] as number;
+      this.count[slot] = count[old] as number;
+      this.broad[slot] = broad[old] as number;
+    }
+    for (const array of [low, high, first, count, broad]) release(array);
+  }
+
+  /** Hands the index's memory back at once (see buffers.ts); the index is empty afterwards. */
+  release(): void {
+    for (const array of [this.low, this.high, this.first, this.count, this.broad, this.record, this.next])
+      release(array);
   }
 
   /** The slot holding this hash; with `claim`, a free slot is taken for it. EMPTY if absent. */
