@@ -4,25 +4,106 @@
 // ~90 MB and seconds of string hashing; here they cost ~47 MB. Two different keys would have
 // to share all 64 bits of the hash to be confused (about one chance in 10^7 for a million
 // distinct keys), and then the only effect is extra comparisons.
-import { isBroadKey } from './blocking.ts';
+import { isBroadKey, type KeyWriter } from './blocking.ts';
 import { growInt32, release, releasableInt32, releasableUint8 } from './buffers.ts';
 
 const EMPTY = -1;
 
-/** Two independent 32-bit multiplicative hashes of a key (cyrb53's mixing), as [low, high]. */
-function hashKey(key: string, out: Int32Array): void {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+const SEED_LOW = 0xdeadbeef;
+const SEED_HIGH = 0x41c6ce57;
+
+/**
+ * A record's keys as two independent 32-bit multiplicative hashes each (cyrb53's mixing),
+ * taken piece by piece as writeBlockingKeys writes them: the same hashes the key strings would
+ * give, without the strings. Reused from record to record (reset).
+ */
+export class KeyHashes implements KeyWriter {
+  low = new Int32Array(32);
+  high = new Int32Array(32);
+  broad = new Uint8Array(32);
+  count = 0;
+  private h1 = SEED_LOW;
+  private h2 = SEED_HIGH;
+  private broadKey = false;
+
+  reset(): void {
+    this.count = 0;
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  out[0] = h1;
-  out[1] = h2;
+
+  start(kind: string): void {
+    this.h1 = SEED_LOW;
+    this.h2 = SEED_HIGH;
+    this.broadKey = isBroadKey(kind);
+    this.text(kind);
+  }
+
+  text(piece: string): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < piece.length; i++) {
+      const c = piece.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  int(piece: number): void {
+    if (!(Number.isSafeInteger(piece) && piece >= 0)) {
+      this.text(`${piece}`);
+      return;
+    }
+    let unit = 1;
+    while (unit * 10 <= piece) unit *= 10;
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (; unit >= 1; unit /= 10) {
+      const c = 48 + (Math.floor(piece / unit) % 10);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  end(): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    if (this.count === this.low.length) this.grow();
+    this.low[this.count] = h1;
+    this.high[this.count] = h2;
+    this.broad[this.count] = this.broadKey ? 1 : 0;
+    this.count++;
+  }
+
+  /** A whole key string: the same hash as writing it piece by piece. */
+  add(key: string): void {
+    this.h1 = SEED_LOW;
+    this.h2 = SEED_HIGH;
+    this.broadKey = isBroadKey(key);
+    this.text(key);
+    this.end();
+  }
+
+  private grow(): void {
+    const size = this.low.length * 2;
+    const low = new Int32Array(size);
+    const high = new Int32Array(size);
+    const broad = new Uint8Array(size);
+    low.set(this.low);
+    high.set(this.high);
+    broad.set(this.broad);
+    this.low = low;
+    this.high = high;
+    this.broad = broad;
+  }
 }
+
+/** Fills `hashes` with the keys of record i (after resetting it). */
+export type KeysOf = (i: number, hashes: KeyHashes) => void;
 
 /** Records whose keys are counted to size the index. */
 const SIZING_SAMPLE = 1000;
@@ -34,10 +115,13 @@ const SIZING_SAMPLE = 1000;
  * everything preparation left behind — the run's memory peak. (The arrays grow in place
  * when the estimate falls short: see buffers.ts.)
  */
-function expectedOccurrences(keysOf: (i: number) => readonly string[], records: number): number {
+function expectedOccurrences(keysOf: KeysOf, records: number, hashes: KeyHashes): number {
   const sample = Math.min(records, SIZING_SAMPLE);
   let keys = 0;
-  for (let i = 0; i < sample; i++) keys += keysOf(i).length;
+  for (let i = 0; i < sample; i++) {
+    keysOf(i, hashes);
+    keys += hashes.count;
+  }
   return Math.max(1024, Math.ceil((records * keys * 1.1) / Math.max(1, sample)));
 }
 
@@ -57,15 +141,15 @@ export class KeyIndex {
   /** Per entry: the record, and the next entry of the same bucket (EMPTY at the end). */
   private record: Int32Array;
   private next: Int32Array;
-  private readonly hash = new Int32Array(2);
 
   /**
    * Each occurrence goes straight into its bucket (no list of hashed occurrences beside the
    * table, ~19 MB at 100,000 records): put in front while the records are read in order, then
    * every bucket's list is turned round, so that buckets list records in ascending order.
    */
-  constructor(keysOf: (i: number) => readonly string[], records: number) {
-    const expected = expectedOccurrences(keysOf, records);
+  constructor(keysOf: KeysOf, records: number) {
+    const hashes = new KeyHashes();
+    const expected = expectedOccurrences(keysOf, records, hashes);
     let capacity = 1024;
     while (capacity < expected * SLOTS_PER_OCCURRENCE) capacity *= 2;
     this.mask = capacity - 1;
@@ -76,17 +160,18 @@ export class KeyIndex {
     this.broad = releasableUint8(capacity);
     this.record = releasableInt32(expected, Math.ceil(expected * 1.5));
     this.next = releasableInt32(expected, Math.ceil(expected * 1.5));
-    const hash = this.hash;
     let entries = 0;
-    for (let i = 0; i < records; i++)
-      for (const key of keysOf(i)) {
-        hashKey(key, hash);
-        let slot = this.slotOf(hash, false);
+    for (let i = 0; i < records; i++) {
+      keysOf(i, hashes);
+      for (let k = 0; k < hashes.count; k++) {
+        const low = hashes.low[k] as number;
+        const high = hashes.high[k] as number;
+        let slot = this.slotOf(low, high, false);
         if (slot === EMPTY) {
           if (this.used + 1 > MAX_LOAD * (this.mask + 1)) this.growTable();
-          slot = this.slotOf(hash, true);
+          slot = this.slotOf(low, high, true);
           this.used++;
-          this.broad[slot] = isBroadKey(key) ? 1 : 0;
+          this.broad[slot] = hashes.broad[k] as number;
         }
         if (entries === this.record.length) {
           const size = Math.ceil(entries * 1.5);
@@ -99,6 +184,7 @@ export class KeyIndex {
         this.count[slot] = (this.count[slot] as number) + 1;
         entries++;
       }
+    }
     for (let slot = 0; slot <= this.mask; slot++) {
       let entry = this.first[slot] as number;
       let previous = EMPTY;
@@ -122,12 +208,9 @@ export class KeyIndex {
     this.first = releasableInt32(capacity).fill(EMPTY);
     this.count = releasableInt32(capacity);
     this.broad = releasableUint8(capacity);
-    const hash = this.hash;
     for (let old = 0; old < first.length; old++) {
       if (first[old] === EMPTY) continue;
-      hash[0] = low[old] as number;
-      hash[1] = high[old] as number;
-      const slot = this.slotOf(hash, true);
+      const slot = this.slotOf(low[old] as number, high[old] as number, true);
       this.first[slot] = first[old] as number;
       this.count[slot] = count[old] as number;
       this.broad[slot] = broad[old] as number;
@@ -142,9 +225,7 @@ export class KeyIndex {
   }
 
   /** The slot holding this hash; with `claim`, a free slot is taken for it. EMPTY if absent. */
-  private slotOf(hash: Int32Array, claim: boolean): number {
-    const low = hash[0] as number;
-    const high = hash[1] as number;
+  private slotOf(low: number, high: number, claim: boolean): number {
     for (let slot = low & this.mask; ; slot = (slot + 1) & this.mask) {
       if (this.first[slot] === EMPTY) {
         if (!claim) return EMPTY;
@@ -156,10 +237,10 @@ export class KeyIndex {
     }
   }
 
-  /** The bucket of a key: a handle for `size`, `broad` and `records`, or EMPTY. */
-  bucket(key: string): number {
-    hashKey(key, this.hash);
-    return this.slotOf(this.hash, false);
+  /** The bucket of a key, by its hashes (see KeyHashes): a handle for `size`, `isBroad` and
+   *  `firstEntry`, or NO_ENTRY. */
+  bucket(low: number, high: number): number {
+    return this.slotOf(low, high, false);
   }
 
   size(bucket: number): number {
