@@ -1,7 +1,13 @@
 // Candidate pairs from the hashed key index, and training that picks its pairs out of them,
 // against plain references: every pair sharing a usable key, and training that compares its own.
 import { describe, expect, it } from 'vitest';
-import { BROAD_KEY_LIMIT, isBroadKey, preparedBlockingKeys } from '../../src/core/matching/blocking.ts';
+import {
+  BROAD_KEY_LIMIT,
+  isBroadKey,
+  preparedBlockingKeys,
+  writeBlockingKeys,
+} from '../../src/core/matching/blocking.ts';
+import { KeyHashes } from '../../src/core/matching/key-index.ts';
 import { collectPairs } from '../../src/core/matching/pairs.ts';
 import { prepareRecord, type PreparedRecord } from '../../src/core/matching/prepare.ts';
 import { trainOnRecords } from '../../src/core/matching/train.ts';
@@ -37,6 +43,30 @@ describe('batch candidate pairs', () => {
       for (let k = 0; k < pairs.length; k++) found.add(`${pairs.left[k]}:${pairs.right[k]}`);
       expect(found.size).toBe(pairs.length);
       expect(found).toEqual(referencePairs(left, right, maxBucketSize));
+    }
+  });
+
+  it('hashes keys written piece by piece as it hashes the key strings', () => {
+    const odd = [
+      { id: 'x1', firstName: 'Jo', lastName: 'Li', dob: '0001-01-01', phone: '0412 345 678', postcode: '2000' },
+      { id: 'x2', firstName: 'A', lastName: 'B', dob: '2000-12-31', email: 'a@b.c', integrationRecordId: 'P-9' },
+      { id: 'x3', lastName: "O'Brien-Smith", dob: '1999-10-10', addressLine1: '3/12 Smith St', city: 'Ryde' },
+      { id: 'x4', medicareNumber: '2123 45670 1' },
+    ].map((r) => prepareRecord(r));
+    const byPieces = new KeyHashes();
+    const byStrings = new KeyHashes();
+    for (const r of [...left, ...right, ...odd]) {
+      byPieces.reset();
+      writeBlockingKeys(r, byPieces);
+      byStrings.reset();
+      for (const key of preparedBlockingKeys(r)) byStrings.add(key);
+      expect(byPieces.count).toBe(byStrings.count);
+      const take = (h: KeyHashes) => [
+        ...h.low.slice(0, h.count),
+        ...h.high.slice(0, h.count),
+        ...h.broad.slice(0, h.count),
+      ];
+      expect(take(byPieces)).toEqual(take(byStrings));
     }
   });
 

@@ -56,37 +56,164 @@ export const SINGLE_KEY_KINDS: Readonly<Record<string, (r: PreparedRecord) => st
   'ad:': addressKey,
 };
 
-/** Keys of a prepared record. Each key starts with a short kind prefix ("d:", "ly:"…). */
-export function preparedBlockingKeys(r: PreparedRecord): string[] {
-  const keys: string[] = [];
+/**
+ * Receives a record's keys piece by piece: a key is `start(kind)` (its prefix, "d:", "ly:"…),
+ * then its pieces in order, then `end()`. Batch linking hashes the pieces as they come
+ * (key-index.ts) instead of building ~1.4 million key strings per 100,000 records; the hub
+ * and everything else take the strings (preparedBlockingKeys). One definition of the keys
+ * (writeBlockingKeys) serves both, so both see the same characters.
+ */
+export interface KeyWriter {
+  start(kind: string): void;
+  text(piece: string): void;
+  /** A number as a template literal writes it (the keys' years, months and days). */
+  int(piece: number): void;
+  end(): void;
+}
+
+/** Writes the keys of a prepared record, in a fixed order (see KeyWriter). */
+export function writeBlockingKeys(r: PreparedRecord, w: KeyWriter): void {
   const year = r.dob === 0 ? 0 : Math.floor(r.dob / 10000);
-  const date = dateKey(r);
-  if (date !== null) keys.push(date);
+  if (r.dob !== 0) {
+    // dateKey: day and month in sorted order.
+    const m = Math.floor(r.dob / 100) % 100;
+    const d = r.dob % 100;
+    w.start('d:');
+    w.int(year);
+    w.text('-');
+    w.int(Math.min(m, d));
+    w.text('-');
+    w.int(Math.max(m, d));
+    w.end();
+  }
   const first = r.first?.phonetic ?? '';
   const last = r.last?.phonetic ?? '';
-  if (last !== '' && year !== 0) keys.push(`ly:${last}:${year}`);
+  if (last !== '' && year !== 0) {
+    w.start('ly:');
+    w.text(last);
+    w.text(':');
+    w.int(year);
+    w.end();
+  }
   if (first !== '' && year !== 0) {
     // A new surname *and* a mistyped day or month: the first name and the rest of the date.
     const m = Math.floor(r.dob / 100) % 100;
-    keys.push(`fm:${first}:${year}-${m}`, `fd:${first}:${year}--${r.dob % 100}`, `fy:${first}:${year}`);
+    w.start('fm:');
+    w.text(first);
+    w.text(':');
+    w.int(year);
+    w.text('-');
+    w.int(m);
+    w.end();
+    w.start('fd:');
+    w.text(first);
+    w.text(':');
+    w.int(year);
+    w.text('--');
+    w.int(r.dob % 100);
+    w.end();
+    w.start('fy:');
+    w.text(first);
+    w.text(':');
+    w.int(year);
+    w.end();
   }
-  const name = nameKey(r);
-  if (name !== null) keys.push(name);
-  for (const tail of r.phoneTails) keys.push(`p:${tail}`);
-  for (const email of r.emails) keys.push(`e:${email}`);
+  if (first !== '' && last !== '') {
+    // nameKey: sorted so first and last names swapped on one side share it.
+    w.start('fl:');
+    w.text(first < last ? first : last);
+    w.text(':');
+    w.text(first < last ? last : first);
+    w.end();
+  }
+  for (const tail of r.phoneTails) {
+    w.start('p:');
+    w.text(tail);
+    w.end();
+  }
+  for (const email of r.emails) {
+    w.start('e:');
+    w.text(email);
+    w.end();
+  }
   // Household keys: a surname in a postcode, a house number on a street. They find a person
   // whose first name and birth date were both mistyped or swapped for another's.
-  if (r.postcode !== null && last !== '') keys.push(`lp:${last}:${r.postcode}`);
-  if (r.city !== null && last !== '') keys.push(`lc:${last}:${r.city}`);
+  if (r.postcode !== null && last !== '') {
+    w.start('lp:');
+    w.text(last);
+    w.text(':');
+    w.text(r.postcode);
+    w.end();
+  }
+  if (r.city !== null && last !== '') {
+    w.start('lc:');
+    w.text(last);
+    w.text(':');
+    w.text(r.city);
+    w.end();
+  }
   const initial = r.first?.key[0];
-  if (r.postcode !== null && initial !== undefined) keys.push(`pc:${r.postcode}:${initial}`);
-  const address = addressKey(r);
-  if (address !== null) keys.push(address);
-  if (r.medicare) keys.push(`m:${r.medicare.card}`);
-  if (r.normalizedId !== '') keys.push(`i:${r.normalizedId}`);
-  if (r.integrationRecordId !== null && r.integrationRecordId !== r.normalizedId)
-    keys.push(`i:${r.integrationRecordId}`);
-  return keys;
+  if (r.postcode !== null && initial !== undefined) {
+    w.start('pc:');
+    w.text(r.postcode);
+    w.text(':');
+    w.text(initial);
+    w.end();
+  }
+  const number = r.address1?.number ?? null;
+  const street = r.address1?.street ?? '';
+  if (number !== null && street !== '') {
+    // addressKey
+    w.start('ad:');
+    w.text(number);
+    w.text(':');
+    w.text(streetSound(street));
+    w.end();
+  }
+  if (r.medicare) {
+    w.start('m:');
+    w.text(r.medicare.card);
+    w.end();
+  }
+  if (r.normalizedId !== '') {
+    w.start('i:');
+    w.text(r.normalizedId);
+    w.end();
+  }
+  if (r.integrationRecordId !== null && r.integrationRecordId !== r.normalizedId) {
+    w.start('i:');
+    w.text(r.integrationRecordId);
+    w.end();
+  }
+}
+
+/** Collects the keys as strings. */
+class KeyStrings implements KeyWriter {
+  readonly keys: string[] = [];
+  private current = '';
+
+  start(kind: string): void {
+    this.current = kind;
+  }
+
+  text(piece: string): void {
+    this.current += piece;
+  }
+
+  int(piece: number): void {
+    this.current += `${piece}`;
+  }
+
+  end(): void {
+    this.keys.push(this.current);
+  }
+}
+
+/** Keys of a prepared record. Each key starts with a short kind prefix ("d:", "ly:"…). */
+export function preparedBlockingKeys(r: PreparedRecord): string[] {
+  const writer = new KeyStrings();
+  writeBlockingKeys(r, writer);
+  return writer.keys;
 }
 
 /**

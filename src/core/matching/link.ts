@@ -374,6 +374,8 @@ function run(a: readonly MatchRecord[], b: readonly MatchRecord[] | null, option
     householdCap: guards ? -priorWeight + HOUSEHOLD_ODDS : Infinity,
   };
   const assessed = assessAll(pairs, scoring);
+  // Every use of the compared pairs is behind: their ~25 MB go back before deciding allocates.
+  pairs.release();
   // Pairs the household alone carries cannot be matches, but they stay in the set the threshold
   // is taken over: they are the pairs whose probability the model knows least well (their prior
   // is the household's even odds, not estimated), and leaving them out would lower the threshold.

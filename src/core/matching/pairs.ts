@@ -3,15 +3,21 @@
 // once, with no set of pairs held in memory. Each comparison is kept as three integers.
 import { encodePattern, MISSING, patternLevel, STRIDES } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
-import { BROAD_KEY_LIMIT, preparedBlockingKeys, SINGLE_KEY_KINDS } from './blocking.ts';
-import { KeyIndex, NO_ENTRY } from './key-index.ts';
+import { growInt32, release, releasableInt32 } from './buffers.ts';
+import { BROAD_KEY_LIMIT, preparedBlockingKeys, SINGLE_KEY_KINDS, writeBlockingKeys } from './blocking.ts';
+import { KeyHashes, KeyIndex, NO_ENTRY } from './key-index.ts';
 import type { PreparedRecord } from './prepare.ts';
 
-/** Compared pairs as parallel typed arrays (index into left, index into right, pattern). */
+/** Room the pair arrays reserve to grow in place (address space only: memory is taken as
+ *  they fill). Past it they are copied, as any array would be. */
+const RESERVED_PAIRS = 1 << 26;
+
+/** Compared pairs as parallel typed arrays (index into left, index into right, pattern). They
+ *  grow in place, without a copy beside the old arrays (see buffers.ts). */
 export class PairBuffer {
-  left = new Int32Array(1 << 16);
-  right = new Int32Array(1 << 16);
-  pattern = new Int32Array(1 << 16);
+  left = releasableInt32(1 << 16, RESERVED_PAIRS);
+  right = releasableInt32(1 << 16, RESERVED_PAIRS);
+  pattern = releasableInt32(1 << 16, RESERVED_PAIRS);
   length = 0;
 
   push(left: number, right: number, pattern: number): void {
@@ -24,11 +30,15 @@ export class PairBuffer {
 
   private grow(): void {
     const size = this.left.length * 2;
-    for (const key of ['left', 'right', 'pattern'] as const) {
-      const next = new Int32Array(size);
-      next.set(this[key]);
-      this[key] = next;
-    }
+    this.left = growInt32(this.left, size);
+    this.right = growInt32(this.right, size);
+    this.pattern = growInt32(this.pattern, size);
+  }
+
+  /** Hands the arrays' memory back at once: the pairs can no longer be read, `length` still
+   *  says how many there were. */
+  release(): void {
+    for (const array of [this.left, this.right, this.pattern]) release(array);
   }
 
   /** Distinct patterns with how often each occurs: the input EM needs. */
@@ -62,14 +72,17 @@ export interface CollectOptions {
   maskedFields?: readonly number[];
 }
 
-function keysOf(record: PreparedRecord, kinds: readonly string[] | undefined): string[] {
-  const keys = preparedBlockingKeys(record);
-  return kinds ? keys.filter((key) => kinds.some((kind) => key.startsWith(kind))) : keys;
+/** The record's keys into `hashes` (of the given kinds only, when given: then through the key
+ *  strings, as only training passes ask for kinds). */
+function hashKeys(record: PreparedRecord, kinds: readonly string[] | undefined, hashes: KeyHashes): void {
+  hashes.reset();
+  if (!kinds) writeBlockingKeys(record, hashes);
+  else for (const key of preparedBlockingKeys(record)) if (kinds.some((kind) => key.startsWith(kind))) hashes.add(key);
 }
 
 /** Inverted index over the keys of `records` (of the given kinds only, when given). */
 export function indexByKeys(records: readonly PreparedRecord[], kinds?: readonly string[]): KeyIndex {
-  return new KeyIndex((i) => keysOf(records[i] as PreparedRecord, kinds), records.length);
+  return new KeyIndex((i, hashes) => hashKeys(records[i] as PreparedRecord, kinds, hashes), records.length);
 }
 
 export function collectPairs(
@@ -82,11 +95,13 @@ export function collectPairs(
   const lastSeen = new Int32Array(right.length).fill(-1);
   const vector = newVector();
   const pairs = new PairBuffer();
+  const hashes = new KeyHashes();
   const step = Math.max(1, Math.floor(left.length / 20));
   for (let i = 0; i < left.length; i++) {
     const record = left[i] as PreparedRecord;
-    for (const key of keysOf(record, keyKinds)) {
-      const bucket = index.bucket(key);
+    hashKeys(record, keyKinds, hashes);
+    for (let k = 0; k < hashes.count; k++) {
+      const bucket = index.bucket(hashes.low[k] as number, hashes.high[k] as number);
       if (bucket === NO_ENTRY) continue;
       const size = index.size(bucket);
       if (size > maxBucketSize || (size > BROAD_KEY_LIMIT && index.isBroad(bucket))) continue;
@@ -101,6 +116,7 @@ export function collectPairs(
     }
     if (onProgress && (i + 1) % step === 0) onProgress({ phase: 'compare', done: i + 1, total: left.length });
   }
+  index.release();
   return pairs;
 }
 

@@ -105,7 +105,11 @@ function normalizeSex(raw: string | null | undefined): 'm' | 'f' | 'x' | null {
 
 function unique(values: (string | null)[]): readonly string[] {
   const present = values.filter((v): v is string => v !== null);
-  return present.length === 0 ? NONE : [...new Set(present)];
+  if (present.length === 0) return NONE;
+  // Nearly every record has one email and one phone: no Set for those. A literal, not
+  // `present`: filter's result keeps spare capacity (~30 MB more over 200,000 records).
+  if (present.length === 1) return [present[0] as string];
+  return [...new Set(present)];
 }
 
 // Field values that repeat across records (suburbs, states, postcodes, a household's address,
