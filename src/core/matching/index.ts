@@ -27,15 +27,8 @@ export type {
 } from './types.ts';
 export { matchOne, DEFAULT_PRECISION, DEFAULT_THRESHOLDS, type MatchOptions } from './decide.ts';
 export { termFrequenciesFromCounts, type TermFrequencies } from './tf.ts';
-export {
-  linkSources,
-  dedupe,
-  expectedPrecisionThreshold,
-  type LinkOptions,
-  type LinkResult,
-  type DedupeResult,
-  type LinkStats,
-} from './link.ts';
+export { linkSources, expectedPrecisionThreshold, type LinkOptions, type LinkResult, type LinkStats } from './link.ts';
+export { dedupe, type DedupeResult } from './dedupe.ts';
 export { blockingKeys, BROAD_KEY_KINDS, BROAD_KEY_LIMIT, isBroadKey } from './blocking.ts';
 export { trainModel, type TrainOptions } from './train.ts';
 export { defaultModel, levelWeights, type MatchModel } from './model.ts';
