@@ -124,7 +124,7 @@ export async function cpuSecondsByRole(roles: { tandem?: number; emulator?: numb
   for (const name of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(name)) continue;
     const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
-    const m = /^\d+ \((.*)\) \S+ (\d+)((?: \S+){10}) (\d+) (\d+)/.exec(stat);
+    const m = /^\d+ \((.*)\) \S+ (\d+)((?: \S+){9}) (\d+) (\d+)/.exec(stat);
     if (!m) continue;
     procs.set(Number(name), { ppid: Number(m[2]), comm: m[1]!, cpu: (Number(m[4]) + Number(m[5])) / tick });
   }
