@@ -9,12 +9,24 @@
 // 20 requests/s per practice token cannot carry 100 outbound changes/s.
 // A change superseded by a newer one to the same patient before it was written is coalesced
 // (only the latest state is written): it counts as not arrived, not as slow.
+// Each direction also reports the CPU seconds its window took in each process (the bench, Tandem,
+// PostgreSQL, the emulator) and, with --diagnose, the SQL statements per change (from
+// pg_stat_statements, loaded into the embedded server for the run) and the jobs' mean wait and
+// run time by task (from Tandem's /metrics).
 // Run: npx tsx bench/hint-propagation.ts [--rate 100] [--seconds 10] [--patients 300] [--concurrency 20]
+//   [--direction both|out|in] [--diagnose]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startHintBench } from './support/hint-world.ts';
-import { writeTransactionsSoFar, machine, rowWritesByTable, rowWritesPer } from './support/tandem-process.ts';
+import {
+  cpuSecondsByRole,
+  writeTransactionsSoFar,
+  machine,
+  rowWritesByTable,
+  rowWritesPer,
+  type BenchTandem,
+} from './support/tandem-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +34,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     patients: { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '20' },
+    direction: { type: 'string', default: 'both' },
+    diagnose: { type: 'boolean', default: false },
   },
 });
 const rate = Math.min(Number(values.rate), 500);
@@ -35,7 +49,68 @@ const pct = (xs: number[], p: number) => {
 
 // Jobs mostly wait on Hint and PostgreSQL: more of them in flight than the default 5.
 const concurrency = Math.min(Number(values.concurrency), 100);
-const world = await startHintBench({ seed: patients, env: { TANDEM_WORKER_CONCURRENCY: String(concurrency) } });
+const metricsToken = 'bench-metrics-token-0123456789';
+const world = await startHintBench({
+  seed: patients,
+  env: {
+    TANDEM_WORKER_CONCURRENCY: String(concurrency),
+    ...(values.diagnose
+      ? {
+          TANDEM_EMBEDDED_PG_SETTINGS: 'shared_preload_libraries=pg_stat_statements',
+          TANDEM_METRICS_TOKEN: metricsToken,
+        }
+      : {}),
+  },
+});
+const roles = { tandem: world.tandem.child.pid, emulator: world.emulatorPid };
+
+/** Jobs' count, mean wait (run_at → start) and mean run time by task so far, from /metrics. */
+async function jobTimes(): Promise<Map<string, { n: number; waitMs: number; runMs: number }>> {
+  const out = new Map<string, { n: number; waitMs: number; runMs: number }>();
+  if (!values.diagnose) return out;
+  const text = await (
+    await fetch(`${world.tandem.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+  ).text();
+  const sum = (metric: string, kind: 'sum' | 'count') => {
+    const m = new Map<string, number>();
+    for (const line of text.split('\n')) {
+      const r = new RegExp(`^${metric}_${kind}\\{([^}]*)\\} (\\S+)`).exec(line);
+      const task = r && /task="([^"]+)"/.exec(r[1]!)?.[1];
+      if (task) m.set(task, (m.get(task) ?? 0) + Number(r[2]));
+    }
+    return m;
+  };
+  const waits = sum('tandem_job_latency_seconds', 'sum');
+  const runs = sum('tandem_job_duration_seconds', 'sum');
+  for (const [task, n] of sum('tandem_job_latency_seconds', 'count'))
+    out.set(task, { n, waitMs: (waits.get(task) ?? 0) * 1000, runMs: (runs.get(task) ?? 0) * 1000 });
+  return out;
+}
+
+/** Statements run in Tandem's database since the last reset, by calls (pg_stat_statements). */
+async function statements(tandem: BenchTandem, reset: boolean): Promise<{ query: string; calls: number }[]> {
+  if (!values.diagnose) return [];
+  const pg = (await import('pg')).default;
+  const { readFile } = await import('node:fs/promises');
+  const port = (await readFile(`${tandem.home}/pg.port`, 'utf8')).trim();
+  const client = new pg.Client({ connectionString: `postgres://tandem:tandem@127.0.0.1:${port}/tandem` });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (reset) {
+      await client.query('SELECT pg_stat_statements_reset()');
+      return [];
+    }
+    const { rows } = await client.query(
+      `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query, calls::int AS calls
+         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'tandem')
+        ORDER BY calls DESC LIMIT 40`,
+    );
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
 const receiver = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
@@ -114,23 +189,61 @@ try {
   // Write transactions per change: PostgreSQL's transaction id counter around each direction,
   // including echoes and background sweeps (a read-only transaction takes no id).
   // Rows written per change by table show where those transactions go.
-  const perChange = async (before: { commits: number; rows: Map<string, number> }) => {
+  const perChange = async (before: {
+    commits: number;
+    rows: Map<string, number>;
+    cpu: Record<string, number>;
+    jobs: Map<string, { n: number; waitMs: number; runMs: number }>;
+  }) => {
     await sleep(1500);
     const changes = rate * seconds;
+    const cpu = await cpuSecondsByRole(roles);
+    const run = await statements(world.tandem, false);
+    const jobs = [...(await jobTimes())].map(([task, t]) => {
+      const b = before.jobs.get(task) ?? { n: 0, waitMs: 0, runMs: 0 };
+      const n = t.n - b.n;
+      return {
+        task,
+        n,
+        meanWaitMs: Math.round((t.waitMs - b.waitMs) / n),
+        meanRunMs: Math.round((t.runMs - b.runMs) / n),
+      };
+    });
     return {
+      ...(values.diagnose ? { jobs: jobs.filter((j) => j.n > 0) } : {}),
+      cpuSeconds: Object.fromEntries(
+        Object.entries(cpu).map(([k, v]) => [k, Math.round((v - (before.cpu[k] ?? 0)) * 100) / 100]),
+      ),
+      ...(values.diagnose
+        ? {
+            statementsPerChange: Math.round((run.reduce((a, r) => a + r.calls, 0) / changes) * 10) / 10,
+            topStatementsPerChange: run
+              .slice(0, 25)
+              .map((r) => `${(Math.round((r.calls / changes) * 100) / 100).toFixed(2)} ${r.query}`),
+          }
+        : {}),
       writeTransactionsPerChange:
         Math.round((((await writeTransactionsSoFar(world.tandem)) - before.commits) / changes) * 10) / 10,
       rowWritesPerChange: rowWritesPer(before.rows, await rowWritesByTable(world.tandem), changes),
     };
   };
-  const reading = async () => ({
-    commits: await writeTransactionsSoFar(world.tandem),
-    rows: await rowWritesByTable(world.tandem),
-  });
+  const reading = async () => {
+    await statements(world.tandem, true);
+    return {
+      commits: await writeTransactionsSoFar(world.tandem),
+      rows: await rowWritesByTable(world.tandem),
+      cpu: await cpuSecondsByRole(roles),
+      jobs: await jobTimes(),
+    };
+  };
+  const empty = { changes: 0 };
   let commits = await reading();
-  await drive('t', (p, tag) => world.api('PATCH', `/api/v1/patients/${p.id}`, { address: { line2: tag } }));
-  const tandemToHint = { ...(await outcome('t')), ...(await perChange(commits)) };
-  commits = await reading();
+  let tandemToHint: object = empty;
+  if (values.direction !== 'in') {
+    await drive('t', (p, tag) => world.api('PATCH', `/api/v1/patients/${p.id}`, { address: { line2: tag } }));
+    tandemToHint = { ...(await outcome('t')), ...(await perChange(commits)) };
+    commits = await reading();
+  }
 
   let since = new Date(Date.now() - 1000).toISOString();
   let polling = true;
@@ -147,10 +260,13 @@ try {
       await sleep(20);
     }
   })();
-  await drive('h', (p, tag) =>
-    world.harness('PATCH', `/practices/${world.creds.practices[0]!.id}/patients/${p.hintId}`, { address_line2: tag }),
-  );
-  const hintToTandem = { ...(await outcome('h')), ...(await perChange(commits)) };
+  let hintToTandem: object = empty;
+  if (values.direction !== 'out') {
+    await drive('h', (p, tag) =>
+      world.harness('PATCH', `/practices/${world.creds.practices[0]!.id}/patients/${p.hintId}`, { address_line2: tag }),
+    );
+    hintToTandem = { ...(await outcome('h')), ...(await perChange(commits)) };
+  }
   polling = false;
   await poller;
   console.log(

@@ -12,6 +12,7 @@ export interface HintCreds {
 
 export interface HintBench {
   emulatorUrl: string;
+  emulatorPid: number | undefined;
   creds: HintCreds;
   tandem: BenchTandem;
   connectionId: string;
@@ -73,6 +74,7 @@ export async function startHintBench(options: {
     connectionId = (await api('POST', '/api/v1/hint/connections', { accessToken: creds.practices[0]!.accessToken })).id;
   return {
     emulatorUrl: emulator.url,
+    emulatorPid: emulator.child.pid,
     creds,
     tandem,
     connectionId,

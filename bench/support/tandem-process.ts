@@ -111,3 +111,35 @@ export async function peakRssMb(pid: number | undefined): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
+
+/**
+ * CPU seconds used so far by this benchmark process and every process under it, grouped by
+ * role: the benchmark itself, the Tandem child, the emulator child(ren), and PostgreSQL
+ * (the embedded server's processes, children of Tandem). Linux only ({} elsewhere).
+ */
+export async function cpuSecondsByRole(roles: { tandem?: number; emulator?: number }): Promise<Record<string, number>> {
+  const { readdir } = await import('node:fs/promises');
+  const tick = 100; // USER_HZ
+  const procs = new Map<number, { ppid: number; comm: string; cpu: number }>();
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const m = /^\d+ \((.*)\) \S+ (\d+)((?: \S+){9}) (\d+) (\d+)/.exec(stat);
+    if (!m) continue;
+    procs.set(Number(name), { ppid: Number(m[2]), comm: m[1]!, cpu: (Number(m[4]) + Number(m[5])) / tick });
+  }
+  const roleOf = (pid: number): string | undefined => {
+    for (let p: number | undefined = pid, depth = 0; p && depth < 20; p = procs.get(p)?.ppid, depth++) {
+      if (p === roles.tandem) return procs.get(pid)?.comm.startsWith('postgres') ? 'postgres' : 'tandem';
+      if (p === roles.emulator) return 'emulator';
+      if (p === process.pid) return 'bench';
+    }
+    return undefined;
+  };
+  const out: Record<string, number> = {};
+  for (const [pid, p] of procs) {
+    const role = roleOf(pid);
+    if (role) out[role] = Math.round(((out[role] ?? 0) + p.cpu) * 100) / 100;
+  }
+  return out;
+}

@@ -124,7 +124,18 @@ export async function startEmbeddedPostgres(
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      // Extra server settings for diagnosis (e.g. "shared_preload_libraries=pg_stat_statements"
+      // for a benchmark's statement counts), space-separated, each passed as `-c`.
+      ...(process.env.TANDEM_EMBEDDED_PG_SETTINGS ?? '')
+        .split(' ')
+        .filter(Boolean)
+        .flatMap((s) => ['-c', s]),
+    ],
     onLog: log,
     onError: (e) => log(String(e)),
   });

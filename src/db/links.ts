@@ -97,7 +97,7 @@ export interface LinkKey {
   remoteId: string | null;
 }
 
-const toLink = (r: QueryResultRow): StoredLink => ({
+export const toLink = (r: QueryResultRow): StoredLink => ({
   id: r.id,
   practiceId: r.practice_id,
   connectionId: r.connection_id,
@@ -162,9 +162,19 @@ export type LinkPatch = Partial<
 export async function upsertLink(db: Queryable, key: LinkKey & { remoteId: string }, patch?: LinkPatch): Promise<Link>;
 export async function upsertLink(db: Queryable, key: LinkKey, patch?: LinkPatch): Promise<StoredLink>;
 export async function upsertLink(db: Queryable, key: LinkKey, patch: LinkPatch = {}): Promise<StoredLink> {
+  const { sql, params } = upsertLinkStatement(key, patch);
+  const { rows } = await db.query(sql, params);
+  return toLink(rows[0]);
+}
+
+/**
+ * upsertLink's statement (RETURNING the row) and its 19 parameters, for a caller that writes
+ * the link together with rows that hang off it in one statement (a CTE).
+ */
+export function upsertLinkStatement(key: LinkKey, patch: LinkPatch = {}): { sql: string; params: unknown[] } {
   const has = (k: keyof LinkPatch) => k in patch;
-  const { rows } = await db.query(
-    `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status, remote_state, error_message,
+  return {
+    sql: `INSERT INTO links (practice_id, connection_id, entity_kind, local_id, remote_id, status, remote_state, error_message,
                         remote_version, written_hash, read_hash, remote_data, last_synced_at)
      VALUES ($1, $2, $3, $4, $5, coalesce($6, 'enabled'), $8, $10, $12, $14, $16, coalesce($18::jsonb, '{}'), CASE WHEN $19 THEN now() END)
      ON CONFLICT (connection_id, entity_kind, local_id) DO UPDATE SET
@@ -179,7 +189,7 @@ export async function upsertLink(db: Queryable, key: LinkKey, patch: LinkPatch =
        last_synced_at = CASE WHEN $19 THEN now() ELSE links.last_synced_at END,
        updated_at = now()
      RETURNING *`,
-    [
+    params: [
       key.practiceId,
       key.connectionId,
       key.entityKind,
@@ -200,8 +210,7 @@ export async function upsertLink(db: Queryable, key: LinkKey, patch: LinkPatch =
       patch.remoteData ? JSON.stringify(patch.remoteData) : null,
       patch.synced ?? false,
     ],
-  );
-  return toLink(rows[0]);
+  };
 }
 
 /** Removes the link of a local record (both records stay); the removed link, if there was one. */

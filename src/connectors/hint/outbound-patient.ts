@@ -18,7 +18,7 @@ import { practitionerResolver } from './mapping-resolver.ts';
 import { webLinkOf, type LoadedConnection, type HintDeps } from './connection.ts';
 import type { FieldRule } from './mapping-fields.ts';
 import type { HintPatient } from './schemas.ts';
-import { readSnapshot, saveLinkState, type NameEcho } from './store.ts';
+import { findPatientLinkWithSnapshot, saveLinkState, type NameEcho } from './store.ts';
 
 export type PushResult = 'created' | 'updated' | 'unchanged' | 'errored' | 'skipped';
 
@@ -40,16 +40,16 @@ export async function pushPatient(
   merged = false,
 ): Promise<PushResult> {
   const { db } = deps;
-  let canonical: Json;
-  try {
-    canonical = await getRecord(db, loaded.connection.practiceId, patients, patientId);
-  } catch (error) {
-    if (error instanceof NotFoundError) return 'skipped'; // deleted in Tandem: the Hint record stays (Hint holds billing)
-    throw error;
-  }
-  const link = await findLink(db, loaded.connection.practiceId, loaded.connection.id, 'patient', {
-    localId: patientId,
-  });
+  // The record, and its link with the merge base, read side by side (two round trips at once).
+  const [canonical, linked] = await Promise.all([
+    getRecord(db, loaded.connection.practiceId, patients, patientId).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }),
+    findPatientLinkWithSnapshot(db, loaded.connection.practiceId, loaded.connection.id, patientId),
+  ]);
+  if (!canonical) return 'skipped'; // deleted in Tandem: the Hint record stays (Hint holds billing)
+  const link = linked?.link;
   if (link?.remoteState === 'destroyed') return 'skipped';
   const missing = missingRequired(loaded, canonical);
   if (missing) {
@@ -59,8 +59,8 @@ export async function pushPatient(
   const rules = loaded.settings.fieldMapping;
   const resolver = await practitionerResolver(db, loaded, [canonical.practitionerId], []);
   const tandem = new Map(rules.map((r) => [r, canonicalWire(r, canonical, resolver)]));
-  if (!link) return createInHint(deps, loaded, patientId, tandem);
-  return updateInHint(deps, loaded, link, tandem, merged);
+  if (!linked) return createInHint(deps, loaded, patientId, tandem);
+  return updateInHint(deps, loaded, linked.link, linked.snapshot, tandem, merged);
 }
 
 async function createInHint(
@@ -117,11 +117,10 @@ async function updateInHint(
   deps: HintDeps,
   loaded: LoadedConnection,
   link: Link,
+  snapshot: Snapshot | null,
   tandem: Map<FieldRule, Wire | undefined>,
   merged = false,
 ): Promise<PushResult> {
-  const { db } = deps;
-  const snapshot = await readSnapshot(db, link.id);
   const values = planOutbound(loaded.settings.fieldMapping, snapshot, tandem);
   const needsIds = link.status !== 'synced' || snapshot === null;
   if (values.size === 0 && !needsIds) return 'unchanged';

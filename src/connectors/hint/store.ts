@@ -1,7 +1,7 @@
 // The Hint connector's own SQL: the merge snapshot per link and InstantOn sessions. Webhooks
 // are stored by the hub's InboxWriter; inbound-drain.ts turns inbox rows into jobs.
-import { upsertLink, type Link, type LinkKey, type LinkPatch } from '../../db/links.ts';
-import { inTransaction, type Db, type Queryable } from '../../db/pool.ts';
+import { toLink, upsertLinkStatement, type Link, type LinkKey, type LinkPatch } from '../../db/links.ts';
+import type { Queryable } from '../../db/pool.ts';
 import type { Snapshot } from './mapping-merge.ts';
 import { isUuid } from '../../core/ids.ts';
 import type { SecretBox } from '../../security/secrets.ts';
@@ -9,6 +9,26 @@ import type { SecretBox } from '../../security/secrets.ts';
 export async function readSnapshot(db: Queryable, linkId: string): Promise<Snapshot | null> {
   const { rows } = await db.query('SELECT snapshot FROM hint_sync_state WHERE link_id = $1', [linkId]);
   return rows[0] ? (rows[0].snapshot as Snapshot) : null;
+}
+
+/**
+ * A patient's link to its Hint record with the merge base kept for it (readSnapshot), in one
+ * statement: what a push reads before it plans its PATCH.
+ */
+export async function findPatientLinkWithSnapshot(
+  db: Queryable,
+  practiceId: string,
+  connectionId: string,
+  localId: string,
+): Promise<{ link: Link; snapshot: Snapshot | null } | undefined> {
+  const { rows } = await db.query(
+    `SELECT l.*, s.snapshot AS hint_snapshot FROM links l LEFT JOIN hint_sync_state s ON s.link_id = l.id
+     WHERE l.practice_id = $1 AND l.connection_id = $2 AND l.entity_kind = 'patient' AND l.local_id = $3
+       AND l.remote_id IS NOT NULL`,
+    [practiceId, connectionId, localId],
+  );
+  const row = rows[0];
+  return row ? { link: toLink(row) as Link, snapshot: (row.hint_snapshot as Snapshot | null) ?? null } : undefined;
 }
 
 /** `echo`: the names this write echoed (null: none); undefined leaves the last one in place. */
@@ -27,15 +47,18 @@ export async function writeSnapshot(
   await db.query(
     `INSERT INTO hint_sync_state (link_id, practice_id, snapshot, name_echo) VALUES ($1, $2, $3, $4)
      ON CONFLICT (link_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = now(),
-       name_echo = CASE
-         WHEN NOT $5 THEN hint_sync_state.name_echo
-         WHEN EXCLUDED.name_echo->'first_name' = hint_sync_state.name_echo->'first_name'
-          AND EXCLUDED.name_echo->'last_name' = hint_sync_state.name_echo->'last_name'
-           THEN jsonb_set(EXCLUDED.name_echo, '{after}', COALESCE(hint_sync_state.name_echo->'after', 'null'))
-         ELSE EXCLUDED.name_echo END`,
+       name_echo = ${echoUpdate('$5')}`,
     [linkId, practiceId, JSON.stringify(snapshot), echo ? JSON.stringify(echo) : null, echo !== undefined],
   );
 }
+
+/** The new name_echo of a snapshot write, `given`: whether the write sets it (writeSnapshot). */
+const echoUpdate = (given: string) => `CASE
+         WHEN NOT ${given} THEN hint_sync_state.name_echo
+         WHEN EXCLUDED.name_echo->'first_name' = hint_sync_state.name_echo->'first_name'
+          AND EXCLUDED.name_echo->'last_name' = hint_sync_state.name_echo->'last_name'
+           THEN jsonb_set(EXCLUDED.name_echo, '{after}', COALESCE(hint_sync_state.name_echo->'after', 'null'))
+         ELSE EXCLUDED.name_echo END`;
 
 /**
  * The names a PATCH carried only because Hint requires them (not a change of Tandem's), with
@@ -49,18 +72,19 @@ export interface NameEcho {
 }
 
 /**
- * The link's new state and the merge base it goes with, in one transaction: a crash between
- * the two would leave a hash that does not match its snapshot, and a wrong base for the next merge.
+ * The link's new state and the merge base it goes with, in one statement (so atomically): a
+ * crash between the two would leave a hash that does not match its snapshot, and a wrong base
+ * for the next merge. One round trip, where a transaction of two statements took four.
  * `echo`: the names this write echoed (null: none); undefined leaves the last one in place.
  */
 export async function saveLinkState(
-  db: Db,
+  db: Queryable,
   key: LinkKey & { remoteId: string },
   patch: LinkPatch,
   snapshot: Snapshot,
   echo?: NameEcho | null,
 ): Promise<Link> {
-  return inTransaction(db, (tx) => saveLinkStateIn(tx, key, patch, snapshot, echo));
+  return saveLinkStateIn(db, key, patch, snapshot, echo);
 }
 
 /** saveLinkState within the caller's transaction (a merge that holds the link's lock). */
@@ -71,9 +95,20 @@ export async function saveLinkStateIn(
   snapshot: Snapshot,
   echo?: NameEcho | null,
 ): Promise<Link> {
-  const link = await upsertLink(tx, key, patch);
-  await writeSnapshot(tx, key.practiceId, link.id, snapshot, echo);
-  return link;
+  const link = upsertLinkStatement(key, patch);
+  const n = link.params.length;
+  // The snapshot's write is writeSnapshot's, taking the link's id from the upsert.
+  const { rows } = await tx.query(
+    `WITH saved AS (${link.sql}),
+     state AS (
+       INSERT INTO hint_sync_state (link_id, practice_id, snapshot, name_echo)
+       SELECT id, practice_id, $${n + 1}::jsonb, $${n + 2}::jsonb FROM saved
+       ON CONFLICT (link_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = now(),
+         name_echo = ${echoUpdate(`$${n + 3}::boolean`)})
+     SELECT * FROM saved`,
+    [...link.params, JSON.stringify(snapshot), echo ? JSON.stringify(echo) : null, echo !== undefined],
+  );
+  return toLink(rows[0]) as Link;
 }
 
 /** Replaces the echo (null forgets it) once an overwritten rename was dealt with (name-echo.ts). */
