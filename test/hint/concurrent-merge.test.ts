@@ -12,14 +12,13 @@ import { hashValues } from '../../src/connectors/hint/mapping-merge.ts';
 import { readSettings } from '../../src/connectors/hint/settings.ts';
 import { writeSnapshot } from '../../src/connectors/hint/store.ts';
 import type { HintPatient } from '../../src/connectors/hint/schemas.ts';
-import { createConnection } from '../../src/db/connections.ts';
 import { findLink, upsertLink } from '../../src/db/links.ts';
-import { createPractice } from '../../src/db/practices.ts';
 import { patients } from '../../src/db/records/kinds.ts';
 import { createRecord, getRecord } from '../../src/db/records/repository.ts';
 import { createLogger } from '../../src/logger.ts';
 import { SecretBox } from '../../src/security/secrets.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { hintConnectionIn } from './support.ts';
 
 let database: TestDatabase;
 let deps: HintDeps;
@@ -87,16 +86,9 @@ function shuffled<T>(items: T[], seed: number): T[] {
 
 describe('Hint merge under concurrency', () => {
   it('ends on the newest version, with nothing pushed back, whatever order concurrent merges run in', async () => {
-    const practice = await createPractice(database.db, { name: 'Race' });
-    const connection = await createConnection(database.db, secrets, {
-      practiceId: practice.id,
-      system: 'hint',
-      name: 'H',
-      status: 'active',
-      credentials: { accessToken: 'token-123' },
-    });
-    const ids = { practiceId: practice.id, connectionId: connection.id };
-    const loaded = await loadConnection(deps, practice.id, connection.id);
+    const { practiceId, connectionId } = await hintConnectionIn(database.db, secrets, 'Race');
+    const ids = { practiceId, connectionId };
+    const loaded = await loadConnection(deps, practiceId, connectionId);
     const people = await Promise.all(Array.from({ length: 12 }, (_, i) => linkedPatient(ids, i)));
     // Every person's four newer versions merged at once, in a different order each.
     await Promise.all(
@@ -107,13 +99,13 @@ describe('Hint merge under concurrency', () => {
       ),
     );
     for (const person of people) {
-      const patient = await getRecord(database.db, practice.id, patients, person.localId);
+      const patient = await getRecord(database.db, practiceId, patients, person.localId);
       const newest = person.version(4);
       expect({ lastName: patient.lastName, email: patient.email }).toEqual({
         lastName: newest.last_name,
         email: newest.email,
       });
-      const link = await findLink(database.db, practice.id, connection.id, 'patient', { localId: person.localId });
+      const link = await findLink(database.db, practiceId, connectionId, 'patient', { localId: person.localId });
       expect(link?.remoteVersion && Date.parse(link.remoteVersion)).toBe(Date.parse(newest.updated_at!));
     }
     // Tandem took Hint's values and changed nothing of its own: no push back to Hint.

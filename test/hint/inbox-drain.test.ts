@@ -9,14 +9,13 @@ import { staffFacts } from '../../src/connectors/hint/mapping.ts';
 import { hashValues } from '../../src/connectors/hint/mapping-merge.ts';
 import { hintDeps, webLinkOf, type HintDeps } from '../../src/connectors/hint/connection.ts';
 import { readSettings } from '../../src/connectors/hint/settings.ts';
-import { createConnection } from '../../src/db/connections.ts';
 import { upsertLink } from '../../src/db/links.ts';
-import { createPractice } from '../../src/db/practices.ts';
 import { patients } from '../../src/db/records/kinds.ts';
 import { createRecord } from '../../src/db/records/repository.ts';
 import { createLogger } from '../../src/logger.ts';
 import { SecretBox } from '../../src/security/secrets.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { hintConnectionIn } from './support.ts';
 
 let database: TestDatabase;
 let deps: HintDeps;
@@ -38,17 +37,7 @@ afterAll(async () => {
 const insert = `INSERT INTO inbox (practice_id, connection_id, source_event_id, event_type, payload)
   VALUES ($1, $2, $3, 'patient.updated', $4) RETURNING id`;
 
-async function activeConnection(name: string) {
-  const practice = await createPractice(database.db, { name });
-  const connection = await createConnection(database.db, secrets, {
-    practiceId: practice.id,
-    system: 'hint',
-    name: 'H',
-    status: 'active',
-    credentials: { accessToken: 'token-123' },
-  });
-  return { practiceId: practice.id, connectionId: connection.id };
-}
+const activeConnection = (name: string) => hintConnectionIn(database.db, secrets, name);
 
 const processJobs = async () =>
   (

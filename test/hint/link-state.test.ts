@@ -11,14 +11,13 @@ import {
   saveLinkStateIn,
   writeSnapshot,
 } from '../../src/connectors/hint/store.ts';
-import { createConnection } from '../../src/db/connections.ts';
 import { findLink } from '../../src/db/links.ts';
 import { inTransaction } from '../../src/db/pool.ts';
-import { createPractice } from '../../src/db/practices.ts';
 import { patients } from '../../src/db/records/kinds.ts';
 import { createRecord } from '../../src/db/records/repository.ts';
 import { SecretBox } from '../../src/security/secrets.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { hintConnectionIn } from './support.ts';
 
 let database: TestDatabase;
 const secrets = new SecretBox('k'.repeat(64));
@@ -32,24 +31,17 @@ afterAll(async () => {
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
 
 async function setUp(name: string) {
-  const practice = await createPractice(database.db, { name });
-  const connection = await createConnection(database.db, secrets, {
-    practiceId: practice.id,
-    system: 'hint',
-    name: 'H',
-    status: 'active',
-    credentials: { accessToken: 'token-123' },
-  });
-  const ctx = { practiceId: practice.id, actor: 'test', origin: 'api' as const };
+  const { practiceId, connectionId } = await hintConnectionIn(database.db, secrets, name);
+  const ctx = { practiceId, actor: 'test', origin: 'api' as const };
   const local = await createRecord(database.db, ctx, patients, { firstName: 'Ann', lastName: 'Avery' });
   const key = {
-    practiceId: practice.id,
-    connectionId: connection.id,
+    practiceId,
+    connectionId,
     entityKind: 'patient',
     localId: String(local.id),
     remoteId: `pat-${name}`,
   };
-  return { key, practiceId: practice.id, connectionId: connection.id, localId: String(local.id) };
+  return { key, practiceId, connectionId, localId: String(local.id) };
 }
 
 describe('Hint link state in one statement', () => {

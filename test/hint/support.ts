@@ -2,6 +2,9 @@
 // the real Tandem composition on a fresh database pointed at it, and helpers to act as a
 // Hint user (the emulator's harness) and to wait for asynchronous effects.
 import { hintDeps, type HintDeps } from '../../src/connectors/hint/connection.ts';
+import { createConnection } from '../../src/db/connections.ts';
+import type { Queryable } from '../../src/db/pool.ts';
+import { createPractice } from '../../src/db/practices.ts';
 import { startEmulator } from '../../src/emulators/hint/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { loadOrCreateSecretKey, SecretBox } from '../../src/security/secrets.ts';
@@ -120,3 +123,20 @@ export async function worldDeps(world: HintWorld): Promise<HintDeps> {
 }
 
 export { launchChromium } from '../support/browser.ts';
+
+/** A practice of its own with an active Hint connection (no emulator: tests of the hub side). */
+export async function hintConnectionIn(
+  db: Queryable,
+  secrets: SecretBox,
+  name: string,
+): Promise<{ practiceId: string; connectionId: string }> {
+  const practice = await createPractice(db, { name });
+  const connection = await createConnection(db, secrets, {
+    practiceId: practice.id,
+    system: 'hint',
+    name: 'H',
+    status: 'active',
+    credentials: { accessToken: 'token-123' },
+  });
+  return { practiceId: practice.id, connectionId: connection.id };
+}

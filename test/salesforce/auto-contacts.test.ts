@@ -33,6 +33,9 @@ async function newHintPatient(fields: Record<string, unknown>) {
 const sfLinkOf = async (patientId: string) =>
   (await hint.hub.api('GET', `/api/v1/patients/${patientId}`)).body.links.find((l: any) => l.system === 'salesforce');
 const contact = async (id: string) => (await w.sf('GET', `/sobjects/Contact/${id}`)).body;
+/** How many requests a fault has met (1 once it is used up and gone). */
+const faultHits = async (id: number) =>
+  ((await w.harness('GET', '/faults')).body as { id: number; hits: number }[]).find((f) => f.id === id)?.hits ?? 1;
 
 describe('automatic contact creation', () => {
   it('sf scenario 06: a new patient with no match gets a contact in the Default Account, synced, with its fields', async () => {
@@ -113,9 +116,7 @@ describe('automatic contact creation', () => {
     const fault = (
       await w.harness('POST', '/faults', { latencyMs: 3000, path: '/sobjects/Contact', method: 'POST', count: 1 })
     ).body.id as number;
-    const hits = async () =>
-      ((await w.harness('GET', '/faults')).body as { id: number; hits: number }[]).find((f) => f.id === fault)?.hits ??
-      1;
+    const hits = () => faultHits(fault);
     const chosen = (await w.harness('POST', '/ui/Contact', { fields: { FirstName: 'Rua', LastName: 'Handpicked' } }))
       .body.Id as string;
     const p = await newHintPatient({ first_name: 'Rua', last_name: 'Handpicked', dob: '1983-02-14' });
@@ -157,9 +158,7 @@ describe('automatic contact creation', () => {
         count: 1,
       })
     ).body.id as number;
-    const hits = async () =>
-      ((await w.harness('GET', '/faults')).body as { id: number; hits: number }[]).find((f) => f.id === fault)?.hits ??
-      1;
+    const hits = () => faultHits(fault);
     const named = async () =>
       (
         await w.sf(

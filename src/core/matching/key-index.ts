@@ -129,6 +129,17 @@ function expectedOccurrences(keysOf: KeysOf, records: number, hashes: KeyHashes)
 const SLOTS_PER_OCCURRENCE = 1.5;
 const MAX_LOAD = 0.75;
 
+/** A table of `capacity` free slots: each slot's key hash (low, high), bucket and breadth. */
+function newSlots(capacity: number) {
+  return {
+    low: releasableInt32(capacity),
+    high: releasableInt32(capacity),
+    first: releasableInt32(capacity).fill(EMPTY),
+    count: releasableInt32(capacity),
+    broad: releasableUint8(capacity),
+  };
+}
+
 export class KeyIndex {
   private mask: number;
   private low: Int32Array;
@@ -153,11 +164,7 @@ export class KeyIndex {
     let capacity = 1024;
     while (capacity < expected * SLOTS_PER_OCCURRENCE) capacity *= 2;
     this.mask = capacity - 1;
-    this.low = releasableInt32(capacity);
-    this.high = releasableInt32(capacity);
-    this.first = releasableInt32(capacity).fill(EMPTY);
-    this.count = releasableInt32(capacity);
-    this.broad = releasableUint8(capacity);
+    ({ low: this.low, high: this.high, first: this.first, count: this.count, broad: this.broad } = newSlots(capacity));
     this.record = releasableInt32(expected, Math.ceil(expected * 1.5));
     this.next = releasableInt32(expected, Math.ceil(expected * 1.5));
     let entries = 0;
@@ -203,11 +210,7 @@ export class KeyIndex {
     const { low, high, first, count, broad } = this;
     const capacity = (this.mask + 1) * 2;
     this.mask = capacity - 1;
-    this.low = releasableInt32(capacity);
-    this.high = releasableInt32(capacity);
-    this.first = releasableInt32(capacity).fill(EMPTY);
-    this.count = releasableInt32(capacity);
-    this.broad = releasableUint8(capacity);
+    ({ low: this.low, high: this.high, first: this.first, count: this.count, broad: this.broad } = newSlots(capacity));
     for (let old = 0; old < first.length; old++) {
       if (first[old] === EMPTY) continue;
       const slot = this.slotOf(low[old] as number, high[old] as number, true);
