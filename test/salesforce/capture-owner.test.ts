@@ -50,6 +50,11 @@ describe('change capture across processes', () => {
     await w.hub.tandem.stop();
     await w.harness('PATCH', `/ui/Contact/${contactId}`, { fields: { Email: 'aroha@three.example.com' } });
     await waitFor(async () => (await emailOf(w, patientId)) === 'aroha@three.example.com', 'the edit, second owner');
+    // One subscriber once the new owner's is listed, and still one a loop later. (CI once read 0
+    // right after the edit arrived; the likely cause: a subscription refused under load ('403::Unknown client')
+    // switched the connection to polling for good. Now only a missing channel does that.)
+    await waitFor(() => subscribers(w), 'the second owner subscribed', { done: (n) => n >= 1 });
+    await new Promise((r) => setTimeout(r, 2_500));
     expect(await subscribers(w)).toBe(1);
     await second.stop();
     extra.pop();

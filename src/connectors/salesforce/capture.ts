@@ -11,7 +11,7 @@ import { listActiveConnections } from '../../db/connections.ts';
 import type { RunningLoop } from '../../jobs/leases.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { loadConnection, renewAndStore, type SalesforceDeps } from './connection.ts';
-import { isReplayTooOld, startCdc } from './inbound-cdc.ts';
+import { isChannelMissing, isReplayTooOld, isSessionRefused, startCdc } from './inbound-cdc.ts';
 import { jobKeys, queues } from './queues.ts';
 import { getSyncState, saveSyncState } from './store.ts';
 
@@ -113,7 +113,14 @@ export class CaptureManager {
         await this.enqueuePoll(practiceId, connectionId);
         return this.startNow(practiceId, connectionId);
       }
-      // No CDC for Contact in this org (or the channel refused): poll instead.
+      // Only the org saying it has no such channel means no CDC: anything else (an unknown client
+      // after a slow handshake on a loaded machine, an expired session) is tried again with
+      // backoff, never a switch to polling for good.
+      if (!isChannelMissing(error)) {
+        await this.failed(practiceId, connectionId, isSessionRefused(error) ? 'auth' : 'error', error);
+        return null;
+      }
+      // No CDC for Contact in this org: poll instead.
       this.deps.logger.info({ connectionId, err: error }, 'salesforce: CDC unavailable for Contact; polling');
       await saveSyncState(this.deps.db, practiceId, connectionId, { capture: 'polling' });
       return this.startPolling(practiceId, connectionId, loaded.settings.pollEverySeconds);

@@ -120,3 +120,10 @@ export async function takeEvent(deps: SalesforceDeps, loaded: LoadedConnection, 
 /** Salesforce refused the stored replay id (older than the 72 h retention). */
 export const isReplayTooOld = (error: unknown) =>
   /replayId .* (was )?invalid|400::/i.test(String((error as Error)?.message ?? error));
+
+/** Salesforce refused the subscription because the org has no such channel (no CDC for Contact). */
+export const isChannelMissing = (error: unknown) =>
+  /does not exist|unknown channel/i.test(String((error as Error)?.message ?? error));
+
+/** Salesforce refused the session (expired or revoked token). */
+export const isSessionRefused = (error: unknown) => /^401::/.test(String((error as Error)?.message ?? error));
