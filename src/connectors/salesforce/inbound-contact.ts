@@ -99,7 +99,11 @@ async function standingRefusal(
 ): Promise<string | null> {
   if (link.status !== 'errored' || !link.errorMessage?.startsWith(SALESFORCE_REFUSED)) return null;
   const { practiceId } = loaded.connection;
-  const patient = await getRecord(deps.db, practiceId, patients, link.localId);
+  const patient = await getRecord(deps.db, practiceId, patients, link.localId).catch((e: unknown) => {
+    if (e instanceof NotFoundError) return null; // deleted in Tandem: nothing left to write
+    throw e;
+  });
+  if (!patient) return null;
   const hint = await hintSideOf(deps.db, practiceId, link.localId);
   const keys = loaded.settings.fieldMapping.filter(writesToSalesforce).map((r) => r.canonical);
   return changedKeys(patientValues(patient, hint.facts), agreed, keys).length > 0 ? link.errorMessage : null;
