@@ -44,6 +44,27 @@ export function changeCtes(changes: Change[], params: unknown[]): string {
     au AS (INSERT INTO audit_events (practice_id, actor, action, entity_kind, entity_id, fields) VALUES ${audits.join(', ')})`;
 }
 
+/**
+ * CTEs `ev` and `au` writing one event of each per row of the CTE `source` (columns practice_id,
+ * id, version): the events of an UPDATE … RETURNING in the same statement, so a change needs no
+ * read of its row first. Parameters are appended to `params`.
+ */
+export function changeCtesFrom(
+  source: string,
+  c: Omit<Change, 'practiceId' | 'entityId' | 'version'>,
+  params: unknown[],
+): string {
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const [kind, fields] = [p(c.entityKind), p(c.fields)];
+  return `ev AS (INSERT INTO domain_events (practice_id, entity_kind, entity_id, action, version, origin, changed_fields)
+      SELECT practice_id, ${kind}, id, ${p(c.action)}, version, ${p(c.origin)}, ${fields}::text[] FROM ${source}),
+    au AS (INSERT INTO audit_events (practice_id, actor, action, entity_kind, entity_id, fields)
+      SELECT practice_id, ${p(c.actor)}, ${p(`${c.entityKind}.${c.action}`)}, ${kind}, id::text, ${fields}::text[] FROM ${source})`;
+}
+
 /** Writes one change's events on their own (inside the caller's transaction). */
 export async function recordChange(
   db: Queryable,

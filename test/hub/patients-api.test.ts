@@ -170,5 +170,13 @@ describe('patients API', () => {
     expect(audit).toHaveLength(3);
     expect(JSON.stringify(audit)).not.toContain('fay');
     expect((await hub.api('GET', `/api/v1/patients/${p.id}`)).status).toBe(404);
+    // A deleted record is not written again, with or without a version to check.
+    expect((await hub.api('PATCH', `/api/v1/patients/${p.id}`, { lastName: 'Back' })).status).toBe(404);
+    expect((await hub.api('PATCH', `/api/v1/patients/${p.id}`, { lastName: 'Back', version: 3 })).status).toBe(404);
+    const { rows: after } = await hub.database.db.query(
+      'SELECT count(*)::int AS n FROM domain_events WHERE entity_id = $1',
+      [p.id],
+    );
+    expect(after[0].n).toBe(3);
   });
 });

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../../core/errors.ts';
 import { inTransaction, type Db, type Queryable, type Tx } from '../pool.ts';
-import { changeCtes, outboxWritten, recordChange, type ChangeOrigin } from '../events.ts';
+import { changeCtes, changeCtesFrom, outboxWritten, recordChange, type ChangeOrigin } from '../events.ts';
 import { fromRow, toColumns, type RecordDefinition } from './definition.ts';
 import { translateDbError } from './db-errors.ts';
 import { CreateBatcher } from './create-batcher.ts';
@@ -139,6 +139,11 @@ export async function updateRecord(
   expectedVersion?: number,
   tx?: Tx,
 ): Promise<Json> {
+  const columns = toColumns(def, patch);
+  if (!def.check && columns.size > 0) {
+    await checkRules(tx ?? db, ctx.practiceId, def, patch, patch);
+    return updateInOneStatement(tx ?? db, ctx, def, id, patch, columns, expectedVersion);
+  }
   const run = async (client: Tx) => {
     const {
       rows: [row],
@@ -155,7 +160,6 @@ export async function updateRecord(
     const current = fromRow(def, row);
     const merged = { ...current, ...patch };
     await checkRules(client, ctx.practiceId, def, patch, merged);
-    const columns = toColumns(def, patch);
     const changed = [...columns.keys()];
     if (changed.length === 0) return current;
     const sets = changed.map((c, i) => `${c} = $${i + 3}`);
@@ -171,6 +175,57 @@ export async function updateRecord(
     return updated;
   };
   return tx ? run(tx) : inTransaction(db, run, { retryConflicts: true });
+}
+
+/**
+ * The common update — a kind without cross-field rules, so the current row is not needed to
+ * check it — as one statement: the UPDATE takes the row's lock, and its domain and audit events
+ * are written from what it returns. Outside a transaction that is one round trip instead of
+ * five (BEGIN, lock, update, events, COMMIT), the largest share of an API write's cost.
+ */
+async function updateInOneStatement(
+  db: Queryable,
+  ctx: WriteContext,
+  def: RecordDefinition,
+  id: string,
+  patch: Json,
+  columns: Map<string, unknown>,
+  expectedVersion: number | undefined,
+): Promise<Json> {
+  const params: unknown[] = [ctx.practiceId, id, ...columns.values()];
+  const sets = [...columns.keys()].map((c, i) => `${c} = $${i + 3}`);
+  let where = `practice_id = $1 AND id = $2 AND ${live}`;
+  if (expectedVersion !== undefined) {
+    params.push(expectedVersion);
+    where += ` AND version = $${params.length}`;
+  }
+  const fields = Object.keys(patch);
+  const sql = `WITH rec AS (UPDATE ${def.table} SET ${sets.join(', ')}, version = version + 1, updated_at = now()
+      WHERE ${where} RETURNING *),
+    ${changeCtesFrom('rec', { ...ctx, entityKind: def.kind, action: 'updated', fields }, params)}
+    SELECT * FROM rec`;
+  const { rows } = await db.query(sql, params).catch((e: unknown) => translateDbError(e, def));
+  if (!rows[0]) return Promise.reject(await whyNotUpdated(db, ctx.practiceId, def, id, expectedVersion));
+  outboxWritten();
+  return fromRow(def, rows[0]);
+}
+
+/** Why an update matched no row: the record is gone, or its version moved on. */
+async function whyNotUpdated(
+  db: Queryable,
+  practiceId: string,
+  def: RecordDefinition,
+  id: string,
+  expectedVersion: number | undefined,
+): Promise<Error> {
+  const { rows } = await db.query(`SELECT version FROM ${def.table} WHERE practice_id = $1 AND id = $2 AND ${live}`, [
+    practiceId,
+    id,
+  ]);
+  if (!rows[0] || expectedVersion === undefined) return new NotFoundError(def.kind);
+  return new ConflictError(`version ${expectedVersion} is stale; the current version is ${rows[0].version}`, [
+    { field: 'version', message: `is ${rows[0].version} now` },
+  ]);
 }
 
 export async function deleteRecord(
