@@ -46,6 +46,11 @@ export interface LoadedConnection<Settings, Credentials> {
 export interface LoadOptions {
   /** Load a connection whatever its status (pending, error, deactivated…). Default: active ones only. */
   anyStatus?: boolean;
+  /**
+   * The caller reads whether the practice is disabled itself, beside its own first query (a
+   * Hint patient push does): the separate read is skipped. Default: checked here.
+   */
+  practiceCheckedByCaller?: boolean;
 }
 
 export interface SandboxDeps extends ConnectorDeps {

@@ -63,7 +63,7 @@ export async function loadConnection(
   }
   if (!options.anyStatus && loaded!.connection.status !== 'active') throw new ConnectionGone(connectionId, 'inactive');
   // Read past the cache: a disabled practice's sync (reconcile, drain, pushes) stops at once and resumes on enable.
-  if (!options.anyStatus && (await practiceDisabled(deps.db, practiceId)))
+  if (!options.anyStatus && !options.practiceCheckedByCaller && (await practiceDisabled(deps.db, practiceId)))
     throw new ConnectionGone(connectionId, 'practice-disabled');
   return loaded!;
 }

@@ -40,7 +40,9 @@ export function connectorTasks(deps: HintDeps): TaskHandlers {
     'hint:process-event': processEvent(deps),
     'hint:drain-inbox': drainInboxTask(deps),
     'hint:push-patient': async ({ practiceId, connectionId, patientId }) => {
-      await pushPatient(deps, await loadConnection(deps, practiceId, connectionId), patientId);
+      // pushPatient reads the practice's state beside the patient (readPushState).
+      const loaded = await loadConnection(deps, practiceId, connectionId, { practiceCheckedByCaller: true });
+      await pushPatient(deps, loaded, patientId);
     },
     'hint:push-practitioner': async ({ practiceId, connectionId, practitionerId }) => {
       await pushPractitioner(deps, await loadConnection(deps, practiceId, connectionId), practitionerId);

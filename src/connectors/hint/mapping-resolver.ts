@@ -14,17 +14,26 @@ export async function practitionerResolver(
 ): Promise<PractitionerResolver> {
   const locals = localIds.filter((v): v is string => typeof v === 'string');
   const remotes = hintIds.filter((v): v is string => typeof v === 'string');
-  const byLocal = new Map<string, string>();
-  const byRemote = new Map<string, string>();
-  if (locals.length + remotes.length > 0) {
-    const pairs = await linkedPairs(db, loaded.connection.practiceId, loaded.connection.id, 'practitioner', {
+  if (locals.length + remotes.length === 0) return resolverOf([]);
+  return resolverOf(
+    await linkedPairs(db, loaded.connection.practiceId, loaded.connection.id, 'practitioner', {
       localIds: locals,
       remoteIds: remotes,
-    });
-    for (const { localId, remoteId } of pairs) {
-      byLocal.set(localId, remoteId);
-      byRemote.set(remoteId, localId);
-    }
+    }),
+  );
+}
+
+/**
+ * A resolver over practitioner links already read (a push reads its one beside the patient).
+ * A link without a Hint id (a create Hint refused) resolves like no link: unknown, not "none".
+ */
+export function resolverOf(pairs: { localId: string; remoteId: string | null }[]): PractitionerResolver {
+  const byLocal = new Map<string, string>();
+  const byRemote = new Map<string, string>();
+  for (const { localId, remoteId } of pairs) {
+    if (remoteId === null) continue;
+    byLocal.set(localId, remoteId);
+    byRemote.set(remoteId, localId);
   }
   return { hintIdOf: (id) => byLocal.get(id), localIdOf: (id) => byRemote.get(id) };
 }

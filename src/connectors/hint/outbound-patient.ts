@@ -2,7 +2,7 @@
 // Tandem's id and integration_web_link = its page in Tandem) or PATCH only the fields Tandem
 // changed since both sides last agreed. The written values' hash is kept on the link, so the
 // webhook Hint sends back for this write is recognised and causes no write anywhere.
-import { NotFoundError } from '../../core/errors.ts';
+import { ConnectionGone, NotFoundError } from '../../core/errors.ts';
 import { findLink, upsertLink, type Link } from '../../db/links.ts';
 import { writeLog } from '../../db/logs.ts';
 import { patients } from '../../db/records/kinds.ts';
@@ -14,11 +14,11 @@ import { hintValues, keyOf, snapshotOf, stateOf } from './inbound-patient-values
 import { markErrored, reasonFromHint } from './outbound-errors.ts';
 import { canonicalWire, getPath, hintBody, staffFacts, type Wire } from './mapping.ts';
 import { hashValues, planOutbound, type Snapshot } from './mapping-merge.ts';
-import { practitionerResolver } from './mapping-resolver.ts';
+import { practitionerResolver, resolverOf } from './mapping-resolver.ts';
 import { webLinkOf, type LoadedConnection, type HintDeps } from './connection.ts';
 import type { FieldRule } from './mapping-fields.ts';
 import type { HintPatient } from './schemas.ts';
-import { findPatientLinkWithSnapshot, saveLinkState, type NameEcho } from './store.ts';
+import { readPushState, saveLinkState, type NameEcho } from './store.ts';
 
 export type PushResult = 'created' | 'updated' | 'unchanged' | 'errored' | 'skipped';
 
@@ -40,15 +40,18 @@ export async function pushPatient(
   merged = false,
 ): Promise<PushResult> {
   const { db } = deps;
-  // The record, and its link with the merge base, read side by side (two round trips at once).
-  const [canonical, linked] = await Promise.all([
+  // The record, and beside it (two round trips at once) the practice's state, the link with its
+  // merge base and the practitioner's link (readPushState).
+  const [canonical, state] = await Promise.all([
     getRecord(db, loaded.connection.practiceId, patients, patientId).catch((error: unknown) => {
       if (error instanceof NotFoundError) return undefined;
       throw error;
     }),
-    findPatientLinkWithSnapshot(db, loaded.connection.practiceId, loaded.connection.id, patientId),
+    readPushState(db, loaded.connection.practiceId, loaded.connection.id, patientId),
   ]);
+  if (state.practiceDisabled) throw new ConnectionGone(loaded.connection.id, 'practice-disabled');
   if (!canonical) return 'skipped'; // deleted in Tandem: the Hint record stays (Hint holds billing)
+  const linked = state.linked;
   const link = linked?.link;
   if (link?.remoteState === 'destroyed') return 'skipped';
   const missing = missingRequired(loaded, canonical);
@@ -57,7 +60,11 @@ export async function pushPatient(
     return 'errored';
   }
   const rules = loaded.settings.fieldMapping;
-  const resolver = await practitionerResolver(db, loaded, [canonical.practitionerId], []);
+  // The practitioner link read beside the row is used when both reads saw the same practitioner.
+  const resolver =
+    (canonical.practitionerId ?? null) === state.practitioner.localId
+      ? resolverOf(state.practitioner.link ? [state.practitioner.link] : [])
+      : await practitionerResolver(db, loaded, [canonical.practitionerId], []);
   const tandem = new Map(rules.map((r) => [r, canonicalWire(r, canonical, resolver)]));
   if (!linked) return createInHint(deps, loaded, patientId, tandem);
   return updateInHint(deps, loaded, linked.link, linked.snapshot, tandem, merged);

@@ -11,24 +11,56 @@ export async function readSnapshot(db: Queryable, linkId: string): Promise<Snaps
   return rows[0] ? (rows[0].snapshot as Snapshot) : null;
 }
 
+/** What a push reads beside the patient record itself (readPushState). */
+export interface PushState {
+  /** The practice is disabled (or gone): its connections do not sync. */
+  practiceDisabled: boolean;
+  /** The patient's link to its Hint record, with the merge base kept for it (readSnapshot). */
+  linked: { link: Link; snapshot: Snapshot | null } | undefined;
+  /** The practitioner the patient names as its row stands, and that practitioner's link, if any. */
+  practitioner: { localId: string | null; link: { localId: string; remoteId: string | null } | undefined };
+}
+
 /**
- * A patient's link to its Hint record with the merge base kept for it (readSnapshot), in one
- * statement: what a push reads before it plans its PATCH.
+ * Everything a push reads besides the patient row, in one statement: whether the practice is
+ * enabled (checked on every background job, never cached), the link with its merge base, and
+ * the link of the practitioner the patient names. Three round trips became one; a push is
+ * one of the most frequent jobs.
  */
-export async function findPatientLinkWithSnapshot(
+export async function readPushState(
   db: Queryable,
   practiceId: string,
   connectionId: string,
   localId: string,
-): Promise<{ link: Link; snapshot: Snapshot | null } | undefined> {
+): Promise<PushState> {
   const { rows } = await db.query(
-    `SELECT l.*, s.snapshot AS hint_snapshot FROM links l LEFT JOIN hint_sync_state s ON s.link_id = l.id
-     WHERE l.practice_id = $1 AND l.connection_id = $2 AND l.entity_kind = 'patient' AND l.local_id = $3
-       AND l.remote_id IS NOT NULL`,
+    `SELECT pr.disabled_at IS NOT NULL AS practice_disabled, l.*, s.snapshot AS hint_snapshot,
+            pt.practitioner_id AS practitioner_id, pl.local_id AS practitioner_link_local_id,
+            pl.remote_id AS practitioner_link_remote_id
+       FROM practices pr
+       LEFT JOIN links l ON l.practice_id = pr.id AND l.connection_id = $2 AND l.entity_kind = 'patient'
+        AND l.local_id = $3 AND l.remote_id IS NOT NULL
+       LEFT JOIN hint_sync_state s ON s.link_id = l.id
+       LEFT JOIN patients pt ON pt.practice_id = pr.id AND pt.id = $3
+       LEFT JOIN links pl ON pl.practice_id = pr.id AND pl.connection_id = $2 AND pl.entity_kind = 'practitioner'
+        AND pl.local_id = pt.practitioner_id
+      WHERE pr.id = $1`,
     [practiceId, connectionId, localId],
   );
   const row = rows[0];
-  return row ? { link: toLink(row) as Link, snapshot: (row.hint_snapshot as Snapshot | null) ?? null } : undefined;
+  if (!row) return { practiceDisabled: true, linked: undefined, practitioner: { localId: null, link: undefined } };
+  return {
+    practiceDisabled: row.practice_disabled === true,
+    linked: row.id
+      ? { link: toLink(row) as Link, snapshot: (row.hint_snapshot as Snapshot | null) ?? null }
+      : undefined,
+    practitioner: {
+      localId: row.practitioner_id ?? null,
+      link: row.practitioner_link_local_id
+        ? { localId: row.practitioner_link_local_id, remoteId: row.practitioner_link_remote_id }
+        : undefined,
+    },
+  };
 }
 
 /** `echo`: the names this write echoed (null: none); undefined leaves the last one in place. */
