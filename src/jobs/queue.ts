@@ -1,6 +1,7 @@
 // Enqueueing through SQL, so a job can be added inside the same transaction as the change
 // that calls for it (graphile_worker.add_job).
 import type { Queryable } from '../db/pool.ts';
+import { queueGcGuard } from './queue-gc.ts';
 import type { EnqueueOptions, JobName, JobPayloads } from './types.ts';
 
 export const DEFAULT_MAX_ATTEMPTS = 12;
@@ -11,9 +12,10 @@ export async function enqueue<N extends JobName>(
   payload: JobPayloads[N],
   options: EnqueueOptions = {},
 ): Promise<void> {
+  // A job naming its queue holds the guard against that queue's deletion until it commits.
   await db.query(
     `SELECT graphile_worker.add_job($1, $2::json, queue_name => $3, run_at => $4, max_attempts => $5,
-       job_key => $6, priority => $7, job_key_mode => $8)`,
+       job_key => $6, priority => $7, job_key_mode => $8)${options.queue ? ` FROM (SELECT ${queueGcGuard}) gc` : ''}`,
     [
       name,
       JSON.stringify(payload),
@@ -111,10 +113,12 @@ function roundsByQueue(specs: JobToAdd[]): JobToAdd[][] {
 }
 
 async function addJobs(db: Queryable, specs: JobToAdd[]): Promise<void> {
+  // Inside add_jobs' argument, so it is taken before add_jobs runs (see enqueue).
+  const guard = specs.some((j) => j.options?.queue) ? `, (SELECT ${queueGcGuard}) gc` : '';
   await db.query(
     `SELECT count(*) FROM graphile_worker.add_jobs(
        (SELECT array_agg(ROW(s.name, s.payload, s.queue, s.run_at, s.max_attempts, s.job_key, s.priority, NULL)::graphile_worker.job_spec)
-        FROM jsonb_to_recordset($1::jsonb) AS s(name text, payload json, queue text, run_at timestamptz, max_attempts smallint, job_key text, priority smallint)),
+        FROM jsonb_to_recordset($1::jsonb) AS s(name text, payload json, queue text, run_at timestamptz, max_attempts smallint, job_key text, priority smallint)${guard}),
        false)`,
     [
       JSON.stringify(

@@ -9,6 +9,7 @@ import { ConnectionGone, IntegrationError } from '../core/errors.ts';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logger.ts';
 import { enqueue, postponeJob } from './queue.ts';
+import { collectEmptyQueues } from './queue-gc.ts';
 import { createRunnerPool } from './runner-pool.ts';
 import { PermanentJobError, type JobName, type TaskContext, type TaskHandlers } from './types.ts';
 
@@ -118,6 +119,10 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     ));
   await heartbeat();
   await releaseJobsOfDeadNodes(opts.db);
+  // Cron jobs name their queues without the guard (queue-gc.ts): those queues are kept.
+  const cronQueues = (opts.crontab ?? []).flatMap((line) => /[?&]queue=([^&\s]+)/.exec(line)?.[1] ?? []);
+  const queues = collectEmptyQueues(opts.db, opts.logger, cronQueues);
+  events.on('job:complete', ({ job }) => queues.finished(job.job_queue_id));
   // Each tick is kept so stop() can wait for it (a tick still running when the pool closes would
   // query a closed pool), and its failure is logged: a tick during a database outage must not
   // become an unhandled rejection, which ends a Node process.
@@ -167,6 +172,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
       await ticking;
       await runner?.stop();
       await done;
+      await queues.stop();
       // Bounded: a client graphile-worker never handed back must not hold the shutdown up.
       await Promise.race([pgPool.end().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
       // Shutting down: a row left behind ages out (deleted after a day, treated as dead much sooner).
