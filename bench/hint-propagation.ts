@@ -87,8 +87,11 @@ async function jobTimes(): Promise<Map<string, { n: number; waitMs: number; runM
   return out;
 }
 
-/** Statements run in Tandem's database since the last reset, by calls (pg_stat_statements). */
-async function statements(tandem: BenchTandem, reset: boolean): Promise<{ query: string; calls: number }[]> {
+/** Statements run in Tandem's database since the last reset, by time spent (pg_stat_statements). */
+async function statements(
+  tandem: BenchTandem,
+  reset: boolean,
+): Promise<{ query: string; calls: number; ms: number }[]> {
   if (!values.diagnose) return [];
   const pg = (await import('pg')).default;
   const { readFile } = await import('node:fs/promises');
@@ -102,10 +105,16 @@ async function statements(tandem: BenchTandem, reset: boolean): Promise<{ query:
       return [];
     }
     const { rows } = await client.query(
-      `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query, calls::int AS calls
+      `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query, calls::int AS calls,
+              round(total_exec_time)::int AS ms
          FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'tandem')
-        ORDER BY calls DESC LIMIT 40`,
+        ORDER BY total_exec_time DESC LIMIT 40`,
     );
+    const queues = await client.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE id IN (SELECT job_queue_id FROM graphile_worker._private_jobs))::int AS busy
+         FROM graphile_worker._private_job_queues`,
+    );
+    console.error(`job queue rows: ${queues.rows[0].n} (${queues.rows[0].busy} holding jobs)`);
     return rows;
   } finally {
     await client.end();
@@ -219,7 +228,10 @@ try {
             statementsPerChange: Math.round((run.reduce((a, r) => a + r.calls, 0) / changes) * 10) / 10,
             topStatementsPerChange: run
               .slice(0, 25)
-              .map((r) => `${(Math.round((r.calls / changes) * 100) / 100).toFixed(2)} ${r.query}`),
+              .map(
+                (r) =>
+                  `${(r.calls / changes).toFixed(2)} calls, ${((r.ms / changes) * 1000).toFixed(0)} µs ${r.query}`,
+              ),
           }
         : {}),
       writeTransactionsPerChange:
