@@ -229,8 +229,7 @@ try {
             topStatementsPerChange: run
               .slice(0, 25)
               .map(
-                (r) =>
-                  `${(r.calls / changes).toFixed(2)} calls, ${((r.ms / changes) * 1000).toFixed(0)} µs ${r.query}`,
+                (r) => `${(r.calls / changes).toFixed(2)} calls, ${((r.ms / changes) * 1000).toFixed(0)} µs ${r.query}`,
               ),
           }
         : {}),

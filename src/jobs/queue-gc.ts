@@ -9,7 +9,7 @@
 // pointing at it; a delete in between would leave the job outside its queue (out of order).
 // Every enqueue that names a queue holds a shared advisory lock until its transaction ends
 // (queueGcGuard); the delete runs only when it gets the exclusive one at once, so it never
-// waits and never makes an enqueue wait.
+// waits, and an enqueue waits at most for the one DELETE statement.
 import type { Logger } from '../logger.ts';
 import type { Db } from '../db/pool.ts';
 
