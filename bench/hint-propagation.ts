@@ -14,7 +14,10 @@
 // pg_stat_statements, loaded into the embedded server for the run) and the jobs' mean wait and
 // run time by task (from Tandem's /metrics).
 // Run: npx tsx bench/hint-propagation.ts [--rate 100] [--seconds 10] [--patients 300] [--concurrency 20]
-//   [--direction both|out|in] [--diagnose]
+//   [--direction both|out|in] [--diagnose] [--aged-queues N]
+// --aged-queues N: N empty per-record job queue rows are added first, as a database holds after
+// N records have had a job (graphile-worker keeps them; Tandem deletes empty ones within a
+// minute), and the drive starts once they are gone or after 70 s.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '20' },
     direction: { type: 'string', default: 'both' },
     diagnose: { type: 'boolean', default: false },
+    'aged-queues': { type: 'string', default: '0' },
   },
 });
 const rate = Math.min(Number(values.rate), 500);
@@ -120,6 +124,36 @@ async function statements(
     await client.end();
   }
 }
+/** Adds n empty job queue rows and waits (70 s at most) for Tandem to delete them. */
+async function ageQueues(n: number): Promise<void> {
+  if (!(n > 0)) return;
+  const pg = (await import('pg')).default;
+  const { readFile } = await import('node:fs/promises');
+  const port = (await readFile(`${world.tandem.home}/pg.port`, 'utf8')).trim();
+  const client = new pg.Client({ connectionString: `postgres://tandem:tandem@127.0.0.1:${port}/tandem` });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO graphile_worker._private_job_queues (queue_name) SELECT 'hint:aged:' || g FROM generate_series(1, $1) g`,
+      [n],
+    );
+    const start = performance.now();
+    let left = n;
+    while (left > 0 && performance.now() - start < 70_000) {
+      await sleep(1000);
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM graphile_worker._private_job_queues WHERE queue_name LIKE 'hint:aged:%'`,
+      );
+      left = rows[0].n;
+    }
+    console.error(
+      `aged queue rows: ${n} added, ${left} left after ${Math.round((performance.now() - start) / 1000)} s`,
+    );
+  } finally {
+    await client.end();
+  }
+}
+
 const receiver = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
@@ -247,6 +281,7 @@ try {
       jobs: await jobTimes(),
     };
   };
+  await ageQueues(Math.min(Number(values['aged-queues']), 100_000));
   const empty = { changes: 0 };
   let commits = await reading();
   let tandemToHint: object = empty;
