@@ -63,6 +63,56 @@ describe('dedupe clusters', () => {
   });
 });
 
+describe('namesakes in one household', () => {
+  // Twenty people of two records each set the batch threshold (p ≈ 0.98).
+  const SURNAMES = 'Abbot Bellamy Carrow Dunmore Ellery Fanshaw Garnet Holloway Ingram Jessop'.split(' ');
+  const population: MatchRecord[] = [...SURNAMES, ...SURNAMES.map((s) => `${s}son`)].flatMap((last, i) => {
+    const person = {
+      firstName: 'Henry',
+      lastName: last,
+      dob: `19${50 + i}-03-0${1 + (i % 9)}`,
+      sex: 'M',
+      email: `henry.${last.toLowerCase()}@example.com`,
+      addressLine1: `${i + 1} Long Road`,
+      city: 'Ashfield',
+      state: 'NSW',
+      postcode: '2131',
+    };
+    return [
+      { id: `a${i}`, ...person },
+      { id: `b${i}`, ...person },
+    ];
+  });
+  const rawell = { lastName: 'Rawell', ...home };
+  const father: MatchRecord[] = [
+    { id: 'sr1', firstName: 'Nicholas', dob: '1974-05-16', sex: 'M', email: 'nicholas.rawell@example.com', ...rawell },
+    { id: 'sr2', firstName: 'Nicholas', dob: '16/05/1974', sex: 'M', ...rawell },
+    { id: 'sr3', firstName: 'Nick', dob: '1974-05-16', email: 'nicholas.rawell@example.com', ...rawell },
+  ];
+  // The son, his first name mistyped in one record and shortened in the other: no pair of his
+  // with the record below reaches match level.
+  const son: MatchRecord[] = [
+    { id: 'jr1', firstName: 'Nicholaas', middleName: 'Daniel', dob: '2006-06-23', sex: 'M', ...rawell },
+    { id: 'jr2', firstName: 'Nick', middleName: 'Daniel', dob: '23/06/2006', ...rawell },
+  ];
+  // No birth date: either of them.
+  const undated: MatchRecord = { id: 'x', firstName: 'Nicholas', sex: 'M', ...rawell };
+
+  it('sends a record without a birth date to review when the household holds two people of its name', () => {
+    const result = dedupe([...population, ...father, ...son, undated], { guards: true });
+    expect(result.clusterOf.get('x')).toBe('x');
+    const reviews = result.pairs.filter((p) => p.aId === 'x' || p.bId === 'x');
+    expect(reviews.length).toBeGreaterThan(0);
+    expect(reviews.every((p) => p.decision === 'review')).toBe(true);
+    expect(reviews[0]?.explanation.context).toBe('the record fits two different people about equally well');
+  });
+
+  it('joins it to the one person of that name when the household holds only one', () => {
+    const result = dedupe([...population, ...father, undated], { guards: true });
+    expect(result.clusterOf.get('x')).toBe('sr1');
+  });
+});
+
 describe('clusterRecords', () => {
   // A father (0) and his son (4) of one name, with records that have no birth date between
   // them (1, 2, 3): each link of the chain is strong, only the pair 0–4 shows two people.
