@@ -256,6 +256,69 @@ describe('linking with cluster context', () => {
     expect(kept.clusterOf.get('a-liam')).toBe('a-liam');
   });
 
+  // A pair short of the match threshold asked for (p 0.97): surname and birth date mistyped.
+  const hugo: [MatchRecord, MatchRecord] = [
+    {
+      id: 'a-hugo',
+      firstName: 'Hugo',
+      lastName: 'Pemberton',
+      dob: '1970-01-01',
+      sex: 'M',
+      city: 'Bexley',
+      postcode: '2207',
+    },
+    { id: 'b-hugo', firstName: 'Hugo', lastName: 'Pendleton', dob: '1970-01-11', sex: 'M' },
+  ];
+  const strict = { guards: true, thresholds: { match: 0.97 } };
+
+  it('matches a pair short of the threshold that is the one likely candidate of both records', () => {
+    const { a, b } = sources();
+    const result = linkSources([...a, hugo[0]], [...b, hugo[1]], strict);
+    const pair = result.pairs.find((p) => p.aId === 'a-hugo');
+    expect(pair?.score).toBeLessThan(Math.log2(0.97 / 0.03));
+    expect(pair?.decision).toBe('match');
+    expect(pair?.explanation.context).toBe('the one likely candidate of both records');
+    // Oswin Thackeray, known by name and locality only (no birth date): he could be a relative
+    // the guards cannot see, so his pair stays what its score says.
+    expect(result.pairs.find((p) => p.aId === 'a-os')?.decision).toBe('review');
+  });
+
+  it('leaves it a review when the record has another candidate', () => {
+    const { a, b } = sources();
+    const other: MatchRecord = { id: 'a-hugh', firstName: 'Hugh', lastName: 'Pendleton', dob: '1970-11-01', sex: 'M' };
+    const result = linkSources([...a, hugo[0], other], [...b, hugo[1]], strict);
+    expect(result.pairs.find((p) => p.aId === 'a-hugo')?.decision).toBe('review');
+  });
+
+  it('matches a sole candidate held back by one guard when its weight in context reaches the threshold', () => {
+    const { a, b } = sources();
+    const liam: MatchRecord = {
+      ...quorrelHome,
+      id: 'a-liam2',
+      firstName: 'Liam',
+      middleName: 'John',
+      email: undefined,
+      phone: '0412 345 679',
+    };
+    const declan: MatchRecord = {
+      ...quorrelHome,
+      id: 'b-declan2',
+      firstName: 'Declan',
+      middleName: 'J',
+      email: undefined,
+      phone: '0412 345 678',
+    };
+    const result = linkSources(
+      [...a.filter((r) => r.id !== 'a-liam'), liam],
+      [...b.filter((r) => r.id !== 'b-declan'), declan],
+      strict,
+    );
+    const pair = result.pairs.find((p) => p.aId === 'a-liam2');
+    expect(pair?.score).toBeLessThan(Math.log2(0.97 / 0.03));
+    expect(pair?.decision).toBe('match');
+    expect(pair?.explanation.context).toBe('the only candidate of both records');
+  });
+
   it('meets the precision it is asked for on held-out typical data', () => {
     const { a, b, truth } = generateLinkSet('typical', 2, 1000);
     const result = linkSources(a, b);

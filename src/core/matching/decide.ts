@@ -72,9 +72,7 @@ export function isRelative(assessment: PairAssessment, policy: DecisionPolicy): 
   // Any field of the person's own that differs, with nothing of theirs agreeing: a birth date
   // says "another member" as plainly as a first name does.
   const otherMember =
-    guards.includes('first name differs') ||
-    guards.includes('sex differs') ||
-    guards.includes('date of birth differs');
+    guards.includes('first name differs') || guards.includes('sex differs') || guards.includes('date of birth differs');
   return (
     assessment.clearlyDifferent ||
     assessment.datesApart ||
