@@ -319,6 +319,31 @@ describe('linking with cluster context', () => {
     expect(pair?.explanation.context).toBe('the only candidate of both records');
   });
 
+  it('joins such a pair in dedupe too', () => {
+    const { a, b } = sources();
+    const liam: MatchRecord = {
+      ...quorrelHome,
+      id: 'a-liam2',
+      firstName: 'Liam',
+      middleName: 'John',
+      email: undefined,
+      phone: '0412 345 679',
+    };
+    const declan: MatchRecord = {
+      ...quorrelHome,
+      id: 'b-declan2',
+      firstName: 'Declan',
+      middleName: 'J',
+      email: undefined,
+      phone: '0412 345 678',
+    };
+    const records = [...a, ...b].filter((r) => r.id !== 'a-liam' && r.id !== 'b-declan');
+    const result = dedupe([...records, liam, declan], strict);
+    const pair = result.pairs.find((p) => p.aId === 'a-liam2' || p.bId === 'a-liam2');
+    expect(pair?.score).toBeLessThan(Math.log2(0.97 / 0.03));
+    expect(result.clusterOf.get('b-declan2')).toBe(result.clusterOf.get('a-liam2'));
+  });
+
   it('meets the precision it is asked for on held-out typical data', () => {
     const { a, b, truth } = generateLinkSet('typical', 2, 1000);
     const result = linkSources(a, b);
