@@ -290,7 +290,7 @@ describe('linking with cluster context', () => {
     expect(result.pairs.find((p) => p.aId === 'a-hugo')?.decision).toBe('review');
   });
 
-  it('matches a sole candidate held back by one guard when its weight in context reaches the threshold', () => {
+  it('leaves a sole candidate held back by one guard a review when only its weight in context reaches the threshold', () => {
     const { a, b } = sources();
     const liam: MatchRecord = {
       ...quorrelHome,
@@ -315,8 +315,7 @@ describe('linking with cluster context', () => {
     );
     const pair = result.pairs.find((p) => p.aId === 'a-liam2');
     expect(pair?.score).toBeLessThan(Math.log2(0.97 / 0.03));
-    expect(pair?.decision).toBe('match');
-    expect(pair?.explanation.context).toBe('the only candidate of both records');
+    expect(pair?.decision).toBe('review');
   });
 
   it('joins such a pair in dedupe too', () => {
@@ -342,6 +341,18 @@ describe('linking with cluster context', () => {
     const pair = result.pairs.find((p) => p.aId === 'a-liam2' || p.bId === 'a-liam2');
     expect(pair?.score).toBeLessThan(Math.log2(0.97 / 0.03));
     expect(result.clusterOf.get('b-declan2')).toBe(result.clusterOf.get('a-liam2'));
+  });
+
+  it('drops a review that another candidate of the record outweighs below the review threshold', () => {
+    const { a, b } = sources();
+    // Born another month: a review on its own (p ≈ 0.05), but beside the Hugo above it is not
+    // worth a look (a record is at most one person).
+    const weak: MatchRecord = { id: 'a-weak', firstName: 'Hugo', lastName: 'Pendleton', dob: '1970-05-17' };
+    const result = linkSources([...a, hugo[0], weak], [...b, hugo[1]], { guards: true, thresholds: { match: 0.99 } });
+    expect(result.pairs.find((p) => p.aId === 'a-hugo')?.decision).toBe('review');
+    expect(result.pairs.find((p) => p.aId === 'a-weak')).toBeUndefined();
+    const alone = linkSources([...a, weak], [...b, hugo[1]], { guards: true, thresholds: { match: 0.99 } });
+    expect(alone.pairs.find((p) => p.aId === 'a-weak')?.decision).toBe('review');
   });
 
   it('meets the precision it is asked for on held-out typical data', () => {

@@ -257,20 +257,15 @@ export const SOLE_CANDIDATE_FLOOR = 0.9;
 /**
  * One-to-one context for a pair held back by a single guard — a first name or a birth date
  * that differs (twins, a son named after his father), or only household fields agreeing
- * (which member is it?) — whose weight in context (contextWeights: with no other candidate,
- * its score and the prior of the records that are not candidates) reaches the match
- * threshold. The guard stands for a
+ * (which member is it?) — whose score reaches the match threshold. The guard stands for a
  * relative who looks like the person; when neither record has any other candidate at review
  * level, no such relative is in sight on either side (the person's own record would be a
  * candidate too), and the pair is matched. A relative who is in one source only can still
- * look like this, so it stays a review whenever either record has another candidate. The
- * pair's own score must still reach SOLE_CANDIDATE_FLOOR: the guard's doubt is in neither.
+ * look like this, so it stays a review whenever either record has another candidate. Its own
+ * score, not its weight in context (contextWeights): the candidate may be that relative (a
+ * twin whose sibling is in one source only), and the context cannot tell.
  */
-function matchSoleCandidates(
-  candidates: Candidate[],
-  matchWeight: number,
-  contextWeight: (c: Candidate) => number,
-): void {
+function matchSoleCandidates(candidates: Candidate[], matchWeight: number): void {
   const floor = Math.max(matchWeight, probabilityToWeight(SOLE_CANDIDATE_FLOOR));
   const leftCount = new Map<number, number>();
   const rightCount = new Map<number, number>();
@@ -281,7 +276,7 @@ function matchSoleCandidates(
   for (const c of candidates) {
     const { guards } = c.pair.explanation;
     if (c.pair.decision !== 'review' || c.identifier) continue;
-    if (c.pair.score < probabilityToWeight(SOLE_CANDIDATE_FLOOR) || contextWeight(c) < floor) continue;
+    if (c.pair.score < floor) continue;
     if (guards.length !== 1 || !SOLE_CANDIDATE_GUARDS.has(guards[0] as string)) continue;
     if (leftCount.get(c.left) !== 1 || rightCount.get(c.right) !== 1) continue;
     c.pair.decision = 'match';
@@ -339,6 +334,17 @@ function matchInContext(candidates: Candidate[], matchWeight: number, contextWei
     c.pair.decision = 'match';
     c.pair.explanation = { ...c.pair.explanation, context: 'the one likely candidate of both records' };
   }
+}
+
+/** Reviews whose weight in context (contextWeights) falls below the review threshold: another
+ *  candidate of one of the records outweighs them so far (a record is at most one person) that
+ *  they are not worth a person's time, as a pair of that weight on its own would not be. */
+function withoutOutweighed(
+  candidates: Candidate[],
+  reviewWeight: number,
+  contextWeight: (c: Candidate) => number,
+): Candidate[] {
+  return candidates.filter((c) => c.pair.decision !== 'review' || c.identifier || contextWeight(c) >= reviewWeight);
 }
 
 /**
@@ -506,8 +512,11 @@ export function linkSources(
   };
   const contextWeight = contextWeights(candidates, stats);
   if (options.oneToOne !== false && readsRelatives(scoring.policy))
-    matchSoleCandidates(candidates, scoring.policy.thresholds.match, contextWeight);
+    matchSoleCandidates(candidates, scoring.policy.thresholds.match);
   if (options.oneToOne !== false) matchInContext(candidates, scoring.policy.thresholds.match, contextWeight);
-  const pairs = options.oneToOne === false ? candidates.map((c) => c.pair) : enforceOneToOne(candidates, conflict);
+  const pairs =
+    options.oneToOne === false
+      ? candidates.map((c) => c.pair)
+      : enforceOneToOne(withoutOutweighed(candidates, scoring.policy.thresholds.review, contextWeight), conflict);
   return { pairs, model, stats: withCounts(stats, pairs) };
 }
