@@ -318,31 +318,6 @@ describe('linking with cluster context', () => {
     expect(pair?.decision).toBe('review');
   });
 
-  it('joins such a pair in dedupe too', () => {
-    const { a, b } = sources();
-    const liam: MatchRecord = {
-      ...quorrelHome,
-      id: 'a-liam2',
-      firstName: 'Liam',
-      middleName: 'John',
-      email: undefined,
-      phone: '0412 345 679',
-    };
-    const declan: MatchRecord = {
-      ...quorrelHome,
-      id: 'b-declan2',
-      firstName: 'Declan',
-      middleName: 'J',
-      email: undefined,
-      phone: '0412 345 678',
-    };
-    const records = [...a, ...b].filter((r) => r.id !== 'a-liam' && r.id !== 'b-declan');
-    const result = dedupe([...records, liam, declan], strict);
-    const pair = result.pairs.find((p) => p.aId === 'a-liam2' || p.bId === 'a-liam2');
-    expect(pair?.score).toBeLessThan(Math.log2(0.97 / 0.03));
-    expect(result.clusterOf.get('b-declan2')).toBe(result.clusterOf.get('a-liam2'));
-  });
-
   it('drops a review that another candidate of the record outweighs below the review threshold', () => {
     const { a, b } = sources();
     // Born another month: a review on its own (p ≈ 0.05), but beside the Hugo above it is not

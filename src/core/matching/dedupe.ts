@@ -7,7 +7,6 @@ import { DEFAULT_PRECISION, isGuarded, isRelative, readsRelatives } from './deci
 import { assessPair, guardsFor, probabilityToWeight, type PairAssessment } from './explain.ts';
 import {
   AMBIGUITY_MARGIN,
-  MAX_MATCHED_SHARE,
   run,
   SOLE_CANDIDATE_FLOOR,
   SOLE_CANDIDATE_GUARDS,
@@ -147,7 +146,7 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
   };
   let members = membersOf();
   let reviews = reviewsOf(members);
-  if (relativesRead && joinSoleReviews(reviews, n, clusterOf, policy.thresholds.match, contextBits(members, n)) > 0) {
+  if (relativesRead && joinSoleReviews(reviews, n, clusterOf, policy.thresholds.match) > 0) {
     members = membersOf();
     reviews = reviewsOf(members);
   }
@@ -179,20 +178,10 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
   return { pairs, model, stats: withCounts(stats, pairs), clusters, clusterOf: clusterIds };
 }
 
-/** Bits a sole review gains read against its clusters' candidates only (as linking's
- *  contextWeights with no other candidate): −log2 of the share of records without another
- *  record of their person, as the clusters show it (at most MAX_MATCHED_SHARE have one). */
-function contextBits(members: Map<number, number[]>, n: number): number {
-  let clustered = 0;
-  for (const list of members.values()) if (list.length > 1) clustered += list.length;
-  return -Math.log2(1 - Math.min(MAX_MATCHED_SHARE, clustered / Math.max(1, n)));
-}
-
 /**
  * Dedupe's form of matchSoleCandidates: a review between two clusters (or records) that is
  * the only review either of them has, held back by a single guard the sole-candidate rule
- * accepts, at or above SOLE_CANDIDATE_FLOOR and, with the context's bits (contextBits), the
- * match threshold, joins them. Reviews of a
+ * accepts, at or above the match threshold and SOLE_CANDIDATE_FLOOR, joins them. Reviews of a
  * record that fits two people (context set) never do. Changes clusterOf in place (the joined
  * cluster takes the smaller id); returns how many joins were made.
  */
@@ -201,7 +190,6 @@ function joinSoleReviews(
   n: number,
   clusterOf: Int32Array,
   matchWeight: number,
-  contextBoost: number,
 ): number {
   const floor = Math.max(matchWeight, probabilityToWeight(SOLE_CANDIDATE_FLOOR));
   const count = new Map<number, number>();
@@ -212,8 +200,7 @@ function joinSoleReviews(
     const x = Math.floor(key / n);
     const y = key % n;
     const { guards, context } = review.explanation;
-    if (context !== undefined || count.get(x) !== 1 || count.get(y) !== 1) continue;
-    if (review.score < probabilityToWeight(SOLE_CANDIDATE_FLOOR) || review.score + contextBoost < floor) continue;
+    if (context !== undefined || review.score < floor || count.get(x) !== 1 || count.get(y) !== 1) continue;
     if (guards.length !== 1 || !SOLE_CANDIDATE_GUARDS.has(guards[0] as string)) continue;
     joins.push([x, y]);
   }

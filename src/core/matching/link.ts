@@ -286,7 +286,7 @@ function matchSoleCandidates(candidates: Candidate[], matchWeight: number): void
 
 /** The share of a side's records that have a match on the other, as far as a prior can
  *  say, at most this: near 1 the context would decide pairs by absence alone. */
-export const MAX_MATCHED_SHARE = 0.9;
+const MAX_MATCHED_SHARE = 0.9;
 
 /**
  * A pair's weight read against its records' candidates rather than against every record of
