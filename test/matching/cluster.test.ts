@@ -63,6 +63,56 @@ describe('dedupe clusters', () => {
   });
 });
 
+describe('namesakes in one household', () => {
+  // Twenty people of two records each set the batch threshold (p ≈ 0.98).
+  const SURNAMES = 'Abbot Bellamy Carrow Dunmore Ellery Fanshaw Garnet Holloway Ingram Jessop'.split(' ');
+  const population: MatchRecord[] = [...SURNAMES, ...SURNAMES.map((s) => `${s}son`)].flatMap((last, i) => {
+    const person = {
+      firstName: 'Henry',
+      lastName: last,
+      dob: `19${50 + i}-03-0${1 + (i % 9)}`,
+      sex: 'M',
+      email: `henry.${last.toLowerCase()}@example.com`,
+      addressLine1: `${i + 1} Long Road`,
+      city: 'Ashfield',
+      state: 'NSW',
+      postcode: '2131',
+    };
+    return [
+      { id: `a${i}`, ...person },
+      { id: `b${i}`, ...person },
+    ];
+  });
+  const rawell = { lastName: 'Rawell', ...home };
+  const father: MatchRecord[] = [
+    { id: 'sr1', firstName: 'Nicholas', dob: '1974-05-16', sex: 'M', email: 'nicholas.rawell@example.com', ...rawell },
+    { id: 'sr2', firstName: 'Nicholas', dob: '16/05/1974', sex: 'M', ...rawell },
+    { id: 'sr3', firstName: 'Nick', dob: '1974-05-16', email: 'nicholas.rawell@example.com', ...rawell },
+  ];
+  // The son, his first name mistyped in one record and shortened in the other: no pair of his
+  // with the record below reaches match level.
+  const son: MatchRecord[] = [
+    { id: 'jr1', firstName: 'Nicholaas', middleName: 'Daniel', dob: '2006-06-23', sex: 'M', ...rawell },
+    { id: 'jr2', firstName: 'Nick', middleName: 'Daniel', dob: '23/06/2006', ...rawell },
+  ];
+  // No birth date: either of them.
+  const undated: MatchRecord = { id: 'x', firstName: 'Nicholas', sex: 'M', ...rawell };
+
+  it('sends a record without a birth date to review when the household holds two people of its name', () => {
+    const result = dedupe([...population, ...father, ...son, undated], { guards: true });
+    expect(result.clusterOf.get('x')).toBe('x');
+    const reviews = result.pairs.filter((p) => p.aId === 'x' || p.bId === 'x');
+    expect(reviews.length).toBeGreaterThan(0);
+    expect(reviews.every((p) => p.decision === 'review')).toBe(true);
+    expect(reviews[0]?.explanation.context).toBe('the record fits two different people about equally well');
+  });
+
+  it('joins it to the one person of that name when the household holds only one', () => {
+    const result = dedupe([...population, ...father, undated], { guards: true });
+    expect(result.clusterOf.get('x')).toBe('sr1');
+  });
+});
+
 describe('clusterRecords', () => {
   // A father (0) and his son (4) of one name, with records that have no birth date between
   // them (1, 2, 3): each link of the chain is strong, only the pair 0–4 shows two people.
@@ -204,6 +254,80 @@ describe('linking with cluster context', () => {
     const withNoah = sources([{ id: 'b-noah', firstName: 'Noah', ...quorrelHome }]);
     const kept = dedupe([...withNoah.a, ...withNoah.b], { guards: true });
     expect(kept.clusterOf.get('a-liam')).toBe('a-liam');
+  });
+
+  // A pair short of the match threshold asked for (p 0.97): surname and birth date mistyped.
+  const hugo: [MatchRecord, MatchRecord] = [
+    {
+      id: 'a-hugo',
+      firstName: 'Hugo',
+      lastName: 'Pemberton',
+      dob: '1970-01-01',
+      sex: 'M',
+      city: 'Bexley',
+      postcode: '2207',
+    },
+    { id: 'b-hugo', firstName: 'Hugo', lastName: 'Pendleton', dob: '1970-01-11', sex: 'M' },
+  ];
+  const strict = { guards: true, thresholds: { match: 0.97 } };
+
+  it('matches a pair short of the threshold that is the one likely candidate of both records', () => {
+    const { a, b } = sources();
+    const result = linkSources([...a, hugo[0]], [...b, hugo[1]], strict);
+    const pair = result.pairs.find((p) => p.aId === 'a-hugo');
+    expect(pair?.score).toBeLessThan(Math.log2(0.97 / 0.03));
+    expect(pair?.decision).toBe('match');
+    expect(pair?.explanation.context).toBe('the one likely candidate of both records');
+    // Oswin Thackeray, known by name and locality only (no birth date): he could be a relative
+    // the guards cannot see, so his pair stays what its score says.
+    expect(result.pairs.find((p) => p.aId === 'a-os')?.decision).toBe('review');
+  });
+
+  it('leaves it a review when the record has another candidate', () => {
+    const { a, b } = sources();
+    const other: MatchRecord = { id: 'a-hugh', firstName: 'Hugh', lastName: 'Pendleton', dob: '1970-11-01', sex: 'M' };
+    const result = linkSources([...a, hugo[0], other], [...b, hugo[1]], strict);
+    expect(result.pairs.find((p) => p.aId === 'a-hugo')?.decision).toBe('review');
+  });
+
+  it('leaves a sole candidate held back by one guard a review when only its weight in context reaches the threshold', () => {
+    const { a, b } = sources();
+    const liam: MatchRecord = {
+      ...quorrelHome,
+      id: 'a-liam2',
+      firstName: 'Liam',
+      middleName: 'John',
+      email: undefined,
+      phone: '0412 345 679',
+    };
+    const declan: MatchRecord = {
+      ...quorrelHome,
+      id: 'b-declan2',
+      firstName: 'Declan',
+      middleName: 'J',
+      email: undefined,
+      phone: '0412 345 678',
+    };
+    const result = linkSources(
+      [...a.filter((r) => r.id !== 'a-liam'), liam],
+      [...b.filter((r) => r.id !== 'b-declan'), declan],
+      strict,
+    );
+    const pair = result.pairs.find((p) => p.aId === 'a-liam2');
+    expect(pair?.score).toBeLessThan(Math.log2(0.97 / 0.03));
+    expect(pair?.decision).toBe('review');
+  });
+
+  it('drops a review that another candidate of the record outweighs below the review threshold', () => {
+    const { a, b } = sources();
+    // Born another month: a review on its own (p ≈ 0.05), but beside the Hugo above it is not
+    // worth a look (a record is at most one person).
+    const weak: MatchRecord = { id: 'a-weak', firstName: 'Hugo', lastName: 'Pendleton', dob: '1970-05-17' };
+    const result = linkSources([...a, hugo[0], weak], [...b, hugo[1]], { guards: true, thresholds: { match: 0.99 } });
+    expect(result.pairs.find((p) => p.aId === 'a-hugo')?.decision).toBe('review');
+    expect(result.pairs.find((p) => p.aId === 'a-weak')).toBeUndefined();
+    const alone = linkSources([...a, weak], [...b, hugo[1]], { guards: true, thresholds: { match: 0.99 } });
+    expect(alone.pairs.find((p) => p.aId === 'a-weak')?.decision).toBe('review');
   });
 
   it('meets the precision it is asked for on held-out typical data', () => {

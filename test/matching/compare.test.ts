@@ -8,6 +8,7 @@ import {
   compareFirstNames,
   compareLastNames,
   compareMedicare,
+  compareMiddleNames,
   comparePhones,
   comparePostcodes,
 } from '../../src/core/matching/compare/levels.ts';
@@ -79,6 +80,19 @@ describe('comparison levels', () => {
     expect(level('J', 'John')).toBe(3);
     expect(level('Robert', 'Michael')).toBe(4);
     expect(level('', 'Michael')).toBe(MISSING);
+  });
+  it('reads two initials that agree as initials, not as one name (P. and P. may be Paul and Peter)', () => {
+    const first = (a: string, b: string) => {
+      const pa = person({ firstName: a });
+      const pb = person({ firstName: b });
+      return compareFirstNames(pa.first, pb.first, pa.firstAliases, pb.firstAliases);
+    };
+    expect(first('P', 'p')).toBe(3);
+    expect(first('P', 'B')).toBe(4);
+    const middle = (a: string, b: string) =>
+      compareMiddleNames(person({ middleName: a }).middle, person({ middleName: b }).middle);
+    expect(middle('J', 'j')).toBe(1);
+    expect(middle('James', 'JAMES')).toBe(0);
   });
   it('counts a middle or preferred name as an alias', () => {
     const a = prepareRecord({ id: 'a', firstName: 'Mary', middleName: 'Jane' });

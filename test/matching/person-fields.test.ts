@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { F, MISSING } from '../../src/core/matching/compare/fields.ts';
 import { compareMiddleNames } from '../../src/core/matching/compare/levels.ts';
 import { compareRecords, newVector } from '../../src/core/matching/compare/vector.ts';
-import { birthDatesApart } from '../../src/core/matching/explain.ts';
+import { decidePair, scorerFor } from '../../src/core/matching/decide.ts';
+import { assessPair, birthDatesApart, HOUSEHOLD_ONLY } from '../../src/core/matching/explain.ts';
 import { dedupe, linkSources, type MatchRecord } from '../../src/core/matching/index.ts';
 import { prepareRecord } from '../../src/core/matching/prepare.ts';
 
@@ -101,6 +102,24 @@ describe('pairs only household fields carry', () => {
       (p) => (p.aId === 'sophie' || p.bId === 'sophie') && p.aId !== 'bare' && p.bId !== 'bare',
     );
     expect(sophie).toEqual([]);
+  });
+
+  it('are not even a review when the birth date differs and nothing of the person agrees', () => {
+    const abigail = prepareRecord({
+      id: 'abi',
+      firstName: 'Abigail',
+      lastName: 'Nelcadi',
+      dob: '2009-10-12',
+      sex: 'F',
+      ...landline,
+    });
+    // No first name; born the same year, another month and day (not a generation apart, which
+    // is a relative already): another member of the household.
+    const other = prepareRecord({ id: 'other', lastName: 'Nelcadi', dob: '2009-03-05', sex: 'F', ...landline });
+    const assessment = assessPair(abigail, other, scorerFor(), -10, undefined, 10);
+    expect(assessment.explanation.guards).toEqual(['date of birth differs', HOUSEHOLD_ONLY]);
+    const policy = { guards: true, thresholds: { match: 10, review: -30 } };
+    expect(decidePair(assessment, policy)).toBe('new');
   });
 
   it('are carried by the person when their own mobile agrees', () => {

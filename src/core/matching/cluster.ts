@@ -242,3 +242,86 @@ export function attachToClusters(
   }
   return joins.map(([r]) => r);
 }
+
+export interface NamesakeOptions {
+  /** As AttachOptions.profileScore. */
+  profileScore: (record: number, members: readonly number[]) => number;
+  /** Whether the record lacks the field that tells the people apart (its birth date). */
+  lacksField: (record: number) => boolean;
+  /** Whether two groups of records are different people by that field alone. */
+  apartOnField: (x: readonly number[], y: readonly number[]) => boolean;
+  /** Another person's records within this many bits of the record's own keep it out. */
+  ambiguityMargin: number;
+}
+
+/**
+ * Namesakes in one household: two Nicholas Rawells at one address, born 1974 and 2006, and a
+ * record of a Nicholas Rawell there with no birth date. Its pairs with the son's records may
+ * each be short of a match (a typo in one name, the middle name missing in another), so
+ * clusterRecords does not see that it fits him too; a reviewer looking at the household
+ * would, and could not tell which of the two it is. Such a record — lacking the field that
+ * keeps its cluster apart from another, reached by one of its candidate pairs — is taken out
+ * (ambiguous) when it scores against that other person's records, read as a whole, within
+ * the margin of its score against the rest of its own cluster. Scores against the clusters
+ * as they were, so one removal does not decide another. Changes the clustering in place;
+ * returns the records taken out.
+ */
+export function takeOutNamesakes(
+  clustering: Clustering,
+  edges: readonly { left: number; right: number }[],
+  options: NamesakeOptions,
+): number[] {
+  const { clusterOf, ambiguous } = clustering;
+  const members = membersByCluster(clusterOf);
+  const others = new Map<number, Set<number>>();
+  for (const e of edges)
+    for (const [r, other] of [
+      [e.left, e.right],
+      [e.right, e.left],
+    ] as const) {
+      if (clusterOf[r] === clusterOf[other] || !options.lacksField(r)) continue;
+      if ((members.get(clusterOf[r] as number) as number[]).length < 2) continue;
+      const set = others.get(r) ?? new Set<number>();
+      set.add(clusterOf[other] as number);
+      others.set(r, set);
+    }
+  const out: number[] = [];
+  for (const [r, clusters] of others) {
+    const own = (members.get(clusterOf[r] as number) as number[]).filter((i) => i !== r);
+    const ownScore = options.profileScore(r, own);
+    for (const c of clusters) {
+      const list = members.get(c) as number[];
+      const score = options.profileScore(r, list);
+      if (score === -Infinity || score < ownScore - options.ambiguityMargin) continue;
+      if (!options.apartOnField(own, list)) continue;
+      out.push(r);
+      break;
+    }
+  }
+  for (const r of out) {
+    ambiguous.add(r);
+    clusterOf[r] = -1 - r; // an id no cluster has, until renamed below
+  }
+  renameBySmallest(clusterOf);
+  return out;
+}
+
+function membersByCluster(clusterOf: Int32Array): Map<number, number[]> {
+  const members = new Map<number, number[]>();
+  clusterOf.forEach((c, i) => {
+    const list = members.get(c);
+    if (list) list.push(i);
+    else members.set(c, [i]);
+  });
+  return members;
+}
+
+/** Cluster ids: the smallest member, so output does not depend on merge order. */
+function renameBySmallest(clusterOf: Int32Array): void {
+  const smallest = new Map<number, number>();
+  for (let i = 0; i < clusterOf.length; i++) {
+    const root = clusterOf[i] as number;
+    if (!smallest.has(root)) smallest.set(root, i);
+  }
+  for (let i = 0; i < clusterOf.length; i++) clusterOf[i] = smallest.get(clusterOf[i] as number) as number;
+}

@@ -60,7 +60,7 @@ const LIFTABLE = new Set(['first name differs', 'date of birth differs']);
 
 /** A relative, never even a review, in data with households: first name and birth date both
  *  differ, or first name and sex (a brother, a sister); or the birth dates are apart beyond a
- *  typing slip; or the first name or the sex differs and nothing else of the person agrees
+ *  typing slip; or the first name, the sex or the birth date differs and nothing else of the person agrees
  *  (another member of the household, as far as anyone can tell: a reviewer would have nothing
  *  to decide it on). */
 /** Whether the data is read with relatives in mind (households, or the caller says so). */
@@ -69,7 +69,10 @@ export const readsRelatives = (policy: DecisionPolicy): boolean => policy.guards
 export function isRelative(assessment: PairAssessment, policy: DecisionPolicy): boolean {
   if (!readsRelatives(policy)) return false;
   const { guards } = assessment.explanation;
-  const otherMember = guards.includes('first name differs') || guards.includes('sex differs');
+  // Any field of the person's own that differs, with nothing of theirs agreeing: a birth date
+  // says "another member" as plainly as a first name does.
+  const otherMember =
+    guards.includes('first name differs') || guards.includes('sex differs') || guards.includes('date of birth differs');
   return (
     assessment.clearlyDifferent ||
     assessment.datesApart ||

@@ -2,7 +2,7 @@
 // lone records read against whole clusters, and one review per pair of clusters.
 import { F, FIELD_COUNT, MISSING } from './compare/fields.ts';
 import { compareRecords, newVector } from './compare/vector.ts';
-import { attachToClusters, clusterRecords, conflicting } from './cluster.ts';
+import { attachToClusters, clusterRecords, conflicting, takeOutNamesakes } from './cluster.ts';
 import { DEFAULT_PRECISION, isGuarded, isRelative, readsRelatives } from './decide.ts';
 import { assessPair, guardsFor, probabilityToWeight, type PairAssessment } from './explain.ts';
 import {
@@ -91,6 +91,18 @@ export function dedupe(records: readonly MatchRecord[], options: LinkOptions = {
       precision: options.thresholds?.match === undefined ? (options.precision ?? DEFAULT_PRECISION) : undefined,
     },
   );
+  // Before lone records join clusters: a namesake taken out may not be read as lone.
+  if (relativesRead)
+    takeOutNamesakes(
+      clustering,
+      candidates.filter((c) => !c.household),
+      {
+        profileScore: (r, list) => profileScore(scoring, r, list),
+        lacksField: (r) => (left[r] as PreparedRecord).dob === 0,
+        apartOnField: (x, y) => conflicting(x, y, () => false, apart, fieldConflicts),
+        ambiguityMargin: Math.min(AMBIGUITY_MARGIN, policy.thresholds.match),
+      },
+    );
   if (relativesRead)
     attachToClusters(
       clustering,

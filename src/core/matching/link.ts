@@ -261,7 +261,9 @@ export const SOLE_CANDIDATE_FLOOR = 0.9;
  * relative who looks like the person; when neither record has any other candidate at review
  * level, no such relative is in sight on either side (the person's own record would be a
  * candidate too), and the pair is matched. A relative who is in one source only can still
- * look like this, so it stays a review whenever either record has another candidate.
+ * look like this, so it stays a review whenever either record has another candidate. Its own
+ * score, not its weight in context (contextWeights): the candidate may be that relative (a
+ * twin whose sibling is in one source only), and the context cannot tell.
  */
 function matchSoleCandidates(candidates: Candidate[], matchWeight: number): void {
   const floor = Math.max(matchWeight, probabilityToWeight(SOLE_CANDIDATE_FLOOR));
@@ -273,12 +275,76 @@ function matchSoleCandidates(candidates: Candidate[], matchWeight: number): void
   }
   for (const c of candidates) {
     const { guards } = c.pair.explanation;
-    if (c.pair.decision !== 'review' || c.pair.score < floor || c.identifier) continue;
+    if (c.pair.decision !== 'review' || c.identifier) continue;
+    if (c.pair.score < floor) continue;
     if (guards.length !== 1 || !SOLE_CANDIDATE_GUARDS.has(guards[0] as string)) continue;
     if (leftCount.get(c.left) !== 1 || rightCount.get(c.right) !== 1) continue;
     c.pair.decision = 'match';
     c.pair.explanation = { ...c.pair.explanation, context: 'the only candidate of both records' };
   }
+}
+
+/** The share of a side's records that have a match on the other, as far as a prior can
+ *  say, at most this: near 1 the context would decide pairs by absence alone. */
+const MAX_MATCHED_SHARE = 0.9;
+
+/**
+ * A pair's weight read against its records' candidates rather than against every record of
+ * the other side. Its score is log2 odds with the prior spread evenly over all records of the
+ * other side; but a record's person, if on the other side at all, is almost always among its
+ * candidates (blocking finds it). So the odds that this candidate is the record's person are
+ * 2^score / (share of records without a match + Σ 2^score of its other candidates): with no
+ * other candidate, the prior of all the records that are not candidates falls to it. Taken
+ * from both records' sides, the smaller.
+ */
+function contextWeights(candidates: readonly Candidate[], stats: LinkStats): (c: Candidate) => number {
+  const expected = 2 ** stats.priorWeight * stats.recordsA * stats.recordsB;
+  const unmatched = (records: number) => 1 - Math.min(MAX_MATCHED_SHARE, expected / Math.max(1, records));
+  const [withoutA, withoutB] = [unmatched(stats.recordsA), unmatched(stats.recordsB)];
+  // Typed arrays, not maps: at 100,000 records a side these are 0.8 MB each.
+  const oddsLeft = new Float64Array(stats.recordsA);
+  const oddsRight = new Float64Array(stats.recordsB);
+  for (const c of candidates) {
+    if (c.household) continue;
+    const odds = 2 ** c.pair.score;
+    oddsLeft[c.left] = (oddsLeft[c.left] as number) + odds;
+    oddsRight[c.right] = (oddsRight[c.right] as number) + odds;
+  }
+  return (c) => {
+    const odds = c.household ? 0 : 2 ** c.pair.score;
+    const left = (oddsLeft[c.left] as number) - odds;
+    const right = (oddsRight[c.right] as number) - odds;
+    return c.pair.score - Math.log2(Math.max(withoutA + left, withoutB + right));
+  };
+}
+
+/**
+ * An unguarded pair short of the match threshold whose context weight (contextWeights) reaches
+ * it is matched — when both records hold a first name and a birth date. The context speaks for
+ * the pair because a relative who looks like the person would be a candidate too and is not;
+ * but a relative is only told apart by the guards, and those need the first name (a twin) and
+ * the birth date (a son of the same name). A record without one may be that relative itself.
+ */
+function matchInContext(candidates: Candidate[], matchWeight: number, contextWeight: (c: Candidate) => number): void {
+  for (const c of candidates) {
+    const { guards, fields } = c.pair.explanation;
+    if (c.pair.decision !== 'review' || c.household || c.identifier || guards.length > 0) continue;
+    if (fields[F.first]?.level === 'missing' || fields[F.dob]?.level === 'missing') continue;
+    if (contextWeight(c) < matchWeight) continue;
+    c.pair.decision = 'match';
+    c.pair.explanation = { ...c.pair.explanation, context: 'the one likely candidate of both records' };
+  }
+}
+
+/** Reviews whose weight in context (contextWeights) falls below the review threshold: another
+ *  candidate of one of the records outweighs them so far (a record is at most one person) that
+ *  they are not worth a person's time, as a pair of that weight on its own would not be. */
+function withoutOutweighed(
+  candidates: Candidate[],
+  reviewWeight: number,
+  contextWeight: (c: Candidate) => number,
+): Candidate[] {
+  return candidates.filter((c) => c.pair.decision !== 'review' || c.identifier || contextWeight(c) >= reviewWeight);
 }
 
 /**
@@ -444,8 +510,13 @@ export function linkSources(
       isGuarded(assessment, { ...scoring.policy, guards: true })
     );
   };
+  const contextWeight = contextWeights(candidates, stats);
   if (options.oneToOne !== false && readsRelatives(scoring.policy))
     matchSoleCandidates(candidates, scoring.policy.thresholds.match);
-  const pairs = options.oneToOne === false ? candidates.map((c) => c.pair) : enforceOneToOne(candidates, conflict);
+  if (options.oneToOne !== false) matchInContext(candidates, scoring.policy.thresholds.match, contextWeight);
+  const pairs =
+    options.oneToOne === false
+      ? candidates.map((c) => c.pair)
+      : enforceOneToOne(withoutOutweighed(candidates, scoring.policy.thresholds.review, contextWeight), conflict);
   return { pairs, model, stats: withCounts(stats, pairs) };
 }

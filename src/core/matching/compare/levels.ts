@@ -20,6 +20,8 @@ export function compareFirstNames(
   aliasesB: readonly string[],
 ): number {
   if (!a || !b) return MISSING;
+  // Two initials that agree say only that both names start alike, as an initial against a name.
+  if (a.key.length === 1 && b.key.length === 1) return a.key === b.key ? 3 : 4;
   if (a.key === b.key) return 0;
   if (intersects(aliasesA, aliasesB)) return 1;
   const short = a.key.length === 1 ? a.key : b.key.length === 1 ? b.key : null;
@@ -45,8 +47,8 @@ export function compareLastNames(a: PreparedName | null, b: PreparedName | null)
 /** Middle names: exact, an initial against the name or a close spelling, different. */
 export function compareMiddleNames(a: PreparedName | null, b: PreparedName | null): number {
   if (!a || !b) return MISSING;
-  if (a.key === b.key) return 0;
   if (a.key.length === 1 || b.key.length === 1) return a.key[0] === b.key[0] ? 1 : 2;
+  if (a.key === b.key) return 0;
   return jaroWinkler(a.key, b.key, 0.92) >= 0.92 ? 1 : 2;
 }
 
