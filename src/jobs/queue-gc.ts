@@ -47,9 +47,11 @@ export interface QueueCollector {
 }
 
 /**
- * Collects the queues of jobs finished in this process and deletes the empty ones every
- * `everyMs` in one statement; every `sweepEveryMs`, all empty queues (those other processes,
- * a crash or a restart left). Best effort: a round that fails or finds the guard held keeps its
+ * Collects the queues of jobs finished in this process and deletes the ones that stayed quiet
+ * for a whole round (no job of theirs finished since) and are empty, every `everyMs` in one
+ * statement: a busy queue (a connection's inbox drain, a record being edited) is not deleted and
+ * re-made between its jobs. Every `sweepEveryMs`, all empty queues (those other processes, a
+ * crash or a restart left). Best effort: a round that fails or finds the guard held keeps its
  * queues for the next one.
  */
 export function collectEmptyQueues(
@@ -59,21 +61,24 @@ export function collectEmptyQueues(
   everyMs = 500,
   sweepEveryMs = 60_000,
 ): QueueCollector {
-  let pending = new Set<number>();
+  const LIMIT = 10_000;
+  let fresh = new Set<number>(); // a job of theirs finished this round
+  let quiet = new Set<number>(); // finished in an earlier round, none since
   let lastSweep = 0;
   let running: Promise<void> = Promise.resolve();
   const round = async () => {
     const sweep = Date.now() - lastSweep >= sweepEveryMs;
-    if (pending.size === 0 && !sweep) return;
-    const ids = [...pending];
-    pending = new Set();
+    const ids = [...quiet].filter((id) => !fresh.has(id));
+    quiet = fresh;
+    fresh = new Set();
+    if (ids.length === 0 && !sweep) return;
     const deleted = await deleteEmptyQueues(db, sweep ? null : ids, keep).catch((err: unknown) => {
       logger.warn({ err }, 'empty job queues not deleted; the next round will');
       return undefined;
     });
     if (deleted === undefined) {
-      // Kept for the next round, bounded: the minute sweep finds whatever is dropped here.
-      if (pending.size < 10_000) for (const id of ids) pending.add(id);
+      // Tried again next round, bounded: the minute sweep finds whatever is dropped here.
+      for (const id of ids) if (quiet.size < LIMIT) quiet.add(id);
       return;
     }
     if (sweep) lastSweep = Date.now();
@@ -84,7 +89,7 @@ export function collectEmptyQueues(
   timer.unref();
   return {
     finished(queueId) {
-      if (typeof queueId === 'number' && pending.size < 10_000) pending.add(queueId);
+      if (typeof queueId === 'number' && fresh.size < LIMIT) fresh.add(queueId);
     },
     async stop() {
       clearInterval(timer);
